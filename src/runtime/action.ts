@@ -1,0 +1,86 @@
+// The action contract: one definition per built-in, read by the checker, planner, linter and interpreter.
+import type { CelType } from "../check/types.js";
+import type { ConnectionKind } from "../parser/ast.js";
+
+export type Effect = "read" | "write";
+
+/** A JSON value as written to the journal. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A JSON Schema (2020-12) object describing an action's `with:`. */
+export type JsonSchema = { [key: string]: JsonValue | undefined };
+
+/** Masks every secret-derived substring; the only way text leaves an action for logs or errors. */
+export interface Redactor {
+  redact(text: string): string;
+  /** Register a value that must never be shown (e.g. a password read from a secret at run time). */
+  addSecret(value: string): void;
+}
+
+/** Progress and log lines from a running action; already redacted by the logger. */
+export interface ActionLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  /** What the action is waiting for right now, e.g. "3/5 replicas available". */
+  progress(message: string): void;
+}
+
+/** A connection after its templates were evaluated (secrets included, but tracked by the redactor). */
+export interface ResolvedConnection {
+  name: string;
+  kind: ConnectionKind;
+  fields: Readonly<Record<string, unknown>>;
+}
+
+export interface ActionContext {
+  signal: AbortSignal;
+  log: ActionLogger;
+  redactor: Redactor;
+  /** Connections the runbook declares, by name. */
+  connections: ReadonlyMap<string, ResolvedConnection>;
+  runId: string;
+  stepId: string;
+  /** A directory owned by this run for artifacts (snapshots, captured logs). */
+  workDir: string;
+  /** The process environment the action may read (never logged). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** What a step would do, as shown by `rbx plan`: a command line, an SQL statement, an HTTP request. */
+export interface PlannedEffect {
+  kind: "command" | "sql" | "http" | "approval" | "note";
+  /** Human-readable and already redacted. */
+  text: string;
+}
+
+export interface PlanContext {
+  connections: ReadonlyMap<string, ResolvedConnection>;
+  redactor: Redactor;
+}
+
+/** The settled state of a write step that started but was never recorded as finished. */
+export type ProbeResult = { state: "done"; output?: unknown } | { state: "not-done" } | { state: "unknown"; reason: string };
+
+/** One built-in action, defined once. `run` may import heavy modules lazily; nothing else should. */
+export interface ActionDefinition<Args = Record<string, unknown>, Output = unknown> {
+  name: string;
+  effect: Effect;
+  summary: string;
+  /** JSON Schema of `with:`; contributed to schema/runbook.schema.json. */
+  input: JsonSchema;
+  /** The type of `output`, for the checker. */
+  output: CelType;
+  /** Connection kinds the action uses; a write action locks the connection it writes to. */
+  connectionKinds?: readonly ConnectionKind[];
+  plan(args: Args, ctx: PlanContext): PlannedEffect[];
+  run(ctx: ActionContext, args: Args): Promise<Output>;
+  /** Write actions: state observed just before the write, journaled so `probe` can compare after a crash. */
+  before?(ctx: ActionContext, args: Args): Promise<JsonValue>;
+  /** Write actions: did the write happen? Called on resume for an in-doubt step; must not mutate. */
+  probe?(ctx: ActionContext, args: Args, before: JsonValue | undefined): Promise<ProbeResult>;
+}
+
+/** Identity helper that keeps each definition's argument and output types. */
+export function defineAction<Args, Output>(def: ActionDefinition<Args, Output>): ActionDefinition<Args, Output> {
+  return def;
+}
