@@ -34,7 +34,9 @@ export function diagnostic(
   span: Span,
   related?: Diagnostic["related"],
 ): Diagnostic {
-  return related && related.length > 0 ? { code, severity, message, span, related } : { code, severity, message, span };
+  return related && related.length > 0
+    ? { code, severity, message, span, related }
+    : { code, severity, message, span };
 }
 
 /** True when any diagnostic in the list is an error. */

@@ -1,7 +1,16 @@
 // A private PostgreSQL server for the lab and the tests: initdb in a temp dir, loopback only, password auth.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +51,9 @@ export function postgresBinDir(): string {
     : [];
   const newest = versions[0];
   if (newest === undefined) {
-    throw new Error("No PostgreSQL server found under /usr/lib/postgresql. Install it: apt-get install postgresql");
+    throw new Error(
+      "No PostgreSQL server found under /usr/lib/postgresql. Install it: apt-get install postgresql",
+    );
   }
   return join(root, newest, "bin");
 }
@@ -66,12 +77,18 @@ function serverIdentity(): { uid: number; gid: number } | undefined {
   const line = readFileSync("/etc/passwd", "utf8")
     .split("\n")
     .find((l) => l.startsWith("postgres:"));
-  if (!line) throw new Error("Running as root needs the `postgres` OS user (apt-get install postgresql creates it)");
+  if (!line)
+    throw new Error("Running as root needs the `postgres` OS user (apt-get install postgresql creates it)");
   const [, , uid, gid] = line.split(":");
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-async function waitReady(binDir: string, port: number, child: ChildProcess, logs: () => string): Promise<void> {
+async function waitReady(
+  binDir: string,
+  port: number,
+  child: ChildProcess,
+  logs: () => string,
+): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`PostgreSQL exited during start-up:\n${logs()}`);
     try {
@@ -101,7 +118,17 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const asOwner = owner ? { uid: owner.uid, gid: owner.gid } : {};
   await run(
     join(binDir, "initdb"),
-    ["-D", dataDir, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwFile}`, "-E", "UTF8", "--no-locale"],
+    [
+      "-D",
+      dataDir,
+      "-U",
+      "postgres",
+      "--auth=scram-sha-256",
+      `--pwfile=${pwFile}`,
+      "-E",
+      "UTF8",
+      "--no-locale",
+    ],
     { ...asOwner, env: { ...process.env, LC_ALL: "C" } },
   );
   rmSync(pwFile);
@@ -109,7 +136,18 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   let output = "";
   const child = spawn(
     join(binDir, "postgres"),
-    ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${base}`, "-c", "fsync=off"],
+    [
+      "-D",
+      dataDir,
+      "-p",
+      String(port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${base}`,
+      "-c",
+      "fsync=off",
+    ],
     { ...asOwner, stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout?.on("data", (d: Buffer) => {
@@ -153,12 +191,14 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     async createDatabase(name) {
       counter += 1;
       const db = name ?? `t_${process.pid}_${counter}_${randomBytes(3).toString("hex")}`;
-      if (!/^[a-z_][a-z0-9_]*$/.test(db)) throw new Error(`Database name ${JSON.stringify(db)} must match [a-z_][a-z0-9_]*`);
+      if (!/^[a-z_][a-z0-9_]*$/.test(db))
+        throw new Error(`Database name ${JSON.stringify(db)} must match [a-z_][a-z0-9_]*`);
       await psql(`CREATE DATABASE "${db}"`);
       return db;
     },
     async dropDatabase(name) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Database name ${JSON.stringify(name)} must match [a-z_][a-z0-9_]*`);
+      if (!/^[a-z_][a-z0-9_]*$/.test(name))
+        throw new Error(`Database name ${JSON.stringify(name)} must match [a-z_][a-z0-9_]*`);
       await psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
     stop,

@@ -1,0 +1,90 @@
+// `rbx validate FILE|DIR...`: load each runbook, check its shape, references and expressions, print the problems.
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
+import type { SourceFile } from "../../diagnostics/source-file.js";
+import type { Runbook } from "../../parser/ast.js";
+import { loadRunbookFile } from "../../parser/load.js";
+import { findRunbookFiles } from "../../parser/runbook-files.js";
+import type { CliIO } from "../commands.js";
+
+/** Shown by `rbx validate --help`. */
+export const usage = `Usage: rbx validate [--quiet] FILE|DIR...
+
+Check runbooks against the rbx/v1 schema, their references (step ids, check suites, actions, param
+defaults) and the types of their expressions. A directory is searched recursively for *.rb.yaml and
+*.rb.yml files. Problems print as file:line:col with the source line and a caret.
+
+Options:
+  --quiet   print only the problems, no summary line
+
+Exit status: 0 no errors, 1 errors found, 2 usage error (unknown option, missing path).
+`;
+
+/**
+ * Checks beyond the document's shape: the expression type checker, run once the AST is sound.
+ * Wiring point for `checkRunbook(runbook)` from src/check/check-runbook.ts (not present yet).
+ */
+function semanticChecks(_runbook: Runbook): Diagnostic[] {
+  return [];
+}
+
+/** Everything `rbx validate` reports for one file: loader problems, then the semantic checks on a sound AST. */
+export async function validateFile(path: string): Promise<{ diagnostics: Diagnostic[]; source: SourceFile }> {
+  const loaded = await loadRunbookFile(path);
+  const diagnostics = [...loaded.diagnostics, ...(loaded.runbook ? semanticChecks(loaded.runbook) : [])];
+  return { diagnostics, source: loaded.source };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Validate the given paths; returns the exit code. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const quiet = argv.includes("--quiet") || argv.includes("-q");
+  const unknown = argv.find((a) => a.startsWith("-") && a !== "--quiet" && a !== "-q");
+  if (unknown !== undefined) {
+    io.stderr.write(`rbx validate: unknown option "${unknown}"\n${usage}`);
+    return 2;
+  }
+  const paths = argv.filter((a) => !a.startsWith("-"));
+  if (paths.length === 0) {
+    io.stderr.write(`rbx validate: give at least one runbook file or directory\n${usage}`);
+    return 2;
+  }
+  const files: string[] = [];
+  for (const p of paths) {
+    const found = await findRunbookFiles(p);
+    if (!found.ok) {
+      io.stderr.write(`rbx validate: ${found.reason}\n`);
+      return 2;
+    }
+    if (found.files.length === 0) {
+      io.stderr.write(`rbx validate: no *.rb.yaml or *.rb.yml files under ${p}\n`);
+      return 2;
+    }
+    files.push(...found.files);
+  }
+  const sources = new Map<string, SourceFile>();
+  const color = useColor(io.stdout, io.env);
+  let errors = 0;
+  let warnings = 0;
+  let failedFiles = 0;
+  for (const file of [...new Set(files)]) {
+    const { diagnostics, source } = await validateFile(file);
+    sources.set(file, source);
+    const e = diagnostics.filter((d) => d.severity === "error").length;
+    errors += e;
+    warnings += diagnostics.filter((d) => d.severity === "warning").length;
+    if (e > 0) failedFiles++;
+    if (diagnostics.length > 0)
+      io.stdout.write(await formatDiagnostics(diagnostics, (f) => sources.get(f), { color }));
+  }
+  const total = [...new Set(files)].length;
+  if (!quiet) {
+    const summary =
+      errors + warnings === 0
+        ? `${plural(total, "runbook")} valid`
+        : `${plural(errors, "error")}, ${plural(warnings, "warning")} in ${failedFiles} of ${plural(total, "runbook")}`;
+    io.stdout.write(`${summary}\n`);
+  }
+  return errors > 0 ? 1 : 0;
+}

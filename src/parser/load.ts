@@ -1,0 +1,83 @@
+// The loader: text → YAML (ranges kept) → schema check → typed Runbook AST, with every problem as a Diagnostic.
+import { readFile } from "node:fs/promises";
+import { actions } from "../builtins/index.js";
+import { compareDiagnostics, type Diagnostic, diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
+import { SourceFile } from "../diagnostics/source-file.js";
+import type { Runbook } from "./ast.js";
+import { buildRunbook } from "./build/build-runbook.js";
+import { Reader } from "./build/reader.js";
+import type { ActionShape, SchemaNode } from "./catalog.js";
+import { paramProblems } from "./param-checks.js";
+import { referenceProblems } from "./references.js";
+import { runbookSchemaFor } from "./schema/build-schema.js";
+import { readSchemaText } from "./schema/runbook-schema.js";
+import { validateShape } from "./schema/validate-shape.js";
+import { parseYaml } from "./yaml-document.js";
+
+/** What loading one file gives: the AST when the shape is sound, every problem found, and the text. */
+export interface LoadResult {
+  /** Present when the YAML and the schema checks passed (reference problems may still be listed). */
+  runbook?: Runbook;
+  diagnostics: Diagnostic[];
+  source: SourceFile;
+}
+
+export interface LoadOptions {
+  /** The built-in actions to check against; defaults to the catalog, validated with the committed schema. */
+  catalog?: readonly ActionShape[];
+}
+
+const catalogKeys = new WeakMap<readonly ActionShape[], string>();
+
+/** The schema for a catalog: the committed file for the built-ins, generated for any other list. */
+function schemaFor(catalog: readonly ActionShape[] | undefined): { key: string; load: () => SchemaNode } {
+  if (catalog === undefined || catalog === actions) {
+    return { key: "builtin", load: () => JSON.parse(readSchemaText()) as SchemaNode };
+  }
+  let key = catalogKeys.get(catalog);
+  if (key === undefined) {
+    key = `custom-${Math.random().toString(36).slice(2)}`;
+    catalogKeys.set(catalog, key);
+  }
+  return { key, load: () => runbookSchemaFor(catalog) };
+}
+
+/** Load a runbook from its text; `file` is the name diagnostics print. Never throws for a bad document. */
+export function loadRunbook(file: string, text: string, options: LoadOptions = {}): LoadResult {
+  const source = new SourceFile(file, text);
+  const parsed = parseYaml(source);
+  const diagnostics = [...parsed.diagnostics];
+  const done = (runbook?: Runbook): LoadResult => {
+    diagnostics.sort(compareDiagnostics);
+    return runbook ? { runbook, diagnostics, source } : { diagnostics, source };
+  };
+  if (parsed.fatal) return done();
+  let data: unknown;
+  try {
+    data = parsed.doc.toJS({ maxAliasCount: -1 });
+  } catch {
+    return done();
+  }
+  diagnostics.push(...validateShape(parsed.doc, data, source, schemaFor(options.catalog)));
+  if (hasErrors(diagnostics)) return done();
+  const runbook = buildRunbook(new Reader(source), parsed.doc);
+  diagnostics.push(
+    ...paramProblems(runbook.params),
+    ...referenceProblems(runbook, options.catalog ?? actions),
+  );
+  return done(runbook);
+}
+
+/** Read and load a file; an unreadable file is reported as a `read-error` diagnostic. */
+export async function loadRunbookFile(path: string, options: LoadOptions = {}): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    const source = new SourceFile(path, "");
+    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    const message = `Cannot read the file (${reason}); check the path and its permissions`;
+    return { diagnostics: [diagnostic("read-error", "error", message, source.span(0, 0))], source };
+  }
+  return loadRunbook(path, text, options);
+}

@@ -1,0 +1,126 @@
+// Checks a parsed document against the JSON Schema with ajv and turns each error into a Diagnostic on its node.
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { Document, Node as YamlNode } from "yaml";
+import { type Diagnostic, diagnostic } from "../../diagnostics/diagnostic.js";
+import { didYouMean } from "../../diagnostics/did-you-mean.js";
+import type { SourceFile } from "../../diagnostics/source-file.js";
+import type { SchemaNode } from "../catalog.js";
+import { keyNode, locate, pointerSegments } from "../yaml-path.js";
+import { schemaErrorMessage } from "./schema-messages.js";
+
+/** A 2020-12 ajv instance configured the way rbx validates (all errors, with the failing schema kept). */
+export function createAjv(): Ajv2020 {
+  return new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+    strictRequired: false,
+  });
+}
+
+interface Compiled {
+  validate: ValidateFunction;
+  /** Each subschema object → its JSON pointer from the root (ajv's own schemaPath restarts at each $ref). */
+  pointers: WeakMap<object, string>;
+}
+
+const compiled = new Map<string, Compiled>();
+
+function indexPointers(node: unknown, pointer: string, into: WeakMap<object, string>): void {
+  if (typeof node !== "object" || node === null || into.has(node)) return;
+  into.set(node, pointer);
+  for (const [k, v] of Object.entries(node))
+    indexPointers(v, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, into);
+}
+
+/** Compile once per schema and process; validation runs many times (every file of `rbx validate DIR`). */
+function validator(cacheKey: string, schema: () => SchemaNode): Compiled {
+  let c = compiled.get(cacheKey);
+  if (!c) {
+    const s = schema();
+    const pointers = new WeakMap<object, string>();
+    indexPointers(s, "#", pointers);
+    c = { validate: createAjv().compile(s), pointers };
+    compiled.set(cacheKey, c);
+  }
+  return c;
+}
+
+/** Errors that only explain another error (the `if` that chose a branch, the template alternative of an anyOf). */
+function isNoise(e: ErrorObject): boolean {
+  if (e.keyword === "if" || e.keyword === "anyOf" || e.keyword === "propertyNames") return true;
+  if (e.schemaPath.startsWith("#/$defs/template/")) return true;
+  // Unknown actions are reported by name, with suggestions from the catalog (see references.ts).
+  return e.schemaPath.endsWith("/properties/action/enum");
+}
+
+/** Validate `data` (the document as plain JSON) and map every error onto the YAML node it is about. */
+export function validateShape(
+  doc: Document.Parsed,
+  data: unknown,
+  src: SourceFile,
+  schema: { key: string; load: () => SchemaNode },
+): Diagnostic[] {
+  const { validate, pointers } = validator(schema.key, schema.load);
+  if (validate(data)) return [];
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const raw of mergeTypeErrors(validate.errors ?? [])) {
+    const parent = raw.parentSchema ? pointers.get(raw.parentSchema) : undefined;
+    const e: ErrorObject = parent !== undefined ? { ...raw, schemaPath: `${parent}/${raw.keyword}` } : raw;
+    if (isNoise(e)) continue;
+    const segments = pointerSegments(e.instancePath);
+    const at = locate(doc, segments);
+    let target: YamlNode | undefined;
+    if (e.keyword === "additionalProperties") target = keyNode(at.node, String(e.params.additionalProperty));
+    else if (e.propertyName !== undefined) target = keyNode(at.node, e.propertyName);
+    else if (e.keyword === "required") target = at.key ?? firstKey(at.node);
+    else target = at.node ?? at.deepest;
+    const range = target?.range ?? at.deepest?.range ?? [0, 0];
+    const { code, message } = schemaErrorMessage(e, segments);
+    const span = src.span(range[0], range[1]);
+    const id = `${span.start.offset}:${code}:${message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const suggestion = e.keyword === "additionalProperties" ? unknownFieldHint(e) : "";
+    out.push(diagnostic(code, "error", `${message}${suggestion}`, span));
+  }
+  return out;
+}
+
+/** Alternatives (anyOf) fail one type each: say "an integer or a list" once instead of once per branch. */
+function mergeTypeErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const firstType = new Map<string, ErrorObject>();
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword !== "type") {
+      out.push(e);
+      continue;
+    }
+    const prev = firstType.get(e.instancePath);
+    if (!prev) {
+      const copy = { ...e, params: { ...e.params } };
+      firstType.set(e.instancePath, copy);
+      out.push(copy);
+    } else if (!String(prev.params.type).split(",").includes(String(e.params.type))) {
+      prev.params.type = `${String(prev.params.type)},${String(e.params.type)}`;
+    }
+  }
+  return out;
+}
+
+/** The first key of a mapping (a step in a list is pointed at by its first line). */
+function firstKey(node: YamlNode | undefined): YamlNode | undefined {
+  const items = (node as { items?: { key?: YamlNode }[] } | undefined)?.items;
+  return items?.[0]?.key ?? node;
+}
+
+function unknownFieldHint(e: ErrorObject): string {
+  const props = Object.keys((e.parentSchema?.properties as Record<string, unknown> | undefined) ?? {}).filter(
+    (p) => p !== "kind" || !e.schemaPath.includes("connection-"),
+  );
+  const hint = didYouMean(String(e.params.additionalProperty), props);
+  return hint !== "" ? hint : ` Remove it; allowed here: ${props.join(", ")}.`;
+}

@@ -1,0 +1,200 @@
+// Parses YAML with ranges kept and reports what rbx refuses at the YAML level, before any schema check.
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  type Pair,
+  parseDocument,
+  type Scalar,
+  visit,
+  type YAMLError,
+  type Node as YamlNode,
+} from "yaml";
+import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
+import type { SourceFile } from "../diagnostics/source-file.js";
+
+/** A parsed document and what is wrong with it as YAML; `fatal` means the tree cannot be trusted. */
+export interface ParsedYaml {
+  doc: Document.Parsed;
+  diagnostics: Diagnostic[];
+  fatal: boolean;
+}
+
+const yamlCodes: Record<string, string> = {
+  TAB_AS_INDENT: "tab-indentation",
+  MULTIPLE_DOCS: "multiple-documents",
+};
+
+/** yaml's message without its own "at line…" excerpt (ours prints the caret). */
+function yamlMessage(e: YAMLError): string {
+  const base = e.message.split(/ at line \d+, column \d+/)[0] ?? e.message;
+  switch (e.code) {
+    case "TAB_AS_INDENT":
+      return "Tabs are not allowed in indentation; indent with spaces";
+    case "MULTIPLE_DOCS":
+      return "A runbook file holds one document; remove the `---` separator or move the second document to its own file";
+    default:
+      return `Invalid YAML: ${base.replace(/\.$/, "")}; fix the syntax here (indentation, quotes, brackets)`;
+  }
+}
+
+/** Lines whose indentation holds a tab outside any scalar (YAML refuses tabs as indentation). */
+function tabDiagnostics(src: SourceFile, scalarRanges: [number, number][]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const inScalar = (o: number): boolean => scalarRanges.some(([s, e]) => o > s && o < e);
+  for (let line = 1; line <= src.lineStarts.length; line++) {
+    const start = src.lineStarts[line - 1] as number;
+    const text = src.lineText(line);
+    const lead = /^[ \t]*/.exec(text)?.[0] ?? "";
+    const tab = lead.indexOf("\t");
+    if (tab < 0 || lead.length === text.length || inScalar(start + tab)) continue;
+    out.push(
+      diagnostic(
+        "tab-indentation",
+        "error",
+        "Tabs are not allowed in indentation; indent with spaces",
+        src.span(start + tab, start + tab + 1),
+      ),
+    );
+  }
+  return out;
+}
+
+/** The span of `&name` or `!tag` written before a node (the node's own range starts after its properties). */
+function propertySpan(
+  src: SourceFile,
+  node: YamlNode,
+  marker: string,
+  fallbackEnd: number,
+): [number, number] {
+  const start = node.range?.[0] ?? 0;
+  const at = src.text.lastIndexOf(marker, start);
+  return at >= 0 ? [at, at + marker.length] : [start, fallbackEnd];
+}
+
+/** Anchors, aliases, merge keys, tags and duplicate keys: legal YAML that rbx refuses. */
+function refusedConstructs(doc: Document.Parsed, src: SourceFile, scalars: [number, number][]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Node(_key, node) {
+      const range = node.range ?? [0, 0, 0];
+      if (isScalar(node)) scalars.push([range[0], range[1]]);
+      if (isAlias(node)) {
+        out.push(
+          diagnostic(
+            "yaml-anchor",
+            "error",
+            `Aliases (*${node.source}) are not allowed: write the value out here so each step reads on its own`,
+            src.span(range[0], range[1]),
+          ),
+        );
+        return;
+      }
+      if (node.anchor) {
+        const [s, e] = propertySpan(src, node, `&${node.anchor}`, range[1]);
+        out.push(
+          diagnostic(
+            "yaml-anchor",
+            "error",
+            `Anchors (&${node.anchor}) are not allowed: remove it and write shared values out where they are used`,
+            src.span(s, e),
+          ),
+        );
+      }
+      if (node.tag) {
+        const tag =
+          src.text
+            .slice(0, range[0])
+            .match(/!\S*\s*$/)?.[0]
+            ?.trim() ?? node.tag;
+        const [s, e] = propertySpan(src, node, tag, range[1]);
+        out.push(
+          diagnostic(
+            "yaml-tag",
+            "error",
+            /^![A-Za-z_(]/.test(tag)
+              ? `YAML reads ${tag} as a tag, not as a negation: put the whole expression in quotes`
+              : `Tags (${tag}) are not allowed: remove the tag; quote the value if it must be a string`,
+            src.span(s, e),
+          ),
+        );
+      }
+      if (isMap(node)) out.push(...mapKeyProblems(node.items as Pair<YamlNode, YamlNode>[], src));
+    },
+  });
+  return out;
+}
+
+function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, Scalar>();
+  for (const pair of items) {
+    const key = pair.key;
+    if (!isScalar(key)) continue;
+    const name = String(key.value);
+    const [ks, ke] = key.range ?? [0, 0];
+    if (name === "<<" && key.type === "PLAIN") {
+      out.push(
+        diagnostic(
+          "yaml-merge-key",
+          "error",
+          "Merge keys (<<) are not allowed: write the fields out in this mapping",
+          src.span(ks, ke),
+        ),
+      );
+      continue;
+    }
+    const first = seen.get(name);
+    if (first) {
+      const [fs, fe] = first.range ?? [0, 0];
+      out.push(
+        diagnostic(
+          "duplicate-key",
+          "error",
+          `Duplicate key "${name}": YAML would silently keep only the last one; remove or rename one of them`,
+          src.span(ks, ke),
+          [{ span: src.span(fs, fe), message: `"${name}" is first given here` }],
+        ),
+      );
+    } else seen.set(name, key);
+  }
+  return out;
+}
+
+/** Parse one file's text. */
+export function parseYaml(src: SourceFile): ParsedYaml {
+  const doc = parseDocument(src.text, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+  const scalars: [number, number][] = [];
+  const refused = refusedConstructs(doc, src, scalars);
+  const tabs = tabDiagnostics(src, scalars);
+  const tabLines = new Set(tabs.map((d) => d.span.start.line));
+  const diagnostics: Diagnostic[] = [...tabs];
+  const seenLines = new Set<number>();
+  for (const e of doc.errors) {
+    const span = src.span(e.pos[0], e.pos[1]);
+    const code = yamlCodes[e.code] ?? "yaml-syntax";
+    if (tabLines.has(span.start.line) || seenLines.has(span.start.line)) continue;
+    seenLines.add(span.start.line);
+    diagnostics.push(diagnostic(code, "error", yamlMessage(e), span));
+  }
+  for (const w of doc.warnings) {
+    if (w.code === "TAG_RESOLVE_FAILED") continue;
+    diagnostics.push(diagnostic("yaml-syntax", "warning", yamlMessage(w), src.span(w.pos[0], w.pos[1])));
+  }
+  const fatal = diagnostics.some((d) => d.severity === "error");
+  if (!fatal && doc.contents === null) {
+    diagnostics.push(
+      diagnostic(
+        "empty-document",
+        "error",
+        "The file holds no runbook; start it with `apiVersion: rbx/v1` and `kind: Runbook`",
+        src.span(0, 0),
+      ),
+    );
+    return { doc, diagnostics, fatal: true };
+  }
+  diagnostics.push(...refused);
+  // Refused constructs change what the data means, so schema errors past them would mislead: stop here.
+  return { doc, diagnostics, fatal: diagnostics.some((d) => d.severity === "error") };
+}

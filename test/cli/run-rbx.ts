@@ -1,0 +1,44 @@
+// Runs the built CLI (`node bin/rbx.js`) as a child process, the way a user runs it.
+import { execFile, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+export const repoRoot = join(import.meta.dirname, "..", "..");
+
+/** Compile src/ to dist/ once for the calling test file (tsc type errors elsewhere do not stop the emit). */
+export function buildOnce(): void {
+  const tsc = join(repoRoot, "node_modules", ".bin", "tsc");
+  const r = spawnSync(tsc, ["-p", "tsconfig.build.json"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  for (const f of ["dist/cli/main.js", "dist/cli/commands/validate.js", "dist/cli/commands/schema.js"]) {
+    if (!existsSync(join(repoRoot, f)))
+      throw new Error(`build did not produce ${f}:\n${r.stdout}${r.stderr}`);
+  }
+}
+
+export interface RbxResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `node [nodeArgs] bin/rbx.js args…` in `cwd`, with NO_COLOR cleared so only the pipe decides colour. */
+export function rbx(args: string[], options: { cwd?: string; nodeArgs?: string[] } = {}): Promise<RbxResult> {
+  const env = { ...process.env };
+  delete env.NO_COLOR;
+  delete env.FORCE_COLOR;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...(options.nodeArgs ?? []), join(repoRoot, "bin", "rbx.js"), ...args],
+      { cwd: options.cwd ?? repoRoot, env, timeout: 60_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}

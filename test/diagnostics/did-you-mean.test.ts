@@ -1,0 +1,43 @@
+// Suggestions for misspelt names: close ones are offered, unrelated ones are not.
+import { describe, expect, it } from "vitest";
+import { closestNames, didYouMean, editDistance } from "../../src/diagnostics/did-you-mean.js";
+
+describe("editDistance", () => {
+  it("counts insertions, deletions, substitutions and transpositions", () => {
+    expect(editDistance("retry", "retry")).toBe(0);
+    expect(editDistance("timout", "timeout")).toBe(1);
+    expect(editDistance("rollbak", "rollback")).toBe(1);
+    expect(editDistance("hlem", "helm")).toBe(1);
+    expect(editDistance("kitten", "sitting")).toBe(3);
+    expect(editDistance("", "abc")).toBe(3);
+  });
+});
+
+describe("closestNames", () => {
+  const fields = [
+    "id",
+    "action",
+    "with",
+    "check",
+    "when",
+    "guards",
+    "expect",
+    "retry",
+    "timeout",
+    "onFailure",
+  ];
+  it("offers the nearest names, best first", () => {
+    expect(closestNames("retires", fields)).toEqual(["retry"]);
+    expect(closestNames("onfailure", fields)).toEqual(["onFailure"]);
+    expect(closestNames("helm.upgrad", ["helm.upgrade", "helm.rollback", "http.check"])).toEqual([
+      "helm.upgrade",
+    ]);
+  });
+  it("offers nothing for unrelated names", () => {
+    expect(closestNames("frobnicate", fields)).toEqual([]);
+    expect(didYouMean("zz", fields)).toBe("");
+  });
+  it("phrases the suggestion as a sentence", () => {
+    expect(didYouMean("timout", fields)).toBe(' Did you mean "timeout"?');
+  });
+});

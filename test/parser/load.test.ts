@@ -1,0 +1,155 @@
+// The loader end to end: the AST it builds, where expression characters land, and what it refuses.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SourceFile } from "../../src/diagnostics/source-file.js";
+import type { SourceText } from "../../src/parser/ast.js";
+import { loadRunbook, loadRunbookFile } from "../../src/parser/load.js";
+import { fixtureCatalog } from "../fixtures/catalog.js";
+
+const okFile = join(import.meta.dirname, "..", "fixtures", "ok", "kryton-upgrade.rb.yaml");
+const okText = readFileSync(okFile, "utf8");
+const load = (text: string) => loadRunbook("rb.yaml", text, { catalog: fixtureCatalog });
+
+/** line:col in `text` of the i-th decoded character of an expression. */
+function at(text: string, s: SourceText, i: number): string {
+  const p = new SourceFile("rb.yaml", text).position(s.offsets[i] as number);
+  return `${p.line}:${p.column}`;
+}
+
+describe("loadRunbook", () => {
+  const { runbook, diagnostics } = load(okText);
+
+  it("builds the whole AST of a valid runbook", () => {
+    expect(diagnostics).toEqual([]);
+    if (!runbook) throw new Error("no runbook");
+    expect(runbook.apiVersion.value).toBe("rbx/v1");
+    expect(runbook.metadata.name.value).toBe("kryton-upgrade");
+    expect(runbook.metadata.version.value).toBe("3.2.0");
+    expect(runbook.metadata.owners.map((o) => o.value)).toEqual(["platform-team"]);
+    expect(runbook.params.map((p) => [p.name.value, p.type, p.required])).toEqual([
+      ["targetVersion", "semver", true],
+      ["namespace", "string", false],
+      ["kubeContext", "string", false],
+      ["baseUrl", "url", false],
+      ["databaseUrl", "secret", false],
+      ["readyTimeout", "duration", false],
+      ["replicas", "int", false],
+      ["dryRun", "bool", false],
+      ["tier", "enum", false],
+    ]);
+    expect(runbook.params[4]?.from?.env).toBe("KRYTON_DATABASE_URL");
+    expect(runbook.params[6]?.default).toMatchObject({ kind: "number", value: 2, integer: true });
+    expect(runbook.params[8]?.values?.map((v) => v.value)).toEqual(["community", "enterprise"]);
+    expect(runbook.env.map((e) => [e.name.value, e.secret])).toEqual([["KRYTON_DATABASE_URL", true]]);
+    expect(runbook.connections.map((c) => [c.name.value, c.kind, c.fields.map((f) => f.key.value)])).toEqual([
+      ["cluster", "kubernetes", ["context", "namespace"]],
+      ["db", "postgres", ["url"]],
+      ["api", "http", ["baseUrl", "insecure"]],
+    ]);
+    expect(runbook.checks.map((c) => [c.name.value, c.steps.length])).toEqual([
+      ["healthy", 2],
+      ["healthy-on-previous", 1],
+    ]);
+    expect(runbook.phases.map((p) => p.id.value)).toEqual(["precheck", "backup", "upgrade"]);
+    const upgrade = runbook.phases[2];
+    expect(upgrade?.onFailure?.value).toBe("rollback");
+    expect(upgrade?.rollback?.map((s) => s.action?.value ?? `check:${s.check?.value}`)).toEqual([
+      "helm.rollback",
+      "snapshot.restore",
+      "check:healthy-on-previous",
+    ]);
+    const step = upgrade?.steps[0];
+    expect(step?.verify?.action?.value).toBe("helm.history");
+    expect(step?.guards[0]?.that.text).toBe("!params.dryRun");
+    expect(upgrade?.steps[1]?.onFailure?.value).toBe("halt");
+    expect(runbook.onFailure.value).toBe("rollback");
+    const retry = runbook.checks[1]?.steps[0]?.retry;
+    expect(retry).toMatchObject({
+      attempts: 10,
+      backoff: 1.5,
+      every: { text: "2s", ms: 2000 },
+      maxEvery: { ms: 30000 },
+    });
+    expect(runbook.phases[1]?.steps[0]?.timeout?.ms).toBe(600_000);
+  });
+
+  it("keeps `with:` values typed, and marks templates", () => {
+    const w = runbook?.phases[2]?.steps[0]?.with;
+    const entry = (k: string) => w?.entries.find((e) => e.key.value === k)?.value;
+    expect(entry("wait")).toMatchObject({ kind: "bool", value: true });
+    expect(entry("version")).toMatchObject({
+      kind: "string",
+      template: true,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
+      value: "${{ params.targetVersion }}",
+    });
+    expect(entry("release")).toMatchObject({ kind: "string", template: false });
+    expect(entry("set")).toMatchObject({ kind: "map" });
+  });
+
+  it("maps expression and template characters to their file positions", () => {
+    if (!runbook) throw new Error("no runbook");
+    const when = runbook.phases[2]?.rollback?.[1]?.when as SourceText;
+    expect(when.text).toBe("steps.migrations.output.applied.size() > 0");
+    expect(at(okText, when, 0)).toBe("82:15");
+    expect(at(okText, when, when.text.indexOf("size"))).toBe("82:47");
+    // A folded block (>-) spanning two lines: "any" starts the second line.
+    const prompt = runbook.phases[0]?.steps[2]?.with?.entries[0]?.value;
+    if (prompt?.kind !== "string") throw new Error("prompt is not a string");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
+    expect(prompt.value).toBe("Read the CHANGELOG for ${{ params.targetVersion }}; any 'breaking' entries?");
+    expect(at(okText, prompt.source, prompt.value.indexOf("params"))).toBe("66:40");
+    expect(at(okText, prompt.source, prompt.value.indexOf("any"))).toBe("67:13");
+    const message = runbook.checks[0]?.steps[1]?.expect[0]?.message;
+    expect(message && at(okText, message.source, message.value.indexOf("output"))).toBe("45:46");
+  });
+
+  it("defaults onFailure to rollback when the runbook does not say", () => {
+    const text = okText.replace(/\nonFailure: rollback\n$/, "\n");
+    const r = load(text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.runbook?.onFailure).toEqual({ value: "rollback", span: undefined });
+  });
+
+  it("returns no AST when the shape is wrong, but still reference problems when it is right", () => {
+    expect(load("apiVersion: rbx/v1\n").runbook).toBeUndefined();
+    const dup = okText.replace("- id: history\n", "- id: before\n");
+    const r = load(dup);
+    expect(r.runbook).toBeDefined();
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["duplicate-step-id"]);
+    expect(r.diagnostics[0]?.related?.[0]?.span.start.line).toBe(56);
+  });
+
+  it("points a duplicate key at the second key, with the first as related", () => {
+    const r = load("apiVersion: rbx/v1\nkind: Runbook\nkind: Runbook\n");
+    expect(r.diagnostics[0]).toMatchObject({
+      code: "duplicate-key",
+      span: { start: { line: 3, column: 1 } },
+      related: [{ span: { start: { line: 2, column: 1 } } }],
+    });
+  });
+
+  it("validates against the built-in catalog and the committed schema by default", () => {
+    const r = loadRunbook("rb.yaml", okText.replace("action: http.check", "action: no.such.action"));
+    expect(
+      r.diagnostics.some((d) => d.code === "unknown-action" && d.message.includes("no.such.action")),
+    ).toBe(true);
+  });
+});
+
+describe("loadRunbookFile", () => {
+  it("loads a file from disk", async () => {
+    const r = await loadRunbookFile(okFile, { catalog: fixtureCatalog });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.runbook?.file).toBe(okFile);
+  });
+
+  it("reports an unreadable file as a diagnostic instead of throwing", async () => {
+    const r = await loadRunbookFile(join(import.meta.dirname, "no-such-file.rb.yaml"));
+    expect(r.runbook).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["read-error", "Cannot read the file (ENOENT); check the path and its permissions"],
+    ]);
+  });
+});
