@@ -6,6 +6,7 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 if [ "${RBX_SKIP_CHROMIUM:-}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi

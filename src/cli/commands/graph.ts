@@ -1,0 +1,75 @@
+// `rbx graph FILE`: the runbook as a Mermaid flowchart (or Graphviz dot) of phases, steps, checks and rollback.
+import { writeFile } from "node:fs/promises";
+import { hasErrors } from "../../diagnostics/diagnostic.js";
+import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
+import { type GraphFormat, graphFormats, renderGraph } from "../../graph/render.js";
+import { loadRunbookFile } from "../../parser/load.js";
+import type { CliIO } from "../commands.js";
+
+/** Shown by `rbx graph --help`. */
+export const usage = `Usage: rbx graph FILE [--format mermaid|dot] [-o OUT]
+
+Draw a runbook: a subgraph per phase with its steps (action shown, write steps outlined), the named
+check suites and where they run, each rollback boundary's rollback steps joined by dashed arrows, and
+where a failure goes under the failure policy (roll back, or halt for the operator).
+
+Mermaid (the default) renders in GitHub pull requests and Markdown docs inside a \`\`\`mermaid block;
+dot renders with Graphviz: rbx graph FILE --format dot | dot -Tsvg > runbook.svg
+
+Options:
+  --format F   mermaid (default) or dot
+  -o, --output OUT   write to OUT instead of standard output
+
+Exit status: 0 drawn (errors in references are reported on stderr), 1 the file is not a readable
+runbook, 2 usage error.
+`;
+
+/** Draw one runbook; returns the exit code. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let format: GraphFormat = "mermaid";
+  let output: string | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
+    if (flag === "--format" || flag === "-f" || flag === "-o" || flag === "--output") {
+      const value = inline ?? argv[++i];
+      if (value === undefined) return usageError(io, `${flag} needs a value`);
+      if (flag === "-o" || flag === "--output") output = value;
+      else if ((graphFormats as readonly string[]).includes(value)) format = value as GraphFormat;
+      else return usageError(io, `unknown format "${value}"; use ${graphFormats.join(" or ")}`);
+    } else if (arg.startsWith("-")) {
+      return usageError(io, `unknown option "${arg}"`);
+    } else files.push(arg);
+  }
+  if (files.length !== 1) return usageError(io, "give exactly one runbook file");
+  const loaded = await loadRunbookFile(files[0]!);
+  if (!loaded.runbook) {
+    io.stderr.write(
+      await formatDiagnostics(loaded.diagnostics, () => loaded.source, {
+        color: useColor(io.stderr, io.env),
+      }),
+    );
+    io.stderr.write(`rbx graph: ${files[0]} is not a runbook rbx can read; fix the problems above first\n`);
+    return 1;
+  }
+  // A sound shape with broken references (an unknown action, a misspelt step) can still be drawn.
+  if (hasErrors(loaded.diagnostics)) {
+    const n = loaded.diagnostics.filter((d) => d.severity === "error").length;
+    io.stderr.write(
+      `rbx graph: drawn, but ${files[0]} has ${n} error${n === 1 ? "" : "s"}; rbx validate shows them\n`,
+    );
+  }
+  const text = renderGraph(loaded.runbook, format);
+  if (output !== undefined) await writeFile(output, text);
+  else io.stdout.write(text);
+  return 0;
+}
+
+function usageError(io: CliIO, message: string): number {
+  io.stderr.write(`rbx graph: ${message}\n${usage}`);
+  return 2;
+}

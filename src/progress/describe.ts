@@ -1,0 +1,101 @@
+// One human sentence per journal event, shared by the terminal view and the plain-line log.
+import type { RunEvent } from "../runtime/events.js";
+import type { FailureRecord } from "../runtime/failure.js";
+import type { Paint } from "./ansi.js";
+import { formatDuration } from "./duration.js";
+
+/** What `describe` needs besides the event: when each step started, to print how long it took. */
+export interface DescribeContext {
+  paint: Paint;
+  runId: string;
+  stepStart(step: string): number | undefined;
+  attempts(step: string): number;
+}
+
+const failure = (e: FailureRecord) => `${e.kind}: ${e.message}${e.cause ? ` (${e.cause})` : ""}`;
+
+/** A line for an event, or undefined when the event says nothing an operator needs to see. */
+export function describe(e: RunEvent, ctx: DescribeContext): string | undefined {
+  const p = ctx.paint;
+  const took = (step: string, at: string) => {
+    const start = ctx.stepStart(step);
+    return start === undefined ? "" : ` ${p.dim(formatDuration(Date.parse(at) - start))}`;
+  };
+  switch (e.type) {
+    case "run.started":
+      return `${p.bold(`run ${e.runId}`)}: ${e.runbook.name} ${e.runbook.version} (${e.runbook.file}) by ${e.user}@${e.host}`;
+    case "run.resumed":
+      return `${p.bold(`run ${ctx.runId} resumed`)} by ${e.user}@${e.host}${e.changes?.length ? `, accepting changes: ${e.changes.join("; ")}` : ""}`;
+    case "journal.repaired":
+      return p.yellow(`cut off a torn last journal line (${e.droppedBytes} bytes) left by a crash`);
+    case "lock.forced":
+      return p.yellow(
+        `forced the lock of run ${e.previous.runId} (pid ${e.previous.pid} on ${e.previous.host}) on ${e.previous.label}`,
+      );
+    case "lock.reclaimed":
+      return p.yellow(
+        `reclaimed a stale lock of run ${e.previous.runId} on ${e.previous.label}: its process is gone`,
+      );
+    case "guards.passed":
+      return `${p.green("✓")} guards passed`;
+    case "guard.failed":
+      return `${p.red("✗")} guard failed${e.step ? ` before ${e.step}` : ""}: ${e.message} ${p.dim(`(${e.expression})`)}`;
+    case "phase.entered":
+      return p.bold(`▸ phase ${e.phase}${e.boundary ? " (rollback boundary)" : ""}`);
+    case "phase.completed":
+      return undefined;
+    case "step.skipped":
+      return e.reason === "when"
+        ? `${p.dim("↷")} ${e.step} ${p.dim("skipped: its `when` is false")}`
+        : `${p.yellow("↷")} ${e.step} marked done by ${e.by ?? "the operator"}: ${e.note ?? ""}`;
+    case "step.started":
+      return `${p.cyan("…")} ${e.step} ${p.dim(`${e.action}${e.effect === "write" ? " (write)" : ""}`)}${e.attempt > 1 ? ` attempt ${e.attempt}` : ""}`;
+    case "assertion.failed":
+      return `${p.red("✗")} ${e.step} expect failed: ${e.message} ${p.dim(`(${e.expression})`)}`;
+    case "step.attempt-failed":
+      return `${p.yellow("!")} ${e.step} attempt ${e.attempt} failed: ${failure(e.error)}; retrying in ${formatDuration(e.retryInMs)}`;
+    case "step.succeeded": {
+      const n = ctx.attempts(e.step);
+      const tries = n > 1 ? p.dim(` after ${n} attempts`) : "";
+      const settled = e.settledBy ? p.dim(` (settled by ${e.settledBy})`) : "";
+      return `${p.green("✓")} ${e.step}${took(e.step, e.at)}${tries}${settled}`;
+    }
+    case "step.failed":
+      return `${p.red("✗")} ${e.step}${took(e.step, e.at)} failed${e.attempt > 1 ? ` after ${e.attempt} attempts` : ""}: ${failure(e.error)}`;
+    case "step.probed":
+      return `${p.yellow("?")} ${e.step} was in doubt; its probe says ${e.result}${e.reason ? `: ${e.reason}` : ""}`;
+    case "step.verified":
+      return `${p.yellow("?")} ${e.step} postcondition ${e.holds ? "holds: already done" : "does not hold"}${e.reason ? `: ${e.reason}` : ""}`;
+    case "approval.requested":
+      return `${p.magenta("✋")} ${e.step} waits for approval: ${e.prompt}`;
+    case "approval.granted":
+      return `${p.green("✓")} ${e.step} approved by ${e.by} (${e.via})`;
+    case "rollback.started": {
+      const why =
+        e.reason === "operator"
+          ? `requested by ${e.by ?? "the operator"}`
+          : e.trigger
+            ? `${e.trigger.step} failed`
+            : "a step failed";
+      return p.red(p.bold(`⟲ rolling back ${e.boundaries.join(", ")} (newest first): ${why}`));
+    }
+    case "rollback.completed":
+      return e.verified
+        ? `${p.green("⟲")} rollback of ${e.boundaries.join(", ")} completed and verified`
+        : p.red(`⟲ rollback of ${e.boundaries.join(", ")} completed but NOT verified`);
+    case "run.completed":
+      return p.green(p.bold(`✓ run ${ctx.runId} completed`));
+    case "run.rolled-back":
+      return p.red(p.bold(`✗ run ${ctx.runId} failed and was rolled back`));
+    case "run.failed":
+      return p.red(p.bold(`✗ run ${ctx.runId} failed: ${e.message}`));
+    case "run.halted":
+      return p.yellow(
+        p.bold(`■ run ${ctx.runId} halted (${e.reason})${e.step ? ` at ${e.step}` : ""}: ${e.message}`),
+      );
+    case "run.interrupted":
+      return p.yellow(
+        p.bold(`■ run ${ctx.runId} interrupted by ${e.signal}${e.step ? ` during ${e.step}` : ""}`),
+      );
+  }
+}

@@ -1,0 +1,89 @@
+// The steps running right now and what each waits for: the state the live view draws from.
+import type { RunEvent } from "../runtime/events.js";
+
+/** One running step as the live view shows it. */
+export interface LiveStep {
+  key: string;
+  action: string;
+  effect: "read" | "write";
+  /** When the first attempt started (ms since epoch), for the elapsed time. */
+  startedAt: number;
+  attempt: number;
+  /** Latest `ctx.log.progress` message, e.g. "3/5 replicas available". */
+  waitingFor?: string;
+  /** Between attempts: when the next one starts. */
+  retryAt?: number;
+  approval?: string;
+}
+
+/** Tracks running steps and first-start times from journal events; renderers read it. */
+export class LiveSteps {
+  readonly running = new Map<string, LiveStep>();
+  private readonly firstStart = new Map<string, number>();
+  private readonly attemptCount = new Map<string, number>();
+  runId = "";
+
+  /** Apply one event; returns the step that finished, if this event finished one. */
+  apply(e: RunEvent): void {
+    switch (e.type) {
+      case "run.started":
+        this.runId = e.runId;
+        break;
+      case "step.started": {
+        const at = Date.parse(e.at);
+        if (!this.firstStart.has(e.step) || e.attempt === 1) this.firstStart.set(e.step, at);
+        this.attemptCount.set(e.step, e.attempt);
+        const prev = this.running.get(e.step);
+        this.running.set(e.step, {
+          key: e.step,
+          action: e.action,
+          effect: e.effect,
+          startedAt: this.firstStart.get(e.step) ?? at,
+          attempt: e.attempt,
+          ...(prev?.waitingFor ? { waitingFor: prev.waitingFor } : {}),
+        });
+        break;
+      }
+      case "step.attempt-failed": {
+        const s = this.running.get(e.step);
+        if (s) s.retryAt = Date.parse(e.at) + e.retryInMs;
+        break;
+      }
+      case "approval.requested": {
+        const s = this.running.get(e.step);
+        if (s) s.approval = e.prompt;
+        break;
+      }
+      case "step.succeeded":
+      case "step.failed":
+      case "step.skipped":
+        this.running.delete(e.step);
+        break;
+      case "run.completed":
+      case "run.rolled-back":
+      case "run.failed":
+      case "run.halted":
+      case "run.interrupted":
+        this.running.clear();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Record what a running step waits for; the attempt's retry wait is over once it reports again. */
+  progress(step: string, message: string): void {
+    const s = this.running.get(step);
+    if (s) s.waitingFor = message;
+  }
+
+  /** When the step's first attempt started, if it did. */
+  stepStart(step: string): number | undefined {
+    return this.firstStart.get(step);
+  }
+
+  /** The latest attempt number seen for a step (0 if never started). */
+  attempts(step: string): number {
+    return this.attemptCount.get(step) ?? 0;
+  }
+}

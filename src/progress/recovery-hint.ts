@@ -1,0 +1,28 @@
+// After a run stops for the operator, the live view ends with the exact commands of each way out.
+import { foldReport } from "../report/fold.js";
+import type { RunEvent } from "../runtime/events.js";
+import type { Paint } from "./ansi.js";
+
+/** Collects a run's events and, when it halts or is interrupted, says what the operator can type next. */
+export class RecoveryHint {
+  private readonly events: RunEvent[] = [];
+
+  constructor(
+    private readonly paint: Paint,
+    private readonly stateDir?: string,
+  ) {}
+
+  /** Record the event; returns the hint lines when this event stopped the run for the operator. */
+  add(event: RunEvent): string[] {
+    this.events.push(event);
+    if (event.type !== "run.halted" && event.type !== "run.interrupted") return [];
+    const first = this.events[0];
+    // Watching a resumed run starts mid-journal; its fold needs run.started, so no hint then.
+    if (first?.type !== "run.started") return [];
+    const report = foldReport(this.events, this.stateDir ? { stateDir: this.stateDir } : {});
+    return report.recovery.flatMap((c) => [
+      `  ${this.paint.bold(c.verb)}: ${c.explains}`,
+      `      ${this.paint.cyan(c.command)}`,
+    ]);
+  }
+}

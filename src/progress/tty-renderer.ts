@@ -1,0 +1,124 @@
+// The live terminal view: finished lines scroll up, running steps stay at the bottom and redraw in place.
+import type { RunEvent } from "../runtime/events.js";
+import { type Paint, rewind, stripAnsi } from "./ansi.js";
+import { describe } from "./describe.js";
+import { formatDuration } from "./duration.js";
+import { type LiveStep, LiveSteps } from "./live-steps.js";
+import type { RunObserver } from "./observer.js";
+import { RecoveryHint } from "./recovery-hint.js";
+
+const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/** What the terminal view needs: where to draw, how wide, how to style, and optional attempt limits. */
+export interface TtyOptions {
+  out: NodeJS.WritableStream & { columns?: number };
+  paint: Paint;
+  /** The configured attempts of a step, to show "attempt 2/5"; undefined when unlimited or unknown. */
+  maxAttempts?: (step: string) => number | undefined;
+  /** Redraw period for the spinner and elapsed times; 0 turns the timer off (tests redraw by event). */
+  tickMs?: number;
+  /** `--state-dir` of the run, repeated in the recovery commands shown after a halt. */
+  stateDir?: string;
+  now?: () => number;
+}
+
+/** A terminal observer: one line per running step with spinner, elapsed time, attempt and what it waits for. */
+export class TtyRenderer implements RunObserver {
+  private readonly live = new LiveSteps();
+  private drawn = 0;
+  private frame = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly now: () => number;
+  private readonly hint: RecoveryHint;
+
+  constructor(private readonly options: TtyOptions) {
+    this.now = options.now ?? Date.now;
+    this.hint = new RecoveryHint(options.paint, options.stateDir);
+  }
+
+  onEvent(event: RunEvent): void {
+    // Started steps are drawn live rather than as a scrolling line.
+    const line =
+      event.type === "step.started"
+        ? undefined
+        : describe(event, {
+            paint: this.options.paint,
+            runId: this.live.runId || (event.type === "run.started" ? event.runId : ""),
+            stepStart: (s) => this.live.stepStart(s),
+            attempts: (s) => this.live.attempts(s),
+          });
+    this.live.apply(event);
+    this.draw([...(line === undefined ? [] : [line]), ...this.hint.add(event)]);
+    this.updateTimer();
+  }
+
+  onProgress(step: string, message: string): void {
+    this.live.progress(step, message);
+    this.draw([]);
+  }
+
+  onLog(step: string, level: "info" | "warn", message: string): void {
+    const p = this.options.paint;
+    this.draw([`  ${p.dim(step)} ${level === "warn" ? p.yellow(message) : message}`]);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.draw([]);
+  }
+
+  private updateTimer(): void {
+    const tick = this.options.tickMs ?? 100;
+    if (tick <= 0 || this.closed) return;
+    if (this.live.running.size > 0 && !this.timer) {
+      this.timer = setInterval(() => {
+        this.frame = (this.frame + 1) % SPINNER.length;
+        this.draw([]);
+      }, tick);
+      this.timer.unref();
+    } else if (this.live.running.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** Erase the live region, print finished lines above it, draw the running steps again. */
+  private draw(permanent: string[]): void {
+    const width = Math.max(20, (this.options.out.columns ?? 100) - 1);
+    const live = this.closed
+      ? []
+      : [...this.live.running.values()].map((s) => this.fit(this.liveLine(s), width));
+    if (permanent.length === 0 && live.length === 0 && this.drawn === 0) return;
+    const text = `${this.drawn > 0 ? rewind(this.drawn) : ""}${[...permanent, ...live].map((l) => `${l}\n`).join("")}`;
+    this.drawn = live.length;
+    this.options.out.write(text);
+  }
+
+  private fit(line: string, width: number): string {
+    // A wrapped line would break the cursor arithmetic of the redraw; cut plain text, keep it styled otherwise.
+    const plain = stripAnsi(line);
+    return plain.length <= width ? line : `${plain.slice(0, width - 1)}…`;
+  }
+
+  private liveLine(s: LiveStep): string {
+    const p = this.options.paint;
+    const now = this.now();
+    const max = this.options.maxAttempts?.(s.key);
+    const parts = [
+      `${p.cyan(SPINNER[this.frame] ?? "*")} ${s.key}`,
+      p.dim(s.action + (s.effect === "write" ? " (write)" : "")),
+      formatDuration(now - s.startedAt),
+    ];
+    if (s.attempt > 1 || max !== undefined)
+      parts.push(`attempt ${s.attempt}${max !== undefined ? `/${max}` : ""}`);
+    if (s.approval) parts.push(p.magenta(`waiting for approval: ${s.approval}`));
+    else if (s.retryAt !== undefined && s.retryAt > now)
+      parts.push(p.yellow(`next attempt in ${formatDuration(s.retryAt - now)}`));
+    if (s.waitingFor) parts.push(`waiting for: ${s.waitingFor}`);
+    return parts.join("  ");
+  }
+}

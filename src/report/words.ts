@@ -1,0 +1,49 @@
+// The words and marks every renderer uses for outcomes and step states, so md, html and text agree.
+import type { RunOutcome, StepStatus } from "./model.js";
+
+/** A run's outcome in a few words. */
+export function outcomeText(outcome: RunOutcome): string {
+  switch (outcome) {
+    case "completed":
+      return "completed";
+    case "rolled-back":
+      return "failed and rolled back";
+    case "failed":
+      return "failed";
+    case "halted":
+      return "halted, waiting for the operator";
+    case "interrupted":
+      return "interrupted";
+    case "running":
+      return "running, or crashed (no end recorded)";
+  }
+}
+
+/** One mark per step state, readable without colour. */
+export function statusMark(status: StepStatus): string {
+  switch (status) {
+    case "succeeded":
+      return "✅";
+    case "failed":
+      return "❌";
+    case "skipped":
+      return "⏭️";
+    case "running":
+      return "⏳";
+    case "in-doubt":
+      return "❓";
+    case "waiting-approval":
+      return "✋";
+    case "interrupted":
+      return "⛔";
+  }
+}
+
+/** One short word per step state, for places where emoji may not render (the HTML report). */
+export function statusWord(status: StepStatus): string {
+  return status === "succeeded"
+    ? "ok"
+    : status === "waiting-approval"
+      ? "approval"
+      : status.replace("-", " ");
+}

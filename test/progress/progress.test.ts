@@ -1,0 +1,154 @@
+// The live view, the plain log and the NDJSON stream, fed the interpreter's journal events.
+import { rmSync } from "node:fs";
+import { PassThrough } from "node:stream";
+import { afterAll, describe, expect, it } from "vitest";
+import { paint } from "../../src/progress/ansi.js";
+import { createProgress } from "../../src/progress/create.js";
+import { LineRenderer } from "../../src/progress/line-renderer.js";
+import { stepLogger } from "../../src/progress/step-logger.js";
+import { TtyRenderer } from "../../src/progress/tty-renderer.js";
+import type { RunEvent } from "../../src/runtime/events.js";
+import { TaintRedactor } from "../../src/runtime/redactor.js";
+import { haltedRun, tempStateDir, writeJournal } from "../report/journals.js";
+
+const dir = tempStateDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A stream that keeps what was written; `isTTY`/`columns` say what kind of terminal it pretends to be. */
+function capture(tty: boolean) {
+  const s = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number; text: () => string };
+  let text = "";
+  s.on("data", (d) => (text += d));
+  s.isTTY = tty;
+  s.columns = 100;
+  s.text = () => text;
+  return s;
+}
+
+const events = (id: string): RunEvent[] => writeJournal(dir, id, haltedRun(id));
+const ESC = "\u001b[";
+
+describe("plain lines (not a TTY)", () => {
+  it("prints one timestamped line per event, progress only when it changes, and the way out", () => {
+    const out = capture(false);
+    const r = new LineRenderer({ out, paint: paint(false), now: () => new Date("2025-05-01T10:00:01.500Z") });
+    const list = events("plain");
+    for (const e of list.slice(0, 11)) r.onEvent(e);
+    r.onProgress("migrations", "2 of 5 migrations applied");
+    r.onProgress("migrations", "2 of 5 migrations applied");
+    r.onProgress("migrations", "3 of 5 migrations applied");
+    for (const e of list.slice(11)) r.onEvent(e);
+    r.close();
+    const lines = out.text().trimEnd().split("\n");
+    for (const l of lines) expect(l).toMatch(/^2025-05-01T10:00:\d\d\.\d{3}Z {2}/);
+    const text = out.text();
+    expect(text).not.toContain(ESC);
+    expect(text).toContain(
+      "2025-05-01T10:00:00.000Z  run plain: kryton-upgrade 3.2.0 (runbooks/kryton.rb.yaml) by ops@bastion-1",
+    );
+    expect(text).toContain("▸ phase upgrade (rollback boundary)");
+    expect(text).toContain("✓ upgrade 29.7s");
+    expect(text.match(/2 of 5 migrations applied/g)).toHaveLength(1);
+    expect(text).toContain("migrations waiting for: 3 of 5 migrations applied");
+    expect(text).toContain(
+      "! migrations attempt 1 failed: assertion: 2 migrations pending; retrying in 5.0s",
+    );
+    expect(text).toContain("✗ migrations 6.9s failed after 2 attempts: action-error");
+    expect(text).toContain("■ run plain halted (step-failed) at migrations");
+    expect(text).toContain("rbx skip plain migrations --reason '<why it is already done>'");
+    expect(text).toContain("rbx rollback plain");
+  });
+});
+
+describe("live view (TTY)", () => {
+  it("keeps running steps at the bottom with spinner, elapsed time, attempts and what they wait for", () => {
+    const out = capture(true);
+    const at = (ms: number) => Date.parse("2025-05-01T10:00:00.000Z") + ms;
+    let now = at(40_000);
+    const r = new TtyRenderer({
+      out,
+      paint: paint(false),
+      tickMs: 0,
+      now: () => now,
+      maxAttempts: (s) => (s === "migrations" ? 5 : undefined),
+    });
+    const list = events("tty");
+    // Up to the retry of migrations: attempt 2 is running.
+    for (const e of list.slice(0, 15)) r.onEvent(e);
+    r.onProgress("migrations", "3/5 replicas available");
+    const afterProgress = out.text();
+    const last = afterProgress.slice(afterProgress.lastIndexOf(ESC));
+    expect(last).toMatch(
+      /⠋ migrations {2}sql\.migrations {2}7\.9s {2}attempt 2\/5 {2}waiting for: 3\/5 replicas available\n$/,
+    );
+    // The redraw moves up over the one live line and clears it before drawing again.
+    expect(afterProgress).toContain(`${ESC}1F${ESC}0J`);
+    now = at(41_000);
+    for (const e of list.slice(15)) r.onEvent(e);
+    r.close();
+    const text = out.text();
+    expect(text).toContain("✗ migrations 6.9s failed after 2 attempts");
+    // Finished steps scroll up as permanent lines; the run ends with no live line left.
+    expect(text.endsWith("      rbx rollback tty\n")).toBe(true);
+  });
+
+  it("shows the wait before the next attempt and cuts lines to the terminal width", () => {
+    const list = events("wait");
+    const failedAt = Date.parse(list[13]!.at);
+    const draw = (columns: number) => {
+      const out = capture(true);
+      out.columns = columns;
+      const r = new TtyRenderer({ out, paint: paint(false), tickMs: 0, now: () => failedAt + 2_000 });
+      for (const e of list.slice(0, 14)) r.onEvent(e);
+      const text = out.text();
+      r.close();
+      return text.slice(text.lastIndexOf("⠋"), text.indexOf("\n", text.lastIndexOf("⠋")));
+    };
+    expect(draw(100)).toBe("⠋ migrations  sql.migrations  2.9s  next attempt in 3.0s");
+    const narrow = draw(40);
+    expect(narrow).toHaveLength(39);
+    expect(narrow.endsWith("…")).toBe(true);
+  });
+});
+
+describe("createProgress", () => {
+  it("colours a terminal, but not under NO_COLOR", () => {
+    const coloured = capture(true);
+    const o1 = createProgress({ stdout: coloured, stderr: capture(true), env: {} });
+    const plain = capture(true);
+    const o2 = createProgress({ stdout: plain, stderr: capture(true), env: { NO_COLOR: "1" } });
+    for (const e of events("colour").slice(0, 3)) {
+      o1.onEvent(e);
+      o2.onEvent(e);
+    }
+    o1.close();
+    o2.close();
+    expect(coloured.text()).toContain(`${ESC}32m`);
+    expect(plain.text()).not.toContain(ESC);
+  });
+
+  it("--json: NDJSON events on stdout, redacted, and the human view on stderr", () => {
+    const stdout = capture(false);
+    const stderr = capture(false);
+    const redactor = new TaintRedactor();
+    redactor.addSecret("s3cr3t-pw");
+    const o = createProgress({ stdout, stderr, env: {}, json: true, redactor });
+    const list = events("json");
+    for (const e of list.slice(0, 13)) o.onEvent(e);
+    stepLogger(o, "migrations", redactor).progress("connecting with password s3cr3t-pw");
+    for (const e of list.slice(13)) o.onEvent(e);
+    o.close();
+    const lines = stdout
+      .text()
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; seq?: number; message?: string });
+    expect(lines.filter((l) => l.seq !== undefined).map((l) => l.seq)).toEqual(list.map((e) => e.seq));
+    const progress = lines.find((l) => l.type === "step.progress");
+    expect(progress?.message).toBe("connecting with password ***");
+    expect(stdout.text()).not.toContain("s3cr3t-pw");
+    expect(stderr.text()).not.toContain("s3cr3t-pw");
+    expect(stderr.text()).toContain("■ run json halted");
+    expect(stdout.text()).not.toContain("■");
+  });
+});
