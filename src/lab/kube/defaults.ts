@@ -1,0 +1,181 @@
+// Server-side defaults and validation of the built-in kinds, as a real API server applies them on every write.
+import { invalid } from "./errors.js";
+import type { ResourceType } from "./resources.js";
+import { fromLabelSelector, matchesLabels } from "./selectors.js";
+import { ensureMap, getPath, isMap, type JsonMap, type KObject } from "./types.js";
+
+function setDefault(m: JsonMap, key: string, value: unknown): void {
+  if (m[key] === undefined || m[key] === null) m[key] = value;
+}
+
+/** Defaults of a PodSpec (also used inside Deployment, ReplicaSet and Job templates). */
+export function defaultPodSpec(spec: JsonMap): void {
+  setDefault(spec, "restartPolicy", "Always");
+  setDefault(spec, "dnsPolicy", "ClusterFirst");
+  setDefault(spec, "schedulerName", "default-scheduler");
+  setDefault(spec, "securityContext", {});
+  setDefault(spec, "terminationGracePeriodSeconds", 30);
+  for (const list of ["containers", "initContainers"]) {
+    const cs = spec[list];
+    if (!Array.isArray(cs)) continue;
+    for (const c of cs) {
+      if (!isMap(c)) continue;
+      const image = typeof c.image === "string" ? c.image : "";
+      const tag = image.includes("@") ? "digest" : (/:([^/:]+)$/.exec(image)?.[1] ?? "latest");
+      setDefault(c, "imagePullPolicy", tag === "latest" ? "Always" : "IfNotPresent");
+      setDefault(c, "terminationMessagePath", "/dev/termination-log");
+      setDefault(c, "terminationMessagePolicy", "File");
+      setDefault(c, "resources", {});
+      if (Array.isArray(c.ports)) for (const p of c.ports) if (isMap(p)) setDefault(p, "protocol", "TCP");
+    }
+  }
+}
+
+function validateTemplate(t: ResourceType, obj: KObject, selectorRequired: boolean): void {
+  const name = obj.metadata.name;
+  const sel = getPath(obj, ["spec", "selector"]);
+  if (selectorRequired && !isMap(sel)) throw invalid(t, name, "spec.selector", "Required value");
+  const containers = getPath(obj, ["spec", "template", "spec", "containers"]);
+  if (!Array.isArray(containers) || containers.length === 0) {
+    throw invalid(t, name, "spec.template.spec.containers", "Required value");
+  }
+  if (isMap(sel)) {
+    const labels = getPath(obj, ["spec", "template", "metadata", "labels"]) as
+      | Record<string, string>
+      | undefined;
+    if (!matchesLabels(fromLabelSelector(sel), labels)) {
+      throw invalid(
+        t,
+        name,
+        "spec.template.metadata.labels",
+        "Invalid value: `selector` does not match template `labels`",
+      );
+    }
+  }
+}
+
+let nextClusterIp = 10;
+
+/** Apply defaults and validate; throws a 422 ApiError when the object is invalid. */
+export function applyDefaults(t: ResourceType, obj: KObject): void {
+  const name = obj.metadata.name;
+  const spec = ensureMapIf(obj, "spec");
+  switch (t.kind) {
+    case "Namespace": {
+      obj.metadata.labels = { ...obj.metadata.labels, "kubernetes.io/metadata.name": name };
+      ensureMap(obj, ["spec"]).finalizers ??= ["kubernetes"];
+      ensureMap(obj, ["status"]).phase ??= "Active";
+      break;
+    }
+    case "Pod": {
+      if (!spec || !Array.isArray(spec.containers) || spec.containers.length === 0) {
+        throw invalid(t, name, "spec.containers", "Required value");
+      }
+      defaultPodSpec(spec);
+      setDefault(spec, "serviceAccountName", "default");
+      setDefault(spec, "serviceAccount", spec.serviceAccountName);
+      setDefault(spec, "enableServiceLinks", true);
+      setDefault(spec, "priority", 0);
+      ensureMap(obj, ["status"]).phase ??= "Pending";
+      break;
+    }
+    case "Deployment": {
+      const s = ensureMap(obj, ["spec"]);
+      validateTemplate(t, obj, true);
+      setDefault(s, "replicas", 1);
+      setDefault(s, "revisionHistoryLimit", 10);
+      setDefault(s, "progressDeadlineSeconds", 600);
+      const strategy = ensureMap(s, ["strategy"]);
+      setDefault(strategy, "type", "RollingUpdate");
+      if (strategy.type === "RollingUpdate") {
+        const ru = ensureMap(strategy, ["rollingUpdate"]);
+        setDefault(ru, "maxSurge", "25%");
+        setDefault(ru, "maxUnavailable", "25%");
+      } else if (strategy.type !== "Recreate") {
+        throw invalid(t, name, "spec.strategy.type", `Unsupported value: "${String(strategy.type)}"`);
+      }
+      defaultPodSpec(ensureMap(s, ["template", "spec"]));
+      break;
+    }
+    case "ReplicaSet": {
+      const s = ensureMap(obj, ["spec"]);
+      validateTemplate(t, obj, true);
+      setDefault(s, "replicas", 1);
+      defaultPodSpec(ensureMap(s, ["template", "spec"]));
+      break;
+    }
+    case "Job": {
+      const s = ensureMap(obj, ["spec"]);
+      validateTemplate(t, obj, false);
+      const ps = ensureMap(s, ["template", "spec"]);
+      if (ps.restartPolicy !== "Never" && ps.restartPolicy !== "OnFailure") {
+        throw invalid(
+          t,
+          name,
+          "spec.template.spec.restartPolicy",
+          'Required value: valid values: "OnFailure", "Never"',
+        );
+      }
+      setDefault(s, "backoffLimit", 6);
+      setDefault(s, "completions", 1);
+      setDefault(s, "parallelism", 1);
+      setDefault(s, "completionMode", "NonIndexed");
+      setDefault(s, "suspend", false);
+      setDefault(s, "podReplacementPolicy", "TerminatingOrFailed");
+      defaultPodSpec(ps);
+      break;
+    }
+    case "Service": {
+      const s = ensureMap(obj, ["spec"]);
+      setDefault(s, "type", "ClusterIP");
+      setDefault(s, "sessionAffinity", "None");
+      setDefault(s, "internalTrafficPolicy", "Cluster");
+      setDefault(s, "ipFamilies", ["IPv4"]);
+      setDefault(s, "ipFamilyPolicy", "SingleStack");
+      if (s.clusterIP === undefined) {
+        nextClusterIp++;
+        s.clusterIP = `10.96.${Math.floor(nextClusterIp / 250)}.${nextClusterIp % 250}`;
+      }
+      setDefault(s, "clusterIPs", [s.clusterIP]);
+      if (Array.isArray(s.ports)) {
+        for (const p of s.ports) {
+          if (!isMap(p)) continue;
+          setDefault(p, "protocol", "TCP");
+          setDefault(p, "targetPort", p.port);
+        }
+      }
+      break;
+    }
+    case "Secret": {
+      setDefault(obj, "type", "Opaque");
+      const sd = obj.stringData;
+      if (isMap(sd)) {
+        const data = isMap(obj.data) ? obj.data : {};
+        for (const [k, v] of Object.entries(sd)) data[k] = Buffer.from(String(v)).toString("base64");
+        obj.data = data;
+      }
+      delete obj.stringData;
+      break;
+    }
+  }
+}
+
+function ensureMapIf(obj: KObject, key: string): JsonMap | undefined {
+  const v = obj[key];
+  return isMap(v) ? v : undefined;
+}
+
+const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Validate metadata.name as a DNS-1123 subdomain. */
+export function validateName(t: ResourceType, name: string): void {
+  if (!name) throw invalid(t, name, "metadata.name", "Required value: name or generateName is required");
+  if (name.length > 253 || !NAME_RE.test(name)) {
+    throw invalid(
+      t,
+      name,
+      "metadata.name",
+      `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+    );
+  }
+}
