@@ -1,0 +1,159 @@
+// Type-checks every expression and template of a loaded runbook, with diagnostics at exact file positions.
+import { findAction } from "../builtins/index.js";
+import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
+import type { SourceFile } from "../diagnostics/source-file.js";
+import { analyze } from "../expr/compile.js";
+import { sliceSource, spanIn } from "../expr/positions.js";
+import { isWholeExpression, splitTemplate } from "../expr/template.js";
+import type { Assertion, Runbook, SourceText, Step, StringValue, ValueNode } from "../parser/ast.js";
+import type { JsonSchema, JsonValue } from "../runtime/action.js";
+import { runbookEnv, stepOutputType } from "./environment.js";
+import { RunOrder, stepRefs } from "./run-order.js";
+import type { TypeEnv } from "./type-env.js";
+import { compatible, isDynLike } from "./type-utils.js";
+import { type CelType, T, typeName } from "./types.js";
+
+interface Context {
+  env: TypeEnv;
+  ran: ReadonlySet<string>;
+  /** The step being checked (its own id may be read in expect/until). */
+  self?: string;
+}
+
+/**
+ * Check a runbook's expressions: guards, `when`, `expect`, `retry.until`, `with:` and connection templates,
+ * assertion messages, rollback steps and check suites. Pass the loaded file for exact line:column in
+ * multi-line scalars (the loader's `LoadResult.source`).
+ */
+export function checkRunbook(runbook: Runbook, file?: SourceFile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const order = new RunOrder(runbook);
+  const base = runbookEnv(runbook);
+  const opts = file ? { file } : {};
+
+  const refsOk = (source: SourceText | string, ast: Parameters<typeof stepRefs>[0], ctx: Context) => {
+    for (const r of stepRefs(ast)) {
+      if (ctx.ran.has(r.id) || r.id === ctx.self) continue;
+      const place = order.placement.get(r.id);
+      if (!place) continue;
+      const where = place.phase ? `in phase '${place.phase}'` : `in check suite '${place.suite}'`;
+      const message = `step '${r.id}' has not run yet when this is evaluated (it runs ${where}, later); read only steps that run earlier, or move this expression after it`;
+      out.push(diagnostic("step-not-yet-run", "error", message, spanIn({ source, ...opts }, r.start, r.end)));
+    }
+  };
+
+  const expr = (
+    source: SourceText | undefined,
+    ctx: Context,
+    want?: { type: CelType; what: string },
+  ): CelType | undefined => {
+    if (!source) return undefined;
+    const r = analyze(source, ctx.env, opts);
+    out.push(...r.diagnostics);
+    if (!r.ok) return undefined;
+    refsOk(source, r.ast, ctx);
+    const t = r.checked?.type ?? T.dyn;
+    if (want && !compatible(t, want.type)) {
+      const message = `${want.what} must be ${typeName(want.type)}, but this expression is ${typeName(t)}; compare it, e.g. x == "value" or size(x) > 0`;
+      out.push(
+        diagnostic("type-mismatch", "error", message, spanIn({ source, ...opts }, 0, source.text.length)),
+      );
+    }
+    return t;
+  };
+
+  const template = (v: StringValue, ctx: Context): CelType | undefined => {
+    if (!v.template) return T.string;
+    const { pieces, unclosedAt } = splitTemplate(v.source.text);
+    if (unclosedAt !== undefined) {
+      const d = diagnostic(
+        "expr-syntax",
+        "error",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the message names the `${{` template syntax
+        "this `${{` is never closed; add `}}` after the expression",
+        spanIn({ source: v.source, ...opts }, unclosedAt, unclosedAt + 3),
+      );
+      out.push(d);
+      return undefined;
+    }
+    let type: CelType | undefined = T.string;
+    for (const p of pieces) {
+      if (p.kind !== "expr") continue;
+      const t = expr(sliceSource(v.source, p.start, p.end) as SourceText, ctx);
+      if (isWholeExpression(v.source.text)) type = t;
+    }
+    return type;
+  };
+
+  const values = (v: ValueNode, ctx: Context, schema: JsonSchema | undefined, path: string) => {
+    if (v.kind === "string") {
+      const t = template(v, ctx);
+      if (t && v.template && isWholeExpression(v.source.text)) schemaType(v, t, schema, path);
+    } else if (v.kind === "list") {
+      const items = schema?.items as JsonSchema | undefined;
+      for (const x of v.items) values(x, ctx, items, path);
+    } else if (v.kind === "map") {
+      const props = schema?.properties as Record<string, JsonSchema> | undefined;
+      for (const e of v.entries) values(e.value, ctx, props?.[e.key.value], `${path}.${e.key.value}`);
+    }
+  };
+
+  const schemaType = (v: StringValue, t: CelType, schema: JsonSchema | undefined, path: string) => {
+    const declared = schema?.type as JsonValue | undefined;
+    const kinds = Array.isArray(declared) ? declared : declared === undefined ? [] : [declared];
+    if (kinds.length === 0 || isDynLike(t)) return;
+    const fits = kinds.some((k) => {
+      if (k === "integer") return t.kind === "int" || t.kind === "uint";
+      if (k === "number") return ["int", "uint", "double"].includes(t.kind);
+      if (k === "boolean") return t.kind === "bool";
+      if (k === "string") return t.kind !== "list" && t.kind !== "map" && t.kind !== "object";
+      if (k === "array") return t.kind === "list";
+      if (k === "object") return t.kind === "map" || t.kind === "object";
+      return k === "null" && t.kind === "null_type";
+    });
+    if (fits) return;
+    const message = `'${path}' takes ${kinds.join(" or ")}, but this expression is ${typeName(t)}; convert it, e.g. int(...) or string(...)`;
+    out.push(
+      diagnostic(
+        "type-mismatch",
+        "error",
+        message,
+        spanIn({ source: v.source, ...opts }, 0, v.source.text.length),
+      ),
+    );
+  };
+
+  const assertions = (list: Assertion[], ctx: Context, what: string) => {
+    for (const a of list) {
+      expr(a.that, ctx, { type: T.bool, what });
+      if (a.message) template(a.message, ctx);
+    }
+  };
+
+  const step = (s: Step, ran: ReadonlySet<string>) => {
+    const ctx: Context = { env: base, ran };
+    const self = s.id?.value;
+    const output = stepOutputType(s);
+    const withOutput: Context = { env: runbookEnv(runbook, output), ran, ...(self ? { self } : {}) };
+    expr(s.when, ctx, { type: T.bool, what: "`when`" });
+    assertions(s.guards, ctx, "a guard's `that`");
+    assertions(s.expect, withOutput, "an expectation's `that`");
+    expr(s.retry?.until, withOutput, { type: T.bool, what: "`retry.until`" });
+    if (s.with) {
+      const schema = s.action ? findAction(s.action.value)?.input : undefined;
+      values(s.with, ctx, schema, "with");
+    }
+    if (s.verify) step(s.verify, order.ranBefore(s.verify));
+  };
+
+  const top: Context = { env: base, ran: new Set() };
+  assertions(runbook.guards, top, "a guard's `that`");
+  for (const c of runbook.connections)
+    for (const f of c.fields) values(f.value, top, undefined, `${c.name.value}.${f.key.value}`);
+  for (const p of runbook.phases) {
+    for (const s of p.steps) step(s, order.ranBefore(s));
+    for (const s of p.rollback ?? []) step(s, order.ranBefore(s));
+  }
+  for (const c of runbook.checks) for (const s of c.steps) step(s, order.ranBefore(s));
+  return out;
+}

@@ -1,0 +1,213 @@
+// Compiles a checked AST into nested closures once; evaluation then never looks at the AST.
+
+import { declaredOverloads, type ResolvedOverload } from "../check/check-calls.js";
+import type { Checked } from "../check/checker.js";
+import type { TypeEnv } from "../check/type-env.js";
+import { isDynLike, type SigType } from "../check/type-utils.js";
+import type { CallExpr, ComprehensionExpr, Expr } from "../parser/expr/ast.js";
+import { compileCollections } from "./closures-collections.js";
+import { compileNames } from "./closures-names.js";
+import { dispatcher, implOf } from "./dispatch.js";
+import { celEquals } from "./equality.js";
+import { type Bindings, CelError, type CelResult, CelSemver, type CelValue, errors } from "./values.js";
+
+/** The state one evaluation threads through the closures. */
+export interface Ctx {
+  vars: Bindings;
+  /** Comprehension variables, by slot. */
+  slots: CelValue[];
+  /** Steps left before the cost limit stops the evaluation. */
+  budget: number;
+}
+
+/** A compiled node. */
+export type Node = (c: Ctx) => CelResult;
+
+/** What the code generator shares with its helpers. */
+export interface Gen {
+  compile(e: Expr, scope: ReadonlyMap<string, number>): Node;
+  checked: Checked | undefined;
+  env: TypeEnv;
+  newSlot(): number;
+}
+
+const isErr = (v: CelResult): v is CelError => v instanceof CelError;
+
+/** Compile an AST; `checked` is absent when the expression was not type-checked (then every call dispatches). */
+export function generate(
+  ast: Expr,
+  checked: Checked | undefined,
+  env: TypeEnv,
+): { root: Node; slots: number } {
+  let slots = 0;
+  const gen: Gen = {
+    checked,
+    env,
+    newSlot: () => slots++,
+    compile: (e, scope) => {
+      const n = compileNode(gen, e, scope);
+      return checked?.coerce.has(e.id) ? coerceToString(n) : n;
+    },
+  };
+  const root = gen.compile(ast, new Map());
+  return { root, slots };
+}
+
+function coerceToString(n: Node): Node {
+  return (c) => {
+    const v = n(c);
+    return v instanceof CelSemver ? v.toString() : v;
+  };
+}
+
+function compileNode(g: Gen, e: Expr, scope: ReadonlyMap<string, number>): Node {
+  switch (e.kind) {
+    case "literal": {
+      const v = e.value;
+      return () => v;
+    }
+    case "ident":
+    case "select":
+    case "has":
+    case "index":
+      return compileNames(g, e, scope);
+    case "list":
+    case "map":
+    case "comprehension":
+      return compileCollections(g, e as (Expr & { kind: "list" | "map" }) | ComprehensionExpr, scope);
+    case "and":
+    case "or":
+      return logic(e.kind, g.compile(e.left, scope), g.compile(e.right, scope));
+    case "cond": {
+      const t = g.compile(e.test, scope);
+      const a = g.compile(e.then, scope);
+      const b = g.compile(e.otherwise, scope);
+      return (c) => {
+        const v = t(c);
+        if (v === true) return a(c);
+        if (v === false) return b(c);
+        return isErr(v) ? v : errors.noOverload("_?_:_", v);
+      };
+    }
+    case "call":
+      return call(g, e, scope);
+  }
+}
+
+/** `&&` and `||`, commutative over errors: `error && false` is false, `error || true` is true. */
+function logic(kind: "and" | "or", l: Node, r: Node): Node {
+  const absorbing = kind === "or";
+  const op = kind === "and" ? "_&&_" : "_||_";
+  return (c) => {
+    const x = l(c);
+    if (x === absorbing) return absorbing;
+    const y = r(c);
+    if (y === absorbing) return absorbing;
+    if (x === !absorbing && y === !absorbing) return !absorbing;
+    if (isErr(x)) return x;
+    if (typeof x !== "boolean") return errors.noOverload(op, x, y as CelValue);
+    if (isErr(y)) return y;
+    return errors.noOverload(op, x, y);
+  };
+}
+
+function call(g: Gen, e: CallExpr, scope: ReadonlyMap<string, number>): Node {
+  const namespaced = g.checked ? g.checked.namespaced.has(e.id) : isNamespacedCall(g, e, scope);
+  let fn = e.fn.startsWith(".") ? e.fn.slice(1) : e.fn;
+  let argExprs = e.args;
+  if (e.target && namespaced) fn = `${qualified(e.target)}.${fn}`;
+  else if (e.target) argExprs = [e.target, ...e.args];
+  const args = argExprs.map((a) => g.compile(a, scope));
+  if (fn === "_==_" || fn === "_!=_") return equality(fn === "_!=_", args[0] as Node, args[1] as Node);
+  const receiver = !!e.target && !namespaced;
+  let candidates: ResolvedOverload[] | undefined = g.checked?.calls.get(e.id);
+  if (!candidates) {
+    const all = declaredOverloads(fn, g.env).filter((o) => o.params.length === args.length);
+    const styled = all.filter((o) => o.receiver === receiver);
+    candidates = styled.length > 0 ? styled : all;
+  }
+  if (candidates.length === 0) {
+    const err = new CelError(`no function '${fn}' with ${argExprs.length} argument(s)`);
+    return () => err;
+  }
+  const only = candidates.length === 1 ? candidates[0] : undefined;
+  const exact =
+    only &&
+    g.checked &&
+    argExprs.every((a, i) => staticallyFits(g.checked as Checked, a, only.params[i] as SigType));
+  const invoke = exact ? implOf(only) : undefined;
+  const dispatch = invoke ? undefined : dispatcher(fn, candidates);
+  const run = invoke ? (xs: CelValue[]) => invoke(...xs) : (dispatch as (xs: CelValue[]) => CelResult);
+  if (args.length === 1) {
+    const a = args[0] as Node;
+    if (invoke) {
+      return (c) => {
+        const x = a(c);
+        return isErr(x) ? x : invoke(x);
+      };
+    }
+    return (c) => {
+      const x = a(c);
+      return isErr(x) ? x : run([x]);
+    };
+  }
+  if (args.length === 2) {
+    const [a, b] = args as [Node, Node];
+    if (invoke) {
+      return (c) => {
+        const x = a(c);
+        if (isErr(x)) return x;
+        const y = b(c);
+        return isErr(y) ? y : invoke(x, y);
+      };
+    }
+    return (c) => {
+      const x = a(c);
+      if (isErr(x)) return x;
+      const y = b(c);
+      return isErr(y) ? y : run([x, y]);
+    };
+  }
+  return (c) => {
+    const xs: CelValue[] = [];
+    for (const a of args) {
+      const x = a(c);
+      if (isErr(x)) return x;
+      xs.push(x);
+    }
+    return run(xs);
+  };
+}
+
+/** True when the checker proved the argument has exactly the parameter's kind (no run-time test needed). */
+function staticallyFits(checked: Checked, arg: Expr, param: SigType): boolean {
+  const t = checked.types.get(arg.id);
+  if (!t || isDynLike(t) || checked.coerce.has(arg.id)) return param.kind === "param" || param.kind === "dyn";
+  if (param.kind === "param" || param.kind === "dyn") return true;
+  if (param.kind === "map") return t.kind === "map" || t.kind === "object";
+  return t.kind === param.kind;
+}
+
+function equality(negate: boolean, a: Node, b: Node): Node {
+  return (c) => {
+    const x = a(c);
+    if (isErr(x)) return x;
+    const y = b(c);
+    if (isErr(y)) return y;
+    return celEquals(x, y) !== negate;
+  };
+}
+
+function qualified(e: Expr): string {
+  return e.kind === "ident" ? e.name : e.kind === "select" ? `${qualified(e.operand)}.${e.field}` : "";
+}
+
+/** Without a checker: `strings.quote(x)` calls the global `strings.quote` when that function exists. */
+function isNamespacedCall(g: Gen, e: CallExpr, scope: ReadonlyMap<string, number>): boolean {
+  if (!e.target) return false;
+  let root: Expr = e.target;
+  while (root.kind === "select") root = root.operand;
+  if (root.kind !== "ident" || scope.has(root.name)) return false;
+  const q = qualified(e.target);
+  return q !== "" && declaredOverloads(`${q}.${e.fn}`, g.env).length > 0;
+}

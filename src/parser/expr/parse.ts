@@ -1,0 +1,219 @@
+// `parseExpr(text)`: lexer + the one reused parser instance + visitor, with limits so no input can overflow the stack.
+import type { IToken } from "chevrotain";
+import type { Expr, ExprProblem, ParseResult } from "./ast.js";
+import { chevrotain } from "./chevrotain.js";
+import { buildGrammar, type CelGrammar } from "./grammar.js";
+import { buildTokens, type Tokens } from "./tokens.js";
+import { buildVisitor } from "./visitor.js";
+
+/** Longest expression text accepted (a guard is a line; this is generous). */
+export const MAX_EXPR_LENGTH = 16_384;
+/** Deepest nesting of brackets, ternaries and unary operators; the spec asks for at least 32 parentheses. */
+export const MAX_NESTING = 96;
+/** Deepest AST accepted, so checking and evaluation recursion stay well inside the stack. */
+export const MAX_AST_DEPTH = 480;
+
+interface Machinery {
+  tokens: Tokens;
+  lexer: import("chevrotain").Lexer;
+  parser: CelGrammar;
+  visitor: ReturnType<typeof buildVisitor>;
+}
+
+let machinery: Machinery | undefined;
+
+function load(): Machinery {
+  if (machinery) return machinery;
+  const chev = chevrotain();
+  const tokens = buildTokens(chev);
+  const lexer = new chev.Lexer(tokens.all, { positionTracking: "onlyOffset", ensureOptimizations: true });
+  const parser = buildGrammar(chev, tokens);
+  const visitor = buildVisitor(parser, tokens);
+  machinery = { tokens, lexer, parser, visitor };
+  return machinery;
+}
+
+function fail(problems: ExprProblem[]): ParseResult {
+  return { ok: false, problems };
+}
+
+let cacheSize = 512;
+const cache = new Map<string, ParseResult>();
+
+/**
+ * Set how many parse results are kept (least recently used first out); 0 turns the cache off.
+ * Results are immutable, so the same text parsed again (a guard checked then run, a retry) is free.
+ */
+export function setParseCacheSize(size: number): void {
+  cacheSize = Math.max(0, size);
+  cache.clear();
+}
+
+/** Parse one expression; offsets in the result are relative to `text`. Never throws. */
+export function parseExpr(text: string): ParseResult {
+  if (cacheSize === 0) return parseUncached(text);
+  const hit = cache.get(text);
+  if (hit) {
+    cache.delete(text);
+    cache.set(text, hit);
+    return hit;
+  }
+  const result = parseUncached(text);
+  if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+  cache.set(text, result);
+  return result;
+}
+
+function parseUncached(text: string): ParseResult {
+  if (text.length > MAX_EXPR_LENGTH) {
+    return fail([
+      {
+        code: "expr-syntax",
+        message: `the expression is longer than ${MAX_EXPR_LENGTH} characters; split it`,
+        start: 0,
+        end: 0,
+      },
+    ]);
+  }
+  const m = load();
+  const lexed = m.lexer.tokenize(text);
+  if (lexed.errors.length > 0) {
+    const e = lexed.errors[0]!;
+    const ch = text[e.offset] ?? "";
+    const message =
+      ch === "'" || ch === '"' || /[rRbB]/.test(ch)
+        ? "this string literal is not closed; add the closing quote on the same line (or use ''' for several lines)"
+        : ch === "`"
+          ? "this quoted name is not closed; add the closing backtick"
+          : `unexpected character '${ch}'`;
+    return fail([{ code: "expr-syntax", message, start: e.offset, end: e.offset + Math.max(1, e.length) }]);
+  }
+  const tooDeep = nestingProblem(lexed.tokens, m.tokens);
+  if (tooDeep) return fail([tooDeep]);
+  if (lexed.tokens.length === 0) {
+    return fail([
+      {
+        code: "expr-syntax",
+        message: "the expression is empty; write a condition such as x > 0",
+        start: 0,
+        end: text.length,
+      },
+    ]);
+  }
+  m.parser.input = lexed.tokens;
+  const cst = m.parser.expr();
+  if (m.parser.errors.length > 0) {
+    const e = m.parser.errors[0]!;
+    const tok = e.token;
+    const atEnd = tok.tokenType.name === "EOF" || Number.isNaN(tok.startOffset);
+    const start = atEnd ? text.length : tok.startOffset;
+    const end = atEnd ? text.length : (tok.endOffset ?? tok.startOffset) + 1;
+    const found = atEnd ? "end of the expression" : `'${tok.image}'`;
+    return fail([{ code: "expr-syntax", message: `unexpected ${found}; ${hint(e.message)}`, start, end }]);
+  }
+  m.visitor.reset();
+  let ast: Expr;
+  try {
+    ast = m.visitor.visit(cst) as Expr;
+  } catch (err) {
+    return fail([
+      {
+        code: "expr-syntax",
+        message: `cannot parse the expression: ${String(err)}`,
+        start: 0,
+        end: text.length,
+      },
+    ]);
+  }
+  if (m.visitor.problems.length > 0) return fail(m.visitor.problems);
+  const depth = astDepth(ast);
+  if (depth > MAX_AST_DEPTH) {
+    return fail([
+      {
+        code: "expr-syntax",
+        message: `the expression nests ${depth} levels deep (limit ${MAX_AST_DEPTH}); split it`,
+        start: 0,
+        end: text.length,
+      },
+    ]);
+  }
+  return { ok: true, ast, nodeCount: m.visitor.nextId - 1 };
+}
+
+/** Turn chevrotain's expectation message into a short hint about what was expected. */
+function hint(message: string): string {
+  const m = /Expecting token of type --> (\w+) <--/.exec(message);
+  const words: Record<string, string> = {
+    RParen: "')'",
+    RBracket: "']'",
+    RBrace: "'}'",
+    Colon: "':'",
+    Comma: "','",
+    Identifier: "a name",
+    EOF: "an operator or the end",
+  };
+  if (m && words[m[1] as string]) return `expected ${words[m[1] as string]}`;
+  if (/EOF/.test(message) && /Expecting: expecting/.test(message))
+    return "expected an operator or the end of the expression";
+  return "expected an operand (a name, a literal or a parenthesised expression)";
+}
+
+function nestingProblem(tokens: IToken[], tk: Tokens): ExprProblem | undefined {
+  let depth = 0;
+  let questions = 0;
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (type === tk.LParen || type === tk.LBracket || type === tk.LBrace) depth++;
+    else if (type === tk.RParen || type === tk.RBracket || type === tk.RBrace) depth--;
+    else if (type === tk.Question) questions++;
+    if (depth + questions > MAX_NESTING) {
+      return {
+        code: "expr-syntax",
+        message: `the expression nests deeper than ${MAX_NESTING} levels; split it`,
+        start: t.startOffset,
+        end: t.startOffset + 1,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Depth of the AST, computed without recursion. */
+function astDepth(root: Expr): number {
+  let max = 0;
+  const stack: [Expr, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [e, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (d > MAX_AST_DEPTH) return d;
+    for (const child of childrenOf(e)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/** The direct sub-expressions of a node, in source order. */
+export function childrenOf(e: Expr): Expr[] {
+  switch (e.kind) {
+    case "literal":
+    case "ident":
+      return [];
+    case "select":
+    case "has":
+      return [e.operand];
+    case "index":
+      return [e.operand, e.index];
+    case "call":
+      return e.target ? [e.target, ...e.args] : e.args;
+    case "list":
+      return e.elems;
+    case "map":
+      return e.entries.flatMap((x) => [x.key, x.value]);
+    case "and":
+    case "or":
+      return [e.left, e.right];
+    case "cond":
+      return [e.test, e.then, e.otherwise];
+    case "comprehension":
+      return e.filter ? [e.range, e.filter, e.body] : [e.range, e.body];
+  }
+}

@@ -1,0 +1,102 @@
+// The expression lexer's tokens: literals, identifiers, keywords (with longer_alt) and operators.
+import type { TokenType } from "chevrotain";
+import type { ChevrotainModule } from "./chevrotain.js";
+
+/** Match a CEL string or bytes literal at `offset`: optional r/b prefixes, '…', "…", '''…''', """…""". */
+function matchString(text: string, offset: number): RegExpExecArray | null {
+  let i = offset;
+  let raw = false;
+  for (let k = 0; k < 2; k++) {
+    const c = text[i];
+    if (c === "r" || c === "R") {
+      if (raw) break;
+      raw = true;
+      i++;
+    } else if (c === "b" || c === "B") {
+      i++;
+    } else break;
+  }
+  const q = text[i];
+  if (q !== "'" && q !== '"') return null;
+  const triple = text[i + 1] === q && text[i + 2] === q;
+  const close = triple ? q.repeat(3) : q;
+  i += close.length;
+  while (i < text.length) {
+    const c = text[i];
+    if (!raw && c === "\\") {
+      i += 2;
+      continue;
+    }
+    if (!triple && (c === "\n" || c === "\r")) return null;
+    if (text.startsWith(close, i)) {
+      const m = [text.slice(offset, i + close.length)] as unknown as RegExpExecArray;
+      return m;
+    }
+    i++;
+  }
+  return null;
+}
+
+/** All token types, built once with the loaded chevrotain module. */
+export function buildTokens(chev: ChevrotainModule) {
+  const t = chev.createToken;
+  const Identifier = t({ name: "Identifier", pattern: /[_a-zA-Z][_a-zA-Z0-9]*/ });
+  const kw = (name: string, word: string) => t({ name, pattern: new RegExp(word), longer_alt: Identifier });
+  // Binary operators share one category; the visitor applies CEL precedence (the grammar stays flat and fast).
+  const BinOp = t({ name: "BinOp", pattern: chev.Lexer.NA });
+  const PrefixOp = t({ name: "PrefixOp", pattern: chev.Lexer.NA });
+  const RelOp = BinOp;
+  const AddOp = BinOp;
+  const MulOp = BinOp;
+  const tokens = {
+    WhiteSpace: t({ name: "WhiteSpace", pattern: /[ \t\n\r\f]+/, group: chev.Lexer.SKIPPED }),
+    Comment: t({ name: "Comment", pattern: /\/\/[^\n]*/, group: chev.Lexer.SKIPPED }),
+    StringLit: t({
+      name: "StringLit",
+      pattern: { exec: matchString },
+      line_breaks: true,
+      start_chars_hint: ["'", '"', "r", "R", "b", "B"],
+    }),
+    FloatLit: t({
+      name: "FloatLit",
+      pattern: /(?:\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\.\d+(?:[eE][+-]?\d+)?)/,
+    }),
+    UintLit: t({ name: "UintLit", pattern: /(?:0[xX][0-9a-fA-F]+|\d+)[uU]/ }),
+    IntLit: t({ name: "IntLit", pattern: /0[xX][0-9a-fA-F]+|\d+/ }),
+    True: kw("True", "true"),
+    False: kw("False", "false"),
+    Null: kw("Null", "null"),
+    In: t({ name: "In", pattern: /in/, longer_alt: Identifier, categories: [RelOp] }),
+    Identifier,
+    QuotedIdent: t({ name: "QuotedIdent", pattern: /`[^`\n]*`/ }),
+    LessEq: t({ name: "LessEq", pattern: /<=/, categories: [RelOp] }),
+    GreaterEq: t({ name: "GreaterEq", pattern: />=/, categories: [RelOp] }),
+    EqEq: t({ name: "EqEq", pattern: /==/, categories: [RelOp] }),
+    NotEq: t({ name: "NotEq", pattern: /!=/, categories: [RelOp] }),
+    Less: t({ name: "Less", pattern: /</, categories: [RelOp] }),
+    Greater: t({ name: "Greater", pattern: />/, categories: [RelOp] }),
+    AndAnd: t({ name: "AndAnd", pattern: /&&/, categories: [BinOp] }),
+    OrOr: t({ name: "OrOr", pattern: /\|\|/, categories: [BinOp] }),
+    Bang: t({ name: "Bang", pattern: /!/, categories: [PrefixOp] }),
+    Plus: t({ name: "Plus", pattern: /\+/, categories: [AddOp] }),
+    Minus: t({ name: "Minus", pattern: /-/, categories: [AddOp, PrefixOp] }),
+    Star: t({ name: "Star", pattern: /\*/, categories: [MulOp] }),
+    Slash: t({ name: "Slash", pattern: /\//, categories: [MulOp] }),
+    Percent: t({ name: "Percent", pattern: /%/, categories: [MulOp] }),
+    Question: t({ name: "Question", pattern: /\?/ }),
+    Colon: t({ name: "Colon", pattern: /:/ }),
+    Dot: t({ name: "Dot", pattern: /\./ }),
+    Comma: t({ name: "Comma", pattern: /,/ }),
+    LParen: t({ name: "LParen", pattern: /\(/ }),
+    RParen: t({ name: "RParen", pattern: /\)/ }),
+    LBracket: t({ name: "LBracket", pattern: /\[/ }),
+    RBracket: t({ name: "RBracket", pattern: /]/ }),
+    LBrace: t({ name: "LBrace", pattern: /{/ }),
+    RBrace: t({ name: "RBrace", pattern: /}/ }),
+  };
+  const all: TokenType[] = [...Object.values(tokens), BinOp, PrefixOp];
+  return { ...tokens, BinOp, PrefixOp, all };
+}
+
+/** The token set the grammar and visitor share. */
+export type Tokens = ReturnType<typeof buildTokens>;
