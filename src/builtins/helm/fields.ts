@@ -1,0 +1,34 @@
+// `with:` fields shared by the helm actions.
+import { connectionField } from "../shared/connection.js";
+import { durationSchema } from "../shared/duration.js";
+import type { SchemaFragment } from "../shared/schema-fragment.js";
+
+/** Release name as helm accepts it. */
+export const releaseField: SchemaFragment = {
+  type: "string",
+  pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+  maxLength: 53,
+  description: "The Helm release name.",
+};
+
+/** Fields every helm action takes. */
+export const helmCommonFields: Record<string, SchemaFragment> = {
+  connection: connectionField("kubernetes"),
+  namespace: {
+    type: "string",
+    description: "Namespace of the release (default: the connection's namespace).",
+  },
+};
+
+/** `timeout` of the helm actions that wait. */
+export const helmTimeoutField: SchemaFragment = {
+  ...durationSchema,
+  description:
+    "Helm's --timeout for waits and hooks (default 5m); the step gives helm 2 more minutes to report.",
+};
+
+/** Arguments every helm action takes. */
+export interface HelmCommonArgs {
+  connection?: string;
+  namespace?: string;
+}

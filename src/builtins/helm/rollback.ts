@@ -1,0 +1,165 @@
+// helm.rollback: return a release to a recorded revision (or the previous one); refuses pending states by default.
+import { T } from "../../check/types.js";
+import { type ActionContext, defineAction, type ProbeResult } from "../../runtime/action.js";
+import { ActionError } from "../shared/action-error.js";
+import { deadline } from "../shared/deadline.js";
+import { durationOr, goDuration } from "../shared/duration.js";
+import { type HelmCommonArgs, helmCommonFields, helmTimeoutField, releaseField } from "./fields.js";
+import { commandText, helmInvocation, helmMajor, runHelm } from "./helm-cli.js";
+import { helmMajorForPlan } from "./plan-major.js";
+import { assertNotPending, releaseHistory } from "./release-state.js";
+
+/** Arguments of helm.rollback. */
+export interface HelmRollbackArgs extends HelmCommonArgs {
+  release: string;
+  revision?: number;
+  wait?: boolean;
+  cleanupOnFail?: boolean;
+  force?: boolean;
+  timeout?: string | number;
+  recoverPending?: boolean;
+}
+
+/** Output of helm.rollback. */
+export interface HelmRollbackOutput {
+  release: string;
+  revision: number;
+  rolledBackTo: number;
+  status: string;
+}
+
+function rollbackArgv(args: HelmRollbackArgs, major: number): string[] {
+  const argv = ["rollback", args.release];
+  if (args.revision) argv.push(String(args.revision));
+  if (args.wait) argv.push(major >= 4 ? "--wait=watcher" : "--wait");
+  if (args.cleanupOnFail) argv.push("--cleanup-on-fail");
+  if (args.force) argv.push(major >= 4 ? "--force-replace" : "--force");
+  argv.push("--timeout", goDuration(durationOr(args.timeout, 300_000)));
+  return argv;
+}
+
+async function rollback(ctx: ActionContext, args: HelmRollbackArgs): Promise<HelmRollbackOutput> {
+  const inv = helmInvocation(ctx, ctx.env, args);
+  const d = deadline(ctx.signal, durationOr(args.timeout, 300_000) + 120_000);
+  try {
+    const major = await helmMajor(ctx, d, inv);
+    const rows = await releaseHistory(ctx, d, inv, args.release);
+    if (!rows?.length)
+      throw new ActionError("release-not-found", `Release ${args.release} not found; nothing to roll back`);
+    if (!args.recoverPending) assertNotPending(args.release, inv.namespace, rows);
+    if (args.revision && !rows.some((r) => r.revision === args.revision)) {
+      throw new ActionError(
+        "revision-not-found",
+        `Release ${args.release} has no revision ${args.revision} (kept: ${rows.map((r) => r.revision).join(", ")})`,
+      );
+    }
+    const before = rows.at(-1)?.revision ?? 0;
+    ctx.log.info(
+      `rolling ${args.release} back from revision ${before} to ${args.revision ?? "the previous one"}`,
+    );
+    await runHelm(ctx, d, inv, rollbackArgv(args, major), (line) => ctx.log.progress(line));
+    const last = (await releaseHistory(ctx, d, inv, args.release, 1))?.at(-1);
+    const to = Number(/Rollback to (\d+)/.exec(last?.description ?? "")?.[1] ?? args.revision ?? 0);
+    return {
+      release: args.release,
+      revision: last?.revision ?? 0,
+      rolledBackTo: to,
+      status: last?.status ?? "",
+    };
+  } finally {
+    d.clear();
+  }
+}
+
+/** Undo an upgrade by creating a new revision from an old one. */
+export const helmRollback = defineAction<HelmRollbackArgs, HelmRollbackOutput>({
+  name: "helm.rollback",
+  effect: "write",
+  summary:
+    "helm rollback to a revision (default: the previous one); the probe checks for the new 'Rollback to N' revision.",
+  connectionKinds: ["kubernetes"],
+  input: {
+    type: "object",
+    additionalProperties: false,
+    required: ["release"],
+    properties: {
+      release: releaseField,
+      revision: {
+        type: "integer",
+        minimum: 1,
+        description:
+          "Revision to return to, e.g. steps.<history>.output.current.revision (default: the previous one).",
+      },
+      wait: {
+        type: "boolean",
+        default: false,
+        description: "Wait until resources are ready (Helm 4: --wait=watcher).",
+      },
+      cleanupOnFail: { type: "boolean", default: false, description: "--cleanup-on-fail." },
+      force: {
+        type: "boolean",
+        default: false,
+        description: "Replace resources (Helm 3 --force, Helm 4 --force-replace).",
+      },
+      recoverPending: {
+        type: "boolean",
+        default: false,
+        description:
+          "Allow rolling back a release stuck in pending-* (the documented recovery); otherwise refuse.",
+      },
+      timeout: helmTimeoutField,
+      ...helmCommonFields,
+    },
+  },
+  output: T.object("helm.rollback.output", {
+    release: T.string,
+    revision: T.int,
+    rolledBackTo: T.int,
+    status: T.string,
+  }),
+  plan(args, ctx) {
+    const inv = helmInvocation(ctx, process.env, args);
+    const argv = rollbackArgv(args, helmMajorForPlan(inv.bin) ?? 3);
+    return [{ kind: "command", text: ctx.redactor.redact(commandText(inv.bin, [...argv, ...inv.globals])) }];
+  },
+  run: rollback,
+  async before(ctx, args) {
+    const inv = helmInvocation(ctx, ctx.env, args);
+    const d = deadline(ctx.signal, 60_000);
+    try {
+      return { revision: (await releaseHistory(ctx, d, inv, args.release, 1))?.at(-1)?.revision ?? 0 };
+    } finally {
+      d.clear();
+    }
+  },
+  async probe(ctx, args, before): Promise<ProbeResult> {
+    const recorded = (before as { revision?: number } | null)?.revision;
+    if (recorded === undefined)
+      return { state: "unknown", reason: "no revision was recorded before the rollback" };
+    const inv = helmInvocation(ctx, ctx.env, args);
+    const d = deadline(ctx.signal, 60_000);
+    try {
+      const last = (await releaseHistory(ctx, d, inv, args.release, 1))?.at(-1);
+      if (!last || last.revision <= recorded) return { state: "not-done" };
+      const to = /Rollback to (\d+)/.exec(last.description)?.[1];
+      if (!to)
+        return {
+          state: "unknown",
+          reason: `revision ${last.revision} is not a rollback ("${last.description}")`,
+        };
+      if (last.status !== "deployed")
+        return { state: "unknown", reason: `rollback revision ${last.revision} is ${last.status}` };
+      return {
+        state: "done",
+        output: {
+          release: args.release,
+          revision: last.revision,
+          rolledBackTo: Number(to),
+          status: last.status,
+        },
+      };
+    } finally {
+      d.clear();
+    }
+  },
+});

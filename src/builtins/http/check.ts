@@ -1,0 +1,233 @@
+// http.check: one HTTP request with an expected status; the decoded body becomes output.json for assertions.
+import { T } from "../../check/types.js";
+import {
+  defineAction,
+  type JsonValue,
+  type PlanContext,
+  type ResolvedConnection,
+} from "../../runtime/action.js";
+import { ActionError } from "../shared/action-error.js";
+import { boolField, connectionField, pickConnection, stringField } from "../shared/connection.js";
+import { deadline } from "../shared/deadline.js";
+import { durationOr, durationSchema } from "../shared/duration.js";
+import { type HttpRequest, sendRequest } from "./request.js";
+
+/** Arguments of http.check. */
+export interface HttpCheckArgs {
+  url: string;
+  connection?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: JsonValue;
+  ca?: string;
+  insecure?: boolean;
+  expect?: { status?: number | number[] };
+  timeout?: string | number;
+  maxBodyBytes?: number;
+}
+
+/** Output of http.check. */
+export interface HttpCheckOutput {
+  status: number;
+  ok: boolean;
+  headers: Record<string, string>;
+  text: string;
+  json: JsonValue;
+  timeMs: number;
+  url: string;
+}
+
+/** Header names whose values are credentials whatever the redactor knows. */
+const SENSITIVE = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|api-key)$/i;
+
+// The connection to use: the named one, or the only http one when the URL is relative.
+function httpConnection(conns: ReadonlyMap<string, ResolvedConnection>, args: HttpCheckArgs) {
+  if (args.connection !== undefined || !/^https?:\/\//i.test(args.url)) {
+    return pickConnection(conns, "http", args.connection);
+  }
+  return undefined;
+}
+
+function headerRecord(conn: ResolvedConnection | undefined): Record<string, string> {
+  const h = conn?.fields.headers;
+  if (h === undefined || h === null) return {};
+  if (typeof h !== "object" || Array.isArray(h))
+    throw new ActionError("invalid-connection", "connection headers must be a map");
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, String(v)]));
+}
+
+/** Everything needed to send (or plan) the request. */
+export function buildRequest(
+  conns: ReadonlyMap<string, ResolvedConnection>,
+  args: HttpCheckArgs,
+): HttpRequest {
+  const conn = httpConnection(conns, args);
+  const base = conn ? stringField(conn, "baseUrl") : undefined;
+  let url: URL;
+  try {
+    url = base
+      ? new URL(args.url.replace(/^\//, ""), base.endsWith("/") ? base : `${base}/`)
+      : new URL(args.url);
+  } catch (cause) {
+    throw new ActionError("invalid-url", `"${args.url}" is not a URL${base ? ` relative to ${base}` : ""}`, {
+      cause,
+    });
+  }
+  const headers = { ...headerRecord(conn), ...(args.headers ?? {}) };
+  let body: string | undefined;
+  if (args.body !== undefined && args.body !== null) {
+    body = typeof args.body === "string" ? args.body : JSON.stringify(args.body);
+    if (
+      typeof args.body !== "string" &&
+      !Object.keys(headers).some((k) => k.toLowerCase() === "content-type")
+    ) {
+      headers["content-type"] = "application/json";
+    }
+  }
+  return {
+    method: (args.method ?? "GET").toUpperCase(),
+    url,
+    headers,
+    body,
+    caFile: args.ca ?? (conn ? stringField(conn, "ca") : undefined),
+    insecure: args.insecure ?? (conn ? boolField(conn, "insecure") : false),
+    maxBodyBytes: args.maxBodyBytes ?? 1 << 20,
+  };
+}
+
+function planText(args: HttpCheckArgs, ctx: PlanContext): string {
+  const req = buildRequest(ctx.connections, args);
+  const r = (s: string) => ctx.redactor.redact(s);
+  const lines = [`${req.method} ${r(req.url.toString())}`];
+  for (const [k, v] of Object.entries(req.headers)) lines.push(`  ${k}: ${SENSITIVE.test(k) ? "***" : r(v)}`);
+  if (req.body !== undefined)
+    lines.push(`  body: ${r(req.body.length > 200 ? `${req.body.slice(0, 200)}…` : req.body)}`);
+  if (req.caFile) lines.push(`  tls: ca ${r(req.caFile)}`);
+  if (req.insecure) lines.push("  tls: insecure (certificate not verified)");
+  lines.push(`  expect status ${expectedText(args)}`);
+  return lines.join("\n");
+}
+
+function expectedText(args: HttpCheckArgs): string {
+  const s = args.expect?.status;
+  return s === undefined ? "2xx" : Array.isArray(s) ? s.join(" or ") : String(s);
+}
+
+function statusOk(args: HttpCheckArgs, status: number): boolean {
+  const s = args.expect?.status;
+  if (s === undefined) return status >= 200 && status < 300;
+  return Array.isArray(s) ? s.includes(status) : s === status;
+}
+
+function decodeJson(text: string, contentType: string | undefined): JsonValue {
+  const looksJson = /json/i.test(contentType ?? "") || /^\s*[[{]/.test(text);
+  if (!looksJson || text.trim() === "") return null;
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return null;
+  }
+}
+
+/** Probe an endpoint once; `retry.until` in the runbook does the polling. */
+export const httpCheck = defineAction<HttpCheckArgs, HttpCheckOutput>({
+  name: "http.check",
+  effect: "read",
+  summary: "Send one HTTP request and check its status; the body is decoded into output.json.",
+  connectionKinds: ["http"],
+  input: {
+    type: "object",
+    additionalProperties: false,
+    required: ["url"],
+    properties: {
+      url: {
+        type: "string",
+        minLength: 1,
+        description: "Absolute URL, or a path relative to the connection's baseUrl.",
+      },
+      connection: connectionField("http"),
+      method: {
+        type: "string",
+        enum: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        default: "GET",
+        description: "HTTP method (default GET).",
+      },
+      headers: {
+        type: "object",
+        additionalProperties: { type: "string" },
+        description:
+          "Request headers; merged over the connection's. Credential headers never appear in plans.",
+      },
+      body: { description: "Request body: a string as-is, anything else sent as JSON." },
+      ca: { type: "string", description: "PEM file of the CA that signs the server certificate." },
+      insecure: {
+        type: "boolean",
+        default: false,
+        description: "Skip certificate verification (lint warns).",
+      },
+      expect: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          status: {
+            description: "Expected status or statuses (default: any 2xx).",
+            anyOf: [
+              { type: "integer", minimum: 100, maximum: 599 },
+              { type: "array", items: { type: "integer", minimum: 100, maximum: 599 }, minItems: 1 },
+            ],
+          },
+        },
+      },
+      timeout: { ...durationSchema, description: "Give up after this long (default 30s)." },
+      maxBodyBytes: {
+        type: "integer",
+        minimum: 1,
+        description: "Fail when the body is larger (default 1048576).",
+      },
+    },
+  },
+  output: T.object("http.check.output", {
+    status: T.int,
+    ok: T.bool,
+    headers: T.map(T.string, T.string),
+    text: T.string,
+    json: T.dyn,
+    timeMs: T.int,
+    url: T.string,
+  }),
+  plan(args, ctx) {
+    return [{ kind: "http", text: planText(args, ctx) }];
+  },
+  async run(ctx, args) {
+    const req = buildRequest(ctx.connections, args);
+    for (const [k, v] of Object.entries(req.headers)) if (SENSITIVE.test(k)) ctx.redactor.addSecret(v);
+    const d = deadline(ctx.signal, durationOr(args.timeout, 30_000));
+    const redact = (s: string) => ctx.redactor.redact(s);
+    try {
+      const res = await sendRequest(req, d, redact);
+      const where = redact(`${req.method} ${req.url.toString()}`);
+      ctx.log.info(`${where} → ${res.status} in ${res.timeMs} ms`);
+      if (!statusOk(args, res.status)) {
+        const snippet = res.text.length > 300 ? `${res.text.slice(0, 300)}…` : res.text;
+        throw new ActionError(
+          "unexpected-status",
+          redact(
+            `${where} answered ${res.status}, expected ${expectedText(args)}${snippet ? `: ${snippet}` : ""}`,
+          ),
+          { details: { status: res.status, timeMs: res.timeMs } },
+        );
+      }
+      return {
+        status: res.status,
+        ok: res.status >= 200 && res.status < 300,
+        headers: res.headers,
+        text: res.text,
+        json: decodeJson(res.text, res.headers["content-type"]),
+        timeMs: res.timeMs,
+        url: req.url.toString(),
+      };
+    } finally {
+      d.clear();
+    }
+  },
+});

@@ -1,0 +1,125 @@
+// One HTTP(S) request with node:http — bounded body, CA/insecure TLS, and failures sorted into distinct kinds.
+import { readFile } from "node:fs/promises";
+import type { IncomingHttpHeaders } from "node:http";
+import { ActionError, messageOf } from "../shared/action-error.js";
+import { abortError, type Deadline } from "../shared/deadline.js";
+
+/** What to send. */
+export interface HttpRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string | undefined;
+  caFile: string | undefined;
+  insecure: boolean;
+  maxBodyBytes: number;
+}
+
+/** What came back. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  timeMs: number;
+}
+
+const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_|HOSTNAME|ALTNAME/;
+
+/** The error kind of a failed request: connection-refused, dns, tls, connection-reset, or http-error. */
+export function requestErrorKind(error: unknown): string {
+  const code = String((error as { code?: unknown })?.code ?? "");
+  if (code === "ECONNREFUSED") return "connection-refused";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME") return "dns";
+  if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET") return "connection-reset";
+  if (TLS_CODE.test(code)) return "tls";
+  return "http-error";
+}
+
+const ADVICE: Record<string, string> = {
+  "connection-refused": "nothing listens there; is the service up and the port right?",
+  dns: "the host name does not resolve; check the URL",
+  tls: "the certificate is not trusted for this host; set `ca` to the issuing CA (or `insecure: true` for a lab)",
+  "connection-reset": "the server closed the connection",
+};
+
+function flatHeaders(h: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+
+/** Send the request; rejects with an ActionError whose code names the kind of failure. */
+export async function sendRequest(
+  req: HttpRequest,
+  d: Deadline,
+  redact: (s: string) => string,
+): Promise<HttpResponse> {
+  const isHttps = req.url.protocol === "https:";
+  const mod = isHttps ? await import("node:https") : await import("node:http");
+  let ca: Buffer | undefined;
+  if (req.caFile) {
+    try {
+      ca = await readFile(req.caFile);
+    } catch (cause) {
+      throw new ActionError("invalid-ca", `Cannot read the CA file ${req.caFile}: ${messageOf(cause)}`, {
+        cause,
+      });
+    }
+  }
+  const target = redact(`${req.method} ${req.url.origin}${req.url.pathname}`);
+  const started = performance.now();
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const request = mod.request(
+      req.url,
+      {
+        method: req.method,
+        headers: req.headers,
+        signal: d.signal,
+        ...(isHttps ? { ca, rejectUnauthorized: !req.insecure } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > req.maxBodyBytes) {
+            res.destroy();
+            reject(
+              new ActionError(
+                "body-too-large",
+                `${target}: the response body exceeds maxBodyBytes=${req.maxBodyBytes}`,
+                {
+                  details: { status: res.statusCode ?? 0 },
+                },
+              ),
+            );
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on("error", (error) => reject(fail(error)));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: flatHeaders(res.headers),
+            text: Buffer.concat(chunks).toString("utf8"),
+            timeMs: Math.round(performance.now() - started),
+          }),
+        );
+      },
+    );
+    const fail = (error: unknown): ActionError => {
+      if (d.signal.aborted) return abortError(target, d, error);
+      const kind = requestErrorKind(error);
+      const code = (error as { code?: string }).code;
+      const advice = ADVICE[kind] ? `: ${ADVICE[kind]}` : "";
+      return new ActionError(kind, redact(`${target} failed (${code ?? messageOf(error)})${advice}`), {
+        cause: error,
+        details: code ? { errno: code } : {},
+      });
+    };
+    request.on("error", (error) => reject(fail(error)));
+    if (req.body !== undefined) request.write(req.body);
+    request.end();
+  });
+}

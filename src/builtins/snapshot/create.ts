@@ -1,0 +1,150 @@
+// snapshot.create: pg_dump the database into the snapshot store, with a manifest (size, sha256, versions, label).
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { defineAction } from "../../runtime/action.js";
+import { ActionError } from "../shared/action-error.js";
+import { connectionField, pickConnection, stringField } from "../shared/connection.js";
+import { deadline } from "../shared/deadline.js";
+import { durationOr, durationSchema } from "../shared/duration.js";
+import { planPgTarget, resolvePg, withPgSession } from "../sql/pg-session.js";
+import { type StoreArgs, storeDir, storeFields } from "./fields.js";
+import { archiveList, connectionArgs, libpqEnv, pgBinDir, runPgTool, toolPath } from "./pg-tools.js";
+import { digest, manifestType, newSnapshotId, type SnapshotManifest } from "./store.js";
+
+/** Arguments of snapshot.create. */
+export interface SnapshotCreateArgs extends StoreArgs {
+  label?: string;
+  format?: "custom" | "directory";
+  jobs?: number;
+  timeout?: string | number;
+}
+
+/** The manifest plus where the snapshot is. */
+export type SnapshotCreateOutput = SnapshotManifest & { path: string };
+
+/** Dump a database before a risky change; the id in the output is what snapshot.restore takes. */
+export const snapshotCreate = defineAction<SnapshotCreateArgs, SnapshotCreateOutput>({
+  name: "snapshot.create",
+  effect: "read",
+  summary: "pg_dump a PostgreSQL database into the snapshot store and record a manifest with its sha256.",
+  connectionKinds: ["postgres"],
+  input: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      connection: connectionField("postgres"),
+      label: { type: "string", description: 'A note stored in the manifest, e.g. "pre-4.6.5".' },
+      format: {
+        type: "string",
+        enum: ["custom", "directory"],
+        default: "custom",
+        description:
+          "pg_dump format: one compressed file (custom) or a directory dumped in parallel (directory).",
+      },
+      jobs: {
+        type: "integer",
+        minimum: 1,
+        maximum: 64,
+        description: "Parallel dump jobs (directory format only).",
+      },
+      timeout: { ...durationSchema, description: "Give up after this long (default 1h)." },
+      ...storeFields,
+    },
+    // Parallel jobs need the directory format.
+    anyOf: [
+      { properties: { jobs: { type: "integer", maximum: 1 } } },
+      { required: ["format"], properties: { format: { type: "string", const: "directory" } } },
+    ],
+  },
+  output: manifestType,
+  plan(args, ctx) {
+    const format = args.format ?? "custom";
+    const conn = pickConnection(ctx.connections, "postgres", args.connection);
+    const target = planPgTarget(ctx, args.connection);
+    const dir = storeDir({ env: process.env }, args, conn);
+    const flags = [`--format=${format}`, ...(args.jobs ? [`--jobs=${args.jobs}`] : [])];
+    const cmd = [
+      "pg_dump",
+      ...flags,
+      "--file",
+      join(dir, "<new id>", format === "directory" ? "dump.d" : "dump"),
+    ];
+    cmd.push(...connectionArgs(target));
+    return [
+      { kind: "command", text: ctx.redactor.redact(`${cmd.join(" ")}  # PGPASSWORD from the connection`) },
+    ];
+  },
+  async run(ctx, args) {
+    const format = args.format ?? "custom";
+    if ((args.jobs ?? 1) > 1 && format !== "directory") {
+      throw new ActionError("invalid-arguments", "Parallel `jobs` need `format: directory`");
+    }
+    const conn = pickConnection(ctx.connections, "postgres", args.connection);
+    const target = resolvePg(ctx, args.connection);
+    const server = await withPgSession(
+      ctx,
+      args.connection,
+      { statementTimeoutMs: 15_000, lockTimeoutMs: 5_000 },
+      async (s) => {
+        const r = await s.client.query<{ v: string; n: number }>(
+          "select current_setting('server_version') as v, current_setting('server_version_num')::int as n",
+        );
+        return { version: r.rows[0]?.v ?? "", major: Math.floor((r.rows[0]?.n ?? 0) / 10_000) };
+      },
+    );
+    const binDir = pgBinDir(args.binDir ?? stringField(conn, "binDir"), ctx.env, server.major);
+    const dir = storeDir(ctx, args, conn);
+    const id = newSnapshotId(target.database);
+    const staging = join(dir, `.${id}.partial`);
+    const file = format === "directory" ? "dump.d" : "dump";
+    const d = deadline(ctx.signal, durationOr(args.timeout, 3_600_000));
+    try {
+      await mkdir(staging, { recursive: true });
+      const pgDump = toolPath(binDir, "pg_dump");
+      const pgDumpVersion = (
+        await runPgTool(ctx, d, pgDump, ["--version"], libpqEnv(target, ctx.env))
+      ).trim();
+      let tables = 0;
+      const flags = [`--format=${format}`, ...(args.jobs ? [`--jobs=${args.jobs}`] : []), "--verbose"];
+      ctx.log.info(`pg_dump ${target.database} (${server.version}) → ${id}`);
+      await runPgTool(
+        ctx,
+        d,
+        pgDump,
+        [...flags, "--file", join(staging, file), ...connectionArgs(target)],
+        libpqEnv(target, ctx.env),
+        (line) => {
+          const m = /dumping contents of table "?([^"]+)"?/.exec(line);
+          if (m) ctx.log.progress(`${++tables} table(s) dumped, last ${m[1]}`);
+        },
+      );
+      const { sha256, size } = await digest(join(staging, file));
+      const entries = (await archiveList(ctx, d, binDir, join(staging, file))).length;
+      const manifest: SnapshotManifest = {
+        id,
+        database: target.database,
+        connection: target.name,
+        label: args.label ?? "",
+        format,
+        file,
+        serverVersion: server.version,
+        pgDumpVersion,
+        size,
+        sha256,
+        entries,
+        createdAt: new Date().toISOString(),
+      };
+      await writeFile(join(staging, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+      await rename(staging, join(dir, id));
+      ctx.log.info(
+        `snapshot ${id}: ${size} bytes, ${entries} archive entries, sha256 ${sha256.slice(0, 12)}…`,
+      );
+      return { ...manifest, path: join(dir, id) };
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      throw error;
+    } finally {
+      d.clear();
+    }
+  },
+});

@@ -1,0 +1,8 @@
+// The sql family, in the order the docs list it.
+import { sqlExec } from "./exec.js";
+import { sqlMigrations } from "./migrations.js";
+import { sqlQuery } from "./query.js";
+import { sqlRepairTracking } from "./repair-tracking.js";
+
+/** sql.query, sql.exec, sql.migrations, sql.repairTracking. */
+export const sqlActions = [sqlQuery, sqlExec, sqlMigrations, sqlRepairTracking] as const;

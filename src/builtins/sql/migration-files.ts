@@ -1,0 +1,82 @@
+// A Drizzle migrations folder: files in journal order (meta/_journal.json) or lexical, with Drizzle's hashes.
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ActionError } from "../shared/action-error.js";
+
+/** One migration file. `hash` is Drizzle's (LF line ends); `rawHash` is of the bytes as they are on disk. */
+export interface MigrationFile {
+  name: string;
+  hash: string;
+  rawHash: string;
+  /** The journal's `when` (ms since epoch); Drizzle stores it as created_at. 0 without a journal. */
+  when: number;
+}
+
+/** The folder's migrations and how they were ordered. */
+export interface MigrationFolder {
+  ordering: "journal" | "lexical";
+  files: MigrationFile[];
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** Drizzle's hash of a migration's text: sha256 of the file with CRLF turned into LF. */
+export function drizzleHash(text: string): string {
+  return sha256(text.replace(/\r\n/g, "\n"));
+}
+
+interface JournalEntry {
+  tag: string;
+  when: number;
+}
+
+async function readJournal(path: string): Promise<JournalEntry[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, "utf8"));
+  } catch (cause) {
+    throw new ActionError(
+      "invalid-migrations-folder",
+      `Cannot read ${path}: it must be Drizzle's JSON journal`,
+      { cause },
+    );
+  }
+  const entries = (parsed as { entries?: unknown }).entries;
+  if (!Array.isArray(entries) || entries.some((e) => typeof e?.tag !== "string")) {
+    throw new ActionError("invalid-migrations-folder", `${path} has no entries[].tag list`);
+  }
+  return entries.map((e: { tag: string; when?: unknown }) => ({ tag: e.tag, when: Number(e.when ?? 0) }));
+}
+
+/** Read the folder; every journal entry must have its .sql file. */
+export async function readMigrationFolder(dir: string): Promise<MigrationFolder> {
+  if (!existsSync(dir))
+    throw new ActionError("invalid-migrations-folder", `Migrations folder ${dir} does not exist`);
+  const journalPath = join(dir, "meta", "_journal.json");
+  const hasJournal = existsSync(journalPath);
+  const entries: JournalEntry[] = hasJournal
+    ? await readJournal(journalPath)
+    : (await readdir(dir))
+        .filter((f) => f.endsWith(".sql"))
+        .sort()
+        .map((f) => ({ tag: f.slice(0, -4), when: 0 }));
+  const files: MigrationFile[] = [];
+  for (const entry of entries) {
+    let text: string;
+    try {
+      text = await readFile(join(dir, `${entry.tag}.sql`), "utf8");
+    } catch (cause) {
+      throw new ActionError(
+        "invalid-migrations-folder",
+        `The journal lists ${entry.tag} but ${entry.tag}.sql is missing`,
+        {
+          cause,
+        },
+      );
+    }
+    files.push({ name: entry.tag, hash: drizzleHash(text), rawHash: sha256(text), when: entry.when });
+  }
+  return { ordering: hasJournal ? "journal" : "lexical", files };
+}

@@ -1,0 +1,61 @@
+// PostgreSQL failures turned into ActionErrors with a kind a runbook can match on and a message that helps.
+import { ActionError, messageOf } from "../shared/action-error.js";
+import type { Deadline } from "../shared/deadline.js";
+import { abortError } from "../shared/deadline.js";
+
+interface PgLikeError {
+  code?: string;
+  message?: string;
+  detail?: string;
+  hint?: string;
+  position?: string;
+}
+
+const KIND_BY_SQLSTATE: Record<string, string> = {
+  "55P03": "lock-timeout",
+  "40P01": "deadlock",
+  "40001": "serialization-failure",
+  "28P01": "auth-failed",
+  "28000": "auth-failed",
+  "3D000": "database-not-found",
+  "42P01": "undefined-table",
+  "23505": "unique-violation",
+};
+
+const KIND_BY_ERRNO: Record<string, string> = {
+  ECONNREFUSED: "connection-refused",
+  ENOTFOUND: "dns",
+  EAI_AGAIN: "dns",
+  ECONNRESET: "connection-reset",
+  ETIMEDOUT: "timeout",
+};
+
+/** An ActionError for a pg failure: `statement-timeout`, `lock-timeout`, `sql-error` (with the SQLSTATE), ... */
+export function pgError(
+  error: unknown,
+  what: string,
+  connection: string,
+  redact: (text: string) => string,
+  d?: Deadline,
+): ActionError {
+  if (error instanceof ActionError) return error;
+  if (d?.signal.aborted) return abortError(what, d, error);
+  const e = (error ?? {}) as PgLikeError;
+  const code = e.code ?? "";
+  const isSqlState = /^[0-9A-Z]{5}$/.test(code);
+  let kind =
+    KIND_BY_SQLSTATE[code] ?? KIND_BY_ERRNO[code] ?? (isSqlState ? "sql-error" : "connection-failed");
+  if (code === "57014")
+    kind = /statement timeout/i.test(e.message ?? "") ? "statement-timeout" : "query-canceled";
+  const parts = [`${what} on connection "${connection}" failed: ${messageOf(error)}`];
+  if (e.detail) parts.push(`detail: ${e.detail}`);
+  if (e.hint) parts.push(`hint: ${e.hint}`);
+  if (isSqlState) parts.push(`(SQLSTATE ${code})`);
+  if (kind === "lock-timeout")
+    parts.push("— another session holds a conflicting lock; find it in pg_stat_activity");
+  if (kind === "statement-timeout") parts.push("— raise the step's `timeout` or make the statement cheaper");
+  return new ActionError(kind, redact(parts.join(" ")), {
+    cause: error,
+    details: isSqlState ? { sqlstate: code, ...(e.position ? { position: Number(e.position) } : {}) } : {},
+  });
+}

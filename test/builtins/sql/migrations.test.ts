@@ -1,0 +1,209 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sqlExec } from "../../../src/builtins/sql/exec.js";
+import { drizzleHash } from "../../../src/builtins/sql/migration-files.js";
+import { sqlMigrations } from "../../../src/builtins/sql/migrations.js";
+import { sqlRepairTracking } from "../../../src/builtins/sql/repair-tracking.js";
+import type { PostgresServer } from "../../../src/lab/postgres.js";
+import { testPostgres } from "../../support/postgres.js";
+import { connections, failure, planContext, testContext } from "../context.js";
+
+const MIGRATIONS: [string, number, string][] = [
+  ["0000_users", 1_700_000_000_000, "CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL);"],
+  ["0001_orders", 1_700_000_100_000, "CREATE TABLE orders (id serial PRIMARY KEY, user_id int);\r\n"],
+  ["0002_audit", 1_700_000_200_000, "CREATE TABLE audit (id serial PRIMARY KEY, at timestamptz);"],
+];
+
+// A Drizzle migrations folder with meta/_journal.json, as drizzle-kit writes it.
+function writeFolder(dir: string, entries: [string, number, string][]): void {
+  mkdirSync(join(dir, "meta"), { recursive: true });
+  for (const [tag, , sql] of entries) writeFileSync(join(dir, `${tag}.sql`), sql);
+  const journal = {
+    version: "7",
+    dialect: "postgresql",
+    entries: entries.map(([tag, when], idx) => ({ idx, version: "7", when, tag, breakpoints: true })),
+  };
+  writeFileSync(join(dir, "meta", "_journal.json"), JSON.stringify(journal));
+}
+
+// Apply the folder with Drizzle's own migrator, the way Kryton does on boot.
+async function drizzleMigrate(url: string, dir: string): Promise<void> {
+  const { default: pgLib } = await import("pg");
+  const { drizzle } = await import("drizzle-orm/node-postgres");
+  const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+  const pool = new pgLib.Pool({ connectionString: url, max: 1 });
+  try {
+    await migrate(drizzle(pool), { migrationsFolder: dir });
+  } finally {
+    await pool.end();
+  }
+}
+
+const verify = {
+  "0000_users": "select to_regclass('public.users') is not null",
+  "0001_orders": "select to_regclass('public.orders') is not null",
+  "0002_audit": [
+    "select to_regclass('public.audit') is not null",
+    "select exists (select 1 from information_schema.columns where table_name = 'audit' and column_name = 'at')",
+  ],
+};
+
+describe("sql.migrations and sql.repairTracking against Drizzle's ledger", () => {
+  let pg: PostgresServer;
+  beforeAll(async () => {
+    pg = await testPostgres();
+  });
+  afterAll(async () => {
+    await pg?.stop();
+  });
+
+  async function fresh(entries = MIGRATIONS) {
+    const db = await pg.createDatabase();
+    const dir = mkdtempSync(join(tmpdir(), "rbx-mig-"));
+    writeFolder(dir, entries);
+    const conns = connections({ db: ["postgres", { url: pg.url(db) }] });
+    return { db, dir, conns, ctx: testContext(conns) };
+  }
+
+  it("reports a missing ledger and everything pending on a fresh database", async () => {
+    const { dir, ctx } = await fresh();
+    const out = await sqlMigrations.run(ctx, { migrationsDir: dir });
+    expect(out.ledgerExists).toBe(false);
+    expect(out.ordering).toBe("journal");
+    expect(out.pending.map((p) => p.name)).toEqual(["0000_users", "0001_orders", "0002_audit"]);
+    expect(out.upToDate).toBe(false);
+  });
+
+  it("matches Drizzle's hashes (CRLF normalised) after Drizzle applied the folder", async () => {
+    const { db, dir, ctx } = await fresh();
+    await drizzleMigrate(pg.url(db), dir);
+    const out = await sqlMigrations.run(ctx, { migrationsDir: dir, verify });
+    expect(out.applied.map((a) => a.name)).toEqual(["0000_users", "0001_orders", "0002_audit"]);
+    expect(out.applied[1]?.createdAt).toBe(1_700_000_100_000);
+    expect(out.pending).toEqual([]);
+    expect(out.modified).toEqual([]);
+    expect(out.unknown).toEqual([]);
+    expect(out.desync.detected).toBe(false);
+    expect(out.upToDate).toBe(true);
+    expect(drizzleHash("a\r\nb")).toBe(drizzleHash("a\nb"));
+  });
+
+  it("reports a file edited after being applied, a new pending file and an unknown ledger row", async () => {
+    const { db, dir, conns, ctx } = await fresh();
+    await drizzleMigrate(pg.url(db), dir);
+    writeFolder(dir, [
+      MIGRATIONS[0] as [string, number, string],
+      ["0001_orders", 1_700_000_100_000, "CREATE TABLE orders (id serial PRIMARY KEY, user_id bigint);\n"],
+      MIGRATIONS[2] as [string, number, string],
+      ["0003_tags", 1_700_000_300_000, "CREATE TABLE tags (id serial PRIMARY KEY);"],
+    ]);
+    await sqlExec.run(testContext(conns), {
+      statements: [
+        {
+          sql: "insert into drizzle.__drizzle_migrations (hash, created_at) values ($1, $2)",
+          params: ["f".repeat(64), 1],
+        },
+      ],
+    });
+    const out = await sqlMigrations.run(ctx, { migrationsDir: dir });
+    expect(out.modified).toMatchObject([{ name: "0001_orders", id: 2 }]);
+    expect(out.modified[0]?.hash).not.toBe(out.modified[0]?.fileHash);
+    expect(out.pending.map((p) => p.name)).toEqual(["0003_tags"]);
+    expect(out.unknown).toMatchObject([{ id: 4, hash: "f".repeat(64) }]);
+    expect(out.upToDate).toBe(false);
+    expect(ctx.lines.some((l) => l.includes("edited after being applied: 0001_orders"))).toBe(true);
+  });
+
+  it("orders lexically without a journal and names the files Drizzle would skip", async () => {
+    const { db, dir, conns, ctx } = await fresh();
+    await drizzleMigrate(pg.url(db), dir);
+    writeFolder(dir, [...MIGRATIONS, ["0001a_late", 1_700_000_150_000, "select 1;"]]);
+    const withJournal = await sqlMigrations.run(ctx, { migrationsDir: dir });
+    expect(withJournal.outOfOrder).toEqual(["0001a_late"]);
+    const lexical = mkdtempSync(join(tmpdir(), "rbx-mig-lex-"));
+    for (const [tag, , sql] of MIGRATIONS) writeFileSync(join(lexical, `${tag}.sql`), sql);
+    const out = await sqlMigrations.run(testContext(conns), { migrationsDir: lexical });
+    expect(out.ordering).toBe("lexical");
+    expect(out.applied.map((a) => a.name)).toEqual(["0000_users", "0001_orders", "0002_audit"]);
+  });
+
+  it("detects a repairable tracking desync, refuses unapproved ids, then rewinds it for Drizzle to re-apply", async () => {
+    const { db, dir, conns, ctx } = await fresh();
+    await drizzleMigrate(pg.url(db), dir);
+    await sqlExec.run(testContext(conns), { statements: ["drop table audit", "drop table orders"] });
+    const out = await sqlMigrations.run(ctx, { migrationsDir: dir, verify });
+    expect(out.desync.detected).toBe(true);
+    expect(out.desync.repairable).toBe(true);
+    expect(out.desync.rows.map((r) => [r.name, r.objects])).toEqual([
+      ["0001_orders", "missing"],
+      ["0002_audit", "missing"],
+    ]);
+    expect(out.desync.message).toMatch(/claims 0001_orders, 0002_audit applied/);
+
+    const wrong = await failure(
+      sqlRepairTracking.run(testContext(conns), { migrationsDir: dir, verify, ids: [3] }),
+    );
+    expect(wrong.code).toBe("desync-changed");
+
+    const args = { migrationsDir: dir, verify, ids: out.desync.rows.map((r) => r.id) };
+    const before = await sqlRepairTracking.before?.(testContext(conns), args);
+    expect(before).toEqual({ ids: [2, 3] });
+    expect(await sqlRepairTracking.probe?.(testContext(conns), args, before)).toEqual({ state: "not-done" });
+    const repaired = await sqlRepairTracking.run(testContext(conns), args);
+    expect(repaired.removed.map((r) => r.name)).toEqual(["0001_orders", "0002_audit"]);
+    expect(repaired.remaining).toBe(1);
+    expect(await sqlRepairTracking.probe?.(testContext(conns), args, before)).toEqual({ state: "done" });
+
+    await drizzleMigrate(pg.url(db), dir);
+    const healed = await sqlMigrations.run(testContext(conns), { migrationsDir: dir, verify });
+    expect(healed.upToDate).toBe(true);
+  });
+
+  it("refuses to repair a partial or non-contiguous desync", async () => {
+    const { db, dir, conns, ctx } = await fresh();
+    await drizzleMigrate(pg.url(db), dir);
+    await sqlExec.run(testContext(conns), {
+      statements: ["alter table audit drop column at", "drop table orders"],
+    });
+    const out = await sqlMigrations.run(ctx, { migrationsDir: dir, verify });
+    expect(out.desync.detected).toBe(true);
+    expect(out.desync.repairable).toBe(false);
+    expect(out.desync.rows.map((r) => r.objects)).toEqual(["missing", "partial"]);
+    expect(out.desync.message).toMatch(/contact support/);
+    const err = await failure(sqlRepairTracking.run(testContext(conns), { migrationsDir: dir, verify }));
+    expect(err.code).toBe("desync-not-repairable");
+    const { default: pgLib } = await import("pg");
+    const c = new pgLib.Client({ connectionString: pg.url(db) });
+    await c.connect();
+    const n = await c.query<{ n: number }>("select count(*)::int as n from drizzle.__drizzle_migrations");
+    await c.end();
+    expect(n.rows[0]?.n).toBe(3);
+  });
+
+  it("reads a ledger with other table and column names, and plans without touching anything", async () => {
+    const { conns, ctx } = await fresh();
+    await sqlExec.run(testContext(conns), {
+      statements: [
+        "create table platform_migrations (version int primary key, checksum text, applied_at bigint)",
+        "insert into platform_migrations values (1, 'abc', 10), (2, 'def', 20)",
+      ],
+    });
+    const args = {
+      table: "platform_migrations",
+      columns: { id: "version", hash: "checksum", createdAt: "applied_at" },
+    };
+    const out = await sqlMigrations.run(ctx, args);
+    expect(out.applied).toEqual([
+      { id: 1, hash: "abc", createdAt: 10, name: "" },
+      { id: 2, hash: "def", createdAt: 20, name: "" },
+    ]);
+    expect(sqlMigrations.plan(args, planContext(conns))[0]?.text).toBe(
+      '[postgres] select id, hash, created_at from "platform_migrations" order by id',
+    );
+    expect(sqlRepairTracking.requiresApproval).toBe(true);
+    const bad = await failure(sqlMigrations.run(ctx, { table: "x; drop table y" }));
+    expect(bad.code).toBe("invalid-identifier");
+  });
+});
