@@ -1,0 +1,138 @@
+// `.rbx.yaml`: per-rule severities and options, found upward from the linted file (or given with --config).
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { isMap, isScalar, type Node, parseDocument } from "yaml";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { SourceFile } from "../diagnostics/source-file.js";
+import type { RuleLevel } from "./rule.js";
+import { findRule } from "./rules/index.js";
+import { suppressionMeta } from "./suppressions.js";
+
+/** The name looked for in each directory. */
+export const CONFIG_NAME = ".rbx.yaml";
+
+/** One rule's setting from the config. */
+export interface RuleSetting {
+  level: RuleLevel;
+  options?: Record<string, unknown>;
+}
+
+/** A loaded config: where it came from and its rule settings. */
+export interface LintConfig {
+  file?: string;
+  rules: ReadonlyMap<string, RuleSetting>;
+}
+
+/** The config used when no file is found: every rule at its default severity. */
+export const EMPTY_CONFIG: LintConfig = { rules: new Map() };
+
+const LEVELS = new Set(["off", "info", "warning", "error"]);
+
+/** The nearest `.rbx.yaml` in `dir` or one of its ancestors. */
+export function findConfigFile(dir: string): string | undefined {
+  let cur = resolve(dir);
+  for (;;) {
+    const candidate = join(cur, CONFIG_NAME);
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(cur);
+    if (up === cur) return undefined;
+    cur = up;
+  }
+}
+
+const knownId = (id: string) => findRule(id) !== undefined || suppressionMeta.some((m) => m.id === id);
+
+/** Read and validate a config file; problems are diagnostics on the config's own lines. */
+export async function loadConfig(path: string): Promise<{ config: LintConfig; diagnostics: Diagnostic[] }> {
+  const text = await readFile(path, "utf8");
+  const source = new SourceFile(path, text);
+  const diagnostics: Diagnostic[] = [];
+  const at = (node: Node | null | undefined) => {
+    const r = node?.range;
+    return r ? source.span(r[0], r[1]) : source.span(0, 0);
+  };
+  const problem = (message: string, node: Node | null | undefined) =>
+    diagnostics.push({ code: "invalid-config", severity: "error", message, span: at(node) });
+  const doc = parseDocument(text);
+  for (const e of doc.errors)
+    diagnostics.push({
+      code: "invalid-config",
+      severity: "error",
+      message: e.message,
+      span: source.span(e.pos[0], e.pos[1]),
+    });
+  const rules = new Map<string, RuleSetting>();
+  const config: LintConfig = { file: path, rules };
+  if (diagnostics.length > 0 || doc.contents === null) return { config, diagnostics };
+  if (!isMap(doc.contents)) {
+    problem(`${CONFIG_NAME} must be a mapping with a \`lint:\` key`, doc.contents);
+    return { config, diagnostics };
+  }
+  const lint = doc.contents.get("lint", true);
+  if (lint === undefined) return { config, diagnostics };
+  if (!isMap(lint)) {
+    problem("`lint:` must be a mapping with a `rules:` key", lint as Node);
+    return { config, diagnostics };
+  }
+  for (const pair of lint.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : "";
+    if (key !== "rules") problem(`unknown key \`lint.${key}\`; the only key is \`rules\``, pair.key as Node);
+  }
+  const ruleMap = lint.get("rules", true);
+  if (ruleMap === undefined) return { config, diagnostics };
+  if (!isMap(ruleMap)) {
+    problem("`lint.rules` must map rule ids to a severity or `{ severity, options }`", ruleMap as Node);
+    return { config, diagnostics };
+  }
+  for (const pair of ruleMap.items) {
+    const id = isScalar(pair.key) ? String(pair.key.value) : "";
+    if (!knownId(id)) {
+      problem(`unknown rule \`${id}\`; run \`rbx lint --list-rules\` for the ids`, pair.key as Node);
+      continue;
+    }
+    const value = pair.value as Node | null;
+    if (isScalar(value) && LEVELS.has(String(value.value))) {
+      rules.set(id, { level: String(value.value) as RuleLevel });
+      continue;
+    }
+    if (isMap(value)) {
+      const plain = value.toJSON() as { severity?: unknown; options?: unknown };
+      const extra = Object.keys(plain).filter((k) => k !== "severity" && k !== "options");
+      if (extra.length > 0)
+        problem(`unknown key \`${extra[0]}\` for rule ${id}; use \`severity\` and \`options\``, value);
+      const level = plain.severity ?? findRule(id)?.meta.docs.severity ?? "warning";
+      if (typeof level !== "string" || !LEVELS.has(level)) {
+        problem(`severity of ${id} must be off, info, warning or error`, value.get("severity", true) as Node);
+        continue;
+      }
+      const setting: RuleSetting = { level: level as RuleLevel };
+      if (plain.options !== undefined) {
+        const errors = await validateOptions(id, plain.options);
+        if (errors) problem(errors, value.get("options", true) as Node);
+        else setting.options = plain.options as Record<string, unknown>;
+      }
+      rules.set(id, setting);
+      continue;
+    }
+    problem(
+      `setting of ${id} must be off, info, warning, error or { severity, options }`,
+      value ?? (pair.key as Node),
+    );
+  }
+  return { config, diagnostics };
+}
+
+/** Check a rule's options against its schema (ajv is loaded only when a config gives options). */
+async function validateOptions(id: string, options: unknown): Promise<string | undefined> {
+  const schema = findRule(id)?.meta.options?.schema;
+  if (!schema) return `rule ${id} takes no options`;
+  const { Ajv } = await import("ajv");
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(schema);
+  if (validate(options)) return undefined;
+  const detail = (validate.errors ?? [])
+    .map((e) => `${e.instancePath || "options"} ${e.message ?? "is invalid"}`)
+    .join("; ");
+  return `options of ${id} are invalid: ${detail}`;
+}

@@ -1,0 +1,77 @@
+// What a rule sees: the runbook, its source, its options, shared indexes, and `report`.
+import type { Diagnostic, Severity, Span } from "../diagnostics/diagnostic.js";
+import type { SourceFile } from "../diagnostics/source-file.js";
+import type { MapEntry, Runbook, SourceText, Step, ValueNode } from "../parser/ast.js";
+import { formatMessage, type LintRule, type Report } from "./rule.js";
+import type { RunbookIndex } from "./runbook-index.js";
+
+/** The per-rule view of one lint run. */
+export interface RuleContext<Options extends object = Record<string, never>> {
+  readonly runbook: Runbook;
+  readonly source: SourceFile;
+  readonly options: Options;
+  readonly index: RunbookIndex;
+  report(report: Report): void;
+  /** The file span of [start, end) in an expression's decoded text (escapes and folding shifted away). */
+  textSpan(text: SourceText, start: number, end: number): Span;
+}
+
+/** Build a rule's context; its reports are pushed onto `out` with the configured severity. */
+export function createContext<O extends object>(
+  rule: LintRule<O>,
+  severity: Severity,
+  options: O,
+  runbook: Runbook,
+  source: SourceFile,
+  index: RunbookIndex,
+  out: Diagnostic[],
+): RuleContext<O> {
+  return {
+    runbook,
+    source,
+    options,
+    index,
+    report(r) {
+      const template = rule.meta.messages[r.messageId];
+      if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message "${r.messageId}"`);
+      const d: Diagnostic = {
+        code: rule.meta.id,
+        severity,
+        message: formatMessage(template, r.data),
+        span: r.span,
+      };
+      if (r.related && r.related.length > 0) d.related = r.related;
+      out.push(d);
+    },
+    textSpan: (text, start, end) => textSpan(source, text, start, end),
+  };
+}
+
+/** Map [start, end) of a SourceText's decoded text onto the file. */
+export function textSpan(source: SourceFile, text: SourceText, start: number, end: number): Span {
+  const o = text.offsets;
+  const s = o[Math.max(0, Math.min(start, o.length - 1))] ?? text.span.start.offset;
+  const lastIn = end > start ? o[Math.min(end - 1, o.length - 1)] : undefined;
+  const e = lastIn !== undefined ? lastIn + 1 : s;
+  return source.span(s, e);
+}
+
+/** The entry of a top-level key of a step's `with:`. */
+export function withEntry(step: Step, key: string): MapEntry | undefined {
+  return step.with?.entries.find((e) => e.key.value === key);
+}
+
+/** The value of a top-level key of a step's `with:`. */
+export function withValue(step: Step, key: string): ValueNode | undefined {
+  return withEntry(step, key)?.value;
+}
+
+/** The span that best names a step in a message: its action or check name, else its id, else the step. */
+export function stepHead(step: Step): Span {
+  return (step.action ?? step.check ?? step.id ?? step).span;
+}
+
+/** A step's display name: its id, else its action or check. */
+export function stepLabel(step: Step): string {
+  return step.id?.value ?? step.action?.value ?? (step.check ? `check ${step.check.value}` : "step");
+}

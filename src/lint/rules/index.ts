@@ -1,0 +1,50 @@
+// The rule registry: every lint rule, in the order the docs list them.
+import type { LintRule } from "../rule.js";
+import { approvalWithoutTimeout } from "./approval-without-timeout.js";
+import { atomicWithRollbackBoundary } from "./atomic-with-rollback-boundary.js";
+import { constantCondition } from "./constant-condition.js";
+import { floatingImageTag } from "./floating-image-tag.js";
+import { helmUpgradeWithoutWaitOrTimeout } from "./helm-upgrade-without-wait-or-timeout.js";
+import { insecureHttpCheck } from "./insecure-http-check.js";
+import { retryOnUnprobedWrite } from "./retry-on-unprobed-write.js";
+import { retryWithoutTimeout } from "./retry-without-timeout.js";
+import { rollbackReadsUnavailableOutput } from "./rollback-reads-unavailable-output.js";
+import { rollbackUnverified } from "./rollback-unverified.js";
+import { secretLiteral } from "./secret-literal.js";
+import { secretParamLeak } from "./secret-param-leak.js";
+import { unusedCheck } from "./unused-check.js";
+import { unusedParam } from "./unused-param.js";
+import { upgradeWithoutBackup } from "./upgrade-without-backup.js";
+import { writePhaseUnverified } from "./write-phase-unverified.js";
+import { writeWithoutRollbackPosture } from "./write-without-rollback-posture.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: each rule keeps its own option type; the registry holds them all.
+export type AnyRule = LintRule<any>;
+
+/** Every rule rbx lint runs. */
+export const rules: readonly AnyRule[] = [
+  writeWithoutRollbackPosture,
+  upgradeWithoutBackup,
+  rollbackReadsUnavailableOutput,
+  helmUpgradeWithoutWaitOrTimeout,
+  atomicWithRollbackBoundary,
+  floatingImageTag,
+  retryWithoutTimeout,
+  retryOnUnprobedWrite,
+  approvalWithoutTimeout,
+  writePhaseUnverified,
+  rollbackUnverified,
+  secretLiteral,
+  secretParamLeak,
+  constantCondition,
+  unusedParam,
+  unusedCheck,
+  insecureHttpCheck,
+];
+
+const byId = new Map(rules.map((r) => [r.meta.id, r]));
+
+/** A rule by id. */
+export function findRule(id: string): AnyRule | undefined {
+  return byId.get(id);
+}

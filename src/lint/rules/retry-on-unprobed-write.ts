@@ -1,0 +1,58 @@
+// Retrying a write that cannot tell whether it already happened may apply it twice.
+import type { Step } from "../../parser/ast.js";
+import { stepLabel, withEntry } from "../context.js";
+import { actionOf, effectOf } from "../effects.js";
+import { defineRule } from "../rule.js";
+
+/**
+ * The action can settle "did it happen?": it has a probe, and when its `with:` schema declares a `probe`
+ * field (sql.exec's probe query), that field is given, since the probe has nothing to ask without it.
+ */
+function declaresProbeField(step: Step): boolean {
+  const props = actionOf(step)?.input.properties;
+  return typeof props === "object" && props !== null && !Array.isArray(props) && "probe" in props;
+}
+
+function probed(step: Step): boolean {
+  if (!actionOf(step)?.probe) return false;
+  return !declaresProbeField(step) || withEntry(step, "probe") !== undefined;
+}
+
+/** Retried write steps whose action has no `probe` and which state no `verify` postcondition. */
+export const retryOnUnprobedWrite = defineRule({
+  meta: {
+    id: "retry-on-unprobed-write",
+    docs: {
+      description:
+        "A retried write step needs an action with a probe or a `verify:` postcondition, so a retry never repeats a write that landed.",
+      severity: "warning",
+    },
+    messages: {
+      unprobed:
+        "step {{step}} retries {{action}}, a write {{why}}; add a `verify:` step that checks whether the write already landed, or remove `retry:`",
+    },
+  },
+  create(ctx) {
+    return {
+      step({ step }) {
+        if (!step.retry || step.verify || !step.action) return;
+        const effect = effectOf(step);
+        if (effect === "read" || probed(step)) return;
+        ctx.report({
+          messageId: "unprobed",
+          span: step.retry.span,
+          data: {
+            step: stepLabel(step),
+            action: step.action.value,
+            why:
+              effect === "unknown"
+                ? "(not in the catalog, so no probe is known)"
+                : declaresProbeField(step)
+                  ? "whose `probe:` query is not given"
+                  : "with no probe",
+          },
+        });
+      },
+    };
+  },
+});

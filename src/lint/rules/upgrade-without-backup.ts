@@ -1,0 +1,65 @@
+// An upgrade with no snapshot before it leaves nothing to restore when the new version corrupts data.
+import { stepHead, stepLabel } from "../context.js";
+import { effectOf } from "../effects.js";
+import { defineRule } from "../rule.js";
+
+interface Options {
+  /** Actions that upgrade something in place. */
+  upgradeActions: string[];
+  /** Actions that take a backup or snapshot. */
+  backupActions: string[];
+}
+
+/** Upgrade actions (helm upgrade, operator patch, migrations) with no backup step earlier in run order. */
+export const upgradeWithoutBackup = defineRule<Options>({
+  meta: {
+    id: "upgrade-without-backup",
+    docs: {
+      description:
+        "An upgrade (helm upgrade, operator patch, migration) needs a snapshot or backup step earlier in run order.",
+      severity: "warning",
+    },
+    messages: {
+      noBackup:
+        "{{action}} in step {{step}} upgrades in place but no backup step ({{backups}}) runs before it; add a snapshot step to an earlier phase",
+    },
+    options: {
+      schema: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          upgradeActions: { type: "array", items: { type: "string" } },
+          backupActions: { type: "array", items: { type: "string" } },
+        },
+      },
+      defaults: {
+        upgradeActions: ["helm.upgrade", "kubectl.patch", "sql.migrations"],
+        backupActions: ["snapshot.create"],
+      },
+    },
+  },
+  create(ctx) {
+    const upgrades = new Set(ctx.options.upgradeActions);
+    const backups = new Set(ctx.options.backupActions);
+    let backedUp = false;
+    return {
+      step(site) {
+        // Phase steps arrive in run order; rollback, check and verify steps are not part of the forward run.
+        if (site.place !== "phase") return;
+        const action = site.step.action?.value;
+        if (!action) return;
+        if (backups.has(action)) {
+          backedUp = true;
+          return;
+        }
+        // A read-only use (sql.migrations can verify rather than apply) is not an upgrade.
+        if (!upgrades.has(action) || effectOf(site.step) === "read" || backedUp) return;
+        ctx.report({
+          messageId: "noBackup",
+          span: stepHead(site.step),
+          data: { action, step: stepLabel(site.step), backups: [...backups].join(", ") },
+        });
+      },
+    };
+  },
+});
