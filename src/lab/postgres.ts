@@ -173,32 +173,47 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     await stop();
     throw error;
   }
+  return postgresHandle({ port, password, pid, binDir, dataDir }, stop);
+}
+
+/** What identifies a running server, so another process (a test worker) can use it. */
+export interface PostgresServerInfo {
+  port: number;
+  password: string;
+  pid: number;
+  binDir: string;
+  dataDir: string;
+}
+
+const DB_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/** A handle on a running server; `stop` is what ending it means for this holder (a no-op for a borrowed one). */
+export function postgresHandle(info: PostgresServerInfo, stop: () => Promise<void>): PostgresServer {
+  const { port, password, binDir } = info;
   const url = (database = "postgres") =>
     `postgres://postgres:${password}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   const psql = async (sql: string) => {
     await run(join(binDir, "psql"), [url(), "-v", "ON_ERROR_STOP=1", "-q", "-c", sql]);
   };
+  const checkName = (name: string) => {
+    if (!DB_NAME.test(name))
+      throw new Error(`Database name ${JSON.stringify(name)} must match [a-z_][a-z0-9_]*`);
+  };
   let counter = 0;
   return {
+    ...info,
     host: "127.0.0.1",
-    port,
     user: "postgres",
-    password,
-    pid,
-    binDir,
-    dataDir,
     url,
     async createDatabase(name) {
       counter += 1;
       const db = name ?? `t_${process.pid}_${counter}_${randomBytes(3).toString("hex")}`;
-      if (!/^[a-z_][a-z0-9_]*$/.test(db))
-        throw new Error(`Database name ${JSON.stringify(db)} must match [a-z_][a-z0-9_]*`);
+      checkName(db);
       await psql(`CREATE DATABASE "${db}"`);
       return db;
     },
     async dropDatabase(name) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name))
-        throw new Error(`Database name ${JSON.stringify(name)} must match [a-z_][a-z0-9_]*`);
+      checkName(name);
       await psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
     stop,

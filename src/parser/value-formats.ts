@@ -20,8 +20,8 @@ export const namePattern = "^[A-Za-z][A-Za-z0-9_-]*$";
 /** Environment variable names. */
 export const envNamePattern = "^[A-Za-z_][A-Za-z0-9_]*$";
 
-/** Action names: dotted lower-case words (`helm.upgrade`, `approve`). */
-export const actionNamePattern = "^[a-z][a-z0-9-]*(?:\\.[a-z][a-z0-9-]*)*$";
+/** Action names: dotted camelCase words (`helm.upgrade`, `kubectl.rolloutStatus`, `approve`). */
+export const actionNamePattern = "^[a-z][a-zA-Z0-9-]*(?:\\.[a-z][a-zA-Z0-9-]*)*$";
 
 /** True for an absolute http(s) URL. */
 export function isHttpUrl(text: string): boolean {

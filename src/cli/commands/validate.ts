@@ -1,8 +1,8 @@
 // `rbx validate FILE|DIR...`: load each runbook, check its shape, references and expressions, print the problems.
+import { checkRunbook } from "../../check/check-runbook.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
-import type { Runbook } from "../../parser/ast.js";
 import { loadRunbookFile } from "../../parser/load.js";
 import { findRunbookFiles } from "../../parser/runbook-files.js";
 import type { CliIO } from "../commands.js";
@@ -20,18 +20,11 @@ Options:
 Exit status: 0 no errors, 1 errors found, 2 usage error (unknown option, missing path).
 `;
 
-/**
- * Checks beyond the document's shape: the expression type checker, run once the AST is sound.
- * Wiring point for `checkRunbook(runbook)` from src/check/check-runbook.ts (not present yet).
- */
-function semanticChecks(_runbook: Runbook): Diagnostic[] {
-  return [];
-}
 
 /** Everything `rbx validate` reports for one file: loader problems, then the semantic checks on a sound AST. */
 export async function validateFile(path: string): Promise<{ diagnostics: Diagnostic[]; source: SourceFile }> {
   const loaded = await loadRunbookFile(path);
-  const diagnostics = [...loaded.diagnostics, ...(loaded.runbook ? semanticChecks(loaded.runbook) : [])];
+  const diagnostics = [...loaded.diagnostics, ...(loaded.runbook ? checkRunbook(loaded.runbook, loaded.source) : [])];
   return { diagnostics, source: loaded.source };
 }
 

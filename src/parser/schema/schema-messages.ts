@@ -159,7 +159,7 @@ export function schemaErrorMessage(
       if (segments[segments.length - 1] === "action") {
         return {
           code: "invalid-name",
-          message: `${show(e.data)} is not an action name; actions are dotted lower-case words such as helm.upgrade`,
+          message: `${show(e.data)} is not an action name; actions are dotted camelCase words such as helm.upgrade or kubectl.rolloutStatus`,
         };
       }
       return { code: "invalid-value", message: `${show(e.data)} does not match the format of ${field}` };

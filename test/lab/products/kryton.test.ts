@@ -1,13 +1,14 @@
 // Kryton's versions against a real PostgreSQL: drizzle ledger, additive and destructive migrations, a broken one.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PostgresServer, startPostgres } from "../../../src/lab/postgres.js";
+import type { PostgresServer } from "../../../src/lab/postgres.js";
+import { testPostgres } from "../../support/postgres.js";
 import { runJob, startService } from "./service-process.js";
 
 let server: PostgresServer;
 
 beforeAll(async () => {
-  server = await startPostgres();
+  server = await testPostgres();
 });
 afterAll(async () => {
   await server?.stop();

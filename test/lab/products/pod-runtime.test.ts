@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PodSpecInput, RunningPod } from "../../../src/lab/kube/pod-runtime.js";
 import { ProductPodRuntime } from "../../../src/lab/pod-runtime-products.js";
-import { type PostgresServer, startPostgres } from "../../../src/lab/postgres.js";
+import type { PostgresServer } from "../../../src/lab/postgres.js";
+import { testPostgres } from "../../support/postgres.js";
 import { ledgerSize } from "./db-query.js";
 
 let server: PostgresServer;
@@ -14,7 +15,7 @@ const runtime = new ProductPodRuntime({
 });
 
 beforeAll(async () => {
-  server = await startPostgres();
+  server = await testPostgres();
 });
 afterAll(async () => {
   await runtime.close();
