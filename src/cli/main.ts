@@ -6,7 +6,9 @@ import { type CliIO, commands } from "./commands.js";
 export const EXIT = { ok: 0, problems: 1, usage: 2, halted: 3, interrupted: 130 } as const;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -28,7 +30,12 @@ function help(): string {
   ].join("\n");
 }
 
-const defaultIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+const defaultIO = (): CliIO => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});
 
 /** Run rbx with the given arguments and return the exit code. */
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {

@@ -20,11 +20,13 @@ Options:
 Exit status: 0 no errors, 1 errors found, 2 usage error (unknown option, missing path).
 `;
 
-
 /** Everything `rbx validate` reports for one file: loader problems, then the semantic checks on a sound AST. */
 export async function validateFile(path: string): Promise<{ diagnostics: Diagnostic[]; source: SourceFile }> {
   const loaded = await loadRunbookFile(path);
-  const diagnostics = [...loaded.diagnostics, ...(loaded.runbook ? checkRunbook(loaded.runbook, loaded.source) : [])];
+  const diagnostics = [
+    ...loaded.diagnostics,
+    ...(loaded.runbook ? checkRunbook(loaded.runbook, loaded.source) : []),
+  ];
   return { diagnostics, source: loaded.source };
 }
 
