@@ -44,6 +44,35 @@ export interface ActionContext {
   workDir: string;
   /** The process environment the action may read (never logged). */
   env: Readonly<Record<string, string | undefined>>;
+  /** Per-run shared resources (e.g. one pg pool per connection), disposed when the run ends; optional. */
+  resources?: RunResources;
+  /** Asks a person to approve a step: the `approve` built-in uses it; absent outside a run (plan, tests). */
+  approvals?: Approvals;
+}
+
+/** One request for a person's approval. */
+export interface ApprovalRequest {
+  step: string;
+  prompt: string;
+  /** How long an interactive prompt waits before the run halts "waiting for approval". */
+  timeoutMs?: number;
+  signal: AbortSignal;
+}
+
+/** The answer: approved (by whom, how), declined, or nobody could answer now (the run halts and waits). */
+export type ApprovalAnswer =
+  | { approved: true; by: string; via: "tty" | "flag" | "all"; at: string }
+  | { approved: false; reason: "pending" | "denied"; by?: string };
+
+/** Where approvals come from: `--approve ID`, `--approve-all`, or an interactive prompt on a TTY. */
+export interface Approvals {
+  request(request: ApprovalRequest): Promise<ApprovalAnswer>;
+}
+
+/** Resources shared by the steps of one run and released once at its end (see builtins/shared/run-resources.ts). */
+export interface RunResources {
+  /** The resource stored under `key`, created on first use; `dispose` runs when the run ends. */
+  get<T>(key: string, create: () => Promise<T>, dispose: (value: T) => Promise<void>): Promise<T>;
 }
 
 /** What a step would do, as shown by `rbx plan`: a command line, an SQL statement, an HTTP request. */
@@ -59,7 +88,10 @@ export interface PlanContext {
 }
 
 /** The settled state of a write step that started but was never recorded as finished. */
-export type ProbeResult = { state: "done"; output?: unknown } | { state: "not-done" } | { state: "unknown"; reason: string };
+export type ProbeResult =
+  | { state: "done"; output?: unknown }
+  | { state: "not-done" }
+  | { state: "unknown"; reason: string };
 
 /** One built-in action, defined once. `run` may import heavy modules lazily; nothing else should. */
 export interface ActionDefinition<Args = Record<string, unknown>, Output = unknown> {
@@ -70,6 +102,8 @@ export interface ActionDefinition<Args = Record<string, unknown>, Output = unkno
   input: JsonSchema;
   /** The type of `output`, for the checker. */
   output: CelType;
+  /** Only a person may start it: the interpreter refuses to run it without an approval, the linter flags it. */
+  requiresApproval?: boolean;
   /** Connection kinds the action uses; a write action locks the connection it writes to. */
   connectionKinds?: readonly ConnectionKind[];
   plan(args: Args, ctx: PlanContext): PlannedEffect[];
@@ -81,6 +115,8 @@ export interface ActionDefinition<Args = Record<string, unknown>, Output = unkno
 }
 
 /** Identity helper that keeps each definition's argument and output types. */
-export function defineAction<Args, Output>(def: ActionDefinition<Args, Output>): ActionDefinition<Args, Output> {
+export function defineAction<Args, Output>(
+  def: ActionDefinition<Args, Output>,
+): ActionDefinition<Args, Output> {
   return def;
 }

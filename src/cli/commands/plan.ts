@@ -1,0 +1,113 @@
+// `rbx plan FILE`: what a run would do, in order, without side effects — and the hash that pins it.
+import { parseArgs } from "node:util";
+import { readParamsFile } from "../../runtime/operator-cli.js";
+import { parseParamArgs } from "../../runtime/params.js";
+import type { RunPlan } from "../../runtime/plan.js";
+import { planRunbook } from "../../runtime/session.js";
+import type { CliIO } from "../commands.js";
+
+/** Shown by `rbx plan --help`. */
+export const usage = `Usage: rbx plan FILE [--param NAME=VALUE]... [--params-file F] [--json]
+
+Print, without touching anything, the phases and steps in order, the command or statement each
+built-in would run (secrets redacted; values known only at run time show as their template), the
+guards and assertions, and each step's rollback posture: what would be unwound if it failed there.
+Ends with a plan hash over the document, the params and the resolved commands; \`rbx run --plan-hash H\`
+refuses to start when it differs.
+
+Exit status: 0 planned, 2 usage or validation error.
+`;
+
+/** The plan as text. */
+export function formatPlan(plan: RunPlan): string {
+  const out: string[] = [];
+  out.push(`plan for ${plan.runbook.name} ${plan.runbook.version} (${plan.runbook.file})`);
+  const params = Object.entries(plan.params).map(
+    ([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`,
+  );
+  if (params.length > 0) out.push(`params: ${params.join(" ")}`);
+  if (plan.locks.length > 0) out.push(`locks: ${plan.locks.join(", ")}`);
+  for (const g of plan.guards) out.push(`guard: ${g}`);
+  for (const phase of plan.phases) {
+    out.push("");
+    out.push(`phase ${phase.id}${phase.boundary ? " (rollback boundary)" : ""}`);
+    for (const s of phase.steps) {
+      out.push(`  ${s.key}  ${s.action} [${s.effect}]${s.suite ? ` (check ${s.suite})` : ""}`);
+      if (s.when) out.push(`    when ${s.when}`);
+      for (const g of s.guards) out.push(`    guard ${g}`);
+      for (const e of s.effects)
+        out.push(...e.text.split("\n").map((l, i) => `    ${i === 0 ? `${e.kind}: ` : "  "}${l}`));
+      if (s.retry) out.push(`    retry ${s.retry}`);
+      if (s.timeout) out.push(`    timeout ${s.timeout}`);
+      for (const a of s.expect) out.push(`    expect ${a}`);
+      if (s.verify) out.push(`    verify with ${s.verify} on resume`);
+      const posture =
+        s.onFailure.policy === "halt"
+          ? "halt here"
+          : s.onFailure.unwinds.length > 0
+            ? `roll back ${s.onFailure.unwinds.join(", ")}`
+            : "fail (no boundary entered, nothing to undo)";
+      out.push(`    on failure: ${posture}`);
+    }
+    if (phase.rollback.length > 0) {
+      out.push(`  rollback of ${phase.id}:`);
+      for (const s of phase.rollback) {
+        out.push(`    ${s.key}  ${s.action}${s.when ? `  when ${s.when}` : ""}`);
+        for (const e of s.effects) out.push(`      ${e.kind}: ${e.text.split("\n").join("\n        ")}`);
+      }
+    }
+  }
+  out.push("");
+  out.push(`plan hash: ${plan.planHash}`);
+  return `${out.join("\n")}\n`;
+}
+
+/** Run the command. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let values: { param?: string[]; "params-file"?: string; json?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        param: { type: "string", multiple: true },
+        "params-file": { type: "string" },
+        json: { type: "boolean" },
+      },
+    }));
+  } catch (err) {
+    io.stderr.write(`rbx plan: ${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (positionals.length !== 1) {
+    io.stderr.write(`rbx plan: give exactly one runbook file\n${usage}`);
+    return 2;
+  }
+  const params = parseParamArgs(values.param ?? []);
+  if (params.bad.length > 0) {
+    io.stderr.write(
+      `rbx plan: --param takes NAME=VALUE; got ${params.bad.map((b) => `"${b}"`).join(", ")}\n`,
+    );
+    return 2;
+  }
+  let file: Record<string, unknown> | undefined;
+  try {
+    file = values["params-file"] ? await readParamsFile(values["params-file"], io.cwd) : undefined;
+  } catch (err) {
+    io.stderr.write(`rbx plan: cannot read the params file: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const plan = planRunbook(
+    positionals[0] as string,
+    { cli: params.params, ...(file ? { file } : {}) },
+    {
+      cwd: io.cwd,
+      env: io.env,
+      say: (l) => io.stderr.write(`${l}\n`),
+    },
+  );
+  if (!plan) return 2;
+  io.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+  return 0;
+}

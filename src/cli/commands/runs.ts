@@ -1,0 +1,55 @@
+// `rbx runs`: every run under the state directory with the state it reached.
+import { parseArgs } from "node:util";
+import { FileRunStore } from "../../runtime/file-run-store.js";
+import { listRuns } from "../../runtime/inspect.js";
+import { stateDir } from "../../runtime/operator-cli.js";
+import type { CliIO } from "../commands.js";
+
+/** Shown by `rbx runs --help`. */
+export const usage = `Usage: rbx runs [--json] [--state-dir DIR]
+
+List the runs under the state directory (default .rbx, or RBX_STATE_DIR), oldest first: run id,
+runbook and version, state (completed, rolled-back, failed, halted, interrupted, crashed, running),
+start time, and whether the journal verifies.
+`;
+
+/** Run the command. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let values: { json?: boolean; "state-dir"?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { json: { type: "boolean" }, "state-dir": { type: "string" } },
+    }));
+  } catch (err) {
+    io.stderr.write(`rbx runs: ${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  const dir = stateDir(io, values["state-dir"]);
+  const runs = await listRuns(new FileRunStore(dir));
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+    return 0;
+  }
+  if (runs.length === 0) {
+    io.stdout.write(`no runs under ${dir}\n`);
+    return 0;
+  }
+  const rows = runs.map((r) => [
+    r.runId,
+    r.status,
+    r.runbook,
+    r.startedAt,
+    r.verified ? "" : "JOURNAL DOES NOT VERIFY",
+  ]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => (row[i] as string).length)));
+  for (const row of rows) {
+    io.stdout.write(
+      `${row
+        .map((c, i) => (i < 3 ? c.padEnd(widths[i] as number) : c))
+        .join("  ")
+        .trimEnd()}\n`,
+    );
+  }
+  return 0;
+}

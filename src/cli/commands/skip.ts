@@ -1,0 +1,53 @@
+// `rbx skip RUN STEP --reason TEXT`: mark a step done without running it; who and why are journaled.
+import { parseArgs } from "node:util";
+import { cliSession } from "../../runtime/operator-cli.js";
+import { skipStep } from "../../runtime/session.js";
+import type { CliIO } from "../commands.js";
+
+/** Shown by `rbx skip --help`. */
+export const usage = `Usage: rbx skip RUN STEP --reason TEXT [--state-dir DIR]
+
+Mark STEP of a halted, interrupted or crashed run as done without running it (the "skip" recovery path:
+you did it by hand, or decided it is safe to leave out). The reason and your user name are recorded.
+Then \`rbx resume RUN\` continues after it.
+
+Exit status: 0 recorded, 2 refused (no such run or step, the run is active or finished, no --reason).
+`;
+
+/** Run the command. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let values: { reason?: string; "state-dir"?: string };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { reason: { type: "string" }, "state-dir": { type: "string" } },
+    }));
+  } catch (err) {
+    io.stderr.write(`rbx skip: ${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (positionals.length !== 2) {
+    io.stderr.write(`rbx skip: give the run id and the step\n${usage}`);
+    return 2;
+  }
+  if (!values.reason?.trim()) {
+    io.stderr.write("rbx skip: say why with --reason TEXT; it is recorded in the journal\n");
+    return 2;
+  }
+  const controller = new AbortController();
+  const opts = cliSession(
+    io,
+    values["state-dir"] ? { stateDir: values["state-dir"] } : {},
+    controller.signal,
+    () => "SIGINT",
+  );
+  const result = await skipStep(
+    positionals[0] as string,
+    positionals[1] as string,
+    values.reason.trim(),
+    opts,
+  );
+  return result.exit;
+}

@@ -1,0 +1,44 @@
+// `rbx status [RUN]`: where a run stands, what a rollback would run now, and the recovery choices.
+import { parseArgs } from "node:util";
+import { FileRunStore } from "../../runtime/file-run-store.js";
+import { inspectRun } from "../../runtime/inspect.js";
+import { stateDir } from "../../runtime/operator-cli.js";
+import { resolveRunId } from "../../runtime/session.js";
+import { formatStatus } from "../../runtime/status-report.js";
+import type { CliIO } from "../commands.js";
+
+/** Shown by `rbx status --help`. */
+export const usage = `Usage: rbx status [RUN] [--json] [--state-dir DIR]
+
+Fold a run's journal (the newest run when RUN is omitted; a unique prefix is enough) and show: its state,
+the phase and step reached, the last rollback boundary entered, what a rollback would run now, its locks,
+and the recovery choices (resume, skip, rollback, approve, settle). The journal's hash chain is verified;
+an edited or truncated journal is reported.
+
+Exit status: 0 shown (even when the journal does not verify: the report says so), 2 no such run.
+`;
+
+/** Run the command. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let values: { json?: boolean; "state-dir"?: string };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: "boolean" }, "state-dir": { type: "string" } },
+    }));
+  } catch (err) {
+    io.stderr.write(`rbx status: ${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  const store = new FileRunStore(stateDir(io, values["state-dir"]));
+  const id = await resolveRunId(store, positionals[0]);
+  if (typeof id !== "string") {
+    io.stderr.write(`rbx status: ${id.error}\n`);
+    return 2;
+  }
+  const report = await inspectRun(store, id, io.cwd);
+  io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
+  return 0;
+}

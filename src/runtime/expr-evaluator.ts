@@ -1,0 +1,216 @@
+// The Evaluator over the expression language: compile once per expression, bind the run's state, taint.
+import type { AnyAction } from "../builtins/index.js";
+import { paramType, runbookEnv } from "../check/environment.js";
+import type { TypeEnv } from "../check/type-env.js";
+import type { CelType } from "../check/types.js";
+import { compile, compileTemplate, fromCel, isError, toCel } from "../expr/index.js";
+import type { Program as CelProgram } from "../expr/program.js";
+import type { Bindings, CelValue } from "../expr/values.js";
+import type { ExprText, Runbook, SourceText, StringValue, ValueNode } from "../parser/ast.js";
+import type { JsonValue, ResolvedConnection } from "./action.js";
+import type { EvalScope, Evaluated, Evaluator } from "./evaluator.js";
+import { buildProgram } from "./program.js";
+import type { TaintRedactor } from "./redactor.js";
+import type { RunState, StepState } from "./state.js";
+
+/** What the evaluator binds besides the run's state. */
+export interface EvaluatorOptions {
+  runbook: Runbook;
+  params: Record<string, JsonValue>;
+  secretParams: ReadonlySet<string>;
+  env: Readonly<Record<string, string | undefined>>;
+  redactor: TaintRedactor;
+  actions: (name: string) => AnyAction | undefined;
+}
+
+interface Compiled {
+  program?: CelProgram;
+  error?: string;
+  secret: boolean;
+}
+
+/** The evaluator of one run; connections are bound once their own templates were evaluated. */
+export interface RunEvaluator extends Evaluator {
+  bindConnections(connections: ReadonlyMap<string, ResolvedConnection>): void;
+}
+
+/** Build the evaluator for one run. */
+export function createEvaluator(o: EvaluatorOptions): RunEvaluator {
+  return new CelEvaluator(o);
+}
+
+class CelEvaluator implements RunEvaluator {
+  private readonly cache = new WeakMap<SourceText, Compiled>();
+  private readonly base: { params: CelValue; env: CelValue; connections: CelValue };
+  private readonly envs = new Map<string, TypeEnv>();
+  private readonly secrets: Set<string>;
+  /** Units whose outputs `steps.<id>` reads, by id, in document order (later runs override). */
+  private readonly bound = new Map<string, { keys: string[]; type: CelType }>();
+  private readonly stepCache = new Map<
+    string,
+    { st: StepState; status: string; output: JsonValue | undefined; cel: CelValue }
+  >();
+  private stepsValue: Map<string, CelValue> = new Map();
+  private stepsSeq = -1;
+  private stepsState: RunState | undefined;
+
+  constructor(private readonly o: EvaluatorOptions) {
+    const params = new Map<string, CelValue>();
+    for (const p of o.runbook.params) {
+      const v = o.params[p.name.value];
+      if (v !== undefined) params.set(p.name.value, toCel(v, paramType(p.type)));
+    }
+    const env = new Map<string, CelValue>();
+    for (const e of o.runbook.env) env.set(e.name.value, o.env[e.name.value] ?? "");
+    this.base = { params, env, connections: new Map() };
+    this.secrets = runbookEnv(o.runbook).secrets as Set<string>;
+    for (const unit of buildProgram(o.runbook).units.values()) {
+      const id = unit.step.id?.value;
+      if (!id) continue;
+      const entry = this.bound.get(id) ?? {
+        keys: [],
+        type: o.actions(unit.action)?.output ?? { kind: "dyn" },
+      };
+      entry.keys.push(unit.key);
+      this.bound.set(id, entry);
+    }
+  }
+
+  bindConnections(connections: ReadonlyMap<string, ResolvedConnection>): void {
+    const out = new Map<string, CelValue>();
+    for (const c of connections.values()) {
+      out.set(c.name, toCel({ ...c.fields, kind: c.kind, name: c.name }));
+    }
+    this.base.connections = out;
+  }
+
+  private typeEnv(output?: string): TypeEnv {
+    const key = output ?? "";
+    let env = this.envs.get(key);
+    if (!env) {
+      const outType: CelType | undefined =
+        output !== undefined ? (this.o.actions(output)?.output ?? { kind: "dyn" }) : undefined;
+      env = runbookEnv(this.o.runbook, outType);
+      this.envs.set(key, env);
+    }
+    return env;
+  }
+
+  private compiled(src: SourceText, template: boolean, output?: string): Compiled {
+    const hit = this.cache.get(src);
+    if (hit) return hit;
+    const env = this.typeEnv(output);
+    let r = template ? compileTemplate(src, env) : compile(src, env);
+    if (!r.ok)
+      r = template ? compileTemplate(src, env, { unchecked: true }) : compile(src, env, { unchecked: true });
+    const c: Compiled = r.ok
+      ? { program: r.program, secret: r.program.secret || this.mentionsSecret(src.text) }
+      : { error: r.diagnostics.map((d) => d.message).join("; "), secret: false };
+    this.cache.set(src, c);
+    return c;
+  }
+
+  // When the type checker could not run (an unchecked fallback), taint by the names the text reads.
+  private mentionsSecret(text: string): boolean {
+    for (const s of this.secrets) {
+      const [root, name] = s.split(".");
+      if (new RegExp(`\\b${root}\\s*(\\.\\s*${name}\\b|\\[\\s*["']${name}["']\\s*\\])`).test(text))
+        return true;
+    }
+    return false;
+  }
+
+  private steps(state: RunState): Map<string, CelValue> {
+    const seq = state.last?.seq ?? 0;
+    if (state === this.stepsState && seq === this.stepsSeq) return this.stepsValue;
+    const out = new Map<string, CelValue>();
+    for (const [id, { keys, type }] of this.bound) {
+      let st: StepState | undefined;
+      for (const k of keys) st = state.steps.get(k) ?? st;
+      const status = st?.status ?? "pending";
+      const cached = this.stepCache.get(id);
+      if (cached && cached.st === st && cached.status === status && cached.output === st?.output) {
+        out.set(id, cached.cel);
+        continue;
+      }
+      const cel: CelValue = new Map<string, CelValue>([
+        ["output", st?.output !== undefined ? toCel(st.output, type) : null],
+        ["status", status],
+      ]);
+      if (st) this.stepCache.set(id, { st, status, output: st.output, cel });
+      out.set(id, cel);
+    }
+    this.stepsValue = out;
+    this.stepsSeq = seq;
+    this.stepsState = state;
+    return out;
+  }
+
+  private bindings(scope: EvalScope): Bindings {
+    const b: Record<string, CelValue> = {
+      params: this.base.params,
+      env: this.base.env,
+      connections: this.base.connections,
+      steps: this.steps(scope.state),
+    };
+    if (scope.output) b.output = toCel(scope.output.value, this.o.actions(scope.output.action)?.output);
+    return b;
+  }
+
+  private run(src: SourceText, template: boolean, scope: EvalScope): Evaluated<CelValue> {
+    const c = this.compiled(src, template, scope.output?.action);
+    if (!c.program) return { ok: false, message: c.error ?? "cannot compile" };
+    const v = c.program.evaluate(this.bindings(scope));
+    if (isError(v)) return { ok: false, message: this.o.redactor.redact(v.message) };
+    if (c.secret) this.o.redactor.addDerived(fromCel(v));
+    return { ok: true, value: v };
+  }
+
+  condition(expr: ExprText, scope: EvalScope): Evaluated<boolean> {
+    const r = this.run(expr, false, scope);
+    if (!r.ok) return r;
+    if (typeof r.value !== "boolean") return { ok: false, message: `\`${expr.text}\` must be true or false` };
+    return { ok: true, value: r.value };
+  }
+
+  value(node: ValueNode, scope: EvalScope): Evaluated<JsonValue> {
+    switch (node.kind) {
+      case "string": {
+        if (!node.template) return { ok: true, value: node.value };
+        const r = this.run(node.source, true, scope);
+        return r.ok ? { ok: true, value: fromCel(r.value) } : r;
+      }
+      case "number":
+      case "bool":
+        return { ok: true, value: node.value };
+      case "null":
+        return { ok: true, value: null };
+      case "list": {
+        const out: JsonValue[] = [];
+        for (const item of node.items) {
+          const r = this.value(item, scope);
+          if (!r.ok) return r;
+          out.push(r.value);
+        }
+        return { ok: true, value: out };
+      }
+      case "map": {
+        const out: { [key: string]: JsonValue } = {};
+        for (const e of node.entries) {
+          const r = this.value(e.value, scope);
+          if (!r.ok) return { ok: false, message: `${e.key.value}: ${r.message}` };
+          out[e.key.value] = r.value;
+        }
+        return { ok: true, value: out };
+      }
+    }
+  }
+
+  message(template: StringValue, scope: EvalScope): string {
+    if (!template.template) return template.value;
+    const r = this.run(template.source, true, scope);
+    if (!r.ok) return template.value;
+    const v = fromCel(r.value);
+    return this.o.redactor.redact(typeof v === "string" ? v : JSON.stringify(v));
+  }
+}
