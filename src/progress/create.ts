@@ -1,5 +1,6 @@
 // Pick the run's observers from the command line and the terminal: live view, plain lines, or NDJSON.
 import type { Redactor } from "../runtime/action.js";
+import type { RunEvent } from "../runtime/events.js";
 import { paint, useColor } from "./ansi.js";
 import { JsonRenderer } from "./json-renderer.js";
 import { LineRenderer } from "./line-renderer.js";
@@ -11,48 +12,51 @@ export interface ProgressOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   env: Readonly<Record<string, string | undefined>>;
-  /** `--json`: NDJSON events on stdout, the human view on stderr. */
+  /** `--json`: NDJSON events on stdout (the human view stays on stderr). */
   json?: boolean;
   /** `--quiet`: no human view at all (NDJSON still written with --json). */
   quiet?: boolean;
   redactor?: Redactor;
-  /** `--state-dir`, repeated in the recovery commands printed after a halt. */
+  /** `--state-dir` as the operator gave it, repeated in the recovery commands printed after a halt. */
   stateDir?: string;
   maxAttempts?: (step: string) => number | undefined;
+  /** A resumed run's journal so far: names the run and lets a later halt list the recovery commands. */
+  history?: readonly RunEvent[];
+  /** Redraw period of the live view (default 100 ms; 0: redraw on events only). */
+  tickMs?: number;
 }
 
 /**
- * The observer for a run: human output on stdout (stderr with --json), live and coloured on a TTY,
- * plain timestamped lines otherwise, no colour under NO_COLOR; plus NDJSON on stdout with --json.
+ * The observer for a run. The human view always goes to stderr, beside prompts and errors, so stdout
+ * carries only what scripts read (the final `RUN STATUS` line, or NDJSON with --json). On a terminal it
+ * is the live view; otherwise plain timestamped lines; coloured only on a terminal without NO_COLOR.
  */
 export function createProgress(options: ProgressOptions): RunObserver {
-  const human = options.json ? options.stderr : options.stdout;
+  const human = options.stderr;
   const observers: RunObserver[] = [];
   if (options.json)
     observers.push(
       new JsonRenderer({ out: options.stdout, ...(options.redactor ? { redactor: options.redactor } : {}) }),
     );
   if (!options.quiet) {
-    const colour = useColor(human, options.env);
+    const shared = {
+      out: human,
+      paint: paint(useColor(human, options.env)),
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(options.history ? { history: options.history } : {}),
+    };
     if (human.isTTY === true && options.env.TERM !== "dumb") {
-      const { maxAttempts, stateDir } = options;
       observers.push(
         new TtyRenderer({
-          out: human,
-          paint: paint(colour),
-          ...(maxAttempts ? { maxAttempts } : {}),
-          ...(stateDir ? { stateDir } : {}),
+          ...shared,
+          ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+          ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
         }),
       );
     } else {
-      observers.push(
-        new LineRenderer({
-          out: human,
-          paint: paint(colour),
-          ...(options.stateDir ? { stateDir: options.stateDir } : {}),
-        }),
-      );
+      observers.push(new LineRenderer(shared));
     }
   }
-  return observers.length === 1 ? observers[0]! : fanOut(...observers);
+  if (observers.length === 1) return observers[0] as RunObserver;
+  return fanOut(...observers);
 }

@@ -77,9 +77,11 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
           : e.trigger
             ? `${e.trigger.step} failed`
             : "a step failed";
+      if (e.boundaries.length === 0) return `⟲ nothing to roll back (no boundary was entered): ${why}`;
       return p.red(p.bold(`⟲ rolling back ${e.boundaries.join(", ")} (newest first): ${why}`));
     }
     case "rollback.completed":
+      if (e.boundaries.length === 0) return undefined;
       return e.verified
         ? `${p.green("⟲")} rollback of ${e.boundaries.join(", ")} completed and verified`
         : p.red(`⟲ rollback of ${e.boundaries.join(", ")} completed but NOT verified`);

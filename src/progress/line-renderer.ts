@@ -12,6 +12,8 @@ export interface LineOptions {
   paint: Paint;
   /** `--state-dir` of the run, repeated in the recovery commands shown after a halt. */
   stateDir?: string;
+  /** A resumed run's earlier journal events: they name the run and explain a later halt, unprinted. */
+  history?: readonly RunEvent[];
   now?: () => Date;
 }
 
@@ -26,6 +28,10 @@ export class LineRenderer implements RunObserver {
   constructor(private readonly options: LineOptions) {
     this.now = options.now ?? (() => new Date());
     this.hint = new RecoveryHint(options.paint, options.stateDir);
+    if (options.history) {
+      this.live.prime(options.history);
+      this.hint.prime(options.history);
+    }
   }
 
   onEvent(event: RunEvent): void {

@@ -23,7 +23,7 @@ export class LiveSteps {
   private readonly attemptCount = new Map<string, number>();
   runId = "";
 
-  /** Apply one event; returns the step that finished, if this event finished one. */
+  /** Apply one event to the running steps, first-start times and attempt counts. */
   apply(e: RunEvent): void {
     switch (e.type) {
       case "run.started":
@@ -69,6 +69,15 @@ export class LiveSteps {
       default:
         break;
     }
+  }
+
+  /**
+   * Take in a resumed run's earlier events (run id, first starts, attempts) without treating any step as
+   * running: a step left in doubt is settled again before anything runs.
+   */
+  prime(events: readonly RunEvent[]): void {
+    for (const e of events) this.apply(e);
+    this.running.clear();
   }
 
   /** Record what a running step waits for; the attempt's retry wait is over once it reports again. */

@@ -12,6 +12,10 @@ export interface RunObserver {
   /** `step` is the journal's step key; `message` is already redacted by the action logger. */
   onProgress(step: string, message: string): void;
   onLog(step: string, level: "info" | "warn", message: string): void;
+  /** Stop redrawing while the terminal asks the operator something (an approval, an in-doubt step). */
+  pause?(): void;
+  /** Draw again after the question was answered. */
+  resume?(): void;
   close(): void;
 }
 
@@ -38,6 +42,8 @@ export function fanOut(...observers: RunObserver[]): RunObserver {
     onEvent: (e) => each((o) => o.onEvent(e)),
     onProgress: (s, m) => each((o) => o.onProgress(s, m)),
     onLog: (s, l, m) => each((o) => o.onLog(s, l, m)),
+    pause: () => each((o) => o.pause?.()),
+    resume: () => each((o) => o.resume?.()),
     close: () => each((o) => o.close()),
   };
 }

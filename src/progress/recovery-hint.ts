@@ -12,12 +12,17 @@ export class RecoveryHint {
     private readonly stateDir?: string,
   ) {}
 
+  /** Take in a resumed run's earlier journal events without printing anything, so a later halt can be explained. */
+  prime(events: readonly RunEvent[]): void {
+    this.events.push(...events);
+  }
+
   /** Record the event; returns the hint lines when this event stopped the run for the operator. */
   add(event: RunEvent): string[] {
     this.events.push(event);
     if (event.type !== "run.halted" && event.type !== "run.interrupted") return [];
     const first = this.events[0];
-    // Watching a resumed run starts mid-journal; its fold needs run.started, so no hint then.
+    // A resumed run is primed with its earlier events; without run.started there is nothing to fold.
     if (first?.type !== "run.started") return [];
     const report = foldReport(this.events, this.stateDir ? { stateDir: this.stateDir } : {});
     return report.recovery.flatMap((c) => [

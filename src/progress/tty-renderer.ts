@@ -19,6 +19,8 @@ export interface TtyOptions {
   tickMs?: number;
   /** `--state-dir` of the run, repeated in the recovery commands shown after a halt. */
   stateDir?: string;
+  /** A resumed run's earlier journal events: they name the run and explain a later halt, unprinted. */
+  history?: readonly RunEvent[];
   now?: () => number;
 }
 
@@ -29,12 +31,18 @@ export class TtyRenderer implements RunObserver {
   private frame = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** While a prompt waits for the operator, the live lines are erased and not redrawn. */
+  private paused = false;
   private readonly now: () => number;
   private readonly hint: RecoveryHint;
 
   constructor(private readonly options: TtyOptions) {
     this.now = options.now ?? Date.now;
     this.hint = new RecoveryHint(options.paint, options.stateDir);
+    if (options.history) {
+      this.live.prime(options.history);
+      this.hint.prime(options.history);
+    }
   }
 
   onEvent(event: RunEvent): void {
@@ -63,35 +71,57 @@ export class TtyRenderer implements RunObserver {
     this.draw([`  ${p.dim(step)} ${level === "warn" ? p.yellow(message) : message}`]);
   }
 
+  /** Erase the live lines and stop the spinner so a prompt below them is not overwritten. */
+  pause(): void {
+    if (this.closed || this.paused) return;
+    this.paused = true;
+    this.stopTimer();
+    this.draw([]);
+  }
+
+  /** The prompt was answered: draw the running steps again. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.draw([]);
+    this.updateTimer();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTimer();
     this.draw([]);
   }
 
   private updateTimer(): void {
     const tick = this.options.tickMs ?? 100;
-    if (tick <= 0 || this.closed) return;
+    if (tick <= 0 || this.closed || this.paused) return;
     if (this.live.running.size > 0 && !this.timer) {
       this.timer = setInterval(() => {
         this.frame = (this.frame + 1) % SPINNER.length;
         this.draw([]);
       }, tick);
       this.timer.unref();
-    } else if (this.live.running.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
+    } else if (this.live.running.size === 0) {
+      this.stopTimer();
     }
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   /** Erase the live region, print finished lines above it, draw the running steps again. */
   private draw(permanent: string[]): void {
-    const width = Math.max(20, (this.options.out.columns ?? 100) - 1);
-    const live = this.closed
-      ? []
-      : [...this.live.running.values()].map((s) => this.fit(this.liveLine(s), width));
+    // A pseudo-terminal without a size (script, CI runners) reports 0 columns: assume 100.
+    const columns = this.options.out.columns || 100;
+    const width = Math.max(20, columns - 1);
+    const live =
+      this.closed || this.paused
+        ? []
+        : [...this.live.running.values()].map((s) => this.fit(this.liveLine(s), width));
     if (permanent.length === 0 && live.length === 0 && this.drawn === 0) return;
     const text = `${this.drawn > 0 ? rewind(this.drawn) : ""}${[...permanent, ...live].map((l) => `${l}\n`).join("")}`;
     this.drawn = live.length;

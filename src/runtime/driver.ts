@@ -29,7 +29,10 @@ export interface DriverOptions {
   workDir: string;
   env: Readonly<Record<string, string | undefined>>;
   resources?: RunResources;
-  log: ActionLogger;
+  /** The logger of every step, when `logFor` is not given (library callers, benchmarks). */
+  log?: ActionLogger;
+  /** The logger of one step: its progress and log lines reach the live view tagged with the step. */
+  logFor?: (stepKey: string) => ActionLogger;
   /** Operator answers for in-doubt steps given on the command line. */
   settle?: ReadonlyMap<string, SettleChoice>;
   /** Ask the operator about an in-doubt step on a TTY; undefined when there is none. */
@@ -270,7 +273,7 @@ export class Driver {
   private context(unit: StepUnit, signal: AbortSignal): ActionContext {
     const ctx: ActionContext = {
       signal,
-      log: this.o.log,
+      log: this.o.logFor?.(unit.key) ?? this.o.log ?? silentLogger,
       redactor: this.o.redactor,
       connections: this.o.connections,
       runId: this.o.state.runId,
@@ -283,6 +286,8 @@ export class Driver {
     return ctx;
   }
 }
+
+const silentLogger: ActionLogger = { info() {}, warn() {}, progress() {} };
 
 function isTerminal(status: RunStatus): boolean {
   return status === "completed" || status === "rolled-back" || status === "failed" || status === "halted";

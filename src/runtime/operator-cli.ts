@@ -1,12 +1,14 @@
-// What the run-related commands share: option parsing, the state directory, signals, progress lines.
+// What the run-related commands share: option parsing, the state directory, signals, the run's live view.
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { resolve } from "node:path";
-import type { ActionLogger } from "./action.js";
-import { terminalAsk } from "./approvals.js";
+import { createProgress } from "../progress/create.js";
+import type { RunObserver } from "../progress/observer.js";
+import { type Ask, terminalAsk } from "./approvals.js";
 import type { SettleChoice } from "./driver.js";
-import type { RunEvent } from "./events.js";
 import { FileRunStore } from "./file-run-store.js";
+import { maxAttempts } from "./retry-policy.js";
+import type { ObservedRun } from "./run-scope.js";
 import type { SessionOptions } from "./session.js";
 
 /** The streams and environment a command runs with (the CLI's CliIO). */
@@ -55,52 +57,6 @@ export function parseSettle(values: readonly string[]): { settle: Map<string, Se
   return { settle, bad };
 }
 
-/** One progress line per journal event worth showing, on stderr. */
-export function progressLine(e: RunEvent): string | undefined {
-  switch (e.type) {
-    case "phase.entered":
-      return `▸ phase ${e.phase}${e.boundary ? " (rollback boundary)" : ""}`;
-    case "step.started":
-      return `  → ${e.step} (${e.action}${e.attempt > 1 ? `, attempt ${e.attempt}` : ""})`;
-    case "step.succeeded":
-      return `  ✓ ${e.step}${e.settledBy ? ` (already done: settled by ${e.settledBy})` : ""}`;
-    case "step.skipped":
-      return `  – ${e.step} skipped${e.reason === "operator" ? ` by ${e.by}: ${e.note}` : " (when is false)"}`;
-    case "assertion.failed":
-      return `    ✗ ${e.message}`;
-    case "step.attempt-failed":
-      return `  ↻ ${e.step} attempt ${e.attempt} failed: ${e.error.message}; next in ${(e.retryInMs / 1000).toFixed(1)} s`;
-    case "step.failed":
-      return `  ✗ ${e.step} failed: ${e.error.message}`;
-    case "guard.failed":
-      return `  ✗ guard${e.step ? ` of ${e.step}` : ""}: ${e.message}`;
-    case "approval.granted":
-      return `  ✓ ${e.step} approved by ${e.by} (${e.via})`;
-    case "step.probed":
-      return `  ? ${e.step} was in doubt: ${e.result}${e.reason ? ` (${e.reason})` : ""}`;
-    case "step.verified":
-      return `  ? ${e.step} postcondition ${e.holds ? "holds" : "does not hold"}`;
-    case "rollback.started":
-      return `↶ rolling back ${e.boundaries.join(", ") || "(no boundary entered)"}${e.trigger ? ` after ${e.trigger.step} failed` : ""}`;
-    case "rollback.completed":
-      return `↶ rollback complete${e.verified ? " and verified" : ""}`;
-    case "run.completed":
-      return "✓ run completed";
-    case "run.rolled-back":
-      return "↶ run rolled back";
-    case "run.failed":
-      return `✗ run failed: ${e.message}`;
-    case "run.halted":
-      return `⏸ halted (${e.reason}): ${e.message}`;
-    case "run.interrupted":
-      return `⏹ interrupted by ${e.signal}`;
-    case "lock.forced":
-      return `! lock forced from run ${e.previous.runId} (pid ${e.previous.pid} on ${e.previous.host})`;
-    default:
-      return undefined;
-  }
-}
-
 /** SIGINT/SIGTERM abort the running action and the run records "interrupted"; a second signal exits at once. */
 export function interruptOnSignals(): { signal: AbortSignal; name: () => string; dispose: () => void } {
   const controller = new AbortController();
@@ -122,7 +78,7 @@ export function interruptOnSignals(): { signal: AbortSignal; name: () => string;
   };
 }
 
-/** Session options for the CLI: file store, terminal prompts when interactive, progress on stderr. */
+/** Session options for the CLI: file store, terminal prompts when interactive, live progress or NDJSON. */
 export function cliSession(
   io: OperatorIO,
   flags: {
@@ -132,18 +88,17 @@ export function cliSession(
     settle?: Map<string, SettleChoice>;
     forceUnlock?: boolean;
     acceptChanges?: boolean;
+    /** `--json`: NDJSON events on stdout; the human view stays on stderr. */
+    json?: boolean;
   },
   signal: AbortSignal,
   signalName: () => string,
 ): SessionOptions {
   const say = (line: string) => io.stderr.write(`${line}\n`);
   const interactive = process.stdin.isTTY === true && io.stderr.isTTY === true;
-  const log: ActionLogger = {
-    info: (m) => say(`    ${m}`),
-    warn: (m) => say(`    warning: ${m}`),
-    progress: (m) => say(`    … ${m}`),
-  };
-  const ask = interactive ? terminalAsk(process.stdin, io.stderr) : undefined;
+  // The live view of the run being watched: it must not redraw over a question the terminal asks.
+  let watching: RunObserver | undefined;
+  const ask = interactive ? pausing(terminalAsk(process.stdin, io.stderr), () => watching) : undefined;
   return {
     store: new FileRunStore(stateDir(io, flags.stateDir)),
     cwd: io.cwd,
@@ -165,11 +120,65 @@ export function cliSession(
     acceptChanges: flags.acceptChanges ?? false,
     signal,
     signalName,
-    log,
-    onEvent: (e) => {
-      const line = progressLine(e);
-      if (line) say(line);
+    observe: (run) => {
+      watching = watchRun(io, run, flags);
+      return watching;
     },
     say,
+  };
+}
+
+/** A prompt that pauses the live view while it waits, so the spinner does not draw over the question. */
+function pausing(ask: Ask, view: () => RunObserver | undefined): Ask {
+  return async (question, signal, timeoutMs) => {
+    const observer = view();
+    observer?.pause?.();
+    try {
+      return await ask(question, signal, timeoutMs);
+    } finally {
+      observer?.resume?.();
+    }
+  };
+}
+
+/** The live view (or plain lines) on stderr and, with --json, NDJSON on stdout; also tidied on a forced exit. */
+function watchRun(
+  io: OperatorIO,
+  run: ObservedRun,
+  flags: { stateDir?: string; json?: boolean },
+): RunObserver {
+  const observer = createProgress({
+    stdout: io.stdout,
+    stderr: io.stderr,
+    env: io.env,
+    json: flags.json ?? false,
+    redactor: run.redactor,
+    history: run.history,
+    ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+    maxAttempts: (step) => {
+      const retry = run.program.units.get(step)?.step.retry;
+      const n = retry ? maxAttempts(retry) : undefined;
+      return n !== undefined && Number.isFinite(n) ? n : undefined;
+    },
+  });
+  // A second Ctrl-C exits at once (process.exit): leave the terminal without a half-drawn live view.
+  const onExit = () => observer.close();
+  process.once("exit", onExit);
+  // A reader that went away (`rbx run --json | head`) must not kill the run: the journal has every event.
+  const ignore = () => {};
+  io.stdout.on("error", ignore);
+  io.stderr.on("error", ignore);
+  return {
+    onEvent: (e) => observer.onEvent(e),
+    onProgress: (step, message) => observer.onProgress(step, message),
+    onLog: (step, level, message) => observer.onLog(step, level, message),
+    pause: () => observer.pause?.(),
+    resume: () => observer.resume?.(),
+    close: () => {
+      process.off("exit", onExit);
+      observer.close();
+      io.stdout.off("error", ignore);
+      io.stderr.off("error", ignore);
+    },
   };
 }

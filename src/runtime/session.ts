@@ -3,15 +3,13 @@ import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { AnyAction } from "../builtins/index.js";
-import type { ActionLogger, JsonValue } from "./action.js";
+import type { ActionLogger } from "./action.js";
 import { ApprovalBroker, type Ask } from "./approvals.js";
+import { type Bound, bindDocument } from "./bind-document.js";
 import { documentChanges } from "./document-diff.js";
 import { Driver, type SettleChoice } from "./driver.js";
 import type { EventBody, RunEvent } from "./events.js";
-import { lockKeysFor } from "./lock-keys.js";
-import { resolveParams } from "./params.js";
-import { buildPlan, type RunPlan } from "./plan.js";
-import { type Prepared, prepareRunbook, prepareText } from "./prepare.js";
+import { prepareRunbook, prepareText } from "./prepare.js";
 import {
   actionLookup,
   describeConflicts,
@@ -20,8 +18,8 @@ import {
   newRunId,
   resolveRunId,
 } from "./run-identity.js";
-import { type BoundRun, bindRun } from "./run-setup.js";
-import type { LockKey, RunStore } from "./run-store.js";
+import { type ObserveRun, openRunScope, type RunScope } from "./run-scope.js";
+import type { RunStore } from "./run-store.js";
 import { foldEvents, type RunState, type RunStatus } from "./state.js";
 
 /** What every verb needs from its caller (the CLI, or a test). */
@@ -41,7 +39,10 @@ export interface SessionOptions {
   acceptChanges?: boolean;
   signal: AbortSignal;
   signalName?: () => string;
-  log: ActionLogger;
+  /** Builds the run's view (the CLI's live progress or NDJSON); it gets every event and each step's log. */
+  observe?: ObserveRun;
+  /** Every step's logger when there is no `observe` (library callers); silent when absent too. */
+  log?: ActionLogger;
   onEvent?: (event: RunEvent) => void;
   /** Operator-facing lines (stderr). */
   say: (line: string) => void;
@@ -54,69 +55,12 @@ export interface SessionResult {
   status?: RunStatus;
 }
 
-interface Bound {
-  prepared: Extract<Prepared, { ok: true }>;
-  bound: BoundRun;
-  keys: LockKey[];
-  plan: RunPlan;
-}
-
-function bindDocument(
-  prepared: Prepared,
-  paramSources: {
-    cli: ReadonlyMap<string, string>;
-    file?: Record<string, unknown>;
-    recorded?: Record<string, JsonValue>;
-  },
-  opts: Pick<SessionOptions, "env" | "catalog" | "say">,
-): Bound | undefined {
-  if (!prepared.ok) {
-    opts.say(prepared.message.trimEnd());
-    return undefined;
-  }
-  if (prepared.warnings) opts.say(prepared.warnings.trimEnd());
-  const { runbook } = prepared;
-  const params = resolveParams(runbook, { ...paramSources, env: opts.env });
-  if (params.problems.length > 0) {
-    for (const p of params.problems) opts.say(`error: ${p}`);
-    return undefined;
-  }
-  const actions = actionLookup(opts.catalog);
-  const bound = bindRun(runbook, params.values, params.secrets, opts.env, actions);
-  if (bound.problems.length > 0) {
-    for (const p of bound.problems) opts.say(`error: ${p}`);
-    return undefined;
-  }
-  const keys = lockKeysFor(bound.program, bound.connections, actions);
-  const identity = {
-    name: runbook.metadata.name.value,
-    version: runbook.metadata.version.value,
-    file: prepared.file,
-    contentHash: prepared.contentHash,
-  };
-  const plan = buildPlan(
-    bound,
-    actions,
-    identity,
-    keys.map((k) => k.label),
-  );
-  return { prepared, bound, keys, plan };
-}
-
-/** Plan a runbook without side effects. */
-export function planRunbook(
-  file: string,
-  params: { cli: ReadonlyMap<string, string>; file?: Record<string, unknown> },
-  opts: Pick<SessionOptions, "cwd" | "env" | "catalog" | "say">,
-): RunPlan | undefined {
-  return bindDocument(prepareRunbook(file, opts.cwd, opts.catalog), params, opts)?.plan;
-}
-
 function driverFor(
   b: Bound,
   state: RunState,
   journal: Awaited<ReturnType<RunStore["create"]>>,
   opts: SessionOptions,
+  scope: RunScope,
 ) {
   return new Driver({
     program: b.bound.program,
@@ -135,10 +79,9 @@ function driverFor(
     signal: opts.signal,
     workDir: opts.store.workDir(state.runId),
     env: opts.env,
-    log: opts.log,
+    ...scope.driver,
     ...(opts.settle ? { settle: opts.settle } : {}),
     ...(opts.askInDoubt ? { askInDoubt: opts.askInDoubt } : {}),
-    ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     ...(opts.signalName ? { signalName: opts.signalName } : {}),
   });
 }
@@ -146,16 +89,25 @@ function driverFor(
 async function finish(
   opts: SessionOptions,
   b: Bound,
+  scope: RunScope,
   runId: string,
   status: RunStatus,
   rollback = false,
 ): Promise<SessionResult> {
   if (status !== "halted" && status !== "interrupted") await opts.store.unlock(runId, b.keys);
+  // An observer has just printed the recovery commands; say only what it does not: the lock stays.
+  else if (scope.observed)
+    opts.say(`the lock on its targets is kept until the run is resumed or rolled back`);
   else
     opts.say(
       `run ${runId} ${status}; its lock is kept for \`rbx resume ${runId}\` or \`rbx rollback ${runId}\``,
     );
   return { exit: exitCodeFor(status, rollback), runId, status };
+}
+
+/** Open the run's scope: its view (seeing `history` as already shown) and its shared resources. */
+function scopeFor(b: Bound, runId: string, history: readonly RunEvent[], opts: SessionOptions): RunScope {
+  return openRunScope({ runId, program: b.bound.program, redactor: b.bound.redactor, history }, opts);
 }
 
 /** `rbx run`: check, lock, journal and drive a new run. */
@@ -184,7 +136,8 @@ export async function startRun(
   const journal = await opts.store.create(runId);
   copyFileSync(b.prepared.file, join(opts.store.workDir(runId), "runbook.rb.yaml"));
   const state = foldEvents(runId, []);
-  const driver = driverFor(b, state, journal, opts);
+  const scope = scopeFor(b, runId, [], opts);
+  const driver = driverFor(b, state, journal, opts, scope);
   const events: EventBody[] = [
     {
       type: "run.started",
@@ -199,12 +152,17 @@ export async function startRun(
     },
     ...locked.forced.map((previous): EventBody => ({ type: "lock.forced", previous, by: opts.user })),
   ];
-  driver.record(events);
-  opts.say(`run ${runId} started (journal in ${opts.store.location})`);
   try {
+    driver.record(events);
+    opts.say(
+      scope.observed
+        ? `journal in ${opts.store.location}`
+        : `run ${runId} started (journal in ${opts.store.location})`,
+    );
     const status = await driver.run();
-    return await finish(opts, b, runId, status);
+    return await finish(opts, b, scope, runId, status);
   } finally {
+    await scope.end();
     await journal.close();
   }
 }
@@ -215,6 +173,7 @@ interface Reopened {
   b: Bound;
   state: RunState;
   driver: Driver;
+  scope: RunScope;
   journal: Awaited<ReturnType<RunStore["reopen"]>>;
 }
 
@@ -283,7 +242,8 @@ async function reopenRun(
     return { exit: EXIT_CODES.usage, runId };
   }
   const journal = await opts.store.reopen(runId, read);
-  const driver = driverFor(b, state, journal, opts);
+  const scope = scopeFor(b, runId, read.events, opts);
+  const driver = driverFor(b, state, journal, opts, scope);
   const events: EventBody[] = [];
   if (read.tornBytes > 0) events.push({ type: "journal.repaired", droppedBytes: read.tornBytes });
   events.push({
@@ -295,8 +255,14 @@ async function reopenRun(
   });
   for (const previous of locked.reclaimed) events.push({ type: "lock.reclaimed", previous });
   for (const previous of locked.forced) events.push({ type: "lock.forced", previous, by: opts.user });
-  driver.record(events);
-  return { runId, b, state, driver, journal };
+  try {
+    driver.record(events);
+  } catch (err) {
+    await scope.end();
+    await journal.close();
+    throw err;
+  }
+  return { runId, b, state, driver, scope, journal };
 }
 
 /** `rbx resume RUN`: continue a halted, interrupted or crashed run from its journal. */
@@ -307,11 +273,12 @@ export async function resumeRun(
 ): Promise<SessionResult> {
   const r = await reopenRun(id, "resume", extra, opts);
   if (!("driver" in r)) return r;
-  opts.say(`run ${r.runId} resumed`);
+  if (!r.scope.observed) opts.say(`run ${r.runId} resumed`);
   try {
     const status = await r.driver.run();
-    return await finish(opts, r.b, r.runId, status);
+    return await finish(opts, r.b, r.scope, r.runId, status);
   } finally {
+    await r.scope.end();
     await r.journal.close();
   }
 }
@@ -324,22 +291,25 @@ export async function rollbackRun(
 ): Promise<SessionResult> {
   const r = await reopenRun(id, "rollback", extra, opts);
   if (!("driver" in r)) return r;
-  const { state, b } = r;
-  if (!state.rollback || state.rollback.done) {
-    const boundaries = state.entered.filter((p) => b.bound.program.rollbacks.has(p)).reverse();
-    r.driver.record([{ type: "rollback.started", reason: "operator", boundaries, by: opts.user }]);
-    opts.say(
-      `rolling back run ${r.runId}: ${boundaries.length > 0 ? boundaries.join(", ") : "no boundary was entered"}`,
-    );
-  } else opts.say(`continuing the rollback of run ${r.runId}`);
+  const { state, b, scope } = r;
   try {
+    if (!state.rollback || state.rollback.done) {
+      const boundaries = state.entered.filter((p) => b.bound.program.rollbacks.has(p)).reverse();
+      r.driver.record([{ type: "rollback.started", reason: "operator", boundaries, by: opts.user }]);
+      if (!scope.observed)
+        opts.say(
+          `rolling back run ${r.runId}: ${boundaries.length > 0 ? boundaries.join(", ") : "no boundary was entered"}`,
+        );
+    } else opts.say(`continuing the rollback of run ${r.runId}`);
     const status = await r.driver.run();
-    return await finish(opts, b, r.runId, status, true);
+    return await finish(opts, b, scope, r.runId, status, true);
   } finally {
+    await scope.end();
     await r.journal.close();
   }
 }
 
+export { planRunbook } from "./bind-document.js";
 export {
   actionLookup,
   describeConflicts,

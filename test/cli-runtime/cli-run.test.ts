@@ -56,7 +56,7 @@ describe("rbx run", () => {
     const r = await startRbx(["run", "fails.rb.yaml", "--state-dir", "s1"], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("migration 0042 failed");
-    expect(r.stderr).toContain("↶ run rolled back");
+    expect(r.stderr).toMatch(/✗ run \S+ failed and was rolled back/);
     expect(readFileSync(join(dir, "undo.txt"), "utf8")).toBe("undone\n");
     const usage = await startRbx(["run", "sleepy.rb.yaml", "--param", "seconds=soon", "--state-dir", "s1"], {
       cwd: dir,
@@ -71,7 +71,7 @@ describe("rbx run", () => {
     const r = await startRbx(["run", "sleepy.rb.yaml", "--state-dir", "s2"], {
       cwd: dir,
       onStderr: (text, child) => {
-        if (!sent && text.includes("→ nap")) {
+        if (!sent && text.includes("… nap")) {
           sent = true;
           child.kill("SIGINT");
         }

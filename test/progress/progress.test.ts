@@ -9,7 +9,7 @@ import { stepLogger } from "../../src/progress/step-logger.js";
 import { TtyRenderer } from "../../src/progress/tty-renderer.js";
 import type { RunEvent } from "../../src/runtime/events.js";
 import { TaintRedactor } from "../../src/runtime/redactor.js";
-import { haltedRun, tempStateDir, writeJournal } from "../report/journals.js";
+import { approvalRun, haltedRun, tempStateDir, writeJournal } from "../report/journals.js";
 
 const dir = tempStateDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -114,9 +114,9 @@ describe("live view (TTY)", () => {
 describe("createProgress", () => {
   it("colours a terminal, but not under NO_COLOR", () => {
     const coloured = capture(true);
-    const o1 = createProgress({ stdout: coloured, stderr: capture(true), env: {} });
+    const o1 = createProgress({ stdout: capture(true), stderr: coloured, env: {}, tickMs: 0 });
     const plain = capture(true);
-    const o2 = createProgress({ stdout: plain, stderr: capture(true), env: { NO_COLOR: "1" } });
+    const o2 = createProgress({ stdout: capture(true), stderr: plain, env: { NO_COLOR: "1" }, tickMs: 0 });
     for (const e of events("colour").slice(0, 3)) {
       o1.onEvent(e);
       o2.onEvent(e);
@@ -150,5 +150,70 @@ describe("createProgress", () => {
     expect(stderr.text()).not.toContain("s3cr3t-pw");
     expect(stderr.text()).toContain("■ run json halted");
     expect(stdout.text()).not.toContain("■");
+  });
+});
+
+describe("createProgress for the CLI", () => {
+  it("keeps stdout for scripts: the human view goes to stderr even without --json", () => {
+    const stdout = capture(false);
+    const stderr = capture(false);
+    const o = createProgress({ stdout, stderr, env: {} });
+    for (const e of events("route")) o.onEvent(e);
+    o.close();
+    expect(stdout.text()).toBe("");
+    expect(stderr.text()).toContain("■ run route halted");
+  });
+
+  it("names a resumed run and lists the way out after it halts again, without repeating its history", () => {
+    const id = "again";
+    const history = writeJournal(dir, id, approvalRun(id));
+    const last = history.at(-1) as RunEvent;
+    const at = (ms: number) => new Date(Date.parse(last.at) + ms).toISOString();
+    const more: RunEvent[] = [
+      {
+        type: "run.resumed",
+        user: "ops",
+        host: "bastion-2",
+        pid: 7,
+        seq: last.seq + 1,
+        at: at(1000),
+        prev: "p",
+      },
+      {
+        type: "approval.requested",
+        step: "notes",
+        prompt: "read it",
+        seq: last.seq + 2,
+        at: at(1001),
+        prev: "p",
+      },
+      {
+        type: "run.halted",
+        reason: "waiting-for-approval",
+        step: "notes",
+        message: "waiting for approval of notes",
+        seq: last.seq + 3,
+        at: at(1002),
+        prev: "p",
+      },
+    ];
+    for (const tty of [false, true]) {
+      const stderr = capture(tty);
+      const o = createProgress({
+        stdout: capture(false),
+        stderr,
+        env: { NO_COLOR: "1" },
+        history,
+        stateDir: "st",
+        tickMs: 0,
+      });
+      for (const e of more) o.onEvent(e);
+      o.close();
+      const text = stderr.text();
+      expect(text).toContain(`run ${id} resumed by ops@bastion-2`);
+      expect(text).toContain(`■ run ${id} halted (waiting-for-approval) at notes`);
+      expect(text.match(/rbx resume again --approve notes --state-dir st/g)).toHaveLength(1);
+      expect(text).not.toContain("guards passed");
+    }
   });
 });

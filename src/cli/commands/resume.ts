@@ -20,6 +20,7 @@ Options:
   --params-file F         values for secret params that have no \`from: env\`
   --file F                the runbook, if it moved since the run started
   --force-unlock          take over a lock held by another run whose process is gone (recorded)
+  --json                  NDJSON events on stdout (one per line, secrets masked); progress on stderr
   --state-dir DIR         where journals and locks live (default .rbx, or RBX_STATE_DIR)
 
 Exit status: as \`rbx run\`: 0 completed, 1 failed, 2 refused, 3 halted, 130 interrupted.
@@ -61,6 +62,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         approveAll: values["approve-all"] ?? false,
         settle: settle.settle,
         forceUnlock: values["force-unlock"] ?? false,
+        json: values.json ?? false,
         acceptChanges: values["accept-changes"] ?? false,
       },
       signals.signal,
@@ -71,7 +73,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       { ...(paramsFile ? { paramsFile } : {}), ...(values.file ? { file: values.file } : {}) },
       opts,
     );
-    if (result.runId && result.status) io.stdout.write(`${result.runId} ${result.status}\n`);
+    if (result.runId && result.status && !values.json) io.stdout.write(`${result.runId} ${result.status}\n`);
     return result.exit;
   } finally {
     signals.dispose();
@@ -92,6 +94,7 @@ function parse(argv: string[]) {
       file: { type: "string" },
       "force-unlock": { type: "boolean" },
       "state-dir": { type: "string" },
+      json: { type: "boolean" },
     },
   });
 }

@@ -19,6 +19,7 @@ Options:
   --params-file F         values for secret params that have no \`from: env\`
   --file F                the runbook, if it moved since the run started
   --force-unlock          take over a lock held by another run whose process is gone (recorded)
+  --json                  NDJSON events on stdout (one per line, secrets masked); progress on stderr
   --state-dir DIR         where journals and locks live (default .rbx, or RBX_STATE_DIR)
 
 Exit status: 0 rolled back, 2 refused, 3 the rollback halted (see \`rbx status\`), 130 interrupted.
@@ -60,6 +61,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         approveAll: values["approve-all"] ?? false,
         settle: settle.settle,
         forceUnlock: values["force-unlock"] ?? false,
+        json: values.json ?? false,
         acceptChanges: values["accept-changes"] ?? false,
       },
       signals.signal,
@@ -70,7 +72,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       { ...(paramsFile ? { paramsFile } : {}), ...(values.file ? { file: values.file } : {}) },
       opts,
     );
-    if (result.runId && result.status) io.stdout.write(`${result.runId} ${result.status}\n`);
+    if (result.runId && result.status && !values.json) io.stdout.write(`${result.runId} ${result.status}\n`);
     return result.exit;
   } finally {
     signals.dispose();
@@ -91,6 +93,7 @@ function parse(argv: string[]) {
       file: { type: "string" },
       "force-unlock": { type: "boolean" },
       "state-dir": { type: "string" },
+      json: { type: "boolean" },
     },
   });
 }

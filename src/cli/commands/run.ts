@@ -10,6 +10,9 @@ export const usage = `Usage: rbx run FILE [--param NAME=VALUE]... [--params-file
 
 Run a runbook: params are checked against their types before anything runs, the targets it writes to are
 locked, and every event is journaled (fsync'd, hash-chained) under .rbx/runs/ before the next action.
+Progress goes to stderr: on a terminal, a live line per running step (spinner, elapsed time, attempts,
+what it waits for); otherwise one timestamped line per event. NO_COLOR turns colour off. stdout gets
+"RUN STATUS" when the run stops, or NDJSON events with --json.
 
 Options:
   --param NAME=VALUE   a param (repeatable); secret params come from the environment (from: env.NAME)
@@ -18,6 +21,7 @@ Options:
   --approve ID         approve the approval step ID up front (repeatable)
   --approve-all        approve every approval step
   --force-unlock       take over a stale lock (recorded in the journal)
+  --json               NDJSON events on stdout (one per line, secrets masked); the progress view on stderr
   --state-dir DIR      where journals and locks live (default .rbx, or RBX_STATE_DIR)
 
 Exit status: 0 completed, 1 failed (and rolled back), 2 usage or validation error or refused to start,
@@ -59,6 +63,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         approve: values.approve ?? [],
         approveAll: values["approve-all"] ?? false,
         forceUnlock: values["force-unlock"] ?? false,
+        json: values.json ?? false,
       },
       signals.signal,
       signals.name,
@@ -69,7 +74,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       values["plan-hash"],
       opts,
     );
-    if (result.runId) io.stdout.write(`${result.runId} ${result.status}\n`);
+    if (result.runId && !values.json) io.stdout.write(`${result.runId} ${result.status}\n`);
     return result.exit;
   } finally {
     signals.dispose();
@@ -89,6 +94,7 @@ function parse(argv: string[]) {
       "approve-all": { type: "boolean" },
       "force-unlock": { type: "boolean" },
       "state-dir": { type: "string" },
+      json: { type: "boolean" },
     },
   });
 }
