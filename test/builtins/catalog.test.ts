@@ -90,7 +90,7 @@ describe("the built-in catalog (sql, http, snapshot, helm, kubectl)", () => {
 
   it("documents every action, its `with` fields and its output fields in docs/actions.md", () => {
     const doc = readFileSync(join(import.meta.dirname, "..", "..", "docs", "actions.md"), "utf8");
-    for (const name of mine) {
+    for (const name of actionNames()) {
       const start = doc.indexOf(`## \`${name}\``);
       expect(start, name).toBeGreaterThan(0);
       const next = doc.indexOf("\n## ", start + 3);
