@@ -2,9 +2,9 @@
 import { findAction } from "../builtins/index.js";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
-import { analyze } from "../expr/compile.js";
+import { analyze } from "../expr/analyze.js";
 import { sliceSource, spanIn } from "../expr/positions.js";
-import { isWholeExpression, splitTemplate } from "../expr/template.js";
+import { isWholeExpression, splitTemplate } from "../expr/template-pieces.js";
 import type { Assertion, Runbook, SourceText, Step, StringValue, ValueNode } from "../parser/ast.js";
 import type { JsonSchema, JsonValue } from "../runtime/action.js";
 import { runbookEnv, stepOutputType } from "./environment.js";

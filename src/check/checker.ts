@@ -64,6 +64,18 @@ function rootIdent(e: Expr): string | undefined {
   return e.kind === "ident" ? e.name : undefined;
 }
 
+const dotted = new WeakMap<object, boolean>();
+
+/** Whether any variable name of the environment is dotted (`a.b`), remembered per variables record. */
+function hasDottedName(variables: TypeEnv["variables"]): boolean {
+  let d = dotted.get(variables);
+  if (d === undefined) {
+    d = Object.keys(variables).some((k) => k.includes("."));
+    dotted.set(variables, d);
+  }
+  return d;
+}
+
 /** Type-check an expression against an environment. */
 export function check(ast: Expr, env: TypeEnv): Checked {
   const out: Checked = {
@@ -102,6 +114,8 @@ export function check(ast: Expr, env: TypeEnv): Checked {
 
   /** Try `a.b.c` as one declared variable, longest prefix first. */
   const resolveQualified = (e: Expr, scope: Scope): CelType | undefined => {
+    // Every name tried holds a dot, so an environment without dotted variables can match none of them.
+    if (!hasDottedName(env.variables)) return undefined;
     const root = rootIdent(e);
     if (root === undefined || scope.has(root)) return undefined;
     const chain: Expr[] = [];

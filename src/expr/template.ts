@@ -8,39 +8,10 @@ import { type CompileOptions, type CompileResult, compile } from "./compile.js";
 import { type ExprOrigin, sliceSource, spanIn } from "./positions.js";
 import { Program } from "./program.js";
 import { celToString } from "./stdlib/text.js";
+import { isWholeExpression, splitTemplate } from "./template-pieces.js";
 import { CelError, type CelResult } from "./values.js";
 
-/** One piece of a template: literal text, or an expression at [start, end) of the template text. */
-export type TemplatePiece = { kind: "text"; text: string } | { kind: "expr"; start: number; end: number };
-
-/** Split a template into text and `${{ }}` pieces; an unclosed `${{` is reported at its offset. */
-export function splitTemplate(text: string): { pieces: TemplatePiece[]; unclosedAt?: number } {
-  const pieces: TemplatePiece[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const open = text.indexOf("${{", i);
-    if (open < 0) break;
-    const close = text.indexOf("}}", open + 3);
-    if (close < 0) return { pieces, unclosedAt: open };
-    if (open > i) pieces.push({ kind: "text", text: text.slice(i, open) });
-    pieces.push({ kind: "expr", start: open + 3, end: close });
-    i = close + 2;
-  }
-  if (i < text.length) pieces.push({ kind: "text", text: text.slice(i) });
-  return { pieces };
-}
-
-/** True when the whole value is exactly one `${{ }}` (then the field keeps the expression's type). */
-export function isWholeExpression(text: string): boolean {
-  const { pieces, unclosedAt } = splitTemplate(text);
-  return (
-    unclosedAt === undefined &&
-    pieces.length === 1 &&
-    pieces[0]?.kind === "expr" &&
-    text.startsWith("${{") &&
-    text.endsWith("}}")
-  );
-}
+export { isWholeExpression, splitTemplate, type TemplatePiece } from "./template-pieces.js";
 
 /** Compile a template string; the program yields a string, or the expression's own value for a whole-value template. */
 export function compileTemplate(

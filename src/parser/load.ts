@@ -6,12 +6,14 @@ import { SourceFile } from "../diagnostics/source-file.js";
 import type { Runbook } from "./ast.js";
 import { buildRunbook } from "./build/build-runbook.js";
 import { Reader } from "./build/reader.js";
-import type { ActionShape, SchemaNode } from "./catalog.js";
+import type { ActionShape } from "./catalog.js";
 import { paramProblems } from "./param-checks.js";
 import { referenceProblems } from "./references.js";
 import { runbookSchemaFor } from "./schema/build-schema.js";
+import { builtinValidator } from "./schema/precompiled.js";
 import { readSchemaText } from "./schema/runbook-schema.js";
-import { validateShape } from "./schema/validate-shape.js";
+import { compileValidator } from "./schema/schema-validator.js";
+import { type ShapeSchema, validateShape } from "./schema/validate-shape.js";
 import { parseYaml } from "./yaml-document.js";
 
 /** What loading one file gives: the AST when the shape is sound, every problem found, and the text. */
@@ -29,17 +31,20 @@ export interface LoadOptions {
 
 const catalogKeys = new WeakMap<readonly ActionShape[], string>();
 
-/** The schema for a catalog: the committed file for the built-ins, generated for any other list. */
-function schemaFor(catalog: readonly ActionShape[] | undefined): { key: string; load: () => SchemaNode } {
+/**
+ * The schema for a catalog: the committed file for the built-ins (its validator precompiled by the build),
+ * generated and compiled now for any other list.
+ */
+function schemaFor(catalog: readonly ActionShape[] | undefined): ShapeSchema {
   if (catalog === undefined || catalog === actions) {
-    return { key: "builtin", load: () => JSON.parse(readSchemaText()) as SchemaNode };
+    return { key: "builtin", validator: () => builtinValidator(readSchemaText()) };
   }
   let key = catalogKeys.get(catalog);
   if (key === undefined) {
     key = `custom-${Math.random().toString(36).slice(2)}`;
     catalogKeys.set(catalog, key);
   }
-  return { key, load: () => runbookSchemaFor(catalog) };
+  return { key, validator: () => compileValidator(runbookSchemaFor(catalog)) };
 }
 
 /** Load a runbook from its text; `file` is the name diagnostics print. Never throws for a bad document. */

@@ -1,5 +1,4 @@
 // The helm major version for plans: asked synchronously (a local `helm version`, no cluster access), cached.
-import { execFileSync } from "node:child_process";
 
 const cache = new Map<string, number | undefined>();
 
@@ -8,6 +7,8 @@ export function helmMajorForPlan(bin: string, env: NodeJS.ProcessEnv = process.e
   if (!cache.has(bin)) {
     let major: number | undefined;
     try {
+      // child_process (with net and streams) loads only when a plan asks, not with the catalog.
+      const { execFileSync } = process.getBuiltinModule("node:child_process");
       const out = execFileSync(bin, ["version", "--short"], {
         env,
         timeout: 5_000,

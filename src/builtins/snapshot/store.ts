@@ -1,5 +1,4 @@
 // The snapshot store: one directory per snapshot id holding the dump and its manifest.json.
-import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
@@ -62,7 +61,7 @@ export function newSnapshotId(database: string, now = new Date()): string {
     .toISOString()
     .replace(/[-:]/g, "")
     .replace(/\.\d+Z$/, "Z");
-  return `${slug}-${stamp}-${randomBytes(3).toString("hex")}`;
+  return `${slug}-${stamp}-${crypto().randomBytes(3).toString("hex")}`;
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -74,8 +73,11 @@ export function snapshotPath(dir: string, id: string): string {
   return join(dir, id);
 }
 
+/** crypto loads on first use, not with the catalog (`rbx validate` never hashes). */
+const crypto = () => process.getBuiltinModule("node:crypto");
+
 async function fileSha(path: string): Promise<string> {
-  const hash = createHash("sha256");
+  const hash = crypto().createHash("sha256");
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest("hex");
 }
@@ -100,7 +102,7 @@ export async function digest(path: string): Promise<{ sha256: string; size: numb
     lines.push(`${rel} ${await fileSha(join(path, rel))}`);
     size += (await stat(join(path, rel))).size;
   }
-  return { sha256: createHash("sha256").update(lines.join("\n")).digest("hex"), size };
+  return { sha256: crypto().createHash("sha256").update(lines.join("\n")).digest("hex"), size };
 }
 
 /** Read the manifest of snapshot `id` in `dir`. */

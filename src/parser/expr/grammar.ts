@@ -1,5 +1,5 @@
 // The CEL grammar as a chevrotain CstParser: the grammar alone, rules as class fields, no semantics.
-import type { CstNode, CstParser, ParserMethod } from "chevrotain";
+import type { CstNode, CstParser, IOrAlt, ParserMethod } from "chevrotain";
 import type { ChevrotainModule } from "./chevrotain.js";
 import type { Tokens } from "./tokens.js";
 
@@ -10,11 +10,11 @@ export interface CelGrammar extends CstParser {
   expr: Rule;
 }
 
-/** Build the one parser instance (called once, after chevrotain is loaded). */
-export function buildGrammar(chev: ChevrotainModule, tk: Tokens): CelGrammar {
+/** Build the one parser instance (called once, after chevrotain is loaded); `validate` runs the grammar checks. */
+export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = true } = {}): CelGrammar {
   class Grammar extends chev.CstParser {
     constructor() {
-      super(tk.all, { maxLookahead: 3 });
+      super(tk.all, { maxLookahead: 3, skipValidations: !validate });
       this.performSelfAnalysis();
     }
 
@@ -49,16 +49,23 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens): CelGrammar {
       this.MANY(() => this.SUBRULE(this.memberSuffix));
     });
 
+    // Alternatives of each OR, built on first use and reused: chevrotain's "caching arrays of alternatives"
+    // (each call would otherwise allocate the array, its objects and their closures).
+    private suffixAlts?: IOrAlt<unknown>[];
+    private selectorAlts?: IOrAlt<unknown>[];
+    private primaryAlts?: IOrAlt<unknown>[];
+
     // "." SELECTOR ["(" args ")"] | "[" Expr "]"
     memberSuffix: Rule = this.RULE("memberSuffix", () => {
-      this.OR([
+      this.suffixAlts ??= [
         {
           ALT: () => {
             this.CONSUME(tk.Dot);
-            this.OR2([
+            this.selectorAlts ??= [
               { ALT: () => this.CONSUME(tk.Identifier) },
               { ALT: () => this.CONSUME(tk.QuotedIdent) },
-            ]);
+            ];
+            this.OR2(this.selectorAlts);
             this.OPTION(() => this.SUBRULE(this.callArgs));
           },
         },
@@ -69,7 +76,8 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens): CelGrammar {
             this.CONSUME(tk.RBracket);
           },
         },
-      ]);
+      ];
+      this.OR(this.suffixAlts);
     });
 
     callArgs: Rule = this.RULE("callArgs", () => {
@@ -85,7 +93,7 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens): CelGrammar {
     });
 
     primary: Rule = this.RULE("primary", () => {
-      this.OR([
+      this.primaryAlts ??= [
         {
           ALT: () => {
             this.OPTION(() => this.CONSUME(tk.Dot));
@@ -109,7 +117,8 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens): CelGrammar {
         { ALT: () => this.CONSUME(tk.True) },
         { ALT: () => this.CONSUME(tk.False) },
         { ALT: () => this.CONSUME(tk.Null) },
-      ]);
+      ];
+      this.OR(this.primaryAlts);
     });
 
     listLiteral: Rule = this.RULE("listLiteral", () => {

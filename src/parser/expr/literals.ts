@@ -36,6 +36,8 @@ export function decodeQuoted(token: string): Decoded<string | Uint8Array> {
   const qlen = triple ? 3 : 1;
   const bodyStart = i + qlen;
   const body = token.slice(bodyStart, token.length - qlen);
+  // Nothing to decode: a raw string, or one without escapes, is its body (code points copied unchanged).
+  if (!bytes && (raw || !body.includes("\\"))) return { ok: true, value: body };
   const out: number[] = [];
   const fail = (message: string, at: number, length: number): Decoded<never> => ({
     ok: false,

@@ -22,15 +22,31 @@ interface Machinery {
 
 let machinery: Machinery | undefined;
 
-function load(): Machinery {
-  if (machinery) return machinery;
+/**
+ * Lexer, parser and visitor. chevrotain's definition checks (~10 ms of every cold start) run only when
+ * `validate` is set: the definitions are fixed, and a test builds them with the checks on.
+ */
+function build(validate: boolean): Machinery {
   const chev = chevrotain();
   const tokens = buildTokens(chev);
-  const lexer = new chev.Lexer(tokens.all, { positionTracking: "onlyOffset", ensureOptimizations: true });
-  const parser = buildGrammar(chev, tokens);
+  const lexer = new chev.Lexer(tokens.all, {
+    positionTracking: "onlyOffset",
+    ensureOptimizations: true,
+    skipValidations: !validate,
+  });
+  const parser = buildGrammar(chev, tokens, { validate });
   const visitor = buildVisitor(parser, tokens);
-  machinery = { tokens, lexer, parser, visitor };
+  return { tokens, lexer, parser, visitor };
+}
+
+function load(): Machinery {
+  machinery ??= build(false);
   return machinery;
+}
+
+/** Build the lexer and grammar with all of chevrotain's definition checks; throws when one fails. */
+export function validateGrammar(): void {
+  build(true);
 }
 
 function fail(problems: ExprProblem[]): ParseResult {
@@ -178,15 +194,62 @@ function nestingProblem(tokens: IToken[], tk: Tokens): ExprProblem | undefined {
   return undefined;
 }
 
-/** Depth of the AST, computed without recursion. */
+/** Depth of the AST, computed without recursion (two parallel stacks, no tuple or array per node). */
 function astDepth(root: Expr): number {
   let max = 0;
-  const stack: [Expr, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [e, d] = stack.pop()!;
+  const nodes: Expr[] = [root];
+  const depths: number[] = [1];
+  const push = (e: Expr, d: number) => {
+    nodes.push(e);
+    depths.push(d);
+  };
+  while (nodes.length > 0) {
+    const e = nodes.pop() as Expr;
+    const d = depths.pop() as number;
     if (d > max) max = d;
     if (d > MAX_AST_DEPTH) return d;
-    for (const child of childrenOf(e)) stack.push([child, d + 1]);
+    const c = d + 1;
+    switch (e.kind) {
+      case "literal":
+      case "ident":
+        break;
+      case "select":
+      case "has":
+        push(e.operand, c);
+        break;
+      case "index":
+        push(e.operand, c);
+        push(e.index, c);
+        break;
+      case "call":
+        if (e.target) push(e.target, c);
+        for (const a of e.args) push(a, c);
+        break;
+      case "list":
+        for (const x of e.elems) push(x, c);
+        break;
+      case "map":
+        for (const x of e.entries) {
+          push(x.key, c);
+          push(x.value, c);
+        }
+        break;
+      case "and":
+      case "or":
+        push(e.left, c);
+        push(e.right, c);
+        break;
+      case "cond":
+        push(e.test, c);
+        push(e.then, c);
+        push(e.otherwise, c);
+        break;
+      case "comprehension":
+        push(e.range, c);
+        if (e.filter) push(e.filter, c);
+        push(e.body, c);
+        break;
+    }
   }
   return max;
 }

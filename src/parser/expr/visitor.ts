@@ -98,8 +98,12 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
     toks(c: Children, name: string): IToken[] {
       return (c[name] ?? []) as IToken[];
     }
-    sub(c: Children, name: string, i = 0): Expr {
-      return this.visit(this.nodes(c, name)[i] as CstNode) as Expr;
+    /**
+     * The children of sub-node `name` [i]. Where the rule is known, methods call each other directly instead
+     * of through `visit` (its by-name dispatch is the visitor's largest cost).
+     */
+    kid(c: Children, name: string, i = 0): Children {
+      return (this.nodes(c, name)[i] as CstNode).children as Children;
     }
     id(): number {
       return this.nextId++;
@@ -120,10 +124,10 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
     }
 
     expr(c: Children): Expr {
-      const test = this.sub(c, "binary", 0);
+      const test = this.binary(this.kid(c, "binary", 0));
       if (!c.Question) return test;
-      const then = this.sub(c, "binary", 1);
-      const otherwise = this.sub(c, "expr");
+      const then = this.binary(this.kid(c, "binary", 1));
+      const otherwise = this.expr(this.kid(c, "expr"));
       return { kind: "cond", test, then, otherwise, id: this.id(), start: test.start, end: otherwise.end };
     }
 
@@ -131,7 +135,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
     binary(c: Children): Expr {
       const operands = this.nodes(c, "unary");
       const ops = this.toks(c, "BinOp");
-      const out: Expr[] = [this.visit(operands[0] as CstNode) as Expr];
+      const out: Expr[] = [this.unary((operands[0] as CstNode).children as Children)];
       if (ops.length === 0) return out[0] as Expr;
       const stack: IToken[] = [];
       const reduce = () => {
@@ -149,7 +153,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
         )
           reduce();
         stack.push(op);
-        out.push(this.visit(operands[i + 1] as CstNode) as Expr);
+        out.push(this.unary((operands[i + 1] as CstNode).children as Children));
       }
       while (stack.length > 0) reduce();
       return out[0] as Expr;
@@ -175,7 +179,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
     unary(c: Children): Expr {
       const prefix = this.toks(c, "PrefixOp");
       const memberNode = this.nodes(c, "member")[0] as CstNode;
-      if (prefix.length === 0) return this.visit(memberNode) as Expr;
+      if (prefix.length === 0) return this.member(memberNode.children as Children);
       const bang = prefix[0]?.tokenType === tk.Bang;
       const mixed = prefix.find((t) => (t.tokenType === tk.Bang) !== bang);
       if (mixed)
@@ -193,7 +197,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
         operand.start = (prefix[count - 1] as IToken).startOffset;
         count--;
       } else {
-        operand = this.visit(memberNode) as Expr;
+        operand = this.member(memberNode.children as Children);
       }
       const fn = bang ? "!_" : "-_";
       for (let i = count - 1; i >= 0; i--) {
@@ -220,7 +224,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
     }
 
     member(c: Children): Expr {
-      let acc = this.sub(c, "primary");
+      let acc = this.primary(this.kid(c, "primary"));
       for (const s of this.nodes(c, "memberSuffix")) acc = this.suffix(acc, s.children as Children);
       return acc;
     }
@@ -231,7 +235,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
     suffix(operand: Expr, c: Children): Expr {
       const close = this.toks(c, "RBracket")[0];
       if (close) {
-        const index = this.sub(c, "expr");
+        const index = this.expr(this.kid(c, "expr"));
         return { kind: "index", operand, index, id: this.id(), start: operand.start, end: endOf(close) };
       }
       const nameTok = (this.toks(c, "Identifier")[0] ?? this.toks(c, "QuotedIdent")[0]) as IToken;
@@ -305,7 +309,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
       return endOf(this.toks(args.children as Children, "RParen")[0] as IToken);
     }
     args(node: CstNode): Expr[] {
-      return this.nodes(node.children as Children, "expr").map((e) => this.visit(e) as Expr);
+      return this.nodes(node.children as Children, "expr").map((e) => this.expr(e.children as Children));
     }
     callArgs(): never {
       throw new Error("callArgs is visited through its parent");
@@ -313,11 +317,16 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
 
     primary(c: Children): Expr {
       if (c.Identifier) return this.identOrCall(c);
-      if (c.listLiteral) return this.sub(c, "listLiteral");
-      if (c.mapLiteral) return this.sub(c, "mapLiteral");
-      if (c.expr) return this.sub(c, "expr");
-      const tok = Object.values(c)[0]?.[0] as IToken;
-      return this.literalToken(tok, false);
+      if (c.listLiteral) return this.listLiteral(this.kid(c, "listLiteral"));
+      if (c.mapLiteral) return this.mapLiteral(this.kid(c, "mapLiteral"));
+      if (c.expr) return this.expr(this.kid(c, "expr"));
+      // A literal: the one token the node holds.
+      let tok: IToken | undefined;
+      for (const k in c) {
+        tok = c[k]?.[0] as IToken;
+        break;
+      }
+      return this.literalToken(tok as IToken, false);
     }
 
     identOrCall(c: Children): Expr {
@@ -368,7 +377,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
     listLiteral(c: Children): Expr {
       const open = this.toks(c, "LBracket")[0] as IToken;
       const close = this.toks(c, "RBracket")[0] as IToken;
-      const elems = this.nodes(c, "expr").map((e) => this.visit(e) as Expr);
+      const elems = this.nodes(c, "expr").map((e) => this.expr(e.children as Children));
       return { kind: "list", elems, id: this.id(), start: open.startOffset, end: endOf(close) };
     }
 
@@ -377,7 +386,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
       const close = this.toks(c, "RBrace")[0] as IToken;
       const entries = this.nodes(c, "mapEntry").map((n) => {
         const ec = n.children as Children;
-        return { key: this.sub(ec, "expr", 0), value: this.sub(ec, "expr", 1) };
+        return { key: this.expr(this.kid(ec, "expr", 0)), value: this.expr(this.kid(ec, "expr", 1)) };
       });
       return { kind: "map", entries, id: this.id(), start: open.startOffset, end: endOf(close) };
     }

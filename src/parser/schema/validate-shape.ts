@@ -1,51 +1,31 @@
 // Checks a parsed document against the JSON Schema with ajv and turns each error into a Diagnostic on its node.
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import type { Document, Node as YamlNode } from "yaml";
 import { type Diagnostic, diagnostic } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../diagnostics/did-you-mean.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
-import type { SchemaNode } from "../catalog.js";
 import { keyNode, locate, pointerSegments } from "../yaml-path.js";
 import { schemaErrorMessage } from "./schema-messages.js";
+import { POINTER_KEYWORD } from "./schema-validator.js";
 
-/** A 2020-12 ajv instance configured the way rbx validates (all errors, with the failing schema kept). */
-export function createAjv(): Ajv2020 {
-  return new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    strictTypes: false,
-    strictRequired: false,
-  });
+export { createAjv } from "./schema-validator.js";
+
+/** Which schema to validate with: `key` names it for the cache; `validator` builds its function once. */
+export interface ShapeSchema {
+  key: string;
+  validator: () => ValidateFunction;
 }
 
-interface Compiled {
-  validate: ValidateFunction;
-  /** Each subschema object → its JSON pointer from the root (ajv's own schemaPath restarts at each $ref). */
-  pointers: WeakMap<object, string>;
-}
+const compiled = new Map<string, ValidateFunction>();
 
-const compiled = new Map<string, Compiled>();
-
-function indexPointers(node: unknown, pointer: string, into: WeakMap<object, string>): void {
-  if (typeof node !== "object" || node === null || into.has(node)) return;
-  into.set(node, pointer);
-  for (const [k, v] of Object.entries(node))
-    indexPointers(v, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, into);
-}
-
-/** Compile once per schema and process; validation runs many times (every file of `rbx validate DIR`). */
-function validator(cacheKey: string, schema: () => SchemaNode): Compiled {
-  let c = compiled.get(cacheKey);
-  if (!c) {
-    const s = schema();
-    const pointers = new WeakMap<object, string>();
-    indexPointers(s, "#", pointers);
-    c = { validate: createAjv().compile(s), pointers };
-    compiled.set(cacheKey, c);
+/** Build once per schema and process; validation runs many times (every file of `rbx validate DIR`). */
+function validatorFor(schema: ShapeSchema): ValidateFunction {
+  let v = compiled.get(schema.key);
+  if (!v) {
+    v = schema.validator();
+    compiled.set(schema.key, v);
   }
-  return c;
+  return v;
 }
 
 /** Errors that only explain another error (the `if` that chose a branch, the template alternative of an anyOf). */
@@ -61,15 +41,16 @@ export function validateShape(
   doc: Document.Parsed,
   data: unknown,
   src: SourceFile,
-  schema: { key: string; load: () => SchemaNode },
+  schema: ShapeSchema,
 ): Diagnostic[] {
-  const { validate, pointers } = validator(schema.key, schema.load);
+  const validate = validatorFor(schema);
   if (validate(data)) return [];
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const raw of mergeTypeErrors(validate.errors ?? [])) {
-    const parent = raw.parentSchema ? pointers.get(raw.parentSchema) : undefined;
-    const e: ErrorObject = parent !== undefined ? { ...raw, schemaPath: `${parent}/${raw.keyword}` } : raw;
+    const parent = raw.parentSchema?.[POINTER_KEYWORD];
+    const e: ErrorObject =
+      typeof parent === "string" ? { ...raw, schemaPath: `${parent}/${raw.keyword}` } : raw;
     if (isNoise(e)) continue;
     const segments = pointerSegments(e.instancePath);
     const at = locate(doc, segments);
