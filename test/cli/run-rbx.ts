@@ -5,14 +5,13 @@ import { join } from "node:path";
 
 export const repoRoot = join(import.meta.dirname, "..", "..");
 
-/** Compile src/ to dist/ once for the calling test file (tsc type errors elsewhere do not stop the emit). */
+/**
+ * Make sure dist/ exists. `npm test` builds before vitest starts; rebuilding here while other test files run
+ * the CLI would rewrite dist/ under them, so this only builds when a bare `npx vitest` finds no build at all.
+ */
 export function buildOnce(): void {
-  const tsc = join(repoRoot, "node_modules", ".bin", "tsc");
-  const r = spawnSync(tsc, ["-p", "tsconfig.build.json"], {
-    cwd: repoRoot,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+  if (existsSync(join(repoRoot, "dist", "cli", "main.js"))) return;
+  const r = spawnSync("npm", ["run", "build"], { cwd: repoRoot, encoding: "utf8", timeout: 180_000 });
   for (const f of ["dist/cli/main.js", "dist/cli/commands/validate.js", "dist/cli/commands/schema.js"]) {
     if (!existsSync(join(repoRoot, f)))
       throw new Error(`build did not produce ${f}:\n${r.stdout}${r.stderr}`);

@@ -1,6 +1,6 @@
 // `rbx validate FILE|DIR...`: load each runbook, check its shape, references and expressions, print the problems.
 import { checkRunbook } from "../../check/check-runbook.js";
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { compareDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
 import { loadRunbookFile } from "../../parser/load.js";
@@ -26,7 +26,7 @@ export async function validateFile(path: string): Promise<{ diagnostics: Diagnos
   const diagnostics = [
     ...loaded.diagnostics,
     ...(loaded.runbook ? checkRunbook(loaded.runbook, loaded.source) : []),
-  ];
+  ].sort(compareDiagnostics);
   return { diagnostics, source: loaded.source };
 }
 
