@@ -106,10 +106,14 @@ export function check(ast: Expr, env: TypeEnv): Checked {
     if (!env.container && !name.startsWith(".")) return name in env.variables ? name : undefined;
     return candidatesFor(name).find((n) => n in env.variables);
   };
-  const markSecret = (name: string) => {
+  // Nodes whose value is only read through a field select: `params` in `params.release` is not the
+  // secret `params.databaseUrl`; the select decides. A node read whole (`string(params)`) may carry one.
+  const selected = new Set<number>();
+  const markSecret = (name: string, node?: Expr) => {
     if (!env.secrets) return;
+    const whole = node === undefined || !selected.has(node.id);
     for (const s of env.secrets)
-      if (s === name || s.startsWith(`${name}.`) || name.startsWith(`${s}.`)) out.readsSecret = true;
+      if (s === name || name.startsWith(`${s}.`) || (whole && s.startsWith(`${name}.`))) out.readsSecret = true;
   };
 
   /** Try `a.b.c` as one declared variable, longest prefix first. */
@@ -151,7 +155,7 @@ export function check(ast: Expr, env: TypeEnv): Checked {
       const f = t.fields[e.field];
       if (f) {
         const q = qualifiedName(e);
-        if (q) markSecret(q);
+        if (q) markSecret(q, e);
         return f;
       }
       return problem(
@@ -190,7 +194,7 @@ export function check(ast: Expr, env: TypeEnv): Checked {
         const found = lookupVar(e.absolute ? `.${e.name}` : e.name);
         if (found) {
           out.names.set(e.id, found);
-          markSecret(found);
+          markSecret(found, e);
           return env.variables[found] as CelType;
         }
         const tt = TYPE_IDENTS[e.name];
@@ -203,6 +207,7 @@ export function check(ast: Expr, env: TypeEnv): Checked {
       case "select": {
         const q = resolveQualified(e, scope);
         if (q) return q;
+        selected.add(e.operand.id);
         return fieldType(e, visit(e.operand, scope));
       }
       case "has": {

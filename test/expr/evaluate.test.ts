@@ -103,6 +103,24 @@ describe("evaluate", () => {
     const d = compile("s.contains('@')", env);
     expect(d.ok && d.program.secret).toBe(false);
   });
+
+  it("taints by the field read, not by the object a secret lives in", () => {
+    const withSecret: TypeEnv = {
+      variables: { params: T.object("params", { release: T.string, databaseUrl: T.string }) },
+      secrets: new Set(["params.databaseUrl"]),
+    };
+    const secretOf = (src: string) => {
+      const c = compile(src, withSecret);
+      if (!c.ok) throw new Error(c.diagnostics.map((x) => x.message).join("; "));
+      return c.program.secret;
+    };
+    expect(secretOf("params.release")).toBe(false);
+    expect(secretOf("params.release + '-x'")).toBe(false);
+    expect(secretOf("params.databaseUrl")).toBe(true);
+    expect(secretOf("params.databaseUrl.size() > 0 ? 'a' : 'b'")).toBe(true);
+    expect(secretOf("params['databaseUrl']")).toBe(true);
+    expect(secretOf("[params].size() == 1 ? params : params")).toBe(true);
+  });
 });
 
 describe("templates", () => {
