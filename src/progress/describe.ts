@@ -10,6 +10,8 @@ export interface DescribeContext {
   runId: string;
   stepStart(step: string): number | undefined;
   attempts(step: string): number;
+  /** Why the latest rollback started, for the closing line. */
+  rollbackReason?: "failure" | "operator" | undefined;
 }
 
 const failure = (e: FailureRecord) => `${e.kind}: ${e.message}${e.cause ? ` (${e.cause})` : ""}`;
@@ -88,7 +90,9 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
     case "run.completed":
       return p.green(p.bold(`✓ run ${ctx.runId} completed`));
     case "run.rolled-back":
-      return p.red(p.bold(`✗ run ${ctx.runId} failed and was rolled back`));
+      return ctx.rollbackReason === "operator"
+        ? p.yellow(p.bold(`⟲ run ${ctx.runId} rolled back at the operator's request`))
+        : p.red(p.bold(`✗ run ${ctx.runId} failed and was rolled back`));
     case "run.failed":
       return p.red(p.bold(`✗ run ${ctx.runId} failed: ${e.message}`));
     case "run.halted":

@@ -40,6 +40,7 @@ export class LineRenderer implements RunObserver {
       runId: this.live.runId || (event.type === "run.started" ? event.runId : ""),
       stepStart: (s) => this.live.stepStart(s),
       attempts: (s) => this.live.attempts(s),
+      rollbackReason: this.live.rollbackReason,
     });
     this.live.apply(event);
     if (event.type === "step.succeeded" || event.type === "step.failed") this.lastProgress.delete(event.step);

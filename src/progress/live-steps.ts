@@ -22,6 +22,8 @@ export class LiveSteps {
   private readonly firstStart = new Map<string, number>();
   private readonly attemptCount = new Map<string, number>();
   runId = "";
+  /** Why the latest unwinding started: a failed step, or an operator's `rbx rollback`. */
+  rollbackReason: "failure" | "operator" | undefined;
 
   /** Apply one event to the running steps, first-start times and attempt counts. */
   apply(e: RunEvent): void {
@@ -44,6 +46,9 @@ export class LiveSteps {
         });
         break;
       }
+      case "rollback.started":
+        this.rollbackReason = e.reason;
+        break;
       case "step.attempt-failed": {
         const s = this.running.get(e.step);
         if (s) s.retryAt = Date.parse(e.at) + e.retryInMs;

@@ -55,6 +55,7 @@ export class TtyRenderer implements RunObserver {
             runId: this.live.runId || (event.type === "run.started" ? event.runId : ""),
             stepStart: (s) => this.live.stepStart(s),
             attempts: (s) => this.live.attempts(s),
+            rollbackReason: this.live.rollbackReason,
           });
     this.live.apply(event);
     this.draw([...(line === undefined ? [] : [line]), ...this.hint.add(event)]);

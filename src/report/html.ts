@@ -93,9 +93,9 @@ export function renderHtml(report: RunReport): string {
     "<!doctype html>",
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>rbx run ${h(report.runId)}: ${h(outcomeText(report.outcome))}</title>`,
+    `<title>rbx run ${h(report.runId)}: ${h(outcomeText(report.outcome, report.rollbacks.at(-1)?.reason))}</title>`,
     `<style>${CSS}</style></head><body>`,
-    `<h1>${h(rb.name)} ${h(rb.version)} <span class="outcome ${h(report.outcome)}">${h(outcomeText(report.outcome))}</span></h1>`,
+    `<h1>${h(rb.name)} ${h(rb.version)} <span class="outcome ${h(report.outcome)}">${h(outcomeText(report.outcome, report.rollbacks.at(-1)?.reason))}</span></h1>`,
     `<p class="meta">run <code>${h(report.runId)}</code> · <code>${h(rb.file)}</code> · content <code>${h(rb.contentHash.slice(0, 12))}</code> · plan <code>${h(report.planHash.slice(0, 12))}</code><br>started ${h(report.startedAt)} by ${h(first?.user ?? "?")} on ${h(first?.host ?? "?")} · ${report.endedAt ? `ended ${h(report.endedAt)} after ${dur(report.durationMs)}` : "no end recorded"}</p>`,
   ];
   if (report.message)

@@ -89,7 +89,7 @@ function paramValue(v: JsonValue): string {
 export function renderMarkdown(report: RunReport): string {
   const rb = report.runbook;
   const out: string[] = [
-    `## rbx run ${mdCode(report.runId)}: ${outcomeText(report.outcome)}`,
+    `## rbx run ${mdCode(report.runId)}: ${outcomeText(report.outcome, report.rollbacks.at(-1)?.reason)}`,
     "",
     `**${mdText(rb.name)}** ${mdText(rb.version)} (${mdCode(rb.file)}, content ${mdCode(rb.contentHash.slice(0, 12))}, plan ${mdCode(report.planHash.slice(0, 12))})  `,
     `Started ${report.startedAt} by ${mdText(report.sessions[0]?.user ?? "?")} on ${mdText(report.sessions[0]?.host ?? "?")}; ${report.endedAt ? `ended ${report.endedAt} after ${dur(report.durationMs)}` : "no end recorded"}.`,

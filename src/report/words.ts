@@ -1,13 +1,15 @@
 // The words and marks every renderer uses for outcomes and step states, so md, html and text agree.
 import type { RunOutcome, StepStatus } from "./model.js";
 
-/** A run's outcome in a few words. */
-export function outcomeText(outcome: RunOutcome): string {
+/** A run's outcome in a few words; a rollback reads differently when the operator asked for it. */
+export function outcomeText(outcome: RunOutcome, rollbackReason?: "failure" | "operator"): string {
   switch (outcome) {
     case "completed":
       return "completed";
     case "rolled-back":
-      return "failed and rolled back";
+      return rollbackReason === "operator"
+        ? "rolled back on the operator's request"
+        : "failed and rolled back";
     case "failed":
       return "failed";
     case "halted":

@@ -9,7 +9,7 @@ import { stepLogger } from "../../src/progress/step-logger.js";
 import { TtyRenderer } from "../../src/progress/tty-renderer.js";
 import type { RunEvent } from "../../src/runtime/events.js";
 import { TaintRedactor } from "../../src/runtime/redactor.js";
-import { approvalRun, haltedRun, tempStateDir, writeJournal } from "../report/journals.js";
+import { approvalRun, haltedRun, rolledBackRun, tempStateDir, writeJournal } from "../report/journals.js";
 
 const dir = tempStateDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,6 +29,25 @@ const events = (id: string): RunEvent[] => writeJournal(dir, id, haltedRun(id));
 const ESC = "\u001b[";
 
 describe("plain lines (not a TTY)", () => {
+  it("ends an unwinding with why it happened: a failure, or the operator's request", () => {
+    const closing = (reason: "failure" | "operator", id: string) => {
+      const out = capture(false);
+      const r = new LineRenderer({ out, paint: paint(false) });
+      const timed = rolledBackRun(id).map(([ms, body]): [number, typeof body] =>
+        body.type === "rollback.started" && reason === "operator"
+          ? [ms, { type: "rollback.started", reason, by: "ops", boundaries: body.boundaries }]
+          : [ms, body],
+      );
+      for (const e of writeJournal(dir, id, timed)) r.onEvent(e);
+      r.close();
+      return out.text();
+    };
+    expect(closing("failure", "rb-failure")).toContain("✗ run rb-failure failed and was rolled back");
+    const asked = closing("operator", "rb-operator");
+    expect(asked).toContain("⟲ run rb-operator rolled back at the operator's request");
+    expect(asked).not.toContain("failed and was rolled back");
+  });
+
   it("prints one timestamped line per event, progress only when it changes, and the way out", () => {
     const out = capture(false);
     const r = new LineRenderer({ out, paint: paint(false), now: () => new Date("2025-05-01T10:00:01.500Z") });

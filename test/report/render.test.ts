@@ -37,6 +37,17 @@ describe("renderMarkdown", () => {
     expect(md).toContain("- attempt 1 (910ms): assertion: 2 migrations pending, retried after 5.0s");
   });
 
+  it("says a rollback the operator asked for is not a failure", () => {
+    const events = rolledBackRun("md3").map(([ms, body]): [number, typeof body] =>
+      body.type === "rollback.started"
+        ? [ms, { type: "rollback.started", reason: "operator", by: "ops", boundaries: ["upgrade"] }]
+        : [ms, body],
+    );
+    const md = renderMarkdown(foldReport(writeJournal(dir, "md3", events)));
+    expect(md).toContain("## rbx run `md3`: rolled back on the operator's request");
+    expect(md).not.toContain("failed and rolled back");
+  });
+
   it("puts the recovery commands of a halted run in copyable code blocks", () => {
     const md = renderMarkdown(foldReport(writeJournal(dir, "md2", haltedRun("md2"))));
     expect(md).toContain("### Recovery choices");
