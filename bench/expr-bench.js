@@ -1,9 +1,27 @@
-// Benchmark: compile and evaluate six typical runbook guards with rbx's evaluator and two CEL peers, in one run.
-// Run after `npm run build`: `node bench/expr-bench.js [--seconds 0.5]`. Prints evaluations/s, compiles/s and ratios.
+// Expression compile and evaluation: six typical runbook guards through rbx and two CEL peers, interleaved in one run.
+// Alone: `npm run build && node bench/expr-bench.js [--quick]`.
+
+import { fileURLToPath } from "node:url";
 import { parse as bufParse, celEnv, plan } from "@bufbuild/cel";
 import { parse as celJsParse } from "@marcbachmann/cel-js";
 import { compile, T, toCel } from "../dist/expr/index.js";
 import { setParseCacheSize } from "../dist/parser/expr/parse.js";
+import { standalone } from "./figures.js";
+import { compareRates, geomean } from "./timing.js";
+
+/** The figures this file measures, with their targets (issues 3 and 9). */
+export const figures = [
+  {
+    id: "expr-eval",
+    title: "expression evaluation vs fastest CEL peer",
+    target: { op: ">=", value: 1 },
+  },
+  {
+    id: "expr-compile",
+    title: "expression compile vs fastest CEL peer",
+    target: { op: ">=", value: 0.5 },
+  },
+];
 
 const guards = [
   'steps.health.output.status == 200 && size(steps.history.output.revisions) > 0 && params.targetVersion.startsWith("4.")',
@@ -71,87 +89,97 @@ function withBigInts(v) {
   return v;
 }
 
-const secondsArg = process.argv.indexOf("--seconds");
-const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 0.5;
-
-/** Operations per second of `fn`, run in batches for about `seconds`. */
-function rate(fn) {
-  for (let i = 0; i < 200; i++) fn();
-  let n = 0;
-  const start = process.hrtime.bigint();
-  const limit = BigInt(Math.round(seconds * 1e9));
-  let elapsed = 0n;
-  while (elapsed < limit) {
-    for (let i = 0; i < 100; i++) fn();
-    n += 100;
-    elapsed = process.hrtime.bigint() - start;
-  }
-  return n / (Number(elapsed) / 1e9);
-}
-
 const env = { variables: types };
 const rbxBindings = { params: toCel(data.params, types.params), steps: toCel(data.steps, types.steps) };
 const peerBindings = withBigInts(data);
 const bufEnv = celEnv();
 
+function rbxCompile(src) {
+  const r = compile(src, env);
+  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("; "));
+  return r.program;
+}
+
+/**
+ * Each engine's compile (source text to something that evaluates) and evaluate. rbx compiles with its parse
+ * cache off: the peers keep nothing between calls, and compiling the same text again must not be a cache hit.
+ * rbx's compile also type-checks against the declared types; the peers' do not.
+ */
 const engines = {
-  rbx: {
-    compile: (src) => {
-      const r = compile(src, env);
-      if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("; "));
-      return r.program;
-    },
-    evaluate: (p) => p.evaluate(rbxBindings),
-  },
-  "rbx (no parse cache)": {
-    compile: (src) => {
-      setParseCacheSize(0);
-      const r = compile(src, env);
-      setParseCacheSize(512);
-      if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("; "));
-      return r.program;
-    },
-    evaluate: (p) => p.evaluate(rbxBindings),
-  },
+  rbx: { compile: rbxCompile, evaluate: (p) => p.evaluate(rbxBindings) },
   "@marcbachmann/cel-js": { compile: (src) => celJsParse(src), evaluate: (f) => f(peerBindings) },
   "@bufbuild/cel": { compile: (src) => plan(bufEnv, bufParse(src)), evaluate: (f) => f(peerBindings) },
 };
-
-const results = {};
-for (const [name, e] of Object.entries(engines)) {
-  results[name] = { compile: [], evaluate: [] };
-  for (const g of guards) {
-    const compiled = e.compile(g);
-    const value = e.evaluate(compiled);
-    if (value !== true) throw new Error(`${name} evaluated ${g} to ${String(value)}, expected true`);
-    results[name].compile.push(rate(() => e.compile(g)));
-    results[name].evaluate.push(rate(() => e.evaluate(compiled)));
-  }
-}
-
-const fmt = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3).toFixed(1)}k`).padStart(8);
-const geo = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 const names = Object.keys(engines);
-const peers = names.filter((n) => !n.startsWith("rbx"));
-const ours = names.filter((n) => n.startsWith("rbx"));
-for (const kind of ["evaluate", "compile"]) {
-  console.log(`\n${kind === "evaluate" ? "evaluations" : "compiles"}/s per guard`);
-  console.log(
-    `${"guard".padEnd(6)}${names.map((n) => n.padStart(24)).join("")}${"rbx / fastest peer".padStart(22)}`,
-  );
-  guards.forEach((_, i) => {
-    const row = names.map((n) => fmt(results[n][kind][i]).padStart(24)).join("");
-    const peer = Math.max(...peers.map((n) => results[n][kind][i]));
-    console.log(
-      `${`#${i + 1}`.padEnd(6)}${row}${`${(results.rbx[kind][i] / peer).toFixed(2)}×`.padStart(22)}`,
+const peers = names.filter((n) => n !== "rbx");
+
+/** Per guard and kind, the median rate of each engine over interleaved rounds; then geometric means. */
+export async function measure({ quick = false, log = () => {} } = {}) {
+  const seconds = quick ? 0.12 : 0.45;
+  const rounds = quick ? 3 : 5;
+  const results = { evaluate: {}, compile: {} };
+  for (const n of names) {
+    results.evaluate[n] = [];
+    results.compile[n] = [];
+  }
+  setParseCacheSize(0);
+  try {
+    for (const g of guards) {
+      const compiled = {};
+      for (const n of names) {
+        compiled[n] = engines[n].compile(g);
+        const value = engines[n].evaluate(compiled[n]);
+        if (value !== true) throw new Error(`${n} evaluated ${g} to ${String(value)}, expected true`);
+      }
+      const evals = compareRates(
+        Object.fromEntries(names.map((n) => [n, () => engines[n].evaluate(compiled[n])])),
+        { seconds, rounds },
+      );
+      const compiles = compareRates(Object.fromEntries(names.map((n) => [n, () => engines[n].compile(g)])), {
+        seconds,
+        rounds,
+      });
+      for (const n of names) {
+        results.evaluate[n].push(evals[n]);
+        results.compile[n].push(compiles[n]);
+      }
+    }
+  } finally {
+    setParseCacheSize(512);
+  }
+  const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`).padStart(10);
+  const summary = {};
+  for (const kind of ["evaluate", "compile"]) {
+    log(
+      `${kind === "evaluate" ? "evaluations" : "compiles"}/s, median of ${rounds} interleaved rounds per guard`,
     );
+    log(`${"guard".padEnd(6)}${names.map((n) => n.padStart(22)).join("")}   rbx / fastest peer`);
+    guards.forEach((_, i) => {
+      const row = names.map((n) => fmt(results[kind][n][i]).padStart(22)).join("");
+      const best = Math.max(...peers.map((n) => results[kind][n][i]));
+      log(`${`#${i + 1}`.padEnd(6)}${row}   ${(results[kind].rbx[i] / best).toFixed(2)}×`);
+    });
+    const geo = Object.fromEntries(names.map((n) => [n, geomean(results[kind][n])]));
+    const fastest = peers.reduce((a, b) => (geo[a] >= geo[b] ? a : b));
+    log(
+      `${"geo".padEnd(6)}${names.map((n) => fmt(geo[n]).padStart(22)).join("")}   ${(geo.rbx / geo[fastest]).toFixed(2)}×`,
+    );
+    log("");
+    summary[kind] = { ours: geo.rbx, baseline: geo[fastest], fastest };
+  }
+  const [ev, co] = figures;
+  const row = (f, s, unit, what) => ({
+    ...f,
+    ours: s.ours,
+    baseline: s.baseline,
+    unit,
+    ratio: s.ours / s.baseline,
+    note: `geometric mean over ${guards.length} guards; fastest peer here: ${s.fastest}${what}`,
   });
-  const mean = (n) => geo(results[n][kind]);
-  const peer = Math.max(...peers.map(mean));
-  console.log(
-    `${"geo".padEnd(6)}${names.map((n) => fmt(mean(n)).padStart(24)).join("")}${`${(mean("rbx") / peer).toFixed(2)}×`.padStart(22)}`,
-  );
-  for (const o of ours)
-    for (const p of peers) console.log(`  ${o} / ${p}: ${(mean(o) / mean(p)).toFixed(2)}×`);
+  return [
+    row(ev, summary.evaluate, "evals/s", ""),
+    row(co, summary.compile, "compiles/s", "; rbx's compile includes type checking, parse cache off"),
+  ];
 }
-console.log("\nTargets: evaluations/s ≥ fastest peer (ratio ≥ 1.00); compiles/s within 2× (ratio ≥ 0.50).");
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await standalone(measure);

@@ -1,15 +1,27 @@
-// The machine a benchmark ran on, so figures are never read without their context.
-import { cpus, totalmem } from "node:os";
+// The machine a benchmark ran on, so a figure is never read without its context (a shared, loaded VM skews ratios).
+import { cpus, loadavg, release, totalmem } from "node:os";
 
-/** CPU model, core count, memory, Node version and the date. */
+/** CPU model, cores, memory, Node, OS, date and the load average when the run started. */
 export function machine() {
   const list = cpus();
+  const [one, five, fifteen] = loadavg();
   return {
-    cpu: list[0]?.model?.trim() ?? "unknown",
+    cpu: list[0]?.model?.trim() || "unknown",
     cores: list.length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
-    platform: `${process.platform} ${process.arch}`,
+    os: `${process.platform} ${release()} ${process.arch}`,
     date: new Date().toISOString(),
+    load: [one, five, fifteen].map((x) => Number(x.toFixed(2))),
+    /** Other work kept at least half the cores busy at the start: the figures competed for the CPU. */
+    loaded: one > list.length * 0.5,
   };
+}
+
+/** One line describing the machine, for the console. */
+export function machineLine(m) {
+  return (
+    `${m.cpu} (${m.cores} cores), ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}, ` +
+    `load ${m.load.join(" ")}${m.loaded ? " (busy: other work shares this machine)" : ""}`
+  );
 }

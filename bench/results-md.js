@@ -1,31 +1,46 @@
 // bench/RESULTS.md: the figures of one `npm run bench -- --write` and the machine they came from.
+import { mark, targetText, valueText } from "./figures.js";
 
-const verdict = (f) => (f.error ? "not measured" : meets(f) ? "met" : "missed");
+const cell = (s) => String(s).replaceAll("|", "\\|");
 
-/** Whether a figure meets its target. */
-export function meets(f) {
-  return f.target.op === "<=" ? f.ratio <= f.target.value : f.ratio >= f.target.value;
-}
-
-/** The Markdown page. */
-export function resultsMarkdown(figures, m) {
-  const rows = figures.map(
-    (f) =>
-      `| ${f.title} | ${f.error ? "–" : f.ours} | ${f.error ? "–" : f.baseline} | ${f.error ? "–" : `${f.ratio.toFixed(2)}×`} | ${f.target.op === "<=" ? "≤" : "≥"} ${f.target.value}× | ${verdict(f)}${f.error ? `: ${f.error}` : ""} |`,
+/** The Markdown page for `figures` measured on machine `m`. */
+export function resultsMarkdown(figures, m, { quick = false, seconds = 0 } = {}) {
+  const rows = figures.map((f) =>
+    f.error
+      ? `| ${cell(f.title)} | – | – | – | ${targetText(f)} | ${mark(f)}: ${cell(f.error)} |`
+      : `| ${cell(f.title)} | ${valueText(f.ours, f.unit)} | ${valueText(f.baseline, f.unit)} | ${f.ratio.toFixed(2)}× | ${targetText(f)} | ${mark(f)} |`,
   );
+  const notes = figures.filter((f) => f.note).map((f) => `- \`${f.id}\`: ${cell(f.note)}`);
   return [
     "# Benchmark results",
     "",
-    "Written by `npm run bench -- --write` (bench/run.js). Ratios compare rbx with a baseline measured in the",
-    "same run on the same machine; each figure's target is in the issue that asked for it.",
+    `Written by \`npm run bench -- --write${quick ? " --quick" : ""}\` (bench/run.js) in ${seconds.toFixed(0)} s.`,
+    "Each ratio is rbx / baseline, both measured in the same run on the same machine, interleaved.",
+    "What each figure measures and why its target is what it is: [README.md](README.md).",
     "",
-    `- CPU: ${m.cpu} (${m.cores} cores), ${m.memoryGiB} GiB`,
-    `- Node: ${m.node} on ${m.platform}`,
+    "## Machine",
+    "",
+    `- CPU: ${m.cpu}, ${m.cores} cores`,
+    `- Memory: ${m.memoryGiB} GiB`,
+    `- Node: ${m.node}`,
+    `- OS: ${m.os}`,
     `- Date: ${m.date}`,
+    `- Load average at start (1, 5, 15 min): ${m.load.join(", ")}`,
+    ...(m.loaded
+      ? [
+          "",
+          `> The machine was shared and busy when this ran (load ${m.load[0]} on ${m.cores} cores): other processes`,
+          "> competed for CPU and disk, so absolute times are inflated and noisier than on an idle machine. Ratios",
+          "> hold up better because rbx and its baseline were interleaved, but read them with that in mind.",
+        ]
+      : []),
+    "",
+    "## Figures",
     "",
     "| figure | rbx | baseline | ratio | target | |",
     "|---|---|---|---|---|---|",
     ...rows,
     "",
+    ...(notes.length > 0 ? ["Notes:", "", ...notes, ""] : []),
   ].join("\n");
 }
