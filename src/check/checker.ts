@@ -6,7 +6,7 @@ import { type ResolvedOverload, resolveCall } from "./check-calls.js";
 import { msg } from "./messages.js";
 import { functionNames, isBuiltinFunction } from "./overloads.js";
 import type { TypeEnv } from "./type-env.js";
-import { compatible, isDynLike, join } from "./type-utils.js";
+import { compatible, isDynLike, join, PRIMITIVE_TYPES } from "./type-utils.js";
 import { type CelType, T } from "./types.js";
 
 /** A problem found by the checker, at offsets of the expression text. */
@@ -34,17 +34,9 @@ export interface Checked {
 }
 
 const TYPE_IDENTS: Record<string, CelType> = {
-  int: T.int,
-  uint: T.uint,
-  double: T.double,
-  bool: T.bool,
-  string: T.string,
-  bytes: T.bytes,
+  ...PRIMITIVE_TYPES,
   list: T.list(T.dyn),
   map: T.map(T.dyn, T.dyn),
-  null_type: T.null,
-  type: T.type(),
-  dyn: T.dyn,
 };
 
 type Scope = ReadonlyMap<string, CelType>;
@@ -113,7 +105,8 @@ export function check(ast: Expr, env: TypeEnv): Checked {
     if (!env.secrets) return;
     const whole = node === undefined || !selected.has(node.id);
     for (const s of env.secrets)
-      if (s === name || name.startsWith(`${s}.`) || (whole && s.startsWith(`${name}.`))) out.readsSecret = true;
+      if (s === name || name.startsWith(`${s}.`) || (whole && s.startsWith(`${name}.`)))
+        out.readsSecret = true;
   };
 
   /** Try `a.b.c` as one declared variable, longest prefix first. */

@@ -1,34 +1,12 @@
-// "Did you mean" suggestions: the closest known names by edit distance.
-
-/** Edit distance counting a swap of two neighbours as one edit (optimal string alignment), case-insensitive. */
-function distance(x: string, y: string): number {
-  const a = x.toLowerCase();
-  const b = y.toLowerCase();
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
-    i,
-    ...Array<number>(b.length).fill(0),
-  ]);
-  for (let j = 0; j <= b.length; j++) (d[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    const row = d[i] as number[];
-    const prev = d[i - 1] as number[];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, ((d[i - 2] as number[])[j - 2] as number) + 1);
-      row[j] = v;
-    }
-  }
-  return (d[a.length] as number[])[b.length] as number;
-}
+// "Did you mean" suggestions for the checker: the closest known names, and the list of what is available.
+import { editDistance } from "../diagnostics/did-you-mean.js";
 
 /** The known names closest to `name` (at most 3), nearest first; empty when nothing is close. */
 export function closest(name: string, known: Iterable<string>): string[] {
   const limit = name.length <= 3 ? 1 : Math.max(2, Math.floor(name.length / 3));
   const scored: [string, number][] = [];
   for (const k of known) {
-    const d = distance(name, k);
+    const d = editDistance(name, k);
     if (
       d <= limit ||
       k.toLowerCase().startsWith(name.toLowerCase()) ||

@@ -96,7 +96,8 @@ export function substitute(sig: SigType, binds: Map<string, CelType>): CelType {
   }
 }
 
-const NAMED: Record<string, CelType> = {
+/** The types CEL names by a plain identifier, both in expressions (`type(x) == int`) and in signatures. */
+export const PRIMITIVE_TYPES: Readonly<Record<string, CelType>> = {
   int: T.int,
   uint: T.uint,
   double: T.double,
@@ -104,11 +105,15 @@ const NAMED: Record<string, CelType> = {
   string: T.string,
   bytes: T.bytes,
   null_type: T.null,
+  dyn: T.dyn,
+  type: T.type(),
+};
+
+const NAMED: Record<string, CelType> = {
+  ...PRIMITIVE_TYPES,
   duration: T.duration,
   timestamp: T.timestamp,
   semver: T.semver,
-  dyn: T.dyn,
-  type: T.type(),
   "google.protobuf.Duration": T.duration,
   "google.protobuf.Timestamp": T.timestamp,
 };

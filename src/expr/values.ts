@@ -123,8 +123,3 @@ function displayKey(k: CelValue): string {
 export function isError(v: unknown): v is CelError {
   return v instanceof CelError;
 }
-
-/** Build a map value from entries (a helper for tests and callers that hold JS data). */
-export function celMap(entries: Iterable<readonly [CelKey, CelValue]>): ReadonlyMap<CelKey, CelValue> {
-  return new Map(entries);
-}

@@ -35,13 +35,7 @@ export class LineRenderer implements RunObserver {
   }
 
   onEvent(event: RunEvent): void {
-    const line = describe(event, {
-      paint: this.options.paint,
-      runId: this.live.runId || (event.type === "run.started" ? event.runId : ""),
-      stepStart: (s) => this.live.stepStart(s),
-      attempts: (s) => this.live.attempts(s),
-      rollbackReason: this.live.rollbackReason,
-    });
+    const line = describe(event, this.live.describeContext(this.options.paint, event));
     this.live.apply(event);
     if (event.type === "step.succeeded" || event.type === "step.failed") this.lastProgress.delete(event.step);
     if (line !== undefined) this.write(event.at, line);

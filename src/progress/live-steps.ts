@@ -1,5 +1,7 @@
 // The steps running right now and what each waits for: the state the live view draws from.
 import type { RunEvent } from "../runtime/events.js";
+import type { Paint } from "./ansi.js";
+import type { DescribeContext } from "./describe.js";
 
 /** One running step as the live view shows it. */
 export interface LiveStep {
@@ -99,5 +101,16 @@ export class LiveSteps {
   /** The latest attempt number seen for a step (0 if never started). */
   attempts(step: string): number {
     return this.attemptCount.get(step) ?? 0;
+  }
+
+  /** What `describe` needs to word `event`, as the run stands before the event is applied. */
+  describeContext(paint: Paint, event: RunEvent): DescribeContext {
+    return {
+      paint,
+      runId: this.runId || (event.type === "run.started" ? event.runId : ""),
+      stepStart: (s) => this.stepStart(s),
+      attempts: (s) => this.attempts(s),
+      rollbackReason: this.rollbackReason,
+    };
   }
 }

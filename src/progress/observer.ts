@@ -19,14 +19,6 @@ export interface RunObserver {
   close(): void;
 }
 
-/** An observer that ignores everything (for library callers and tests that need no output). */
-export const silentObserver: RunObserver = {
-  onEvent() {},
-  onProgress() {},
-  onLog() {},
-  close() {},
-};
-
 /** Several observers as one, called in order; one throwing does not stop the others or the run. */
 export function fanOut(...observers: RunObserver[]): RunObserver {
   const each = (f: (o: RunObserver) => void) => {

@@ -50,13 +50,7 @@ export class TtyRenderer implements RunObserver {
     const line =
       event.type === "step.started"
         ? undefined
-        : describe(event, {
-            paint: this.options.paint,
-            runId: this.live.runId || (event.type === "run.started" ? event.runId : ""),
-            stepStart: (s) => this.live.stepStart(s),
-            attempts: (s) => this.live.attempts(s),
-            rollbackReason: this.live.rollbackReason,
-          });
+        : describe(event, this.live.describeContext(this.options.paint, event));
     this.live.apply(event);
     this.draw([...(line === undefined ? [] : [line]), ...this.hint.add(event)]);
     this.updateTimer();

@@ -92,6 +92,3 @@ export type EventBody =
 
 /** An event as stored: its body plus sequence number, time and the hash of the previous line. */
 export type RunEvent = EventBody & { seq: number; at: string; prev: string };
-
-/** The event type names, for exhaustive handling and documentation. */
-export type EventType = EventBody["type"];

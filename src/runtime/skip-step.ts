@@ -2,7 +2,8 @@
 
 import { prepareRunbook } from "./prepare.js";
 import { buildProgram } from "./program.js";
-import { EXIT_CODES, resolveRunId } from "./run-identity.js";
+import { readRun } from "./reopen-run.js";
+import { EXIT_CODES } from "./run-identity.js";
 import type { SessionOptions, SessionResult } from "./session.js";
 import { foldEvents } from "./state.js";
 
@@ -13,17 +14,9 @@ export async function skipStep(
   reason: string,
   opts: SessionOptions,
 ): Promise<SessionResult> {
-  const resolved = await resolveRunId(opts.store, id);
-  if (typeof resolved !== "string") {
-    opts.say(`error: ${resolved.error}`);
-    return { exit: EXIT_CODES.usage };
-  }
-  const runId = resolved;
-  const read = await opts.store.read(runId);
-  if (read.problems.length > 0) {
-    for (const p of read.problems) opts.say(`error: journal integrity: ${p.message}`);
-    return { exit: EXIT_CODES.usage, runId };
-  }
+  const found = await readRun(id, opts);
+  if (!("read" in found)) return found;
+  const { runId, read } = found;
   const state = foldEvents(runId, read.events);
   if (!state.started) return { exit: EXIT_CODES.usage, runId };
   if (state.status === "completed" || state.status === "rolled-back" || state.status === "failed") {

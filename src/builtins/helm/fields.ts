@@ -20,6 +20,16 @@ export const helmCommonFields: Record<string, SchemaFragment> = {
   },
 };
 
+/** The `with:` schema of an action on one release: `release`, then its own fields, then the common ones. */
+export function releaseInput(properties: Record<string, SchemaFragment>): SchemaFragment {
+  return {
+    type: "object",
+    additionalProperties: false,
+    required: ["release"],
+    properties: { release: releaseField, ...properties, ...helmCommonFields },
+  };
+}
+
 /** `timeout` of the helm actions that wait. */
 export const helmTimeoutField: SchemaFragment = {
   ...durationSchema,

@@ -1,8 +1,9 @@
 // Running the helm binary: which one, its global flags from the kubernetes connection, and its major version.
-import type { ActionContext, PlanContext, ResolvedConnection } from "../../runtime/action.js";
-import { ActionError, messageOf } from "../shared/action-error.js";
+import type { ActionContext, PlanContext, PlannedEffect, ResolvedConnection } from "../../runtime/action.js";
+import { ActionError } from "../shared/action-error.js";
 import { pickConnection, stringField } from "../shared/connection.js";
-import { abortError, type Deadline } from "../shared/deadline.js";
+import { type Deadline, deadline } from "../shared/deadline.js";
+import { runTool } from "../shared/run-tool.js";
 
 /** The helm binary and the flags that point it at the connection's cluster and namespace. */
 export interface HelmInvocation {
@@ -35,9 +36,37 @@ export function helmInvocation(
 }
 
 /** A command line for plans: shell-like quoting so it can be read (and pasted) exactly. */
-export function commandText(bin: string, argv: readonly string[]): string {
+function commandText(bin: string, argv: readonly string[]): string {
   const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   return [bin, ...argv].map(q).join(" ");
+}
+
+/** What `rbx plan` shows for one helm command: the command line with the connection's flags, redacted. */
+export function helmPlan(
+  ctx: PlanContext,
+  inv: Pick<HelmInvocation, "bin" | "globals">,
+  argv: readonly string[],
+  note = "",
+): PlannedEffect[] {
+  return [
+    { kind: "command", text: ctx.redactor.redact(commandText(inv.bin, [...argv, ...inv.globals]) + note) },
+  ];
+}
+
+/** Run `body` against the step's helm under a deadline of `timeoutMs`, released however it ends. */
+export async function withHelm<R>(
+  ctx: ActionContext,
+  args: { connection?: string; namespace?: string },
+  timeoutMs: number,
+  body: (inv: HelmInvocation, d: Deadline) => Promise<R>,
+): Promise<R> {
+  const inv = helmInvocation(ctx, ctx.env, args);
+  const d = deadline(ctx.signal, timeoutMs);
+  try {
+    return await body(inv, d);
+  } finally {
+    d.clear();
+  }
 }
 
 /** stdout of a successful helm run; a failure becomes `helm-failed` (or a more precise code) with stderr. */
@@ -48,39 +77,29 @@ export async function runHelm(
   argv: string[],
   onLine: (line: string) => void = () => {},
 ): Promise<string> {
-  const { execa } = await import("execa");
-  const child = execa(inv.bin, [...argv, ...inv.globals], {
-    env: { ...ctx.env },
-    extendEnv: false,
-    cancelSignal: d.signal,
-    forceKillAfterDelay: 10_000,
-    stdin: "ignore",
-    reject: false,
-    maxBuffer: 64 << 20,
-  });
-  let tail = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    const text = chunk.toString();
-    tail = (tail + text).slice(-6000);
-    for (const line of text.split("\n")) if (line.trim()) onLine(ctx.redactor.redact(line.trim()));
-  });
-  const result = await child;
-  if (d.signal.aborted) throw abortError(`helm ${argv[0]}`, d);
-  if (result.failed) {
-    const why = tail.trim() || (result.code === "ENOENT" ? `${inv.bin} not found` : messageOf(result));
-    const code = /release: not found|release not found/i.test(why)
-      ? "release-not-found"
-      : result.code === "ENOENT"
-        ? "helm-not-found"
-        : "helm-failed";
-    const hint =
-      code === "helm-not-found" ? " — install helm, or set the connection's `helm` or RBX_HELM" : "";
-    throw new ActionError(code, ctx.redactor.redact(`helm ${argv[0]} failed: ${why}${hint}`), {
-      cause: result,
-      details: { exitCode: result.exitCode ?? null },
-    });
-  }
-  return String(result.stdout);
+  return runTool(
+    ctx,
+    d,
+    {
+      command: inv.bin,
+      args: [...argv, ...inv.globals],
+      env: ctx.env,
+      label: `helm ${argv[0]}`,
+      killAfterMs: 10_000,
+      tailChars: 6000,
+      failure: (why, notFound) => {
+        const code = /release: not found|release not found/i.test(why)
+          ? "release-not-found"
+          : notFound
+            ? "helm-not-found"
+            : "helm-failed";
+        const hint =
+          code === "helm-not-found" ? " — install helm, or set the connection's `helm` or RBX_HELM" : "";
+        return { code, hint };
+      },
+    },
+    (line) => onLine(ctx.redactor.redact(line)),
+  );
 }
 
 const majors = new Map<string, Promise<number>>();

@@ -2,10 +2,9 @@
 import { T } from "../../check/types.js";
 import { defineAction } from "../../runtime/action.js";
 import { ActionError } from "../shared/action-error.js";
-import { deadline } from "../shared/deadline.js";
-import { type HelmCommonArgs, helmCommonFields, releaseField } from "./fields.js";
-import { commandText, helmInvocation } from "./helm-cli.js";
-import { currentRow, type HistoryRow, historyRowType, releaseHistory } from "./release-state.js";
+import { type HelmCommonArgs, releaseInput } from "./fields.js";
+import { helmInvocation, helmPlan, withHelm } from "./helm-cli.js";
+import { currentRow, type HistoryRow, historyArgv, historyRowType, releaseHistory } from "./release-state.js";
 
 /** Arguments of helm.history. */
 export interface HelmHistoryArgs extends HelmCommonArgs {
@@ -28,16 +27,9 @@ export const helmHistory = defineAction<HelmHistoryArgs, HelmHistoryOutput>({
   summary:
     "A release's revisions (oldest first), the newest deployed one as `current`, and the newest as `latest`.",
   connectionKinds: ["kubernetes"],
-  input: {
-    type: "object",
-    additionalProperties: false,
-    required: ["release"],
-    properties: {
-      release: releaseField,
-      max: { type: "integer", minimum: 1, description: "Only the newest N revisions (--max)." },
-      ...helmCommonFields,
-    },
-  },
+  input: releaseInput({
+    max: { type: "integer", minimum: 1, description: "Only the newest N revisions (--max)." },
+  }),
   output: T.object("helm.history.output", {
     release: T.string,
     rows: T.list(historyRowType),
@@ -45,20 +37,10 @@ export const helmHistory = defineAction<HelmHistoryArgs, HelmHistoryOutput>({
     latest: historyRowType,
   }),
   plan(args, ctx) {
-    const inv = helmInvocation(ctx, process.env, args);
-    const argv = [
-      "history",
-      args.release,
-      "--output",
-      "json",
-      ...(args.max ? ["--max", String(args.max)] : []),
-    ];
-    return [{ kind: "command", text: ctx.redactor.redact(commandText(inv.bin, [...argv, ...inv.globals])) }];
+    return helmPlan(ctx, helmInvocation(ctx, process.env, args), historyArgv(args.release, args.max));
   },
-  async run(ctx, args) {
-    const inv = helmInvocation(ctx, ctx.env, args);
-    const d = deadline(ctx.signal, 120_000);
-    try {
+  run(ctx, args) {
+    return withHelm(ctx, args, 120_000, async (inv, d) => {
       const rows = await releaseHistory(ctx, d, inv, args.release, args.max);
       const latest = rows?.at(-1);
       if (!rows || !latest) {
@@ -72,8 +54,6 @@ export const helmHistory = defineAction<HelmHistoryArgs, HelmHistoryOutput>({
         `${args.release}: revision ${latest.revision} ${latest.status}; deployed: ${current?.revision ?? "none"}`,
       );
       return { release: args.release, rows, current, latest };
-    } finally {
-      d.clear();
-    }
+    });
   },
 });

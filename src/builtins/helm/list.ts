@@ -1,9 +1,8 @@
 // helm.list: releases in a namespace (or all), as typed rows.
 import { T } from "../../check/types.js";
 import { defineAction } from "../../runtime/action.js";
-import { deadline } from "../shared/deadline.js";
 import { type HelmCommonArgs, helmCommonFields } from "./fields.js";
-import { commandText, helmInvocation, parseJson, runHelm } from "./helm-cli.js";
+import { helmInvocation, helmPlan, parseJson, runHelm, withHelm } from "./helm-cli.js";
 
 /** Arguments of helm.list. */
 export interface HelmListArgs extends HelmCommonArgs {
@@ -77,14 +76,10 @@ export const helmList = defineAction<HelmListArgs, HelmListOutput>({
     const globals = args.allNamespaces
       ? inv.globals.filter((g, i, all) => g !== "--namespace" && all[i - 1] !== "--namespace")
       : inv.globals;
-    return [
-      { kind: "command", text: ctx.redactor.redact(commandText(inv.bin, [...listArgv(args), ...globals])) },
-    ];
+    return helmPlan(ctx, { bin: inv.bin, globals }, listArgv(args));
   },
-  async run(ctx, args) {
-    const inv = helmInvocation(ctx, ctx.env, args);
-    const d = deadline(ctx.signal, 120_000);
-    try {
+  run(ctx, args) {
+    return withHelm(ctx, args, 120_000, async (inv, d) => {
       const rows =
         parseJson<Partial<Record<keyof ReleaseRow, unknown>>[] | null>(
           await runHelm(ctx, d, inv, listArgv(args)),
@@ -101,8 +96,6 @@ export const helmList = defineAction<HelmListArgs, HelmListOutput>({
           app_version: String(r.app_version ?? ""),
         })),
       };
-    } finally {
-      d.clear();
-    }
+    });
   },
 });

@@ -26,6 +26,11 @@ export const historyRowType = T.object("helm.historyRow", {
   description: T.string,
 });
 
+/** `helm history RELEASE --output json [--max N]`: what releaseHistory runs and helm.history plans. */
+export function historyArgv(release: string, max?: number): string[] {
+  return ["history", release, "--output", "json", ...(max ? ["--max", String(max)] : [])];
+}
+
 /** Rows oldest first, or undefined when the release does not exist. */
 export async function releaseHistory(
   ctx: ActionContext,
@@ -35,13 +40,7 @@ export async function releaseHistory(
   max?: number,
 ): Promise<HistoryRow[] | undefined> {
   try {
-    const out = await runHelm(ctx, d, inv, [
-      "history",
-      release,
-      "--output",
-      "json",
-      ...(max ? ["--max", String(max)] : []),
-    ]);
+    const out = await runHelm(ctx, d, inv, historyArgv(release, max));
     const rows = parseJson<Partial<HistoryRow>[] | null>(out, "history") ?? [];
     return rows
       .map((r) => ({

@@ -1,13 +1,13 @@
 // helm.rollback: return a release to a recorded revision (or the previous one); refuses pending states by default.
 import { T } from "../../check/types.js";
-import { type ActionContext, defineAction, type ProbeResult } from "../../runtime/action.js";
+import { type ActionContext, defineAction } from "../../runtime/action.js";
 import { ActionError } from "../shared/action-error.js";
-import { deadline } from "../shared/deadline.js";
 import { durationOr, goDuration } from "../shared/duration.js";
-import { type HelmCommonArgs, helmCommonFields, helmTimeoutField, releaseField } from "./fields.js";
-import { commandText, helmInvocation, helmMajor, runHelm } from "./helm-cli.js";
+import { type HelmCommonArgs, helmTimeoutField, releaseInput } from "./fields.js";
+import { helmInvocation, helmMajor, helmPlan, runHelm, withHelm } from "./helm-cli.js";
 import { helmMajorForPlan } from "./plan-major.js";
 import { assertNotPending, releaseHistory } from "./release-state.js";
+import { probeNewRevision, recordRevision } from "./revision-probe.js";
 
 /** Arguments of helm.rollback. */
 export interface HelmRollbackArgs extends HelmCommonArgs {
@@ -38,10 +38,8 @@ function rollbackArgv(args: HelmRollbackArgs, major: number): string[] {
   return argv;
 }
 
-async function rollback(ctx: ActionContext, args: HelmRollbackArgs): Promise<HelmRollbackOutput> {
-  const inv = helmInvocation(ctx, ctx.env, args);
-  const d = deadline(ctx.signal, durationOr(args.timeout, 300_000) + 120_000);
-  try {
+function rollback(ctx: ActionContext, args: HelmRollbackArgs): Promise<HelmRollbackOutput> {
+  return withHelm(ctx, args, durationOr(args.timeout, 300_000) + 120_000, async (inv, d) => {
     const major = await helmMajor(ctx, d, inv);
     const rows = await releaseHistory(ctx, d, inv, args.release);
     if (!rows?.length)
@@ -66,9 +64,7 @@ async function rollback(ctx: ActionContext, args: HelmRollbackArgs): Promise<Hel
       rolledBackTo: to,
       status: last?.status ?? "",
     };
-  } finally {
-    d.clear();
-  }
+  });
 }
 
 /** Undo an upgrade by creating a new revision from an old one. */
@@ -78,39 +74,32 @@ export const helmRollback = defineAction<HelmRollbackArgs, HelmRollbackOutput>({
   summary:
     "helm rollback to a revision (default: the previous one); the probe checks for the new 'Rollback to N' revision.",
   connectionKinds: ["kubernetes"],
-  input: {
-    type: "object",
-    additionalProperties: false,
-    required: ["release"],
-    properties: {
-      release: releaseField,
-      revision: {
-        type: "integer",
-        minimum: 1,
-        description:
-          "Revision to return to, e.g. steps.<history>.output.current.revision (default: the previous one).",
-      },
-      wait: {
-        type: "boolean",
-        default: false,
-        description: "Wait until resources are ready (Helm 4: --wait=watcher).",
-      },
-      cleanupOnFail: { type: "boolean", default: false, description: "--cleanup-on-fail." },
-      force: {
-        type: "boolean",
-        default: false,
-        description: "Replace resources (Helm 3 --force, Helm 4 --force-replace).",
-      },
-      recoverPending: {
-        type: "boolean",
-        default: false,
-        description:
-          "Allow rolling back a release stuck in pending-* (the documented recovery); otherwise refuse.",
-      },
-      timeout: helmTimeoutField,
-      ...helmCommonFields,
+  input: releaseInput({
+    revision: {
+      type: "integer",
+      minimum: 1,
+      description:
+        "Revision to return to, e.g. steps.<history>.output.current.revision (default: the previous one).",
     },
-  },
+    wait: {
+      type: "boolean",
+      default: false,
+      description: "Wait until resources are ready (Helm 4: --wait=watcher).",
+    },
+    cleanupOnFail: { type: "boolean", default: false, description: "--cleanup-on-fail." },
+    force: {
+      type: "boolean",
+      default: false,
+      description: "Replace resources (Helm 3 --force, Helm 4 --force-replace).",
+    },
+    recoverPending: {
+      type: "boolean",
+      default: false,
+      description:
+        "Allow rolling back a release stuck in pending-* (the documented recovery); otherwise refuse.",
+    },
+    timeout: helmTimeoutField,
+  }),
   output: T.object("helm.rollback.output", {
     release: T.string,
     revision: T.int,
@@ -119,28 +108,12 @@ export const helmRollback = defineAction<HelmRollbackArgs, HelmRollbackOutput>({
   }),
   plan(args, ctx) {
     const inv = helmInvocation(ctx, process.env, args);
-    const argv = rollbackArgv(args, helmMajorForPlan(inv.bin) ?? 3);
-    return [{ kind: "command", text: ctx.redactor.redact(commandText(inv.bin, [...argv, ...inv.globals])) }];
+    return helmPlan(ctx, inv, rollbackArgv(args, helmMajorForPlan(inv.bin) ?? 3));
   },
   run: rollback,
-  async before(ctx, args) {
-    const inv = helmInvocation(ctx, ctx.env, args);
-    const d = deadline(ctx.signal, 60_000);
-    try {
-      return { revision: (await releaseHistory(ctx, d, inv, args.release, 1))?.at(-1)?.revision ?? 0 };
-    } finally {
-      d.clear();
-    }
-  },
-  async probe(ctx, args, before): Promise<ProbeResult> {
-    const recorded = (before as { revision?: number } | null)?.revision;
-    if (recorded === undefined)
-      return { state: "unknown", reason: "no revision was recorded before the rollback" };
-    const inv = helmInvocation(ctx, ctx.env, args);
-    const d = deadline(ctx.signal, 60_000);
-    try {
-      const last = (await releaseHistory(ctx, d, inv, args.release, 1))?.at(-1);
-      if (!last || last.revision <= recorded) return { state: "not-done" };
+  before: recordRevision,
+  probe(ctx, args, before) {
+    return probeNewRevision(ctx, args, before, "rollback", async (last) => {
       const to = /Rollback to (\d+)/.exec(last.description)?.[1];
       if (!to)
         return {
@@ -158,8 +131,6 @@ export const helmRollback = defineAction<HelmRollbackArgs, HelmRollbackOutput>({
           status: last.status,
         },
       };
-    } finally {
-      d.clear();
-    }
+    });
   },
 });

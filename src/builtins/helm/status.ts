@@ -1,9 +1,8 @@
 // helm.status: the release's current revision, status and description (no manifests: they may hold secrets).
 import { T } from "../../check/types.js";
 import { defineAction } from "../../runtime/action.js";
-import { deadline } from "../shared/deadline.js";
-import { type HelmCommonArgs, helmCommonFields, releaseField } from "./fields.js";
-import { commandText, helmInvocation, parseJson, runHelm } from "./helm-cli.js";
+import { type HelmCommonArgs, releaseInput } from "./fields.js";
+import { helmInvocation, helmPlan, parseJson, runHelm, withHelm } from "./helm-cli.js";
 
 /** Arguments of helm.status. */
 export interface HelmStatusArgs extends HelmCommonArgs {
@@ -52,16 +51,9 @@ export const helmStatus = defineAction<HelmStatusArgs, HelmStatusOutput>({
   effect: "read",
   summary: "A release's revision, status, description and notes (helm status).",
   connectionKinds: ["kubernetes"],
-  input: {
-    type: "object",
-    additionalProperties: false,
-    required: ["release"],
-    properties: {
-      release: releaseField,
-      revision: { type: "integer", minimum: 1, description: "A specific revision (default: the newest)." },
-      ...helmCommonFields,
-    },
-  },
+  input: releaseInput({
+    revision: { type: "integer", minimum: 1, description: "A specific revision (default: the newest)." },
+  }),
   output: T.object("helm.status.output", {
     release: T.string,
     namespace: T.string,
@@ -73,18 +65,10 @@ export const helmStatus = defineAction<HelmStatusArgs, HelmStatusOutput>({
     notes: T.string,
   }),
   plan(args, ctx) {
-    const inv = helmInvocation(ctx, process.env, args);
-    return [
-      {
-        kind: "command",
-        text: ctx.redactor.redact(commandText(inv.bin, [...statusArgv(args), ...inv.globals])),
-      },
-    ];
+    return helmPlan(ctx, helmInvocation(ctx, process.env, args), statusArgv(args));
   },
-  async run(ctx, args) {
-    const inv = helmInvocation(ctx, ctx.env, args);
-    const d = deadline(ctx.signal, 120_000);
-    try {
+  run(ctx, args) {
+    return withHelm(ctx, args, 120_000, async (inv, d) => {
       const s = parseJson<StatusJson>(await runHelm(ctx, d, inv, statusArgv(args)), "status");
       ctx.log.info(`${args.release}: revision ${s.version} ${s.info?.status}`);
       return {
@@ -97,8 +81,6 @@ export const helmStatus = defineAction<HelmStatusArgs, HelmStatusOutput>({
         lastDeployed: s.info?.last_deployed ?? "",
         notes: ctx.redactor.redact(s.info?.notes ?? ""),
       };
-    } finally {
-      d.clear();
-    }
+    });
   },
 });

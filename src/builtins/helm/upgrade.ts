@@ -1,13 +1,13 @@
 // helm.upgrade: refuse a pending release, then upgrade (or install) with the flags of the detected Helm major.
 import { T } from "../../check/types.js";
-import { type ActionContext, defineAction, type ProbeResult } from "../../runtime/action.js";
+import { type ActionContext, defineAction } from "../../runtime/action.js";
 import { ActionError } from "../shared/action-error.js";
-import { deadline } from "../shared/deadline.js";
 import { durationOr } from "../shared/duration.js";
 import { helmCommonFields, helmTimeoutField, releaseField } from "./fields.js";
-import { commandText, helmInvocation, helmMajor, parseJson, runHelm } from "./helm-cli.js";
+import { helmInvocation, helmMajor, helmPlan, parseJson, runHelm, withHelm } from "./helm-cli.js";
 import { helmMajorForPlan } from "./plan-major.js";
 import { assertNotPending, releaseHistory } from "./release-state.js";
+import { probeNewRevision, recordRevision } from "./revision-probe.js";
 import { type HelmUpgradeArgs, upgradeArgv } from "./upgrade-args.js";
 
 /** Output of helm.upgrade. */
@@ -30,10 +30,8 @@ interface ReleaseJson {
   chart?: { metadata?: { name?: string; version?: string; appVersion?: string } };
 }
 
-async function upgradeOnce(ctx: ActionContext, args: HelmUpgradeArgs): Promise<HelmUpgradeOutput> {
-  const inv = helmInvocation(ctx, ctx.env, args);
-  const d = deadline(ctx.signal, durationOr(args.timeout, 300_000) + 120_000);
-  try {
+function upgradeOnce(ctx: ActionContext, args: HelmUpgradeArgs): Promise<HelmUpgradeOutput> {
+  return withHelm(ctx, args, durationOr(args.timeout, 300_000) + 120_000, async (inv, d) => {
     const major = await helmMajor(ctx, d, inv);
     const rows = await releaseHistory(ctx, d, inv, args.release);
     if (!rows && !args.install) {
@@ -60,9 +58,7 @@ async function upgradeOnce(ctx: ActionContext, args: HelmUpgradeArgs): Promise<H
       appVersion: meta.appVersion ?? "",
       helmMajor: major,
     };
-  } finally {
-    d.clear();
-  }
+  });
 }
 
 /** Upgrade a release; the probe tells whether an interrupted upgrade produced a new revision. */
@@ -160,30 +156,12 @@ export const helmUpgrade = defineAction<HelmUpgradeArgs, HelmUpgradeOutput>({
       major === undefined
         ? "  # helm not runnable here: Helm 3 flags shown; Helm 4 uses --rollback-on-failure/--wait=watcher"
         : "";
-    return [
-      { kind: "command", text: ctx.redactor.redact(commandText(inv.bin, [...argv, ...inv.globals]) + note) },
-    ];
+    return helmPlan(ctx, inv, argv, note);
   },
   run: upgradeOnce,
-  async before(ctx, args) {
-    const inv = helmInvocation(ctx, ctx.env, args);
-    const d = deadline(ctx.signal, 60_000);
-    try {
-      const rows = await releaseHistory(ctx, d, inv, args.release, 1);
-      return { revision: rows?.at(-1)?.revision ?? 0 };
-    } finally {
-      d.clear();
-    }
-  },
-  async probe(ctx, args, before): Promise<ProbeResult> {
-    const recorded = (before as { revision?: number } | null)?.revision;
-    if (recorded === undefined)
-      return { state: "unknown", reason: "no revision was recorded before the upgrade" };
-    const inv = helmInvocation(ctx, ctx.env, args);
-    const d = deadline(ctx.signal, 60_000);
-    try {
-      const last = (await releaseHistory(ctx, d, inv, args.release, 1))?.at(-1);
-      if (!last || last.revision <= recorded) return { state: "not-done" };
+  before: recordRevision,
+  probe(ctx, args, before) {
+    return probeNewRevision(ctx, args, before, "upgrade", async (last, recorded, inv, d) => {
       if (last.status === "deployed") {
         const output: HelmUpgradeOutput = {
           release: args.release,
@@ -201,8 +179,6 @@ export const helmUpgrade = defineAction<HelmUpgradeArgs, HelmUpgradeOutput>({
         state: "unknown",
         reason: `revision ${last.revision} is ${last.status} ("${last.description}"); inspect it before resuming`,
       };
-    } finally {
-      d.clear();
-    }
+    });
   },
 });

@@ -1,9 +1,8 @@
 // helm.values: the values a release was deployed with (user-supplied, or all computed ones).
 import { T } from "../../check/types.js";
 import { defineAction, type JsonValue } from "../../runtime/action.js";
-import { deadline } from "../shared/deadline.js";
-import { type HelmCommonArgs, helmCommonFields, releaseField } from "./fields.js";
-import { commandText, helmInvocation, parseJson, runHelm } from "./helm-cli.js";
+import { type HelmCommonArgs, releaseInput } from "./fields.js";
+import { helmInvocation, helmPlan, parseJson, runHelm, withHelm } from "./helm-cli.js";
 
 /** Arguments of helm.values. */
 export interface HelmValuesArgs extends HelmCommonArgs {
@@ -30,42 +29,25 @@ export const helmValues = defineAction<HelmValuesArgs, HelmValuesOutput>({
   effect: "read",
   summary: "The values of a release (helm get values): user-supplied, or all computed values with `all`.",
   connectionKinds: ["kubernetes"],
-  input: {
-    type: "object",
-    additionalProperties: false,
-    required: ["release"],
-    properties: {
-      release: releaseField,
-      all: {
-        type: "boolean",
-        default: false,
-        description: "All computed values, chart defaults included (--all).",
-      },
-      revision: { type: "integer", minimum: 1, description: "A specific revision (default: the newest)." },
-      ...helmCommonFields,
+  input: releaseInput({
+    all: {
+      type: "boolean",
+      default: false,
+      description: "All computed values, chart defaults included (--all).",
     },
-  },
+    revision: { type: "integer", minimum: 1, description: "A specific revision (default: the newest)." },
+  }),
   output: T.object("helm.values.output", { values: T.map(T.string, T.dyn) }),
   plan(args, ctx) {
-    const inv = helmInvocation(ctx, process.env, args);
-    return [
-      {
-        kind: "command",
-        text: ctx.redactor.redact(commandText(inv.bin, [...valuesArgv(args), ...inv.globals])),
-      },
-    ];
+    return helmPlan(ctx, helmInvocation(ctx, process.env, args), valuesArgv(args));
   },
-  async run(ctx, args) {
-    const inv = helmInvocation(ctx, ctx.env, args);
-    const d = deadline(ctx.signal, 120_000);
-    try {
+  run(ctx, args) {
+    return withHelm(ctx, args, 120_000, async (inv, d) => {
       const values = parseJson<Record<string, JsonValue> | null>(
         await runHelm(ctx, d, inv, valuesArgv(args)),
         "get values",
       );
       return { values: values ?? {} };
-    } finally {
-      d.clear();
-    }
+    });
   },
 });

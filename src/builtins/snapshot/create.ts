@@ -3,12 +3,12 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defineAction } from "../../runtime/action.js";
 import { ActionError } from "../shared/action-error.js";
-import { connectionField, pickConnection, stringField } from "../shared/connection.js";
+import { connectionField, pickConnection } from "../shared/connection.js";
 import { deadline } from "../shared/deadline.js";
 import { durationOr, durationSchema } from "../shared/duration.js";
 import { planPgTarget, resolvePg, withPgSession } from "../sql/pg-session.js";
-import { type StoreArgs, storeDir, storeFields } from "./fields.js";
-import { archiveList, connectionArgs, libpqEnv, pgBinDir, runPgTool, toolPath } from "./pg-tools.js";
+import { type StoreArgs, storeBinDir, storeDir, storeFields } from "./fields.js";
+import { archiveList, connectionArgs, libpqEnv, runPgTool, toolPath } from "./pg-tools.js";
 import { digest, manifestType, newSnapshotId, type SnapshotManifest } from "./store.js";
 
 /** Arguments of snapshot.create. */
@@ -92,7 +92,7 @@ export const snapshotCreate = defineAction<SnapshotCreateArgs, SnapshotCreateOut
         return { version: r.rows[0]?.v ?? "", major: Math.floor((r.rows[0]?.n ?? 0) / 10_000) };
       },
     );
-    const binDir = pgBinDir(args.binDir ?? stringField(conn, "binDir"), ctx.env, server.major);
+    const binDir = storeBinDir(ctx, args, conn, server.major);
     const dir = storeDir(ctx, args, conn);
     const id = newSnapshotId(target.database);
     const staging = join(dir, `.${id}.partial`);

@@ -2,6 +2,7 @@
 import type { ActionContext, ResolvedConnection } from "../../runtime/action.js";
 import { pickConnection, stringField } from "../shared/connection.js";
 import type { SchemaFragment } from "../shared/schema-fragment.js";
+import { pgBinDir } from "./pg-tools.js";
 import { snapshotsDir } from "./store.js";
 
 /** Where snapshots live and which PostgreSQL client binaries to use. */
@@ -36,6 +37,16 @@ export interface StoreArgs {
 export function optionalPgConnection(ctx: Pick<ActionContext, "connections">, name: string | undefined) {
   const any = [...ctx.connections.values()].some((c) => c.kind === "postgres");
   return name !== undefined || any ? pickConnection(ctx.connections, "postgres", name) : undefined;
+}
+
+/** The pg_dump/pg_restore directory: the step's `binDir`, the connection's, else as pgBinDir finds it. */
+export function storeBinDir(
+  ctx: Pick<ActionContext, "env">,
+  args: StoreArgs,
+  conn: ResolvedConnection | undefined,
+  serverMajor?: number,
+): string {
+  return pgBinDir(args.binDir ?? (conn ? stringField(conn, "binDir") : undefined), ctx.env, serverMajor);
 }
 
 /** The snapshots directory for these arguments. */

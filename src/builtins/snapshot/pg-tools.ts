@@ -2,8 +2,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ActionContext } from "../../runtime/action.js";
-import { ActionError, messageOf } from "../shared/action-error.js";
-import { abortError, type Deadline } from "../shared/deadline.js";
+import type { Deadline } from "../shared/deadline.js";
+import { runTool } from "../shared/run-tool.js";
 import type { PgTarget } from "../sql/pg-connection.js";
 
 const DEBIAN_ROOT = "/usr/lib/postgresql";
@@ -36,8 +36,7 @@ export function toolPath(binDir: string, tool: "pg_dump" | "pg_restore"): string
 
 /** libpq environment for `target`: the password goes here, never into argv. */
 export function libpqEnv(target: PgTarget, base: Record<string, string | undefined>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) if (v !== undefined && !k.startsWith("PG")) env[k] = v;
+  const env = libpqEnvFree(base);
   if (target.password) env.PGPASSWORD = target.password;
   if (target.sslmode) env.PGSSLMODE = target.sslmode;
   env.PGCONNECT_TIMEOUT = "15";
@@ -68,38 +67,24 @@ export async function runPgTool(
   env: Record<string, string>,
   onLine: (line: string) => void = () => {},
 ): Promise<string> {
-  const { execa } = await import("execa");
   const name = command.split("/").at(-1) ?? command;
-  const child = execa(command, args, {
-    env,
-    extendEnv: false,
-    cancelSignal: d.signal,
-    forceKillAfterDelay: 5_000,
-    stdin: "ignore",
-    reject: false,
-    maxBuffer: 64 << 20,
-  });
-  let tail = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    const text = chunk.toString();
-    tail = (tail + text).slice(-4000);
-    for (const line of text.split("\n")) if (line.trim()) onLine(line.trim());
-  });
-  const result = await child;
-  if (d.signal.aborted) throw abortError(name, d);
-  if (result.failed) {
-    const why = tail.trim() || (result.code === "ENOENT" ? `${command} not found` : messageOf(result));
-    const hint = result.code === "ENOENT" ? " — install the PostgreSQL client or set `binDir`" : "";
-    throw new ActionError(
-      `${name.replace("_", "-")}-failed`,
-      ctx.redactor.redact(`${name} failed: ${why}${hint}`),
-      {
-        cause: result,
-        details: { exitCode: result.exitCode ?? null },
-      },
-    );
-  }
-  return String(result.stdout);
+  return runTool(
+    ctx,
+    d,
+    {
+      command,
+      args,
+      env,
+      label: name,
+      killAfterMs: 5_000,
+      tailChars: 4000,
+      failure: (_why, notFound) => ({
+        code: `${name.replace("_", "-")}-failed`,
+        hint: notFound ? " — install the PostgreSQL client or set `binDir`" : "",
+      }),
+    },
+    onLine,
+  );
 }
 
 /** The table of contents of an archive, as pg_restore --list prints it. */
@@ -119,6 +104,7 @@ export async function archiveList(
   return out.split("\n").filter((l) => l.trim() && !l.startsWith(";"));
 }
 
+/** The environment without any libpq (`PG*`) variable, so a tool reads only what rbx gives it. */
 function libpqEnvFree(base: Record<string, string | undefined>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined && !k.startsWith("PG")) env[k] = v;

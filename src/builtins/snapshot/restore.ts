@@ -3,13 +3,13 @@ import { join } from "node:path";
 import { T } from "../../check/types.js";
 import { defineAction, type ProbeResult } from "../../runtime/action.js";
 import { ActionError } from "../shared/action-error.js";
-import { connectionField, pickConnection, stringField } from "../shared/connection.js";
+import { connectionField, pickConnection } from "../shared/connection.js";
 import { deadline } from "../shared/deadline.js";
 import { durationOr, durationSchema } from "../shared/duration.js";
 import { planPgTarget, resolvePg, withPgSession } from "../sql/pg-session.js";
 import { checkSnapshot } from "./check-archive.js";
-import { type StoreArgs, snapshotIdField, storeDir, storeFields } from "./fields.js";
-import { connectionArgs, libpqEnv, pgBinDir, runPgTool, tablesInList, toolPath } from "./pg-tools.js";
+import { type StoreArgs, snapshotIdField, storeBinDir, storeDir, storeFields } from "./fields.js";
+import { connectionArgs, libpqEnv, runPgTool, tablesInList, toolPath } from "./pg-tools.js";
 
 /** Arguments of snapshot.restore. */
 export interface SnapshotRestoreArgs extends StoreArgs {
@@ -112,7 +112,7 @@ export const snapshotRestore = defineAction<SnapshotRestoreArgs, SnapshotRestore
       const r = await s.client.query<{ n: number }>("select current_setting('server_version_num')::int as n");
       return Math.floor((r.rows[0]?.n ?? 0) / 10_000);
     });
-    const binDir = pgBinDir(args.binDir ?? stringField(conn, "binDir"), ctx.env, major);
+    const binDir = storeBinDir(ctx, args, conn, major);
     const d = deadline(ctx.signal, durationOr(args.timeout, 3_600_000));
     try {
       const { manifest, list } = await checkSnapshot(

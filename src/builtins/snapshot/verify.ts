@@ -1,12 +1,19 @@
 // snapshot.verify: is the snapshot intact (sha256) and readable by pg_restore? Read-only.
 import { T } from "../../check/types.js";
 import { defineAction } from "../../runtime/action.js";
-import { connectionField, stringField } from "../shared/connection.js";
+import { connectionField } from "../shared/connection.js";
 import { deadline } from "../shared/deadline.js";
 import { durationOr, durationSchema } from "../shared/duration.js";
 import { checkSnapshot } from "./check-archive.js";
-import { optionalPgConnection, type StoreArgs, snapshotIdField, storeDir, storeFields } from "./fields.js";
-import { pgBinDir, tablesInList } from "./pg-tools.js";
+import {
+  optionalPgConnection,
+  type StoreArgs,
+  snapshotIdField,
+  storeBinDir,
+  storeDir,
+  storeFields,
+} from "./fields.js";
+import { tablesInList } from "./pg-tools.js";
 
 /** Arguments of snapshot.verify. */
 export interface SnapshotVerifyArgs extends StoreArgs {
@@ -58,7 +65,7 @@ export const snapshotVerify = defineAction<SnapshotVerifyArgs, SnapshotVerifyOut
   },
   async run(ctx, args) {
     const conn = optionalPgConnection(ctx, args.connection);
-    const binDir = pgBinDir(args.binDir ?? (conn ? stringField(conn, "binDir") : undefined), ctx.env);
+    const binDir = storeBinDir(ctx, args, conn);
     const d = deadline(ctx.signal, durationOr(args.timeout, 600_000));
     try {
       const { manifest, list } = await checkSnapshot(

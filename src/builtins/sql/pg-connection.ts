@@ -47,10 +47,3 @@ export function pgTarget(conn: ResolvedConnection, redact: (s: string) => string
     sslmode: parsed.searchParams.get("sslmode") ?? undefined,
   };
 }
-
-/** A connection string for another database on the same server (same credentials). */
-export function withDatabase(target: PgTarget, database: string): string {
-  const u = new URL(target.url);
-  u.pathname = `/${encodeURIComponent(database)}`;
-  return u.toString();
-}

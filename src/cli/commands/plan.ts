@@ -1,10 +1,8 @@
 // `rbx plan FILE`: what a run would do, in order, without side effects — and the hash that pins it.
-import { parseArgs } from "node:util";
-import { readParamsFile } from "../../runtime/operator-cli.js";
-import { parseParamArgs } from "../../runtime/params.js";
 import type { RunPlan } from "../../runtime/plan.js";
 import { planRunbook } from "../../runtime/session.js";
 import type { CliIO } from "../commands.js";
+import { paramOptions, parseCommandLine, readParams } from "../run-options.js";
 
 /** Shown by `rbx plan --help`. */
 export const usage = `Usage: rbx plan FILE [--param NAME=VALUE]... [--params-file F] [--json]
@@ -64,49 +62,26 @@ export function formatPlan(plan: RunPlan): string {
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let values: { param?: string[]; "params-file"?: string; json?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        param: { type: "string", multiple: true },
-        "params-file": { type: "string" },
-        json: { type: "boolean" },
-      },
-    }));
-  } catch (err) {
-    io.stderr.write(`rbx plan: ${(err as Error).message}\n${usage}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    "plan",
+    usage,
+    argv,
+    { allowPositionals: true, options: { ...paramOptions, json: { type: "boolean" } } },
+    io,
+  );
+  if (!parsed) return 2;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) {
     io.stderr.write(`rbx plan: give exactly one runbook file\n${usage}`);
     return 2;
   }
-  const params = parseParamArgs(values.param ?? []);
-  if (params.bad.length > 0) {
-    io.stderr.write(
-      `rbx plan: --param takes NAME=VALUE; got ${params.bad.map((b) => `"${b}"`).join(", ")}\n`,
-    );
-    return 2;
-  }
-  let file: Record<string, unknown> | undefined;
-  try {
-    file = values["params-file"] ? await readParamsFile(values["params-file"], io.cwd) : undefined;
-  } catch (err) {
-    io.stderr.write(`rbx plan: cannot read the params file: ${(err as Error).message}\n`);
-    return 2;
-  }
-  const plan = planRunbook(
-    positionals[0] as string,
-    { cli: params.params, ...(file ? { file } : {}) },
-    {
-      cwd: io.cwd,
-      env: io.env,
-      say: (l) => io.stderr.write(`${l}\n`),
-    },
-  );
+  const params = await readParams("plan", values, io);
+  if (!params) return 2;
+  const plan = planRunbook(positionals[0] as string, params, {
+    cwd: io.cwd,
+    env: io.env,
+    say: (l) => io.stderr.write(`${l}\n`),
+  });
   if (!plan) return 2;
   io.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   return 0;

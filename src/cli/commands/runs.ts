@@ -1,9 +1,9 @@
 // `rbx runs`: every run under the state directory with the state it reached.
-import { parseArgs } from "node:util";
 import { FileRunStore } from "../../runtime/file-run-store.js";
 import { listRuns } from "../../runtime/inspect.js";
 import { stateDir } from "../../runtime/operator-cli.js";
 import type { CliIO } from "../commands.js";
+import { parseCommandLine } from "../run-options.js";
 
 /** Shown by `rbx runs --help`. */
 export const usage = `Usage: rbx runs [--json] [--state-dir DIR]
@@ -15,16 +15,15 @@ start time, and whether the journal verifies.
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let values: { json?: boolean; "state-dir"?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { json: { type: "boolean" }, "state-dir": { type: "string" } },
-    }));
-  } catch (err) {
-    io.stderr.write(`rbx runs: ${(err as Error).message}\n${usage}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    "runs",
+    usage,
+    argv,
+    { options: { json: { type: "boolean" }, "state-dir": { type: "string" } } },
+    io,
+  );
+  if (!parsed) return 2;
+  const { values } = parsed;
   const dir = stateDir(io, values["state-dir"]);
   const runs = await listRuns(new FileRunStore(dir));
   if (values.json) {

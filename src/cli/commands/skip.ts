@@ -1,8 +1,8 @@
 // `rbx skip RUN STEP --reason TEXT`: mark a step done without running it; who and why are journaled.
-import { parseArgs } from "node:util";
 import { cliSession } from "../../runtime/operator-cli.js";
 import { skipStep } from "../../runtime/session.js";
 import type { CliIO } from "../commands.js";
+import { parseCommandLine } from "../run-options.js";
 
 /** Shown by `rbx skip --help`. */
 export const usage = `Usage: rbx skip RUN STEP --reason TEXT [--state-dir DIR]
@@ -16,18 +16,15 @@ Exit status: 0 recorded, 2 refused (no such run or step, the run is active or fi
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let values: { reason?: string; "state-dir"?: string };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { reason: { type: "string" }, "state-dir": { type: "string" } },
-    }));
-  } catch (err) {
-    io.stderr.write(`rbx skip: ${(err as Error).message}\n${usage}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    "skip",
+    usage,
+    argv,
+    { allowPositionals: true, options: { reason: { type: "string" }, "state-dir": { type: "string" } } },
+    io,
+  );
+  if (!parsed) return 2;
+  const { values, positionals } = parsed;
   if (positionals.length !== 2) {
     io.stderr.write(`rbx skip: give the run id and the step\n${usage}`);
     return 2;

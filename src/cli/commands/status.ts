@@ -1,11 +1,11 @@
 // `rbx status [RUN]`: where a run stands, what a rollback would run now, and the recovery choices.
-import { parseArgs } from "node:util";
 import { FileRunStore } from "../../runtime/file-run-store.js";
 import { inspectRun } from "../../runtime/inspect.js";
 import { stateDir } from "../../runtime/operator-cli.js";
 import { resolveRunId } from "../../runtime/session.js";
 import { formatStatus } from "../../runtime/status-report.js";
 import type { CliIO } from "../commands.js";
+import { parseCommandLine } from "../run-options.js";
 
 /** Shown by `rbx status --help`. */
 export const usage = `Usage: rbx status [RUN] [--json] [--state-dir DIR]
@@ -20,18 +20,15 @@ Exit status: 0 shown (even when the journal does not verify: the report says so)
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let values: { json?: boolean; "state-dir"?: string };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { json: { type: "boolean" }, "state-dir": { type: "string" } },
-    }));
-  } catch (err) {
-    io.stderr.write(`rbx status: ${(err as Error).message}\n${usage}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    "status",
+    usage,
+    argv,
+    { allowPositionals: true, options: { json: { type: "boolean" }, "state-dir": { type: "string" } } },
+    io,
+  );
+  if (!parsed) return 2;
+  const { values, positionals } = parsed;
   const store = new FileRunStore(stateDir(io, values["state-dir"]));
   const id = await resolveRunId(store, positionals[0]);
   if (typeof id !== "string") {

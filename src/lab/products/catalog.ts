@@ -20,9 +20,6 @@ export interface ProductImage {
   readinessPath: string;
 }
 
-/** The container port every sample service listens on inside its "image" (the runtime maps it to a free one). */
-export const CONTAINER_PORT = 8080;
-
 const KRYTON = ["4.6.4", "4.6.5", "4.7.0", "4.6.6-broken-migration"] as const;
 const SCRYDON = ["2.4.0", "2.5.0", "2.5.1-broken-migration"] as const;
 const ALEXANDRIA = ["v1.2.3", "v1.3.0", "v1.3.1-broken-migration"] as const;

@@ -3,70 +3,8 @@ import type { CstElement, CstNode, IToken } from "chevrotain";
 import type { CallExpr, ComprehensionMacro, Expr, ExprProblem, LiteralValue } from "./ast.js";
 import type { CelGrammar } from "./grammar.js";
 import { decodeInt, decodeQuoted, decodeUint } from "./literals.js";
+import { COMPREHENSIONS, PRECEDENCE, REL_FN, RESERVED } from "./syntax-tables.js";
 import type { Tokens } from "./tokens.js";
-
-/** Words CEL reserves: refused as identifiers and function names (allowed as field names). */
-export const RESERVED = new Set([
-  "as",
-  "break",
-  "const",
-  "continue",
-  "else",
-  "for",
-  "function",
-  "if",
-  "import",
-  "let",
-  "loop",
-  "package",
-  "namespace",
-  "return",
-  "var",
-  "void",
-  "while",
-]);
-
-const COMPREHENSIONS: Record<string, { macro: ComprehensionMacro; arities: number[] }> = {
-  all: { macro: "all", arities: [2, 3] },
-  exists: { macro: "exists", arities: [2, 3] },
-  exists_one: { macro: "exists_one", arities: [2, 3] },
-  existsOne: { macro: "exists_one", arities: [2, 3] },
-  map: { macro: "map", arities: [2, 3] },
-  filter: { macro: "filter", arities: [2] },
-};
-
-/** Binding strength of each binary operator token (higher binds tighter). */
-const PRECEDENCE: Record<string, number> = {
-  OrOr: 1,
-  AndAnd: 2,
-  Less: 3,
-  LessEq: 3,
-  Greater: 3,
-  GreaterEq: 3,
-  EqEq: 3,
-  NotEq: 3,
-  In: 3,
-  Plus: 4,
-  Minus: 4,
-  Star: 5,
-  Slash: 5,
-  Percent: 5,
-};
-
-const REL_FN: Record<string, string> = {
-  Less: "_<_",
-  LessEq: "_<=_",
-  Greater: "_>_",
-  GreaterEq: "_>=_",
-  EqEq: "_==_",
-  NotEq: "_!=_",
-  In: "@in",
-  Plus: "_+_",
-  Minus: "_-_",
-  Star: "_*_",
-  Slash: "_/_",
-  Percent: "_%_",
-};
 
 type Children = Record<string, CstElement[] | undefined>;
 

@@ -1,7 +1,7 @@
 // Helpers the controllers share: typed views, owner references, write-if-changed, template hashing.
-import type { Objects } from "../objects.js";
+import { type Objects, randomSuffix } from "../objects.js";
 import type { ResourceType } from "../resources.js";
-import { isMap, type JsonMap, jsonEqual, type KObject, type OwnerReference } from "../types.js";
+import { clone, isMap, type JsonMap, jsonEqual, type KObject, type OwnerReference } from "../types.js";
 
 /** The types controllers read and write, resolved once. */
 export interface Kinds {
@@ -69,6 +69,24 @@ export function writeStatus(objects: Objects, t: ResourceType, o: KObject, statu
   if (jsonEqual(o.status, status)) return o;
   const next = { ...o, status };
   return objects.store.put(t, next);
+}
+
+/** A new pod from `owner`'s pod template, named after it and controlled by it (Job and ReplicaSet). */
+export function podFromTemplate(objects: Objects, kinds: Kinds, owner: KObject): KObject {
+  const tpl = specOf(owner).template;
+  const t = isMap(tpl) ? clone(tpl) : {};
+  const meta = isMap(t.metadata) ? t.metadata : {};
+  return objects.create(kinds.pod, owner.metadata.namespace, {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      ...meta,
+      name: `${owner.metadata.name}-${randomSuffix()}`,
+      namespace: owner.metadata.namespace,
+      ownerReferences: [controllerRef(owner)],
+    },
+    spec: isMap(t.spec) ? t.spec : {},
+  });
 }
 
 /** Pod is terminated (Succeeded or Failed). */

@@ -1,11 +1,11 @@
 // Job controller: run pods until enough succeed, retry failures up to backoffLimit, report conditions.
-import { type Objects, randomSuffix } from "../objects.js";
-import { clone, isMap, type JsonMap, type KObject, nowTime } from "../types.js";
+import type { Objects } from "../objects.js";
+import { isMap, type JsonMap, type KObject, nowTime } from "../types.js";
 import {
-  controllerRef,
   type Kinds,
   num,
   ownedBy,
+  podFromTemplate,
   podReady,
   podTerminating,
   specOf,
@@ -66,7 +66,7 @@ export function reconcileJobs(objects: Objects, kinds: Kinds): void {
       active = [];
     } else if (spec.suspend !== true) {
       const want = Math.min(num(spec, "parallelism", 1), completions - succeeded);
-      for (let i = active.length; i < want; i++) active.push(newPod(objects, kinds, job));
+      for (let i = active.length; i < want; i++) active.push(podFromTemplate(objects, kinds, job));
     }
     status.active = active.length;
     status.ready = active.filter(podReady).length;
@@ -75,21 +75,4 @@ export function reconcileJobs(objects: Objects, kinds: Kinds): void {
     if (status.active === 0) delete status.active;
     writeStatus(objects, kinds.job, job, status);
   }
-}
-
-function newPod(objects: Objects, kinds: Kinds, job: KObject): KObject {
-  const tpl = specOf(job).template;
-  const t = isMap(tpl) ? clone(tpl) : {};
-  const meta = isMap(t.metadata) ? t.metadata : {};
-  return objects.create(kinds.pod, job.metadata.namespace, {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      ...meta,
-      name: `${job.metadata.name}-${randomSuffix()}`,
-      namespace: job.metadata.namespace,
-      ownerReferences: [controllerRef(job)],
-    },
-    spec: isMap(t.spec) ? t.spec : {},
-  });
 }

@@ -1,16 +1,15 @@
 // ReplicaSet controller: keep spec.replicas live pods per ReplicaSet and report ready/available counts.
-import { type Objects, randomSuffix } from "../objects.js";
-import { clone, isMap, type JsonMap, type KObject } from "../types.js";
+import type { Objects } from "../objects.js";
+import type { JsonMap, KObject } from "../types.js";
 import {
-  controllerRef,
   type Kinds,
   num,
   ownedBy,
   podDone,
+  podFromTemplate,
   podReady,
   podTerminating,
   specOf,
-  statusOf,
   writeStatus,
 } from "./common.js";
 
@@ -25,7 +24,7 @@ export function reconcileReplicaSets(objects: Objects, kinds: Kinds): void {
     const live = mine.filter((p) => !podDone(p) && !podTerminating(p));
     const want = num(spec, "replicas", 1);
     if (live.length < want) {
-      for (let i = live.length; i < want; i++) newPod(objects, rs, kinds);
+      for (let i = live.length; i < want; i++) podFromTemplate(objects, kinds, rs);
     } else if (live.length > want) {
       // Delete not-ready pods first, then the newest.
       const order = [...live].sort((a, b) => {
@@ -52,32 +51,9 @@ export function reconcileReplicaSets(objects: Objects, kinds: Kinds): void {
   }
 }
 
-function newPod(objects: Objects, rs: KObject, kinds: Kinds): KObject {
-  const tpl = specOf(rs).template;
-  const t = isMap(tpl) ? clone(tpl) : {};
-  const meta = isMap(t.metadata) ? t.metadata : {};
-  const pod: KObject = {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      ...meta,
-      name: `${rs.metadata.name}-${randomSuffix()}`,
-      namespace: rs.metadata.namespace,
-      ownerReferences: [controllerRef(rs)],
-    },
-    spec: isMap(t.spec) ? t.spec : {},
-  };
-  return objects.create(kinds.pod, rs.metadata.namespace, pod);
-}
-
 /** Pods owned by a ReplicaSet whose containers may still run (Terminating ones included). */
 export function livePodsOf(objects: Objects, kinds: Kinds, rs: KObject): KObject[] {
   return objects.store
     .list(kinds.pod, rs.metadata.namespace)
     .filter((p) => ownedBy(p, rs.metadata.uid) && !podDone(p));
-}
-
-/** Status counter helper for callers. */
-export function readyOf(rs: KObject): number {
-  return num(statusOf(rs), "availableReplicas");
 }

@@ -1,9 +1,10 @@
 // The Alexandria EE api: ApplySchema on start-up, /ready, /auth/setup (200 only while no admin exists), /license.
 import { randomBytes, scryptSync } from "node:crypto";
 import pg from "pg";
-import { readinessRoute, runService } from "../common/lifecycle.js";
+import { runService } from "../common/lifecycle.js";
 import { serviceEnv } from "../common/service-env.js";
 import { licenseTerms } from "./license.js";
+import { probeRoutes, quietProbePaths, schemaApplied } from "./probe-routes.js";
 import { applySchema } from "./schema.js";
 
 const env = serviceEnv("alexandria", "api");
@@ -17,18 +18,10 @@ await runService(env, {
     const applied = await applySchema(pool, env.version);
     env.log("info", applied.length === 0 ? "schema up to date" : "schema applied", { applied });
   },
-  quietPaths: ["/ready", "/healthz"],
+  quietPaths: quietProbePaths,
   close: () => pool.end(),
   routes: [
-    { method: "GET", path: "/healthz", handle: () => ({ status: 200, body: "OK" }) },
-    readinessRoute(env, "/ready", async () => {
-      await pool.query("SELECT 1 FROM schema_migrations LIMIT 1");
-    }),
-    {
-      method: "GET",
-      path: "/version",
-      handle: () => ({ status: 200, body: { version: env.version, commit: env.commit } }),
-    },
+    ...probeRoutes(env, () => schemaApplied(pool)),
     {
       method: "GET",
       path: "/license",

@@ -1,19 +1,14 @@
 // The Alexandria dashboard: static UI shell, ready as soon as it listens.
-import { readinessRoute, runService } from "../common/lifecycle.js";
+import { runService } from "../common/lifecycle.js";
 import { serviceEnv } from "../common/service-env.js";
+import { probeRoutes, quietProbePaths } from "./probe-routes.js";
 
 const env = serviceEnv("alexandria", "dashboard");
 
 await runService(env, {
-  quietPaths: ["/ready", "/healthz"],
+  quietPaths: quietProbePaths,
   routes: [
-    { method: "GET", path: "/healthz", handle: () => ({ status: 200, body: "OK" }) },
-    readinessRoute(env, "/ready", async () => undefined),
-    {
-      method: "GET",
-      path: "/version",
-      handle: () => ({ status: 200, body: { version: env.version, commit: env.commit } }),
-    },
+    ...probeRoutes(env, async () => undefined),
     {
       method: "GET",
       path: "/",

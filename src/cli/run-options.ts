@@ -1,0 +1,118 @@
+// The options the run commands (plan, run, resume, rollback, skip, status, runs) share, read one way everywhere.
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
+import type { SettleChoice } from "../runtime/driver.js";
+import { cliSession, interruptOnSignals, parseSettle, readParamsFile } from "../runtime/operator-cli.js";
+import { parseParamArgs } from "../runtime/params.js";
+import type { SessionOptions, SessionResult } from "../runtime/session.js";
+import type { CliIO } from "./commands.js";
+
+/** `--param NAME=VALUE`... and `--params-file F`: the params of a new run (plan, run). */
+export const paramOptions = {
+  param: { type: "string", multiple: true },
+  "params-file": { type: "string" },
+} as const;
+
+/** What every command that drives a run takes: approvals, the lock, the output form, the state directory. */
+export const sessionOptions = {
+  approve: { type: "string", multiple: true },
+  "approve-all": { type: "boolean" },
+  "force-unlock": { type: "boolean" },
+  "state-dir": { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+/** What continuing a run adds (resume, rollback): settle in-doubt steps, a changed or moved document, secrets. */
+export const continueOptions = {
+  settle: { type: "string", multiple: true },
+  "accept-changes": { type: "boolean" },
+  "params-file": { type: "string" },
+  file: { type: "string" },
+} as const;
+
+/** Parse argv strictly; a mistake is printed with the usage and gives undefined (the command exits 2). */
+export function parseCommandLine<
+  const C extends { options: ParseArgsOptionsConfig; allowPositionals?: boolean },
+>(command: string, usage: string, argv: string[], config: C, io: CliIO) {
+  try {
+    return parseArgs({ ...config, args: argv });
+  } catch (err) {
+    io.stderr.write(`rbx ${command}: ${(err as Error).message}\n${usage}`);
+    return undefined;
+  }
+}
+
+/** The params given on the command line and in a params file, or undefined once what is wrong is printed. */
+export async function readParams(
+  command: string,
+  values: { param?: string[]; "params-file"?: string },
+  io: CliIO,
+): Promise<{ cli: Map<string, string>; file?: Record<string, unknown> } | undefined> {
+  const params = parseParamArgs(values.param ?? []);
+  if (params.bad.length > 0) {
+    io.stderr.write(
+      `rbx ${command}: --param takes NAME=VALUE; got ${params.bad.map((b) => `"${b}"`).join(", ")}\n`,
+    );
+    return undefined;
+  }
+  let file: Record<string, unknown> | undefined;
+  try {
+    file = values["params-file"] ? await readParamsFile(values["params-file"], io.cwd) : undefined;
+  } catch (err) {
+    io.stderr.write(`rbx ${command}: cannot read the params file: ${(err as Error).message}\n`);
+    return undefined;
+  }
+  return { cli: params.params, ...(file ? { file } : {}) };
+}
+
+/** `--settle STEP=done|redo` values, or undefined once the malformed ones are printed. */
+export function readSettle(
+  command: string,
+  values: readonly string[] | undefined,
+  io: CliIO,
+): Map<string, SettleChoice> | undefined {
+  const settle = parseSettle(values ?? []);
+  if (settle.bad.length === 0) return settle.settle;
+  io.stderr.write(`rbx ${command}: --settle takes STEP=done or STEP=redo; got ${settle.bad.join(", ")}\n`);
+  return undefined;
+}
+
+/** The parsed session options, as `sessionOptions` (and `continueOptions`) give them. */
+export interface SessionValues {
+  approve?: string[];
+  "approve-all"?: boolean;
+  "force-unlock"?: boolean;
+  "state-dir"?: string;
+  json?: boolean;
+  "accept-changes"?: boolean;
+}
+
+/** Drive one verb under the CLI's session (signals, prompts, live view); print "RUN STATUS" unless --json. */
+export async function driveRun(
+  io: CliIO,
+  values: SessionValues,
+  settle: Map<string, SettleChoice> | undefined,
+  verb: (opts: SessionOptions) => Promise<SessionResult>,
+): Promise<number> {
+  const signals = interruptOnSignals();
+  try {
+    const opts = cliSession(
+      io,
+      {
+        ...(values["state-dir"] ? { stateDir: values["state-dir"] } : {}),
+        approve: values.approve ?? [],
+        approveAll: values["approve-all"] ?? false,
+        ...(settle ? { settle } : {}),
+        forceUnlock: values["force-unlock"] ?? false,
+        json: values.json ?? false,
+        acceptChanges: values["accept-changes"] ?? false,
+      },
+      signals.signal,
+      signals.name,
+    );
+    const result = await verb(opts);
+    if (result.runId && result.status && !values.json) io.stdout.write(`${result.runId} ${result.status}\n`);
+    return result.exit;
+  } finally {
+    signals.dispose();
+  }
+}
