@@ -18,6 +18,7 @@ export interface Workload {
     updateRevision?: string;
     desiredNumberScheduled?: number;
     updatedNumberScheduled?: number;
+    numberReady?: number;
     numberAvailable?: number;
     conditions?: { type?: string; status?: string; reason?: string; message?: string }[];
   };

@@ -85,7 +85,7 @@ function outputOf(
     revision: o.metadata?.annotations?.["deployment.kubernetes.io/revision"] ?? st.updateRevision ?? "",
     replicas: st.replicas ?? st.desiredNumberScheduled ?? 0,
     updatedReplicas: st.updatedReplicas ?? st.updatedNumberScheduled ?? 0,
-    readyReplicas: st.readyReplicas ?? 0,
+    readyReplicas: st.readyReplicas ?? st.numberReady ?? 0,
     availableReplicas: st.availableReplicas ?? st.numberAvailable ?? 0,
   };
 }

@@ -8,7 +8,7 @@ function setDefault(m: JsonMap, key: string, value: unknown): void {
   if (m[key] === undefined || m[key] === null) m[key] = value;
 }
 
-/** Defaults of a PodSpec (also used inside Deployment, ReplicaSet and Job templates). */
+/** Defaults of a PodSpec (also used inside the workload kinds' and Job templates). */
 export function defaultPodSpec(spec: JsonMap): void {
   setDefault(spec, "restartPolicy", "Always");
   setDefault(spec, "dnsPolicy", "ClusterFirst");
@@ -52,6 +52,23 @@ function validateTemplate(t: ResourceType, obj: KObject, selectorRequired: boole
       );
     }
   }
+}
+
+function oneOf(t: ResourceType, obj: KObject, field: string, value: unknown, allowed: string[]): void {
+  if (allowed.includes(String(value))) return;
+  const list = allowed.map((a) => `"${a}"`).join(", ");
+  throw invalid(
+    t,
+    obj.metadata.name,
+    field,
+    `Unsupported value: "${String(value)}": supported values: ${list}`,
+  );
+}
+
+// StatefulSet and DaemonSet pods must restart forever, as the real validation demands.
+function alwaysRestart(t: ResourceType, obj: KObject, podSpec: JsonMap): void {
+  defaultPodSpec(podSpec);
+  oneOf(t, obj, "spec.template.spec.restartPolicy", podSpec.restartPolicy, ["Always"]);
 }
 
 let nextClusterIp = 10;
@@ -102,6 +119,37 @@ export function applyDefaults(t: ResourceType, obj: KObject): void {
       validateTemplate(t, obj, true);
       setDefault(s, "replicas", 1);
       defaultPodSpec(ensureMap(s, ["template", "spec"]));
+      break;
+    }
+    case "StatefulSet": {
+      const s = ensureMap(obj, ["spec"]);
+      validateTemplate(t, obj, true);
+      setDefault(s, "replicas", 1);
+      setDefault(s, "podManagementPolicy", "OrderedReady");
+      setDefault(s, "revisionHistoryLimit", 10);
+      setDefault(s, "persistentVolumeClaimRetentionPolicy", { whenDeleted: "Retain", whenScaled: "Retain" });
+      oneOf(t, obj, "spec.podManagementPolicy", s.podManagementPolicy, ["OrderedReady", "Parallel"]);
+      const strategy = ensureMap(s, ["updateStrategy"]);
+      setDefault(strategy, "type", "RollingUpdate");
+      oneOf(t, obj, "spec.updateStrategy.type", strategy.type, ["RollingUpdate", "OnDelete"]);
+      if (strategy.type === "RollingUpdate")
+        setDefault(ensureMap(strategy, ["rollingUpdate"]), "partition", 0);
+      alwaysRestart(t, obj, ensureMap(s, ["template", "spec"]));
+      break;
+    }
+    case "DaemonSet": {
+      const s = ensureMap(obj, ["spec"]);
+      validateTemplate(t, obj, true);
+      setDefault(s, "revisionHistoryLimit", 10);
+      const strategy = ensureMap(s, ["updateStrategy"]);
+      setDefault(strategy, "type", "RollingUpdate");
+      oneOf(t, obj, "spec.updateStrategy.type", strategy.type, ["RollingUpdate", "OnDelete"]);
+      if (strategy.type === "RollingUpdate") {
+        const ru = ensureMap(strategy, ["rollingUpdate"]);
+        setDefault(ru, "maxUnavailable", 1);
+        setDefault(ru, "maxSurge", 0);
+      }
+      alwaysRestart(t, obj, ensureMap(s, ["template", "spec"]));
       break;
     }
     case "Job": {

@@ -4,7 +4,15 @@ import { apiVersionOf, type ResourceType, resourceVerbs } from "./resources.js";
 import type { JsonMap } from "./types.js";
 
 // Kinds `kubectl get all` covers.
-const ALL_CATEGORY = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Job"]);
+const ALL_CATEGORY = new Set([
+  "Pod",
+  "Service",
+  "Deployment",
+  "ReplicaSet",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+]);
 
 /** GET /version. */
 export function versionDoc(ctx: ApiContext): JsonMap {

@@ -58,7 +58,7 @@ function builtin(
   };
 }
 
-/** The built-in kinds the lab needs (core, apps, batch). */
+/** The built-in kinds the lab needs (core, apps, batch): workloads, their pods and revisions, one node. */
 export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin("", "Namespace", "namespaces", { namespaced: false, short: ["ns"], sub: ["status"] }),
   builtin("", "Pod", "pods", { short: ["po"], sub: ["status", "log"] }),
@@ -67,12 +67,20 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin("", "Service", "services", { short: ["svc"], sub: ["status"] }),
   builtin("", "ServiceAccount", "serviceaccounts", { short: ["sa"] }),
   builtin("", "Event", "events", { short: ["ev"] }),
+  builtin("", "Node", "nodes", { namespaced: false, short: ["no"], sub: ["status"] }),
   builtin("apps", "Deployment", "deployments", {
     short: ["deploy"],
     sub: ["status", "scale"],
     generation: true,
   }),
   builtin("apps", "ReplicaSet", "replicasets", { short: ["rs"], sub: ["status", "scale"], generation: true }),
+  builtin("apps", "StatefulSet", "statefulsets", {
+    short: ["sts"],
+    sub: ["status", "scale"],
+    generation: true,
+  }),
+  builtin("apps", "DaemonSet", "daemonsets", { short: ["ds"], sub: ["status"], generation: true }),
+  builtin("apps", "ControllerRevision", "controllerrevisions"),
   builtin("batch", "Job", "jobs", { sub: ["status"], generation: true }),
 ];
 

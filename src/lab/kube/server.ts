@@ -6,6 +6,7 @@ import { ControllerManager } from "./controllers/manager.js";
 import { coreVersions, groupList, groupOne, resourceList, versionDoc } from "./discovery.js";
 import { ApiError } from "./errors.js";
 import { sendError, sendJson } from "./http.js";
+import { createLabNode } from "./node.js";
 import { Objects } from "./objects.js";
 import { openapiDoc, openapiRoot } from "./openapi.js";
 import type { PodRuntime } from "./pod-runtime.js";
@@ -127,6 +128,7 @@ export async function startKubeStandIn(options: KubeStandInOptions = {}): Promis
   for (const ns of ["default", "kube-system", "kube-public", ...(options.namespaces ?? [])]) {
     objects.create(objects.namespaceType, undefined, { metadata: { name: ns } });
   }
+  createLabNode(objects, ctx.version.gitVersion);
   const server = createServer((req, res) => {
     handle(ctx, req, res).catch((err) => sendError(res, err));
   });

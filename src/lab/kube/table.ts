@@ -1,6 +1,6 @@
 // Server-side Table responses (`Accept: ...;as=Table`): what makes `kubectl get` and `helm status` print columns.
 import type { IncomingMessage } from "node:http";
-import { isMap, type JsonMap, type KObject } from "./types.js";
+import { getPath, isMap, type JsonMap, type KObject } from "./types.js";
 
 type Cell = string | number;
 interface Column {
@@ -53,6 +53,19 @@ function jobStatus(o: KObject): string {
   return "Running";
 }
 
+function nodeSelector(o: KObject): string {
+  const tpl = spec(o).template;
+  const sel = isMap(tpl) && isMap(tpl.spec) && isMap(tpl.spec.nodeSelector) ? tpl.spec.nodeSelector : {};
+  const parts = Object.entries(sel).map(([k, v]) => `${k}=${String(v)}`);
+  return parts.length ? parts.join(",") : "<none>";
+}
+
+function nodeStatus(o: KObject): string {
+  const conds = Array.isArray(status(o).conditions) ? (status(o).conditions as JsonMap[]) : [];
+  const ready = conds.find((c) => c.type === "Ready")?.status === "True" ? "Ready" : "NotReady";
+  return spec(o).unschedulable === true ? `${ready},SchedulingDisabled` : ready;
+}
+
 const AGE: Column = { name: "Age", cell: (o) => age(o.metadata.creationTimestamp) };
 
 const COLUMNS: Record<string, Column[]> = {
@@ -96,6 +109,40 @@ const COLUMNS: Record<string, Column[]> = {
     { name: "Ready", cell: (o) => n(status(o), "readyReplicas") },
     AGE,
     { name: "Images", priority: 1, cell: (o) => images(o, "image") },
+  ],
+  StatefulSet: [
+    { name: "Ready", cell: (o) => `${n(status(o), "readyReplicas")}/${n(spec(o), "replicas")}` },
+    AGE,
+    { name: "Containers", priority: 1, cell: (o) => images(o, "name") },
+    { name: "Images", priority: 1, cell: (o) => images(o, "image") },
+  ],
+  DaemonSet: [
+    { name: "Desired", cell: (o) => n(status(o), "desiredNumberScheduled") },
+    { name: "Current", cell: (o) => n(status(o), "currentNumberScheduled") },
+    { name: "Ready", cell: (o) => n(status(o), "numberReady") },
+    { name: "Up-to-date", cell: (o) => n(status(o), "updatedNumberScheduled") },
+    { name: "Available", cell: (o) => n(status(o), "numberAvailable") },
+    { name: "Node Selector", cell: nodeSelector },
+    AGE,
+    { name: "Containers", priority: 1, cell: (o) => images(o, "name") },
+    { name: "Images", priority: 1, cell: (o) => images(o, "image") },
+  ],
+  Node: [
+    { name: "Status", cell: nodeStatus },
+    { name: "Roles", cell: () => "<none>" },
+    AGE,
+    { name: "Version", cell: (o) => String(getPath(o, ["status", "nodeInfo", "kubeletVersion"]) ?? "") },
+  ],
+  ControllerRevision: [
+    {
+      name: "Controller",
+      cell: (o) => {
+        const ref = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+        return ref ? `${ref.kind.toLowerCase()}.apps/${ref.name}` : "<none>";
+      },
+    },
+    { name: "Revision", cell: (o) => (typeof o.revision === "number" ? o.revision : 0) },
+    AGE,
   ],
   Job: [
     { name: "Status", cell: jobStatus },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rolloutState } from "../../../src/builtins/kubectl/rollout-state.js";
 
-// The lab's stand-in serves Deployments only; StatefulSet and DaemonSet rules are checked on observed objects.
+// Every branch of the rules on hand-made objects; rollout-workloads.test.ts runs them against the lab's controllers.
 describe("kubectl rollout-status rules", () => {
   const meta = { name: "db", generation: 3 };
 

@@ -62,12 +62,25 @@ describe("discovery and OpenAPI", () => {
       "replicasets",
       "replicasets/status",
       "replicasets/scale",
+      "statefulsets",
+      "statefulsets/status",
+      "statefulsets/scale",
+      "daemonsets",
+      "daemonsets/status",
+      "controllerrevisions",
     ]);
     expect(apps[0]).toMatchObject({ kind: "Deployment", shortNames: ["deploy"] });
+    expect(apps[6]).toMatchObject({ kind: "StatefulSet", shortNames: ["sts"], categories: ["all"] });
+    expect(apps[9]).toMatchObject({ kind: "DaemonSet", shortNames: ["ds"], categories: ["all"] });
     expect(apps[0]?.verbs).toContain("watch");
     expect(apps[2]).toMatchObject({ kind: "Scale" });
-    const core = (await call("GET", "/api/v1")).body.resources as { name: string }[];
+    const core = (await call("GET", "/api/v1")).body.resources as {
+      name: string;
+      kind: string;
+      namespaced: boolean;
+    }[];
     expect(core.map((r) => r.name)).toContain("pods/log");
+    expect(core.find((r) => r.name === "nodes")).toMatchObject({ kind: "Node", namespaced: false });
     expect((await call("GET", "/apis/kryton.io/v1")).body.resources[0]).toMatchObject({
       name: "krytons",
       kind: "Kryton",

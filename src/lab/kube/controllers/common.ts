@@ -13,6 +13,10 @@ export interface Kinds {
   sa: ResourceType;
   secret: ResourceType;
   cm: ResourceType;
+  sts: ResourceType;
+  ds: ResourceType;
+  revision: ResourceType;
+  node: ResourceType;
 }
 
 /** Resolve the built-in kinds the controllers use. */
@@ -28,6 +32,10 @@ export function kindsOf(objects: Objects): Kinds {
     sa: get("", "ServiceAccount"),
     secret: get("", "Secret"),
     cm: get("", "ConfigMap"),
+    sts: get("apps", "StatefulSet"),
+    ds: get("apps", "DaemonSet"),
+    revision: get("apps", "ControllerRevision"),
+    node: get("", "Node"),
   };
 }
 
@@ -71,21 +79,36 @@ export function writeStatus(objects: Objects, t: ResourceType, o: KObject, statu
   return objects.store.put(t, next);
 }
 
-/** A new pod from `owner`'s pod template, named after it and controlled by it (Job and ReplicaSet). */
-export function podFromTemplate(objects: Objects, kinds: Kinds, owner: KObject): KObject {
-  const tpl = specOf(owner).template;
-  const t = isMap(tpl) ? clone(tpl) : {};
+/** How a controller names, labels and places one pod made from a template. */
+export interface PodShape {
+  name?: string;
+  labels?: Record<string, string>;
+  spec?: JsonMap;
+}
+
+/** A new pod from a pod template (default: `owner`'s), controlled by `owner`; named `<owner>-<random>` unless given. */
+export function podFromTemplate(
+  objects: Objects,
+  kinds: Kinds,
+  owner: KObject,
+  template: unknown = specOf(owner).template,
+  shape: PodShape = {},
+): KObject {
+  const t = isMap(template) ? clone(template) : {};
+  delete t.$patch;
   const meta = isMap(t.metadata) ? t.metadata : {};
+  const labels = isMap(meta.labels) ? meta.labels : {};
   return objects.create(kinds.pod, owner.metadata.namespace, {
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
       ...meta,
-      name: `${owner.metadata.name}-${randomSuffix()}`,
+      ...(shape.labels ? { labels: { ...labels, ...shape.labels } } : {}),
+      name: shape.name ?? `${owner.metadata.name}-${randomSuffix()}`,
       namespace: owner.metadata.namespace,
       ownerReferences: [controllerRef(owner)],
     },
-    spec: isMap(t.spec) ? t.spec : {},
+    spec: { ...(isMap(t.spec) ? t.spec : {}), ...(shape.spec ?? {}) },
   });
 }
 

@@ -3,11 +3,13 @@ import type { Objects } from "../objects.js";
 import type { PodRuntime } from "../pod-runtime.js";
 import type { CustomResourceConfig } from "../resources.js";
 import { type Kinds, kindsOf } from "./common.js";
+import { reconcileDaemonSets } from "./daemonset.js";
 import { reconcileDeployments } from "./deployment.js";
 import { reconcileJobs } from "./job.js";
 import { reconcileOperator } from "./operator.js";
 import { PodController } from "./pods.js";
 import { reconcileReplicaSets } from "./replicaset.js";
+import { reconcileStatefulSets } from "./statefulset.js";
 
 const MAX_PASSES = 20;
 
@@ -73,6 +75,8 @@ export class ControllerManager {
       () => this.operators(),
       () => reconcileDeployments(this.objects, this.kinds),
       () => reconcileReplicaSets(this.objects, this.kinds),
+      () => reconcileStatefulSets(this.objects, this.kinds),
+      () => reconcileDaemonSets(this.objects, this.kinds),
       () => reconcileJobs(this.objects, this.kinds),
       () => this.pods.reconcile(),
     ];

@@ -1,5 +1,6 @@
 // The kubelet's part: start each pod's container through the PodRuntime and mirror its state into pod status.
 import type { PodLogSource } from "../context.js";
+import { LAB_NODE } from "../node.js";
 import type { Objects } from "../objects.js";
 import type {
   ContainerInput,
@@ -125,7 +126,7 @@ export class PodController implements PodLogSource {
     if (!specOf(pod).nodeName) {
       const fresh = this.objects.store.get(this.kinds.pod, pod.metadata.namespace, pod.metadata.name);
       if (fresh)
-        this.objects.store.put(this.kinds.pod, { ...fresh, spec: { ...specOf(fresh), nodeName: "lab" } });
+        this.objects.store.put(this.kinds.pod, { ...fresh, spec: { ...specOf(fresh), nodeName: LAB_NODE } });
     }
   }
 
