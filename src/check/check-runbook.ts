@@ -7,28 +7,39 @@ import { sliceSource, spanIn } from "../expr/positions.js";
 import { isWholeExpression, splitTemplate } from "../expr/template-pieces.js";
 import type { Assertion, Runbook, SourceText, Step, StringValue, ValueNode } from "../parser/ast.js";
 import type { JsonSchema, JsonValue } from "../runtime/action.js";
-import { runbookEnv, stepOutputType } from "./environment.js";
-import { RunOrder, stepRefs } from "./run-order.js";
+import { RunbookEnvs, stepOutputType } from "./environment.js";
+import { type RanBefore, RunOrder, stepRefs } from "./run-order.js";
 import type { TypeEnv } from "./type-env.js";
 import { compatible, isDynLike } from "./type-utils.js";
 import { type CelType, T, typeName } from "./types.js";
 
 interface Context {
   env: TypeEnv;
-  ran: ReadonlySet<string>;
+  ran: RanBefore;
   /** The step being checked (its own id may be read in expect/until). */
   self?: string;
+}
+
+/** How much work one check did, for tests that guard its complexity without timing it. */
+export interface CheckCounters {
+  /** Type environments built by walking the whole runbook (the per-step `output` variants are O(1)). */
+  runbookWalks: number;
+  /** Distinct `output` environments derived from the base. */
+  outputEnvs: number;
+  /** Step ids copied into "has run before" sets (run order keeps views; only check suites copy). */
+  idsCopied: number;
 }
 
 /**
  * Check a runbook's expressions: guards, `when`, `expect`, `retry.until`, `with:` and connection templates,
  * assertion messages, rollback steps and check suites. Pass the loaded file for exact line:column in
- * multi-line scalars (the loader's `LoadResult.source`).
+ * multi-line scalars (the loader's `LoadResult.source`); pass `counters` to have the work counted.
  */
-export function checkRunbook(runbook: Runbook, file?: SourceFile): Diagnostic[] {
+export function checkRunbook(runbook: Runbook, file?: SourceFile, counters?: CheckCounters): Diagnostic[] {
   const out: Diagnostic[] = [];
   const order = new RunOrder(runbook);
-  const base = runbookEnv(runbook);
+  const envs = new RunbookEnvs(runbook);
+  const base = envs.base;
   const opts = file ? { file } : {};
 
   const refsOk = (source: SourceText | string, ast: Parameters<typeof stepRefs>[0], ctx: Context) => {
@@ -130,11 +141,11 @@ export function checkRunbook(runbook: Runbook, file?: SourceFile): Diagnostic[] 
     }
   };
 
-  const step = (s: Step, ran: ReadonlySet<string>) => {
+  const step = (s: Step, ran: RanBefore) => {
     const ctx: Context = { env: base, ran };
     const self = s.id?.value;
     const output = stepOutputType(s);
-    const withOutput: Context = { env: runbookEnv(runbook, output), ran, ...(self ? { self } : {}) };
+    const withOutput: Context = { env: envs.withOutput(output), ran, ...(self ? { self } : {}) };
     expr(s.when, ctx, { type: T.bool, what: "`when`" });
     assertions(s.guards, ctx, "a guard's `that`");
     assertions(s.expect, withOutput, "an expectation's `that`");
@@ -155,5 +166,10 @@ export function checkRunbook(runbook: Runbook, file?: SourceFile): Diagnostic[] 
     for (const s of p.rollback ?? []) step(s, order.ranBefore(s));
   }
   for (const c of runbook.checks) for (const s of c.steps) step(s, order.ranBefore(s));
+  if (counters) {
+    counters.runbookWalks++;
+    counters.outputEnvs += envs.derived;
+    counters.idsCopied += order.idsCopied;
+  }
   return out;
 }

@@ -103,3 +103,34 @@ export function runbookEnv(runbook: Runbook, output?: CelType): TypeEnv {
   if (output) variables.output = output;
   return { variables, secrets };
 }
+
+/**
+ * A runbook's environments for checking and compiling: the base is built once (a walk of every step), and
+ * the variant with `output` for each output type shares the base's variables, so a checker asking once per
+ * step stays linear in the runbook's size.
+ */
+export class RunbookEnvs {
+  /** The environment without `output`: `runbookEnv(runbook)`. */
+  readonly base: TypeEnv;
+  private readonly byOutput = new Map<CelType, TypeEnv>();
+
+  constructor(runbook: Runbook) {
+    this.base = runbookEnv(runbook);
+  }
+
+  /** The environment with `output` declared as `output` (the base when undefined): one object per type. */
+  withOutput(output?: CelType): TypeEnv {
+    if (!output) return this.base;
+    let env = this.byOutput.get(output);
+    if (!env) {
+      env = { ...this.base, variables: { ...this.base.variables, output } };
+      this.byOutput.set(output, env);
+    }
+    return env;
+  }
+
+  /** How many environments were derived from the base (distinct output types asked for). */
+  get derived(): number {
+    return this.byOutput.size;
+  }
+}

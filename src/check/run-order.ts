@@ -42,56 +42,136 @@ export interface Placement {
   order: number;
 }
 
-/** Run order of the document: each step id's placement, and per step the ids that have run before it. */
+/** The ids that have run before a step: answered from shared indexes, never copied per step. */
+export interface RanBefore {
+  has(id: string): boolean;
+}
+
+const NOTHING: RanBefore = { has: () => false };
+
+/** Ids first added to `at` (an append-only id → insertion index map) before index `below`, or in `also`. */
+class Prefix implements RanBefore {
+  constructor(
+    private readonly at: ReadonlyMap<string, number>,
+    private readonly below: number,
+    private readonly also: RanBefore = NOTHING,
+  ) {}
+
+  has(id: string): boolean {
+    const i = this.at.get(id);
+    return (i !== undefined && i < this.below) || this.also.has(id);
+  }
+}
+
+/** Record `id` in an append-only index map (first insertion wins). */
+function append(at: Map<string, number>, id: string): void {
+  if (!at.has(id)) at.set(id, at.size);
+}
+
+/** A place a check suite is run from: the main-flow ids before it, plus rollback-local ones for rollbacks. */
+interface CheckUse {
+  cut: number;
+  local?: { at: ReadonlyMap<string, number>; below: number };
+}
+
+/**
+ * Run order of the document: each step id's placement, and per step the ids that have run before it.
+ * Linear in the document: ids go into append-only index maps once, and each step keeps a view (a prefix
+ * of one or two of them) rather than a copy of everything before it.
+ */
 export class RunOrder {
   readonly placement = new Map<string, Placement>();
-  private readonly before = new Map<Step, Set<string>>();
+  /** Ids copied into sets while building (only a suite's ids common to all its callers' rollbacks). */
+  idsCopied = 0;
+  private readonly before = new Map<Step, RanBefore>();
 
   constructor(runbook: Runbook) {
     let order = 0;
-    const done = new Set<string>();
-    const checkUses = new Map<string, Set<string>[]>();
-    const visitSteps = (steps: Step[], phase: string, rollback: Set<string> | undefined) => {
-      const local = new Set(rollback ?? done);
-      for (const s of steps) {
-        this.before.set(s, new Set(local));
-        if (s.verify) this.before.set(s.verify, new Set([...local, ...(s.id ? [s.id.value] : [])]));
-        if (s.check) {
-          const uses = checkUses.get(s.check.value) ?? [];
-          uses.push(new Set(local));
-          checkUses.set(s.check.value, uses);
-        }
-        if (s.id) {
-          if (!this.placement.has(s.id.value)) this.placement.set(s.id.value, { phase, order: order++ });
-          local.add(s.id.value);
-          if (!rollback) done.add(s.id.value);
-        }
-      }
+    /** Main-flow ids in run order. */
+    const doneAt = new Map<string, number>();
+    /** Every placed id by its placement order (what `placement.keys()` held at a moment). */
+    const placedAt = new Map<string, number>();
+    const checkUses = new Map<string, CheckUse[]>();
+    const place = (id: string, where: Omit<Placement, "order">) => {
+      if (this.placement.has(id)) return;
+      this.placement.set(id, { ...where, order });
+      placedAt.set(id, order++);
+    };
+    const use = (name: string, u: CheckUse) => {
+      const uses = checkUses.get(name) ?? [];
+      uses.push(u);
+      checkUses.set(name, uses);
     };
     for (const p of runbook.phases) {
-      visitSteps(p.steps, p.id.value, undefined);
+      const phase = p.id.value;
+      for (const s of p.steps) {
+        const ran = new Prefix(doneAt, doneAt.size);
+        this.before.set(s, ran);
+        if (s.verify)
+          this.before.set(s.verify, s.id ? new Prefix(doneAt, doneAt.size, new Set([s.id.value])) : ran);
+        if (s.check) use(s.check.value, { cut: doneAt.size });
+        if (s.id) {
+          place(s.id.value, { phase });
+          append(doneAt, s.id.value);
+        }
+      }
       // A rollback block runs after a failure inside this phase or a later one: this phase's steps count as run.
-      const phaseIds = p.steps.flatMap((s) => (s.id ? [s.id.value] : []));
-      visitSteps(p.rollback ?? [], p.id.value, new Set([...done, ...phaseIds]));
+      const cut = doneAt.size;
+      const outer = new Prefix(doneAt, cut);
+      const rbAt = new Map<string, number>();
+      for (const s of p.rollback ?? []) {
+        const ran = new Prefix(rbAt, rbAt.size, outer);
+        this.before.set(s, ran);
+        if (s.verify)
+          this.before.set(
+            s.verify,
+            s.id ? new Prefix(rbAt, rbAt.size, new Prefix(doneAt, cut, new Set([s.id.value]))) : ran,
+          );
+        if (s.check) use(s.check.value, { cut, local: { at: rbAt, below: rbAt.size } });
+        if (s.id) {
+          place(s.id.value, { phase });
+          append(rbAt, s.id.value);
+        }
+      }
     }
+    const inUse = (u: CheckUse, id: string): boolean => {
+      const i = doneAt.get(id);
+      if (i !== undefined && i < u.cut) return true;
+      const j = u.local?.at.get(id);
+      return j !== undefined && j < (u.local?.below ?? 0);
+    };
     for (const c of runbook.checks) {
       const uses = checkUses.get(c.name.value) ?? [];
       // A suite may read what has run before every place that runs it; an unused suite is not judged.
-      const local = new Set(uses[0] ?? this.placement.keys());
-      for (const u of uses.slice(1)) for (const id of local) if (!u.has(id)) local.delete(id);
+      let base: RanBefore;
+      if (uses.length === 0) base = new Prefix(placedAt, order);
+      else {
+        // The common part is the shortest main-flow prefix plus those rollback-local ids of its caller
+        // that every other caller has run too.
+        const first = uses.reduce((a, b) => (b.cut < a.cut ? b : a));
+        const common = new Set<string>();
+        for (const [id, i] of first.local?.at ?? []) {
+          if (i >= (first.local?.below ?? 0)) break;
+          const j = doneAt.get(id);
+          if (j !== undefined && j < first.cut) continue;
+          if (uses.every((u) => inUse(u, id))) common.add(id);
+        }
+        this.idsCopied += common.size;
+        base = new Prefix(doneAt, first.cut, common);
+      }
+      const suiteAt = new Map<string, number>();
       for (const s of c.steps) {
-        this.before.set(s, new Set(local));
+        this.before.set(s, new Prefix(suiteAt, suiteAt.size, base));
         if (s.id) {
-          if (!this.placement.has(s.id.value))
-            this.placement.set(s.id.value, { suite: c.name.value, order: order++ });
-          local.add(s.id.value);
+          place(s.id.value, { suite: c.name.value });
+          append(suiteAt, s.id.value);
         }
       }
     }
   }
 
-  /** The ids that have run before `step` starts (undefined for the runbook's own guards: none). */
-  ranBefore(step: Step | undefined): ReadonlySet<string> {
-    return step ? (this.before.get(step) ?? new Set()) : new Set();
+  /** What has run before `step` starts (nothing for the runbook's own guards). */
+  ranBefore(step: Step | undefined): RanBefore {
+    return (step && this.before.get(step)) ?? NOTHING;
   }
 }

@@ -147,13 +147,26 @@ export function applySuppressions(
   const problems: Diagnostic[] = [];
   const directives = parseDirectives(source, problems, severityOf);
   if (directives.length === 0) return [...diagnostics, ...problems];
+  // Next-line directives by the line they cover, so a file with one per step stays linear.
+  const byLine = new Map<number, Directive[]>();
+  const ranged: Directive[] = [];
+  for (const dir of directives) {
+    if (dir.kind !== "disable-next-line") ranged.push(dir);
+    else {
+      const list = byLine.get(dir.from);
+      if (list) list.push(dir);
+      else byLine.set(dir.from, [dir]);
+    }
+  }
   const kept = diagnostics.filter((d) => {
     const line = d.span.start.line;
     let suppressed = false;
-    for (const dir of directives) {
-      if (line < dir.from || line > dir.to || !dir.ids.includes(d.code)) continue;
-      dir.used.add(d.code);
-      suppressed = true;
+    for (const list of [byLine.get(line) ?? [], ranged]) {
+      for (const dir of list) {
+        if (line < dir.from || line > dir.to || !dir.ids.includes(d.code)) continue;
+        dir.used.add(d.code);
+        suppressed = true;
+      }
     }
     return !suppressed;
   });

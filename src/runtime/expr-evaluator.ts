@@ -1,6 +1,6 @@
 // The Evaluator over the expression language: compile once per expression, bind the run's state, taint.
 import type { AnyAction } from "../builtins/index.js";
-import { paramType, runbookEnv } from "../check/environment.js";
+import { paramType, RunbookEnvs } from "../check/environment.js";
 import type { TypeEnv } from "../check/type-env.js";
 import type { CelType } from "../check/types.js";
 import { compile, compileTemplate, fromCel, isError, toCel } from "../expr/index.js";
@@ -21,6 +21,16 @@ export interface EvaluatorOptions {
   env: Readonly<Record<string, string | undefined>>;
   redactor: TaintRedactor;
   actions: (name: string) => AnyAction | undefined;
+  /** Work counts, for tests that guard complexity without timing anything. */
+  counters?: EvaluatorCounters;
+}
+
+/** How much work the evaluator did: each count only ever grows. */
+export interface EvaluatorCounters {
+  /** `steps.<id>` entries looked at (and rebuilt when their record, status or output changed). */
+  stepEntries: number;
+  /** Type environments built by walking the whole runbook (`output` variants derived from one are O(1), not counted). */
+  typeEnvs: number;
 }
 
 interface Compiled {
@@ -42,16 +52,22 @@ export function createEvaluator(o: EvaluatorOptions): RunEvaluator {
 class CelEvaluator implements RunEvaluator {
   private readonly cache = new WeakMap<SourceText, Compiled>();
   private readonly base: { params: CelValue; env: CelValue; connections: CelValue };
+  private readonly typeEnvs: RunbookEnvs;
   private readonly envs = new Map<string, TypeEnv>();
   private readonly secrets: Set<string>;
   /** Units whose outputs `steps.<id>` reads, by id, in document order (later runs override). */
   private readonly bound = new Map<string, { keys: string[]; type: CelType }>();
+  /** Each unit key's id and its index among that id's units. */
+  private readonly unitAt = new Map<string, { id: string; index: number }>();
+  /** Per id, the index of the unit whose record `steps.<id>` shows (-1: none has one yet). */
+  private readonly winner = new Map<string, number>();
   private readonly stepCache = new Map<
     string,
-    { st: StepState; status: string; output: JsonValue | undefined; cel: CelValue }
+    { st: StepState | undefined; status: string; output: JsonValue | undefined; cel: CelValue }
   >();
   private stepsValue: Map<string, CelValue> = new Map();
-  private stepsSeq = -1;
+  /** How much of the state's `stepChanges` log the bindings reflect. */
+  private stepsSeen = 0;
   private stepsState: RunState | undefined;
 
   constructor(private readonly o: EvaluatorOptions) {
@@ -63,7 +79,9 @@ class CelEvaluator implements RunEvaluator {
     const env = new Map<string, CelValue>();
     for (const e of o.runbook.env) env.set(e.name.value, o.env[e.name.value] ?? "");
     this.base = { params, env, connections: new Map() };
-    this.secrets = runbookEnv(o.runbook).secrets as Set<string>;
+    this.typeEnvs = new RunbookEnvs(o.runbook);
+    if (o.counters) o.counters.typeEnvs++;
+    this.secrets = this.typeEnvs.base.secrets as Set<string>;
     for (const unit of buildProgram(o.runbook).units.values()) {
       const id = unit.step.id?.value;
       if (!id) continue;
@@ -71,6 +89,7 @@ class CelEvaluator implements RunEvaluator {
         keys: [],
         type: o.actions(unit.action)?.output ?? { kind: "dyn" },
       };
+      this.unitAt.set(unit.key, { id, index: entry.keys.length });
       entry.keys.push(unit.key);
       this.bound.set(id, entry);
     }
@@ -90,7 +109,7 @@ class CelEvaluator implements RunEvaluator {
     if (!env) {
       const outType: CelType | undefined =
         output !== undefined ? (this.o.actions(output)?.output ?? { kind: "dyn" }) : undefined;
-      env = runbookEnv(this.o.runbook, outType);
+      env = this.typeEnvs.withOutput(outType);
       this.envs.set(key, env);
     }
     return env;
@@ -120,30 +139,71 @@ class CelEvaluator implements RunEvaluator {
     return false;
   }
 
+  /**
+   * The `steps` bindings for `state`. Built in full once per state object; afterwards only the ids whose
+   * units the journal touched since the last call (`state.stepChanges`) are looked at, so evaluating a
+   * `when:` costs the same at step 2,000 as at step 2. A step's CEL value keeps its identity until its
+   * record, status or output changes.
+   */
   private steps(state: RunState): Map<string, CelValue> {
-    const seq = state.last?.seq ?? 0;
-    if (state === this.stepsState && seq === this.stepsSeq) return this.stepsValue;
-    const out = new Map<string, CelValue>();
-    for (const [id, { keys, type }] of this.bound) {
-      let st: StepState | undefined;
-      for (const k of keys) st = state.steps.get(k) ?? st;
-      const status = st?.status ?? "pending";
-      const cached = this.stepCache.get(id);
-      if (cached && cached.st === st && cached.status === status && cached.output === st?.output) {
-        out.set(id, cached.cel);
-        continue;
+    if (state !== this.stepsState) {
+      this.stepsState = state;
+      this.stepsSeen = state.stepChanges.length;
+      this.winner.clear();
+      this.stepsValue = new Map();
+      for (const id of this.bound.keys()) {
+        this.winner.set(id, this.findWinner(id, state, Number.POSITIVE_INFINITY));
+        this.stepsValue.set(id, this.stepEntry(id, state));
       }
-      const cel: CelValue = new Map<string, CelValue>([
-        ["output", st?.output !== undefined ? toCel(st.output, type) : null],
-        ["status", status],
-      ]);
-      if (st) this.stepCache.set(id, { st, status, output: st.output, cel });
-      out.set(id, cel);
+      return this.stepsValue;
     }
-    this.stepsValue = out;
-    this.stepsSeq = seq;
-    this.stepsState = state;
-    return out;
+    const log = state.stepChanges;
+    if (this.stepsSeen === log.length) return this.stepsValue;
+    const touched = new Set<string>();
+    for (let i = this.stepsSeen; i < log.length; i++) {
+      const key = log[i] as string;
+      const at = this.unitAt.get(key);
+      if (!at) continue;
+      const best = this.winner.get(at.id) ?? -1;
+      if (state.steps.has(key)) {
+        // A later unit of the same id (a suite step run again) overrides earlier ones.
+        if (at.index < best) continue;
+        this.winner.set(at.id, at.index);
+      } else if (at.index === best) {
+        // The winning unit's record was dropped (a new rollback): fall back to an earlier one.
+        this.winner.set(at.id, this.findWinner(at.id, state, at.index));
+      } else continue;
+      touched.add(at.id);
+    }
+    this.stepsSeen = log.length;
+    for (const id of touched) this.stepsValue.set(id, this.stepEntry(id, state));
+    return this.stepsValue;
+  }
+
+  /** Index into the id's units of the last one with a record before `below`, or -1 when none has one. */
+  private findWinner(id: string, state: RunState, below: number): number {
+    const keys = this.bound.get(id)?.keys ?? [];
+    for (let i = Math.min(below, keys.length) - 1; i >= 0; i--)
+      if (state.steps.has(keys[i] as string)) return i;
+    return -1;
+  }
+
+  /** The CEL value of `steps.<id>`: the cached one while the winning record is unchanged. */
+  private stepEntry(id: string, state: RunState): CelValue {
+    if (this.o.counters) this.o.counters.stepEntries++;
+    const { keys, type } = this.bound.get(id) as { keys: string[]; type: CelType };
+    const w = this.winner.get(id) ?? -1;
+    const st: StepState | undefined = w >= 0 ? state.steps.get(keys[w] as string) : undefined;
+    const status = st?.status ?? "pending";
+    const cached = this.stepCache.get(id);
+    if (cached && cached.st === st && cached.status === status && cached.output === st?.output)
+      return cached.cel;
+    const cel: CelValue = new Map<string, CelValue>([
+      ["output", st?.output !== undefined ? toCel(st.output, type) : null],
+      ["status", status],
+    ]);
+    this.stepCache.set(id, { st, status, output: st?.output, cel });
+    return cel;
   }
 
   private bindings(scope: EvalScope): Bindings {

@@ -74,6 +74,11 @@ export interface RunState {
   changes: string[][];
   /** Memo for the interpreter: index of the first main-flow unit that may not be done. */
   cursor: number;
+  /**
+   * Keys of the steps each event touched, appended in order (append-only): readers that mirror step
+   * state, like the evaluator's `steps` bindings, update only these instead of rescanning every step.
+   */
+  stepChanges: string[];
 }
 
 /** The state before any event. */
@@ -89,6 +94,7 @@ export function emptyState(runId: string): RunState {
     segments: 0,
     changes: [],
     cursor: 0,
+    stepChanges: [],
   };
 }
 
@@ -98,6 +104,7 @@ function step(state: RunState, key: string): StepState {
     s = { key, status: "pending", attempt: 0 };
     state.steps.set(key, s);
   }
+  state.stepChanges.push(key);
   return s;
 }
 
@@ -191,7 +198,11 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       state.approvals.set(e.step, { by: e.by, via: e.via, at: event.at });
       break;
     case "rollback.started":
-      for (const key of [...state.steps.keys()]) if (key.startsWith("rollback:")) state.steps.delete(key);
+      for (const key of [...state.steps.keys()]) {
+        if (!key.startsWith("rollback:")) continue;
+        state.steps.delete(key);
+        state.stepChanges.push(key);
+      }
       state.rollback = {
         reason: e.reason,
         boundaries: e.boundaries,
@@ -254,7 +265,8 @@ function resumeSteps(state: RunState): void {
       s.error = undefined;
     } else if (s.status === "pending" && s.attempt > 0) {
       restart(s);
-    }
+    } else continue;
+    state.stepChanges.push(s.key);
   }
 }
 

@@ -1,5 +1,5 @@
 // `atomic: true` rolls back by itself; a boundary that also runs helm.rollback then rolls back a second time.
-import type { Step, ValueNode } from "../../parser/ast.js";
+import type { Phase, Step, ValueNode } from "../../parser/ast.js";
 import { stepHead, stepLabel, withEntry, withValue } from "../context.js";
 import { runsAction } from "../effects.js";
 import { defineRule } from "../rule.js";
@@ -29,15 +29,23 @@ export const atomicWithRollbackBoundary = defineRule({
     },
   },
   create(ctx) {
+    /** Each boundary's helm.rollback steps, found once per phase rather than once per upgrade. */
+    const byPhase = new Map<Phase, Step[]>();
+    const helmRollbacks = (phase: Phase): Step[] => {
+      let list = byPhase.get(phase);
+      if (!list) {
+        list = (phase.rollback ?? []).filter((r) => runsAction(r, "helm.rollback"));
+        byPhase.set(phase, list);
+      }
+      return list;
+    };
     return {
       step(site) {
         const { step, phase } = site;
         if (site.place !== "phase" || !phase?.rollback || !runsAction(step, "helm.upgrade")) return;
         const atomic = withEntry(step, "atomic");
         if (atomic?.value.kind !== "bool" || !atomic.value.value) return;
-        const rollbacks = phase.rollback.filter(
-          (r) => runsAction(r, "helm.rollback") && sameRelease(step, r),
-        );
+        const rollbacks = helmRollbacks(phase).filter((r) => sameRelease(step, r));
         if (rollbacks.length === 0) return;
         ctx.report({
           messageId: "double",

@@ -1,5 +1,5 @@
 // A rollback that reads an output which may not exist when it runs fails exactly when it is needed.
-import type { Phase } from "../../parser/ast.js";
+import type { Phase, Step } from "../../parser/ast.js";
 import { stepHead } from "../context.js";
 import type { Reference } from "../references.js";
 import { defineRule } from "../rule.js";
@@ -23,6 +23,11 @@ export const rollbackReadsUnavailableOutput = defineRule({
   },
   create(ctx) {
     const phaseIndex = new Map<Phase, number>(ctx.runbook.phases.map((p, i) => [p, i]));
+    /** Each rollback step's position in its phase's `rollback:` list (-1 for other steps). */
+    const positions = new Map<Step, number>();
+    for (const p of ctx.runbook.phases)
+      for (const [i, s] of (p.rollback ?? []).entries()) positions.set(s, i);
+    const rollbackPos = (s: Step): number => positions.get(s) ?? -1;
     const rollbackOf = (site: StepSite | undefined): StepSite | undefined => {
       let s = site;
       while (s && s.place === "verify") s = s.parent;
@@ -44,8 +49,7 @@ export const rollbackReadsUnavailableOutput = defineRule({
       // Steps that cannot have run yet (a later phase, a later rollback step of this or another boundary)
       // are the checker's `step-not-yet-run` errors; this rule adds the ones that may or may not have run.
       if (target.place === "rollback") {
-        const list = phase.rollback ?? [];
-        if (target.phase !== phase || list.indexOf(target.step) >= list.indexOf(rb.step)) return undefined;
+        if (target.phase !== phase || rollbackPos(target.step) >= rollbackPos(rb.step)) return undefined;
         return target.step.when ? { id: "skippable" } : undefined;
       }
       if (target.place !== "phase" || !target.phase) return undefined;

@@ -1,5 +1,5 @@
 // A change nobody verifies afterwards is reported as a success whether or not it worked.
-import type { Step } from "../../parser/ast.js";
+import type { Phase, Step } from "../../parser/ast.js";
 import { stepHead, stepLabel } from "../context.js";
 import { mayWrite } from "../effects.js";
 import { defineRule } from "../rule.js";
@@ -28,23 +28,25 @@ export const writePhaseUnverified = defineRule({
   create(ctx) {
     return {
       runbookExit(runbook) {
-        const flat = runbook.phases.flatMap((phase) => phase.steps.map((step) => ({ phase, step })));
+        // One pass in run order: the last verifying step, and each phase's last write.
+        let at = 0;
         let lastVerify = -1;
-        flat.forEach((x, i) => {
-          if (verifies(x.step)) lastVerify = i;
-        });
+        const lastWrite = new Map<Phase, { at: number; step: Step }>();
         for (const phase of runbook.phases) {
-          let lastWrite = -1;
-          flat.forEach((x, i) => {
-            if (x.phase === phase && mayWrite(x.step)) lastWrite = i;
-          });
-          if (lastWrite < 0 || lastVerify >= lastWrite) continue;
-          const step = (flat[lastWrite] as { step: Step }).step;
+          for (const step of phase.steps) {
+            if (verifies(step)) lastVerify = at;
+            if (mayWrite(step)) lastWrite.set(phase, { at, step });
+            at++;
+          }
+        }
+        for (const phase of runbook.phases) {
+          const w = lastWrite.get(phase);
+          if (!w || lastVerify >= w.at) continue;
           ctx.report({
             messageId: "unverified",
             span: phase.id.span,
-            data: { phase: phase.id.value, step: stepLabel(step) },
-            related: [{ span: stepHead(step), message: "the last write of the phase" }],
+            data: { phase: phase.id.value, step: stepLabel(w.step) },
+            related: [{ span: stepHead(w.step), message: "the last write of the phase" }],
           });
         }
       },
