@@ -80,7 +80,6 @@ export function checkRunbook(runbook: Runbook, file?: SourceFile, counters?: Che
       const d = diagnostic(
         "expr-syntax",
         "error",
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the message names the `${{` template syntax
         "this `${{` is never closed; add `}}` after the expression",
         spanIn({ source: v.source, ...opts }, unclosedAt, unclosedAt + 3),
       );

@@ -37,7 +37,6 @@ export function compileTemplate(
     const d = diagnostic(
       "expr-syntax",
       "error",
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message names the `${{` template syntax
       "this `${{` is never closed; add `}}` after the expression",
       spanIn(origin, unclosedAt, unclosedAt + 3),
     );

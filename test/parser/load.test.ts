@@ -81,7 +81,6 @@ describe("loadRunbook", () => {
     expect(entry("version")).toMatchObject({
       kind: "string",
       template: true,
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
       value: "${{ params.targetVersion }}",
     });
     expect(entry("release")).toMatchObject({ kind: "string", template: false });
@@ -97,7 +96,6 @@ describe("loadRunbook", () => {
     // A folded block (>-) spanning two lines: "any" starts the second line.
     const prompt = runbook.phases[0]?.steps[2]?.with?.entries[0]?.value;
     if (prompt?.kind !== "string") throw new Error("prompt is not a string");
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
     expect(prompt.value).toBe("Read the CHANGELOG for ${{ params.targetVersion }}; any 'breaking' entries?");
     expect(at(okText, prompt.source, prompt.value.indexOf("params"))).toBe("66:40");
     expect(at(okText, prompt.source, prompt.value.indexOf("any"))).toBe("67:13");

@@ -48,10 +48,8 @@ describe("decodeScalar offsets", () => {
   });
 
   it("single-quoted with '' escapes and folding", () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
     const text = "v: 'it''s ${{ x }}\n  next'\n";
     expect(whereIs(text, 3)).toBe("1:9"); // "s" after the escaped quote
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
     expect(whereIs(text, "it's ${{ x }} n".length)).toBe("2:4");
     expectFaithful(text);
   });
@@ -95,14 +93,12 @@ describe("decodeScalar offsets", () => {
   });
 
   it("block scalars in sequences and nested maps", () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
     const text = "v:\n  - k: |\n      deep ${{ a }}\n      more\n";
     const doc = parseDocument(text, { keepSourceTokens: true });
     const scalars: Scalar[] = [];
     visit(doc, { Scalar: (_k, n) => void scalars.push(n) });
     const block = scalars.find((s) => s.type === "BLOCK_LITERAL") as Scalar;
     const d = decodeScalar(block, text);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
     expect(d.text).toBe("deep ${{ a }}\nmore\n");
     const p = new SourceFile("f", text).position(d.offsets[5] as number);
     expect(`${p.line}:${p.column}`).toBe("3:12");

@@ -36,7 +36,6 @@ describe("schema/runbook.schema.json", () => {
       phases: [{ id: "p", steps: [{ id: "s", action: "helm.history", with: withValue }] }],
     });
     expect(validate(doc({ release: "kryton", max: 3 }))).toBe(true);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
     expect(validate(doc({ release: "kryton", max: "${{ params.max }}" }))).toBe(true);
     expect(validate(doc({ release: "kryton", max: "three" }))).toBe(false);
     expect(validate(doc({ max: 3 }))).toBe(false);

@@ -34,7 +34,6 @@ export const secretLiteral = defineRule({
       pattern:
         "this looks like {{kind}} written into the runbook; move it to a `secret` param with `from: env.NAME`",
       secretKey:
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
         "`{{key}}` holds a literal credential; use `${{ params.NAME }}` with a `secret` param read from the environment",
       secretDefault:
         "secret param {{param}} has a literal default, so the secret is in the file; remove the default and use `from: env.NAME`",

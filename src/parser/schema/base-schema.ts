@@ -28,7 +28,6 @@ const stepProperties: Record<string, SchemaNode> = {
     pattern: actionNamePattern,
     description: "The built-in action to run, e.g. `helm.upgrade`.",
   },
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
   with: { type: "object", description: "The action's input; strings may hold `${{ }}` templates." },
   check: { ...ref("name"), description: "Run the named suite from `checks:` in place of an action." },
   when: { ...ref("expression"), description: "Skip the step when this expression is false." },
@@ -97,7 +96,6 @@ export const baseSchema: SchemaNode = {
       minLength: 1,
       description: "An expression in the rbx expression language (a CEL subset).",
     },
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
     template: { type: "string", pattern: "\\$\\{\\{", description: "A `${{ expression }}` template." },
     failurePolicy: { enum: [...failurePolicies] },
     metadata: {
@@ -180,7 +178,6 @@ export const baseSchema: SchemaNode = {
       additionalProperties: false,
       properties: {
         that: ref("expression"),
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
         message: str("Shown when `that` is false; may hold `${{ }}` templates."),
       },
     },

@@ -26,7 +26,6 @@ describe("floating-image-tag", () => {
       {
         name: "a param without a floating default",
         code: upgrade(
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
           '          chart: oci://r.example/kryton\n          version: "${{ params.v }}"',
           "params:\n  v: { type: semver, default: 3.2.0 }",
         ),
@@ -63,7 +62,6 @@ describe("floating-image-tag", () => {
       {
         name: "a param whose default is latest",
         code: upgrade(
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: rbx templates are written ${{ }}
           '          chart: ./charts/kryton\n          set: { image.tag: "${{ params.tag }}" }',
           "params:\n  tag: { type: string, default: latest }",
         ),
