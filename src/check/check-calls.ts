@@ -61,23 +61,52 @@ function hasObject(t: CelType): boolean {
   return t.kind === "type" && !!t.of && hasObject(t.of);
 }
 
-/** Resolve a call of `fn` with the given argument types (the receiver first for `x.fn()` calls). */
+/** A trie over argument type objects: one level per argument, the resolution at the end. */
+interface ByIdentity {
+  next?: WeakMap<CelType, ByIdentity>;
+  hit?: CallResolution;
+}
+const byIdentity = [new Map<string, ByIdentity>(), new Map<string, ByIdentity>()];
+
+/**
+ * Resolve a call of `fn` with the given argument types (the receiver first for `x.fn()` calls).
+ * Built-in resolutions depend only on the argument types, so they are remembered: by the identity of the type
+ * objects (types are immutable, and the environment's and the checker's are reused from check to check), then by
+ * the types' names (object types excluded there: their names are not unique across environments).
+ */
 export function resolveCall(
   fn: string,
   receiver: boolean,
   args: readonly CelType[],
   env: TypeEnv | undefined,
 ): CallResolution {
-  // Built-in resolutions depend only on the argument types, so they are remembered (object types excluded:
-  // their names are not unique across environments).
-  if (env?.functions?.length || args.some(hasObject)) return resolveUncached(fn, receiver, args, env);
-  const key = `${fn}|${receiver}|${args.map(typeName).join(",")}`;
-  let hit = memo.get(key);
-  if (!hit) {
-    hit = resolveUncached(fn, receiver, args, env);
+  if (env?.functions?.length) return resolveUncached(fn, receiver, args, env);
+  const roots = byIdentity[receiver ? 1 : 0] as Map<string, ByIdentity>;
+  let node = roots.get(fn);
+  if (!node) {
+    if (roots.size > 4096) roots.clear();
+    node = {};
+    roots.set(fn, node);
+  }
+  for (const a of args) {
+    node.next ??= new WeakMap();
+    let n = node.next.get(a);
+    if (!n) {
+      n = {};
+      node.next.set(a, n);
+    }
+    node = n;
+  }
+  if (node.hit) return node.hit;
+  let hit: CallResolution;
+  if (args.some(hasObject)) hit = resolveUncached(fn, receiver, args, env);
+  else {
+    const key = `${fn}|${receiver}|${args.map(typeName).join(",")}`;
+    hit = memo.get(key) ?? resolveUncached(fn, receiver, args, env);
     if (memo.size > 4096) memo.clear();
     memo.set(key, hit);
   }
+  node.hit = hit;
   return hit;
 }
 

@@ -5,9 +5,18 @@ import type { SourceFile } from "../diagnostics/source-file.js";
 import { analyze } from "../expr/analyze.js";
 import { sliceSource, spanIn } from "../expr/positions.js";
 import { isWholeExpression, splitTemplate } from "../expr/template-pieces.js";
-import type { Assertion, Runbook, SourceText, Step, StringValue, ValueNode } from "../parser/ast.js";
+import type {
+  Assertion,
+  DurationValue,
+  Runbook,
+  SourceText,
+  Step,
+  StringValue,
+  ValueNode,
+} from "../parser/ast.js";
+import { defaultReads, templateDefault } from "../parser/param-defaults.js";
 import type { JsonSchema, JsonValue } from "../runtime/action.js";
-import { RunbookEnvs, stepOutputType } from "./environment.js";
+import { defaultResultTypes, paramDefaultEnv, RunbookEnvs, stepOutputType } from "./environment.js";
 import { type RanBefore, RunOrder, stepRefs } from "./run-order.js";
 import type { TypeEnv } from "./type-env.js";
 import { compatible, isDynLike } from "./type-utils.js";
@@ -140,6 +149,19 @@ export function checkRunbook(runbook: Runbook, file?: SourceFile, counters?: Che
     }
   };
 
+  // A duration field given as one whole `${{ }}`: a duration, or a string the run parses as one.
+  const duration = (d: DurationValue | undefined, ctx: Context, field: string) => {
+    const piece = d?.template ? splitTemplate(d.template.text).pieces[0] : undefined;
+    if (!d?.template || piece?.kind !== "expr") return;
+    const source = sliceSource(d.template, piece.start, piece.end) as SourceText;
+    const t = expr(source, ctx);
+    if (!t || isDynLike(t) || t.kind === "duration" || t.kind === "string") return;
+    const message = `\`${field}\` must be a duration or a string such as "5m", but this expression is ${typeName(t)}; use a duration param, duration("90s"), or a string like string(params.minutes) + "m"`;
+    const start = source.text.length - source.text.trimStart().length;
+    const end = source.text.trimEnd().length;
+    out.push(diagnostic("type-mismatch", "error", message, spanIn({ source, ...opts }, start, end)));
+  };
+
   const step = (s: Step, ran: RanBefore) => {
     const ctx: Context = { env: base, ran };
     const self = s.id?.value;
@@ -153,8 +175,45 @@ export function checkRunbook(runbook: Runbook, file?: SourceFile, counters?: Che
       const schema = s.action ? findAction(s.action.value)?.input : undefined;
       values(s.with, ctx, schema, "with");
     }
+    duration(s.timeout, ctx, "timeout");
+    duration(s.retry?.every, ctx, "retry.every");
+    duration(s.retry?.maxEvery, ctx, "retry.maxEvery");
+    duration(s.retry?.timeout, ctx, "retry.timeout");
     if (s.verify) step(s.verify, order.ranBefore(s.verify));
   };
+
+  // Template defaults: expressions over the other params (cycles are the loader's `param-default-cycle`).
+  const defaults: Context = { env: paramDefaultEnv(runbook), ran: new Set() };
+  for (const p of runbook.params) {
+    const d = templateDefault(p);
+    if (!d || p.type === "secret") continue;
+    const t = template(d, defaults);
+    const wants = defaultResultTypes(p.type);
+    if (t && isWholeExpression(d.source.text) && !wants.some((w) => compatible(t, w))) {
+      const message = `The default of param "${p.name.value}" (${p.type}) must evaluate to ${wants.map(typeName).join(" or ")}, but this expression is ${typeName(t)}; convert it, e.g. string(...) or int(...)`;
+      out.push(
+        diagnostic(
+          "type-mismatch",
+          "error",
+          message,
+          spanIn({ source: d.source, ...opts }, 0, d.source.text.length),
+        ),
+      );
+    }
+    for (const r of defaultReads(d)) {
+      const read = runbook.params.find((q) => q.name.value === r.name);
+      if (read?.type !== "secret") continue;
+      const message = `The default of param "${p.name.value}" reads the secret param "${r.name}"; a default is planned and journaled in the clear, so derive it from non-secret params, or read the value with \`from: env.NAME\``;
+      out.push(
+        diagnostic(
+          "secret-in-default",
+          "error",
+          message,
+          spanIn({ source: d.source, ...opts }, r.start, r.end),
+        ),
+      );
+    }
+  }
 
   const top: Context = { env: base, ran: new Set() };
   assertions(runbook.guards, top, "a guard's `that`");

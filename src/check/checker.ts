@@ -1,4 +1,6 @@
 // The type checker: walks the expression AST once, records a type per node and the candidate overloads per call.
+// One Checker object per check holds the state (no closures or per-node allocations on the success path);
+// messages and "did you mean" lists are built only when a problem is found.
 
 import { CelUint } from "../expr/values.js";
 import type { CallExpr, ComprehensionExpr, Expr, SelectExpr } from "../parser/expr/ast.js";
@@ -20,14 +22,15 @@ export interface CheckProblem {
 /** What the checker learned, keyed by node id; the evaluator compiles from it. */
 export interface Checked {
   type: CelType;
-  types: Map<number, CelType>;
+  /** The type of each node, indexed by node id. */
+  types: CelType[];
   calls: Map<number, ResolvedOverload[]>;
   /** Ident/select nodes that name a declared variable (`a.b.c` may be one dotted name). */
   names: Map<number, string>;
   /** Call nodes written `ns.fn(x)` that call the global function `ns.fn`. */
-  namespaced: Set<number>;
+  namespaced: ReadonlySet<number>;
   /** Argument nodes to convert semver → string (a semver used where a string is expected). */
-  coerce: Set<number>;
+  coerce: ReadonlySet<number>;
   problems: CheckProblem[];
   /** True when the expression reads a secret variable. */
   readsSecret: boolean;
@@ -56,6 +59,11 @@ function rootIdent(e: Expr): string | undefined {
   return e.kind === "ident" ? e.name : undefined;
 }
 
+function rootAbsolute(e: Expr): boolean {
+  while (e.kind === "select") e = e.operand;
+  return e.kind === "ident" && e.absolute;
+}
+
 const dotted = new WeakMap<object, boolean>();
 
 /** Whether any variable name of the environment is dotted (`a.b`), remembered per variables record. */
@@ -68,24 +76,66 @@ function hasDottedName(variables: TypeEnv["variables"]): boolean {
   return d;
 }
 
-/** Type-check an expression against an environment. */
-export function check(ast: Expr, env: TypeEnv): Checked {
-  const out: Checked = {
+/** Shared by every result that records none (never written: the checker swaps in its own set first). */
+const NONE: ReadonlySet<number> = new Set();
+const NO_SCOPE: Scope = new Map();
+const SIDES_AND = "each side of '&&'";
+const SIDES_OR = "each side of '||'";
+const MAP_KEY_KINDS = new Set(["int", "uint", "bool", "string"]);
+
+/** Interned list types, so a literal's type is the same object each time (call resolutions cache by identity). */
+const listTypes = new WeakMap<CelType, CelType>();
+function listOf(elem: CelType): CelType {
+  let t = listTypes.get(elem);
+  if (!t) {
+    t = T.list(elem);
+    listTypes.set(elem, t);
+  }
+  return t;
+}
+
+class Checker {
+  readonly out: Checked = {
     type: T.dyn,
-    types: new Map(),
+    types: [],
     calls: new Map(),
     names: new Map(),
-    namespaced: new Set(),
-    coerce: new Set(),
+    namespaced: NONE,
+    coerce: NONE,
     problems: [],
     readsSecret: false,
   };
-  const problem = (code: string, message: string, start: number, end: number) => {
-    out.problems.push({ code, message, start, end });
+  /**
+   * Nodes whose value is only read through a field select: `params` in `params.release` is not the
+   * secret `params.databaseUrl`; the select decides. A node read whole (`string(params)`) may carry one.
+   * Kept only when the environment has secrets.
+   */
+  private readonly selected: Set<number> | undefined;
+  private readonly dottedNames: boolean;
+  private readonly vars: TypeEnv["variables"];
+
+  constructor(private readonly env: TypeEnv) {
+    this.selected = env.secrets ? new Set() : undefined;
+    this.dottedNames = hasDottedName(env.variables);
+    this.vars = env.variables;
+  }
+
+  problem(code: string, message: string, start: number, end: number): CelType {
+    this.out.problems.push({ code, message, start, end });
     return T.error;
-  };
-  const candidatesFor = (name: string): string[] => {
-    const c = env.container;
+  }
+
+  addNamespaced(id: number): void {
+    if (this.out.namespaced === NONE) this.out.namespaced = new Set();
+    (this.out.namespaced as Set<number>).add(id);
+  }
+  addCoerce(id: number): void {
+    if (this.out.coerce === NONE) this.out.coerce = new Set();
+    (this.out.coerce as Set<number>).add(id);
+  }
+
+  candidatesFor(name: string): string[] {
+    const c = this.env.container;
     if (name.startsWith(".")) return [name.slice(1)];
     if (!c) return [name];
     const parts = c.split(".");
@@ -93,26 +143,25 @@ export function check(ast: Expr, env: TypeEnv): Checked {
     for (let i = parts.length; i > 0; i--) out.push(`${parts.slice(0, i).join(".")}.${name}`);
     out.push(name);
     return out;
-  };
-  const lookupVar = (name: string): string | undefined => {
-    if (!env.container && !name.startsWith(".")) return name in env.variables ? name : undefined;
-    return candidatesFor(name).find((n) => n in env.variables);
-  };
-  // Nodes whose value is only read through a field select: `params` in `params.release` is not the
-  // secret `params.databaseUrl`; the select decides. A node read whole (`string(params)`) may carry one.
-  const selected = new Set<number>();
-  const markSecret = (name: string, node?: Expr) => {
-    if (!env.secrets) return;
-    const whole = node === undefined || !selected.has(node.id);
-    for (const s of env.secrets)
+  }
+  lookupVar(name: string): string | undefined {
+    if (!this.env.container && name.charCodeAt(0) !== 46) return name in this.vars ? name : undefined;
+    return this.candidatesFor(name).find((n) => n in this.vars);
+  }
+
+  markSecret(name: string, node?: Expr): void {
+    const secrets = this.env.secrets;
+    if (!secrets) return;
+    const whole = node === undefined || !this.selected?.has(node.id);
+    for (const s of secrets)
       if (s === name || name.startsWith(`${s}.`) || (whole && s.startsWith(`${name}.`)))
-        out.readsSecret = true;
-  };
+        this.out.readsSecret = true;
+  }
 
   /** Try `a.b.c` as one declared variable, longest prefix first. */
-  const resolveQualified = (e: Expr, scope: Scope): CelType | undefined => {
+  resolveQualified(e: Expr, scope: Scope): CelType | undefined {
     // Every name tried holds a dot, so an environment without dotted variables can match none of them.
-    if (!hasDottedName(env.variables)) return undefined;
+    if (!this.dottedNames) return undefined;
     const root = rootIdent(e);
     if (root === undefined || scope.has(root)) return undefined;
     const chain: Expr[] = [];
@@ -120,38 +169,37 @@ export function check(ast: Expr, env: TypeEnv): Checked {
     for (let i = chain.length - 1; i >= 0; i--) {
       const node = chain[i] as SelectExpr;
       const name = qualifiedName(node) as string;
-      const found = lookupVar((rootAbsolute(e) ? "." : "") + name);
+      const found = this.lookupVar((rootAbsolute(e) ? "." : "") + name);
       if (found) {
-        out.names.set(node.id, found);
-        markSecret(found);
-        let t = env.variables[found] as CelType;
-        out.types.set(node.id, t);
-        for (let j = i + 1; j < chain.length; j++) t = selectType(chain[j] as SelectExpr, t);
+        this.out.names.set(node.id, found);
+        this.markSecret(found);
+        let t = this.vars[found] as CelType;
+        this.out.types[node.id] = t;
+        for (let j = i + 1; j < chain.length; j++) t = this.selectType(chain[j] as SelectExpr, t);
         return t;
       }
     }
     return undefined;
-  };
-  const rootAbsolute = (e: Expr): boolean => {
-    while (e.kind === "select") e = e.operand;
-    return e.kind === "ident" && e.absolute;
-  };
+  }
 
-  const selectType = (e: SelectExpr, t: CelType): CelType => {
-    const s = fieldType(e, t);
-    out.types.set(e.id, s);
+  selectType(e: SelectExpr, t: CelType): CelType {
+    const s = this.fieldType(e, t);
+    this.out.types[e.id] = s;
     return s;
-  };
-  const fieldType = (e: SelectExpr, t: CelType): CelType => {
+  }
+
+  fieldType(e: SelectExpr, t: CelType): CelType {
     if (isDynLike(t)) return T.dyn;
     if (t.kind === "object") {
       const f = t.fields[e.field];
       if (f) {
-        const q = qualifiedName(e);
-        if (q) markSecret(q, e);
+        if (this.env.secrets) {
+          const q = qualifiedName(e);
+          if (q) this.markSecret(q, e);
+        }
         return f;
       }
-      return problem(
+      return this.problem(
         "unknown-field",
         msg.unknownField(e.field, describe(e.operand, t), Object.keys(t.fields)),
         e.fieldStart,
@@ -160,48 +208,48 @@ export function check(ast: Expr, env: TypeEnv): Checked {
     }
     if (t.kind === "map") {
       if (!compatible(t.key, T.string))
-        return problem("type-mismatch", msg.notSelectable(t, e.field), e.fieldStart, e.end);
+        return this.problem("type-mismatch", msg.notSelectable(t, e.field), e.fieldStart, e.end);
       return t.value;
     }
-    return problem("type-mismatch", msg.notSelectable(t, e.field), e.fieldStart, e.end);
-  };
+    return this.problem("type-mismatch", msg.notSelectable(t, e.field), e.fieldStart, e.end);
+  }
 
-  const visit = (e: Expr, scope: Scope): CelType => {
-    const t = visitInner(e, scope);
-    out.types.set(e.id, t);
+  visit(e: Expr, scope: Scope): CelType {
+    const t = this.visitInner(e, scope);
+    this.out.types[e.id] = t;
     return t;
-  };
+  }
 
-  const expectBool = (e: Expr, scope: Scope, what: string): void => {
-    const t = visit(e, scope);
-    if (!compatible(t, T.bool)) problem("type-mismatch", msg.notBool(what, t), e.start, e.end);
-  };
+  expectBool(e: Expr, scope: Scope, what: string): void {
+    const t = this.visit(e, scope);
+    if (!compatible(t, T.bool)) this.problem("type-mismatch", msg.notBool(what, t), e.start, e.end);
+  }
 
-  const visitInner = (e: Expr, scope: Scope): CelType => {
+  visitInner(e: Expr, scope: Scope): CelType {
     switch (e.kind) {
       case "literal":
         return literalType(e.value);
       case "ident": {
         const local = e.absolute ? undefined : scope.get(e.name);
         if (local) return local;
-        const found = lookupVar(e.absolute ? `.${e.name}` : e.name);
+        const found = this.lookupVar(e.absolute ? `.${e.name}` : e.name);
         if (found) {
-          out.names.set(e.id, found);
-          markSecret(found, e);
-          return env.variables[found] as CelType;
+          this.out.names.set(e.id, found);
+          this.markSecret(found, e);
+          return this.vars[found] as CelType;
         }
         const tt = TYPE_IDENTS[e.name];
         if (tt) return T.type(tt);
         const known = [
-          ...new Set([...Object.keys(env.variables).map((k) => k.split(".")[0] as string), ...scope.keys()]),
+          ...new Set([...Object.keys(this.vars).map((k) => k.split(".")[0] as string), ...scope.keys()]),
         ];
-        return problem("unknown-identifier", msg.unknownIdentifier(e.name, known), e.start, e.end);
+        return this.problem("unknown-identifier", msg.unknownIdentifier(e.name, known), e.start, e.end);
       }
       case "select": {
-        const q = resolveQualified(e, scope);
+        const q = this.resolveQualified(e, scope);
         if (q) return q;
-        selected.add(e.operand.id);
-        return fieldType(e, visit(e.operand, scope));
+        this.selected?.add(e.operand.id);
+        return this.fieldType(e, this.visit(e.operand, scope));
       }
       case "has": {
         const sel: SelectExpr = {
@@ -213,123 +261,165 @@ export function check(ast: Expr, env: TypeEnv): Checked {
           start: e.start,
           end: e.fieldStart + e.field.length,
         };
-        fieldType(sel, visit(e.operand, scope));
+        this.fieldType(sel, this.visit(e.operand, scope));
         return T.bool;
       }
-      case "index": {
-        const t = visit(e.operand, scope);
-        const i = visit(e.index, scope);
-        if (isDynLike(t)) return T.dyn;
-        if (t.kind === "list") {
-          if (!isDynLike(i) && i.kind !== "int" && i.kind !== "uint")
-            return problem("type-mismatch", msg.badIndex(t, i), e.index.start, e.index.end);
-          return t.elem;
-        }
-        if (t.kind === "map") {
-          if (!compatible(i, t.key))
-            return problem("type-mismatch", msg.badIndex(t, i), e.index.start, e.index.end);
-          return t.value;
-        }
-        if (t.kind === "object")
-          return e.index.kind === "literal" && typeof e.index.value === "string"
-            ? (t.fields[e.index.value] ?? T.dyn)
-            : T.dyn;
-        return problem("type-mismatch", msg.badIndex(t, i), e.start, e.end);
+      case "index":
+        return this.index(e.operand, e.index, e.start, e.end, scope);
+      case "list": {
+        const elems = e.elems;
+        if (elems.length === 0) return listOf(T.dyn);
+        const types: CelType[] = new Array(elems.length);
+        for (let i = 0; i < elems.length; i++) types[i] = this.visit(elems[i] as Expr, scope);
+        return listOf(join(types));
       }
-      case "list":
-        return T.list(join(e.elems.map((x) => visit(x, scope))));
       case "map": {
         const keys = e.entries.map((x) => {
-          const k = visit(x.key, scope);
-          if (!isDynLike(k) && !["int", "uint", "bool", "string"].includes(k.kind))
-            problem("type-mismatch", msg.badMapKey(k), x.key.start, x.key.end);
+          const k = this.visit(x.key, scope);
+          if (!isDynLike(k) && !MAP_KEY_KINDS.has(k.kind))
+            this.problem("type-mismatch", msg.badMapKey(k), x.key.start, x.key.end);
           return k;
         });
-        return T.map(join(keys), join(e.entries.map((x) => visit(x.value, scope))));
+        return T.map(join(keys), join(e.entries.map((x) => this.visit(x.value, scope))));
       }
       case "and":
+        this.expectBool(e.left, scope, SIDES_AND);
+        this.expectBool(e.right, scope, SIDES_AND);
+        return T.bool;
       case "or":
-        expectBool(e.left, scope, `each side of '${e.kind === "and" ? "&&" : "||"}'`);
-        expectBool(e.right, scope, `each side of '${e.kind === "and" ? "&&" : "||"}'`);
+        this.expectBool(e.left, scope, SIDES_OR);
+        this.expectBool(e.right, scope, SIDES_OR);
         return T.bool;
       case "cond": {
-        expectBool(e.test, scope, "the condition of '? :'");
-        const a = visit(e.then, scope);
-        const b = visit(e.otherwise, scope);
+        this.expectBool(e.test, scope, "the condition of '? :'");
+        const a = this.visit(e.then, scope);
+        const b = this.visit(e.otherwise, scope);
         if (!compatible(a, b) && a.kind !== "null_type" && b.kind !== "null_type")
-          return problem("type-mismatch", msg.branches(a, b), e.start, e.end);
+          return this.problem("type-mismatch", msg.branches(a, b), e.start, e.end);
         return isDynLike(a) ? b : a.kind === "null_type" ? b : a;
       }
       case "comprehension":
-        return comprehension(e, scope);
+        return this.comprehension(e, scope);
       case "call":
-        return call(e, scope);
+        return this.call(e, scope);
     }
-  };
+  }
 
-  const comprehension = (e: ComprehensionExpr, scope: Scope): CelType => {
-    const r = visit(e.range, scope);
+  index(operand: Expr, index: Expr, start: number, end: number, scope: Scope): CelType {
+    const t = this.visit(operand, scope);
+    const i = this.visit(index, scope);
+    if (isDynLike(t)) return T.dyn;
+    if (t.kind === "list") {
+      if (!isDynLike(i) && i.kind !== "int" && i.kind !== "uint")
+        return this.problem("type-mismatch", msg.badIndex(t, i), index.start, index.end);
+      return t.elem;
+    }
+    if (t.kind === "map") {
+      if (!compatible(i, t.key))
+        return this.problem("type-mismatch", msg.badIndex(t, i), index.start, index.end);
+      return t.value;
+    }
+    if (t.kind === "object")
+      return index.kind === "literal" && typeof index.value === "string"
+        ? (t.fields[index.value] ?? T.dyn)
+        : T.dyn;
+    return this.problem("type-mismatch", msg.badIndex(t, i), start, end);
+  }
+
+  comprehension(e: ComprehensionExpr, scope: Scope): CelType {
+    const r = this.visit(e.range, scope);
     let v1: CelType = T.dyn;
     let v2: CelType | undefined;
-    if (r.kind === "list") [v1, v2] = e.iterVar2 ? [T.int, r.elem] : [r.elem, undefined];
-    else if (r.kind === "map") [v1, v2] = [r.key, r.value];
-    else if (r.kind === "object") [v1, v2] = [T.string, T.dyn];
-    else if (!isDynLike(r)) problem("type-mismatch", msg.notIterable(e.macro, r), e.range.start, e.range.end);
+    if (r.kind === "list") {
+      if (e.iterVar2) {
+        v1 = T.int;
+        v2 = r.elem;
+      } else v1 = r.elem;
+    } else if (r.kind === "map") {
+      v1 = r.key;
+      v2 = r.value;
+    } else if (r.kind === "object") {
+      v1 = T.string;
+      v2 = T.dyn;
+    } else if (!isDynLike(r))
+      this.problem("type-mismatch", msg.notIterable(e.macro, r), e.range.start, e.range.end);
     const inner = new Map(scope);
     inner.set(e.iterVar, v1);
     if (e.iterVar2) inner.set(e.iterVar2, v2 ?? T.dyn);
-    if (e.filter) expectBool(e.filter, inner, `the filter of ${e.macro}()`);
-    if (e.macro === "map") return T.list(visit(e.body, inner));
-    expectBool(e.body, inner, `the predicate of ${e.macro}()`);
-    return e.macro === "filter" ? T.list(v1) : T.bool;
-  };
+    if (e.filter) this.expectBool(e.filter, inner, `the filter of ${e.macro}()`);
+    if (e.macro === "map") return listOf(this.visit(e.body, inner));
+    this.expectBool(e.body, inner, PREDICATE[e.macro]);
+    return e.macro === "filter" ? listOf(v1) : T.bool;
+  }
 
-  const call = (e: CallExpr, scope: Scope): CelType => {
+  call(e: CallExpr, scope: Scope): CelType {
     let fn = e.fn;
+    const target = e.target;
     let args = e.args;
-    if (e.target) {
-      const q = qualifiedName(e.target);
-      const root = rootIdent(e.target);
-      if (q && root !== undefined && !scope.has(root) && !lookupVar(root) && isFunction(`${q}.${fn}`)) {
+    let receiver = false;
+    if (target) {
+      // `ns.fn(x)`: a namespaced global function, when `ns` names no variable.
+      const root = rootIdent(target);
+      const q =
+        root !== undefined && !scope.has(root) && !this.lookupVar(root) ? qualifiedName(target) : undefined;
+      if (q !== undefined && this.isFunction(`${q}.${fn}`)) {
         fn = `${q}.${fn}`;
-        out.namespaced.add(e.id);
-      } else args = [e.target, ...e.args];
-    } else if (fn.startsWith(".")) fn = fn.slice(1);
-    const argTypes = args.map((a) => visit(a, scope));
-    if (fn === "_==_" || fn === "_!=_") return equality(e, args, argTypes);
-    const res = resolveCall(fn, !!e.target && !out.namespaced.has(e.id), argTypes, env);
+        this.addNamespaced(e.id);
+      } else {
+        args = [target, ...e.args];
+        receiver = true;
+      }
+    } else if (fn.charCodeAt(0) === 46) fn = fn.slice(1);
+    const argTypes: CelType[] = new Array(args.length);
+    for (let i = 0; i < args.length; i++) argTypes[i] = this.visit(args[i] as Expr, scope);
+    if (fn === "_==_" || fn === "_!=_") return this.equality(e, args, argTypes);
+    const res = resolveCall(fn, receiver, argTypes, this.env);
     if (res.kind === "ok") {
-      out.calls.set(e.id, res.candidates);
-      for (const i of res.coerce) out.coerce.add((args[i] as Expr).id);
+      this.out.calls.set(e.id, res.candidates);
+      for (const i of res.coerce) this.addCoerce((args[i] as Expr).id);
       return res.result;
     }
     const at: [number, number] = [e.fnStart, e.end];
     if (res.kind === "unknown")
-      return problem("unknown-identifier", msg.unknownFunction(fn, allFunctions()), ...at);
+      return this.problem("unknown-identifier", msg.unknownFunction(fn, this.allFunctions()), ...at);
     if (res.kind === "arity")
-      return problem("wrong-argument-count", msg.wrongArgCount(fn, e.args.length, res.counts), ...at);
+      return this.problem("wrong-argument-count", msg.wrongArgCount(fn, e.args.length, res.counts), ...at);
     if (argTypes.some((t) => t.kind === "error")) return T.error;
-    return problem("no-matching-overload", msg.noOverload(fn, argTypes, res.signatures), ...at);
-  };
+    return this.problem("no-matching-overload", msg.noOverload(fn, argTypes, res.signatures), ...at);
+  }
 
-  const equality = (e: CallExpr, args: Expr[], [a, b]: CelType[]): CelType => {
-    const x = a as CelType;
-    const y = b as CelType;
-    const semverString = (p: CelType, q: CelType) => p.kind === "semver" && q.kind === "string";
-    if (semverString(x, y)) out.coerce.add((args[0] as Expr).id);
-    else if (semverString(y, x)) out.coerce.add((args[1] as Expr).id);
+  equality(e: CallExpr, args: Expr[], types: CelType[]): CelType {
+    const x = types[0] as CelType;
+    const y = types[1] as CelType;
+    if (x.kind === "semver" && y.kind === "string") this.addCoerce((args[0] as Expr).id);
+    else if (y.kind === "semver" && x.kind === "string") this.addCoerce((args[1] as Expr).id);
     else if (!compatible(x, y) && x.kind !== "null_type" && y.kind !== "null_type") {
-      return problem("type-mismatch", msg.compare(e.fn === "_==_" ? "==" : "!=", x, y), e.start, e.end);
+      return this.problem("type-mismatch", msg.compare(e.fn === "_==_" ? "==" : "!=", x, y), e.start, e.end);
     }
     return T.bool;
-  };
+  }
 
-  const isFunction = (name: string) =>
-    isBuiltinFunction(name) || !!env.functions?.some((f) => f.name === name);
-  const allFunctions = () => [...functionNames(), ...(env.functions ?? []).map((f) => f.name)];
+  isFunction(name: string): boolean {
+    return isBuiltinFunction(name) || !!this.env.functions?.some((f) => f.name === name);
+  }
+  allFunctions(): string[] {
+    return [...functionNames(), ...(this.env.functions ?? []).map((f) => f.name)];
+  }
+}
 
-  out.type = visit(ast, new Map());
-  return out;
+const PREDICATE: Record<ComprehensionExpr["macro"], string> = {
+  all: "the predicate of all()",
+  exists: "the predicate of exists()",
+  exists_one: "the predicate of exists_one()",
+  map: "the predicate of map()",
+  filter: "the predicate of filter()",
+};
+
+/** Type-check an expression against an environment. */
+export function check(ast: Expr, env: TypeEnv): Checked {
+  const c = new Checker(env);
+  c.out.type = c.visit(ast, NO_SCOPE);
+  return c.out;
 }
 
 function literalType(v: unknown): CelType {

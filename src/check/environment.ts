@@ -105,6 +105,36 @@ export function runbookEnv(runbook: Runbook, output?: CelType): TypeEnv {
 }
 
 /**
+ * The environment of a param default written as a template: only `params.*` (the other params), so a
+ * default never depends on the environment, a connection or a step; secret params are marked secret.
+ */
+export function paramDefaultEnv(runbook: Runbook): TypeEnv {
+  const params: Record<string, CelType> = {};
+  const secrets = new Set<string>();
+  for (const p of runbook.params) {
+    params[p.name.value] = paramType(p.type);
+    if (p.type === "secret") secrets.add(`params.${p.name.value}`);
+  }
+  return { variables: { params: T.object("params", params) }, secrets };
+}
+
+/** What a template default of a param of this type may evaluate to (the run then checks the value's format). */
+export function defaultResultTypes(type: ParamType): readonly CelType[] {
+  switch (type) {
+    case "int":
+      return [T.int];
+    case "bool":
+      return [T.bool];
+    case "semver":
+      return [T.semver, T.string];
+    case "duration":
+      return [T.duration, T.string];
+    default:
+      return [T.string];
+  }
+}
+
+/**
  * A runbook's environments for checking and compiling: the base is built once (a walk of every step), and
  * the variant with `output` for each output type shares the base's variables, so a checker asking once per
  * step stays linear in the runbook's size.

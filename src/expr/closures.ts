@@ -136,31 +136,39 @@ function call(g: Gen, e: CallExpr, scope: ReadonlyMap<string, number>): Node {
     g.checked &&
     argExprs.every((a, i) => staticallyFits(g.checked as Checked, a, only.params[i] as SigType));
   const invoke = exact ? implOf(only) : undefined;
-  const dispatch = invoke ? undefined : dispatcher(fn, candidates);
-  const run = invoke ? (xs: CelValue[]) => invoke(...xs) : (dispatch as (xs: CelValue[]) => CelResult);
+  if (invoke === undefined) return dispatched(args, dispatcher(fn, candidates));
   if (args.length === 1) {
     const a = args[0] as Node;
-    if (invoke) {
-      return (c) => {
-        const x = a(c);
-        return isErr(x) ? x : invoke(x);
-      };
-    }
+    return (c) => {
+      const x = a(c);
+      return isErr(x) ? x : invoke(x);
+    };
+  }
+  if (args.length === 2) {
+    const a = args[0] as Node;
+    const b = args[1] as Node;
+    return (c) => {
+      const x = a(c);
+      if (isErr(x)) return x;
+      const y = b(c);
+      return isErr(y) ? y : invoke(x, y);
+    };
+  }
+  return dispatched(args, (xs) => invoke(...xs));
+}
+
+/** A call whose overload is chosen (or whose arguments are spread) at run time. */
+function dispatched(args: Node[], run: (xs: CelValue[]) => CelResult): Node {
+  if (args.length === 1) {
+    const a = args[0] as Node;
     return (c) => {
       const x = a(c);
       return isErr(x) ? x : run([x]);
     };
   }
   if (args.length === 2) {
-    const [a, b] = args as [Node, Node];
-    if (invoke) {
-      return (c) => {
-        const x = a(c);
-        if (isErr(x)) return x;
-        const y = b(c);
-        return isErr(y) ? y : invoke(x, y);
-      };
-    }
+    const a = args[0] as Node;
+    const b = args[1] as Node;
     return (c) => {
       const x = a(c);
       if (isErr(x)) return x;
@@ -181,7 +189,7 @@ function call(g: Gen, e: CallExpr, scope: ReadonlyMap<string, number>): Node {
 
 /** True when the checker proved the argument has exactly the parameter's kind (no run-time test needed). */
 function staticallyFits(checked: Checked, arg: Expr, param: SigType): boolean {
-  const t = checked.types.get(arg.id);
+  const t = checked.types[arg.id];
   if (!t || isDynLike(t) || checked.coerce.has(arg.id)) return param.kind === "param" || param.kind === "dyn";
   if (param.kind === "param" || param.kind === "dyn") return true;
   if (param.kind === "map") return t.kind === "map" || t.kind === "object";

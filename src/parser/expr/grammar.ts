@@ -1,4 +1,6 @@
 // The CEL grammar as a chevrotain CstParser: the grammar alone, rules as class fields, no semantics.
+// Rules are few and wide (an operand with its prefixes, primary and suffixes is one rule), because each rule
+// invocation is the parser's main cost; labels keep the children of each part apart for the visitor.
 import type { CstNode, CstParser, IOrAlt, ParserMethod } from "chevrotain";
 import type { ChevrotainModule } from "./chevrotain.js";
 import type { Tokens } from "./tokens.js";
@@ -14,89 +16,51 @@ export interface CelGrammar extends CstParser {
 export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = true } = {}): CelGrammar {
   class Grammar extends chev.CstParser {
     constructor() {
-      super(tk.all, { maxLookahead: 3, skipValidations: !validate });
+      super(tk.all, { maxLookahead: 2, skipValidations: !validate });
       this.performSelfAnalysis();
     }
 
-    // Expr = Binary ["?" Binary ":" Expr]
+    // Expr = Binary ["?" Binary ":" Expr]; the first Binary is inline (children `operand`, `BinOp`), the
+    // second is the `binary` child and the last the `expr` child.
     expr: Rule = this.RULE("expr", () => {
-      this.SUBRULE(this.binary);
+      this.SUBRULE(this.operand);
+      this.MANY(() => {
+        this.CONSUME(tk.BinOp);
+        this.SUBRULE2(this.operand);
+      });
       this.OPTION(() => {
         this.CONSUME(tk.Question);
-        this.SUBRULE2(this.binary);
+        this.SUBRULE(this.binary);
         this.CONSUME(tk.Colon);
         this.SUBRULE(this.expr);
       });
     });
 
-    // Binary = Unary {op Unary} for || && relations (with in) + - * / %; precedence is applied by the visitor.
+    // Binary = Operand {op Operand} for || && relations (with in) + - * / %; precedence is applied by the visitor.
     binary: Rule = this.RULE("binary", () => {
-      this.SUBRULE(this.unary);
+      this.SUBRULE(this.operand);
       this.MANY(() => {
         this.CONSUME(tk.BinOp);
-        this.SUBRULE2(this.unary);
+        this.SUBRULE2(this.operand);
       });
-    });
-
-    // Unary = {"!" | "-"} Member (the visitor refuses "!" and "-" mixed, as CEL's grammar does)
-    unary: Rule = this.RULE("unary", () => {
-      this.MANY(() => this.CONSUME(tk.PrefixOp));
-      this.SUBRULE(this.member);
-    });
-
-    member: Rule = this.RULE("member", () => {
-      this.SUBRULE(this.primary);
-      this.MANY(() => this.SUBRULE(this.memberSuffix));
     });
 
     // Alternatives of each OR, built on first use and reused: chevrotain's "caching arrays of alternatives"
     // (each call would otherwise allocate the array, its objects and their closures).
-    private suffixAlts?: IOrAlt<unknown>[];
-    private selectorAlts?: IOrAlt<unknown>[];
     private primaryAlts?: IOrAlt<unknown>[];
+    private suffixAlts?: IOrAlt<unknown>[];
+    private nameAlts?: IOrAlt<unknown>[];
 
-    // "." SELECTOR ["(" args ")"] | "[" Expr "]"
-    memberSuffix: Rule = this.RULE("memberSuffix", () => {
-      this.suffixAlts ??= [
-        {
-          ALT: () => {
-            this.CONSUME(tk.Dot);
-            this.selectorAlts ??= [
-              { ALT: () => this.CONSUME(tk.Identifier) },
-              { ALT: () => this.CONSUME(tk.QuotedIdent) },
-            ];
-            this.OR2(this.selectorAlts);
-            this.OPTION(() => this.SUBRULE(this.callArgs));
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(tk.LBracket);
-            this.SUBRULE(this.expr);
-            this.CONSUME(tk.RBracket);
-          },
-        },
-      ];
-      this.OR(this.suffixAlts);
-    });
-
-    callArgs: Rule = this.RULE("callArgs", () => {
-      this.CONSUME(tk.LParen);
-      this.OPTION(() => {
-        this.SUBRULE(this.expr);
-        this.MANY(() => {
-          this.CONSUME(tk.Comma);
-          this.SUBRULE2(this.expr);
-        });
-      });
-      this.CONSUME(tk.RParen);
-    });
-
-    primary: Rule = this.RULE("primary", () => {
+    // Operand = {"!" | "-"} Primary {Suffix} (the visitor refuses "!" and "-" mixed, as CEL's grammar does).
+    // Primary: ["."] IDENT ["(" args ")"] | "(" Expr ")" | list | map | literal (label `literal`).
+    // Suffix: "." NAME "(" args ")" (labels `method`, `methodArgs`) | "." NAME (label `field`)
+    //       | "[" Expr "]" (labels `indexOpen`, `index`, `indexClose`); NAME is an identifier or `quoted`.
+    operand: Rule = this.RULE("operand", () => {
+      this.MANY(() => this.CONSUME(tk.PrefixOp));
       this.primaryAlts ??= [
         {
           ALT: () => {
-            this.OPTION(() => this.CONSUME(tk.Dot));
+            this.OPTION(() => this.CONSUME(tk.Dot, { LABEL: "absDot" }));
             this.CONSUME(tk.Identifier);
             this.OPTION2(() => this.SUBRULE(this.callArgs));
           },
@@ -110,15 +74,59 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
         },
         { ALT: () => this.SUBRULE(this.listLiteral) },
         { ALT: () => this.SUBRULE(this.mapLiteral) },
-        { ALT: () => this.CONSUME(tk.IntLit) },
-        { ALT: () => this.CONSUME(tk.UintLit) },
-        { ALT: () => this.CONSUME(tk.FloatLit) },
-        { ALT: () => this.CONSUME(tk.StringLit) },
-        { ALT: () => this.CONSUME(tk.True) },
-        { ALT: () => this.CONSUME(tk.False) },
-        { ALT: () => this.CONSUME(tk.Null) },
+        { ALT: () => this.CONSUME(tk.IntLit, { LABEL: "literal" }) },
+        { ALT: () => this.CONSUME(tk.UintLit, { LABEL: "literal" }) },
+        { ALT: () => this.CONSUME(tk.FloatLit, { LABEL: "literal" }) },
+        { ALT: () => this.CONSUME(tk.StringLit, { LABEL: "literal" }) },
+        { ALT: () => this.CONSUME(tk.True, { LABEL: "literal" }) },
+        { ALT: () => this.CONSUME(tk.False, { LABEL: "literal" }) },
+        { ALT: () => this.CONSUME(tk.Null, { LABEL: "literal" }) },
       ];
       this.OR(this.primaryAlts);
+      this.suffixAlts ??= [
+        {
+          ALT: () => {
+            this.CONSUME2(tk.Dot);
+            this.nameAlts ??= [
+              {
+                ALT: () => {
+                  this.CONSUME2(tk.Identifier, { LABEL: "method" });
+                  this.SUBRULE2(this.callArgs, { LABEL: "methodArgs" });
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(tk.QuotedIdent, { LABEL: "method" });
+                  this.SUBRULE3(this.callArgs, { LABEL: "methodArgs" });
+                },
+              },
+              { ALT: () => this.CONSUME3(tk.Identifier, { LABEL: "field" }) },
+              { ALT: () => this.CONSUME2(tk.QuotedIdent, { LABEL: "field" }) },
+            ];
+            this.OR3(this.nameAlts);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(tk.LBracket, { LABEL: "indexOpen" });
+            this.SUBRULE2(this.expr, { LABEL: "index" });
+            this.CONSUME(tk.RBracket, { LABEL: "indexClose" });
+          },
+        },
+      ];
+      this.MANY2(() => this.OR2(this.suffixAlts as IOrAlt<unknown>[]));
+    });
+
+    callArgs: Rule = this.RULE("callArgs", () => {
+      this.CONSUME(tk.LParen);
+      this.OPTION(() => {
+        this.SUBRULE(this.expr);
+        this.MANY(() => {
+          this.CONSUME(tk.Comma);
+          this.SUBRULE2(this.expr);
+        });
+      });
+      this.CONSUME(tk.RParen);
     });
 
     listLiteral: Rule = this.RULE("listLiteral", () => {

@@ -1,4 +1,4 @@
-// `parseExpr(text)`: lexer + the one reused parser instance + visitor, with limits so no input can overflow the stack.
+// `parseExpr(text)`: the chevrotain lexer + the one reused parser instance + visitor, with limits so no input can overflow the stack.
 import type { IToken } from "chevrotain";
 import type { Expr, ExprProblem, ParseResult } from "./ast.js";
 import { chevrotain } from "./chevrotain.js";
@@ -13,9 +13,12 @@ export const MAX_NESTING = 96;
 /** Deepest AST accepted, so checking and evaluation recursion stay well inside the stack. */
 export const MAX_AST_DEPTH = 480;
 
+/** Tokens of one expression, or where the first character no token matches is. */
+type Scanned = { tokens: IToken[]; error?: { offset: number; length: number } };
+
 interface Machinery {
   tokens: Tokens;
-  lexer: import("chevrotain").Lexer;
+  scan: (text: string) => Scanned;
   parser: CelGrammar;
   visitor: ReturnType<typeof buildVisitor>;
 }
@@ -29,14 +32,19 @@ let machinery: Machinery | undefined;
 function build(validate: boolean): Machinery {
   const chev = chevrotain();
   const tokens = buildTokens(chev);
+  const parser = buildGrammar(chev, tokens, { validate });
+  const visitor = buildVisitor(parser, tokens);
   const lexer = new chev.Lexer(tokens.all, {
     positionTracking: "onlyOffset",
     ensureOptimizations: true,
     skipValidations: !validate,
   });
-  const parser = buildGrammar(chev, tokens, { validate });
-  const visitor = buildVisitor(parser, tokens);
-  return { tokens, lexer, parser, visitor };
+  const scan = (text: string): Scanned => {
+    const r = lexer.tokenize(text);
+    const e = r.errors[0];
+    return e ? { tokens: r.tokens, error: { offset: e.offset, length: e.length } } : { tokens: r.tokens };
+  };
+  return { tokens, scan, parser, visitor };
 }
 
 function load(): Machinery {
@@ -44,7 +52,7 @@ function load(): Machinery {
   return machinery;
 }
 
-/** Build the lexer and grammar with all of chevrotain's definition checks; throws when one fails. */
+/** Build the lexer, the grammar and the visitor with all of chevrotain's definition checks; throws when one fails. */
 export function validateGrammar(): void {
   build(true);
 }
@@ -92,9 +100,9 @@ function parseUncached(text: string): ParseResult {
     ]);
   }
   const m = load();
-  const lexed = m.lexer.tokenize(text);
-  if (lexed.errors.length > 0) {
-    const e = lexed.errors[0]!;
+  const lexed = m.scan(text);
+  if (lexed.error) {
+    const e = lexed.error;
     const ch = text[e.offset] ?? "";
     const message =
       ch === "'" || ch === '"' || /[rRbB]/.test(ch)
@@ -142,7 +150,9 @@ function parseUncached(text: string): ParseResult {
     ]);
   }
   if (m.visitor.problems.length > 0) return fail(m.visitor.problems);
-  const depth = astDepth(ast);
+  const nodeCount = m.visitor.nextId - 1;
+  // A tree of n nodes is at most n deep: small ones need no walk.
+  const depth = nodeCount <= MAX_AST_DEPTH ? nodeCount : astDepth(ast);
   if (depth > MAX_AST_DEPTH) {
     return fail([
       {
@@ -153,7 +163,7 @@ function parseUncached(text: string): ParseResult {
       },
     ]);
   }
-  return { ok: true, ast, nodeCount: m.visitor.nextId - 1 };
+  return { ok: true, ast, nodeCount };
 }
 
 /** Turn chevrotain's expectation message into a short hint about what was expected. */

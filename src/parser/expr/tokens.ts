@@ -2,39 +2,48 @@
 import type { TokenType } from "chevrotain";
 import type { ChevrotainModule } from "./chevrotain.js";
 
-/** Match a CEL string or bytes literal at `offset`: optional r/b prefixes, '…', "…", '''…''', """…""". */
-function matchString(text: string, offset: number): RegExpExecArray | null {
+/**
+ * Length of the CEL string or bytes literal at `offset` (optional r/b prefixes, '…', "…", '''…''', """…"""),
+ * or -1 when there is none (no quote, or no closing quote; a single-quoted one ends at the line).
+ */
+export function stringLiteralLength(text: string, offset: number): number {
   let i = offset;
   let raw = false;
   for (let k = 0; k < 2; k++) {
-    const c = text[i];
-    if (c === "r" || c === "R") {
+    const c = text.charCodeAt(i);
+    if (c === 114 || c === 82) {
+      // r R
       if (raw) break;
       raw = true;
       i++;
-    } else if (c === "b" || c === "B") {
-      i++;
-    } else break;
+    } else if (c === 98 || c === 66)
+      i++; // b B
+    else break;
   }
-  const q = text[i];
-  if (q !== "'" && q !== '"') return null;
-  const triple = text[i + 1] === q && text[i + 2] === q;
-  const close = triple ? q.repeat(3) : q;
-  i += close.length;
-  while (i < text.length) {
-    const c = text[i];
-    if (!raw && c === "\\") {
+  const q = text.charCodeAt(i);
+  if (q !== 39 && q !== 34) return -1;
+  const triple = text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q;
+  i += triple ? 3 : 1;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 92 && !raw) {
       i += 2;
       continue;
     }
-    if (!triple && (c === "\n" || c === "\r")) return null;
-    if (text.startsWith(close, i)) {
-      const m = [text.slice(offset, i + close.length)] as unknown as RegExpExecArray;
-      return m;
-    }
+    if (c === q) {
+      if (!triple) return i + 1 - offset;
+      if (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q) return i + 3 - offset;
+    } else if (!triple && (c === 10 || c === 13)) return -1;
     i++;
   }
-  return null;
+  return -1;
+}
+
+/** chevrotain's custom pattern for string and bytes literals (see stringLiteralLength). */
+export function matchString(text: string, offset: number): RegExpExecArray | null {
+  const n = stringLiteralLength(text, offset);
+  return n < 0 ? null : ([text.slice(offset, offset + n)] as unknown as RegExpExecArray);
 }
 
 /** All token types, built once with the loaded chevrotain module. */

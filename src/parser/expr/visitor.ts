@@ -1,12 +1,43 @@
 // The CST visitor: turns chevrotain's concrete syntax tree into the expression AST, expanding macros.
-import type { CstElement, CstNode, IToken } from "chevrotain";
+// It reads each node's children by name directly and calls its own methods for known rules (the generic
+// `visit` dispatch by rule name is used only for the root).
+import type { CstNode, IToken } from "chevrotain";
 import type { CallExpr, ComprehensionMacro, Expr, ExprProblem, LiteralValue } from "./ast.js";
 import type { CelGrammar } from "./grammar.js";
 import { decodeInt, decodeQuoted, decodeUint } from "./literals.js";
 import { COMPREHENSIONS, PRECEDENCE, REL_FN, RESERVED } from "./syntax-tables.js";
 import type { Tokens } from "./tokens.js";
 
-type Children = Record<string, CstElement[] | undefined>;
+/** The children of the grammar's nodes, by child name (see grammar.ts for the labels). */
+interface Children {
+  operand?: CstNode[];
+  BinOp?: IToken[];
+  Question?: IToken[];
+  binary?: CstNode[];
+  expr?: CstNode[];
+  PrefixOp?: IToken[];
+  absDot?: IToken[];
+  Identifier?: IToken[];
+  callArgs?: CstNode[];
+  listLiteral?: CstNode[];
+  mapLiteral?: CstNode[];
+  literal?: IToken[];
+  method?: IToken[];
+  methodArgs?: CstNode[];
+  field?: IToken[];
+  indexOpen?: IToken[];
+  index?: CstNode[];
+  indexClose?: IToken[];
+  Dot?: IToken[];
+  RParen?: IToken[];
+  LBracket?: IToken[];
+  RBracket?: IToken[];
+  LBrace?: IToken[];
+  RBrace?: IToken[];
+  mapEntry?: CstNode[];
+}
+
+const kids = (n: CstNode | undefined): Children => (n as CstNode).children as Children;
 
 function endOf(tok: IToken): number {
   return tok.startOffset + tok.image.length;
@@ -15,6 +46,13 @@ function endOf(tok: IToken): number {
 /** The visitor class is built once per grammar, because chevrotain loads lazily. */
 export function buildVisitor(parser: CelGrammar, tk: Tokens) {
   const Base = parser.getBaseCstVisitorConstructor();
+  // Binding strength by token type index, so folding an operator row reads an array.
+  const precedence: number[] = [];
+  for (const [name, p] of Object.entries(PRECEDENCE)) {
+    const t = (tk as unknown as Record<string, { tokenTypeIdx?: number }>)[name];
+    if (t?.tokenTypeIdx !== undefined) precedence[t.tokenTypeIdx] = p;
+  }
+  const prec = (op: IToken) => precedence[op.tokenTypeIdx] as number;
 
   class AstBuilder extends Base {
     problems: ExprProblem[] = [];
@@ -26,98 +64,85 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
     }
 
     reset(): void {
-      this.problems = [];
+      if (this.problems.length > 0) this.problems = [];
       this.nextId = 1;
     }
 
-    nodes(c: Children, name: string): CstNode[] {
-      return (c[name] ?? []) as CstNode[];
-    }
-    toks(c: Children, name: string): IToken[] {
-      return (c[name] ?? []) as IToken[];
-    }
-    /**
-     * The children of sub-node `name` [i]. Where the rule is known, methods call each other directly instead
-     * of through `visit` (its by-name dispatch is the visitor's largest cost).
-     */
-    kid(c: Children, name: string, i = 0): Children {
-      return (this.nodes(c, name)[i] as CstNode).children as Children;
-    }
-    id(): number {
-      return this.nextId++;
-    }
     problem(code: ExprProblem["code"], message: string, start: number, end: number): void {
       this.problems.push({ code, message, start, end });
     }
-    binary2(fn: string, left: Expr, right: Expr): Expr {
-      return {
-        kind: "call",
-        fn,
-        args: [left, right],
-        id: this.id(),
-        start: left.start,
-        end: right.end,
-        fnStart: left.end,
-      };
-    }
 
     expr(c: Children): Expr {
-      const test = this.binary(this.kid(c, "binary", 0));
-      if (!c.Question) return test;
-      const then = this.binary(this.kid(c, "binary", 1));
-      const otherwise = this.expr(this.kid(c, "expr"));
-      return { kind: "cond", test, then, otherwise, id: this.id(), start: test.start, end: otherwise.end };
+      const test = this.chain(c.operand as CstNode[], c.BinOp);
+      if (c.Question === undefined) return test;
+      const b = kids(c.binary?.[0]);
+      const then = this.chain(b.operand as CstNode[], b.BinOp);
+      const otherwise = this.expr(kids(c.expr?.[0]));
+      return {
+        kind: "cond",
+        test,
+        then,
+        otherwise,
+        id: this.nextId++,
+        start: test.start,
+        end: otherwise.end,
+      };
+    }
+    binary(c: Children): Expr {
+      return this.chain(c.operand as CstNode[], c.BinOp);
     }
 
     /** Operands and operators in a row, folded by CEL precedence (all operators associate to the left). */
-    binary(c: Children): Expr {
-      const operands = this.nodes(c, "unary");
-      const ops = this.toks(c, "BinOp");
-      const out: Expr[] = [this.unary((operands[0] as CstNode).children as Children)];
-      if (ops.length === 0) return out[0] as Expr;
+    chain(operands: CstNode[], ops: IToken[] | undefined): Expr {
+      const first = this.operand(kids(operands[0]));
+      if (ops === undefined) return first;
+      if (ops.length === 1) return this.combine(ops[0] as IToken, first, this.operand(kids(operands[1])));
+      const out: Expr[] = [first];
       const stack: IToken[] = [];
-      const reduce = () => {
-        const op = stack.pop() as IToken;
-        const right = out.pop() as Expr;
-        const left = out.pop() as Expr;
-        out.push(this.combine(op, left, right));
-      };
       for (let i = 0; i < ops.length; i++) {
         const op = ops[i] as IToken;
-        const p = PRECEDENCE[op.tokenType.name] as number;
-        while (
-          stack.length > 0 &&
-          (PRECEDENCE[(stack[stack.length - 1] as IToken).tokenType.name] as number) >= p
-        )
-          reduce();
+        const p = prec(op);
+        while (stack.length > 0 && prec(stack[stack.length - 1] as IToken) >= p) {
+          const right = out.pop() as Expr;
+          out.push(this.combine(stack.pop() as IToken, out.pop() as Expr, right));
+        }
         stack.push(op);
-        out.push(this.unary((operands[i + 1] as CstNode).children as Children));
+        out.push(this.operand(kids(operands[i + 1])));
       }
-      while (stack.length > 0) reduce();
+      while (stack.length > 0) {
+        const right = out.pop() as Expr;
+        out.push(this.combine(stack.pop() as IToken, out.pop() as Expr, right));
+      }
       return out[0] as Expr;
     }
 
     combine(op: IToken, left: Expr, right: Expr): Expr {
-      const name = op.tokenType.name;
-      if (name === "OrOr" || name === "AndAnd") {
+      const type = op.tokenType;
+      if (type === tk.OrOr || type === tk.AndAnd) {
         return {
-          kind: name === "OrOr" ? "or" : "and",
+          kind: type === tk.OrOr ? "or" : "and",
           left,
           right,
-          id: this.id(),
+          id: this.nextId++,
           start: left.start,
           end: right.end,
         };
       }
-      const call = this.binary2(REL_FN[name] as string, left, right) as CallExpr;
-      call.fnStart = op.startOffset;
-      return call;
+      return {
+        kind: "call",
+        fn: REL_FN[type.name] as string,
+        args: [left, right],
+        id: this.nextId++,
+        start: left.start,
+        end: right.end,
+        fnStart: op.startOffset,
+      };
     }
 
-    unary(c: Children): Expr {
-      const prefix = this.toks(c, "PrefixOp");
-      const memberNode = this.nodes(c, "member")[0] as CstNode;
-      if (prefix.length === 0) return this.member(memberNode.children as Children);
+    /** Prefix operators, a primary and its suffixes. */
+    operand(c: Children): Expr {
+      const prefix = c.PrefixOp;
+      if (prefix === undefined) return this.suffixes(this.primary(c), c);
       const bang = prefix[0]?.tokenType === tk.Bang;
       const mixed = prefix.find((t) => (t.tokenType === tk.Bang) !== bang);
       if (mixed)
@@ -129,13 +154,19 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
         );
       let count = prefix.length;
       let operand: Expr;
-      const lit = bang ? undefined : this.negatableLiteral(memberNode);
-      if (lit) {
+      const lit = c.literal?.[0];
+      const negatable =
+        !bang &&
+        lit !== undefined &&
+        c.Dot === undefined &&
+        c.indexOpen === undefined &&
+        (lit.tokenType === tk.IntLit || lit.tokenType === tk.FloatLit);
+      if (negatable) {
         operand = this.literalToken(lit, true);
         operand.start = (prefix[count - 1] as IToken).startOffset;
         count--;
       } else {
-        operand = this.member(memberNode.children as Children);
+        operand = this.suffixes(this.primary(c), c);
       }
       const fn = bang ? "!_" : "-_";
       for (let i = count - 1; i >= 0; i--) {
@@ -144,7 +175,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
           kind: "call",
           fn,
           args: [operand],
-          id: this.id(),
+          id: this.nextId++,
           start: tok.startOffset,
           end: operand.end,
           fnStart: tok.startOffset,
@@ -153,44 +184,75 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
       return operand;
     }
 
-    /** The int or double literal token of a member with no suffix, which a leading minus folds into. */
-    negatableLiteral(member: CstNode): IToken | undefined {
-      const mc = member.children as Children;
-      if (mc.memberSuffix) return undefined;
-      const pc = this.nodes(mc, "primary")[0]?.children as Children;
-      return this.toks(pc, "IntLit")[0] ?? this.toks(pc, "FloatLit")[0];
+    primary(c: Children): Expr {
+      const lit = c.literal;
+      if (lit !== undefined) return this.literalToken(lit[0] as IToken, false);
+      const id = c.Identifier;
+      if (id !== undefined) return this.identOrCall(id[0] as IToken, c.absDot?.[0], c.callArgs?.[0]);
+      if (c.expr !== undefined) return this.expr(kids(c.expr[0]));
+      if (c.listLiteral !== undefined) return this.listLiteral(kids(c.listLiteral[0]));
+      return this.mapLiteral(kids(c.mapLiteral?.[0]));
     }
 
-    member(c: Children): Expr {
-      let acc = this.primary(this.kid(c, "primary"));
-      for (const s of this.nodes(c, "memberSuffix")) acc = this.suffix(acc, s.children as Children);
+    /** The `.field`, `.method(args)` and `[index]` suffixes of an operand, applied in source order. */
+    suffixes(primary: Expr, c: Children): Expr {
+      const fields = c.field;
+      const methods = c.method;
+      const opens = c.indexOpen;
+      if (fields === undefined && methods === undefined && opens === undefined) return primary;
+      let acc = primary;
+      let f = 0;
+      let m = 0;
+      let x = 0;
+      const nf = fields?.length ?? 0;
+      const nm = methods?.length ?? 0;
+      const nx = opens?.length ?? 0;
+      while (f < nf || m < nm || x < nx) {
+        const fo = f < nf ? (fields as IToken[])[f]?.startOffset : undefined;
+        const mo = m < nm ? (methods as IToken[])[m]?.startOffset : undefined;
+        const xo = x < nx ? (opens as IToken[])[x]?.startOffset : undefined;
+        if (fo !== undefined && (mo === undefined || fo < mo) && (xo === undefined || fo < xo)) {
+          acc = this.select(acc, (fields as IToken[])[f++] as IToken);
+        } else if (mo !== undefined && (xo === undefined || mo < xo)) {
+          acc = this.method(
+            acc,
+            (methods as IToken[])[m] as IToken,
+            (c.methodArgs as CstNode[])[m] as CstNode,
+          );
+          m++;
+        } else {
+          const index = this.expr(kids(c.index?.[x]));
+          const close = (c.indexClose as IToken[])[x] as IToken;
+          acc = {
+            kind: "index",
+            operand: acc,
+            index,
+            id: this.nextId++,
+            start: acc.start,
+            end: endOf(close),
+          };
+          x++;
+        }
+      }
       return acc;
     }
-    memberSuffix(): never {
-      throw new Error("memberSuffix is visited through member");
+
+    select(operand: Expr, nameTok: IToken): Expr {
+      const name = nameTok.tokenType === tk.QuotedIdent ? nameTok.image.slice(1, -1) : nameTok.image;
+      return {
+        kind: "select",
+        operand,
+        field: name,
+        fieldStart: nameTok.startOffset,
+        id: this.nextId++,
+        start: operand.start,
+        end: endOf(nameTok),
+      };
     }
 
-    suffix(operand: Expr, c: Children): Expr {
-      const close = this.toks(c, "RBracket")[0];
-      if (close) {
-        const index = this.expr(this.kid(c, "expr"));
-        return { kind: "index", operand, index, id: this.id(), start: operand.start, end: endOf(close) };
-      }
-      const nameTok = (this.toks(c, "Identifier")[0] ?? this.toks(c, "QuotedIdent")[0]) as IToken;
+    method(operand: Expr, nameTok: IToken, argsNode: CstNode): Expr {
       const quoted = nameTok.tokenType === tk.QuotedIdent;
       const name = quoted ? nameTok.image.slice(1, -1) : nameTok.image;
-      const argsNode = this.nodes(c, "callArgs")[0];
-      if (!argsNode) {
-        return {
-          kind: "select",
-          operand,
-          field: name,
-          fieldStart: nameTok.startOffset,
-          id: this.id(),
-          start: operand.start,
-          end: endOf(nameTok),
-        };
-      }
       const args = this.args(argsNode);
       const end = this.closeOf(argsNode);
       if (quoted)
@@ -207,7 +269,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
         fn: name,
         target: operand,
         args,
-        id: this.id(),
+        id: this.nextId++,
         start: operand.start,
         end,
         fnStart: nameTok.startOffset,
@@ -234,7 +296,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
         macro,
         range,
         iterVar: names[0] as string,
-        id: this.id(),
+        id: this.nextId++,
         start: range.start,
         end,
       };
@@ -244,32 +306,20 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
     }
 
     closeOf(args: CstNode): number {
-      return endOf(this.toks(args.children as Children, "RParen")[0] as IToken);
+      return endOf(kids(args).RParen?.[0] as IToken);
     }
     args(node: CstNode): Expr[] {
-      return this.nodes(node.children as Children, "expr").map((e) => this.expr(e.children as Children));
+      const exprs = kids(node).expr;
+      if (exprs === undefined) return [];
+      const out: Expr[] = new Array(exprs.length);
+      for (let i = 0; i < exprs.length; i++) out[i] = this.expr(kids(exprs[i]));
+      return out;
     }
     callArgs(): never {
       throw new Error("callArgs is visited through its parent");
     }
 
-    primary(c: Children): Expr {
-      if (c.Identifier) return this.identOrCall(c);
-      if (c.listLiteral) return this.listLiteral(this.kid(c, "listLiteral"));
-      if (c.mapLiteral) return this.mapLiteral(this.kid(c, "mapLiteral"));
-      if (c.expr) return this.expr(this.kid(c, "expr"));
-      // A literal: the one token the node holds.
-      let tok: IToken | undefined;
-      for (const k in c) {
-        tok = c[k]?.[0] as IToken;
-        break;
-      }
-      return this.literalToken(tok as IToken, false);
-    }
-
-    identOrCall(c: Children): Expr {
-      const dot = this.toks(c, "Dot")[0];
-      const nameTok = this.toks(c, "Identifier")[0] as IToken;
+    identOrCall(nameTok: IToken, dot: IToken | undefined, argsNode: CstNode | undefined): Expr {
       const name = nameTok.image;
       const start = dot ? dot.startOffset : nameTok.startOffset;
       if (RESERVED.has(name)) {
@@ -280,53 +330,53 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
           endOf(nameTok),
         );
       }
-      const argsNode = this.nodes(c, "callArgs")[0];
       if (!argsNode)
-        return { kind: "ident", name, absolute: !!dot, id: this.id(), start, end: endOf(nameTok) };
+        return { kind: "ident", name, absolute: !!dot, id: this.nextId++, start, end: endOf(nameTok) };
       const args = this.args(argsNode);
       const end = this.closeOf(argsNode);
       if (name === "has" && !dot) {
         const arg = args[0];
         if (args.length !== 1 || arg?.kind !== "select") {
           this.problem("expr-syntax", "has() takes one field selection, e.g. has(x.field)", start, end);
-          return { kind: "literal", value: false, id: this.id(), start, end };
+          return { kind: "literal", value: false, id: this.nextId++, start, end };
         }
         return {
           kind: "has",
           operand: arg.operand,
           field: arg.field,
           fieldStart: arg.fieldStart,
-          id: this.id(),
+          id: this.nextId++,
           start,
           end,
         };
       }
-      return {
+      const call: CallExpr = {
         kind: "call",
         fn: dot ? `.${name}` : name,
         args,
-        id: this.id(),
+        id: this.nextId++,
         start,
         end,
         fnStart: nameTok.startOffset,
       };
+      return call;
     }
 
     listLiteral(c: Children): Expr {
-      const open = this.toks(c, "LBracket")[0] as IToken;
-      const close = this.toks(c, "RBracket")[0] as IToken;
-      const elems = this.nodes(c, "expr").map((e) => this.expr(e.children as Children));
-      return { kind: "list", elems, id: this.id(), start: open.startOffset, end: endOf(close) };
+      const open = c.LBracket?.[0] as IToken;
+      const close = c.RBracket?.[0] as IToken;
+      const elems = (c.expr ?? []).map((e) => this.expr(kids(e)));
+      return { kind: "list", elems, id: this.nextId++, start: open.startOffset, end: endOf(close) };
     }
 
     mapLiteral(c: Children): Expr {
-      const open = this.toks(c, "LBrace")[0] as IToken;
-      const close = this.toks(c, "RBrace")[0] as IToken;
-      const entries = this.nodes(c, "mapEntry").map((n) => {
-        const ec = n.children as Children;
-        return { key: this.expr(this.kid(ec, "expr", 0)), value: this.expr(this.kid(ec, "expr", 1)) };
+      const open = c.LBrace?.[0] as IToken;
+      const close = c.RBrace?.[0] as IToken;
+      const entries = (c.mapEntry ?? []).map((n) => {
+        const ec = kids(n);
+        return { key: this.expr(kids(ec.expr?.[0])), value: this.expr(kids(ec.expr?.[1])) };
       });
-      return { kind: "map", entries, id: this.id(), start: open.startOffset, end: endOf(close) };
+      return { kind: "map", entries, id: this.nextId++, start: open.startOffset, end: endOf(close) };
     }
     mapEntry(): never {
       throw new Error("mapEntry is visited through mapLiteral");
@@ -335,29 +385,35 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
     literalToken(tok: IToken, negated: boolean): Expr {
       const start = tok.startOffset;
       const end = endOf(tok);
-      const mk = (value: LiteralValue): Expr => ({ kind: "literal", value, id: this.id(), start, end });
       const text = tok.image;
+      let value: LiteralValue;
       switch (tok.tokenType) {
         case tk.True:
-          return mk(true);
+          value = true;
+          break;
         case tk.False:
-          return mk(false);
+          value = false;
+          break;
         case tk.Null:
-          return mk(null);
+          value = null;
+          break;
         case tk.FloatLit:
-          return mk(negated ? -Number(text) : Number(text));
+          value = negated ? -Number(text) : Number(text);
+          break;
+        default: {
+          const d =
+            tok.tokenType === tk.IntLit
+              ? decodeInt(text, negated)
+              : tok.tokenType === tk.UintLit
+                ? decodeUint(text)
+                : decodeQuoted(text);
+          if (!d.ok) {
+            this.problem("expr-syntax", d.message, start + d.at, start + d.at + d.length);
+            value = null;
+          } else value = d.value;
+        }
       }
-      const d =
-        tok.tokenType === tk.IntLit
-          ? decodeInt(text, negated)
-          : tok.tokenType === tk.UintLit
-            ? decodeUint(text)
-            : decodeQuoted(text);
-      if (!d.ok) {
-        this.problem("expr-syntax", d.message, start + d.at, start + d.at + d.length);
-        return mk(null);
-      }
-      return mk(d.value);
+      return { kind: "literal", value, id: this.nextId++, start, end };
     }
   }
   return new AstBuilder();
