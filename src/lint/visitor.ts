@@ -46,8 +46,8 @@ export interface ValueSite {
   owner: ValueOwner;
 }
 
-/** Which slot of the document an expression or template fills. */
-export type ExpressionRole = "when" | "guard" | "expect" | "until" | "message" | "template";
+/** Which slot of the document an expression or template fills (`duration`: a `${{ }}` timeout or wait). */
+export type ExpressionRole = "when" | "guard" | "expect" | "until" | "message" | "template" | "duration";
 
 /** An expression (`when`, `that`, `until`) or a template string (`with`, messages, connection fields). */
 export interface ExpressionSite {

@@ -114,6 +114,10 @@ export function walkRunbook(runbook: Runbook, visitors: readonly Visitor[]): voi
     if (step.with) visitMap(step.with, [], { kind: "step", site }, site);
     visitAssertions(step.expect, "expect", site);
     if (step.retry?.until) visitExpr(step.retry.until, "until", site);
+    for (const d of [step.timeout, step.retry?.every, step.retry?.maxEvery, step.retry?.timeout]) {
+      if (d?.template && h.expression.length > 0)
+        call(h.expression, { text: d.template, role: "duration", template: true, step: site });
+    }
     if (step.verify) {
       const v: Partial<StepSite> = { parent: site };
       if (site.phase) v.phase = site.phase;

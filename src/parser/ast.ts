@@ -62,10 +62,17 @@ export interface MapValue extends Node {
   entries: MapEntry[];
 }
 
-/** A duration literal such as `5s`, `1m30s`, `15m`, `2h`. */
+/**
+ * A duration: a literal such as `5s`, `1m30s`, `15m`, `2h`, or one whole `${{ }}` template
+ * (`"${{ params.migrationWait }}"`) whose value is known only when the step starts.
+ */
 export interface DurationValue extends Node {
+  /** The text as written (the template's text for a template). */
   text: string;
+  /** Milliseconds of a literal; 0 for a template (resolve it with the run's evaluator instead). */
   ms: number;
+  /** Present for a template: its source, evaluated when the step starts to a duration or a duration string. */
+  template?: SourceText;
 }
 
 export type ParamType = "string" | "int" | "bool" | "semver" | "duration" | "url" | "enum" | "secret";

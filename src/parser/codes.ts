@@ -21,6 +21,7 @@ export const loaderCodes: Readonly<Record<string, string>> = {
   "invalid-semver": "metadata.version is not a semantic version",
   "invalid-default": "a param default does not fit the param's type",
   "secret-default": "a secret param has a literal default",
+  "param-default-cycle": "param defaults that are templates read each other in a circle",
   "enum-without-values": "an enum param lists no values",
   "values-without-enum": "a param that is not an enum lists values",
   "duplicate-step-id": "two steps share an id (checks, phases, rollbacks and verify steps together)",

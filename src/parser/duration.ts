@@ -11,6 +11,12 @@ const units: readonly [string, number][] = [
 /** The JSON Schema pattern for a duration string (kept in step with `parseDuration`). */
 export const durationPattern = "^(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?(?:[0-9]+ms)?$";
 
+/**
+ * The JSON Schema pattern for a duration field of a step or `retry:`: a literal, or one whole `${{ }}`
+ * template (no `}}` inside it) whose value is resolved when the step starts.
+ */
+export const durationOrTemplatePattern = `^(?:${durationPattern.slice(1, -1)}|\\$\\{\\{(?:[^}]|\\}[^}])*\\}\\})$`;
+
 const durationRe = /^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?(?:([0-9]+)ms)?$/;
 
 /** Milliseconds of a duration such as `1m30s`, or undefined when it does not parse. */

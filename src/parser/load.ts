@@ -8,6 +8,7 @@ import { buildRunbook } from "./build/build-runbook.js";
 import { Reader } from "./build/reader.js";
 import type { ActionShape } from "./catalog.js";
 import { paramProblems } from "./param-checks.js";
+import { defaultCycleProblems } from "./param-defaults.js";
 import { referenceProblems } from "./references.js";
 import { runbookSchemaFor } from "./schema/build-schema.js";
 import { builtinValidator } from "./schema/precompiled.js";
@@ -68,6 +69,7 @@ export function loadRunbook(file: string, text: string, options: LoadOptions = {
   const runbook = buildRunbook(new Reader(source), parsed.doc);
   diagnostics.push(
     ...paramProblems(runbook.params),
+    ...defaultCycleProblems(runbook.params, source),
     ...referenceProblems(runbook, options.catalog ?? actions),
   );
   return done(runbook);

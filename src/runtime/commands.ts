@@ -23,7 +23,14 @@ export type Command =
   /** Wait before the next attempt (abortable). */
   | { kind: "sleep"; step: string; ms: number }
   /** Run an in-doubt write step's postcondition (a read step) and record whether it holds. */
-  | { kind: "verify"; unit: StepUnit; args: JsonValue; settle(outcome: AttemptOutcome): EventBody[] }
+  | {
+      kind: "verify";
+      unit: StepUnit;
+      args: JsonValue;
+      /** The postcondition step's own `timeout`, resolved. */
+      timeoutMs?: number;
+      settle(outcome: AttemptOutcome): EventBody[];
+    }
   /** Ask an in-doubt write step's action whether its effect happened. */
   | {
       kind: "probe";

@@ -12,6 +12,7 @@ import { toJsonValue } from "./json-value.js";
 import type { FlowUnit, Program, StepUnit } from "./program.js";
 import { maxAttempts, retryDelay } from "./retry-policy.js";
 import type { RunState } from "./state.js";
+import { attemptTimeout, resolveDurations, type StepDurations, shownDuration } from "./step-durations.js";
 
 /** Everything a decision depends on; the same inputs always give the same command. */
 export interface DecideContext {
@@ -153,12 +154,18 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Command {
   if (!action) return stepFailed(unit, 0, failure("invalid-input", `unknown action "${unit.action}"`));
   const args = evalArgs(evaluator, unit.step.with, scope);
   if (!args.ok) return stepFailed(unit, attempt - 1, failure("expression", `with: ${args.message}`));
-  const timeoutMs = attemptTimeout(unit, st?.firstAttemptAt, ctx.now);
+  const durations = resolveDurations(unit.step, evaluator, scope);
+  if (!durations.ok) return stepFailed(unit, attempt - 1, failure("expression", durations.message));
+  const d = durations.value;
+  const timeoutMs = attemptTimeout(d, st?.firstAttemptAt, ctx.now);
   if (timeoutMs !== undefined && timeoutMs <= 0) {
     return stepFailed(
       unit,
       attempt - 1,
-      failure("timeout", `retry timeout of ${unit.step.retry?.timeout?.text} reached`),
+      failure(
+        "timeout",
+        `retry timeout of ${shownDuration(unit.step.retry?.timeout?.text, d.retryTimeout)} reached`,
+      ),
     );
   }
   return {
@@ -167,7 +174,7 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Command {
     attempt,
     args: args.value,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    settle: (outcome, now) => settleAttempt(ctx, unit, attempt, outcome, now),
+    settle: (outcome, now) => settleAttempt(ctx, unit, attempt, outcome, now, d),
   };
 }
 
@@ -177,20 +184,13 @@ export function evalArgs(evaluator: Evaluator, w: MapValue | undefined, scope: E
   return evaluator.value(w, scope);
 }
 
-function attemptTimeout(unit: StepUnit, firstAt: number | undefined, now: number): number | undefined {
-  const own = unit.step.timeout?.ms;
-  const overall = unit.step.retry?.timeout?.ms;
-  if (overall === undefined) return own;
-  const remaining = overall - (firstAt === undefined ? 0 : now - firstAt);
-  return own === undefined ? remaining : Math.min(own, remaining);
-}
-
 function settleAttempt(
   ctx: DecideContext,
   unit: StepUnit,
   attempt: number,
   outcome: AttemptOutcome,
   now: number,
+  durations: StepDurations,
 ): EventBody[] {
   if (!outcome.ok) {
     const f = outcome.failure;
@@ -201,7 +201,7 @@ function settleAttempt(
         { type: "run.halted", reason: "waiting-for-approval", step: unit.key, message: f.message },
       ];
     }
-    return attemptFailed(ctx, unit, attempt, f.toRecord(), [], now);
+    return attemptFailed(ctx, unit, attempt, f.toRecord(), [], now, durations);
   }
   const output = toJsonValue(outcome.output);
   const scope: EvalScope = { state: ctx.state, output: { value: output, action: unit.action } };
@@ -217,6 +217,7 @@ function settleAttempt(
         failure("until-not-met", `until \`${until.text}\` does not hold${why}`, true),
         [],
         now,
+        durations,
       );
     }
   }
@@ -234,7 +235,15 @@ function settleAttempt(
     events.push({ type: "assertion.failed", step: unit.key, attempt, expression: a.that.text, message });
   }
   if (messages.length > 0) {
-    return attemptFailed(ctx, unit, attempt, failure("assertion", messages.join("; "), true), events, now);
+    return attemptFailed(
+      ctx,
+      unit,
+      attempt,
+      failure("assertion", messages.join("; "), true),
+      events,
+      now,
+      durations,
+    );
   }
   if (unit.action === "approve" && output && typeof output === "object" && !Array.isArray(output)) {
     const by = output.approvedBy;
@@ -253,11 +262,13 @@ function attemptFailed(
   error: FailureRecord,
   events: EventBody[],
   now: number,
+  durations: StepDurations,
 ): EventBody[] {
   const retry = unit.step.retry;
-  const delay = retryDelay(retry, attempt);
+  const delay = retryDelay(retry, durations, attempt);
   const first = ctx.state.steps.get(unit.key)?.firstAttemptAt ?? now;
-  const withinDeadline = !retry?.timeout || now - first + delay < retry.timeout.ms;
+  const overall = durations.retryTimeout;
+  const withinDeadline = overall === undefined || now - first + delay < overall;
   if (error.retryable && attempt < maxAttempts(retry) && withinDeadline) {
     events.push({ type: "step.attempt-failed", step: unit.key, attempt, error, retryInMs: delay });
     return events;

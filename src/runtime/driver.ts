@@ -104,7 +104,7 @@ export class Driver {
         const verify = cmd.unit.step.verify;
         const action = verify?.action ? this.o.actions(verify.action.value) : undefined;
         const outcome = action
-          ? await this.invoke(action, cmd.unit, cmd.args, verify?.timeout?.ms)
+          ? await this.invoke(action, cmd.unit, cmd.args, cmd.timeoutMs)
           : { ok: false as const, failure: fail.invalidInput("verify: no action") };
         if (this.interrupted(cmd.unit)) return;
         this.record(cmd.settle(outcome));

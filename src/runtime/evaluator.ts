@@ -1,5 +1,5 @@
 // The interpreter's window onto the expression language: pure evaluation over the state a run reached.
-import type { ExprText, StringValue, ValueNode } from "../parser/ast.js";
+import type { ExprText, SourceText, StringValue, ValueNode } from "../parser/ast.js";
 import type { JsonValue } from "./action.js";
 import type { RunState } from "./state.js";
 
@@ -24,4 +24,9 @@ export interface Evaluator {
   value(node: ValueNode, scope: EvalScope): Evaluated<JsonValue>;
   /** A message template (assertion messages); falls back to its source text when it cannot evaluate. */
   message(template: StringValue, scope: EvalScope): string;
+  /**
+   * A duration field given as a whole `${{ }}` template, in milliseconds: the value must be a duration or
+   * a string that parses as one (`90s`, `1m30s`), and not negative.
+   */
+  duration(template: SourceText, scope: EvalScope): Evaluated<number>;
 }

@@ -3,10 +3,19 @@ import type { AnyAction } from "../builtins/index.js";
 import { paramType, RunbookEnvs } from "../check/environment.js";
 import type { TypeEnv } from "../check/type-env.js";
 import type { CelType } from "../check/types.js";
-import { compile, compileTemplate, fromCel, isError, toCel } from "../expr/index.js";
+import {
+  CelDuration,
+  compile,
+  compileTemplate,
+  fromCel,
+  isError,
+  runtimeTypeName,
+  toCel,
+} from "../expr/index.js";
 import type { Program as CelProgram } from "../expr/program.js";
 import type { Bindings, CelValue } from "../expr/values.js";
 import type { ExprText, Runbook, SourceText, StringValue, ValueNode } from "../parser/ast.js";
+import { parseDuration } from "../parser/duration.js";
 import type { JsonValue, ResolvedConnection } from "./action.js";
 import type { EvalScope, Evaluated, Evaluator } from "./evaluator.js";
 import { buildProgram } from "./program.js";
@@ -198,10 +207,10 @@ class CelEvaluator implements RunEvaluator {
     const cached = this.stepCache.get(id);
     if (cached && cached.st === st && cached.status === status && cached.output === st?.output)
       return cached.cel;
-    const cel: CelValue = new Map<string, CelValue>([
-      ["output", st?.output !== undefined ? toCel(st.output, type) : null],
-      ["status", status],
-    ]);
+    // `output` is present only when the step produced one, so `has(steps.X.output)` is false for a step
+    // that is pending, skipped, failed or in doubt, or that was settled without running (operator, verify).
+    const cel = new Map<string, CelValue>([["status", status]]);
+    if (producedOutput(st)) cel.set("output", toCel(st.output, type));
     this.stepCache.set(id, { st, status, output: st?.output, cel });
     return cel;
   }
@@ -266,6 +275,31 @@ class CelEvaluator implements RunEvaluator {
     }
   }
 
+  duration(template: SourceText, scope: EvalScope): Evaluated<number> {
+    const r = this.run(template, true, scope);
+    if (!r.ok) return r;
+    const v = r.value;
+    let ms: number | undefined;
+    if (v instanceof CelDuration) ms = Number(v.nanos) / 1e6;
+    else if (typeof v === "string") {
+      ms = parseDuration(v);
+      if (ms === undefined) {
+        const shown = this.o.redactor.redact(JSON.stringify(v));
+        return {
+          ok: false,
+          message: `${shown} is not a duration; it must look like 500ms, 30s, 5m or 1h30m`,
+        };
+      }
+    } else {
+      return {
+        ok: false,
+        message: `the value is a ${runtimeTypeName(v)}, not a duration or a string such as "5m"`,
+      };
+    }
+    if (!(ms >= 0)) return { ok: false, message: "the duration is negative" };
+    return { ok: true, value: Math.round(ms) };
+  }
+
   message(template: StringValue, scope: EvalScope): string {
     if (!template.template) return template.value;
     const r = this.run(template.source, true, scope);
@@ -273,4 +307,10 @@ class CelEvaluator implements RunEvaluator {
     const v = fromCel(r.value);
     return this.o.redactor.redact(typeof v === "string" ? v : JSON.stringify(v));
   }
+}
+
+/** True when the step ran to success and recorded an output (`steps.<id>.output` exists). */
+function producedOutput(st: StepState | undefined): st is StepState & { output: JsonValue } {
+  if (st?.status !== "succeeded" || st.output === undefined) return false;
+  return !(st.output === null && (st.settledBy === "operator" || st.settledBy === "verify"));
 }

@@ -5,6 +5,7 @@ import type { EvalScope } from "./evaluator.js";
 import type { EventBody } from "./events.js";
 import { toJsonValue } from "./json-value.js";
 import type { StepUnit } from "./program.js";
+import { durationMs } from "./step-durations.js";
 
 /** The next command for an in-doubt step: its postcondition first, then its action's probe, then a person. */
 export function settleInDoubt(ctx: DecideContext, unit: StepUnit): Command {
@@ -12,13 +13,18 @@ export function settleInDoubt(ctx: DecideContext, unit: StepUnit): Command {
   const st = state.steps.get(unit.key);
   const scope: EvalScope = { state };
   const verify = unit.step.verify;
+  let unusable = "";
   if (verify && st?.verified === undefined) {
     const args = evalArgs(evaluator, verify.with, scope);
-    if (args.ok && verify.action && ctx.actions(verify.action.value)) {
+    const timeout = verify.timeout ? durationMs(verify.timeout, evaluator, scope) : undefined;
+    if (timeout && !timeout.ok)
+      unusable = `; its \`verify:\` timeout \`${verify.timeout?.text}\` failed: ${timeout.message}`;
+    else if (args.ok && verify.action && ctx.actions(verify.action.value)) {
       return {
         kind: "verify",
         unit,
         args: args.value,
+        ...(timeout?.ok ? { timeoutMs: timeout.value } : {}),
         settle: (outcome) => settleVerify(ctx, unit, outcome),
       };
     }
@@ -55,7 +61,7 @@ export function settleInDoubt(ctx: DecideContext, unit: StepUnit): Command {
     st?.probe === "unknown"
       ? "its probe could not tell whether the write happened"
       : "it has neither a `verify:` postcondition nor a probe that can tell whether the write happened";
-  return { kind: "ask-in-doubt", unit, why };
+  return { kind: "ask-in-doubt", unit, why: `${why}${unusable}` };
 }
 
 function settleVerify(ctx: DecideContext, unit: StepUnit, outcome: AttemptOutcome): EventBody[] {

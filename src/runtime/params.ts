@@ -1,8 +1,10 @@
 // Params from `--param k=v`, a params file, defaults and the environment, checked against their types.
 import type { Param, Runbook, ValueNode } from "../parser/ast.js";
 import { parseDuration } from "../parser/duration.js";
+import { templateDefault } from "../parser/param-defaults.js";
 import { isHttpUrl, isSemver } from "../parser/value-formats.js";
 import type { JsonValue } from "./action.js";
+import { evaluateTemplateDefaults } from "./param-defaults-eval.js";
 
 /** Where param values come from, highest priority first: command line, params file, `from: env`, default. */
 export interface ParamSources {
@@ -82,7 +84,11 @@ export function coerceParam(
   }
 }
 
-/** Resolve and type-check every param before anything runs. */
+/**
+ * Resolve and type-check every param before anything runs. A default written as a `${{ }}` template is an
+ * expression over the other params: it is evaluated last, after the given and literal values, each default
+ * after the defaults it reads, and its value is checked against the param's type like any other.
+ */
 export function resolveParams(runbook: Runbook, src: ParamSources): ResolvedParams {
   const values: Record<string, JsonValue> = {};
   const secrets = new Set<string>();
@@ -94,6 +100,8 @@ export function resolveParams(runbook: Runbook, src: ParamSources): ResolvedPara
       problems.push(`unknown param "${name}"; the runbook declares: ${known}`);
     }
   }
+  /** Params whose value comes from a template default, evaluated once every other value is known. */
+  const fromTemplate = new Set<string>();
   for (const p of runbook.params) {
     const name = p.name.value;
     if (p.type === "secret") secrets.add(name);
@@ -110,7 +118,10 @@ export function resolveParams(runbook: Runbook, src: ParamSources): ResolvedPara
     } else if (src.file && name in src.file) raw = src.file[name];
     else if (p.from && src.env[p.from.env] !== undefined) raw = src.env[p.from.env];
     else if (src.recorded && name in src.recorded && p.type !== "secret") raw = src.recorded[name];
-    else if (p.default) raw = literal(p.default);
+    else if (p.default && templateDefault(p) && p.type !== "secret") {
+      fromTemplate.add(name);
+      continue;
+    } else if (p.default) raw = literal(p.default);
     else {
       const how = p.from
         ? `set the environment variable ${p.from.env}`
@@ -122,7 +133,24 @@ export function resolveParams(runbook: Runbook, src: ParamSources): ResolvedPara
     if (r.ok) values[name] = r.value;
     else problems.push(p.type === "secret" ? `param "${name}" must be a string` : r.message);
   }
-  return { values, secrets, problems };
+  evaluateTemplateDefaults(runbook, fromTemplate, values, (p, outcome) => {
+    const name = p.name.value;
+    const shown = `its default \`${templateDefault(p)?.source.text}\``;
+    if (!outcome.ok) {
+      problems.push(`param "${name}" has no value: ${outcome.message}; give it with --param ${name}=VALUE`);
+      return;
+    }
+    const r = coerceParam(p, outcome.raw);
+    if (r.ok) values[name] = r.value;
+    else problems.push(`${r.message} (from ${shown})`);
+  });
+  // Declaration order, wherever each value came from (plans and journals list params as the document does).
+  const ordered: Record<string, JsonValue> = {};
+  for (const p of runbook.params) {
+    const v = values[p.name.value];
+    if (v !== undefined) ordered[p.name.value] = v;
+  }
+  return { values: ordered, secrets, problems };
 }
 
 /** Parse `k=v` arguments; returns the map and the malformed ones. */

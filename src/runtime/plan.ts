@@ -1,7 +1,8 @@
 // `rbx plan`: what a run would do, in order, without touching anything — and the hash that pins it.
 import { createHash } from "node:crypto";
 import type { AnyAction } from "../builtins/index.js";
-import type { ValueNode } from "../parser/ast.js";
+import type { DurationValue, ValueNode } from "../parser/ast.js";
+import { formatDuration } from "../parser/duration.js";
 import type { JsonValue, PlannedEffect } from "./action.js";
 import type { EvalScope } from "./evaluator.js";
 import type { StepUnit } from "./program.js";
@@ -55,6 +56,13 @@ function planValue(bound: BoundRun, node: ValueNode, scope: EvalScope): JsonValu
   return node.kind === "string" ? node.value : null;
 }
 
+// A duration as the plan shows it: a template resolved when it reads only params, else as written.
+function planDuration(bound: BoundRun, d: DurationValue, scope: EvalScope): string {
+  if (!d.template) return d.text;
+  const r = bound.evaluator.duration(d.template, scope);
+  return r.ok ? formatDuration(r.value) : d.text;
+}
+
 function plannedStep(
   bound: BoundRun,
   unit: StepUnit,
@@ -91,15 +99,15 @@ function plannedStep(
   if (r) {
     const parts = [
       r.attempts !== undefined ? `${r.attempts} attempts` : "",
-      r.every ? `every ${r.every.text}` : "",
+      r.every ? `every ${planDuration(bound, r.every, scope)}` : "",
       r.backoff !== undefined ? `backoff ×${r.backoff}` : "",
-      r.maxEvery ? `at most ${r.maxEvery.text} apart` : "",
+      r.maxEvery ? `at most ${planDuration(bound, r.maxEvery, scope)} apart` : "",
       r.until ? `until ${r.until.text}` : "",
-      r.timeout ? `within ${r.timeout.text}` : "",
+      r.timeout ? `within ${planDuration(bound, r.timeout, scope)}` : "",
     ].filter(Boolean);
     out.retry = parts.join(", ");
   }
-  if (step.timeout) out.timeout = step.timeout.text;
+  if (step.timeout) out.timeout = planDuration(bound, step.timeout, scope);
   if (step.verify?.action) out.verify = step.verify.action.value;
   return out;
 }

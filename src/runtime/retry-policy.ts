@@ -1,5 +1,6 @@
 // How many attempts a step gets and how long it waits between them (`retry:` with backoff and caps).
 import type { Retry } from "../parser/ast.js";
+import type { StepDurations } from "./step-durations.js";
 
 /** Wait before the first retry when `every` is not given. */
 export const DEFAULT_EVERY_MS = 1000;
@@ -13,10 +14,13 @@ export function maxAttempts(retry: Retry | undefined): number {
   return retry.timeout ? Number.POSITIVE_INFINITY : DEFAULT_ATTEMPTS;
 }
 
-/** The wait after attempt `attempt` failed: `every × backoff^(attempt-1)`, capped by `maxEvery`. */
-export function retryDelay(retry: Retry | undefined, attempt: number): number {
-  const every = retry?.every?.ms ?? DEFAULT_EVERY_MS;
+/**
+ * The wait after attempt `attempt` failed: `every × backoff^(attempt-1)`, capped by `maxEvery` (both taken
+ * from the step's resolved durations, so templates count with the value they had when the step started).
+ */
+export function retryDelay(retry: Retry | undefined, durations: StepDurations, attempt: number): number {
+  const every = durations.every ?? DEFAULT_EVERY_MS;
   const grown = every * (retry?.backoff ?? 1) ** Math.max(0, attempt - 1);
-  const cap = retry?.maxEvery?.ms;
+  const cap = durations.maxEvery;
   return Math.round(cap !== undefined ? Math.min(grown, cap) : grown);
 }

@@ -179,3 +179,105 @@ describe("positions of expression errors in each YAML scalar style", () => {
     expectAt("params.replicas > 1 && if", line, "reserved-word", "if");
   });
 });
+
+/** Load and check a whole document (no shared head); loading itself must report no error. */
+function checkDoc(text: string): { diags: Diagnostic[]; text: string } {
+  const loaded = loadRunbook("demo.rb.yaml", text);
+  expect(loaded.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([]);
+  return { diags: checkRunbook(loaded.runbook!, loaded.source), text };
+}
+
+const withParams = (params: string, steps = "") => `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: demo, version: 1.0.0 }
+params:
+${params}phases:
+  - id: main
+    steps:
+      - id: ping
+        action: http.check
+        with: { url: "http://127.0.0.1/healthz" }
+${steps}`;
+
+describe("param defaults written as templates", () => {
+  it("accept expressions over other params that fit the param's type", () => {
+    const r = checkDoc(
+      withParams(`  targetVersion: { type: semver }
+  chartVersion: { type: string, default: "\${{ string(params.targetVersion) }}" }
+  pinned: { type: semver, default: "\${{ params.targetVersion }}" }
+  pinnedText: { type: semver, default: "\${{ params.chartVersion }}" }
+  wait: { type: duration, default: 2m }
+  longer: { type: duration, default: "\${{ params.wait + duration('1m') }}" }
+  replicas: { type: int, default: "\${{ size(params.chartVersion) }}" }
+  mixed: { type: int, default: "1\${{ params.replicas }}" }
+  enabled: { type: bool, default: "\${{ params.replicas > 2 }}" }
+`),
+    );
+    expect(where(r)).toEqual([]);
+  });
+
+  it("report a result that cannot fit the param's type, at the expression", () => {
+    const r = checkDoc(
+      withParams(`  targetVersion: { type: semver }
+  name: { type: string, default: demo }
+  chartVersion: { type: semver, default: "\${{ size(params.name) }}" }
+  replicas: { type: int, default: "\${{ params.name }}" }
+  label: { type: string, default: "\${{ params.targetVersion }}" }
+`),
+    );
+    expect(where(r)).toEqual([
+      "7:43 type-mismatch ${{ size(params.name) }}",
+      "8:36 type-mismatch ${{ params.name }}",
+      "9:36 type-mismatch ${{ params.targetVersion }}",
+    ]);
+    expect(r.diags[0]?.message).toBe(
+      'The default of param "chartVersion" (semver) must evaluate to semver or string, but this expression is int; convert it, e.g. string(...) or int(...)',
+    );
+  });
+
+  it("may read only params, and no secret param", () => {
+    const r = checkDoc(
+      withParams(`  password: { type: secret, from: env.DB_PASSWORD }
+  dsn: { type: string, default: "postgres://app:\${{ params.password }}@db/app" }
+  fromEnv: { type: string, default: "\${{ env.HOME }}" }
+  fromStep: { type: string, default: "\${{ steps.ping.output.text }}" }
+`),
+    );
+    expect(where(r)).toEqual([
+      "6:60 secret-in-default password",
+      "7:42 unknown-identifier env",
+      "8:43 unknown-identifier steps",
+    ]);
+    expect(r.diags[0]?.message).toContain('The default of param "dsn" reads the secret param "password"');
+    expect(r.diags[1]?.message).toContain("Available: params");
+  });
+});
+
+describe("durations written as templates", () => {
+  const durations = (timeout: string) =>
+    checkDoc(
+      withParams(
+        `  wait: { type: duration, default: 2m }
+  minutes: { type: int, default: 3 }
+`,
+        `        timeout: "${timeout}"
+        retry: { attempts: 2, every: "\${{ params.wait }}", maxEvery: "\${{ string(params.minutes) + 'm' }}" }
+`,
+      ),
+    );
+
+  it("accept a duration param, a duration expression or a string", () => {
+    expect(where(durations("${{ params.wait }}"))).toEqual([]);
+    expect(where(durations("${{ params.minutes > 2 ? duration('1m') : params.wait }}"))).toEqual([]);
+    expect(where(durations("${{ params.minutes > 2 ? '5m' : '1m' }}"))).toEqual([]);
+  });
+
+  it("report any other type, and unknown names, at the expression", () => {
+    const r = durations("${{ params.minutes }}");
+    expect(where(r)).toEqual(["13:23 type-mismatch params.minutes"]);
+    expect(r.diags[0]?.message).toContain(
+      '`timeout` must be a duration or a string such as "5m", but this expression is int',
+    );
+    expect(where(durations("${{ params.wiat }}")).map((l) => l.split(" ")[1])).toEqual(["unknown-field"]);
+  });
+});

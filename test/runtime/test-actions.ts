@@ -150,6 +150,31 @@ export const failWith = defineAction<{ message: string }, Record<string, never>>
   },
 });
 
+/** Record migrations as applied lines of a file, like `sql.migrations`; `fail` fails before applying any. */
+export const migrate = defineAction<{ path: string; names: string[]; fail?: boolean }, { applied: string[] }>(
+  {
+    name: "test.migrate",
+    effect: "write",
+    summary: "apply migrations (lines of a file)",
+    input: {
+      type: "object",
+      required: ["path", "names"],
+      properties: {
+        path: { type: "string" },
+        names: { type: "array", items: { type: "string" } },
+        fail: { type: "boolean" },
+      },
+    },
+    output: T.object("test.migrate.output", { applied: T.list(T.string) }),
+    plan: (args) => [{ kind: "command", text: `apply ${args.names.join(", ")} to ${args.path}` }],
+    async run(_ctx, args) {
+      if (args.fail) throw new Error(`migration ${args.names[0] ?? "?"} failed`);
+      for (const n of args.names) appendFileSync(args.path, `${n}\n`);
+      return { applied: args.names };
+    },
+  },
+);
+
 /** The catalog the runtime tests run with: the built-ins plus the actions above. */
 export const testCatalog: readonly ActionDefinition<never, unknown>[] = [
   ...builtins,
@@ -161,4 +186,5 @@ export const testCatalog: readonly ActionDefinition<never, unknown>[] = [
   httpGet,
   readToken,
   failWith,
+  migrate,
 ] as never;

@@ -80,9 +80,14 @@ export class Reader {
     };
   }
 
+  /** A duration literal, or a whole `${{ }}` template kept as source text (the schema allows only these). */
   duration(node: YamlNode | null | undefined): DurationValue | undefined {
     const text = this.string(node);
     if (text === undefined) return undefined;
+    if (text.includes("${{")) {
+      const template = this.sourceText(node);
+      return { text: template.text, ms: 0, template, span: template.span };
+    }
     return { text, ms: parseDuration(text) ?? 0, span: this.span(node) };
   }
 

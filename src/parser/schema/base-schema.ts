@@ -1,6 +1,6 @@
 // The hand-written part of the rbx/v1 JSON Schema; build-schema.ts adds each built-in's `with:` to it.
 import type { SchemaNode } from "../catalog.js";
-import { durationPattern } from "../duration.js";
+import { durationOrTemplatePattern } from "../duration.js";
 import {
   actionNamePattern,
   envNamePattern,
@@ -87,9 +87,10 @@ export const baseSchema: SchemaNode = {
     semver: { type: "string", pattern: semverPattern },
     duration: {
       type: "string",
-      pattern: durationPattern,
+      pattern: durationOrTemplatePattern,
       minLength: 2,
-      description: "A duration such as 500ms, 5s, 1m30s, 15m, 2h.",
+      description:
+        "A duration such as 500ms, 5s, 1m30s, 15m, 2h, or one whole `${{ }}` template (e.g. over a duration param) resolved when the step starts.",
     },
     expression: {
       type: ["string", "boolean"],

@@ -91,7 +91,7 @@ export function schemaErrorMessage(
   if (def === "duration" && e.keyword !== "required") {
     return {
       code: "invalid-duration",
-      message: `${show(e.data)} is not a duration; write one like 500ms, 5s, 1m30s, 15m or 2h (units in the order h, m, s, ms)`,
+      message: `${show(e.data)} is not a duration; write one like 500ms, 5s, 1m30s, 15m or 2h (units in the order h, m, s, ms), or one whole \`\${{ }}\` template such as "\${{ params.wait }}"`,
     };
   }
   if (def === "semver") {

@@ -14,7 +14,23 @@ phases:
 
 describe("approval-without-timeout", () => {
   ruleTester(approvalWithoutTimeout, {
-    valid: [{ name: "with a timeout", code: approve(", timeout: 30m") }],
+    valid: [
+      { name: "with a timeout", code: approve(", timeout: 30m") },
+      {
+        name: "with a step timeout given as a template",
+        code: doc(`
+params:
+  wait: { type: duration, default: 30m }
+phases:
+  - id: gate
+    steps:
+      - id: notes
+        action: approve
+        with: { prompt: "Read the changelog" }
+        timeout: "\${{ params.wait }}"
+`),
+      },
+    ],
     invalid: [
       {
         name: "no timeout",

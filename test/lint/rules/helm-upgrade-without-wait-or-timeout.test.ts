@@ -17,6 +17,19 @@ describe("helm-upgrade-without-wait-or-timeout", () => {
     valid: [
       { name: "wait and timeout", code: step(", wait: true, timeout: 15m") },
       { name: "atomic implies wait", code: step(", atomic: true, timeout: 15m") },
+      {
+        name: "a timeout given as a template",
+        code: doc(`
+params:
+  rollout: { type: duration, default: 15m }
+phases:
+  - id: upgrade
+    steps:
+      - id: up
+        action: helm.upgrade
+        with: { release: kryton, chart: oci://r.example/kryton, version: 3.2.0, wait: true, timeout: "\${{ params.rollout }}" }
+`),
+      },
     ],
     invalid: [
       {

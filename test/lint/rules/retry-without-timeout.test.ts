@@ -27,6 +27,35 @@ describe("retry-without-timeout", () => {
         code: step("        timeout: 30s\n        retry: { attempts: 3, every: 5s }"),
       },
       { name: "no retry", code: step("") },
+      {
+        name: "an overall timeout given as a template",
+        code: doc(`
+params:
+  wait: { type: duration, default: 5m }
+phases:
+  - id: wait
+    steps:
+      - id: ready
+        action: http.check
+        with: { url: "http://127.0.0.1/readyz" }
+        retry: { every: 5s, timeout: "\${{ params.wait }}" }
+`),
+      },
+      {
+        name: "attempts with a step timeout given as a template",
+        code: doc(`
+params:
+  wait: { type: duration, default: 30s }
+phases:
+  - id: wait
+    steps:
+      - id: ready
+        action: http.check
+        with: { url: "http://127.0.0.1/readyz" }
+        timeout: "\${{ params.wait }}"
+        retry: { attempts: 3, every: "\${{ params.wait }}" }
+`),
+      },
     ],
     invalid: [
       {

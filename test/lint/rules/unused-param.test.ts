@@ -24,6 +24,22 @@ phases:
         with: { url: "\${{ params.url }}/healthz" }
 `),
       },
+      {
+        name: "params read only by a duration template and by another param's default",
+        code: doc(`
+params:
+  wait: { type: duration, default: 2m }
+  base: { type: semver, default: "1.0.0" }
+  chart: { type: string, default: "\${{ string(params.base) }}" }
+phases:
+  - id: p
+    steps:
+      - id: s
+        action: http.check
+        with: { url: "http://127.0.0.1/\${{ params.chart }}" }
+        timeout: "\${{ params.wait }}"
+`),
+      },
     ],
     invalid: [
       {
