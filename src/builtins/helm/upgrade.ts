@@ -2,9 +2,20 @@
 import { T } from "../../check/types.js";
 import { type ActionContext, defineAction } from "../../runtime/action.js";
 import { ActionError } from "../shared/action-error.js";
+import type { Deadline } from "../shared/deadline.js";
 import { durationOr } from "../shared/duration.js";
+import { withFailedHooks } from "./failed-hooks.js";
 import { helmCommonFields, helmTimeoutField, releaseField } from "./fields.js";
-import { helmInvocation, helmMajor, helmPlan, parseJson, runHelm, withHelm } from "./helm-cli.js";
+import {
+  type HelmInvocation,
+  helmInvocation,
+  helmMajor,
+  helmPlan,
+  parseJson,
+  runHelm,
+  withHelm,
+} from "./helm-cli.js";
+import { type HookJson, type HookRun, hookRuns, hookRunType } from "./hook-runs.js";
 import { helmMajorForPlan } from "./plan-major.js";
 import { assertNotPending, releaseHistory } from "./release-state.js";
 import { probeNewRevision, recordRevision } from "./revision-probe.js";
@@ -20,6 +31,8 @@ export interface HelmUpgradeOutput {
   chart: string;
   appVersion: string;
   helmMajor: number;
+  /** The hooks this revision ran (e.g. pre-upgrade migration Jobs), each with helm's phase. */
+  hooks: HookRun[];
 }
 
 interface ReleaseJson {
@@ -28,6 +41,19 @@ interface ReleaseJson {
   version?: number;
   info?: { status?: string; description?: string };
   chart?: { metadata?: { name?: string; version?: string; appVersion?: string } };
+  hooks?: HookJson[];
+}
+
+// The hooks helm recorded for one revision (for an upgrade the probe found done).
+async function revisionHooks(
+  ctx: ActionContext,
+  d: Deadline,
+  inv: HelmInvocation,
+  release: string,
+  revision: number,
+): Promise<HookRun[]> {
+  const argv = ["status", release, "--revision", String(revision), "--output", "json"];
+  return hookRuns(parseJson<ReleaseJson>(await runHelm(ctx, d, inv, argv), "status").hooks);
 }
 
 function upgradeOnce(ctx: ActionContext, args: HelmUpgradeArgs): Promise<HelmUpgradeOutput> {
@@ -45,7 +71,17 @@ function upgradeOnce(ctx: ActionContext, args: HelmUpgradeArgs): Promise<HelmUpg
     ctx.log.info(
       `helm ${major}: ${rows ? `upgrading ${args.release} from revision ${previous}` : `installing ${args.release}`}`,
     );
-    const out = await runHelm(ctx, d, inv, upgradeArgv(args, major), (line) => ctx.log.progress(line));
+    const since = new Date();
+    let out: string;
+    try {
+      out = await runHelm(ctx, d, inv, upgradeArgv(args, major), (line) => ctx.log.progress(line));
+    } catch (error) {
+      throw await withFailedHooks(ctx, args, inv, error, {
+        release: args.release,
+        revision: previous + 1,
+        since,
+      });
+    }
     const rel = parseJson<ReleaseJson>(out, "upgrade");
     const meta = rel.chart?.metadata ?? {};
     return {
@@ -57,6 +93,7 @@ function upgradeOnce(ctx: ActionContext, args: HelmUpgradeArgs): Promise<HelmUpg
       chart: `${meta.name ?? ""}-${meta.version ?? ""}`,
       appVersion: meta.appVersion ?? "",
       helmMajor: major,
+      hooks: hookRuns(rel.hooks),
     };
   });
 }
@@ -147,6 +184,7 @@ export const helmUpgrade = defineAction<HelmUpgradeArgs, HelmUpgradeOutput>({
     chart: T.string,
     appVersion: T.string,
     helmMajor: T.int,
+    hooks: T.list(hookRunType),
   }),
   plan(args, ctx) {
     const inv = helmInvocation(ctx, process.env, args);
@@ -172,6 +210,7 @@ export const helmUpgrade = defineAction<HelmUpgradeArgs, HelmUpgradeOutput>({
           chart: last.chart,
           appVersion: last.app_version,
           helmMajor: await helmMajor(ctx, d, inv),
+          hooks: await revisionHooks(ctx, d, inv, args.release, last.revision),
         };
         return { state: "done", output };
       }

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FailedHook } from "../../../src/builtins/helm/failed-hooks.js";
 import { helmHistory } from "../../../src/builtins/helm/history.js";
 import { helmList } from "../../../src/builtins/helm/list.js";
 import { helmRollback } from "../../../src/builtins/helm/rollback.js";
@@ -44,6 +45,17 @@ describe.each([
       appVersion: "2.0.0",
       helmMajor: major,
     });
+    expect(installed.hooks).toEqual([
+      {
+        name: "shop-migration-1",
+        kind: "Job",
+        events: ["pre-upgrade"],
+        weight: 5,
+        phase: "",
+        startedAt: "",
+        completedAt: "",
+      },
+    ]);
     const upgraded = await helmUpgrade.run(ctx(), {
       release: "shop",
       chart,
@@ -54,6 +66,15 @@ describe.each([
       timeout: "60s",
     });
     expect(upgraded).toMatchObject({ revision: 2, previousRevision: 1, status: "deployed" });
+    expect(upgraded.hooks).toEqual([
+      expect.objectContaining({
+        name: "shop-migration-2",
+        kind: "Job",
+        events: ["pre-upgrade"],
+        phase: "Succeeded",
+      }),
+    ]);
+    expect(upgraded.hooks[0]?.completedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     const values = await helmValues.run(ctx(), { release: "shop" });
     expect(values.values).toMatchObject({
@@ -97,12 +118,32 @@ describe.each([
     expect(missing.code).toBe("revision-not-found");
   });
 
-  it("fails an upgrade whose pre-upgrade migration hook fails, and the probe does not call it done", async () => {
+  it("fails an upgrade whose pre-upgrade migration hook fails with the job's reason and logs, and the probe does not call it done", async () => {
     const args = { release: "shop", chart, setString: { "migration.fault": "fail" }, timeout: "30s" };
     const before = await helmUpgrade.before?.(ctx(), args);
-    const err = await failure(helmUpgrade.run(ctx(), args));
+    // The image name stands in for a secret: hook logs pass through the redactor.
+    const err = await failure(helmUpgrade.run(lab.ctx(helm, { secrets: ["app-migrate"] }), args));
     expect(err.code).toBe("helm-failed");
     expect(err.message).toMatch(/pre-upgrade hooks failed/);
+    const hooks = err.details?.failedHooks as FailedHook[];
+    expect(hooks).toEqual([
+      {
+        job: "shop-migration-4",
+        namespace: "apps",
+        events: ["pre-upgrade"],
+        reason: "BackoffLimitExceeded",
+        message: "Job has reached the specified backoff limit",
+        logs: expect.stringMatching(
+          /==> shop-migration-4-\w+\/migrate <==\nstarting registry\.example\/\*\*\*:2\.0\.0\n/,
+        ),
+      },
+    ]);
+    expect(hooks[0]?.logs).toMatch(/shop-migration-4-\w+: simulated failure/);
+    expect(err.message).toContain(
+      "Failed hook job apps/shop-migration-4 (pre-upgrade): BackoffLimitExceeded — Job has reached the specified backoff limit",
+    );
+    expect(err.message).toMatch(/\n {2}\| shop-migration-4-\w+: simulated failure/);
+    expect(err.message).not.toContain("app-migrate");
     const history = await helmHistory.run(ctx(), { release: "shop" });
     expect(history.latest.status).toBe("failed");
     expect(history.current?.revision).toBe(3);
@@ -219,5 +260,31 @@ describe.each([
       `${helm} upgrade shop oci://registry.example/charts/app --version 1.2.0 --values base.yaml --values tier.yaml ` +
         `--set image.tag=v1.2.3 ${flags} --timeout 15m0s --output json --kubeconfig ${lab.harness.kubeconfig} --namespace apps`,
     );
+  });
+
+  it("fails an install whose post-install migration hook fails, with that job's reason and logs", async () => {
+    const err = await failure(
+      helmUpgrade.run(ctx(), {
+        release: "fresh",
+        chart,
+        install: true,
+        setString: { "migration.hooks": "post-install,pre-upgrade", "migration.fault": "fail" },
+        timeout: "30s",
+      }),
+    );
+    expect(err.code).toBe("helm-failed");
+    expect(err.message).toMatch(/post-install/);
+    expect(err.details?.failedHooks).toEqual([
+      expect.objectContaining({
+        job: "fresh-migration-1",
+        events: ["post-install", "pre-upgrade"],
+        reason: "BackoffLimitExceeded",
+        logs: expect.stringContaining("fresh-migration-1-"),
+      }),
+    ]);
+    expect(err.message).toMatch(
+      /Failed hook job apps\/fresh-migration-1 \(post-install,pre-upgrade\): BackoffLimitExceeded/,
+    );
+    expect(err.message).toMatch(/\| fresh-migration-1-\w+: simulated failure/);
   });
 });

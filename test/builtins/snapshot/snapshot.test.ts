@@ -113,7 +113,7 @@ describe("snapshot.* against a real PostgreSQL with pg_dump / pg_restore", () =>
     expect(plan[0]?.text).toContain(`--dbname ${db}`);
     expect(plan[0]?.text).not.toContain(pg.password);
     const restore = snapshotRestore.plan(
-      { snapshot: "abc-1", terminateConnections: true },
+      { snapshot: "abc-1", mode: "clean", terminateConnections: true },
       planContext(conns),
     );
     expect(restore[0]?.text).toContain(
