@@ -32,17 +32,20 @@ export interface JournalRead {
 const HEAD_WIDTH = 12;
 
 /** Parse and verify a journal's text; `head` is the sidecar's record of the last durable event. */
-export function verifyJournal(text: string, head?: { seq: number; hash: string }): JournalRead {
+export function verifyJournal(data: Buffer | string, head?: { seq: number; hash: string }): JournalRead {
+  // Offsets are bytes: the writer appends at a byte position, and a newline byte never occurs inside a
+  // multi-byte UTF-8 character, so lines are found in the bytes and decoded one by one.
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   const events: RunEvent[] = [];
   const problems: IntegrityProblem[] = [];
   let pos = 0;
   let lastHash = GENESIS;
   const hashes: string[] = [];
   let broken = false;
-  while (pos < text.length) {
-    const nl = text.indexOf("\n", pos);
+  while (pos < bytes.length) {
+    const nl = bytes.indexOf(0x0a, pos);
     if (nl < 0) break;
-    const line = text.slice(pos, nl);
+    const line = bytes.toString("utf8", pos, nl);
     const seq = events.length + 1;
     let event: RunEvent | undefined;
     try {
@@ -79,7 +82,7 @@ export function verifyJournal(text: string, head?: { seq: number; hash: string }
     events.push(event);
     pos = nl + 1;
   }
-  const tornBytes = broken ? 0 : text.length - pos;
+  const tornBytes = broken ? 0 : bytes.length - pos;
   if (!broken && head && head.seq > 0) {
     if (head.seq > events.length) {
       problems.push({
@@ -100,8 +103,7 @@ export function verifyJournal(text: string, head?: { seq: number; hash: string }
 
 /** Read a journal file and its head sidecar and verify both. */
 export function readJournalFile(path: string): JournalRead {
-  const text = readFileSync(path, "utf8");
-  return verifyJournal(text, readHead(`${path}.head`));
+  return verifyJournal(readFileSync(path), readHead(`${path}.head`));
 }
 
 function readHead(path: string): { seq: number; hash: string } | undefined {

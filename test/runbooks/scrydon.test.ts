@@ -123,6 +123,9 @@ describe("scrydon runbook rehearsed in the lab", () => {
     expect(st.json.status).toBe("halted");
     expect(st.json.step).toMatchObject({ key: "upgrade", status: "failed" });
     expect(st.text).toMatch(/agentic-migration/);
+    // The failing hook Job's logs are captured in the halt (Scrydon 000: watch the migration Jobs).
+    expect(st.text).toMatch(/Failed hook job \S*agentic-migration/);
+    expect(st.text).toMatch(/automations/);
     expect(await versions(lab)).toEqual(["2.4.0", "2.4.0", "2.4.0"]);
     // Fix forward: the table 0002_automations_fk references.
     await sql(

@@ -97,6 +97,27 @@ describe("journal file", () => {
     ]);
   });
 
+  it("appends after non-ASCII text at the right byte, also after cutting a torn line", () => {
+    const path = join(dir, "r.jsonl");
+    const w = JournalWriter.create(path);
+    w.append({ type: "phase.entered", phase: "größe — 升级 🚀", boundary: false });
+    w.close();
+    appendFileSync(path, '{"seq":2,"at":"2025-01-01T00:00:00.000Z","prev":"ab');
+    const torn = readJournalFile(path);
+    expect(torn.problems).toEqual([]);
+    expect(torn.tornBytes).toBe(Buffer.byteLength('{"seq":2,"at":"2025-01-01T00:00:00.000Z","prev":"ab'));
+    const again = JournalWriter.reopen(path, torn);
+    again.append({ type: "phase.completed", phase: "größe — 升级 🚀" });
+    again.close();
+    const resumed = JournalWriter.reopen(path, readJournalFile(path));
+    resumed.append({ type: "run.completed" });
+    resumed.close();
+    const read = readJournalFile(path);
+    expect(read.problems).toEqual([]);
+    expect(read.tornBytes).toBe(0);
+    expect(read.events.map((e) => e.type)).toEqual(["phase.entered", "phase.completed", "run.completed"]);
+  });
+
   it("refuses to create over an existing journal", () => {
     const path = join(dir, "r.jsonl");
     writeThree(path);
