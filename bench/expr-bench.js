@@ -18,7 +18,7 @@ export const figures = [
   },
   {
     id: "expr-compile",
-    title: "expression compile vs fastest CEL peer",
+    title: "expression compile to first result vs fastest CEL peer",
     target: { op: ">=", value: 0.5 },
   },
 ];
@@ -117,11 +117,10 @@ const peers = names.filter((n) => n !== "rbx");
 export async function measure({ quick = false, log = () => {} } = {}) {
   const seconds = quick ? 0.12 : 0.45;
   const rounds = quick ? 3 : 5;
-  const results = { evaluate: {}, compile: {} };
-  for (const n of names) {
-    results.evaluate[n] = [];
-    results.compile[n] = [];
-  }
+  // compile: a fresh program from the source text, evaluated once (source to first result); callOnly: the
+  // compile call alone, printed for reference.
+  const kinds = ["evaluate", "compile", "callOnly"];
+  const results = Object.fromEntries(kinds.map((k) => [k, Object.fromEntries(names.map((n) => [n, []]))]));
   setParseCacheSize(0);
   try {
     for (const g of guards) {
@@ -135,13 +134,18 @@ export async function measure({ quick = false, log = () => {} } = {}) {
         Object.fromEntries(names.map((n) => [n, () => engines[n].evaluate(compiled[n])])),
         { seconds, rounds },
       );
-      const compiles = compareRates(Object.fromEntries(names.map((n) => [n, () => engines[n].compile(g)])), {
+      const firsts = compareRates(
+        Object.fromEntries(names.map((n) => [n, () => engines[n].evaluate(engines[n].compile(g))])),
+        { seconds, rounds },
+      );
+      const calls = compareRates(Object.fromEntries(names.map((n) => [n, () => engines[n].compile(g)])), {
         seconds,
         rounds,
       });
       for (const n of names) {
         results.evaluate[n].push(evals[n]);
-        results.compile[n].push(compiles[n]);
+        results.compile[n].push(firsts[n]);
+        results.callOnly[n].push(calls[n]);
       }
     }
   } finally {
@@ -149,10 +153,13 @@ export async function measure({ quick = false, log = () => {} } = {}) {
   }
   const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`).padStart(10);
   const summary = {};
-  for (const kind of ["evaluate", "compile"]) {
-    log(
-      `${kind === "evaluate" ? "evaluations" : "compiles"}/s, median of ${rounds} interleaved rounds per guard`,
-    );
+  const heading = {
+    evaluate: "evaluations/s of a compiled program",
+    compile: "compiles to first result/s (compile, then evaluate once)",
+    callOnly: "compile calls/s alone (reference: cel-js checks types at the first evaluation, not here)",
+  };
+  for (const kind of kinds) {
+    log(`${heading[kind]}, median of ${rounds} interleaved rounds per guard`);
     log(`${"guard".padEnd(6)}${names.map((n) => n.padStart(22)).join("")}   rbx / fastest peer`);
     guards.forEach((_, i) => {
       const row = names.map((n) => fmt(results[kind][n][i]).padStart(22)).join("");
@@ -176,9 +183,18 @@ export async function measure({ quick = false, log = () => {} } = {}) {
     ratio: s.ours / s.baseline,
     note: `geometric mean over ${guards.length} guards; fastest peer here: ${s.fastest}${what}`,
   });
+  const call = summary.callOnly;
   return [
     row(ev, summary.evaluate, "evals/s", ""),
-    row(co, summary.compile, "compiles/s", "; rbx's compile includes type checking, parse cache off"),
+    row(
+      co,
+      summary.compile,
+      "compiles/s",
+      "; compile then one evaluation, as every engine has checked types by then (cel-js checks at its first" +
+        " evaluation, rbx at compile); rbx's parse cache off. Reference, no target: the compile call alone is" +
+        ` ${(call.ours / call.baseline).toFixed(2)}× ${call.fastest} (${fmt(call.ours).trim()} vs` +
+        ` ${fmt(call.baseline).trim()} calls/s), which compares rbx's parse + type check + closures with a bare parse`,
+    ),
   ];
 }
 

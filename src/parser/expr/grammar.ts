@@ -49,12 +49,11 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
     // (each call would otherwise allocate the array, its objects and their closures).
     private primaryAlts?: IOrAlt<unknown>[];
     private suffixAlts?: IOrAlt<unknown>[];
-    private nameAlts?: IOrAlt<unknown>[];
 
     // Operand = {"!" | "-"} Primary {Suffix} (the visitor refuses "!" and "-" mixed, as CEL's grammar does).
     // Primary: ["."] IDENT ["(" args ")"] | "(" Expr ")" | list | map | literal (label `literal`).
-    // Suffix: "." NAME "(" args ")" (labels `method`, `methodArgs`) | "." NAME (label `field`)
-    //       | "[" Expr "]" (labels `indexOpen`, `index`, `indexClose`); NAME is an identifier or `quoted`.
+    // Suffix: "." NAME ["(" args ")"] (labels `member`, `memberArgs`) | "[" Expr "]" (labels `indexOpen`,
+    // `index`, `indexClose`); NAME is an identifier or a `quoted` name. Every choice is decided by one token.
     operand: Rule = this.RULE("operand", () => {
       this.MANY(() => this.CONSUME(tk.PrefixOp));
       this.primaryAlts ??= [
@@ -74,36 +73,15 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
         },
         { ALT: () => this.SUBRULE(this.listLiteral) },
         { ALT: () => this.SUBRULE(this.mapLiteral) },
-        { ALT: () => this.CONSUME(tk.IntLit, { LABEL: "literal" }) },
-        { ALT: () => this.CONSUME(tk.UintLit, { LABEL: "literal" }) },
-        { ALT: () => this.CONSUME(tk.FloatLit, { LABEL: "literal" }) },
-        { ALT: () => this.CONSUME(tk.StringLit, { LABEL: "literal" }) },
-        { ALT: () => this.CONSUME(tk.True, { LABEL: "literal" }) },
-        { ALT: () => this.CONSUME(tk.False, { LABEL: "literal" }) },
-        { ALT: () => this.CONSUME(tk.Null, { LABEL: "literal" }) },
+        { ALT: () => this.CONSUME(tk.Literal, { LABEL: "literal" }) },
       ];
       this.OR(this.primaryAlts);
       this.suffixAlts ??= [
         {
           ALT: () => {
             this.CONSUME2(tk.Dot);
-            this.nameAlts ??= [
-              {
-                ALT: () => {
-                  this.CONSUME2(tk.Identifier, { LABEL: "method" });
-                  this.SUBRULE2(this.callArgs, { LABEL: "methodArgs" });
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(tk.QuotedIdent, { LABEL: "method" });
-                  this.SUBRULE3(this.callArgs, { LABEL: "methodArgs" });
-                },
-              },
-              { ALT: () => this.CONSUME3(tk.Identifier, { LABEL: "field" }) },
-              { ALT: () => this.CONSUME2(tk.QuotedIdent, { LABEL: "field" }) },
-            ];
-            this.OR3(this.nameAlts);
+            this.CONSUME(tk.Name, { LABEL: "member" });
+            this.OPTION3(() => this.SUBRULE2(this.callArgs, { LABEL: "memberArgs" }));
           },
         },
         {

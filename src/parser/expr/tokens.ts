@@ -49,11 +49,16 @@ export function matchString(text: string, offset: number): RegExpExecArray | nul
 /** All token types, built once with the loaded chevrotain module. */
 export function buildTokens(chev: ChevrotainModule) {
   const t = chev.createToken;
-  const Identifier = t({ name: "Identifier", pattern: /[_a-zA-Z][_a-zA-Z0-9]*/ });
-  const kw = (name: string, word: string) => t({ name, pattern: new RegExp(word), longer_alt: Identifier });
+  // Every literal is one operand alternative, and a member name is either spelling: categories keep the
+  // parser's choices few and decidable by one token (the visitor tells the members of a category apart).
+  const Literal = t({ name: "Literal", pattern: chev.Lexer.NA });
+  const Name = t({ name: "Name", pattern: chev.Lexer.NA });
+  const Identifier = t({ name: "Identifier", pattern: /[_a-zA-Z][_a-zA-Z0-9]*/, categories: [Name] });
   // Binary operators share one category; the visitor applies CEL precedence (the grammar stays flat and fast).
   const BinOp = t({ name: "BinOp", pattern: chev.Lexer.NA });
   const PrefixOp = t({ name: "PrefixOp", pattern: chev.Lexer.NA });
+  const lit = (name: string, word: string) =>
+    t({ name, pattern: new RegExp(word), longer_alt: Identifier, categories: [Literal] });
   const RelOp = BinOp;
   const AddOp = BinOp;
   const MulOp = BinOp;
@@ -64,20 +69,22 @@ export function buildTokens(chev: ChevrotainModule) {
       name: "StringLit",
       pattern: { exec: matchString },
       line_breaks: true,
+      categories: [Literal],
       start_chars_hint: ["'", '"', "r", "R", "b", "B"],
     }),
     FloatLit: t({
       name: "FloatLit",
       pattern: /(?:\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\.\d+(?:[eE][+-]?\d+)?)/,
+      categories: [Literal],
     }),
-    UintLit: t({ name: "UintLit", pattern: /(?:0[xX][0-9a-fA-F]+|\d+)[uU]/ }),
-    IntLit: t({ name: "IntLit", pattern: /0[xX][0-9a-fA-F]+|\d+/ }),
-    True: kw("True", "true"),
-    False: kw("False", "false"),
-    Null: kw("Null", "null"),
+    UintLit: t({ name: "UintLit", pattern: /(?:0[xX][0-9a-fA-F]+|\d+)[uU]/, categories: [Literal] }),
+    IntLit: t({ name: "IntLit", pattern: /0[xX][0-9a-fA-F]+|\d+/, categories: [Literal] }),
+    True: lit("True", "true"),
+    False: lit("False", "false"),
+    Null: lit("Null", "null"),
     In: t({ name: "In", pattern: /in/, longer_alt: Identifier, categories: [RelOp] }),
     Identifier,
-    QuotedIdent: t({ name: "QuotedIdent", pattern: /`[^`\n]*`/ }),
+    QuotedIdent: t({ name: "QuotedIdent", pattern: /`[^`\n]*`/, categories: [Name] }),
     LessEq: t({ name: "LessEq", pattern: /<=/, categories: [RelOp] }),
     GreaterEq: t({ name: "GreaterEq", pattern: />=/, categories: [RelOp] }),
     EqEq: t({ name: "EqEq", pattern: /==/, categories: [RelOp] }),
@@ -103,8 +110,8 @@ export function buildTokens(chev: ChevrotainModule) {
     LBrace: t({ name: "LBrace", pattern: /{/ }),
     RBrace: t({ name: "RBrace", pattern: /}/ }),
   };
-  const all: TokenType[] = [...Object.values(tokens), BinOp, PrefixOp];
-  return { ...tokens, BinOp, PrefixOp, all };
+  const all: TokenType[] = [...Object.values(tokens), BinOp, PrefixOp, Literal, Name];
+  return { ...tokens, BinOp, PrefixOp, Literal, Name, all };
 }
 
 /** The token set the grammar and visitor share. */

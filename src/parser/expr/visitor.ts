@@ -22,13 +22,13 @@ interface Children {
   listLiteral?: CstNode[];
   mapLiteral?: CstNode[];
   literal?: IToken[];
-  method?: IToken[];
-  methodArgs?: CstNode[];
-  field?: IToken[];
+  member?: IToken[];
+  memberArgs?: CstNode[];
   indexOpen?: IToken[];
   index?: CstNode[];
   indexClose?: IToken[];
   Dot?: IToken[];
+  LParen?: IToken[];
   RParen?: IToken[];
   LBracket?: IToken[];
   RBracket?: IToken[];
@@ -196,30 +196,30 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
 
     /** The `.field`, `.method(args)` and `[index]` suffixes of an operand, applied in source order. */
     suffixes(primary: Expr, c: Children): Expr {
-      const fields = c.field;
-      const methods = c.method;
+      const members = c.member;
       const opens = c.indexOpen;
-      if (fields === undefined && methods === undefined && opens === undefined) return primary;
+      if (members === undefined && opens === undefined) return primary;
+      const calls = c.memberArgs;
       let acc = primary;
-      let f = 0;
       let m = 0;
+      let a = 0;
       let x = 0;
-      const nf = fields?.length ?? 0;
-      const nm = methods?.length ?? 0;
+      const nm = members?.length ?? 0;
+      const na = calls?.length ?? 0;
       const nx = opens?.length ?? 0;
-      while (f < nf || m < nm || x < nx) {
-        const fo = f < nf ? (fields as IToken[])[f]?.startOffset : undefined;
-        const mo = m < nm ? (methods as IToken[])[m]?.startOffset : undefined;
+      while (m < nm || x < nx) {
+        const mo = m < nm ? (members as IToken[])[m]?.startOffset : undefined;
         const xo = x < nx ? (opens as IToken[])[x]?.startOffset : undefined;
-        if (fo !== undefined && (mo === undefined || fo < mo) && (xo === undefined || fo < xo)) {
-          acc = this.select(acc, (fields as IToken[])[f++] as IToken);
-        } else if (mo !== undefined && (xo === undefined || mo < xo)) {
-          acc = this.method(
-            acc,
-            (methods as IToken[])[m] as IToken,
-            (c.methodArgs as CstNode[])[m] as CstNode,
-          );
-          m++;
+        if (mo !== undefined && (xo === undefined || mo < xo)) {
+          const name = (members as IToken[])[m++] as IToken;
+          // A member is a call when the next argument list opens before the next suffix does.
+          const args = a < na ? (calls as CstNode[])[a] : undefined;
+          const open = args ? (kids(args).LParen?.[0] as IToken).startOffset : -1;
+          const next = m < nm ? ((members as IToken[])[m] as IToken).startOffset : Number.POSITIVE_INFINITY;
+          if (args !== undefined && open > mo && open < next && (xo === undefined || open < xo)) {
+            acc = this.method(acc, name, args);
+            a++;
+          } else acc = this.select(acc, name);
         } else {
           const index = this.expr(kids(c.index?.[x]));
           const close = (c.indexClose as IToken[])[x] as IToken;
