@@ -214,7 +214,7 @@ export function buildVisitor(parser: CelGrammar, tk: Tokens) {
           const name = (members as IToken[])[m++] as IToken;
           // A member is a call when the next argument list opens before the next suffix does.
           const args = a < na ? (calls as CstNode[])[a] : undefined;
-          const open = args ? (kids(args).LParen?.[0] as IToken).startOffset : -1;
+          const open = args ? ((kids(args).LParen as IToken[])[0] as IToken).startOffset : -1;
           const next = m < nm ? ((members as IToken[])[m] as IToken).startOffset : Number.POSITIVE_INFINITY;
           if (args !== undefined && open > mo && open < next && (xo === undefined || open < xo)) {
             acc = this.method(acc, name, args);
