@@ -91,20 +91,32 @@ function runbookGuards(ctx: DecideContext): Command {
   return record({ type: "guards.passed" });
 }
 
+/**
+ * How far a rollback's units are known done (boundary and unit index) and how many verified checks they hold,
+ * per rollback state: each decision resumes there, so a rollback costs linear, not quadratic, time in its
+ * steps. Sound because a step that succeeded or was skipped stays so for the life of that state object.
+ */
+const rollbackProgress = new WeakMap<object, { b: number; u: number; checks: number }>();
+
 function decideRollback(ctx: DecideContext): Command {
   const rb = ctx.state.rollback;
   if (!rb) return { kind: "stop" };
   if (rb.done) return record({ type: "run.rolled-back" });
-  let checks = 0;
-  for (const b of rb.boundaries) {
-    for (const unit of ctx.program.rollbacks.get(b) ?? []) {
+  let at = rollbackProgress.get(rb);
+  if (!at) {
+    at = { b: 0, u: 0, checks: 0 };
+    rollbackProgress.set(rb, at);
+  }
+  for (; at.b < rb.boundaries.length; at.b++, at.u = 0) {
+    const units = ctx.program.rollbacks.get(rb.boundaries[at.b] as string) ?? [];
+    for (; at.u < units.length; at.u++) {
+      const unit = units[at.u] as StepUnit;
       const s = ctx.state.steps.get(unit.key)?.status;
-      if (s === "succeeded" && unit.suite) checks++;
-      if (s === "succeeded" || s === "skipped") continue;
-      return decideStep(ctx, unit);
+      if (s !== "succeeded" && s !== "skipped") return decideStep(ctx, unit);
+      if (s === "succeeded" && unit.suite) at.checks++;
     }
   }
-  return record({ type: "rollback.completed", boundaries: rb.boundaries, verified: checks > 0 });
+  return record({ type: "rollback.completed", boundaries: rb.boundaries, verified: at.checks > 0 });
 }
 
 const failure = (kind: FailureRecord["kind"], message: string, retryable = false): FailureRecord => ({
