@@ -1,16 +1,18 @@
 // One shape and one printout for every benchmark figure, so `npm run bench` and each bench alone read the same.
 //
 // A figure: { id, title, ours, baseline, ratio, target: { op: "<=" | ">=", value }, unit?, note? } — ratio is
-// always ours / baseline; or { id, title, target, error } when it could not be measured.
+// always ours / baseline; or { id, title, target, error } when it could not be measured. A figure without a
+// target is a reference printed for context (marked REF): it passes or misses nothing.
 
 /** Whether a measured figure meets its target. */
 export function meets(f) {
   return f.target.op === "<=" ? f.ratio <= f.target.value : f.ratio >= f.target.value;
 }
 
-/** PASS, MISS, or ERROR for a figure that could not be measured. */
+/** PASS, MISS, ERROR for a figure that could not be measured, or REF for a reference without a target. */
 export function mark(f) {
   if (f.error) return "ERROR";
+  if (!f.target) return "REF";
   return meets(f) ? "PASS" : "MISS";
 }
 

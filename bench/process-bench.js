@@ -10,7 +10,7 @@ import { compareProcesses } from "./timing.js";
 
 const rbx = fileURLToPath(new URL("../bin/rbx.js", import.meta.url));
 
-/** The figures this file measures, with their targets (issue 9). */
+/** The figures this file measures, with their targets (issue 9), and the reference under cold-validate. */
 export const figures = [
   {
     id: "startup",
@@ -22,11 +22,33 @@ export const figures = [
     title: "cold rbx validate (50 steps) vs node -e 0",
     target: { op: "<=", value: 2.5 },
   },
+  {
+    id: "yaml-floor",
+    title: "reference: yaml import + parse only (50 steps) vs node -e 0",
+    note:
+      "reference, no target: a process that only imports the pinned yaml package and runs parseDocument (with " +
+      "rbx's options, compile cache on) on the same file — the floor any YAML-based cold validate pays.",
+  },
 ];
 
 /**
- * Wall time of whole processes, as an operator or CI job sees them: `node -e 0`, `node bin/rbx.js --version` and
- * `node bin/rbx.js validate --quiet FILE` run in rotated order per round, medians compared.
+ * Node arguments of the reference process: what any validate built on the yaml package does before its own
+ * work, and nothing more (the compile cache on, as bin/rbx.js has it).
+ */
+function yamlOnly(file) {
+  const code = [
+    'process.getBuiltinModule("node:module").enableCompileCache?.();',
+    `const { parseDocument } = await import(${JSON.stringify(import.meta.resolve("yaml"))});`,
+    'const text = process.getBuiltinModule("node:fs").readFileSync(process.argv[1], "utf8");',
+    "parseDocument(text, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });",
+  ].join("\n");
+  return ["--input-type=module", "-e", code, file];
+}
+
+/**
+ * Wall time of whole processes, as an operator or CI job sees them: `node -e 0`, `node bin/rbx.js --version`,
+ * `node bin/rbx.js validate --quiet FILE` and the yaml-only reference run in rotated order per round, medians
+ * compared.
  */
 export async function measure({ quick = false, log = () => {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "rbx-bench-"));
@@ -35,17 +57,24 @@ export async function measure({ quick = false, log = () => {} } = {}) {
     writeFileSync(file, generateRunbook(50));
     const runs = quick ? 7 : 21;
     const t = compareProcesses(
-      { node: ["-e", "0"], version: [rbx, "--version"], validate: [rbx, "validate", "--quiet", file] },
+      {
+        node: ["-e", "0"],
+        version: [rbx, "--version"],
+        validate: [rbx, "validate", "--quiet", file],
+        yaml: yamlOnly(file),
+      },
       { runs, warmup: 2, options: { cwd: dir } },
     );
     log(`process wall times, median of ${runs} interleaved runs after 2 warm-ups:`);
     log(`  node -e 0                      ${t.node.toFixed(1)} ms`);
     log(`  rbx --version                  ${t.version.toFixed(1)} ms`);
     log(`  rbx validate (50-step runbook) ${t.validate.toFixed(1)} ms`);
-    const [startup, validate] = figures;
+    log(`  yaml import + parse only       ${t.yaml.toFixed(1)} ms  (reference, no target)`);
+    const [startup, validate, floor] = figures;
     return [
       { ...startup, ours: t.version, baseline: t.node, unit: "ms", ratio: t.version / t.node },
       { ...validate, ours: t.validate, baseline: t.node, unit: "ms", ratio: t.validate / t.node },
+      { ...floor, ours: t.yaml, baseline: t.node, unit: "ms", ratio: t.yaml / t.node },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,16 +1,9 @@
 // The rbx entry point: parse the command name, load only that command, map errors to exit codes.
-import { readFileSync } from "node:fs";
+import { rbxPackage } from "../package-root.js";
 import { type CliIO, commands } from "./commands.js";
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, problems: 1, usage: 2, halted: 3, interrupted: 130 } as const;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -41,7 +34,7 @@ const defaultIO = (): CliIO => ({
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
   const [first, ...rest] = argv;
   if (first === "--version" || first === "-V") {
-    io.stdout.write(`${version()}\n`);
+    io.stdout.write(`${rbxPackage().version}\n`);
     return EXIT.ok;
   }
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {

@@ -2,13 +2,14 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { modulesPath } from "../package-root.js";
 import { type LabState, processAlive, readState, removeState } from "./lab-state.js";
 import type { SupervisorMessage } from "./lab-supervisor.js";
 import { nodeModuleArgs } from "./products/launch.js";
 
 const SUPERVISOR_MARKER = "lab-supervisor";
-const here = dirname(fileURLToPath(import.meta.url));
+/** The supervisor runs as its own process from the per-file modules (dist/lab/, or src/lab/ under vitest). */
+const here = modulesPath("lab");
 
 /** Options of `rbx lab up`. */
 export interface LabUpOptions {

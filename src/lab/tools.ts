@@ -3,9 +3,9 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
+import { rbxPackage } from "../package-root.js";
 
 const run = promisify(execFile);
 
@@ -21,7 +21,7 @@ export interface ToolPaths {
   kubectl132: string;
 }
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const repoRoot = rbxPackage().root;
 
 /** Where extracted tools live: RBX_TOOLS_DIR, or `<repo>/.cache/tools`. */
 export function toolsDir(): string {

@@ -39,12 +39,18 @@ function yamlMessage(e: YAMLError): string {
   }
 }
 
-/** Lines whose indentation holds a tab outside any scalar (YAML refuses tabs as indentation). */
+/**
+ * Lines whose indentation holds a tab outside any scalar (YAML refuses tabs as indentation). Only lines with a
+ * tab somewhere are looked at: most files have none, and then this costs one scan of the text.
+ */
 function tabDiagnostics(src: SourceFile, scalarRanges: [number, number][]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const inScalar = (o: number): boolean => scalarRanges.some(([s, e]) => o > s && o < e);
-  for (let line = 1; line <= src.lineStarts.length; line++) {
+  for (let at = src.text.indexOf("\t"); at >= 0; ) {
+    const line = src.position(at).line;
     const start = src.lineStarts[line - 1] as number;
+    // The next tab search starts on the next line: one look per line, however many tabs it holds.
+    at = src.text.indexOf("\t", src.lineStarts[line] ?? src.text.length);
     const text = src.lineText(line);
     const lead = /^[ \t]*/.exec(text)?.[0] ?? "";
     const tab = lead.indexOf("\t");

@@ -1,5 +1,4 @@
 // `rbx lint`: everything `rbx validate` finds plus the lint rules, for people (stylish) and for CI (sarif, github, json).
-import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
@@ -11,6 +10,7 @@ import { defaultFormat, FORMAT_NAMES, type FormatName, formatterFor } from "../.
 import { type LintResult, lintSource } from "../../lint/linter.js";
 import { rules } from "../../lint/rules/index.js";
 import { suppressionMeta } from "../../lint/suppressions.js";
+import { rbxPackage } from "../../package-root.js";
 import type { CliIO } from "../commands.js";
 
 /** Shown by `rbx lint --help`. */
@@ -108,13 +108,6 @@ function parseArgs(argv: readonly string[]): Args | string {
   return a;
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
 function listRules(): string {
   const all = [
     ...rules.map((r) => ({
@@ -210,7 +203,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const format = args.format ?? defaultFormat(io.env);
   const color = args.output === undefined && useColor(io.stdout, io.env);
   const options = args.docsUrl ? { color, cwd: io.cwd, docsBaseUri: args.docsUrl } : { color, cwd: io.cwd };
-  const report = await formatterFor(format, version())(results, options);
+  const report = await formatterFor(format, rbxPackage().version)(results, options);
   if (args.output) await writeFile(resolve(io.cwd, args.output), report);
   else io.stdout.write(report);
   const t = tally(results);

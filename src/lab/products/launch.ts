@@ -1,9 +1,10 @@
 // How to start a lab module as a Node process, from dist/ (compiled) or src/ (type-stripped with ts-hooks).
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { fromSource, modulesPath } from "../../package-root.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const fromSource = import.meta.url.endsWith(".ts");
+/** The per-file modules of the products (dist/lab/products/, src/lab/products/ under vitest), also when bundled. */
+const here = modulesPath("lab", "products");
 
 /** Node arguments that run the module at `pathWithoutExtension` with `args`; prefix with process.execPath. */
 export function nodeModuleArgs(pathWithoutExtension: string, args: readonly string[] = []): string[] {

@@ -2,12 +2,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Diagnostic, Severity, Span } from "../../diagnostics/diagnostic.js";
+import { packagePath } from "../../package-root.js";
 import { rules } from "../rules/index.js";
 import { suppressionMeta } from "../suppressions.js";
 import type { FormatOptions, Formatter } from "./formatter.js";
 
 /** The rule pages shipped with rbx (docs/ is in the package's files). */
-const SHIPPED_DOCS = new URL("../../../docs/rules/", import.meta.url);
+const SHIPPED_DOCS = pathToFileURL(`${packagePath("docs", "rules")}/`);
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   error: "error",

@@ -1,9 +1,9 @@
 // The committed schema file (schema/runbook.schema.json): what `rbx schema` prints and the loader validates with.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "../../package-root.js";
 
-/** Where the schema ships: the same relative path from src/ and from dist/. */
-export const schemaPath = fileURLToPath(new URL("../../../schema/runbook.schema.json", import.meta.url));
+/** Where the schema ships: `<package root>/schema/`, whether rbx runs from src/, dist/ or the bundle. */
+export const schemaPath = packagePath("schema", "runbook.schema.json");
 
 /** The schema text as committed. */
 export function readSchemaText(): string {

@@ -1,9 +1,9 @@
-// Where the lab's shipped assets (migration folders, charts) live, from src/ (tests) or dist/ (installed).
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+// Where the lab's shipped assets (migration folders, charts) live, from src/ (tests), dist/ or the bundle.
+import { join } from "node:path";
+import { rbxPackage } from "../../../package-root.js";
 
-/** The package root: this file sits at <root>/{src,dist}/lab/products/common/. */
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
+/** The package root (the directory of rbx's package.json). */
+export const packageRoot = rbxPackage().root;
 
 /** `<root>/lab`: non-code assets that ship with the package (charts, migration folders). */
 export const labAssetsDir = join(packageRoot, "lab");
