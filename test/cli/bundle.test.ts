@@ -1,10 +1,9 @@
 // The bundle `npm run build` writes to dist/bundle/ is what bin/rbx.js runs, and it prints exactly what the tsc
 // output in dist/cli/ prints: fixtures validated and linted both ways, schema, help, eval, graph and --version.
-import { execFile } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildOnce, type RbxResult, rbx, repoRoot } from "./run-rbx.js";
+import { buildOnce, type RbxResult, rbx, repoRoot, runNode } from "./run-rbx.js";
 
 const bundleMain = join(repoRoot, "dist", "bundle", "main.js");
 const tscMain = join(repoRoot, "dist", "cli", "main.js");
@@ -17,20 +16,7 @@ function runEntry(entry: string, args: string[]): Promise<RbxResult> {
     "const { main } = await import(pathToFileURL(entry).href);",
     "process.exitCode = await main(args);",
   ].join("\n");
-  const env = { ...process.env };
-  delete env.NO_COLOR;
-  delete env.FORCE_COLOR;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--input-type=module", "-e", script, entry, ...args],
-      { cwd: repoRoot, env, timeout: 60_000, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runNode(["--input-type=module", "-e", script, entry, ...args]);
 }
 
 /** The module URLs a `bin/rbx.js` run resolved (test/cli/trace-imports.mjs prints them on exit). */

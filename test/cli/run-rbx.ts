@@ -24,20 +24,25 @@ export interface RbxResult {
   stderr: string;
 }
 
-/** `node [nodeArgs] bin/rbx.js args…` in `cwd`, with NO_COLOR cleared so only the pipe decides colour. */
-export function rbx(args: string[], options: { cwd?: string; nodeArgs?: string[] } = {}): Promise<RbxResult> {
+/** `node argv…` in `cwd`, with NO_COLOR cleared so only the pipe decides colour; never rejects. */
+export function runNode(argv: string[], cwd: string = repoRoot): Promise<RbxResult> {
   const env = { ...process.env };
   delete env.NO_COLOR;
   delete env.FORCE_COLOR;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [...(options.nodeArgs ?? []), join(repoRoot, "bin", "rbx.js"), ...args],
-      { cwd: options.cwd ?? repoRoot, env, timeout: 60_000, maxBuffer: 16 << 20 },
+      argv,
+      { cwd, env, timeout: 60_000, maxBuffer: 16 << 20 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
       },
     );
   });
+}
+
+/** `node [nodeArgs] bin/rbx.js args…` in `cwd`. */
+export function rbx(args: string[], options: { cwd?: string; nodeArgs?: string[] } = {}): Promise<RbxResult> {
+  return runNode([...(options.nodeArgs ?? []), join(repoRoot, "bin", "rbx.js"), ...args], options.cwd);
 }
