@@ -4,8 +4,8 @@
 import { fileURLToPath } from "node:url";
 import { parse as bufParse, celEnv, plan } from "@bufbuild/cel";
 import { parse as celJsParse } from "@marcbachmann/cel-js";
-import { compile, T, toCel } from "../dist/expr/index.js";
-import { setParseCacheSize } from "../dist/parser/expr/parse.js";
+import { compile, T, toCel } from "../dist/src/expr/index.js";
+import { setParseCacheSize } from "../dist/src/parser/expr/parse.js";
 import { standalone } from "./figures.js";
 import { compareRates, geomean } from "./timing.js";
 

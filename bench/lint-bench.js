@@ -1,12 +1,14 @@
 // Validate and lint throughput against parsing the same YAML alone, over 1,000 generated ~60-step runbooks, and how both scale with runbook size.
 // Alone: `npm run build && node bench/lint-bench.js [--quick]`.
+
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
-import { checkRunbook } from "../dist/check/check-runbook.js";
-import { lintSource } from "../dist/lint/linter.js";
-import { runRules } from "../dist/lint/run-rules.js";
-import { loadRunbook } from "../dist/parser/load.js";
+import { builtinCatalog } from "../dist/src/builtins/index.js";
+import { checkRunbook } from "../dist/src/check/check-runbook.js";
+import { lintSource } from "../dist/src/lint/linter.js";
+import { runRules } from "../dist/src/lint/run-rules.js";
+import { loadRunbook } from "../dist/src/parser/load.js";
 import { standalone } from "./figures.js";
 import { generateRunbook } from "./generate-runbook.js";
 
@@ -36,7 +38,7 @@ export const figures = [
 
 /** What `rbx validate` does to one file once it is read: load (YAML, schema, AST), then the checker. */
 function validate(file, text) {
-  const loaded = loadRunbook(file, text);
+  const loaded = loadRunbook(file, text, { catalog: builtinCatalog });
   const diagnostics = [...loaded.diagnostics];
   if (loaded.runbook) diagnostics.push(...checkRunbook(loaded.runbook, loaded.source));
   return diagnostics;
@@ -48,7 +50,7 @@ const ops = {
     return doc.errors;
   },
   validate,
-  lint: (file, text) => lintSource(file, text).diagnostics,
+  lint: (file, text) => lintSource(file, text, { catalog: builtinCatalog }).diagnostics,
 };
 const names = Object.keys(ops);
 
@@ -116,13 +118,13 @@ function breakdown(count, steps, first) {
     for (const t of texts) parseDocument(t);
   });
   const loadMs = time(() => {
-    loaded = texts.map((t, i) => loadRunbook(`bench-${first + i}.rb.yaml`, t));
+    loaded = texts.map((t, i) => loadRunbook(`bench-${first + i}.rb.yaml`, t, { catalog: builtinCatalog }));
   });
   const checkMs = time(() => {
-    for (const l of loaded) checkRunbook(l.runbook, l.source);
+    for (const l of loaded) checkRunbook(l.runbook, builtinCatalog, l.source);
   });
   const rulesMs = time(() => {
-    for (const l of loaded) runRules(l.runbook, l.source);
+    for (const l of loaded) runRules(l.runbook, l.source, builtinCatalog);
   });
   const x = (v) => `${v.toFixed(0)} ms (${(v / parseMs).toFixed(2)}× parse)`;
   return `breakdown over ${count} × ${steps}: parse ${parseMs.toFixed(0)} ms, load ${x(loadMs)}, checker ${x(checkMs)}, rules ${x(rulesMs)}`;

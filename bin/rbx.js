@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The rbx command: a thin shim so start-up loads only the CLI entry — the bundle `npm run build` writes to
-// dist/bundle/ (a few chunks instead of ~200 modules), else the tsc output in dist/cli/.
+// dist/bundle/ (a few chunks instead of ~200 modules), else the tsc output in dist/src/cli/.
 // Commands that load modules use Node's compile cache (Node ≥ 22.1; NODE_DISABLE_COMPILE_CACHE=1 turns it
 // off): compiled code is kept between runs in the OS temp dir. `--version` needs neither: it is answered here
 // from package.json, as main() answers it. A cache directory that cannot be written only costs speed: Node
@@ -35,7 +35,7 @@ if (first === "--version" || first === "-V") {
  */
 function entry() {
   const bundled = new URL("../dist/bundle/main.js", import.meta.url);
-  const compiled = new URL("../dist/cli/main.js", import.meta.url);
+  const compiled = new URL("../dist/src/cli/main.js", import.meta.url);
   const b = fs.statSync(bundled, { throwIfNoEntry: false });
   if (b === undefined) return compiled.href;
   const c = fs.statSync(compiled, { throwIfNoEntry: false });

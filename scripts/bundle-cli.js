@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Build step after tsc: bundles the compiled CLI (dist/cli/main.js) into dist/bundle/ so a cold start loads about
+// Build step after tsc: bundles the compiled CLI (dist/src/cli/main.js) into dist/bundle/ so a cold start loads about
 // ten chunks instead of ~200 modules. Each lazily imported command and module stays a chunk of its own.
 import { existsSync, rmSync } from "node:fs";
 import { isAbsolute } from "node:path";
@@ -29,7 +29,7 @@ const packageDir = (id) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(i
 rmSync(outDir, { recursive: true, force: true });
 const started = process.hrtime.bigint();
 await build({
-  input: { main: `${root}dist/cli/main.js` },
+  input: { main: `${root}dist/src/cli/main.js` },
   platform: "node",
   logLevel: "warn",
   external: (id) => {

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Writes docs/runbooks/<product>.md from each product runbook (run after `npm run build`), so the pages never drift from the documents.
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { loadRunbookFile } from "../dist/parser/load.js";
+// Writes docs/runbooks/<product>.md from each product runbook (run after `npm run build`), so the pages never drift from the documents.
+import { builtinCatalog } from "../dist/src/builtins/index.js";
+import { loadRunbookFile } from "../dist/src/parser/load.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -15,7 +16,11 @@ export const productRunbooks = ["scrydon", "kryton", "alexandria"].map((p) => ({
   labParams: join(root, "runbooks", "lab", `${p}.params.yaml`),
 }));
 
-const cell = (s) => String(s ?? "").replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
+const cell = (s) =>
+  String(s ?? "")
+    .replace(/\s+/g, " ")
+    .replace(/\|/g, "\\|")
+    .trim();
 const code = (s) => (s === undefined || s === "" ? "" : `\`${cell(s).replace(/`/g, "'")}\``);
 
 // The comment block at the top of the file (after the schema line): the runbook's own introduction.
@@ -26,7 +31,10 @@ function headerComment(text) {
     if (line.includes("yaml-language-server")) continue;
     lines.push(line.replace(/^# ?/, ""));
   }
-  return lines.join("\n").replace(/\n(?!\n)/g, " ").trim();
+  return lines
+    .join("\n")
+    .replace(/\n(?!\n)/g, " ")
+    .trim();
 }
 
 function valueText(v) {
@@ -34,7 +42,8 @@ function valueText(v) {
   if (v.kind === "string") return v.value;
   if (v.kind === "number" || v.kind === "bool") return String(v.value);
   if (v.kind === "list") return `[${v.items.map(valueText).join(", ")}]`;
-  if (v.kind === "map") return `{ ${v.entries.map((e) => `${e.key.value}: ${valueText(e.value)}`).join(", ")} }`;
+  if (v.kind === "map")
+    return `{ ${v.entries.map((e) => `${e.key.value}: ${valueText(e.value)}`).join(", ")} }`;
   return "null";
 }
 
@@ -44,7 +53,13 @@ function paramsSection(rb) {
     const source = p.from ? `env \`${p.from.env}\`` : p.default ? code(valueText(p.default)) : "**required**";
     return `| \`${p.name.value}\` | ${type} | ${source} | ${cell(p.description)} |`;
   });
-  return ["## Params", "", "| param | type | default / source | meaning |", "|---|---|---|---|", ...rows].join("\n");
+  return [
+    "## Params",
+    "",
+    "| param | type | default / source | meaning |",
+    "|---|---|---|---|",
+    ...rows,
+  ].join("\n");
 }
 
 const policyOf = (rb, phase, step) => step?.onFailure?.value ?? phase.onFailure?.value ?? rb.onFailure.value;
@@ -56,7 +71,21 @@ function stepLabel(step) {
 
 // Without a description, the fields that say what an action does (its URL, release, prompt, program...).
 function withSummary(step) {
-  const keys = ["method", "url", "release", "revision", "name", "selector", "kind", "connection", "program", "args", "prompt", "snapshot", "label"];
+  const keys = [
+    "method",
+    "url",
+    "release",
+    "revision",
+    "name",
+    "selector",
+    "kind",
+    "connection",
+    "program",
+    "args",
+    "prompt",
+    "snapshot",
+    "label",
+  ];
   const entries = step.with?.kind === "map" ? step.with.entries : [];
   const parts = keys.flatMap((k) => {
     const e = entries.find((x) => x.key.value === k);
@@ -79,9 +108,16 @@ function stepWhat(rb, step) {
 }
 
 function stepsTable(rb, phase, steps, withPolicy) {
-  const head = withPolicy ? "| step | action | what it does | when | on failure |" : "| step | action | what it does | when |";
+  const head = withPolicy
+    ? "| step | action | what it does | when | on failure |"
+    : "| step | action | what it does | when |";
   const rows = steps.map((s) => {
-    const cols = [stepLabel(s), s.action ? `\`${s.action.value}\`` : "", stepWhat(rb, s), s.when ? code(s.when.text) : "always"];
+    const cols = [
+      stepLabel(s),
+      s.action ? `\`${s.action.value}\`` : "",
+      stepWhat(rb, s),
+      s.when ? code(s.when.text) : "always",
+    ];
     if (withPolicy) cols.push(policyOf(rb, phase, s));
     return `| ${cols.join(" | ")} |`;
   });
@@ -90,7 +126,10 @@ function stepsTable(rb, phase, steps, withPolicy) {
 
 // What the operator can do when a step of `phase` fails under `policy`, given the boundaries entered by then.
 function recovery(rb, index, policy) {
-  const entered = rb.phases.slice(0, index + 1).filter((p) => p.rollback).reverse();
+  const entered = rb.phases
+    .slice(0, index + 1)
+    .filter((p) => p.rollback)
+    .reverse();
   const unwind = entered.length
     ? `unwinds ${entered.map((p) => `\`${p.id.value}\``).join(", then ")} (the rollback steps listed under each, newest boundary first) and verifies the result`
     : "has nothing to unwind: no rollback boundary has been entered, so nothing has changed";
@@ -101,7 +140,9 @@ function recovery(rb, index, policy) {
       `it is safe to leave out), or \`rbx rollback RUN\`, which ${unwind}.`
     );
   }
-  return entered.length ? `the run **rolls back** at once: it ${unwind}.` : `the run **fails** and ${unwind}.`;
+  return entered.length
+    ? `the run **rolls back** at once: it ${unwind}.`
+    : `the run **fails** and ${unwind}.`;
 }
 
 function phaseSection(rb, phase, index) {
@@ -123,11 +164,17 @@ function phaseSection(rb, phase, index) {
 
 function checksSection(rb) {
   if (rb.checks.length === 0) return "";
-  const out = ["## Check suites", "", "Named, read-only verification run in place by `check:` steps (after the upgrade and after a rollback).", ""];
+  const out = [
+    "## Check suites",
+    "",
+    "Named, read-only verification run in place by `check:` steps (after the upgrade and after a rollback).",
+    "",
+  ];
   for (const suite of rb.checks) {
     out.push(`### \`${suite.name.value}\``, "");
     const rows = suite.steps.map(
-      (s) => `| ${stepLabel(s)} | \`${s.action?.value ?? ""}\` | ${stepWhat(rb, s)} | ${s.when ? code(s.when.text) : "always"} |`,
+      (s) =>
+        `| ${stepLabel(s)} | \`${s.action?.value ?? ""}\` | ${stepWhat(rb, s)} | ${s.when ? code(s.when.text) : "always"} |`,
     );
     out.push("| step | action | checks | when |", "|---|---|---|---|", ...rows, "");
   }
@@ -174,26 +221,40 @@ export function renderRunbookPage(rb, text, { file, labParams } = {}) {
   out.push(paramsSection(rb), "");
   if (rb.guards.length) {
     out.push("## Guards", "", "Checked before anything runs; if one is false nothing changes.", "");
-    for (const g of rb.guards) out.push(`- ${code(g.that.text)}${g.message ? ` — ${cell(g.message.value)}` : ""}`);
+    for (const g of rb.guards)
+      out.push(`- ${code(g.that.text)}${g.message ? ` — ${cell(g.message.value)}` : ""}`);
     out.push("");
   }
-  out.push(`## Phases`, "", `The default failure policy is \`${rb.onFailure.value}\`; a phase or step may override it.`, "");
-  rb.phases.forEach((phase, i) => out.push(phaseSection(rb, phase, i), ""));
+  out.push(
+    `## Phases`,
+    "",
+    `The default failure policy is \`${rb.onFailure.value}\`; a phase or step may override it.`,
+    "",
+  );
+  for (const [i, phase] of rb.phases.entries()) out.push(phaseSection(rb, phase, i), "");
   out.push(checksSection(rb));
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }
 
 /** Load each product runbook and render its page; throws with the diagnostics when one does not load. */
 export async function renderAll() {
   const pages = [];
   for (const r of productRunbooks) {
-    const loaded = await loadRunbookFile(r.file);
+    const loaded = await loadRunbookFile(r.file, { catalog: builtinCatalog });
     if (!loaded.runbook) {
-      const why = loaded.diagnostics.map((d) => `${basename(r.file)}:${d.span.start.line}: ${d.message}`).join("\n");
+      const why = loaded.diagnostics
+        .map((d) => `${basename(r.file)}:${d.span.start.line}: ${d.message}`)
+        .join("\n");
       throw new Error(`cannot load ${r.file}:\n${why}`);
     }
     const text = readFileSync(r.file, "utf8");
-    pages.push({ ...r, markdown: renderRunbookPage(loaded.runbook, text, { file: r.file, labParams: r.labParams }) });
+    pages.push({
+      ...r,
+      markdown: renderRunbookPage(loaded.runbook, text, { file: r.file, labParams: r.labParams }),
+    });
   }
   return pages;
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Regenerates schema/runbook.schema.json from the base schema and the built-in actions (run after `npm run build`).
 import { writeFileSync } from "node:fs";
-import { actions } from "../dist/builtins/index.js";
-import { runbookSchemaFor, schemaText } from "../dist/parser/schema/build-schema.js";
-import { schemaPath } from "../dist/parser/schema/runbook-schema.js";
+import { actions } from "../dist/src/builtins/index.js";
+import { runbookSchemaFor, schemaText } from "../dist/src/parser/schema/build-schema.js";
+import { schemaPath } from "../dist/src/parser/schema/runbook-schema.js";
 
 writeFileSync(schemaPath, schemaText(runbookSchemaFor(actions)));
 process.stdout.write(`wrote ${schemaPath} (${actions.length} built-in actions)\n`);

@@ -2,8 +2,8 @@
 // Build step after tsc: writes the built-in schema's ajv standalone validator next to the compiled loader in dist/.
 import { writeFileSync } from "node:fs";
 import { parseAst } from "rolldown/parseAst";
-import { precompiledPath, precompiledSource } from "../dist/parser/schema/precompiled.js";
-import { readSchemaText } from "../dist/parser/schema/runbook-schema.js";
+import { precompiledPath, precompiledSource } from "../dist/src/parser/schema/precompiled.js";
+import { readSchemaText } from "../dist/src/parser/schema/runbook-schema.js";
 
 /**
  * The same CommonJS module with each top-level function declaration turned into a parenthesized function

@@ -1,31 +1,94 @@
 // The rbx library: what other tools may import — the expression language, the loader and checker, lint and runs.
+// Inside rbx every stage takes the action catalog as an argument; here it defaults to the built-in one.
+import { builtinCatalog } from "./builtins/index.js";
+import { checkRunbook as checkWith } from "./check/check-runbook.js";
+import { runbookEnv as envWith } from "./check/environment.js";
+import type { TypeEnv } from "./check/type-env.js";
+import type { ActionCatalog, AnyAction } from "./contract/action.js";
+import type { CelType } from "./contract/cel-types.js";
+import type { Diagnostic } from "./diagnostics/diagnostic.js";
+import type { SourceFile } from "./diagnostics/source-file.js";
+import { type LintOptions, type LintResult, lintSource as lintWith } from "./lint/linter.js";
+import type { Runbook } from "./parser/ast.js";
+import {
+  type LoadOptions,
+  type LoadResult,
+  loadRunbookFile as loadFileWith,
+  loadRunbook as loadWith,
+} from "./parser/load.js";
 
-// Built-in actions and the contract a new one implements.
-export { actionNames, actions, findAction } from "./builtins/index.js";
-export { checkRunbook } from "./check/check-runbook.js";
-export { runbookEnv } from "./check/environment.js";
+export { actions, builtinCatalog } from "./builtins/index.js";
+// The action contract a new action implements, and the built-in catalog.
+export type * from "./contract/action.js";
+export { catalogOf, defineAction } from "./contract/action.js";
+export type * from "./contract/approval.js";
+export type * from "./contract/connection.js";
+export type * from "./contract/json.js";
+
+/** The built-in action of this name (`helm.upgrade`), or undefined. */
+export function findAction(name: string): AnyAction | undefined {
+  return builtinCatalog.find(name);
+}
+
+/** The names of the built-in actions. */
+export function actionNames(): string[] {
+  return builtinCatalog.actions.map((a) => a.name);
+}
+
 // Problems, as every stage reports them.
 export type { Diagnostic, Position, Severity, Span } from "./diagnostics/diagnostic.js";
 export { compareDiagnostics, hasErrors } from "./diagnostics/diagnostic.js";
 export { formatDiagnostic, formatDiagnostics } from "./diagnostics/format.js";
 export { SourceFile } from "./diagnostics/source-file.js";
+
 // The expression language (docs/expressions.md): compile once, evaluate many times; CEL ↔ JavaScript values.
 export * from "./expr/index.js";
-// Lint: everything validate finds plus the rules.
-export { type LintResult, lintSource } from "./lint/linter.js";
+
 // Runbook documents: load with positions, then type-check every expression.
 export type * from "./parser/ast.js";
-export { type LoadOptions, type LoadResult, loadRunbook, loadRunbookFile } from "./parser/load.js";
-export type * from "./runtime/action.js";
-export { defineAction } from "./runtime/action.js";
+export type { LoadOptions, LoadResult } from "./parser/load.js";
 
-// Runs: plan, start, resume, roll back and skip, with the journal under a state directory.
-export {
-  planRunbook,
-  resumeRun,
-  rollbackRun,
-  type SessionOptions,
-  type SessionResult,
-  skipStep,
-  startRun,
-} from "./runtime/session.js";
+/** Load a runbook from its text (against the built-in catalog unless another is given). */
+export function loadRunbook(file: string, text: string, options: Partial<LoadOptions> = {}): LoadResult {
+  return loadWith(file, text, { catalog: options.catalog ?? builtinCatalog });
+}
+
+/** Read and load a runbook file. */
+export function loadRunbookFile(path: string, options: Partial<LoadOptions> = {}): Promise<LoadResult> {
+  return loadFileWith(path, { catalog: options.catalog ?? builtinCatalog });
+}
+
+/** Type-check every expression of a loaded runbook. */
+export function checkRunbook(
+  runbook: Runbook,
+  file?: SourceFile,
+  catalog: ActionCatalog = builtinCatalog,
+): Diagnostic[] {
+  return checkWith(runbook, catalog, file);
+}
+
+/** The environment of names a runbook gives its expressions (`output` typed as given). */
+export function runbookEnv(
+  runbook: Runbook,
+  output?: CelType,
+  catalog: ActionCatalog = builtinCatalog,
+): TypeEnv {
+  return envWith(runbook, catalog, output);
+}
+
+// Lint: everything validate finds plus the rules.
+export type { LintOptions, LintResult } from "./lint/linter.js";
+
+/** Lint one document's text as `rbx lint` does. */
+export function lintSource(file: string, text: string, options: Partial<LintOptions> = {}): LintResult {
+  return lintWith(file, text, { ...options, catalog: options.catalog ?? builtinCatalog });
+}
+
+// Runs: plan, start, resume, roll back and skip, with the journal in a run store (pass `catalog: builtinCatalog`).
+export { planRunbook } from "./run/bind/bind-document.js";
+export { resumeRun } from "./run/sessions/resume-run.js";
+export { rollbackRun } from "./run/sessions/rollback-run.js";
+export type { SessionOptions, SessionResult } from "./run/sessions/session-options.js";
+export { skipStep } from "./run/sessions/skip-step.js";
+export { startRun } from "./run/sessions/start-run.js";
+export { FileRunStore } from "./run/store/file-store.js";

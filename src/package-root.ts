@@ -2,7 +2,7 @@
 // and the chunks of dist/bundle/ — a path relative to one module's URL is right in only some of them.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** The rbx package: its root directory and its package.json version. */
 export interface RbxPackage {
@@ -41,9 +41,28 @@ export function packagePath(...segments: string[]): string {
 export const fromSource = import.meta.url.endsWith(".ts");
 
 /**
- * The directory of the per-file modules, one per source file: `<root>/src` from sources, `<root>/dist` when
- * compiled. Code that starts a module as its own process (the lab) finds it here even when running bundled.
+ * A per-file module by its source path (`modulesPath("lab", "supervisor")`): under `<root>` from sources, under
+ * `<root>/dist` when compiled. Code that starts a module as its own process (the lab) finds it here even bundled.
  */
 export function modulesPath(...segments: string[]): string {
-  return packagePath(fromSource ? "src" : "dist", ...segments);
+  return fromSource ? packagePath(...segments) : packagePath("dist", ...segments);
+}
+
+/**
+ * Node arguments that run the per-file module at `pathWithoutExtension` (from `modulesPath`) as its own process,
+ * with `args`; prefix with process.execPath. From sources (tests), Node type-strips it with src/ts-hooks.ts.
+ */
+export function nodeModuleArgs(pathWithoutExtension: string, args: readonly string[] = []): string[] {
+  const file = `${pathWithoutExtension}${fromSource ? ".ts" : ".js"}`;
+  if (!fromSource) return [file, ...args];
+  // transform-types also covers the stand-in's parameter properties, which strip-only refuses.
+  const hooks = pathToFileURL(packagePath("src", "ts-hooks.ts")).href;
+  return [
+    "--experimental-transform-types",
+    "--disable-warning=ExperimentalWarning",
+    "--import",
+    hooks,
+    file,
+    ...args,
+  ];
 }

@@ -1,8 +1,9 @@
 // approve: a step only a person can do; an interactive yes, `--approve ID`, or the run halts and waits.
-import { T } from "../check/types.js";
-import { defineAction } from "../runtime/action.js";
-import { fail } from "../runtime/failure.js";
-import { durationOr, durationSchema } from "./shared/duration.js";
+
+import { defineAction } from "../contract/action.js";
+import { T } from "../contract/cel-types.js";
+import { fail } from "../contract/failure.js";
+import { durationOr, durationSchema } from "./shared/duration-field.js";
 
 /** Arguments of approve. */
 export interface ApproveArgs {

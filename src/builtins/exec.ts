@@ -1,9 +1,10 @@
 // exec: run one program with an argument array (never a shell); exit code, stdout and stderr typed.
-import { T } from "../check/types.js";
-import { defineAction, type PlanContext } from "../runtime/action.js";
+
+import { defineAction, type PlanContext } from "../contract/action.js";
+import { T } from "../contract/cel-types.js";
 import { ActionError } from "./shared/action-error.js";
 import { abortError, deadline } from "./shared/deadline.js";
-import { durationOr, durationSchema } from "./shared/duration.js";
+import { durationOr, durationSchema } from "./shared/duration-field.js";
 
 /** Arguments of exec. */
 export interface ExecArgs {

@@ -1,8 +1,9 @@
 // Overload resolution: which declared overloads fit the argument types, and the call's result type.
+
+import { type CelType, T, typeName } from "../contract/cel-types.js";
 import { type Overload, overloadsOf, sizedOverloads } from "./overloads.js";
 import type { FunctionOverload, TypeEnv } from "./type-env.js";
 import { isDynLike, type SigType, sameType, substitute, unify } from "./type-utils.js";
-import { type CelType, T, typeName } from "./types.js";
 
 /** A candidate overload; environment functions carry their implementation. */
 export type ResolvedOverload = Overload & { impl?: FunctionOverload["impl"] };

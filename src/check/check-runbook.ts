@@ -1,10 +1,10 @@
 // Type-checks every expression and template of a loaded runbook, with diagnostics at exact file positions.
-import { findAction } from "../builtins/index.js";
+
+import type { ActionCatalog } from "../contract/action.js";
+import { type CelType, T, typeName } from "../contract/cel-types.js";
+import type { JsonSchema, JsonValue } from "../contract/json.js";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
-import { analyze } from "../expr/analyze.js";
-import { sliceSource, spanIn } from "../expr/positions.js";
-import { isWholeExpression, splitTemplate } from "../expr/template-pieces.js";
 import type {
   Assertion,
   DurationValue,
@@ -14,13 +14,14 @@ import type {
   StringValue,
   ValueNode,
 } from "../parser/ast.js";
+import { sliceSource, spanIn } from "../parser/expr/positions.js";
+import { isWholeExpression, splitTemplate } from "../parser/expr/template-pieces.js";
 import { defaultReads, templateDefault } from "../parser/param-defaults.js";
-import type { JsonSchema, JsonValue } from "../runtime/action.js";
+import { analyze } from "./analyze.js";
 import { defaultResultTypes, paramDefaultEnv, RunbookEnvs, stepOutputType } from "./environment.js";
 import { type RanBefore, RunOrder, stepRefs } from "./run-order.js";
 import type { TypeEnv } from "./type-env.js";
 import { compatible, isDynLike } from "./type-utils.js";
-import { type CelType, T, typeName } from "./types.js";
 
 interface Context {
   env: TypeEnv;
@@ -44,10 +45,15 @@ export interface CheckCounters {
  * assertion messages, rollback steps and check suites. Pass the loaded file for exact line:column in
  * multi-line scalars (the loader's `LoadResult.source`); pass `counters` to have the work counted.
  */
-export function checkRunbook(runbook: Runbook, file?: SourceFile, counters?: CheckCounters): Diagnostic[] {
+export function checkRunbook(
+  runbook: Runbook,
+  catalog: ActionCatalog,
+  file?: SourceFile,
+  counters?: CheckCounters,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const order = new RunOrder(runbook);
-  const envs = new RunbookEnvs(runbook);
+  const envs = new RunbookEnvs(runbook, catalog);
   const base = envs.base;
   const opts = file ? { file } : {};
 
@@ -165,14 +171,14 @@ export function checkRunbook(runbook: Runbook, file?: SourceFile, counters?: Che
   const step = (s: Step, ran: RanBefore) => {
     const ctx: Context = { env: base, ran };
     const self = s.id?.value;
-    const output = stepOutputType(s);
+    const output = stepOutputType(s, catalog);
     const withOutput: Context = { env: envs.withOutput(output), ran, ...(self ? { self } : {}) };
     expr(s.when, ctx, { type: T.bool, what: "`when`" });
     assertions(s.guards, ctx, "a guard's `that`");
     assertions(s.expect, withOutput, "an expectation's `that`");
     expr(s.retry?.until, withOutput, { type: T.bool, what: "`retry.until`" });
     if (s.with) {
-      const schema = s.action ? findAction(s.action.value)?.input : undefined;
+      const schema = s.action ? catalog.find(s.action.value)?.input : undefined;
       values(s.with, ctx, schema, "with");
     }
     duration(s.timeout, ctx, "timeout");

@@ -2,14 +2,14 @@
 // One Checker object per check holds the state (no closures or per-node allocations on the success path);
 // messages and "did you mean" lists are built only when a problem is found.
 
-import { CelUint } from "../expr/values.js";
+import { type CelType, T } from "../contract/cel-types.js";
+import { CelUint } from "../contract/cel-values.js";
 import type { CallExpr, ComprehensionExpr, Expr, SelectExpr } from "../parser/expr/ast.js";
 import { type ResolvedOverload, resolveCall } from "./check-calls.js";
 import { msg } from "./messages.js";
 import { functionNames, isBuiltinFunction } from "./overloads.js";
 import type { TypeEnv } from "./type-env.js";
 import { compatible, isDynLike, join, PRIMITIVE_TYPES } from "./type-utils.js";
-import { type CelType, T } from "./types.js";
 
 /** A problem found by the checker, at offsets of the expression text. */
 export interface CheckProblem {

@@ -1,8 +1,8 @@
 // The environment of names a runbook gives its expressions: params, env, connections, steps and `output`.
-import { findAction } from "../builtins/index.js";
+import type { ActionCatalog } from "../contract/action.js";
+import { type CelType, T } from "../contract/cel-types.js";
 import type { Connection, ParamType, Runbook, Step, ValueNode } from "../parser/ast.js";
 import type { TypeEnv } from "./type-env.js";
-import { type CelType, T } from "./types.js";
 
 const PARAM_TYPES: Record<ParamType, CelType> = {
   string: T.string,
@@ -39,8 +39,8 @@ export function valueType(v: ValueNode): CelType {
 }
 
 /** The type of `output` for a step: its built-in's declared output type, or dyn when unknown. */
-export function stepOutputType(step: Step): CelType {
-  const action = step.action ? findAction(step.action.value) : undefined;
+export function stepOutputType(step: Step, catalog: ActionCatalog): CelType {
+  const action = step.action ? catalog.find(step.action.value) : undefined;
   return action?.output ?? T.dyn;
 }
 
@@ -73,7 +73,7 @@ export function stepsWithIds(runbook: Runbook): Step[] {
  * (`output` typed by the built-in, `status` a string) are always declared; pass `output` for
  * `expect` and `retry.until`, where `output` is the output of the step being judged.
  */
-export function runbookEnv(runbook: Runbook, output?: CelType): TypeEnv {
+export function runbookEnv(runbook: Runbook, catalog: ActionCatalog, output?: CelType): TypeEnv {
   const params: Record<string, CelType> = {};
   const secrets = new Set<string>();
   for (const p of runbook.params) {
@@ -90,7 +90,7 @@ export function runbookEnv(runbook: Runbook, output?: CelType): TypeEnv {
   const steps: Record<string, CelType> = {};
   for (const s of stepsWithIds(runbook)) {
     steps[(s.id as { value: string }).value] = T.object(`step ${s.id?.value}`, {
-      output: stepOutputType(s),
+      output: stepOutputType(s, catalog),
       status: T.string,
     });
   }
@@ -140,12 +140,12 @@ export function defaultResultTypes(type: ParamType): readonly CelType[] {
  * step stays linear in the runbook's size.
  */
 export class RunbookEnvs {
-  /** The environment without `output`: `runbookEnv(runbook)`. */
+  /** The environment without `output`: `runbookEnv(runbook, catalog)`. */
   readonly base: TypeEnv;
   private readonly byOutput = new Map<CelType, TypeEnv>();
 
-  constructor(runbook: Runbook) {
-    this.base = runbookEnv(runbook);
+  constructor(runbook: Runbook, catalog: ActionCatalog) {
+    this.base = runbookEnv(runbook, catalog);
   }
 
   /** The environment with `output` declared as `output` (the base when undefined): one object per type. */

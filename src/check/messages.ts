@@ -1,7 +1,8 @@
 // The checker's messages, as named helpers so wording stays consistent and each says what to do.
+
+import { type CelType, typeName } from "../contract/cel-types.js";
 import { suggestion } from "./did-you-mean.js";
 import type { SigType } from "./type-utils.js";
-import { type CelType, typeName } from "./types.js";
 
 function sigName(t: SigType): string {
   if (t.kind === "param") return t.name;

@@ -1,6 +1,7 @@
 // The names an expression may use: typed variables, extra functions, and an optional container namespace.
-import type { CelResult, CelValue } from "../expr/values.js";
-import type { CelType } from "./types.js";
+
+import type { CelType } from "../contract/cel-types.js";
+import type { CelResult, CelValue } from "../contract/cel-values.js";
 
 /** An extra function overload, declared with its implementation so checking and evaluation agree. */
 export interface FunctionOverload {

@@ -1,5 +1,5 @@
 // Type relations the checker needs: assignability with dyn, joins of list/map literal types, parsing type names.
-import { type CelType, T, typeName } from "./types.js";
+import { type CelType, T, typeName } from "../contract/cel-types.js";
 
 /** A type in an overload signature: a CEL type or a type parameter such as `A`. */
 export type SigType =

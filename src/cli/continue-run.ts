@@ -1,6 +1,7 @@
 // `rbx resume` and `rbx rollback` take the same arguments and differ only in the verb they drive.
-import type { SessionOptions, SessionResult } from "../runtime/session.js";
-import type { CliIO } from "./commands.js";
+
+import type { SessionOptions, SessionResult } from "../run/sessions/session-options.js";
+import type { CliIO } from "./io.js";
 import {
   continueOptions,
   driveRun,

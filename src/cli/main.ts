@@ -1,6 +1,8 @@
 // The rbx entry point: parse the command name, load only that command, map errors to exit codes.
+
 import { rbxPackage } from "../package-root.js";
-import { type CliIO, commands } from "./commands.js";
+import { commands } from "./command-table.js";
+import type { CliIO } from "./io.js";
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, problems: 1, usage: 2, halted: 3, interrupted: 130 } as const;

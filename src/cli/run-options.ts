@@ -1,10 +1,14 @@
 // The options the run commands (plan, run, resume, rollback, skip, status, runs) share, read one way everywhere.
+
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
-import type { SettleChoice } from "../runtime/driver.js";
-import { cliSession, interruptOnSignals, parseSettle, readParamsFile } from "../runtime/operator-cli.js";
-import { parseParamArgs } from "../runtime/params.js";
-import type { SessionOptions, SessionResult } from "../runtime/session.js";
-import type { CliIO } from "./commands.js";
+import { parseParamArgs } from "../run/bind/params.js";
+import type { SettleChoice } from "../run/interpreter/driver.js";
+import type { SessionOptions, SessionResult } from "../run/sessions/session-options.js";
+import type { CliIO } from "./io.js";
+import { cliSession } from "./operator-session.js";
+import { interruptOnSignals } from "./signals.js";
 
 /** `--param NAME=VALUE`... and `--params-file F`: the params of a new run (plan, run). */
 export const paramOptions = {
@@ -115,4 +119,27 @@ export async function driveRun(
   } finally {
     signals.dispose();
   }
+}
+
+/** Read `--params-file` (JSON or YAML, a map of param names to values). */
+export async function readParamsFile(path: string, cwd: string): Promise<Record<string, unknown>> {
+  const text = readFileSync(resolve(cwd, path), "utf8");
+  const { parse } = await import("yaml");
+  const data = parse(text) as unknown;
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new Error(`${path} must hold a map of param names to values`);
+  }
+  return data as Record<string, unknown>;
+}
+
+/** Parse `--settle STEP=done|redo` values. */
+export function parseSettle(values: readonly string[]): { settle: Map<string, SettleChoice>; bad: string[] } {
+  const settle = new Map<string, SettleChoice>();
+  const bad: string[] = [];
+  for (const v of values) {
+    const m = /^(.+)=(done|redo)$/.exec(v);
+    if (m) settle.set(m[1] as string, m[2] as SettleChoice);
+    else bad.push(v);
+  }
+  return { settle, bad };
 }

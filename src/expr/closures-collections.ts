@@ -1,8 +1,16 @@
 // Closures for list and map literals and the comprehension macros (all, exists, exists_one, map, filter).
+
+import {
+  CelError,
+  type CelKey,
+  type CelResult,
+  type CelValue,
+  errors,
+  runtimeTypeName,
+} from "../contract/cel-values.js";
 import type { ComprehensionExpr, ListExpr, MapExpr } from "../parser/expr/ast.js";
-import type { Gen, Node } from "./closures.js";
+import type { Gen, Node } from "./closure-types.js";
 import { isKey, mapGet } from "./equality.js";
-import { CelError, type CelKey, type CelResult, type CelValue, errors, runtimeTypeName } from "./values.js";
 
 const costError = () =>
   new CelError("the expression exceeded its cost limit (too many iterations); simplify it");

@@ -1,7 +1,5 @@
 // Closures for names and access: variables (dotted names resolved longest first), `.field`, `[index]`, `has()`.
-import type { Expr, HasExpr, IdentExpr, IndexExpr, SelectExpr } from "../parser/expr/ast.js";
-import type { Ctx, Gen, Node } from "./closures.js";
-import { mapGet } from "./equality.js";
+
 import {
   CelError,
   type CelKey,
@@ -11,7 +9,10 @@ import {
   type CelValue,
   errors,
   runtimeTypeName,
-} from "./values.js";
+} from "../contract/cel-values.js";
+import type { Expr, HasExpr, IdentExpr, IndexExpr, SelectExpr } from "../parser/expr/ast.js";
+import type { Ctx, Gen, Node } from "./closure-types.js";
+import { mapGet } from "./equality.js";
 
 const TYPE_VALUES: Record<string, CelTypeValue> = Object.fromEntries(
   ["int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type"].map((n) => [

@@ -4,32 +4,13 @@ import { declaredOverloads, type ResolvedOverload } from "../check/check-calls.j
 import type { Checked } from "../check/checker.js";
 import type { TypeEnv } from "../check/type-env.js";
 import { isDynLike, type SigType } from "../check/type-utils.js";
+import { CelError, type CelResult, CelSemver, type CelValue, errors } from "../contract/cel-values.js";
 import type { CallExpr, ComprehensionExpr, Expr } from "../parser/expr/ast.js";
+import type { Gen, Node } from "./closure-types.js";
 import { compileCollections } from "./closures-collections.js";
 import { compileNames } from "./closures-names.js";
 import { dispatcher, implOf } from "./dispatch.js";
 import { celEquals } from "./equality.js";
-import { type Bindings, CelError, type CelResult, CelSemver, type CelValue, errors } from "./values.js";
-
-/** The state one evaluation threads through the closures. */
-export interface Ctx {
-  vars: Bindings;
-  /** Comprehension variables, by slot. */
-  slots: CelValue[];
-  /** Steps left before the cost limit stops the evaluation. */
-  budget: number;
-}
-
-/** A compiled node. */
-export type Node = (c: Ctx) => CelResult;
-
-/** What the code generator shares with its helpers. */
-export interface Gen {
-  compile(e: Expr, scope: ReadonlyMap<string, number>): Node;
-  checked: Checked | undefined;
-  env: TypeEnv;
-  newSlot(): number;
-}
 
 const isErr = (v: CelResult): v is CelError => v instanceof CelError;
 

@@ -1,15 +1,16 @@
 // compile(source, env): parse → check → closures, with diagnostics on the file positions of the source.
+
+import { analyze, type CompileOptions } from "../check/analyze.js";
 import type { Checked } from "../check/checker.js";
 import type { TypeEnv } from "../check/type-env.js";
-import type { CelType } from "../check/types.js";
+import type { CelType } from "../contract/cel-types.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceText } from "../parser/ast.js";
 import type { Expr } from "../parser/expr/ast.js";
-import { analyze, type CompileOptions } from "./analyze.js";
 import { generate } from "./closures.js";
 import { Program } from "./program.js";
 
-export { analyze, type CompileOptions } from "./analyze.js";
+export { analyze, type CompileOptions } from "../check/analyze.js";
 
 /** The result of compiling: a program with its type, or diagnostics. */
 export type CompileResult =

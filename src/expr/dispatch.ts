@@ -1,8 +1,6 @@
 // Run-time overload choice for calls whose argument types were not all known when checking (dyn).
 import type { ResolvedOverload } from "../check/check-calls.js";
 import type { SigType } from "../check/type-utils.js";
-import type { Impl } from "./stdlib/impl.js";
-import { stdlib } from "./stdlib/index.js";
 import {
   CelDuration,
   type CelError,
@@ -12,7 +10,9 @@ import {
   CelUint,
   type CelValue,
   errors,
-} from "./values.js";
+} from "../contract/cel-values.js";
+import type { Impl } from "./stdlib/impl.js";
+import { stdlib } from "./stdlib/index.js";
 
 /** Does a run-time value fit a signature type? (Elements of lists and maps are not inspected.) */
 export function fits(v: CelValue, t: SigType): boolean {

@@ -1,7 +1,5 @@
 // Human-readable values for `rbx eval`: CEL literal syntax, so what is printed can be pasted back.
 
-import { formatDouble, quote } from "./stdlib/text.js";
-import { formatDuration, formatTimestamp } from "./time.js";
 import {
   CelDuration,
   type CelKey,
@@ -10,7 +8,9 @@ import {
   CelTypeValue,
   CelUint,
   type CelValue,
-} from "./values.js";
+} from "../contract/cel-values.js";
+import { formatDouble, quote } from "./stdlib/text.js";
+import { formatDuration, formatTimestamp } from "./time.js";
 
 /** A value written as a CEL literal: `"text"`, `4`, `4u`, `4.0`, `[1, 2]`, `{"k": true}`, `duration("90s")`. */
 export function displayValue(v: CelValue): string {

@@ -1,5 +1,5 @@
 // Equality, ordering and map lookup with CEL's heterogeneous numeric rules (1 == 1u == 1.0).
-import { compareSemver } from "./semver.js";
+
 import {
   CelDuration,
   type CelKey,
@@ -8,7 +8,8 @@ import {
   CelTypeValue,
   CelUint,
   type CelValue,
-} from "./values.js";
+} from "../contract/cel-values.js";
+import { compareSemver } from "./semver.js";
 
 /** A numeric value as one of three kinds, for cross-type comparison. */
 function numeric(v: CelValue): bigint | number | undefined {

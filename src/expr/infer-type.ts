@@ -1,6 +1,6 @@
 // Infers a CEL type from plain JSON data, so variables given as data (`rbx eval --vars`) are checked precisely.
 import { join } from "../check/type-utils.js";
-import { type CelType, T } from "../check/types.js";
+import { type CelType, T } from "../contract/cel-types.js";
 
 /** The CEL type of a JSON value: integral numbers int, others double; objects become typed records. */
 export function inferType(v: unknown, name = "value"): CelType {

@@ -1,8 +1,6 @@
 // The CEL ↔ JavaScript value mapping: `toCel` for JSON inputs (typed by a CelType when known), `fromCel` for JSON output.
-import type { CelType } from "../check/types.js";
-import type { JsonValue } from "../runtime/action.js";
-import { parseSemver } from "./semver.js";
-import { formatDuration, formatTimestamp, parseDuration, parseTimestamp, timestampOf } from "./time.js";
+
+import type { CelType } from "../contract/cel-types.js";
 import {
   CelDuration,
   CelError,
@@ -12,7 +10,10 @@ import {
   CelTypeValue,
   CelUint,
   type CelValue,
-} from "./values.js";
+} from "../contract/cel-values.js";
+import type { JsonValue } from "../contract/json.js";
+import { parseSemver } from "./semver.js";
+import { formatDuration, formatTimestamp, parseDuration, parseTimestamp, timestampOf } from "./time.js";
 
 function isCel(v: unknown): v is CelValue {
   return (

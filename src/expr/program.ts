@@ -1,7 +1,7 @@
 // A compiled expression: closures built once, evaluated many times; evaluation errors come back as values.
-import type { CelType } from "../check/types.js";
-import type { Ctx, Node } from "./closures.js";
-import { type Bindings, CelError, type CelResult } from "./values.js";
+import type { CelType } from "../contract/cel-types.js";
+import { type Bindings, CelError, type CelResult } from "../contract/cel-values.js";
+import type { Ctx, Node } from "./closure-types.js";
 
 /** Default cost limit: comprehension steps one evaluation may take. */
 export const DEFAULT_COST_LIMIT = 1_000_000;

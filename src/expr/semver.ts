@@ -1,5 +1,5 @@
 // Semantic versions (semver.org 2.0.0): parsing with an optional leading "v", and precedence order.
-import { CelSemver } from "./values.js";
+import { CelSemver } from "../contract/cel-values.js";
 
 const SEMVER =
   /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;

@@ -1,17 +1,17 @@
 // `${{ expr }}` templates: a whole-value template keeps its expression's type; any other is a string.
 import type { TypeEnv } from "../check/type-env.js";
-import { type CelType, T } from "../check/types.js";
+import { type CelType, T } from "../contract/cel-types.js";
+import { CelError, type CelResult } from "../contract/cel-values.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { SourceFile } from "../diagnostics/source-file.js";
 import type { SourceText } from "../parser/ast.js";
+import { type ExprOrigin, sliceSource, spanIn } from "../parser/expr/positions.js";
+import { isWholeExpression, splitTemplate } from "../parser/expr/template-pieces.js";
 import { type CompileOptions, type CompileResult, compile } from "./compile.js";
-import { type ExprOrigin, sliceSource, spanIn } from "./positions.js";
 import { Program } from "./program.js";
 import { celToString } from "./stdlib/text.js";
-import { isWholeExpression, splitTemplate } from "./template-pieces.js";
-import { CelError, type CelResult } from "./values.js";
 
-export { isWholeExpression, splitTemplate, type TemplatePiece } from "./template-pieces.js";
+export { isWholeExpression, splitTemplate, type TemplatePiece } from "../parser/expr/template-pieces.js";
 
 /** Compile a template string; the program yields a string, or the expression's own value for a whole-value template. */
 export function compileTemplate(

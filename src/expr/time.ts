@@ -1,5 +1,5 @@
 // Timestamps and durations: RFC 3339 and `1h2m3.5s` text, range checks, and calendar fields in a time zone.
-import { CelDuration, CelError, CelTimestamp } from "./values.js";
+import { CelDuration, CelError, CelTimestamp } from "../contract/cel-values.js";
 
 const NS_PER_S = 1_000_000_000n;
 /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z in seconds since the epoch. */

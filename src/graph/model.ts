@@ -1,5 +1,5 @@
 // One neutral graph of a runbook (nodes, clusters, edges) so Mermaid and dot render the same picture.
-import { findAction } from "../builtins/index.js";
+import type { ActionCatalog } from "../contract/action.js";
 import type { FailurePolicy, Phase, Runbook, Step } from "../parser/ast.js";
 import { stepLabel } from "./labels.js";
 
@@ -62,6 +62,7 @@ class IdPool {
 }
 
 function stepNode(
+  catalog: ActionCatalog,
   ids: IdPool,
   prefix: string,
   scope: string,
@@ -72,7 +73,7 @@ function stepNode(
   const name = step.id?.value ?? String(index + 1);
   const id = ids.take(safeId(prefix, scope, name));
   const action = step.action?.value;
-  const def = action ? findAction(action) : undefined;
+  const def = action ? catalog.find(action) : undefined;
   const kind: GraphNodeKind = step.check ? "check" : action === "approve" ? "approval" : "step";
   const node: GraphNode = { id, kind, lines: stepLabel(step) };
   if (def) node.effect = def.effect;
@@ -90,7 +91,7 @@ function policyOf(runbook: Runbook, phase: Phase): FailurePolicy {
 }
 
 /** Build the graph of a loaded runbook: flow through guards and phases, rollback and halt paths, check suites. */
-export function buildGraph(runbook: Runbook): RunbookGraph {
+export function buildGraph(runbook: Runbook, catalog: ActionCatalog): RunbookGraph {
   const ids = new IdPool();
   const nodes: GraphNode[] = [];
   const clusters: GraphCluster[] = [];
@@ -119,7 +120,7 @@ export function buildGraph(runbook: Runbook): RunbookGraph {
   const suiteEdges: GraphEdge[] = [];
   for (const suite of runbook.checks) {
     const cid = ids.take(safeId("checks", suite.name.value));
-    const members = suite.steps.map((s, i) => stepNode(ids, "chk", suite.name.value, s, i, false));
+    const members = suite.steps.map((s, i) => stepNode(catalog, ids, "chk", suite.name.value, s, i, false));
     chain(members, suiteEdges);
     suites.set(suite.name.value, {
       id: cid,
@@ -166,7 +167,7 @@ export function buildGraph(runbook: Runbook): RunbookGraph {
   const rollbackClusters: GraphCluster[] = [];
   for (const phase of runbook.phases) {
     const pid = ids.take(safeId("phase", phase.id.value));
-    const members = phase.steps.map((s, i) => stepNode(ids, "step", phase.id.value, s, i, false));
+    const members = phase.steps.map((s, i) => stepNode(catalog, ids, "step", phase.id.value, s, i, false));
     if (members.length === 0)
       members.push({ id: ids.take(safeId("empty", phase.id.value)), kind: "empty", lines: ["(no steps)"] });
     chain(members, edges);
@@ -181,7 +182,7 @@ export function buildGraph(runbook: Runbook): RunbookGraph {
 
     if (phase.rollback) {
       const rid = ids.take(safeId("rollback", phase.id.value));
-      const rsteps = phase.rollback.map((s, i) => stepNode(ids, "rb", phase.id.value, s, i, true));
+      const rsteps = phase.rollback.map((s, i) => stepNode(catalog, ids, "rb", phase.id.value, s, i, true));
       if (rsteps.length === 0)
         rsteps.push({
           id: ids.take(safeId("rb_empty", phase.id.value)),

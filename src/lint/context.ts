@@ -1,20 +1,10 @@
-// What a rule sees: the runbook, its source, its options, shared indexes, and `report`.
+// Building the context each rule sees, and the small helpers rules share for spans and labels.
 import type { Diagnostic, Severity, Span } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
 import type { MapEntry, Runbook, SourceText, Step, ValueNode } from "../parser/ast.js";
-import { formatMessage, type LintRule, type Report } from "./rule.js";
+import type { StepEffects } from "./effects.js";
+import { formatMessage, type LintRule, type RuleContext } from "./rule.js";
 import type { RunbookIndex } from "./runbook-index.js";
-
-/** The per-rule view of one lint run. */
-export interface RuleContext<Options extends object = Record<string, never>> {
-  readonly runbook: Runbook;
-  readonly source: SourceFile;
-  readonly options: Options;
-  readonly index: RunbookIndex;
-  report(report: Report): void;
-  /** The file span of [start, end) in an expression's decoded text (escapes and folding shifted away). */
-  textSpan(text: SourceText, start: number, end: number): Span;
-}
 
 /** Build a rule's context; its reports are pushed onto `out` with the configured severity. */
 export function createContext<O extends object>(
@@ -24,6 +14,7 @@ export function createContext<O extends object>(
   runbook: Runbook,
   source: SourceFile,
   index: RunbookIndex,
+  effects: StepEffects,
   out: Diagnostic[],
 ): RuleContext<O> {
   return {
@@ -31,6 +22,7 @@ export function createContext<O extends object>(
     source,
     options,
     index,
+    effects,
     report(r) {
       const template = rule.meta.messages[r.messageId];
       if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message "${r.messageId}"`);

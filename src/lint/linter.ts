@@ -1,6 +1,7 @@
 // One file through the whole pipeline: load, check (everything `rbx validate` finds), rules, suppressions.
 
 import { checkRunbook } from "../check/check-runbook.js";
+import type { ActionCatalog } from "../contract/action.js";
 import { compareDiagnostics, type Diagnostic, type Severity } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
 import { loadRunbook } from "../parser/load.js";
@@ -15,13 +16,20 @@ export interface LintResult {
   diagnostics: Diagnostic[];
 }
 
+/** What one lint pass runs against: the actions runbooks may use and the `.rbx.yaml` settings. */
+export interface LintOptions {
+  catalog: ActionCatalog;
+  config?: LintConfig;
+}
+
 /** Lint one document's text: loader and checker diagnostics, rule diagnostics, then suppressions. */
-export function lintSource(file: string, text: string, config: LintConfig = EMPTY_CONFIG): LintResult {
-  const loaded = loadRunbook(file, text);
+export function lintSource(file: string, text: string, options: LintOptions): LintResult {
+  const { catalog, config = EMPTY_CONFIG } = options;
+  const loaded = loadRunbook(file, text, { catalog });
   const all: Diagnostic[] = [...loaded.diagnostics];
   if (loaded.runbook) {
-    all.push(...checkRunbook(loaded.runbook, loaded.source));
-    all.push(...runRules(loaded.runbook, loaded.source, config));
+    all.push(...checkRunbook(loaded.runbook, catalog, loaded.source));
+    all.push(...runRules(loaded.runbook, loaded.source, catalog, config));
   }
   const severityOf = (code: string): Severity | "off" => levelOf(code, config) ?? "error";
   const diagnostics = applySuppressions(loaded.source, all, severityOf).sort(compareDiagnostics);

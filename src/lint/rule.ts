@@ -1,7 +1,10 @@
 // The rule contract (eslint-style): metadata the formatters and docs read, and a factory of visitor hooks.
+import type { JsonSchema } from "../contract/json.js";
 import type { Diagnostic, Severity, Span } from "../diagnostics/diagnostic.js";
-import type { JsonSchema } from "../runtime/action.js";
-import type { RuleContext } from "./context.js";
+import type { SourceFile } from "../diagnostics/source-file.js";
+import type { Runbook, SourceText } from "../parser/ast.js";
+import type { StepEffects } from "./effects.js";
+import type { RunbookIndex } from "./runbook-index.js";
 import type { Visitor } from "./visitor.js";
 
 /** A severity a config may give a rule; `off` disables it. */
@@ -21,6 +24,19 @@ export interface RuleMeta<Options extends object = Record<string, never>> {
   messages: Record<string, string>;
   /** JSON Schema of the options object a config may give, and the defaults it is merged over. */
   options?: { schema: JsonSchema; defaults: Options };
+}
+
+/** The per-rule view of one lint run. */
+export interface RuleContext<Options extends object = Record<string, never>> {
+  readonly runbook: Runbook;
+  readonly source: SourceFile;
+  readonly options: Options;
+  readonly index: RunbookIndex;
+  /** What each step does to the world, from the catalog the runbook is linted against. */
+  readonly effects: StepEffects;
+  report(report: Report): void;
+  /** The file span of [start, end) in an expression's decoded text (escapes and folding shifted away). */
+  textSpan(text: SourceText, start: number, end: number): Span;
 }
 
 /** One lint rule: `create` returns the hooks the shared walk calls. */

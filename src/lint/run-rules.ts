@@ -1,9 +1,11 @@
 // Run the enabled rules over a loaded runbook in one shared walk, with severities and options from the config.
+import type { ActionCatalog } from "../contract/action.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
 import type { Runbook } from "../parser/ast.js";
 import { EMPTY_CONFIG, type LintConfig } from "./config.js";
 import { createContext } from "./context.js";
+import { StepEffects } from "./effects.js";
 import type { RuleLevel } from "./rule.js";
 import { type AnyRule, findRule, rules } from "./rules/index.js";
 import { RunbookIndex } from "./runbook-index.js";
@@ -27,16 +29,18 @@ export function optionsOf(rule: AnyRule, config: LintConfig): object {
 export function runRules(
   runbook: Runbook,
   source: SourceFile,
+  catalog: ActionCatalog,
   config: LintConfig = EMPTY_CONFIG,
 ): Diagnostic[] {
   const index = new RunbookIndex(runbook);
+  const effects = new StepEffects(catalog);
   const out: Diagnostic[] = [];
   const visitors: Visitor[] = [];
   for (const rule of rules) {
     const level = levelOf(rule.meta.id, config);
     if (level === undefined || level === "off") continue;
     visitors.push(
-      rule.create(createContext(rule, level, optionsOf(rule, config), runbook, source, index, out)),
+      rule.create(createContext(rule, level, optionsOf(rule, config), runbook, source, index, effects, out)),
     );
   }
   walkRunbook(runbook, visitors);

@@ -1,6 +1,6 @@
 // Facts about one runbook that several rules need, computed once and only when asked.
 import type { Param, Runbook, SourceText } from "../parser/ast.js";
-import { ExpressionCache, type ExpressionInfo } from "./references.js";
+import { ExpressionCache, type ExpressionInfo } from "./expression-names.js";
 import type { StepSite } from "./visitor.js";
 import { walkRunbook } from "./walk.js";
 

@@ -1,4 +1,6 @@
 // The typed runbook document (rbx/v1) the loader produces: every node keeps the span it came from.
+
+import type { ConnectionKind } from "../contract/connection.js";
 import type { Span } from "../diagnostics/diagnostic.js";
 
 /** Anything that came from the file carries where it came from. */
@@ -98,8 +100,6 @@ export interface EnvDecl extends Node {
   secret: boolean;
   description?: string;
 }
-
-export type ConnectionKind = "kubernetes" | "postgres" | "http";
 
 /** Something the built-in actions talk to; fields may be templates over params. */
 export interface Connection extends Node {

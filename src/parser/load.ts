@@ -1,15 +1,14 @@
 // The loader: text → YAML (ranges kept) → schema check → typed Runbook AST, with every problem as a Diagnostic.
 import { readFile } from "node:fs/promises";
-import { actions } from "../builtins/index.js";
 import { compareDiagnostics, type Diagnostic, diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
 import { SourceFile } from "../diagnostics/source-file.js";
 import type { Runbook } from "./ast.js";
-import { buildRunbook } from "./build/build-runbook.js";
-import { Reader } from "./build/reader.js";
-import type { ActionShape } from "./catalog.js";
+import { buildRunbook } from "./ast-builder/build-runbook.js";
+import { Reader } from "./ast-builder/reader.js";
+import type { ShapeCatalog } from "./catalog.js";
 import { paramProblems } from "./param-checks.js";
 import { defaultCycleProblems } from "./param-defaults.js";
-import { referenceProblems } from "./references.js";
+import { referenceProblems } from "./reference-checks.js";
 import { runbookSchemaFor } from "./schema/build-schema.js";
 import { builtinValidator } from "./schema/precompiled.js";
 import { readSchemaText } from "./schema/runbook-schema.js";
@@ -26,18 +25,18 @@ export interface LoadResult {
 }
 
 export interface LoadOptions {
-  /** The built-in actions to check against; defaults to the catalog, validated with the committed schema. */
-  catalog?: readonly ActionShape[];
+  /** The actions documents may use; the built-in catalog is checked with the committed, precompiled schema. */
+  catalog: ShapeCatalog;
 }
 
-const catalogKeys = new WeakMap<readonly ActionShape[], string>();
+const catalogKeys = new WeakMap<ShapeCatalog, string>();
 
 /**
  * The schema for a catalog: the committed file for the built-ins (its validator precompiled by the build),
  * generated and compiled now for any other list.
  */
-function schemaFor(catalog: readonly ActionShape[] | undefined): ShapeSchema {
-  if (catalog === undefined || catalog === actions) {
+function schemaFor(catalog: ShapeCatalog): ShapeSchema {
+  if (catalog.committedSchema) {
     return { key: "builtin", validator: () => builtinValidator(readSchemaText()) };
   }
   let key = catalogKeys.get(catalog);
@@ -45,11 +44,11 @@ function schemaFor(catalog: readonly ActionShape[] | undefined): ShapeSchema {
     key = `custom-${Math.random().toString(36).slice(2)}`;
     catalogKeys.set(catalog, key);
   }
-  return { key, validator: () => compileValidator(runbookSchemaFor(catalog)) };
+  return { key, validator: () => compileValidator(runbookSchemaFor(catalog.actions)) };
 }
 
 /** Load a runbook from its text; `file` is the name diagnostics print. Never throws for a bad document. */
-export function loadRunbook(file: string, text: string, options: LoadOptions = {}): LoadResult {
+export function loadRunbook(file: string, text: string, options: LoadOptions): LoadResult {
   const source = new SourceFile(file, text);
   const parsed = parseYaml(source);
   const diagnostics = [...parsed.diagnostics];
@@ -70,13 +69,13 @@ export function loadRunbook(file: string, text: string, options: LoadOptions = {
   diagnostics.push(
     ...paramProblems(runbook.params),
     ...defaultCycleProblems(runbook.params, source),
-    ...referenceProblems(runbook, options.catalog ?? actions),
+    ...referenceProblems(runbook, options.catalog.actions),
   );
   return done(runbook);
 }
 
 /** Read and load a file; an unreadable file is reported as a `read-error` diagnostic. */
-export async function loadRunbookFile(path: string, options: LoadOptions = {}): Promise<LoadResult> {
+export async function loadRunbookFile(path: string, options: LoadOptions): Promise<LoadResult> {
   let text: string;
   try {
     text = await readFile(path, "utf8");

@@ -1,8 +1,9 @@
 // Param declarations that cannot work: defaults that do not fit the type, enums without values, literal secrets.
+
+import { parseDuration } from "../contract/duration.js";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import type { Param, ValueNode } from "./ast.js";
-import { parseDuration } from "./duration.js";
 import { isHttpUrl, isSemver } from "./value-formats.js";
 
 const show = (v: ValueNode): string => {

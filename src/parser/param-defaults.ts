@@ -1,11 +1,11 @@
 // Param defaults written as `${{ }}` templates over other params: what each reads, an order, and cycles.
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
-import { spanIn } from "../expr/positions.js";
-import { splitTemplate } from "../expr/template-pieces.js";
 import type { Param, StringValue } from "./ast.js";
 import type { Expr } from "./expr/ast.js";
 import { childrenOf, parseExpr } from "./expr/parse.js";
+import { spanIn } from "./expr/positions.js";
+import { splitTemplate } from "./expr/template-pieces.js";
 
 /** One `params.<name>` read in a default template, at [start, end) of the template's text. */
 export interface ParamRead {

@@ -1,10 +1,10 @@
 // Pick the run's observers from the command line and the terminal: live view, plain lines, or NDJSON.
-import type { Redactor } from "../runtime/action.js";
-import type { RunEvent } from "../runtime/events.js";
+import type { Redactor } from "../contract/action.js";
+import type { RunEvent } from "../run/model/events.js";
+import { fanOut, type RunObserver } from "../run/model/observer.js";
 import { paint, useColor } from "./ansi.js";
 import { JsonRenderer } from "./json-renderer.js";
 import { LineRenderer } from "./line-renderer.js";
-import { fanOut, type RunObserver } from "./observer.js";
 import { TtyRenderer } from "./tty-renderer.js";
 
 /** What `rbx run`/`resume`/`rollback` know when they start a run. */

@@ -1,8 +1,9 @@
 // One human sentence per journal event, shared by the terminal view and the plain-line log.
-import type { RunEvent } from "../runtime/events.js";
-import type { FailureRecord } from "../runtime/failure.js";
+
+import { formatDuration } from "../contract/elapsed.js";
+import type { FailureRecord } from "../contract/failure.js";
+import type { RunEvent } from "../run/model/events.js";
 import type { Paint } from "./ansi.js";
-import { formatDuration } from "./duration.js";
 
 /** What `describe` needs besides the event: when each step started, to print how long it took. */
 export interface DescribeContext {

@@ -1,7 +1,7 @@
 // NDJSON for CI: every journal event as one JSON line (redacted again on the way out), plus progress lines.
-import type { Redactor } from "../runtime/action.js";
-import type { RunEvent } from "../runtime/events.js";
-import type { RunObserver } from "./observer.js";
+import type { Redactor } from "../contract/action.js";
+import type { RunEvent } from "../run/model/events.js";
+import type { RunObserver } from "../run/model/observer.js";
 
 /** Where the lines go and the run's redactor (events are redacted when journaled; this is a second guard). */
 export interface JsonOptions {

@@ -1,9 +1,9 @@
 // Plain timestamped lines for logs and CI (no terminal): one line per event, progress only when it changes.
-import type { RunEvent } from "../runtime/events.js";
+import type { RunEvent } from "../run/model/events.js";
+import type { RunObserver } from "../run/model/observer.js";
 import type { Paint } from "./ansi.js";
 import { describe } from "./describe.js";
 import { LiveSteps } from "./live-steps.js";
-import type { RunObserver } from "./observer.js";
 import { RecoveryHint } from "./recovery-hint.js";
 
 /** Where plain lines go and how they are styled (colour only when forced; plain logs have none). */

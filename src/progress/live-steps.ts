@@ -1,5 +1,5 @@
 // The steps running right now and what each waits for: the state the live view draws from.
-import type { RunEvent } from "../runtime/events.js";
+import type { RunEvent } from "../run/model/events.js";
 import type { Paint } from "./ansi.js";
 import type { DescribeContext } from "./describe.js";
 

@@ -1,6 +1,6 @@
 // After a run stops for the operator, the live view ends with the exact commands of each way out.
 import { foldReport } from "../report/fold.js";
-import type { RunEvent } from "../runtime/events.js";
+import type { RunEvent } from "../run/model/events.js";
 import type { Paint } from "./ansi.js";
 
 /** Collects a run's events and, when it halts or is interrupted, says what the operator can type next. */

@@ -1,10 +1,11 @@
 // The live terminal view: finished lines scroll up, running steps stay at the bottom and redraw in place.
-import type { RunEvent } from "../runtime/events.js";
+
+import { formatDuration } from "../contract/elapsed.js";
+import type { RunEvent } from "../run/model/events.js";
+import type { RunObserver } from "../run/model/observer.js";
 import { type Paint, rewind, stripAnsi } from "./ansi.js";
 import { describe } from "./describe.js";
-import { formatDuration } from "./duration.js";
 import { type LiveStep, LiveSteps } from "./live-steps.js";
-import type { RunObserver } from "./observer.js";
 import { RecoveryHint } from "./recovery-hint.js";
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

@@ -1,5 +1,5 @@
 // Fold a journal's events into a RunReport: timings, attempts, assertions, rollbacks and the way out.
-import type { RunEvent } from "../runtime/events.js";
+import type { RunEvent } from "../run/model/events.js";
 import { keyOutputs } from "./key-outputs.js";
 import type { AttemptReport, PhaseReport, RollbackReport, RunReport, StepReport } from "./model.js";
 import { recoveryChoices } from "./recovery.js";

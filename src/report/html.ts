@@ -1,5 +1,5 @@
 // The report as one self-contained HTML file: inline CSS and SVG, no scripts, no external assets.
-import { formatDuration } from "../progress/duration.js";
+import { formatDuration } from "../contract/elapsed.js";
 import type { RollbackReport, RunReport, StepReport } from "./model.js";
 import { htmlText as h, renderTimeline } from "./timeline.js";
 import { outcomeText, statusWord } from "./words.js";

@@ -1,5 +1,5 @@
 // Pick the outputs worth a line in a report: scalar fields near the top, clipped, never the whole blob.
-import type { JsonValue } from "../runtime/action.js";
+import type { JsonValue } from "../contract/json.js";
 import type { KeyOutput } from "./model.js";
 
 const MAX_FIELDS = 8;

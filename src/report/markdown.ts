@@ -1,7 +1,7 @@
 // The report as GitHub-flavoured Markdown, sized to paste into a pull request or an incident ticket.
 
-import { formatDuration } from "../progress/duration.js";
-import type { JsonValue } from "../runtime/action.js";
+import { formatDuration } from "../contract/elapsed.js";
+import type { JsonValue } from "../contract/json.js";
 import type { RollbackReport, RunReport, StepReport } from "./model.js";
 import { outcomeText, statusMark } from "./words.js";
 

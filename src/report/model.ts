@@ -1,7 +1,8 @@
 // The run report: what a journal says happened, shaped for people (md, html) and machines (json).
-import type { JsonValue } from "../runtime/action.js";
-import type { HaltReason, RunbookIdentity } from "../runtime/events.js";
-import type { FailureRecord } from "../runtime/failure.js";
+
+import type { FailureRecord } from "../contract/failure.js";
+import type { JsonValue } from "../contract/json.js";
+import type { HaltReason, RunbookIdentity } from "../run/model/events.js";
 
 /** Where a step ended up, as the report tells it. */
 export type StepStatus =

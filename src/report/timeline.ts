@@ -1,5 +1,5 @@
 // A Gantt-like SVG of a run: one row per phase and step, attempts inside each bar, rollback apart.
-import { formatDuration } from "../progress/duration.js";
+import { formatDuration } from "../contract/elapsed.js";
 import type { RunReport, StepReport } from "./model.js";
 
 /** Escape text for HTML and SVG content and attribute values. */

@@ -2,8 +2,12 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { actionNames, actions, findAction } from "../../src/builtins/index.js";
-import { typeName } from "../../src/check/types.js";
+import { actions, builtinCatalog } from "../../src/builtins/index.js";
+
+const findAction = (name: string) => builtinCatalog.find(name);
+const actionNames = () => builtinCatalog.actions.map((a) => a.name);
+
+import { typeName } from "../../src/contract/cel-types.js";
 
 const mine = [
   "sql.query",

@@ -1,9 +1,10 @@
 // A real ActionContext for tests: a redactor that masks registered secrets, a logger that keeps its lines.
+
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ConnectionKind } from "../../src/parser/ast.js";
-import type { ActionContext, PlanContext, Redactor, ResolvedConnection } from "../../src/runtime/action.js";
+import type { ActionContext, PlanContext, Redactor } from "../../src/contract/action.js";
+import type { ConnectionKind, ResolvedConnection } from "../../src/contract/connection.js";
 
 /** A redactor that replaces every registered secret with ***. */
 export function testRedactor(secrets: string[] = []): Redactor {

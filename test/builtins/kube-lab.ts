@@ -1,8 +1,8 @@
 // The lab for the helm and kubectl tests: a stand-in API server, an isolated user, a kubernetes connection.
 import { join } from "node:path";
-import type { KubeStandInOptions } from "../../src/lab/kube/server.js";
-import { type KubeHarness, type KubeUserEnv, startKubeHarness } from "../../src/lab/kube-harness.js";
-import { type ToolPaths, toolPaths } from "../../src/lab/tools.js";
+import type { KubeStandInOptions } from "../../lab/kube/server.js";
+import { type ToolPaths, toolPaths } from "../../lab/tool-binaries.js";
+import { type KubeHarness, type KubeUserEnv, startKubeHarness } from "../support/kube-harness.js";
 import { connections, type TestContext, testContext } from "./context.js";
 
 /** Charts and values files of the built-in tests. */

@@ -1,5 +1,7 @@
 // checkRunbook over real loaded documents: each diagnostic code, and exact file positions for every scalar style.
+
 import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../../src/builtins/index.js";
 import { checkRunbook } from "../../src/check/check-runbook.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { loadRunbook } from "../../src/parser/load.js";
@@ -18,10 +20,10 @@ connections:
 /** Load a document (head + body) and check it; fails the test when loading itself reports errors. */
 function check(body: string): { diags: Diagnostic[]; text: string } {
   const text = head + body;
-  const loaded = loadRunbook("demo.rb.yaml", text);
+  const loaded = loadRunbook("demo.rb.yaml", text, { catalog: builtinCatalog });
   const errors = loaded.diagnostics.filter((d) => d.severity === "error");
   expect(errors.map((d) => `${d.code}: ${d.message}`)).toEqual([]);
-  return { diags: checkRunbook(loaded.runbook!, loaded.source), text };
+  return { diags: checkRunbook(loaded.runbook!, builtinCatalog, loaded.source), text };
 }
 
 /** `line:col code` of each diagnostic, plus the text its span starts with. */
@@ -182,9 +184,9 @@ describe("positions of expression errors in each YAML scalar style", () => {
 
 /** Load and check a whole document (no shared head); loading itself must report no error. */
 function checkDoc(text: string): { diags: Diagnostic[]; text: string } {
-  const loaded = loadRunbook("demo.rb.yaml", text);
+  const loaded = loadRunbook("demo.rb.yaml", text, { catalog: builtinCatalog });
   expect(loaded.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([]);
-  return { diags: checkRunbook(loaded.runbook!, loaded.source), text };
+  return { diags: checkRunbook(loaded.runbook!, builtinCatalog, loaded.source), text };
 }
 
 const withParams = (params: string, steps = "") => `apiVersion: rbx/v1

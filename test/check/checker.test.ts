@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { closest } from "../../src/check/did-you-mean.js";
 import { overloads } from "../../src/check/overloads.js";
-import { type CelType, T, typeName } from "../../src/check/types.js";
+import { type CelType, T, typeName } from "../../src/contract/cel-types.js";
 import { compile, type TypeEnv } from "../../src/expr/index.js";
 import { stdlib } from "../../src/expr/stdlib/index.js";
 

@@ -1,10 +1,12 @@
 // RunOrder's views against the copy-per-step definition it replaced, over generated documents; and the checker's work stays linear.
+
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../../src/builtins/index.js";
 import { type CheckCounters, checkRunbook } from "../../src/check/check-runbook.js";
 import { RunbookEnvs, runbookEnv } from "../../src/check/environment.js";
 import { RunOrder } from "../../src/check/run-order.js";
-import { T } from "../../src/check/types.js";
+import { T } from "../../src/contract/cel-types.js";
 import type { Runbook, Step } from "../../src/parser/ast.js";
 import { loadRunbook } from "../../src/parser/load.js";
 
@@ -131,7 +133,7 @@ describe("RunOrder", () => {
     let compared = 0;
     fc.assert(
       fc.property(docShape, (shape) => {
-        const loaded = loadRunbook("order.rb.yaml", docYaml(shape));
+        const loaded = loadRunbook("order.rb.yaml", docYaml(shape), { catalog: builtinCatalog });
         const runbook = loaded.runbook;
         expect(runbook, loaded.diagnostics.map((d) => d.message).join("\n")).toBeDefined();
         if (!runbook) return;
@@ -154,6 +156,7 @@ describe("RunOrder", () => {
         loadRunbook(
           "e.rb.yaml",
           docYaml({ phases: [{ steps: [{ verify: false }], rollback: null }], suites: [] }),
+          { catalog: builtinCatalog },
         ).runbook as Runbook,
       )
         .ranBefore(undefined)
@@ -207,18 +210,19 @@ function bigRunbook(n: number): string {
 describe("checkRunbook work", () => {
   it("walks the runbook for its type environment once, whatever its size", () => {
     for (const n of [30, 300]) {
-      const loaded = loadRunbook("big.rb.yaml", bigRunbook(n));
+      const loaded = loadRunbook("big.rb.yaml", bigRunbook(n), { catalog: builtinCatalog });
       expect(loaded.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
       const counters: CheckCounters = { runbookWalks: 0, outputEnvs: 0, idsCopied: 0 };
-      expect(checkRunbook(loaded.runbook as Runbook, loaded.source, counters)).toEqual([]);
+      expect(checkRunbook(loaded.runbook as Runbook, builtinCatalog, loaded.source, counters)).toEqual([]);
       // One environment build; one `output` variant per distinct output type (http.check's, and dyn for `check:` steps).
       expect(counters).toEqual({ runbookWalks: 1, outputEnvs: 2, idsCopied: 0 });
     }
   });
 
   it("derives `output` environments from one base, one object per output type", () => {
-    const runbook = loadRunbook("big.rb.yaml", bigRunbook(20)).runbook as Runbook;
-    const envs = new RunbookEnvs(runbook);
+    const runbook = loadRunbook("big.rb.yaml", bigRunbook(20), { catalog: builtinCatalog })
+      .runbook as Runbook;
+    const envs = new RunbookEnvs(runbook, builtinCatalog);
     const withInt = envs.withOutput(T.int);
     expect(envs.withOutput(T.int)).toBe(withInt);
     expect(envs.withOutput()).toBe(envs.base);
@@ -226,7 +230,7 @@ describe("checkRunbook work", () => {
     expect(withInt.secrets).toBe(envs.base.secrets);
     expect(envs.derived).toBe(1);
     // The same names and types as building the whole environment again.
-    expect(withInt).toEqual(runbookEnv(runbook, T.int));
-    expect(envs.base).toEqual(runbookEnv(runbook));
+    expect(withInt).toEqual(runbookEnv(runbook, builtinCatalog, T.int));
+    expect(envs.base).toEqual(runbookEnv(runbook, builtinCatalog));
   });
 });

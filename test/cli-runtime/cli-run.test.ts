@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readJournalFile } from "../../src/runtime/journal-file.js";
+import { readJournalFile } from "../../src/run/store/journal-file.js";
 import { killAll, startRbx } from "./cli.js";
 
 let dir: string;

@@ -14,8 +14,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readJournalFile } from "../../src/runtime/journal-file.js";
-import { foldEvents } from "../../src/runtime/state.js";
+import { foldEvents } from "../../src/run/model/state.js";
+import { readJournalFile } from "../../src/run/store/journal-file.js";
 import { killAll, startRbx } from "./cli.js";
 
 let root: string;

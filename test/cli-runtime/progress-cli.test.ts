@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PostgresServer } from "../../src/lab/postgres.js";
-import { readJournalFile } from "../../src/runtime/journal-file.js";
+import type { PostgresServer } from "../../lab/postgres.js";
+import { readJournalFile } from "../../src/run/store/journal-file.js";
 import { testPostgres } from "../support/postgres.js";
 import { killAll, startRbx } from "./cli.js";
 

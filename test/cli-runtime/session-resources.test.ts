@@ -1,5 +1,6 @@
 // The CLI session in process: resources shared by a run's steps are released when the verb returns, and a
 // release that fails is a redacted warning that never changes the run's result.
+
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,13 +8,13 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AnyAction, actions } from "../../src/builtins/index.js";
-import { T } from "../../src/check/types.js";
-import type { PostgresServer } from "../../src/lab/postgres.js";
-import { defineAction } from "../../src/runtime/action.js";
-import { readJournalFile } from "../../src/runtime/journal-file.js";
-import { cliSession } from "../../src/runtime/operator-cli.js";
-import { startRun } from "../../src/runtime/session.js";
+import type { PostgresServer } from "../../lab/postgres.js";
+import { actions } from "../../src/builtins/index.js";
+import { cliSession } from "../../src/cli/operator-session.js";
+import { type AnyAction, catalogOf, defineAction } from "../../src/contract/action.js";
+import { T } from "../../src/contract/cel-types.js";
+import { startRun } from "../../src/run/sessions/start-run.js";
+import { readJournalFile } from "../../src/run/store/journal-file.js";
 import { testPostgres } from "../support/postgres.js";
 
 let dir: string;
@@ -150,7 +151,7 @@ phases:
     const cli = io({ TOKEN: "tok-5ecret" });
     const opts = {
       ...cliSession(cli, { stateDir: "file-state" }, new AbortController().signal, () => "SIGINT"),
-      catalog: [...actions, sharedFile as AnyAction],
+      catalog: catalogOf([...actions, sharedFile as AnyAction]),
     };
     const r = await startRun(join(dir, "files.rb.yaml"), { cli: new Map() }, undefined, opts);
     expect(r).toMatchObject({ exit: 0, status: "completed" });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PostgresServer } from "../../src/lab/postgres.js";
+import type { PostgresServer } from "../../lab/postgres.js";
 import { testPostgres } from "../support/postgres.js";
 import { TmuxPane } from "./tmux.js";
 

@@ -28,11 +28,11 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "rbx-bin-entry-"));
   mkdirSync(join(dir, "bin"));
   mkdirSync(join(dir, "dist", "bundle"), { recursive: true });
-  mkdirSync(join(dir, "dist", "cli"), { recursive: true });
+  mkdirSync(join(dir, "dist", "src", "cli"), { recursive: true });
   copyFileSync(join(repoRoot, "bin", "rbx.js"), join(dir, "bin", "rbx.js"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "rbx", version: "7.8.9", type: "module" }));
   writeFileSync(join(dir, "dist", "bundle", "main.js"), entryModule("bundle"));
-  writeFileSync(join(dir, "dist", "cli", "main.js"), entryModule("tsc"));
+  writeFileSync(join(dir, "dist", "src", "cli", "main.js"), entryModule("tsc"));
 });
 
 afterAll(() => {
@@ -41,7 +41,7 @@ afterAll(() => {
 
 describe("bin/rbx.js", () => {
   it("runs the bundle when it is newer than the tsc output, or as new (an npm install sets one date)", () => {
-    touch(join(dir, "dist", "cli", "main.js"), 1_000_000);
+    touch(join(dir, "dist", "src", "cli", "main.js"), 1_000_000);
     touch(join(dir, "dist", "bundle", "main.js"), 1_000_100);
     expect(run(["validate", "x.rb.yaml"])).toEqual({
       code: 4,
@@ -54,7 +54,7 @@ describe("bin/rbx.js", () => {
 
   it("runs the tsc output when the bundle is older (tsc ran again without the bundle step)", () => {
     touch(join(dir, "dist", "bundle", "main.js"), 1_000_000);
-    touch(join(dir, "dist", "cli", "main.js"), 1_000_100);
+    touch(join(dir, "dist", "src", "cli", "main.js"), 1_000_100);
     expect(run(["validate"])).toEqual({ code: 4, stdout: "tsc validate\n", stderr: "" });
   });
 

@@ -1,12 +1,12 @@
 // The bundle `npm run build` writes to dist/bundle/ is what bin/rbx.js runs, and it prints exactly what the tsc
-// output in dist/cli/ prints: fixtures validated and linted both ways, schema, help, eval, graph and --version.
+// output in dist/src/cli/ prints: fixtures validated and linted both ways, schema, help, eval, graph and --version.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildOnce, type RbxResult, rbx, repoRoot, runNode } from "./run-rbx.js";
 
 const bundleMain = join(repoRoot, "dist", "bundle", "main.js");
-const tscMain = join(repoRoot, "dist", "cli", "main.js");
+const tscMain = join(repoRoot, "dist", "src", "cli", "main.js");
 
 /** `main(args)` of one layout's entry module in a child process, the way bin/rbx.js calls it. */
 function runEntry(entry: string, args: string[]): Promise<RbxResult> {
@@ -39,7 +39,7 @@ describe("the bundled CLI", () => {
   it("is what bin/rbx.js loads: dist/bundle/ chunks, none of dist/cli/", async () => {
     const urls = await importsOf(["validate", "--quiet", "runbooks"]);
     expect(urls).toContain(`file://${bundleMain}`);
-    expect(urls.filter((u) => u.includes("/dist/cli/"))).toEqual([]);
+    expect(urls.filter((u) => u.includes("/dist/src/cli/"))).toEqual([]);
     // yaml comes from the bundle's own chunk, not from node_modules' 70-odd files.
     expect(urls.some((u) => /\/dist\/bundle\/yaml-[^/]+\.js$/.test(u))).toBe(true);
     expect(urls.filter((u) => u.includes("/node_modules/yaml/"))).toEqual([]);

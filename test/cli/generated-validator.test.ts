@@ -1,4 +1,4 @@
-// The validator file `npm run build` writes (dist/parser/schema/, its functions rewritten to compile eagerly) is
+// The validator file `npm run build` writes (dist/src/parser/schema/, its functions rewritten to compile eagerly) is
 // the one the CLI loads, from the bundle and from the tsc output, and it reports what the run-time compiled
 // validator reports, for every fixture.
 import { readdirSync, readFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { validateShape } from "../../src/parser/schema/validate-shape.js";
 import { parseYaml } from "../../src/parser/yaml-document.js";
 import { buildOnce, repoRoot } from "./run-rbx.js";
 
-const generated = join(repoRoot, "dist", "parser", "schema", "runbook-validator.generated.cjs");
+const generated = join(repoRoot, "dist", "src", "parser", "schema", "runbook-validator.generated.cjs");
 const fixtures = join(repoRoot, "test", "fixtures");
 const schemaText = readSchemaText();
 

@@ -10,9 +10,13 @@ export const repoRoot = join(import.meta.dirname, "..", "..");
  * the CLI would rewrite dist/ under them, so this only builds when a bare `npx vitest` finds no build at all.
  */
 export function buildOnce(): void {
-  if (existsSync(join(repoRoot, "dist", "cli", "main.js"))) return;
+  if (existsSync(join(repoRoot, "dist", "src", "cli", "main.js"))) return;
   const r = spawnSync("npm", ["run", "build"], { cwd: repoRoot, encoding: "utf8", timeout: 180_000 });
-  for (const f of ["dist/cli/main.js", "dist/cli/commands/validate.js", "dist/cli/commands/schema.js"]) {
+  for (const f of [
+    "dist/src/cli/main.js",
+    "dist/src/cli/commands/validate.js",
+    "dist/src/cli/commands/schema.js",
+  ]) {
     if (!existsSync(join(repoRoot, f)))
       throw new Error(`build did not produce ${f}:\n${r.stdout}${r.stderr}`);
   }

@@ -129,7 +129,7 @@ describe("rbx schema, --version, --help", () => {
       const urls = JSON.parse(/IMPORTS (.*)\n$/.exec(r.stderr)?.[1] ?? "null") as string[];
       // bin/rbx.js answers --version itself; other commands start from the bundle's main (or dist/cli/main.js).
       if (args[0] !== "--version")
-        expect(urls.some((u) => /\/dist\/(bundle|cli)\/main\.js$/.test(u))).toBe(true);
+        expect(urls.some((u) => /\/dist\/(bundle|src\/cli)\/main\.js$/.test(u))).toBe(true);
       expect(
         urls.filter((u) => /node_modules\/(ajv|yaml|chalk)\/|\/dist\/bundle\/(yaml|chalk)-/.test(u)),
       ).toEqual([]);

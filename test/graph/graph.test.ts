@@ -1,10 +1,12 @@
 // rbx graph: golden Mermaid and dot for a sample runbook, Graphviz parses the dot, labels are escaped.
+
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
+import { builtinCatalog } from "../../src/builtins/index.js";
 import { main } from "../../src/cli/main.js";
 import { mermaidText } from "../../src/graph/mermaid.js";
 import { renderGraph } from "../../src/graph/render.js";
@@ -17,7 +19,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function load(name: string) {
   const file = join(fixtures, name);
-  const loaded = loadRunbook(`fixtures/${name}`, readFileSync(file, "utf8"));
+  const loaded = loadRunbook(`fixtures/${name}`, readFileSync(file, "utf8"), { catalog: builtinCatalog });
   if (!loaded.runbook) throw new Error(loaded.diagnostics.map((d) => d.message).join("\n"));
   return loaded.runbook;
 }
@@ -47,13 +49,13 @@ async function cli(argv: string[]) {
 
 describe("rbx graph", () => {
   it("draws the sample runbook as the golden Mermaid flowchart", () => {
-    const text = renderGraph(load("kryton.rb.yaml"), "mermaid");
+    const text = renderGraph(load("kryton.rb.yaml"), "mermaid", builtinCatalog);
     expect(mermaidProblems(text)).toEqual([]);
     golden("kryton.mmd", text);
   });
 
   it("draws the sample runbook as golden dot that Graphviz lays out", () => {
-    const text = renderGraph(load("kryton.rb.yaml"), "dot");
+    const text = renderGraph(load("kryton.rb.yaml"), "dot", builtinCatalog);
     golden("kryton.dot", text);
     const svg = dotRenders(text);
     for (const title of ["cluster_phase_upgrade", "cluster_rollback_upgrade", "cluster_checks_healthy"])
@@ -61,7 +63,7 @@ describe("rbx graph", () => {
   });
 
   it("shows phases, rollback edges from the boundary, check suites and the failure policy", () => {
-    const text = renderGraph(load("kryton.rb.yaml"), "mermaid");
+    const text = renderGraph(load("kryton.rb.yaml"), "mermaid", builtinCatalog);
     expect(text).toContain(
       'subgraph phase_upgrade["phase upgrade #183; rollback boundary #183; onFailure: rollback"]',
     );
@@ -73,13 +75,13 @@ describe("rbx graph", () => {
 
   it("escapes labels and keeps keyword-like ids valid in both syntaxes", () => {
     const runbook = load("tricky.rb.yaml");
-    const mmd = renderGraph(runbook, "mermaid");
+    const mmd = renderGraph(runbook, "mermaid", builtinCatalog);
     expect(mermaidProblems(mmd)).toEqual([]);
     expect(mmd).toContain(
       "#34;say #92;#34;quotes#92;#34; #124; pipes#34; != #34;#60;b#62;#38;amp#59;#60;/b#62;#34;",
     );
     expect(mmd).toContain("#34;a#35;b#59;c#34;");
-    const dot = renderGraph(runbook, "dot");
+    const dot = renderGraph(runbook, "dot", builtinCatalog);
     const svg = dotRenders(dot);
     expect(svg).toContain(
       "&quot;say \\&quot;quotes\\&quot; | pipes&quot; != &quot;&lt;b&gt;&amp;amp;&lt;/b&gt;&quot;",

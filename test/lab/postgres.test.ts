@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PostgresServer, startPostgres } from "../../src/lab/postgres.js";
+import { type PostgresServer, startPostgres } from "../../lab/postgres.js";
 
 describe("private PostgreSQL server", () => {
   let pg: PostgresServer;

@@ -1,5 +1,7 @@
 // An eslint-style RuleTester: valid documents stay silent, invalid ones report at exact lines and columns.
+
 import { expect, it } from "vitest";
+import { builtinCatalog } from "../../src/builtins/index.js";
 import type { RuleSetting } from "../../src/lint/config.js";
 import type { AnyRule } from "../../src/lint/rules/index.js";
 import { rules } from "../../src/lint/rules/index.js";
@@ -38,7 +40,7 @@ export interface ValidCase {
 
 /** Load a document (it must load) and run only `rule` over it. */
 export function findings(rule: AnyRule, code: string, options?: Record<string, unknown>) {
-  const loaded = loadRunbook("t.rb.yaml", code);
+  const loaded = loadRunbook("t.rb.yaml", code, { catalog: builtinCatalog });
   if (!loaded.runbook) {
     throw new Error(
       `test document does not load: ${loaded.diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.message}`).join("; ")}`,
@@ -49,7 +51,7 @@ export function findings(rule: AnyRule, code: string, options?: Record<string, u
     rule.meta.id,
     options ? { level: rule.meta.docs.severity, options } : { level: rule.meta.docs.severity },
   );
-  return runRules(loaded.runbook, loaded.source, { rules: settings });
+  return runRules(loaded.runbook, loaded.source, builtinCatalog, { rules: settings });
 }
 
 /** Declare the tests of one rule. */

@@ -1,9 +1,11 @@
 // The product and example runbooks are the reference for good practice: `rbx lint` must be silent on them.
 // A finding may be suppressed only in the document, next to the step, with a reason (a reasonless or unused
 // suppression is itself reported).
+
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../../src/builtins/index.js";
 import { lintSource } from "../../src/lint/linter.js";
 
 function runbookFiles(dir: string): string[] {
@@ -24,7 +26,7 @@ describe("rules stay silent on good runbooks", () => {
   });
   for (const file of files) {
     it(file, () => {
-      const found = lintSource(file, readFileSync(file, "utf8")).diagnostics.map(
+      const found = lintSource(file, readFileSync(file, "utf8"), { catalog: builtinCatalog }).diagnostics.map(
         (d) => `${d.span.start.line}:${d.span.start.column} ${d.code}: ${d.message}`,
       );
       expect(found).toEqual([]);

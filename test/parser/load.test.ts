@@ -1,7 +1,9 @@
 // The loader end to end: the AST it builds, where expression characters land, and what it refuses.
+
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../../src/builtins/index.js";
 import { SourceFile } from "../../src/diagnostics/source-file.js";
 import type { SourceText } from "../../src/parser/ast.js";
 import { loadRunbook, loadRunbookFile } from "../../src/parser/load.js";
@@ -128,8 +130,10 @@ describe("loadRunbook", () => {
     });
   });
 
-  it("validates against the built-in catalog and the committed schema by default", () => {
-    const r = loadRunbook("rb.yaml", okText.replace("action: http.check", "action: no.such.action"));
+  it("validates against the built-in catalog and the committed schema", () => {
+    const r = loadRunbook("rb.yaml", okText.replace("action: http.check", "action: no.such.action"), {
+      catalog: builtinCatalog,
+    });
     expect(
       r.diagnostics.some((d) => d.code === "unknown-action" && d.message.includes("no.such.action")),
     ).toBe(true);
@@ -144,7 +148,9 @@ describe("loadRunbookFile", () => {
   });
 
   it("reports an unreadable file as a diagnostic instead of throwing", async () => {
-    const r = await loadRunbookFile(join(import.meta.dirname, "no-such-file.rb.yaml"));
+    const r = await loadRunbookFile(join(import.meta.dirname, "no-such-file.rb.yaml"), {
+      catalog: fixtureCatalog,
+    });
     expect(r.runbook).toBeUndefined();
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
       ["read-error", "Cannot read the file (ENOENT); check the path and its permissions"],

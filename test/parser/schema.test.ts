@@ -5,7 +5,7 @@ import { actions } from "../../src/builtins/index.js";
 import { runbookSchemaFor, schemaText } from "../../src/parser/schema/build-schema.js";
 import { readSchemaText, regenerateCommand, schemaPath } from "../../src/parser/schema/runbook-schema.js";
 import { createAjv } from "../../src/parser/schema/validate-shape.js";
-import { fixtureCatalog } from "../fixtures/catalog.js";
+import { fixtureActions } from "../fixtures/catalog.js";
 
 describe("schema/runbook.schema.json", () => {
   const committed = JSON.parse(readSchemaText()) as Record<string, unknown>;
@@ -26,8 +26,8 @@ describe("schema/runbook.schema.json", () => {
   });
 
   it("routes each action's `with:` to that action's input schema", () => {
-    const schema = runbookSchemaFor(fixtureCatalog) as { $defs: { actions: Record<string, unknown> } };
-    expect(Object.keys(schema.$defs.actions)).toEqual(fixtureCatalog.map((a) => a.name).sort());
+    const schema = runbookSchemaFor(fixtureActions) as { $defs: { actions: Record<string, unknown> } };
+    expect(Object.keys(schema.$defs.actions)).toEqual(fixtureActions.map((a) => a.name).sort());
     const validate = createAjv().compile(schema);
     const doc = (withValue: unknown) => ({
       apiVersion: "rbx/v1",
@@ -42,7 +42,7 @@ describe("schema/runbook.schema.json", () => {
   });
 
   it("re-roots an action's own $refs under its definition", () => {
-    const schema = runbookSchemaFor(fixtureCatalog) as {
+    const schema = runbookSchemaFor(fixtureActions) as {
       $defs: { actions: Record<string, Record<string, unknown>> };
     };
     const upgrade = JSON.stringify(schema.$defs.actions["helm.upgrade"]);

@@ -5,10 +5,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { paint } from "../../src/progress/ansi.js";
 import { createProgress } from "../../src/progress/create.js";
 import { LineRenderer } from "../../src/progress/line-renderer.js";
-import { stepLogger } from "../../src/progress/step-logger.js";
 import { TtyRenderer } from "../../src/progress/tty-renderer.js";
-import type { RunEvent } from "../../src/runtime/events.js";
-import { TaintRedactor } from "../../src/runtime/redactor.js";
+import { TaintRedactor } from "../../src/run/bind/taint-redactor.js";
+import type { RunEvent } from "../../src/run/model/events.js";
+import { stepLogger } from "../../src/run/sessions/step-logger.js";
 import { approvalRun, haltedRun, rolledBackRun, tempStateDir, writeJournal } from "../report/journals.js";
 
 const dir = tempStateDir();

@@ -2,8 +2,8 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { EventBody, RunEvent } from "../../src/runtime/events.js";
-import { JournalWriter } from "../../src/runtime/journal-file.js";
+import type { EventBody, RunEvent } from "../../src/run/model/events.js";
+import { JournalWriter } from "../../src/run/store/journal-file.js";
 
 const T0 = Date.parse("2025-05-01T10:00:00.000Z");
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toolPaths } from "../../src/lab/tools.js";
+import { toolPaths } from "../../lab/tool-binaries.js";
 import { killLiveRbx, REPO, rbx } from "./support/rbx.js";
 
 const GOLDEN = join(REPO, "test", "runbooks", "golden");

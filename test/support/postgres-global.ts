@@ -1,6 +1,6 @@
 // vitest globalSetup: one private PostgreSQL server for the whole test run; each test makes fresh databases on it.
 import type { TestProject } from "vitest/node";
-import { type PostgresServer, startPostgres } from "../../src/lab/postgres.js";
+import { type PostgresServer, startPostgres } from "../../lab/postgres.js";
 
 let server: PostgresServer | undefined;
 

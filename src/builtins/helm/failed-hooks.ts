@@ -1,7 +1,7 @@
 // When helm fails in a hook, find the release's hook Jobs of that revision that failed and keep the tail of
 // their pods' logs, so the journal says why the migration failed (`kubectl logs job/auth-migration-<rev>`).
 import type { V1Job } from "@kubernetes/client-node";
-import type { ActionContext } from "../../runtime/action.js";
+import type { ActionContext } from "../../contract/action.js";
 import { type KubeClients, kubeClients } from "../kubectl/kube-client.js";
 import { kubeError } from "../kubectl/kube-errors.js";
 import { joinLogs, podLogs, podsBySelector } from "../kubectl/pod-logs.js";

@@ -1,6 +1,6 @@
 // `with:` fields shared by the helm actions.
 import { connectionField } from "../shared/connection.js";
-import { durationSchema } from "../shared/duration.js";
+import { durationSchema } from "../shared/duration-field.js";
 import type { SchemaFragment } from "../shared/schema-fragment.js";
 
 /** Release name as helm accepts it. */

@@ -1,5 +1,7 @@
 // Running the helm binary: which one, its global flags from the kubernetes connection, and its major version.
-import type { ActionContext, PlanContext, PlannedEffect, ResolvedConnection } from "../../runtime/action.js";
+
+import type { ActionContext, PlanContext, PlannedEffect } from "../../contract/action.js";
+import type { ResolvedConnection } from "../../contract/connection.js";
 import { ActionError } from "../shared/action-error.js";
 import { pickConnection, stringField } from "../shared/connection.js";
 import { type Deadline, deadline } from "../shared/deadline.js";

@@ -1,6 +1,7 @@
 // helm.history: the release's revisions as typed rows, plus `current` (newest deployed) for a later rollback.
-import { T } from "../../check/types.js";
-import { defineAction } from "../../runtime/action.js";
+
+import { defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import { type HelmCommonArgs, releaseInput } from "./fields.js";
 import { helmInvocation, helmPlan, withHelm } from "./helm-cli.js";

@@ -1,6 +1,6 @@
 // The hooks a release revision ran (helm records each with its last run's phase), as typed rows a runbook
 // can assert on, e.g. that every pre-upgrade migration Job succeeded.
-import { T } from "../../check/types.js";
+import { T } from "../../contract/cel-types.js";
 
 /** One hook as helm's release JSON records it (`hooks[]`). */
 export interface HookJson {

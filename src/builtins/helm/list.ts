@@ -1,6 +1,7 @@
 // helm.list: releases in a namespace (or all), as typed rows.
-import { T } from "../../check/types.js";
-import { defineAction } from "../../runtime/action.js";
+
+import { defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { type HelmCommonArgs, helmCommonFields } from "./fields.js";
 import { helmInvocation, helmPlan, parseJson, runHelm, withHelm } from "./helm-cli.js";
 

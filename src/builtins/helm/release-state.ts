@@ -1,7 +1,7 @@
 // A release's history as typed rows, and the refusal to act on a release stuck in a pending state.
 
-import { T } from "../../check/types.js";
-import type { ActionContext } from "../../runtime/action.js";
+import type { ActionContext } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { ActionError, isActionError } from "../shared/action-error.js";
 import type { Deadline } from "../shared/deadline.js";
 import { type HelmInvocation, parseJson, runHelm } from "./helm-cli.js";

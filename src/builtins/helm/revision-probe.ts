@@ -1,5 +1,5 @@
 // Did an interrupted helm write make a new revision? `before` records the newest one; the probe compares.
-import type { ActionContext, ProbeResult } from "../../runtime/action.js";
+import type { ActionContext, ProbeResult } from "../../contract/action.js";
 import type { Deadline } from "../shared/deadline.js";
 import type { HelmCommonArgs } from "./fields.js";
 import { type HelmInvocation, withHelm } from "./helm-cli.js";

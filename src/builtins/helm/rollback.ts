@@ -1,8 +1,9 @@
 // helm.rollback: return a release to a recorded revision (or the previous one); refuses pending states by default.
-import { T } from "../../check/types.js";
-import { type ActionContext, defineAction } from "../../runtime/action.js";
+
+import { type ActionContext, defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
-import { durationOr, goDuration } from "../shared/duration.js";
+import { durationOr, goDuration } from "../shared/duration-field.js";
 import { type HelmCommonArgs, helmTimeoutField, releaseInput } from "./fields.js";
 import { helmInvocation, helmMajor, helmPlan, runHelm, withHelm } from "./helm-cli.js";
 import { helmMajorForPlan } from "./plan-major.js";

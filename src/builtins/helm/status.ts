@@ -1,6 +1,7 @@
 // helm.status: the release's current revision, status and description (no manifests: they may hold secrets).
-import { T } from "../../check/types.js";
-import { defineAction } from "../../runtime/action.js";
+
+import { defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { type HelmCommonArgs, releaseInput } from "./fields.js";
 import { helmInvocation, helmPlan, parseJson, runHelm, withHelm } from "./helm-cli.js";
 

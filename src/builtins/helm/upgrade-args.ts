@@ -1,6 +1,6 @@
 // helm upgrade's argument vector, mapping rbx's fields onto Helm 3 and Helm 4 flags.
 import { ActionError } from "../shared/action-error.js";
-import { durationOr, goDuration } from "../shared/duration.js";
+import { durationOr, goDuration } from "../shared/duration-field.js";
 import type { HelmCommonArgs } from "./fields.js";
 
 /** Arguments of helm.upgrade. */

@@ -1,9 +1,10 @@
 // helm.upgrade: refuse a pending release, then upgrade (or install) with the flags of the detected Helm major.
-import { T } from "../../check/types.js";
-import { type ActionContext, defineAction } from "../../runtime/action.js";
+
+import { type ActionContext, defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import type { Deadline } from "../shared/deadline.js";
-import { durationOr } from "../shared/duration.js";
+import { durationOr } from "../shared/duration-field.js";
 import { withFailedHooks } from "./failed-hooks.js";
 import { helmCommonFields, helmTimeoutField, releaseField } from "./fields.js";
 import {

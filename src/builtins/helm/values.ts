@@ -1,6 +1,8 @@
 // helm.values: the values a release was deployed with (user-supplied, or all computed ones).
-import { T } from "../../check/types.js";
-import { defineAction, type JsonValue } from "../../runtime/action.js";
+
+import { defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
+import type { JsonValue } from "../../contract/json.js";
 import { type HelmCommonArgs, releaseInput } from "./fields.js";
 import { helmInvocation, helmPlan, parseJson, runHelm, withHelm } from "./helm-cli.js";
 

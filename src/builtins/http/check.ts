@@ -1,15 +1,13 @@
 // http.check: one HTTP request with an expected status; the decoded body becomes output.json for assertions.
-import { T } from "../../check/types.js";
-import {
-  defineAction,
-  type JsonValue,
-  type PlanContext,
-  type ResolvedConnection,
-} from "../../runtime/action.js";
+
+import { defineAction, type PlanContext } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
+import type { ResolvedConnection } from "../../contract/connection.js";
+import type { JsonValue } from "../../contract/json.js";
 import { ActionError } from "../shared/action-error.js";
 import { boolField, connectionField, pickConnection, stringField } from "../shared/connection.js";
 import { deadline } from "../shared/deadline.js";
-import { durationOr, durationSchema } from "../shared/duration.js";
+import { durationOr, durationSchema } from "../shared/duration-field.js";
 import { type HttpRequest, sendRequest } from "./request.js";
 
 /** Arguments of http.check. */

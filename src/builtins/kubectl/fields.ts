@@ -1,6 +1,6 @@
 // `with:` fields shared by the kubectl actions.
 import { connectionField } from "../shared/connection.js";
-import { durationOr, durationSchema } from "../shared/duration.js";
+import { durationOr, durationSchema } from "../shared/duration-field.js";
 import type { SchemaFragment } from "../shared/schema-fragment.js";
 
 /** Fields every kubectl action takes. */

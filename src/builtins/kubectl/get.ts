@@ -1,7 +1,9 @@
 // kubectl.get: one object by name, or a list by label/field selector; Secret values never leave the action.
+
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { T } from "../../check/types.js";
-import { defineAction, type JsonValue } from "../../runtime/action.js";
+import { defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
+import type { JsonValue } from "../../contract/json.js";
 import { ActionError } from "../shared/action-error.js";
 import { deadline } from "../shared/deadline.js";
 import { type KubeCommonArgs, kubeCommonFields } from "./fields.js";

@@ -2,7 +2,7 @@
 
 import { join } from "node:path";
 import type { CoreV1Api, KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
-import type { ActionContext, PlanContext } from "../../runtime/action.js";
+import type { ActionContext, PlanContext } from "../../contract/action.js";
 import { ActionError, messageOf } from "../shared/action-error.js";
 import { pickConnection, stringField } from "../shared/connection.js";
 

@@ -1,6 +1,7 @@
 // kubectl.logs: the tail of a pod's, a selector's or a job's pods' logs.
-import { T } from "../../check/types.js";
-import { defineAction } from "../../runtime/action.js";
+
+import { defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import { deadline } from "../shared/deadline.js";
 import { type KubeCommonArgs, kubeCommonFields } from "./fields.js";

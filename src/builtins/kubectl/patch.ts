@@ -1,10 +1,12 @@
 // kubectl.patch: a merge patch (e.g. a custom resource's spec.version), then optionally wait for a status field.
+
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { T } from "../../check/types.js";
-import { type ActionContext, defineAction, type JsonValue, type ProbeResult } from "../../runtime/action.js";
+import { type ActionContext, defineAction, type ProbeResult } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
+import type { JsonValue } from "../../contract/json.js";
 import { ActionError } from "../shared/action-error.js";
 import { deadline } from "../shared/deadline.js";
-import { durationOr, durationSchema, goDuration } from "../shared/duration.js";
+import { durationOr, durationSchema, goDuration } from "../shared/duration-field.js";
 import { type KubeCommonArgs, kubeCommonFields, pollIntervalField, pollMs } from "./fields.js";
 import { resolveKind, valueAt } from "./kinds.js";
 import { type KubeClients, kubeClients, planNamespace } from "./kube-client.js";

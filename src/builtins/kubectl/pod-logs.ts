@@ -1,7 +1,7 @@
 // The tail of pod logs (every container unless one is named), redacted, for kubectl.logs and failed jobs.
 import type { V1Pod } from "@kubernetes/client-node";
-import { T } from "../../check/types.js";
-import type { Redactor } from "../../runtime/action.js";
+import type { Redactor } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import type { KubeClients } from "./kube-client.js";
 import { kubeError } from "./kube-errors.js";
 

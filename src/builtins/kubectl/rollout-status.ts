@@ -1,10 +1,10 @@
 // kubectl.rolloutStatus: wait until a Deployment, StatefulSet or DaemonSet has rolled out, by kubectl's rules.
 import type { V1Pod } from "@kubernetes/client-node";
-import { T } from "../../check/types.js";
-import { type ActionContext, defineAction } from "../../runtime/action.js";
+import { type ActionContext, defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import { deadline } from "../shared/deadline.js";
-import { durationOr, durationSchema, goDuration } from "../shared/duration.js";
+import { durationOr, durationSchema, goDuration } from "../shared/duration-field.js";
 import { type KubeCommonArgs, kubeCommonFields, pollIntervalField, pollMs } from "./fields.js";
 import { selectorString } from "./kinds.js";
 import { type KubeClients, kubeClients, planNamespace } from "./kube-client.js";

@@ -1,10 +1,10 @@
 // kubectl.waitJob: wait until Jobs (by name or selector) complete or fail; a failed job's pod logs are captured.
 import type { V1Job } from "@kubernetes/client-node";
-import { T } from "../../check/types.js";
-import { type ActionContext, defineAction } from "../../runtime/action.js";
+import { type ActionContext, defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import { deadline } from "../shared/deadline.js";
-import { durationOr, durationSchema, goDuration } from "../shared/duration.js";
+import { durationOr, durationSchema, goDuration } from "../shared/duration-field.js";
 import { type KubeCommonArgs, kubeCommonFields, pollIntervalField, pollMs } from "./fields.js";
 import { type KubeClients, kubeClients, planNamespace } from "./kube-client.js";
 import { isNotFound, kubeError } from "./kube-errors.js";

@@ -1,6 +1,5 @@
 // Finding the connection an action talks to: the named one, or the only one of its kind.
-import type { ConnectionKind } from "../../parser/ast.js";
-import type { ResolvedConnection } from "../../runtime/action.js";
+import type { ConnectionKind, ResolvedConnection } from "../../contract/connection.js";
 import { ActionError } from "./action-error.js";
 
 /** The JSON Schema fragment of the `connection` field every networked action takes. */

@@ -1,5 +1,5 @@
 // Running an external tool (helm, pg_dump, pg_restore) under an action's deadline, with a redacted failure.
-import type { ActionContext } from "../../runtime/action.js";
+import type { ActionContext } from "../../contract/action.js";
 import { ActionError, messageOf } from "./action-error.js";
 import { abortError, type Deadline } from "./deadline.js";
 

@@ -1,5 +1,5 @@
 // The type of a JSON Schema piece reused inside several actions' `with:` schemas.
-import type { JsonValue } from "../../runtime/action.js";
 
 /** A JSON Schema object that can be nested inside an action's input schema. */
+import type { JsonValue } from "../../contract/json.js";
 export type SchemaFragment = { [key: string]: JsonValue };

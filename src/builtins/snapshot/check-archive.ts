@@ -1,6 +1,6 @@
 // Checking a stored snapshot: its checksum still matches the manifest and pg_restore can read its contents.
 import { join } from "node:path";
-import type { ActionContext } from "../../runtime/action.js";
+import type { ActionContext } from "../../contract/action.js";
 import { ActionError } from "../shared/action-error.js";
 import type { Deadline } from "../shared/deadline.js";
 import { archiveList } from "./pg-tools.js";

@@ -1,11 +1,11 @@
 // snapshot.create: pg_dump the database into the snapshot store, with a manifest (size, sha256, versions, label).
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { defineAction } from "../../runtime/action.js";
+import { defineAction } from "../../contract/action.js";
 import { ActionError } from "../shared/action-error.js";
 import { connectionField, pickConnection } from "../shared/connection.js";
 import { deadline } from "../shared/deadline.js";
-import { durationOr, durationSchema } from "../shared/duration.js";
+import { durationOr, durationSchema } from "../shared/duration-field.js";
 import { planPgTarget, resolvePg, withPgSession } from "../sql/pg-session.js";
 import { type StoreArgs, storeBinDir, storeDir, storeFields } from "./fields.js";
 import { archiveList, connectionArgs, libpqEnv, runPgTool, toolPath } from "./pg-tools.js";

@@ -1,5 +1,7 @@
 // `with:` fields shared by the snapshot actions.
-import type { ActionContext, ResolvedConnection } from "../../runtime/action.js";
+
+import type { ActionContext } from "../../contract/action.js";
+import type { ResolvedConnection } from "../../contract/connection.js";
 import { pickConnection, stringField } from "../shared/connection.js";
 import type { SchemaFragment } from "../shared/schema-fragment.js";
 import { pgBinDir } from "./pg-tools.js";

@@ -1,6 +1,7 @@
 // snapshot.list: the snapshots in the store, newest first, optionally for one database or label.
-import { T } from "../../check/types.js";
-import { defineAction } from "../../runtime/action.js";
+
+import { defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { connectionField } from "../shared/connection.js";
 import { optionalPgConnection, type StoreArgs, storeDir, storeFields } from "./fields.js";
 import { listManifests, manifestType, type SnapshotManifest } from "./store.js";

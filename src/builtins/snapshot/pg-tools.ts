@@ -1,7 +1,7 @@
 // pg_dump / pg_restore: which binaries (a version at least the server's), and running them without secrets in argv.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { ActionContext } from "../../runtime/action.js";
+import type { ActionContext } from "../../contract/action.js";
 import type { Deadline } from "../shared/deadline.js";
 import { runTool } from "../shared/run-tool.js";
 import type { PgTarget } from "../sql/pg-connection.js";

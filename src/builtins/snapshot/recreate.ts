@@ -1,7 +1,7 @@
 // snapshot.restore mode `recreate`: restore into a fresh copy of the database, then swap it in, so the result
 // is exactly the snapshot (objects newer than it cannot survive or block) and a failed restore changes nothing.
 import type { Client } from "pg";
-import type { ActionContext } from "../../runtime/action.js";
+import type { ActionContext } from "../../contract/action.js";
 import { ActionError, messageOf } from "../shared/action-error.js";
 import { abortError, type Deadline } from "../shared/deadline.js";
 import type { PgTarget } from "../sql/pg-connection.js";

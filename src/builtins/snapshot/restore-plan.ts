@@ -1,5 +1,5 @@
 // What `rbx plan` shows for snapshot.restore: every statement and command in order, for the mode chosen.
-import type { PlanContext, PlannedEffect } from "../../runtime/action.js";
+import type { PlanContext, PlannedEffect } from "../../contract/action.js";
 import { planPgTarget } from "../sql/pg-session.js";
 import { planQuoter } from "./database-props.js";
 import { connectionArgs } from "./pg-tools.js";

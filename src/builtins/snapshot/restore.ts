@@ -1,12 +1,12 @@
 // snapshot.restore: verify the snapshot, then put the database back to it — recreated from scratch (default)
 // or with pg_restore --clean over the existing one — and check the tables.
 import { join } from "node:path";
-import { T } from "../../check/types.js";
-import { type ActionContext, defineAction, type ProbeResult } from "../../runtime/action.js";
+import { type ActionContext, defineAction, type ProbeResult } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import { connectionField, pickConnection } from "../shared/connection.js";
 import { type Deadline, deadline } from "../shared/deadline.js";
-import { durationOr, durationSchema } from "../shared/duration.js";
+import { durationOr, durationSchema } from "../shared/duration-field.js";
 import type { PgTarget } from "../sql/pg-connection.js";
 import { resolvePg, withPgSession } from "../sql/pg-session.js";
 import { type CheckedSnapshot, checkSnapshot } from "./check-archive.js";

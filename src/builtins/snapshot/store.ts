@@ -2,7 +2,7 @@
 import { createReadStream, existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { T } from "../../check/types.js";
+import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 
 /** What snapshot.create records next to the dump; also the output of create and the rows of list. */

@@ -1,9 +1,10 @@
 // snapshot.verify: is the snapshot intact (sha256) and readable by pg_restore? Read-only.
-import { T } from "../../check/types.js";
-import { defineAction } from "../../runtime/action.js";
+
+import { defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { connectionField } from "../shared/connection.js";
 import { deadline } from "../shared/deadline.js";
-import { durationOr, durationSchema } from "../shared/duration.js";
+import { durationOr, durationSchema } from "../shared/duration-field.js";
 import { checkSnapshot } from "./check-archive.js";
 import {
   optionalPgConnection,

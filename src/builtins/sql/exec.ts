@@ -1,7 +1,9 @@
 // sql.exec: statements with bound parameters, by default in one transaction; an optional probe query says "done".
+
 import type { PoolClient } from "pg";
-import { T } from "../../check/types.js";
-import { type ActionContext, defineAction, type JsonValue, type ProbeResult } from "../../runtime/action.js";
+import { type ActionContext, defineAction, type ProbeResult } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
+import type { JsonValue } from "../../contract/json.js";
 import { ActionError } from "../shared/action-error.js";
 import { withPgSession } from "./pg-session.js";
 import {

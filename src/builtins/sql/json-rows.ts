@@ -1,7 +1,7 @@
 // Row values from pg turned into plain JSON so they can be journaled and read by expressions.
-import type { JsonValue } from "../../runtime/action.js";
 
 /** A pg value as JSON: dates as ISO text, bytea as `\x` hex, int8/numeric stay the exact text pg returned. */
+import type { JsonValue } from "../../contract/json.js";
 export function toJson(value: unknown): JsonValue {
   if (value === null || value === undefined) return null;
   if (typeof value === "string" || typeof value === "boolean") return value;

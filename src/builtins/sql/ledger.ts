@@ -1,7 +1,7 @@
 // The migration ledger (Drizzle's drizzle.__drizzle_migrations by default): its location, columns and rows.
 import type { PoolClient } from "pg";
 import { connectionField } from "../shared/connection.js";
-import { durationSchema } from "../shared/duration.js";
+import { durationSchema } from "../shared/duration-field.js";
 import type { SchemaFragment } from "../shared/schema-fragment.js";
 import { quoteIdent, quoteQualified } from "./identifiers.js";
 

@@ -1,6 +1,7 @@
 // sql.migrations: what the ledger says is applied, against the migrations folder and the actual schema.
-import { T } from "../../check/types.js";
-import { defineAction } from "../../runtime/action.js";
+
+import { defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
 import { type LedgerArgs, ledgerFields, ledgerSql, readLedger } from "./ledger.js";
 import { readMigrationFolder } from "./migration-files.js";
 import { type Comparison, compareLedger, type Desync, desyncOf } from "./migration-report.js";

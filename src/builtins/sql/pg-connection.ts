@@ -1,5 +1,5 @@
 // A postgres connection's settings: the URL (a secret), and the parts pg_dump/pg_restore need apart.
-import type { ResolvedConnection } from "../../runtime/action.js";
+import type { ResolvedConnection } from "../../contract/connection.js";
 import { ActionError } from "../shared/action-error.js";
 import { stringField } from "../shared/connection.js";
 

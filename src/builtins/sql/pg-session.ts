@@ -1,9 +1,9 @@
 // One pg pool per connection per run, and sessions with statement_timeout / lock_timeout set and cancellable.
 import type { Pool, PoolClient } from "pg";
-import type { ActionContext } from "../../runtime/action.js";
+import type { ActionContext } from "../../contract/action.js";
 import { pickConnection } from "../shared/connection.js";
 import { type Deadline, deadline } from "../shared/deadline.js";
-import { withResource } from "../shared/run-resources.js";
+import { withResource } from "../shared/with-resource.js";
 import { type PgTarget, pgTarget } from "./pg-connection.js";
 import { pgError } from "./pg-errors.js";
 

@@ -1,6 +1,8 @@
 // sql.query: one read-only statement with bound parameters; rows come back as a list of maps.
-import { T } from "../../check/types.js";
-import { defineAction, type JsonValue } from "../../runtime/action.js";
+
+import { defineAction } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
+import type { JsonValue } from "../../contract/json.js";
 import { ActionError } from "../shared/action-error.js";
 import { rowsToJson } from "./json-rows.js";
 import { withPgSession } from "./pg-session.js";

@@ -1,6 +1,8 @@
 // sql.repairTracking: the one-shot break-glass repair of a tracking desync — rewind the falsely-tracked rows.
-import { T } from "../../check/types.js";
-import { type ActionContext, defineAction, type JsonValue, type ProbeResult } from "../../runtime/action.js";
+
+import { type ActionContext, defineAction, type ProbeResult } from "../../contract/action.js";
+import { T } from "../../contract/cel-types.js";
+import type { JsonValue } from "../../contract/json.js";
 import { ActionError } from "../shared/action-error.js";
 import { type LedgerArgs, ledgerFields, ledgerSql, readLedger } from "./ledger.js";
 import { readMigrationFolder } from "./migration-files.js";

@@ -1,7 +1,9 @@
 // `with:` fields shared by the sql actions, and the plan text of a statement with its parameters redacted.
-import type { JsonValue, Redactor } from "../../runtime/action.js";
+
+import type { Redactor } from "../../contract/action.js";
+import type { JsonValue } from "../../contract/json.js";
 import { connectionField } from "../shared/connection.js";
-import { durationOr, durationSchema } from "../shared/duration.js";
+import { durationOr, durationSchema } from "../shared/duration-field.js";
 import type { SchemaFragment } from "../shared/schema-fragment.js";
 import type { SessionLimits } from "./pg-session.js";
 

@@ -1,6 +1,6 @@
 // Running the verify queries of applied migrations: does each migration's object exist in the database?
 import type { PoolClient } from "pg";
-import type { ActionLogger } from "../../runtime/action.js";
+import type { ActionLogger } from "../../contract/action.js";
 import { ActionError } from "../shared/action-error.js";
 import type { VerifyQueries } from "./ledger.js";
 import type { AppliedMigration, ObjectsState } from "./migration-report.js";

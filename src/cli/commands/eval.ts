@@ -1,9 +1,10 @@
 // `rbx eval 'EXPR' [--vars FILE]`: try an expression; prints its value and CEL type, or the caret diagnostic.
+
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
 import { SourceFile } from "../../diagnostics/source-file.js";
-import type { CliIO } from "../commands.js";
+import type { CliIO } from "../io.js";
 
 /** Shown by `rbx eval --help`. */
 export const usage = `Usage: rbx eval [--vars FILE.json|FILE.yaml] EXPR

@@ -1,10 +1,12 @@
 // `rbx graph FILE`: the runbook as a Mermaid flowchart (or Graphviz dot) of phases, steps, checks and rollback.
+
 import { writeFile } from "node:fs/promises";
+import { builtinCatalog } from "../../builtins/index.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
 import { type GraphFormat, graphFormats, renderGraph } from "../../graph/render.js";
 import { loadRunbookFile } from "../../parser/load.js";
-import type { CliIO } from "../commands.js";
+import type { CliIO } from "../io.js";
 
 /** Shown by `rbx graph --help`. */
 export const usage = `Usage: rbx graph FILE [--format mermaid|dot] [-o OUT]
@@ -46,7 +48,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     } else files.push(arg);
   }
   if (files.length !== 1) return usageError(io, "give exactly one runbook file");
-  const loaded = await loadRunbookFile(files[0]!);
+  const loaded = await loadRunbookFile(files[0]!, { catalog: builtinCatalog });
   if (!loaded.runbook) {
     io.stderr.write(
       await formatDiagnostics(loaded.diagnostics, () => loaded.source, {
@@ -63,7 +65,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       `rbx graph: drawn, but ${files[0]} has ${n} error${n === 1 ? "" : "s"}; rbx validate shows them\n`,
     );
   }
-  const text = renderGraph(loaded.runbook, format);
+  const text = renderGraph(loaded.runbook, format, builtinCatalog);
   if (output !== undefined) await writeFile(output, text);
   else io.stdout.write(text);
   return 0;

@@ -1,6 +1,8 @@
 // `rbx lint`: everything `rbx validate` finds plus the lint rules, for people (stylish) and for CI (sarif, github, json).
+
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { builtinCatalog } from "../../builtins/index.js";
 import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
 import { SourceFile } from "../../diagnostics/source-file.js";
 import { EMPTY_CONFIG, findConfigFile, type LintConfig, loadConfig } from "../../lint/config.js";
@@ -11,7 +13,7 @@ import { type LintResult, lintSource } from "../../lint/linter.js";
 import { rules } from "../../lint/rules/index.js";
 import { suppressionMeta } from "../../lint/suppressions.js";
 import { rbxPackage } from "../../package-root.js";
-import type { CliIO } from "../commands.js";
+import type { CliIO } from "../io.js";
 
 /** Shown by `rbx lint --help`. */
 export const usage = `Usage: rbx lint [options] <file|directory|glob>...
@@ -196,7 +198,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return 2;
     }
     const text = await readFile(resolve(io.cwd, file), "utf8");
-    const result = lintSource(file, text, config);
+    const result = lintSource(file, text, { catalog: builtinCatalog, config });
     if (args.quiet) result.diagnostics = result.diagnostics.filter((d) => d.severity === "error");
     results.push(result);
   }

@@ -1,7 +1,8 @@
 // `rbx plan FILE`: what a run would do, in order, without side effects — and the hash that pins it.
-import type { RunPlan } from "../../runtime/plan.js";
-import { planRunbook } from "../../runtime/session.js";
-import type { CliIO } from "../commands.js";
+import { builtinCatalog } from "../../builtins/index.js";
+import { planRunbook } from "../../run/bind/bind-document.js";
+import type { RunPlan } from "../../run/bind/plan.js";
+import type { CliIO } from "../io.js";
 import { paramOptions, parseCommandLine, readParams } from "../run-options.js";
 
 /** Shown by `rbx plan --help`. */
@@ -80,6 +81,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const plan = planRunbook(positionals[0] as string, params, {
     cwd: io.cwd,
     env: io.env,
+    catalog: builtinCatalog,
     say: (l) => io.stderr.write(`${l}\n`),
   });
   if (!plan) return 2;

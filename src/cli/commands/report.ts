@@ -1,10 +1,11 @@
 // `rbx report RUN`: fold a run's journal into a report for a pull request, an incident ticket or a tool.
+
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { foldReport } from "../../report/fold.js";
 import { type ReportFormat, renderReport, reportFormats } from "../../report/render.js";
-import type { JournalRead } from "../../runtime/journal-file.js";
-import type { CliIO } from "../commands.js";
+import type { JournalRead } from "../../run/store/journal-file.js";
+import type { CliIO } from "../io.js";
 
 /** Shown by `rbx report --help`. */
 export const usage = `Usage: rbx report RUN [--format md|html|json] [--state-dir DIR] [-o OUT]
@@ -71,10 +72,10 @@ function formatFor(args: Args): ReportFormat {
 /** Find and read the journal: a path, "last", or an id in the state directory. */
 async function readRun(args: Args, io: CliIO): Promise<{ read: JournalRead } | string> {
   if (args.run.endsWith(".jsonl")) {
-    const { readJournalFile } = await import("../../runtime/journal-file.js");
+    const { readJournalFile } = await import("../../run/store/journal-file.js");
     return { read: readJournalFile(resolve(io.cwd, args.run)) };
   }
-  const { FileRunStore } = await import("../../runtime/file-run-store.js");
+  const { FileRunStore } = await import("../../run/store/file-store.js");
   const stateDir = resolve(io.cwd, args.stateDir ?? io.env.RBX_STATE_DIR ?? ".rbx");
   const store = new FileRunStore(stateDir);
   let id = args.run;

@@ -1,7 +1,8 @@
 // `rbx resume RUN`: continue a halted, interrupted or crashed run from its journal.
-import { resumeRun } from "../../runtime/session.js";
-import type { CliIO } from "../commands.js";
+
+import { resumeRun } from "../../run/sessions/resume-run.js";
 import { continueRunCommand } from "../continue-run.js";
+import type { CliIO } from "../io.js";
 
 /** Shown by `rbx resume --help`. */
 export const usage = `Usage: rbx resume RUN [options]

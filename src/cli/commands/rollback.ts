@@ -1,7 +1,8 @@
 // `rbx rollback RUN`: unwind the boundaries a run entered, newest first — also after it completed.
-import { rollbackRun } from "../../runtime/session.js";
-import type { CliIO } from "../commands.js";
+
+import { rollbackRun } from "../../run/sessions/rollback-run.js";
 import { continueRunCommand } from "../continue-run.js";
+import type { CliIO } from "../io.js";
 
 /** Shown by `rbx rollback --help`. */
 export const usage = `Usage: rbx rollback RUN [options]

@@ -1,6 +1,7 @@
 // `rbx run FILE`: check params, take the target's lock, and run the runbook with a crash-safe journal.
-import { startRun } from "../../runtime/session.js";
-import type { CliIO } from "../commands.js";
+
+import { startRun } from "../../run/sessions/start-run.js";
+import type { CliIO } from "../io.js";
 import { driveRun, paramOptions, parseCommandLine, readParams, sessionOptions } from "../run-options.js";
 
 /** Shown by `rbx run --help`. */

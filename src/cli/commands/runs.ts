@@ -1,8 +1,9 @@
 // `rbx runs`: every run under the state directory with the state it reached.
-import { FileRunStore } from "../../runtime/file-run-store.js";
-import { listRuns } from "../../runtime/inspect.js";
-import { stateDir } from "../../runtime/operator-cli.js";
-import type { CliIO } from "../commands.js";
+
+import { listRuns } from "../../run/sessions/inspect.js";
+import { FileRunStore } from "../../run/store/file-store.js";
+import type { CliIO } from "../io.js";
+import { stateDir } from "../operator.js";
 import { parseCommandLine } from "../run-options.js";
 
 /** Shown by `rbx runs --help`. */

@@ -1,6 +1,7 @@
 // `rbx schema`: print the runbook JSON Schema (for editors and other tools); loads no validator.
+
 import { readSchemaText } from "../../parser/schema/runbook-schema.js";
-import type { CliIO } from "../commands.js";
+import type { CliIO } from "../io.js";
 
 /** Shown by `rbx schema --help`. */
 export const usage = `Usage: rbx schema

@@ -1,7 +1,8 @@
 // `rbx skip RUN STEP --reason TEXT`: mark a step done without running it; who and why are journaled.
-import { cliSession } from "../../runtime/operator-cli.js";
-import { skipStep } from "../../runtime/session.js";
-import type { CliIO } from "../commands.js";
+
+import { skipStep } from "../../run/sessions/skip-step.js";
+import type { CliIO } from "../io.js";
+import { cliSession } from "../operator-session.js";
 import { parseCommandLine } from "../run-options.js";
 
 /** Shown by `rbx skip --help`. */

@@ -1,10 +1,11 @@
 // `rbx status [RUN]`: where a run stands, what a rollback would run now, and the recovery choices.
-import { FileRunStore } from "../../runtime/file-run-store.js";
-import { inspectRun } from "../../runtime/inspect.js";
-import { stateDir } from "../../runtime/operator-cli.js";
-import { resolveRunId } from "../../runtime/session.js";
-import { formatStatus } from "../../runtime/status-report.js";
-import type { CliIO } from "../commands.js";
+import { builtinCatalog } from "../../builtins/index.js";
+import { inspectRun } from "../../run/sessions/inspect.js";
+import { formatStatus } from "../../run/sessions/status-report.js";
+import { FileRunStore } from "../../run/store/file-store.js";
+import { resolveRunId } from "../../run/store/run-ids.js";
+import type { CliIO } from "../io.js";
+import { stateDir } from "../operator.js";
 import { parseCommandLine } from "../run-options.js";
 
 /** Shown by `rbx status --help`. */
@@ -35,7 +36,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`rbx status: ${id.error}\n`);
     return 2;
   }
-  const report = await inspectRun(store, id, io.cwd);
+  const report = await inspectRun(store, id, io.cwd, builtinCatalog);
   io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
   return 0;
 }

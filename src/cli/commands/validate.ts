@@ -1,11 +1,13 @@
 // `rbx validate FILE|DIR...`: load each runbook, check its shape, references and expressions, print the problems.
+
+import { builtinCatalog } from "../../builtins/index.js";
 import { checkRunbook } from "../../check/check-runbook.js";
 import { compareDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
 import { loadRunbookFile } from "../../parser/load.js";
 import { findRunbookFiles } from "../../parser/runbook-files.js";
-import type { CliIO } from "../commands.js";
+import type { CliIO } from "../io.js";
 
 /** Shown by `rbx validate --help`. */
 export const usage = `Usage: rbx validate [--quiet] FILE|DIR...
@@ -22,10 +24,10 @@ Exit status: 0 no errors, 1 errors found, 2 usage error (unknown option, missing
 
 /** Everything `rbx validate` reports for one file: loader problems, then the semantic checks on a sound AST. */
 export async function validateFile(path: string): Promise<{ diagnostics: Diagnostic[]; source: SourceFile }> {
-  const loaded = await loadRunbookFile(path);
+  const loaded = await loadRunbookFile(path, { catalog: builtinCatalog });
   const diagnostics = [
     ...loaded.diagnostics,
-    ...(loaded.runbook ? checkRunbook(loaded.runbook, loaded.source) : []),
+    ...(loaded.runbook ? checkRunbook(loaded.runbook, builtinCatalog, loaded.source) : []),
   ].sort(compareDiagnostics);
   return { diagnostics, source: loaded.source };
 }

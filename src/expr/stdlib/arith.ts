@@ -1,6 +1,5 @@
 // Arithmetic with CEL's overflow rules (int64/uint64 overflow is an error, no implicit conversion), and ordering.
-import { celCompare } from "../equality.js";
-import { durationOf, timestampOf } from "../time.js";
+
 import {
   type CelDuration,
   type CelTimestamp,
@@ -10,7 +9,9 @@ import {
   INT64_MAX,
   INT64_MIN,
   UINT64_MAX,
-} from "../values.js";
+} from "../../contract/cel-values.js";
+import { celCompare } from "../equality.js";
+import { durationOf, timestampOf } from "../time.js";
 import type { ImplTable } from "./impl.js";
 
 const int = (op: string, r: bigint) => (r > INT64_MAX || r < INT64_MIN ? errors.overflow(op) : r);

@@ -1,6 +1,5 @@
 // Type conversions: int uint double string bytes bool dyn type, timestamp, duration and semver from text.
-import { parseSemver } from "../semver.js";
-import { floorDiv, parseDuration, parseTimestamp, timestampOf } from "../time.js";
+
 import {
   CelError,
   type CelSemver,
@@ -13,7 +12,9 @@ import {
   INT64_MIN,
   runtimeTypeName,
   UINT64_MAX,
-} from "../values.js";
+} from "../../contract/cel-values.js";
+import { parseSemver } from "../semver.js";
+import { floorDiv, parseDuration, parseTimestamp, timestampOf } from "../time.js";
 import type { ImplTable } from "./impl.js";
 import { celToString } from "./text.js";
 

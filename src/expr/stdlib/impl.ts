@@ -1,5 +1,5 @@
 // The shape of a built-in implementation: arguments already matched to the overload's parameter types.
-import type { CelResult, CelValue } from "../values.js";
+import type { CelResult, CelValue } from "../../contract/cel-values.js";
 
 /** An overload's implementation, keyed by overload id in the stdlib table. */
 // biome-ignore lint/suspicious/noExplicitAny: implementations narrow their own arguments; the dispatcher guarantees the types.

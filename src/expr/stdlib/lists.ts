@@ -1,6 +1,5 @@
 // List and map functions: size, `in`, and the lists extension's sum, min and max.
-import { celCompare, celEquals, mapGet } from "../equality.js";
-import { durationOf } from "../time.js";
+
 import {
   CelDuration,
   CelError,
@@ -10,7 +9,9 @@ import {
   INT64_MAX,
   INT64_MIN,
   UINT64_MAX,
-} from "../values.js";
+} from "../../contract/cel-values.js";
+import { celCompare, celEquals, mapGet } from "../equality.js";
+import { durationOf } from "../time.js";
 import type { ImplTable } from "./impl.js";
 
 function extreme(list: readonly CelValue[], sign: number): CelValue | CelError {

@@ -1,6 +1,6 @@
 // String functions, indexed by Unicode code point as CEL requires, and `matches` with RE2 (linear time).
 import { RE2JS } from "re2js";
-import { CelError, type CelValue, errors } from "../values.js";
+import { CelError, type CelValue, errors } from "../../contract/cel-values.js";
 import { MAX_CONCAT } from "./arith.js";
 import type { ImplTable } from "./impl.js";
 

@@ -1,5 +1,5 @@
 // Text forms of values: CEL `string()` conversion (also used by `${{ }}` templates), `format` and `strings.quote`.
-import { formatDuration, formatTimestamp } from "../time.js";
+
 import {
   CelDuration,
   CelError,
@@ -9,7 +9,8 @@ import {
   CelUint,
   type CelValue,
   shortTypeName,
-} from "../values.js";
+} from "../../contract/cel-values.js";
+import { formatDuration, formatTimestamp } from "../time.js";
 import type { ImplTable } from "./impl.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });

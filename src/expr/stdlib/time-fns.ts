@@ -1,6 +1,7 @@
 // Timestamp accessors in a time zone (0-based month and day-of-month, as CEL defines them) and duration parts.
+
+import { type CelDuration, CelError, type CelTimestamp } from "../../contract/cel-values.js";
 import { type CalendarFields, calendarFields } from "../time.js";
-import { type CelDuration, CelError, type CelTimestamp } from "../values.js";
 import type { ImplTable } from "./impl.js";
 
 const NS = 1_000_000_000n;

@@ -1,21 +1,21 @@
 // Retrying a write that cannot tell whether it already happened may apply it twice.
 import type { Step } from "../../parser/ast.js";
 import { stepLabel, withEntry } from "../context.js";
-import { actionOf, effectOf } from "../effects.js";
+import type { StepEffects } from "../effects.js";
 import { defineRule } from "../rule.js";
 
 /**
  * The action can settle "did it happen?": it has a probe, and when its `with:` schema declares a `probe`
  * field (sql.exec's probe query), that field is given, since the probe has nothing to ask without it.
  */
-function declaresProbeField(step: Step): boolean {
-  const props = actionOf(step)?.input.properties;
+function declaresProbeField(step: Step, effects: StepEffects): boolean {
+  const props = effects.actionOf(step)?.input.properties;
   return typeof props === "object" && props !== null && !Array.isArray(props) && "probe" in props;
 }
 
-function probed(step: Step): boolean {
-  if (!actionOf(step)?.probe) return false;
-  return !declaresProbeField(step) || withEntry(step, "probe") !== undefined;
+function probed(step: Step, effects: StepEffects): boolean {
+  if (!effects.actionOf(step)?.probe) return false;
+  return !declaresProbeField(step, effects) || withEntry(step, "probe") !== undefined;
 }
 
 /** Retried write steps whose action has no `probe` and which state no `verify` postcondition. */
@@ -36,8 +36,8 @@ export const retryOnUnprobedWrite = defineRule({
     return {
       step({ step }) {
         if (!step.retry || step.verify || !step.action) return;
-        const effect = effectOf(step);
-        if (effect === "read" || probed(step)) return;
+        const effect = ctx.effects.effectOf(step);
+        if (effect === "read" || probed(step, ctx.effects)) return;
         ctx.report({
           messageId: "unprobed",
           span: step.retry.span,
@@ -47,7 +47,7 @@ export const retryOnUnprobedWrite = defineRule({
             why:
               effect === "unknown"
                 ? "(not in the catalog, so no probe is known)"
-                : declaresProbeField(step)
+                : declaresProbeField(step, ctx.effects)
                   ? "whose `probe:` query is not given"
                   : "with no probe",
           },

@@ -1,7 +1,7 @@
 // A rollback that reads an output which may not exist when it runs fails exactly when it is needed.
 import type { Phase, Step } from "../../parser/ast.js";
 import { stepHead } from "../context.js";
-import type { Reference } from "../references.js";
+import type { Reference } from "../expression-names.js";
 import { defineRule } from "../rule.js";
 import type { ExpressionSite, StepSite } from "../visitor.js";
 

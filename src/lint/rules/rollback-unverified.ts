@@ -19,7 +19,7 @@ export const rollbackUnverified = defineRule({
   create(ctx) {
     return {
       phase(phase) {
-        if (!phase.rollback || phase.rollback.some(verifies)) return;
+        if (!phase.rollback || phase.rollback.some((s) => verifies(s, ctx.effects))) return;
         ctx.report({
           messageId: "unverified",
           span: phase.rollbackSpan ?? phase.id.span,

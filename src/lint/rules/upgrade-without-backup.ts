@@ -1,6 +1,5 @@
 // An upgrade with no snapshot before it leaves nothing to restore when the new version corrupts data.
 import { stepHead, stepLabel } from "../context.js";
-import { effectOf } from "../effects.js";
 import { defineRule } from "../rule.js";
 
 interface Options {
@@ -53,7 +52,7 @@ export const upgradeWithoutBackup = defineRule<Options>({
           return;
         }
         // A read-only use (sql.migrations can verify rather than apply) is not an upgrade.
-        if (!upgrades.has(action) || effectOf(site.step) === "read" || backedUp) return;
+        if (!upgrades.has(action) || ctx.effects.effectOf(site.step) === "read" || backedUp) return;
         ctx.report({
           messageId: "noBackup",
           span: stepHead(site.step),

@@ -1,13 +1,15 @@
 // A change nobody verifies afterwards is reported as a success whether or not it worked.
 import type { Phase, Step } from "../../parser/ast.js";
 import { stepHead, stepLabel } from "../context.js";
-import { mayWrite } from "../effects.js";
+import type { StepEffects } from "../effects.js";
 import { defineRule } from "../rule.js";
 
 /** A step that verifies: a `check:` suite, a step with `expect:`, or a read-only poll with `retry.until`. */
-export function verifies(step: Step): boolean {
+export function verifies(step: Step, effects: StepEffects): boolean {
   return (
-    step.check !== undefined || step.expect.length > 0 || (step.retry?.until !== undefined && !mayWrite(step))
+    step.check !== undefined ||
+    step.expect.length > 0 ||
+    (step.retry?.until !== undefined && !effects.mayWrite(step))
   );
 }
 
@@ -34,8 +36,8 @@ export const writePhaseUnverified = defineRule({
         const lastWrite = new Map<Phase, { at: number; step: Step }>();
         for (const phase of runbook.phases) {
           for (const step of phase.steps) {
-            if (verifies(step)) lastVerify = at;
-            if (mayWrite(step)) lastWrite.set(phase, { at, step });
+            if (verifies(step, ctx.effects)) lastVerify = at;
+            if (ctx.effects.mayWrite(step)) lastWrite.set(phase, { at, step });
             at++;
           }
         }

@@ -1,7 +1,6 @@
 // A write outside every rollback boundary, with no `onFailure: halt` said out loud, has no recovery posture.
 import type { Runbook } from "../../parser/ast.js";
 import { stepHead, stepLabel } from "../context.js";
-import { effectOf, mayWrite } from "../effects.js";
 import { defineRule } from "../rule.js";
 
 /** Write steps (unknown actions count as writes) in a phase without `rollback:` and with no stated halt. */
@@ -24,7 +23,7 @@ export const writeWithoutRollbackPosture = defineRule({
       step(site) {
         if (site.place !== "phase" || !site.phase || site.phase.rollback) return;
         const { step, phase } = site;
-        if (!mayWrite(step)) return;
+        if (!ctx.effects.mayWrite(step)) return;
         const stated = step.onFailure ?? phase.onFailure;
         if (stated ? stated.value === "halt" : runbookHalts(ctx.runbook)) return;
         ctx.report({
@@ -32,7 +31,10 @@ export const writeWithoutRollbackPosture = defineRule({
           span: stepHead(step),
           data: {
             step: stepLabel(step),
-            verb: effectOf(step) === "unknown" ? "may write (its action is not in the catalog)" : "writes",
+            verb:
+              ctx.effects.effectOf(step) === "unknown"
+                ? "may write (its action is not in the catalog)"
+                : "writes",
             phase: phase.id.value,
           },
         });

@@ -1,5 +1,5 @@
 // The expression AST the visitor builds: plain data with offsets into the expression text, ids for type tables.
-import type { CelUint } from "../../expr/values.js";
+import type { CelUint } from "../../contract/cel-values.js";
 
 /** A literal's value: int as bigint, uint as CelUint, double as number, bytes as Uint8Array. */
 export type LiteralValue = null | boolean | bigint | number | string | Uint8Array | CelUint;

@@ -1,5 +1,5 @@
 // Decoding of literal tokens: numbers with range checks, strings and bytes with every CEL escape.
-import { CelUint, INT64_MAX, UINT64_MAX } from "../../expr/values.js";
+import { CelUint, INT64_MAX, UINT64_MAX } from "../../contract/cel-values.js";
 
 /** A decoded literal, or a problem at an offset relative to the token start. */
 export type Decoded<T> = { ok: true; value: T } | { ok: false; message: string; at: number; length: number };

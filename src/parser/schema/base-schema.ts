@@ -1,6 +1,7 @@
 // The hand-written part of the rbx/v1 JSON Schema; build-schema.ts adds each built-in's `with:` to it.
+
+import { durationOrTemplatePattern } from "../../contract/duration.js";
 import type { SchemaNode } from "../catalog.js";
-import { durationOrTemplatePattern } from "../duration.js";
 import {
   actionNamePattern,
   envNamePattern,

@@ -9,7 +9,7 @@ import { ajvOptions, compileValidator, createAjv, withPointers } from "./schema-
  * Where `npm run build` writes the generated validator: dist/parser/schema/, which the tsc layout and the
  * bundle (dist/bundle/) both load; under vitest the path is in src/, where no file is, so tests compile.
  */
-export const precompiledPath = modulesPath("parser", "schema", "runbook-validator.generated.cjs");
+export const precompiledPath = modulesPath("src", "parser", "schema", "runbook-validator.generated.cjs");
 
 /** Bump when the generated code's shape or the ajv options change, so older generated files are refused. */
 const FORMAT = `rbx-precompiled-2 ${JSON.stringify(ajvOptions)}`;

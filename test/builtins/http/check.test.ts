@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../lab/postgres.js";
 import { httpCheck } from "../../../src/builtins/http/check.js";
-import { freePort } from "../../../src/lab/postgres.js";
 import { connections, failure, planContext, testContext } from "../context.js";
 
 const run = promisify(execFile);

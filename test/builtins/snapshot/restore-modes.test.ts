@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PostgresServer } from "../../../lab/postgres.js";
 import { snapshotCreate } from "../../../src/builtins/snapshot/create.js";
 import { checkName, splitGucList } from "../../../src/builtins/snapshot/database-props.js";
 import { snapshotRestore } from "../../../src/builtins/snapshot/restore.js";
 import { sqlExec } from "../../../src/builtins/sql/exec.js";
 import { sqlQuery } from "../../../src/builtins/sql/query.js";
-import type { PostgresServer } from "../../../src/lab/postgres.js";
 import { testPostgres } from "../../support/postgres.js";
 import { connections, failure, planContext, testContext } from "../context.js";
 

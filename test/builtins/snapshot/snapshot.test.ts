@@ -2,13 +2,13 @@ import { appendFileSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PostgresServer } from "../../../lab/postgres.js";
 import { snapshotCreate } from "../../../src/builtins/snapshot/create.js";
 import { snapshotList } from "../../../src/builtins/snapshot/list.js";
 import { snapshotRestore } from "../../../src/builtins/snapshot/restore.js";
 import { snapshotVerify } from "../../../src/builtins/snapshot/verify.js";
 import { sqlExec } from "../../../src/builtins/sql/exec.js";
 import { sqlQuery } from "../../../src/builtins/sql/query.js";
-import type { PostgresServer } from "../../../src/lab/postgres.js";
 import { testPostgres } from "../../support/postgres.js";
 import { connections, failure, planContext, testContext } from "../context.js";
 

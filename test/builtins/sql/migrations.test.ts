@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PostgresServer } from "../../../lab/postgres.js";
 import { sqlExec } from "../../../src/builtins/sql/exec.js";
 import { drizzleHash } from "../../../src/builtins/sql/migration-files.js";
 import { sqlMigrations } from "../../../src/builtins/sql/migrations.js";
 import { sqlRepairTracking } from "../../../src/builtins/sql/repair-tracking.js";
-import type { PostgresServer } from "../../../src/lab/postgres.js";
 import { testPostgres } from "../../support/postgres.js";
 import { connections, failure, planContext, testContext } from "../context.js";
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRunResources } from "../../../src/builtins/shared/run-resources.js";
+import type { PostgresServer } from "../../../lab/postgres.js";
 import { sqlExec } from "../../../src/builtins/sql/exec.js";
 import { sqlQuery } from "../../../src/builtins/sql/query.js";
-import type { PostgresServer } from "../../../src/lab/postgres.js";
+import { createRunResources } from "../../../src/run/sessions/run-resources.js";
 import { testPostgres } from "../../support/postgres.js";
 import { connections, failure, planContext, testContext } from "../context.js";
 

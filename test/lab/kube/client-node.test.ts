@@ -1,6 +1,6 @@
 // @kubernetes/client-node against the stand-in: list, watch, patch (merge, strategic, server-side apply), informer.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeHarness, startKubeHarness } from "../../../src/lab/kube-harness.js";
+import { type KubeHarness, startKubeHarness } from "../../support/kube-harness.js";
 import { eventually, freshNamespace, KRYTON } from "./helpers.js";
 
 let h: KubeHarness;

@@ -1,8 +1,8 @@
 // The real helm 3 and helm 4 against the stand-in: install/upgrade with a hook, history, list, status, rollback, failures.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { KubeUserEnv } from "../../../src/lab/kube-harness.js";
-import { type KubeHarness, startKubeHarness } from "../../../src/lab/kube-harness.js";
-import { type ToolPaths, toolPaths } from "../../../src/lab/tools.js";
+import { type ToolPaths, toolPaths } from "../../../lab/tool-binaries.js";
+import type { KubeUserEnv } from "../../support/kube-harness.js";
+import { type KubeHarness, startKubeHarness } from "../../support/kube-harness.js";
 import { DEMO_CHART, freshNamespace, mustRun, runTool } from "./helpers.js";
 
 let h: KubeHarness;

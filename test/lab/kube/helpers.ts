@@ -1,8 +1,8 @@
 // Shared helpers for the stand-in's tests: start a harness, run the real kubectl/helm with private dirs.
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import type { CustomResourceConfig } from "../../../src/lab/kube/resources.js";
-import type { KubeHarness, KubeUserEnv } from "../../../src/lab/kube-harness.js";
+import type { CustomResourceConfig } from "../../../lab/kube/resources.js";
+import type { KubeHarness, KubeUserEnv } from "../../support/kube-harness.js";
 
 /** The chart the stand-in's helm tests install. */
 export const DEMO_CHART = fileURLToPath(new URL("../../fixtures-lab/charts/demo", import.meta.url));

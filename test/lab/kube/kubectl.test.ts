@@ -1,7 +1,7 @@
 // The real kubectl (1.34 and 1.32) against the stand-in: get, selectors, rollouts, jobs, logs, custom resources.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeHarness, startKubeHarness } from "../../../src/lab/kube-harness.js";
-import { type ToolPaths, toolPaths } from "../../../src/lab/tools.js";
+import { type ToolPaths, toolPaths } from "../../../lab/tool-binaries.js";
+import { type KubeHarness, startKubeHarness } from "../../support/kube-harness.js";
 import { deploymentYaml, freshNamespace, jobYaml, KRYTON, mustRun, runTool } from "./helpers.js";
 
 let h: KubeHarness;

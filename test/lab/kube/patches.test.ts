@@ -1,8 +1,8 @@
 // Strategic merge patch directives, JSON merge patch and JSON patch.
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../../src/lab/kube/errors.js";
-import { jsonPatch, mergePatch } from "../../../src/lab/kube/patch-json.js";
-import { diffForApply, strategicMergePatch } from "../../../src/lab/kube/patch-strategic.js";
+import { ApiError } from "../../../lab/kube/errors.js";
+import { jsonPatch, mergePatch } from "../../../lab/kube/patch-json.js";
+import { diffForApply, strategicMergePatch } from "../../../lab/kube/patch-strategic.js";
 
 const pod = () => ({
   metadata: { labels: { a: "1", b: "2" }, finalizers: ["x"] },

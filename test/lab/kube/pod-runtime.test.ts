@@ -5,9 +5,9 @@ import type {
   PodRuntimeStatus,
   PodSpecInput,
   RunningPod,
-} from "../../../src/lab/kube/pod-runtime.js";
-import { type KubeStandIn, startKubeStandIn } from "../../../src/lab/kube/server.js";
-import type { KObject } from "../../../src/lab/kube/types.js";
+} from "../../../lab/kube/pod-runtime.js";
+import { type KubeStandIn, startKubeStandIn } from "../../../lab/kube/server.js";
+import type { KObject } from "../../../lab/kube/types.js";
 import { eventually } from "./helpers.js";
 
 /** A runtime the test drives by hand: pods change state only when told. */

@@ -1,7 +1,7 @@
 // Decoding Kubernetes protobuf bodies: the k8s envelope, Secret, ConfigMap, ObjectMeta and DeleteOptions.
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../../src/lab/kube/errors.js";
-import { decodeEnvelope, readFields } from "../../../src/lab/kube/protobuf.js";
+import { ApiError } from "../../../lab/kube/errors.js";
+import { decodeEnvelope, readFields } from "../../../lab/kube/protobuf.js";
 
 // A minimal protobuf writer for the tests (field numbers from kubernetes generated.proto).
 function varint(n: number | bigint): number[] {

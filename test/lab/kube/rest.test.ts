@@ -1,6 +1,6 @@
 // The stand-in's HTTP protocol, spoken directly: discovery, OpenAPI, Status errors, subresources, watch replay.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeStandIn, startKubeStandIn } from "../../../src/lab/kube/server.js";
+import { type KubeStandIn, startKubeStandIn } from "../../../lab/kube/server.js";
 import { eventually, KRYTON } from "./helpers.js";
 
 let s: KubeStandIn;

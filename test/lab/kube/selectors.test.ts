@@ -1,6 +1,6 @@
 // Label and field selector parsing and matching.
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../../src/lab/kube/errors.js";
+import { ApiError } from "../../../lab/kube/errors.js";
 import {
   fromLabelSelector,
   matchesFields,
@@ -8,8 +8,8 @@ import {
   parseFieldSelector,
   parseLabelSelector,
   selectorString,
-} from "../../../src/lab/kube/selectors.js";
-import type { KObject } from "../../../src/lab/kube/types.js";
+} from "../../../lab/kube/selectors.js";
+import type { KObject } from "../../../lab/kube/types.js";
 
 const labels = { app: "web", tier: "front", "app.kubernetes.io/name": "demo" };
 const match = (sel: string) => matchesLabels(parseLabelSelector(sel), labels);

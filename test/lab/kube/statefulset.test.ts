@@ -1,9 +1,9 @@
 // The real kubectl against the stand-in's StatefulSets: ordered creation, reverse-ordinal updates, partitions, stuck pods.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StoreEvent } from "../../../src/lab/kube/store.js";
-import type { KObject } from "../../../src/lab/kube/types.js";
-import { type KubeHarness, startKubeHarness } from "../../../src/lab/kube-harness.js";
-import { type ToolPaths, toolPaths } from "../../../src/lab/tools.js";
+import type { StoreEvent } from "../../../lab/kube/store.js";
+import type { KObject } from "../../../lab/kube/types.js";
+import { type ToolPaths, toolPaths } from "../../../lab/tool-binaries.js";
+import { type KubeHarness, startKubeHarness } from "../../support/kube-harness.js";
 import { freshNamespace, mustRun, runTool } from "./helpers.js";
 import { statefulSetYaml } from "./workload-yaml.js";
 

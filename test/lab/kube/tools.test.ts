@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { extractToolsInto, toolPaths } from "../../../src/lab/tools.js";
+import { extractToolsInto, toolPaths } from "../../../lab/tool-binaries.js";
 
 const dirs: string[] = [];
 

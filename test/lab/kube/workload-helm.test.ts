@@ -2,8 +2,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeHarness, startKubeHarness } from "../../../src/lab/kube-harness.js";
-import { type ToolPaths, toolPaths } from "../../../src/lab/tools.js";
+import { type ToolPaths, toolPaths } from "../../../lab/tool-binaries.js";
+import { type KubeHarness, startKubeHarness } from "../../support/kube-harness.js";
 import { freshNamespace, mustRun, runTool } from "./helpers.js";
 
 let h: KubeHarness;

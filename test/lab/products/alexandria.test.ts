@@ -1,6 +1,6 @@
 // Alexandria EE against a real PostgreSQL: ApplySchema on start-up, /auth/setup semantics, /license, the broken release.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PostgresServer } from "../../../src/lab/postgres.js";
+import type { PostgresServer } from "../../../lab/postgres.js";
 import { testPostgres } from "../../support/postgres.js";
 import { query } from "./db-query.js";
 import { startService } from "./service-process.js";

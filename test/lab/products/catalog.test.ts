@@ -2,10 +2,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planPod } from "../../../src/lab/pod-runtime-products.js";
-import { productImages, resolveImage } from "../../../src/lab/products/catalog.js";
-import { migrationsFolder } from "../../../src/lab/products/common/paths.js";
-import { createdObjects } from "../../../src/lab/products/common/tracking-desync.js";
+import { planPod } from "../../../lab/product-pods.js";
+import { productImages, resolveImage } from "../../../lab/products/catalog.js";
+import { migrationsFolder } from "../../../lab/products/common/paths.js";
+import { createdObjects } from "../../../lab/products/common/tracking-desync.js";
 
 describe("catalog", () => {
   it("resolves known tags, fault suffixes, unknown tags and foreign images", () => {

@@ -1,7 +1,7 @@
 // Kryton's versions against a real PostgreSQL: drizzle ledger, additive and destructive migrations, a broken one.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PostgresServer } from "../../../src/lab/postgres.js";
+import type { PostgresServer } from "../../../lab/postgres.js";
 import { testPostgres } from "../../support/postgres.js";
 import { runJob, startService } from "./service-process.js";
 

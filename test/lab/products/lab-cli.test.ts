@@ -1,13 +1,14 @@
 // `rbx lab up|status|env|down` for real: a detached supervisor, a state file, stale detection, cleanup by PID.
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIO } from "../../../src/cli/commands.js";
+import { labDown } from "../../../lab/control.js";
+import { processAlive, readState } from "../../../lab/state-file.js";
+import type { CliIO } from "../../../src/cli/io.js";
 import { main } from "../../../src/cli/main.js";
-import { labDown } from "../../../src/lab/lab.js";
-import { processAlive, readState } from "../../../src/lab/lab-state.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rbx-lab-cli-"));
 

@@ -3,15 +3,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labSamples } from "../../../src/lab/lab-samples.js";
+import { mustRunTool } from "../../../lab/run-tool.js";
+import { labSamples } from "../../../lab/samples.js";
 import {
   installSample,
   type LabStack,
   packageChart,
   prepareSample,
   startLabStack,
-} from "../../../src/lab/lab-stack.js";
-import { mustRunTool } from "../../../src/lab/lab-tools.js";
+} from "../../../lab/stack.js";
 import { ledgerSize } from "./db-query.js";
 
 let stack: LabStack;

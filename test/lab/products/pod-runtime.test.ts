@@ -1,8 +1,8 @@
 // The product pod runtime with real processes: readiness, versions, Job exits, crash loops, faults, stop by PID.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PodSpecInput, RunningPod } from "../../../src/lab/kube/pod-runtime.js";
-import { ProductPodRuntime } from "../../../src/lab/pod-runtime-products.js";
-import type { PostgresServer } from "../../../src/lab/postgres.js";
+import type { PodSpecInput, RunningPod } from "../../../lab/kube/pod-runtime.js";
+import type { PostgresServer } from "../../../lab/postgres.js";
+import { ProductPodRuntime } from "../../../lab/product-pods.js";
 import { testPostgres } from "../../support/postgres.js";
 import { ledgerSize } from "./db-query.js";
 

@@ -1,6 +1,6 @@
 // Scrydon's hook Jobs and services against a real PostgreSQL: per-database ledgers, desync repair, surfaces.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PostgresServer } from "../../../src/lab/postgres.js";
+import type { PostgresServer } from "../../../lab/postgres.js";
 import { testPostgres } from "../../support/postgres.js";
 import { ledgerSize, query, relationExists } from "./db-query.js";
 import { runJob, startService } from "./service-process.js";

@@ -1,7 +1,7 @@
 // Test helper: run one sample service module as a real Node process on a free loopback port.
 import { type ChildProcess, spawn } from "node:child_process";
-import { freePort } from "../../../src/lab/postgres.js";
-import { serviceNodeArgs } from "../../../src/lab/products/launch.js";
+import { freePort } from "../../../lab/postgres.js";
+import { serviceNodeArgs } from "../../../lab/products/launch.js";
 
 /** A started service process. */
 export interface ServiceProcess {

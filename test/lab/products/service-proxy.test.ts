@@ -2,8 +2,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PodEndpoint } from "../../../src/lab/pod-runtime-products.js";
-import { ServiceProxies } from "../../../src/lab/service-proxy.js";
+import type { PodEndpoint } from "../../../lab/product-pods.js";
+import { ServiceProxies } from "../../../lab/service-proxy.js";
 
 let api: Server;
 let backend: Server;

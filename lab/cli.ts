@@ -1,0 +1,139 @@
+// `rbx lab up|down|status|env` as the lab's own process: the rbx CLI starts it, so rbx's code never imports the lab.
+
+/** Where the lab command writes. */
+interface LabIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  cwd: string;
+}
+
+interface Flags {
+  dir: string;
+  products: string[];
+  helm: "3" | "4";
+  json: boolean;
+}
+
+function parse(argv: string[], cwd: string): Flags | string {
+  const flags: Flags = {
+    dir: ".rbx/lab",
+    products: ["kryton", "scrydon", "alexandria"],
+    helm: "3",
+    json: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === "--dir") flags.dir = value();
+      else if (a === "--products")
+        flags.products = value()
+          .split(",")
+          .filter((p) => p !== "");
+      else if (a === "--helm") {
+        const v = value();
+        if (v !== "3" && v !== "4") return `--helm must be 3 or 4, not ${JSON.stringify(v)}`;
+        flags.helm = v;
+      } else if (a === "--json") flags.json = true;
+      else return `unknown option ${JSON.stringify(a)}`;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+  if (!flags.dir.startsWith("/")) flags.dir = `${cwd}/${flags.dir}`;
+  return flags;
+}
+
+/** Run `rbx lab ...`: the subcommand and its flags; the exit code. */
+export async function labCommand(argv: string[], io: LabIO): Promise<number> {
+  const [sub, ...rest] = argv;
+  const flags = parse(rest, io.cwd);
+  if (typeof flags === "string" || sub === undefined || !["up", "down", "status", "env"].includes(sub)) {
+    io.stderr.write(
+      `rbx lab: ${typeof flags === "string" ? flags : `expected up, down, status or env`}. Run \`rbx lab --help\`.\n`,
+    );
+    return 2;
+  }
+  const lab = await import("./control.js");
+  const { envLines } = await import("./state-file.js");
+  if (sub === "up") {
+    const { pickSamples } = await import("./samples.js");
+    const { unknown } = pickSamples(flags.products);
+    if (unknown.length > 0) {
+      io.stderr.write(
+        `rbx lab: unknown product(s) ${unknown.join(", ")}; choose from kryton, scrydon, alexandria.\n`,
+      );
+      return 2;
+    }
+    io.stderr.write(
+      `Starting the lab in ${flags.dir} (this installs ${flags.products.join(", ")}; about a minute)...\n`,
+    );
+    const result = await lab.labUp({ ...flags, onLog: (line) => io.stderr.write(`  ${line}\n`) });
+    if (result.kind === "failed") {
+      io.stderr.write(
+        `rbx lab: ${result.error}. See ${result.logFile}; run \`rbx lab down --dir ${flags.dir}\` to clean up.\n`,
+      );
+      return 1;
+    }
+    if (result.kind === "running")
+      io.stderr.write(`A lab is already running (supervisor pid ${result.state.supervisorPid}).\n`);
+    io.stdout.write(`${envLines(result.state).join("\n")}\n`);
+    return 0;
+  }
+  if (sub === "down") {
+    const stopped = await lab.labDown(flags.dir);
+    io.stderr.write(stopped ? "The lab is stopped.\n" : `No lab state in ${flags.dir}; nothing to stop.\n`);
+    return 0;
+  }
+  const status = await lab.labStatus(flags.dir);
+  if (sub === "env") {
+    if (!status.state || !status.running) {
+      io.stderr.write(`rbx lab: no running lab in ${flags.dir}. Start one with \`rbx lab up\`.\n`);
+      return 1;
+    }
+    io.stdout.write(`${envLines(status.state).join("\n")}\n`);
+    return 0;
+  }
+  if (flags.json) {
+    io.stdout.write(
+      `${JSON.stringify({ running: status.running, stale: status.stale, apiReachable: status.apiReachable, state: status.state ?? null }, null, 2)}\n`,
+    );
+    return status.running ? 0 : 1;
+  }
+  if (!status.state) {
+    io.stdout.write(`No lab in ${flags.dir}. Start one with \`rbx lab up\`.\n`);
+    return 1;
+  }
+  const s = status.state;
+  if (status.stale) {
+    io.stdout.write(
+      `Stale lab state in ${flags.dir}: supervisor pid ${s.supervisorPid} is gone. Run \`rbx lab down\` to clean up.\n`,
+    );
+    return 1;
+  }
+  const lines = [
+    `Lab running since ${s.startedAt} (supervisor pid ${s.supervisorPid}, log ${s.logFile})`,
+    `  kubernetes API  ${s.apiUrl} (${status.apiReachable ? "reachable" : "NOT reachable"})`,
+    `  kubeconfig      ${s.kubeconfig}`,
+    `  postgres        127.0.0.1:${s.postgres.port} (pid ${s.postgres.pid})`,
+    ...s.releases.map(
+      (r) =>
+        `  release         ${r.namespace}/${r.release} installed at ${r.installed}; charts: ${Object.keys(r.charts).join(", ")}`,
+    ),
+    ...Object.entries(s.services).map(([k, v]) => `  service         ${k.padEnd(40)} ${v}`),
+    ...Object.entries(s.pods).map(([k, v]) => `  pod process     ${k.padEnd(40)} pid ${v}`),
+  ];
+  io.stdout.write(`${lines.join("\n")}\n`);
+  return 0;
+}
+
+// Started by `rbx lab` as `node lab/cli.js SUB [options]`: run it and exit with its code.
+process.exitCode = await labCommand(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: process.cwd(),
+});

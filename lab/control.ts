@@ -1,0 +1,142 @@
+// `rbx lab up|down|status|env`: start the lab as a detached supervisor, find it again, and tear it down by PID.
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync, rmSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { modulesPath, nodeModuleArgs } from "../src/package-root.js";
+import { type LabState, processAlive, readState, removeState } from "./state-file.js";
+import type { SupervisorMessage } from "./supervisor.js";
+
+/** The supervisor module, also what its process's command line is recognised by. */
+const SUPERVISOR_MARKER = "lab/supervisor";
+/** The supervisor runs as its own process from the per-file modules (dist/lab/, or src/lab/ under vitest). */
+const here = modulesPath("lab");
+
+/** Options of `rbx lab up`. */
+export interface LabUpOptions {
+  dir: string;
+  products: string[];
+  helm: "3" | "4";
+  timeoutMs?: number;
+  onLog?: (line: string) => void;
+}
+
+/** What `up` did: started a lab, found one running, or failed (with the supervisor log's path). */
+export type LabUpResult =
+  | { kind: "started"; state: LabState }
+  | { kind: "running"; state: LabState }
+  | { kind: "failed"; error: string; logFile: string };
+
+/** What `status` sees. */
+export interface LabStatus {
+  state: LabState | undefined;
+  running: boolean;
+  /** A state file whose supervisor is gone. */
+  stale: boolean;
+  apiReachable: boolean;
+}
+
+/** Start the lab in a detached supervisor and wait until it reports ready (or fails). */
+export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
+  const dir = resolve(opts.dir);
+  const existing = readState(dir);
+  if (existing && processAlive(existing.supervisorPid, SUPERVISOR_MARKER))
+    return { kind: "running", state: existing };
+  if (existing) await cleanupStale(existing);
+  mkdirSync(dir, { recursive: true });
+  const logFile = join(dir, "supervisor.log");
+  const fd = openSync(logFile, "a", 0o600);
+  const args = nodeModuleArgs(join(here, "supervisor"), [
+    "--dir",
+    dir,
+    "--products",
+    opts.products.join(","),
+    "--helm",
+    opts.helm,
+  ]);
+  const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd, "ipc"], cwd: dir });
+  closeSync(fd);
+  const result = await new Promise<LabUpResult>((done) => {
+    const timer = setTimeout(() => {
+      done({
+        kind: "failed",
+        error: `the lab did not become ready within ${(opts.timeoutMs ?? 600_000) / 1000} s`,
+        logFile,
+      });
+    }, opts.timeoutMs ?? 600_000);
+    child.on("message", (m: SupervisorMessage) => {
+      if (m.type === "log") opts.onLog?.(m.line);
+      if (m.type === "ready" || m.type === "failed") {
+        clearTimeout(timer);
+        done(
+          m.type === "ready"
+            ? { kind: "started", state: m.state }
+            : { kind: "failed", error: m.error, logFile },
+        );
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      done({ kind: "failed", error: `the lab supervisor exited with status ${code}`, logFile });
+    });
+  });
+  if (result.kind === "failed" && child.exitCode === null && child.pid) {
+    process.kill(child.pid, "SIGTERM");
+  }
+  child.removeAllListeners();
+  if (child.connected) child.disconnect();
+  child.unref();
+  return result;
+}
+
+/** Report the lab in `dir`: running, stale or absent, and whether its API answers. */
+export async function labStatus(dir: string): Promise<LabStatus> {
+  const state = readState(resolve(dir));
+  if (!state) return { state, running: false, stale: false, apiReachable: false };
+  const running = processAlive(state.supervisorPid, SUPERVISOR_MARKER);
+  let apiReachable = false;
+  try {
+    apiReachable = (await fetch(`${state.apiUrl}/version`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    apiReachable = false;
+  }
+  return { state, running, stale: !running, apiReachable };
+}
+
+async function waitGone(pid: number, marker: string | undefined, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!processAlive(pid, marker)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !processAlive(pid, marker);
+}
+
+// A supervisor that died uncleanly may leave pod processes and PostgreSQL: end those we recorded, by PID.
+async function cleanupStale(state: LabState): Promise<void> {
+  for (const pid of Object.values(state.pods)) {
+    if (processAlive(pid, "products")) process.kill(pid, "SIGKILL");
+  }
+  if (processAlive(state.postgres.pid, state.postgres.dataDir)) {
+    process.kill(state.postgres.pid, "SIGINT");
+    await waitGone(state.postgres.pid, state.postgres.dataDir, 10_000);
+  }
+  const pgBase = dirname(state.postgres.dataDir);
+  if (basename(pgBase).startsWith("rbx-pg-") && !processAlive(state.postgres.pid))
+    rmSync(pgBase, { recursive: true, force: true });
+  removeState(state.dir);
+}
+
+/** Stop the lab in `dir` by its supervisor's PID; returns false when there was nothing to stop. */
+export async function labDown(dir: string): Promise<boolean> {
+  const state = readState(resolve(dir));
+  if (!state) return false;
+  if (processAlive(state.supervisorPid, SUPERVISOR_MARKER)) {
+    process.kill(state.supervisorPid, "SIGTERM");
+    if (!(await waitGone(state.supervisorPid, SUPERVISOR_MARKER, 60_000))) {
+      process.kill(state.supervisorPid, "SIGKILL");
+      await waitGone(state.supervisorPid, SUPERVISOR_MARKER, 5000);
+    }
+  }
+  await cleanupStale(state);
+  return true;
+}

@@ -1,0 +1,148 @@
+// The whole lab in one process: PostgreSQL, the Kubernetes stand-in with real pod processes, Service proxies.
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { labCustomResources } from "./custom-resources.js";
+import { type KubeStandIn, startKubeStandIn } from "./kube/server.js";
+import { type PostgresServer, startPostgres } from "./postgres.js";
+import { type ProductPodRuntime, type ProductRuntimeOptions, productRuntime } from "./product-pods.js";
+import { chartsDir } from "./products/common/paths.js";
+import { kubeconfigYaml, labToolEnv, mustRunTool } from "./run-tool.js";
+import type { LabSample } from "./samples.js";
+import { ServiceProxies } from "./service-proxy.js";
+import { type ToolPaths, toolPaths } from "./tool-binaries.js";
+
+/** Options of a lab stack. */
+export interface LabStackOptions {
+  /** Directory for the kubeconfig, tool homes, packaged charts and PostgreSQL data. */
+  dir: string;
+  runtime?: ProductRuntimeOptions;
+  /** Called with progress lines. */
+  log?: (line: string) => void;
+}
+
+/** A running lab stack; stop() ends every process it started. */
+export interface LabStack {
+  dir: string;
+  kubeconfig: string;
+  apiUrl: string;
+  postgres: PostgresServer;
+  standIn: KubeStandIn;
+  runtime: ProductPodRuntime;
+  proxies: ServiceProxies;
+  tools: ToolPaths;
+  /** Environment for helm/kubectl (KUBECONFIG, private HOME and HELM_* dirs). */
+  toolEnv: Record<string, string>;
+  /** Directory with helm (3), helm4 and kubectl links, for PATH. */
+  binDir: string;
+  stop(): Promise<void>;
+}
+
+function link(target: string, path: string): void {
+  if (!existsSync(path)) symlinkSync(target, path);
+}
+
+/** Start PostgreSQL, the stand-in (product runtime, Kryton CR) and the Service proxies; nothing installed yet. */
+export async function startLabStack(opts: LabStackOptions): Promise<LabStack> {
+  const log = opts.log ?? (() => undefined);
+  mkdirSync(opts.dir, { recursive: true });
+  const tools = await toolPaths();
+  const binDir = join(opts.dir, "bin");
+  mkdirSync(binDir, { recursive: true });
+  link(tools.helm3, join(binDir, "helm"));
+  link(tools.helm4, join(binDir, "helm4"));
+  link(tools.kubectl, join(binDir, "kubectl"));
+  // Not under opts.dir: as root the server runs as the `postgres` user, which may not traverse it.
+  const postgres = await startPostgres();
+  log(`postgres listening on 127.0.0.1:${postgres.port} (pid ${postgres.pid})`);
+  const runtime = productRuntime(opts.runtime);
+  let standIn: KubeStandIn | undefined;
+  let proxies: ServiceProxies | undefined;
+  const stop = async () => {
+    await proxies?.stop();
+    await standIn?.stop();
+    await runtime.close();
+    await postgres.stop();
+  };
+  try {
+    standIn = await startKubeStandIn({ runtime, customResources: [...labCustomResources] });
+    log(`kubernetes stand-in listening on ${standIn.url}`);
+    const kubeconfig = join(opts.dir, "kubeconfig");
+    writeFileSync(kubeconfig, kubeconfigYaml(standIn.url), { mode: 0o600 });
+    proxies = new ServiceProxies({ apiUrl: standIn.url, endpoints: runtime });
+    await proxies.start();
+    const toolEnv = labToolEnv(opts.dir, kubeconfig);
+    toolEnv.PATH = `${binDir}:${toolEnv.PATH}`;
+    return {
+      dir: opts.dir,
+      kubeconfig,
+      apiUrl: standIn.url,
+      postgres,
+      standIn,
+      runtime,
+      proxies,
+      tools,
+      toolEnv,
+      binDir,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Package a sample's chart at one version into `<dir>/charts/<chart>-<version>.tgz`; returns the path. */
+export async function packageChart(
+  stack: LabStack,
+  sample: LabSample,
+  chart: string,
+  app: string,
+): Promise<string> {
+  const out = join(stack.dir, "charts");
+  mkdirSync(out, { recursive: true });
+  const args = [
+    "package",
+    join(chartsDir, sample.chart),
+    "--version",
+    chart,
+    "--app-version",
+    app,
+    "-d",
+    out,
+  ];
+  await mustRunTool(stack.tools.helm3, args, stack.toolEnv);
+  return join(out, `${sample.chart}-${chart}.tgz`);
+}
+
+/** Create a sample's namespace, databases and Secrets (kubectl apply on stdin, never argv). */
+export async function prepareSample(stack: LabStack, sample: LabSample): Promise<void> {
+  for (const db of sample.databases) await stack.postgres.createDatabase(db);
+  const secrets = Object.entries(sample.secrets(stack.postgres)).map(([name, data]) => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace: sample.namespace },
+    type: "Opaque",
+    stringData: data,
+  }));
+  const docs = [{ apiVersion: "v1", kind: "Namespace", metadata: { name: sample.namespace } }, ...secrets];
+  const stream = docs.map((d) => JSON.stringify(d)).join("\n---\n");
+  await mustRunTool(stack.tools.kubectl, ["apply", "-f", "-"], stack.toolEnv, stream);
+}
+
+/** Install (or upgrade to) a packaged chart with the given helm, then wait for the sample's Deployments. */
+export async function installSample(
+  stack: LabStack,
+  sample: LabSample,
+  chartPath: string,
+  helm: string,
+): Promise<void> {
+  const args = ["upgrade", "--install", sample.release, chartPath, "-n", sample.namespace, "--timeout", "5m"];
+  await mustRunTool(helm, sample.hooksMigrate ? args : [...args, "--wait"], stack.toolEnv);
+  for (const d of sample.deployments) {
+    await mustRunTool(
+      stack.tools.kubectl,
+      ["rollout", "status", `deployment/${d}`, "-n", sample.namespace, "--timeout=180s"],
+      stack.toolEnv,
+    );
+  }
+}

@@ -1,0 +1,116 @@
+// The detached process that owns a running lab: starts everything, installs the samples, keeps the state file current.
+import { join } from "node:path";
+import { pickSamples } from "./samples.js";
+import { installSample, type LabStack, packageChart, prepareSample, startLabStack } from "./stack.js";
+import { type LabRelease, type LabState, removeState, writeState } from "./state-file.js";
+
+/** Messages the supervisor sends to `rbx lab up` over IPC. */
+export type SupervisorMessage =
+  | { type: "ready"; state: LabState }
+  | { type: "failed"; error: string }
+  | { type: "log"; line: string };
+
+function send(message: SupervisorMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  send({ type: "log", line });
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+async function main(): Promise<void> {
+  const dir = arg("dir", ".rbx/lab");
+  const { samples } = pickSamples(arg("products", "kryton,scrydon,alexandria").split(","));
+  const helmMajor = arg("helm", "3");
+  let stack: LabStack | undefined;
+  let state: LabState | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log("stopping the lab");
+    await stack?.stop().catch((e: Error) => log(`stop failed: ${e.message}`));
+    removeState(dir);
+    log("lab stopped");
+    process.exit(code);
+  };
+  process.on("SIGTERM", () => void shutdown(0));
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("disconnect", () => undefined);
+  try {
+    stack = await startLabStack({ dir, log });
+    const helm = helmMajor === "4" ? stack.tools.helm4 : stack.tools.helm3;
+    const releases: LabRelease[] = [];
+    const databases: Record<string, string> = {};
+    for (const sample of samples) {
+      log(`installing ${sample.name} ${sample.old.chart} into namespace ${sample.namespace}`);
+      await prepareSample(stack, sample);
+      const charts: Record<string, string> = {};
+      for (const v of [sample.old, sample.next, ...sample.others])
+        charts[v.chart] = await packageChart(stack, sample, v.chart, v.app);
+      await installSample(stack, sample, charts[sample.old.chart]!, helm);
+      releases.push({
+        sample: sample.name,
+        release: sample.release,
+        namespace: sample.namespace,
+        installed: sample.old.chart,
+        charts,
+      });
+      for (const db of Object.keys(sample.databaseEnv)) databases[db] = stack.postgres.url(db);
+    }
+    const s = stack;
+    const snapshot = (): LabState => ({
+      version: 1,
+      dir,
+      startedAt: state?.startedAt ?? new Date().toISOString(),
+      supervisorPid: process.pid,
+      logFile: join(dir, "supervisor.log"),
+      apiUrl: s.apiUrl,
+      kubeconfig: s.kubeconfig,
+      binDir: s.binDir,
+      helmHome: {
+        cache: s.toolEnv.HELM_CACHE_HOME!,
+        config: s.toolEnv.HELM_CONFIG_HOME!,
+        data: s.toolEnv.HELM_DATA_HOME!,
+      },
+      postgres: {
+        pid: s.postgres.pid,
+        port: s.postgres.port,
+        dataDir: s.postgres.dataDir,
+        url: s.postgres.url(),
+      },
+      databases,
+      releases,
+      services: Object.fromEntries(s.proxies.list().map((p) => [`${p.namespace}/${p.name}`, p.url])),
+      pods: Object.fromEntries(
+        s.runtime.all().flatMap((p) => (p.pid ? [[`${p.namespace}/${p.name}`, p.pid]] : [])),
+      ),
+    });
+    state = snapshot();
+    writeState(state);
+    log(`lab ready: ${stack.apiUrl}`);
+    send({ type: "ready", state });
+    // Keep the state current as Services and pods come and go (a runbook upgrades, rolls back...).
+    setInterval(() => {
+      if (stopping) return;
+      const next = snapshot();
+      if (JSON.stringify(next) !== JSON.stringify(state)) {
+        state = next;
+        writeState(state);
+      }
+    }, 2000);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`lab failed to start: ${message}`);
+    send({ type: "failed", error: message });
+    await shutdown(1);
+  }
+}
+
+await main();

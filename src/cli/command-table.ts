@@ -1,0 +1,86 @@
+// The command table: names and one-line summaries load nothing; each command's module loads only when run.
+import type { CliIO } from "./io.js";
+
+/** What every command module exports. `argv` excludes the command name; the result is the exit code. */
+export interface CommandModule {
+  run(argv: string[], io: CliIO): Promise<number>;
+  /** Full usage text shown by `rbx help NAME` and `rbx NAME --help`. */
+  usage: string;
+}
+
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+/** Every command rbx has, in the order `rbx --help` lists them. */
+export const commands: readonly CommandEntry[] = [
+  {
+    name: "validate",
+    summary: "check runbooks against the rbx/v1 schema and types",
+    load: () => import("./commands/validate.js"),
+  },
+  { name: "schema", summary: "print the runbook JSON Schema", load: () => import("./commands/schema.js") },
+  {
+    name: "plan",
+    summary: "show what a run would do, step by step, with its rollback posture and plan hash",
+    load: () => import("./commands/plan.js"),
+  },
+  {
+    name: "run",
+    summary: "run a runbook with locks and a crash-safe journal",
+    load: () => import("./commands/run.js"),
+  },
+  {
+    name: "status",
+    summary: "where a run stands, what a rollback would run, the recovery choices",
+    load: () => import("./commands/status.js"),
+  },
+  {
+    name: "runs",
+    summary: "list runs with the state each reached",
+    load: () => import("./commands/runs.js"),
+  },
+  {
+    name: "resume",
+    summary: "continue a halted, interrupted or crashed run from its journal",
+    load: () => import("./commands/resume.js"),
+  },
+  {
+    name: "skip",
+    summary: "mark a step of a halted run done, with a recorded reason",
+    load: () => import("./commands/skip.js"),
+  },
+  {
+    name: "rollback",
+    summary: "unwind a run's rollback boundaries, newest first (also after it completed)",
+    load: () => import("./commands/rollback.js"),
+  },
+  {
+    name: "lint",
+    summary: "validate plus rules for rollback, backups, pinning, timeouts and secrets",
+    load: () => import("./commands/lint.js"),
+  },
+  {
+    name: "report",
+    summary: "a run's report (md, html with a timeline, json): steps, outputs, rollback, recovery",
+    load: () => import("./commands/report.js"),
+  },
+  {
+    name: "eval",
+    summary: "try an expression: print its value and type, or where it is wrong",
+    load: () => import("./commands/eval.js"),
+  },
+  {
+    name: "graph",
+    summary: "draw a runbook as a Mermaid flowchart or Graphviz dot",
+    load: () => import("./commands/graph.js"),
+  },
+  {
+    name: "lab",
+    summary:
+      "a local lab to rehearse on: Kubernetes stand-in, PostgreSQL, sample products (up|down|status|env)",
+    load: () => import("./commands/lab.js"),
+  },
+];

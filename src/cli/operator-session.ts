@@ -1,0 +1,116 @@
+// The session the run verbs drive from the CLI: the file store, terminal prompts, and the live view or NDJSON.
+
+import { builtinCatalog } from "../builtins/index.js";
+import { createProgress } from "../progress/create.js";
+import { maxAttempts } from "../run/bind/retry-policy.js";
+import type { Ask } from "../run/interpreter/approvals.js";
+import type { SettleChoice } from "../run/interpreter/driver.js";
+import type { RunObserver } from "../run/model/observer.js";
+import type { ObservedRun } from "../run/sessions/run-scope.js";
+import type { SessionOptions } from "../run/sessions/session-options.js";
+import { FileRunStore } from "../run/store/file-store.js";
+import type { CliIO } from "./io.js";
+import { currentUser, stateDir } from "./operator.js";
+import { terminalAsk } from "./terminal-ask.js";
+
+/** Session options for the CLI: file store, terminal prompts when interactive, live progress or NDJSON. */
+export function cliSession(
+  io: CliIO,
+  flags: {
+    stateDir?: string;
+    approve?: string[];
+    approveAll?: boolean;
+    settle?: Map<string, SettleChoice>;
+    forceUnlock?: boolean;
+    acceptChanges?: boolean;
+    /** `--json`: NDJSON events on stdout; the human view stays on stderr. */
+    json?: boolean;
+  },
+  signal: AbortSignal,
+  signalName: () => string,
+): SessionOptions {
+  const say = (line: string) => io.stderr.write(`${line}\n`);
+  const interactive = process.stdin.isTTY === true && io.stderr.isTTY === true;
+  // The live view of the run being watched: it must not redraw over a question the terminal asks.
+  let watching: RunObserver | undefined;
+  const ask = interactive ? pausing(terminalAsk(process.stdin, io.stderr), () => watching) : undefined;
+  return {
+    store: new FileRunStore(stateDir(io, flags.stateDir)),
+    catalog: builtinCatalog,
+    cwd: io.cwd,
+    env: io.env,
+    user: currentUser(io.env),
+    approve: new Set(flags.approve ?? []),
+    approveAll: flags.approveAll ?? false,
+    ...(ask ? { ask } : {}),
+    ...(ask
+      ? {
+          askInDoubt: async (step: string, why: string) => {
+            const a = await ask(`${step} is in doubt: ${why}.\nDid it happen? [done/redo/halt] `, signal);
+            return a?.trim() === "done" ? "done" : a?.trim() === "redo" ? "redo" : undefined;
+          },
+        }
+      : {}),
+    settle: flags.settle ?? new Map(),
+    forceUnlock: flags.forceUnlock ?? false,
+    acceptChanges: flags.acceptChanges ?? false,
+    signal,
+    signalName,
+    observe: (run) => {
+      watching = watchRun(io, run, flags);
+      return watching;
+    },
+    say,
+  };
+}
+
+/** A prompt that pauses the live view while it waits, so the spinner does not draw over the question. */
+function pausing(ask: Ask, view: () => RunObserver | undefined): Ask {
+  return async (question, signal, timeoutMs) => {
+    const observer = view();
+    observer?.pause?.();
+    try {
+      return await ask(question, signal, timeoutMs);
+    } finally {
+      observer?.resume?.();
+    }
+  };
+}
+
+/** The live view (or plain lines) on stderr and, with --json, NDJSON on stdout; also tidied on a forced exit. */
+function watchRun(io: CliIO, run: ObservedRun, flags: { stateDir?: string; json?: boolean }): RunObserver {
+  const observer = createProgress({
+    stdout: io.stdout,
+    stderr: io.stderr,
+    env: io.env,
+    json: flags.json ?? false,
+    redactor: run.redactor,
+    history: run.history,
+    ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+    maxAttempts: (step) => {
+      const retry = run.program.units.get(step)?.step.retry;
+      const n = retry ? maxAttempts(retry) : undefined;
+      return n !== undefined && Number.isFinite(n) ? n : undefined;
+    },
+  });
+  // A second Ctrl-C exits at once (process.exit): leave the terminal without a half-drawn live view.
+  const onExit = () => observer.close();
+  process.once("exit", onExit);
+  // A reader that went away (`rbx run --json | head`) must not kill the run: the journal has every event.
+  const ignore = () => {};
+  io.stdout.on("error", ignore);
+  io.stderr.on("error", ignore);
+  return {
+    onEvent: (e) => observer.onEvent(e),
+    onProgress: (step, message) => observer.onProgress(step, message),
+    onLog: (step, level, message) => observer.onLog(step, level, message),
+    pause: () => observer.pause?.(),
+    resume: () => observer.resume?.(),
+    close: () => {
+      process.off("exit", onExit);
+      observer.close();
+      io.stdout.off("error", ignore);
+      io.stderr.off("error", ignore);
+    },
+  };
+}

@@ -1,0 +1,113 @@
+// The action contract: one definition per built-in, read by the checker, planner, linter and interpreter.
+import type { Approvals } from "./approval.js";
+import type { CelType } from "./cel-types.js";
+import type { ConnectionKind, ResolvedConnection } from "./connection.js";
+import type { JsonSchema, JsonValue } from "./json.js";
+
+export type Effect = "read" | "write";
+
+/** Masks every secret-derived substring; the only way text leaves an action for logs or errors. */
+export interface Redactor {
+  redact(text: string): string;
+  /** Register a value that must never be shown (e.g. a password read from a secret at run time). */
+  addSecret(value: string): void;
+}
+
+/** Progress and log lines from a running action; already redacted by the logger. */
+export interface ActionLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  /** What the action is waiting for right now, e.g. "3/5 replicas available". */
+  progress(message: string): void;
+}
+
+export interface ActionContext {
+  signal: AbortSignal;
+  log: ActionLogger;
+  redactor: Redactor;
+  /** Connections the runbook declares, by name. */
+  connections: ReadonlyMap<string, ResolvedConnection>;
+  runId: string;
+  stepId: string;
+  /** A directory owned by this run for artifacts (snapshots, captured logs). */
+  workDir: string;
+  /** The process environment the action may read (never logged). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Per-run shared resources (e.g. one pg pool per connection), disposed when the run ends; optional. */
+  resources?: RunResources;
+  /** Asks a person to approve a step: the `approve` built-in uses it; absent outside a run (plan, tests). */
+  approvals?: Approvals;
+}
+
+/** Resources shared by the steps of one run and released once at its end (see builtins/shared/run-resources.ts). */
+export interface RunResources {
+  /** The resource stored under `key`, created on first use; `dispose` runs when the run ends. */
+  get<T>(key: string, create: () => Promise<T>, dispose: (value: T) => Promise<void>): Promise<T>;
+}
+
+/** What a step would do, as shown by `rbx plan`: a command line, an SQL statement, an HTTP request. */
+export interface PlannedEffect {
+  kind: "command" | "sql" | "http" | "approval" | "note";
+  /** Human-readable and already redacted. */
+  text: string;
+}
+
+export interface PlanContext {
+  connections: ReadonlyMap<string, ResolvedConnection>;
+  redactor: Redactor;
+}
+
+/** The settled state of a write step that started but was never recorded as finished. */
+export type ProbeResult =
+  | { state: "done"; output?: unknown }
+  | { state: "not-done" }
+  | { state: "unknown"; reason: string };
+
+/** One built-in action, defined once. `run` may import heavy modules lazily; nothing else should. */
+export interface ActionDefinition<Args = Record<string, unknown>, Output = unknown> {
+  name: string;
+  effect: Effect;
+  summary: string;
+  /** JSON Schema of `with:`; contributed to schema/runbook.schema.json. */
+  input: JsonSchema;
+  /** The type of `output`, for the checker. */
+  output: CelType;
+  /** Only a person may start it: the interpreter refuses to run it without an approval, the linter flags it. */
+  requiresApproval?: boolean;
+  /** Connection kinds the action uses; a write action locks the connection it writes to. */
+  connectionKinds?: readonly ConnectionKind[];
+  plan(args: Args, ctx: PlanContext): PlannedEffect[];
+  run(ctx: ActionContext, args: Args): Promise<Output>;
+  /** Write actions: state observed just before the write, journaled so `probe` can compare after a crash. */
+  before?(ctx: ActionContext, args: Args): Promise<JsonValue>;
+  /** Write actions: did the write happen? Called on resume for an in-doubt step; must not mutate. */
+  probe?(ctx: ActionContext, args: Args, before: JsonValue | undefined): Promise<ProbeResult>;
+}
+
+/** Identity helper that keeps each definition's argument and output types. */
+export function defineAction<Args, Output>(
+  def: ActionDefinition<Args, Output>,
+): ActionDefinition<Args, Output> {
+  return def;
+}
+
+/** Any definition, whatever its argument and output types; what catalogs hold. */
+// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of definitions; each keeps its own types where defined.
+export type AnyAction = ActionDefinition<any, any>;
+
+/** The actions a runbook may use, looked up by name; passed to every stage that needs it, never global. */
+export interface ActionCatalog {
+  /** Every action, in the order docs and the schema list them. */
+  readonly actions: readonly AnyAction[];
+  /** The definition of an action by its name (`helm.upgrade`), or undefined. */
+  find(name: string): AnyAction | undefined;
+  /** True for the built-in catalog only: documents are checked against the committed, precompiled schema. */
+  readonly committedSchema?: boolean;
+}
+
+/** A catalog over a list of definitions (the first of a name wins). */
+export function catalogOf(actions: readonly AnyAction[]): ActionCatalog {
+  const byName = new Map<string, AnyAction>();
+  for (const a of actions) if (!byName.has(a.name)) byName.set(a.name, a);
+  return { actions, find: (name) => byName.get(name) };
+}

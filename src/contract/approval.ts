@@ -1,0 +1,20 @@
+// Approvals: what an action or the interpreter asks a person, and the answers a run can get.
+
+/** One request for a person's approval. */
+export interface ApprovalRequest {
+  step: string;
+  prompt: string;
+  /** How long an interactive prompt waits before the run halts "waiting for approval". */
+  timeoutMs?: number;
+  signal: AbortSignal;
+}
+
+/** The answer: approved (by whom, how), declined, or nobody could answer now (the run halts and waits). */
+export type ApprovalAnswer =
+  | { approved: true; by: string; via: "tty" | "flag" | "all"; at: string }
+  | { approved: false; reason: "pending" | "denied"; by?: string };
+
+/** Where approvals come from: `--approve ID`, `--approve-all`, or an interactive prompt on a TTY. */
+export interface Approvals {
+  request(request: ApprovalRequest): Promise<ApprovalAnswer>;
+}

@@ -1,0 +1,62 @@
+// What a run locks: the connections its write steps talk to, identified by their resolved fields.
+
+import { createHash } from "node:crypto";
+import type { ActionCatalog } from "../../contract/action.js";
+import type { ResolvedConnection } from "../../contract/connection.js";
+import type { Runbook } from "../../parser/ast.js";
+import type { LockKey } from "../store/run-store.js";
+import type { Program } from "./program.js";
+
+function stable(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(stable).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(",")}}`;
+}
+
+/** A connection's lock identity: kind plus a hash of its resolved fields (two names for one target collide). */
+export function connectionKey(conn: ResolvedConnection): LockKey {
+  const digest = createHash("sha256").update(stable(conn.fields)).digest("hex").slice(0, 16);
+  return { key: `${conn.kind}-${digest}`, label: `${conn.name} (${conn.kind})` };
+}
+
+/**
+ * The locks a run takes: every connection a write step (main or rollback) may write to — the one named
+ * in `with.connection`, else each connection of a kind the action uses. A runbook that writes to no
+ * connection (e.g. only `exec`) locks its own name, so two runs of it never overlap.
+ */
+export function lockKeysFor(
+  program: Program,
+  connections: ReadonlyMap<string, ResolvedConnection>,
+  catalog: ActionCatalog,
+): LockKey[] {
+  const names = new Set<string>();
+  let writes = false;
+  for (const unit of program.units.values()) {
+    const action = catalog.find(unit.action);
+    if (action?.effect !== "write") continue;
+    writes = true;
+    const named = unit.step.with?.entries.find((e) => e.key.value === "connection")?.value;
+    if (named?.kind === "string" && !named.template) {
+      names.add(named.value);
+      continue;
+    }
+    for (const c of connections.values()) if (action.connectionKinds?.includes(c.kind)) names.add(c.name);
+  }
+  const keys = new Map<string, LockKey>();
+  for (const name of names) {
+    const conn = connections.get(name);
+    if (conn) {
+      const k = connectionKey(conn);
+      keys.set(k.key, k);
+    }
+  }
+  if (keys.size === 0 && writes) return [runbookKey(program.runbook)];
+  return [...keys.values()];
+}
+
+/** The fallback lock of a runbook that writes to no declared connection. */
+export function runbookKey(runbook: Runbook): LockKey {
+  const name = runbook.metadata.name.value;
+  return { key: `runbook-${name}`, label: `runbook ${name}` };
+}

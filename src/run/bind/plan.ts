@@ -1,0 +1,147 @@
+// `rbx plan`: what a run would do, in order, without touching anything — and the hash that pins it.
+
+import { createHash } from "node:crypto";
+import type { ActionCatalog, PlannedEffect } from "../../contract/action.js";
+import { formatDuration } from "../../contract/duration.js";
+import type { JsonValue } from "../../contract/json.js";
+import type { DurationValue, ValueNode } from "../../parser/ast.js";
+import { emptyState } from "../model/state.js";
+import type { BoundRun } from "./bind-run.js";
+import type { EvalScope } from "./evaluator.js";
+import type { StepUnit } from "./program.js";
+
+/** One step as the plan shows it. */
+export interface PlannedStep {
+  key: string;
+  action: string;
+  effect: "read" | "write" | "unknown";
+  suite?: string;
+  when?: string;
+  guards: string[];
+  expect: string[];
+  retry?: string;
+  timeout?: string;
+  verify?: string;
+  /** What the built-in would run (redacted); values only known at run time show as their template. */
+  effects: PlannedEffect[];
+  /** If this step failed: `rollback` → the boundaries unwound (newest first); `halt` → where it stops. */
+  onFailure: { policy: "rollback" | "halt"; unwinds: string[] };
+}
+
+/** A phase as the plan shows it. */
+export interface PlannedPhase {
+  id: string;
+  boundary: boolean;
+  steps: PlannedStep[];
+  rollback: PlannedStep[];
+}
+
+/** The whole plan; `planHash` covers the document, the params and every resolved command. */
+export interface RunPlan {
+  runbook: { name: string; version: string; file: string; contentHash: string };
+  params: Record<string, JsonValue>;
+  guards: string[];
+  locks: string[];
+  phases: PlannedPhase[];
+  planHash: string;
+}
+
+// Evaluate a `with:` value leaf by leaf, so one field that needs run-time outputs does not hide the rest.
+function planValue(bound: BoundRun, node: ValueNode, scope: EvalScope): JsonValue {
+  if (node.kind === "map") {
+    return Object.fromEntries(node.entries.map((e) => [e.key.value, planValue(bound, e.value, scope)]));
+  }
+  if (node.kind === "list") return node.items.map((i) => planValue(bound, i, scope));
+  const r = bound.evaluator.value(node, scope);
+  if (r.ok) return r.value;
+  return node.kind === "string" ? node.value : null;
+}
+
+// A duration as the plan shows it: a template resolved when it reads only params, else as written.
+function planDuration(bound: BoundRun, d: DurationValue, scope: EvalScope): string {
+  if (!d.template) return d.text;
+  const r = bound.evaluator.duration(d.template, scope);
+  return r.ok ? formatDuration(r.value) : d.text;
+}
+
+function plannedStep(
+  bound: BoundRun,
+  unit: StepUnit,
+  catalog: ActionCatalog,
+  unwinds: string[],
+): PlannedStep {
+  const scope: EvalScope = { state: emptyState("plan") };
+  const action = catalog.find(unit.action);
+  const step = unit.step;
+  let effects: PlannedEffect[] = [];
+  if (action) {
+    const args = step.with ? planValue(bound, step.with, scope) : {};
+    try {
+      effects = action.plan(args, { connections: bound.connections, redactor: bound.redactor });
+    } catch (err) {
+      effects = [
+        { kind: "note", text: `shown at run time (${err instanceof Error ? err.message : String(err)})` },
+      ];
+    }
+    effects = effects.map((e) => ({ kind: e.kind, text: bound.redactor.redact(e.text) }));
+  }
+  const out: PlannedStep = {
+    key: unit.key,
+    action: unit.action,
+    effect: action?.effect ?? "unknown",
+    guards: unit.guards.map((g) => g.that.text),
+    expect: step.expect.map((a) => a.that.text),
+    effects,
+    onFailure: { policy: unit.rollback ? "halt" : unit.policy, unwinds: unit.rollback ? [] : unwinds },
+  };
+  if (unit.suite) out.suite = unit.suite;
+  if (unit.whens.length > 0) out.when = unit.whens.map((w) => w.text).join(" && ");
+  const r = step.retry;
+  if (r) {
+    const parts = [
+      r.attempts !== undefined ? `${r.attempts} attempts` : "",
+      r.every ? `every ${planDuration(bound, r.every, scope)}` : "",
+      r.backoff !== undefined ? `backoff ×${r.backoff}` : "",
+      r.maxEvery ? `at most ${planDuration(bound, r.maxEvery, scope)} apart` : "",
+      r.until ? `until ${r.until.text}` : "",
+      r.timeout ? `within ${planDuration(bound, r.timeout, scope)}` : "",
+    ].filter(Boolean);
+    out.retry = parts.join(", ");
+  }
+  if (step.timeout) out.timeout = planDuration(bound, step.timeout, scope);
+  if (step.verify?.action) out.verify = step.verify.action.value;
+  return out;
+}
+
+/** Build the plan of a bound runbook. */
+export function buildPlan(
+  bound: BoundRun,
+  catalog: ActionCatalog,
+  identity: RunPlan["runbook"],
+  locks: string[],
+): RunPlan {
+  const { program } = bound;
+  const entered: string[] = [];
+  const phases: PlannedPhase[] = [];
+  for (const phase of program.runbook.phases) {
+    const id = phase.id.value;
+    if (phase.rollback) entered.push(id);
+    const unwinds = [...entered].reverse();
+    const steps: PlannedStep[] = [];
+    for (const u of program.flow) {
+      if (u.kind === "step" && u.unit.phase === id) steps.push(plannedStep(bound, u.unit, catalog, unwinds));
+    }
+    const rollback = (program.rollbacks.get(id) ?? []).map((u) => plannedStep(bound, u, catalog, []));
+    phases.push({ id, boundary: phase.rollback !== undefined, steps, rollback });
+  }
+  const guards = program.runbook.guards.map((g) => g.that.text);
+  const hashed = {
+    contentHash: identity.contentHash,
+    params: bound.publicParams,
+    steps: phases.flatMap((p) =>
+      [...p.steps, ...p.rollback].map((s) => [s.key, s.action, s.effects.map((e) => e.text)]),
+    ),
+  };
+  const planHash = createHash("sha256").update(JSON.stringify(hashed)).digest("hex").slice(0, 16);
+  return { runbook: identity, params: bound.publicParams, guards, locks, phases, planHash };
+}

@@ -1,0 +1,107 @@
+// The runbook flattened into an ordered list of units the interpreter walks: guards, phases, steps.
+import type { ExprText, FailurePolicy, Phase, Runbook, Step } from "../../parser/ast.js";
+
+/** One step the interpreter runs: a main step, a check-suite step run in place, or a rollback step. */
+export interface StepUnit {
+  /** Unique within the run; the journal names steps by it. */
+  key: string;
+  /** The `steps.<id>` name its output is bound to (main steps with an id only). */
+  outputId?: string;
+  phase: string;
+  step: Step;
+  action: string;
+  /** `when` conditions that must all hold: the step's own and that of an enclosing `check:` step. */
+  whens: ExprText[];
+  /** Guards of the step and of an enclosing `check:` step. */
+  guards: Step["guards"];
+  policy: FailurePolicy;
+  /** The check suite this step belongs to, when run through `check: NAME`. */
+  suite?: string;
+  rollback: boolean;
+}
+
+/** What the main flow is made of, in order. */
+export type FlowUnit =
+  | { kind: "guards" }
+  | { kind: "enter"; phase: Phase }
+  | { kind: "step"; unit: StepUnit }
+  | { kind: "exit"; phase: Phase };
+
+/** A runbook ready to walk: the main flow and each boundary's rollback units. */
+export interface Program {
+  runbook: Runbook;
+  flow: FlowUnit[];
+  /** Step units by key (main and rollback). */
+  units: Map<string, StepUnit>;
+  /** Rollback units of each boundary phase, by phase id. */
+  rollbacks: Map<string, StepUnit[]>;
+  /** Phase ids that are rollback boundaries, in document order. */
+  boundaries: string[];
+}
+
+/** Flatten a runbook; check suites expand in place under keys that say where they ran. */
+export function buildProgram(runbook: Runbook): Program {
+  const flow: FlowUnit[] = [{ kind: "guards" }];
+  const units = new Map<string, StepUnit>();
+  const rollbacks = new Map<string, StepUnit[]>();
+  const suites = new Map(runbook.checks.map((c) => [c.name.value, c]));
+  const boundaries: string[] = [];
+
+  const expand = (steps: Step[], phase: Phase, prefix: string, rollback: boolean): StepUnit[] => {
+    const out: StepUnit[] = [];
+    steps.forEach((step, i) => {
+      const policy = step.onFailure?.value ?? phase.onFailure?.value ?? runbook.onFailure.value;
+      const whens = step.when ? [step.when] : [];
+      if (step.check) {
+        const suite = suites.get(step.check.value);
+        const base = `${prefix}${step.id?.value ?? `${i}`}:check:${step.check.value}`;
+        for (const [j, inner] of (suite?.steps ?? []).entries()) {
+          const unit: StepUnit = {
+            key: `${base}/${inner.id?.value ?? j}`,
+            phase: phase.id.value,
+            step: inner,
+            action: inner.action?.value ?? "",
+            whens: inner.when ? [...whens, inner.when] : whens,
+            guards: [...step.guards, ...inner.guards],
+            policy: inner.onFailure?.value ?? policy,
+            suite: step.check.value,
+            rollback,
+          };
+          out.push(unit);
+        }
+        return;
+      }
+      const id = step.id?.value;
+      const key = rollback ? `${prefix}${id ?? i}` : (id ?? `${phase.id.value}/${i}`);
+      const unit: StepUnit = {
+        key,
+        phase: phase.id.value,
+        step,
+        action: step.action?.value ?? "",
+        whens,
+        guards: step.guards,
+        policy,
+        rollback,
+      };
+      if (id && !rollback) unit.outputId = id;
+      out.push(unit);
+    });
+    return out;
+  };
+
+  for (const phase of runbook.phases) {
+    flow.push({ kind: "enter", phase });
+    for (const unit of expand(phase.steps, phase, `${phase.id.value}/`, false)) {
+      units.set(unit.key, unit);
+      flow.push({ kind: "step", unit });
+    }
+    flow.push({ kind: "exit", phase });
+    if (phase.rollback) {
+      boundaries.push(phase.id.value);
+      const rb = expand(phase.rollback, phase, `rollback:${phase.id.value}/`, true);
+      for (const unit of rb) units.set(unit.key, unit);
+      rollbacks.set(phase.id.value, rb);
+    }
+  }
+  return { runbook, flow, units, rollbacks, boundaries };
+}

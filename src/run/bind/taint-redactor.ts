@@ -1,0 +1,89 @@
+// Taint-based redaction: it knows every secret value and every string derived from one, and masks them.
+
+import type { Redactor } from "../../contract/action.js";
+import type { JsonValue } from "../../contract/json.js";
+
+/** What a masked secret is shown as. */
+export const MASK = "***";
+
+/** Shorter derived values (a length, a flag) carry no secret and would mask unrelated text. */
+const MIN_DERIVED = 6;
+
+/**
+ * The run's redactor. Secrets are registered by value (secret params, secret env, connection fields
+ * built from them, values an action registers); strings derived from a secret are registered too, so
+ * masking never depends on a field being named "password".
+ */
+export class TaintRedactor implements Redactor {
+  private readonly secrets = new Set<string>();
+  private sorted: string[] = [];
+  private pattern: RegExp | undefined;
+
+  /** Register a secret value, with the encodings it commonly travels in (URL, base64). */
+  addSecret(value: string): void {
+    if (value.length === 0 || this.secrets.has(value)) return;
+    const variants = [value, encodeURIComponent(value), Buffer.from(value).toString("base64")];
+    for (const v of variants) {
+      if (v.length > 0) this.secrets.add(v);
+    }
+    this.sorted = [...this.secrets].sort((a, b) => b.length - a.length);
+    this.pattern = new RegExp(this.sorted.map(escapeRegExp).join("|"), "g");
+  }
+
+  /**
+   * Register a value computed from tainted inputs. A string that contains a known secret keeps its
+   * readable parts (the secret substring is masked wherever it appears); one that does not (a secret
+   * transformed, e.g. upper-cased or hashed) is registered whole.
+   */
+  addDerived(value: unknown): void {
+    walkStrings(value, (s) => {
+      if (s.length < MIN_DERIVED || this.containsSecret(s)) return;
+      this.addSecret(s);
+    });
+  }
+
+  /** True when the text contains any registered secret. */
+  containsSecret(text: string): boolean {
+    if (!this.pattern) return false;
+    this.pattern.lastIndex = 0;
+    return this.pattern.test(text);
+  }
+
+  /** Mask every registered secret in the text. */
+  redact(text: string): string {
+    if (!this.pattern) return text;
+    return text.replace(this.pattern, MASK);
+  }
+
+  /** Mask every string inside a JSON value (keys included). */
+  redactJson<T extends JsonValue>(value: T): T {
+    if (!this.pattern) return value;
+    return mapJson(value, (s) => this.redact(s)) as T;
+  }
+
+  /** How many distinct secret strings are known (for tests and diagnostics). */
+  get size(): number {
+    return this.secrets.size;
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function walkStrings(value: unknown, fn: (s: string) => void): void {
+  if (typeof value === "string") fn(value);
+  else if (Array.isArray(value)) for (const v of value) walkStrings(v, fn);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) walkStrings(v, fn);
+}
+
+function mapJson(value: JsonValue, fn: (s: string) => string): JsonValue {
+  if (typeof value === "string") return fn(value);
+  if (Array.isArray(value)) return value.map((v) => mapJson(v, fn));
+  if (value && typeof value === "object") {
+    const out: { [key: string]: JsonValue } = {};
+    for (const [k, v] of Object.entries(value)) out[fn(k)] = mapJson(v, fn);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,314 @@
+// The run loop's brain: from the state the journal reached, the next command. It never does I/O.
+
+import type { FailureRecord } from "../../contract/failure.js";
+import { toJsonValue } from "../../contract/json.js";
+import type { EvalScope } from "../bind/evaluator.js";
+import type { FlowUnit, StepUnit } from "../bind/program.js";
+import { maxAttempts, retryDelay } from "../bind/retry-policy.js";
+import {
+  attemptTimeout,
+  resolveDurations,
+  type StepDurations,
+  shownDuration,
+} from "../bind/step-durations.js";
+import type { EventBody } from "../model/events.js";
+import type { RunState } from "../model/state.js";
+import { type DecideContext, evalArgs } from "./decide-context.js";
+import { settleInDoubt } from "./in-doubt.js";
+import type { AttemptOutcome, Command } from "./instructions.js";
+
+const TERMINAL = new Set(["completed", "rolled-back", "failed", "halted", "interrupted"]);
+
+/** The next thing to do. */
+export function decide(ctx: DecideContext): Command {
+  if (TERMINAL.has(ctx.state.status)) return { kind: "stop" };
+  if (ctx.state.rollback) return decideRollback(ctx);
+  return decideMain(ctx);
+}
+
+const record = (...events: EventBody[]): Command => ({ kind: "record", events });
+
+function unitDone(u: FlowUnit, state: RunState): boolean {
+  switch (u.kind) {
+    case "guards":
+      return state.guardsPassed;
+    case "enter":
+      return state.entered.includes(u.phase.id.value);
+    case "exit":
+      return state.completed.has(u.phase.id.value);
+    case "step": {
+      const s = state.steps.get(u.unit.key)?.status;
+      return s === "succeeded" || s === "skipped";
+    }
+  }
+}
+
+function decideMain(ctx: DecideContext): Command {
+  const { flow } = ctx.program;
+  const { state } = ctx;
+  let i = state.cursor;
+  while (i < flow.length && unitDone(flow[i] as FlowUnit, state)) i++;
+  state.cursor = i;
+  const u = flow[i];
+  if (!u) return record({ type: "run.completed" });
+  switch (u.kind) {
+    case "guards":
+      return runbookGuards(ctx);
+    case "enter":
+      return record({
+        type: "phase.entered",
+        phase: u.phase.id.value,
+        boundary: u.phase.rollback !== undefined,
+      });
+    case "exit":
+      return record({ type: "phase.completed", phase: u.phase.id.value });
+    case "step":
+      return decideStep(ctx, u.unit);
+  }
+}
+
+function runbookGuards(ctx: DecideContext): Command {
+  const scope: EvalScope = { state: ctx.state };
+  for (const [index, g] of ctx.program.runbook.guards.entries()) {
+    const r = ctx.evaluator.condition(g.that, scope);
+    if (r.ok && r.value) continue;
+    const message = r.ok
+      ? g.message
+        ? ctx.evaluator.message(g.message, scope)
+        : `guard failed: ${g.that.text}`
+      : r.message;
+    return record(
+      { type: "guard.failed", index, expression: g.that.text, message },
+      { type: "run.failed", reason: "guards", message: `${message} (runbook guard; nothing was changed)` },
+    );
+  }
+  return record({ type: "guards.passed" });
+}
+
+/**
+ * How far a rollback's units are known done (boundary and unit index) and how many verified checks they hold,
+ * per rollback state: each decision resumes there, so a rollback costs linear, not quadratic, time in its
+ * steps. Sound because a step that succeeded or was skipped stays so for the life of that state object.
+ */
+const rollbackProgress = new WeakMap<object, { b: number; u: number; checks: number }>();
+
+function decideRollback(ctx: DecideContext): Command {
+  const rb = ctx.state.rollback;
+  if (!rb) return { kind: "stop" };
+  if (rb.done) return record({ type: "run.rolled-back" });
+  let at = rollbackProgress.get(rb);
+  if (!at) {
+    at = { b: 0, u: 0, checks: 0 };
+    rollbackProgress.set(rb, at);
+  }
+  for (; at.b < rb.boundaries.length; at.b++, at.u = 0) {
+    const units = ctx.program.rollbacks.get(rb.boundaries[at.b] as string) ?? [];
+    for (; at.u < units.length; at.u++) {
+      const unit = units[at.u] as StepUnit;
+      const s = ctx.state.steps.get(unit.key)?.status;
+      if (s !== "succeeded" && s !== "skipped") return decideStep(ctx, unit);
+      if (s === "succeeded" && unit.suite) at.checks++;
+    }
+  }
+  return record({ type: "rollback.completed", boundaries: rb.boundaries, verified: at.checks > 0 });
+}
+
+const failure = (kind: FailureRecord["kind"], message: string, retryable = false): FailureRecord => ({
+  kind,
+  message,
+  retryable,
+});
+
+const stepFailed = (unit: StepUnit, attempt: number, error: FailureRecord): Command =>
+  record({ type: "step.failed", step: unit.key, attempt, error });
+
+/** Decide for one step unit (main flow or rollback). */
+export function decideStep(ctx: DecideContext, unit: StepUnit): Command {
+  const { state, evaluator } = ctx;
+  const st = state.steps.get(unit.key);
+  const status = st?.status ?? "pending";
+  if (status === "failed") return afterFailure(ctx, unit, st?.error ?? failure("action-error", "failed"));
+  if (status === "in-doubt") return settleInDoubt(ctx, unit);
+  if (status !== "pending") return { kind: "stop" };
+  const scope: EvalScope = { state };
+  const attempt = (st?.attempt ?? 0) + 1;
+  if (attempt === 1) {
+    for (const w of unit.whens) {
+      const r = evaluator.condition(w, scope);
+      if (!r.ok) return stepFailed(unit, 0, failure("expression", `when: ${r.message}`));
+      if (!r.value) return record({ type: "step.skipped", step: unit.key, reason: "when" });
+    }
+    for (const [index, g] of unit.guards.entries()) {
+      const r = evaluator.condition(g.that, scope);
+      if (r.ok && r.value) continue;
+      const message = r.ok
+        ? g.message
+          ? evaluator.message(g.message, scope)
+          : `guard failed: ${g.that.text}`
+        : r.message;
+      if (unit.rollback) return stepFailed(unit, 0, failure("expression", `guard: ${message}`));
+      return record(
+        { type: "guard.failed", step: unit.key, index, expression: g.that.text, message },
+        { type: "run.halted", reason: "guard-failed", step: unit.key, message: `${unit.key}: ${message}` },
+      );
+    }
+  } else if (st?.lastFailedAt !== undefined && st.retryInMs !== undefined) {
+    const wait = st.lastFailedAt + st.retryInMs - ctx.now;
+    if (wait > 0) return { kind: "sleep", step: unit.key, ms: wait };
+  }
+  const action = ctx.catalog.find(unit.action);
+  if (!action) return stepFailed(unit, 0, failure("invalid-input", `unknown action "${unit.action}"`));
+  const args = evalArgs(evaluator, unit.step.with, scope);
+  if (!args.ok) return stepFailed(unit, attempt - 1, failure("expression", `with: ${args.message}`));
+  const durations = resolveDurations(unit.step, evaluator, scope);
+  if (!durations.ok) return stepFailed(unit, attempt - 1, failure("expression", durations.message));
+  const d = durations.value;
+  const timeoutMs = attemptTimeout(d, st?.firstAttemptAt, ctx.now);
+  if (timeoutMs !== undefined && timeoutMs <= 0) {
+    return stepFailed(
+      unit,
+      attempt - 1,
+      failure(
+        "timeout",
+        `retry timeout of ${shownDuration(unit.step.retry?.timeout?.text, d.retryTimeout)} reached`,
+      ),
+    );
+  }
+  return {
+    kind: "attempt",
+    unit,
+    attempt,
+    args: args.value,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    settle: (outcome, now) => settleAttempt(ctx, unit, attempt, outcome, now, d),
+  };
+}
+
+function settleAttempt(
+  ctx: DecideContext,
+  unit: StepUnit,
+  attempt: number,
+  outcome: AttemptOutcome,
+  now: number,
+  durations: StepDurations,
+): EventBody[] {
+  if (!outcome.ok) {
+    const f = outcome.failure;
+    if (f.kind === "aborted") return [];
+    if (f.kind === "approval-pending") {
+      return [
+        { type: "approval.requested", step: unit.key, prompt: f.message },
+        { type: "run.halted", reason: "waiting-for-approval", step: unit.key, message: f.message },
+      ];
+    }
+    return attemptFailed(ctx, unit, attempt, f.toRecord(), [], now, durations);
+  }
+  const output = toJsonValue(outcome.output);
+  const scope: EvalScope = { state: ctx.state, output: { value: output, action: unit.action } };
+  const until = unit.step.retry?.until;
+  if (until) {
+    const r = ctx.evaluator.condition(until, scope);
+    if (!r.ok || !r.value) {
+      const why = r.ok ? "" : ` (${r.message})`;
+      return attemptFailed(
+        ctx,
+        unit,
+        attempt,
+        failure("until-not-met", `until \`${until.text}\` does not hold${why}`, true),
+        [],
+        now,
+        durations,
+      );
+    }
+  }
+  const events: EventBody[] = [];
+  const messages: string[] = [];
+  for (const a of unit.step.expect) {
+    const r = ctx.evaluator.condition(a.that, scope);
+    if (r.ok && r.value) continue;
+    const message = !r.ok
+      ? `${a.that.text}: ${r.message}`
+      : a.message
+        ? ctx.evaluator.message(a.message, scope)
+        : `expected ${a.that.text}`;
+    messages.push(message);
+    events.push({ type: "assertion.failed", step: unit.key, attempt, expression: a.that.text, message });
+  }
+  if (messages.length > 0) {
+    return attemptFailed(
+      ctx,
+      unit,
+      attempt,
+      failure("assertion", messages.join("; "), true),
+      events,
+      now,
+      durations,
+    );
+  }
+  if (unit.action === "approve" && output && typeof output === "object" && !Array.isArray(output)) {
+    const by = output.approvedBy;
+    const via = output.via;
+    if (typeof by === "string")
+      events.push({ type: "approval.granted", step: unit.key, by, via: String(via ?? "") });
+  }
+  events.push({ type: "step.succeeded", step: unit.key, attempt, output });
+  return events;
+}
+
+function attemptFailed(
+  ctx: DecideContext,
+  unit: StepUnit,
+  attempt: number,
+  error: FailureRecord,
+  events: EventBody[],
+  now: number,
+  durations: StepDurations,
+): EventBody[] {
+  const retry = unit.step.retry;
+  const delay = retryDelay(retry, durations, attempt);
+  const first = ctx.state.steps.get(unit.key)?.firstAttemptAt ?? now;
+  const overall = durations.retryTimeout;
+  const withinDeadline = overall === undefined || now - first + delay < overall;
+  if (error.retryable && attempt < maxAttempts(retry) && withinDeadline) {
+    events.push({ type: "step.attempt-failed", step: unit.key, attempt, error, retryInMs: delay });
+    return events;
+  }
+  const final =
+    attempt > 1 ? { ...error, message: `${error.message} (gave up after ${attempt} attempts)` } : error;
+  events.push({ type: "step.failed", step: unit.key, attempt, error: final });
+  return events;
+}
+
+function afterFailure(ctx: DecideContext, unit: StepUnit, error: FailureRecord): Command {
+  const { state, program } = ctx;
+  if (unit.rollback) {
+    return record({
+      type: "run.halted",
+      reason: "rollback-failed",
+      step: unit.key,
+      message: `rollback step ${unit.key} failed: ${error.message}`,
+    });
+  }
+  if (unit.policy === "halt") {
+    return record({
+      type: "run.halted",
+      reason: "step-failed",
+      step: unit.key,
+      message: `${unit.key} failed: ${error.message}`,
+    });
+  }
+  const boundaries = state.entered.filter((p) => program.rollbacks.has(p)).reverse();
+  if (boundaries.length === 0) {
+    return record({
+      type: "run.failed",
+      reason: "step-failed",
+      message: `${unit.key} failed: ${error.message}; no rollback boundary was entered, so nothing was undone`,
+    });
+  }
+  return record({
+    type: "rollback.started",
+    reason: "failure",
+    boundaries,
+    trigger: { step: unit.key, error },
+  });
+}

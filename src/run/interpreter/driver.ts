@@ -1,0 +1,335 @@
+// The driver: executes the interpreter's commands through the actions and records each result.
+
+import type {
+  ActionCatalog,
+  ActionContext,
+  ActionLogger,
+  AnyAction,
+  RunResources,
+} from "../../contract/action.js";
+import type { ResolvedConnection } from "../../contract/connection.js";
+import { asFailure, fail, StepFailure } from "../../contract/failure.js";
+import type { JsonValue } from "../../contract/json.js";
+import type { Evaluator } from "../bind/evaluator.js";
+import type { Program, StepUnit } from "../bind/program.js";
+import type { TaintRedactor } from "../bind/taint-redactor.js";
+import type { EventBody, RunEvent } from "../model/events.js";
+import { applyEvent, type RunState, type RunStatus } from "../model/state.js";
+import type { RunJournal } from "../store/run-store.js";
+import type { ApprovalBroker } from "./approvals.js";
+import { decide } from "./decide.js";
+import type { AttemptOutcome, Command } from "./instructions.js";
+
+/** How an in-doubt step was settled by the operator up front (`--settle STEP=done|redo`). */
+export type SettleChoice = "done" | "redo";
+
+/** Everything the driver needs; built by the session, injected so tests can drive a run directly. */
+export interface DriverOptions {
+  program: Program;
+  state: RunState;
+  journal: RunJournal;
+  evaluator: Evaluator;
+  catalog: ActionCatalog;
+  redactor: TaintRedactor;
+  connections: ReadonlyMap<string, ResolvedConnection>;
+  approvals: ApprovalBroker;
+  signal: AbortSignal;
+  workDir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  resources?: RunResources;
+  /** The logger of every step, when `logFor` is not given (library callers, benchmarks). */
+  log?: ActionLogger;
+  /** The logger of one step: its progress and log lines reach the live view tagged with the step. */
+  logFor?: (stepKey: string) => ActionLogger;
+  /** Operator answers for in-doubt steps given on the command line. */
+  settle?: ReadonlyMap<string, SettleChoice>;
+  /** Ask the operator about an in-doubt step on a TTY; undefined when there is none. */
+  askInDoubt?: (step: string, why: string) => Promise<SettleChoice | undefined>;
+  /** Called after every event is applied (progress output). */
+  onEvent?: (event: RunEvent) => void;
+  /** Where the interruption came from, recorded in the journal. */
+  signalName?: () => string;
+}
+
+/** Drives one run until it stops; returns the status reached. */
+export class Driver {
+  constructor(private readonly o: DriverOptions) {}
+
+  /** Append events: journaled redacted, applied to the state as they are. */
+  record(events: readonly EventBody[]): void {
+    const { journal, redactor, state, onEvent } = this.o;
+    for (const e of events) {
+      const stored = journal.append(redactor.redactJson(e as unknown as JsonValue) as unknown as EventBody);
+      const live = { ...e, seq: stored.seq, at: stored.at, prev: stored.prev } as RunEvent;
+      applyEvent(state, live);
+      onEvent?.(stored);
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const r = this.o.journal.flush();
+    if (r) await r;
+  }
+
+  /** Run the loop to a stop; every event is durable when it returns. */
+  async run(): Promise<RunStatus> {
+    const { state, signal } = this.o;
+    for (;;) {
+      if (signal.aborted && state.status !== "interrupted" && !isTerminal(state.status)) {
+        this.record([{ type: "run.interrupted", signal: this.signalName() }]);
+      }
+      const cmd = decide({
+        program: this.o.program,
+        state,
+        evaluator: this.o.evaluator,
+        catalog: this.o.catalog,
+        now: Date.now(),
+      });
+      if (cmd.kind === "stop") break;
+      await this.execute(cmd);
+    }
+    await this.flush();
+    return state.status;
+  }
+
+  private signalName(): string {
+    return this.o.signalName?.() ?? "SIGINT";
+  }
+
+  private async execute(cmd: Exclude<Command, { kind: "stop" }>): Promise<void> {
+    switch (cmd.kind) {
+      case "record":
+        this.record(cmd.events);
+        return;
+      case "sleep":
+        await this.flush();
+        await sleep(cmd.ms, this.o.signal);
+        return;
+      case "attempt":
+        return this.attempt(cmd);
+      case "verify": {
+        await this.flush();
+        const verify = cmd.unit.step.verify;
+        const action = verify?.action ? this.o.catalog.find(verify.action.value) : undefined;
+        const outcome = action
+          ? await this.invoke(action, cmd.unit, cmd.args, cmd.timeoutMs)
+          : { ok: false as const, failure: fail.invalidInput("verify: no action") };
+        if (this.interrupted(cmd.unit)) return;
+        this.record(cmd.settle(outcome));
+        return;
+      }
+      case "probe": {
+        await this.flush();
+        const action = this.o.catalog.find(cmd.unit.action);
+        let events: EventBody[];
+        try {
+          const r = await action?.probe?.(this.context(cmd.unit, this.o.signal), cmd.args, cmd.before);
+          events = cmd.settle(r ?? { state: "unknown", reason: "no probe" });
+        } catch (err) {
+          events = cmd.settle({ state: "unknown", reason: this.o.redactor.redact(asFailure(err).message) });
+        }
+        if (this.interrupted(cmd.unit)) return;
+        this.record(events);
+        return;
+      }
+      case "ask-in-doubt":
+        return this.askInDoubt(cmd.unit, cmd.why);
+    }
+  }
+
+  private interrupted(unit: StepUnit): boolean {
+    if (!this.o.signal.aborted) return false;
+    this.record([{ type: "run.interrupted", step: unit.key, signal: this.signalName() }]);
+    return true;
+  }
+
+  private async askInDoubt(unit: StepUnit, why: string): Promise<void> {
+    await this.flush();
+    const choice = this.o.settle?.get(unit.key) ?? (await this.o.askInDoubt?.(unit.key, why));
+    const by = "operator";
+    if (choice === "done") {
+      this.record([
+        { type: "step.probed", step: unit.key, result: "done", reason: `${by} said it is done` },
+        {
+          type: "step.succeeded",
+          step: unit.key,
+          attempt: this.o.state.steps.get(unit.key)?.attempt ?? 1,
+          output: null,
+          settledBy: "operator",
+        },
+      ]);
+    } else if (choice === "redo") {
+      this.record([
+        { type: "step.probed", step: unit.key, result: "not-done", reason: `${by} said it did not happen` },
+      ]);
+    } else {
+      this.record([
+        {
+          type: "run.halted",
+          reason: "in-doubt",
+          step: unit.key,
+          message:
+            `${unit.key} was started but never recorded as finished, and ${why}. Check the target, then ` +
+            `\`rbx resume RUN --settle ${unit.key}=done\` (it happened) or \`--settle ${unit.key}=redo\` (run it again), ` +
+            `or \`rbx skip RUN ${unit.key} --reason ...\`, or \`rbx rollback RUN\`.`,
+        },
+      ]);
+    }
+  }
+
+  private async attempt(cmd: Extract<Command, { kind: "attempt" }>): Promise<void> {
+    const { unit } = cmd;
+    const action = this.o.catalog.find(unit.action) as AnyAction;
+    if (action.requiresApproval && !this.o.state.approvals.has(unit.key)) {
+      await this.flush();
+      const answer = await this.o.approvals.request({
+        step: unit.key,
+        prompt: `${unit.key} runs ${unit.action}, which needs a person's approval.`,
+        signal: this.o.signal,
+      });
+      if (answer.approved) {
+        this.record([{ type: "approval.granted", step: unit.key, by: answer.by, via: answer.via }]);
+      } else if (answer.reason === "denied") {
+        this.record([
+          {
+            type: "step.failed",
+            step: unit.key,
+            attempt: cmd.attempt,
+            error: fail.approvalDenied(`${unit.key} was not approved`).toRecord(),
+          },
+        ]);
+        return;
+      } else {
+        if (this.interrupted(unit)) return;
+        this.record([
+          { type: "approval.requested", step: unit.key, prompt: `${unit.action} needs approval` },
+          {
+            type: "run.halted",
+            reason: "waiting-for-approval",
+            step: unit.key,
+            message: `waiting for approval of ${unit.key}`,
+          },
+        ]);
+        return;
+      }
+    }
+    const ctx = this.context(unit, this.o.signal);
+    let before: JsonValue | undefined;
+    if (action.effect === "write" && action.before) {
+      try {
+        before = (await action.before(ctx, cmd.args)) ?? null;
+      } catch (err) {
+        const f = asFailure(err, this.o.signal);
+        if (this.interrupted(unit)) return;
+        this.record(cmd.settle({ ok: false, failure: f }, Date.now()));
+        return;
+      }
+    }
+    this.record([
+      {
+        type: "step.started",
+        step: unit.key,
+        phase: unit.phase,
+        action: unit.action,
+        effect: action.effect,
+        attempt: cmd.attempt,
+        args: cmd.args,
+        ...(before !== undefined ? { before } : {}),
+      },
+    ]);
+    await this.flush();
+    const outcome = await this.invoke(action, unit, cmd.args, cmd.timeoutMs);
+    if (this.interrupted(unit)) return;
+    this.record(cmd.settle(outcome, Date.now()));
+  }
+
+  /** Run an action once with the run's signal and the attempt's timeout; never throws. */
+  private async invoke(
+    action: AnyAction,
+    unit: StepUnit,
+    args: JsonValue,
+    timeoutMs?: number,
+  ): Promise<AttemptOutcome> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(fail.aborted());
+    if (this.o.signal.aborted) onAbort();
+    else this.o.signal.addEventListener("abort", onAbort, { once: true });
+    const timer =
+      timeoutMs !== undefined
+        ? setTimeout(
+            () => controller.abort(fail.timeout(`${unit.key} did not finish within ${timeoutMs} ms`)),
+            timeoutMs,
+          )
+        : undefined;
+    try {
+      const ctx = this.context(unit, controller.signal);
+      const output = await abortable(action.run(ctx, args), controller.signal);
+      return { ok: true, output };
+    } catch (err) {
+      const f = asFailure(err, controller.signal);
+      const message = this.o.redactor.redact(f.message);
+      return {
+        ok: false,
+        failure: message === f.message ? f : new StepFailure(f.kind, message, f.retryable),
+      };
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.o.signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private context(unit: StepUnit, signal: AbortSignal): ActionContext {
+    const ctx: ActionContext = {
+      signal,
+      log: this.o.logFor?.(unit.key) ?? this.o.log ?? silentLogger,
+      redactor: this.o.redactor,
+      connections: this.o.connections,
+      runId: this.o.state.runId,
+      stepId: unit.key,
+      workDir: this.o.workDir,
+      env: this.o.env,
+      approvals: this.o.approvals,
+    };
+    if (this.o.resources) ctx.resources = this.o.resources;
+    return ctx;
+  }
+}
+
+const silentLogger: ActionLogger = { info() {}, warn() {}, progress() {} };
+
+function isTerminal(status: RunStatus): boolean {
+  return status === "completed" || status === "rolled-back" || status === "failed" || status === "halted";
+}
+
+/** Settle with the promise, or reject as soon as the signal aborts (an action that ignores it is cut off). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Wait, waking early when the run is interrupted. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,47 @@
+// What the run loop asks the driver to do next: the only way the interpreter causes anything to happen.
+
+import type { ProbeResult } from "../../contract/action.js";
+import type { StepFailure } from "../../contract/failure.js";
+import type { JsonValue } from "../../contract/json.js";
+import type { StepUnit } from "../bind/program.js";
+import type { EventBody } from "../model/events.js";
+
+/** The result of running an action once: its output or how it failed. */
+export type AttemptOutcome = { ok: true; output: unknown } | { ok: false; failure: StepFailure };
+
+/** One instruction from the interpreter; `settle` turns the driver's result into journal events. */
+export type Command =
+  /** Pure bookkeeping: append these events. */
+  | { kind: "record"; events: EventBody[] }
+  /** Run the step's action once (write steps: capture `before`, journal the start, flush, then run). */
+  | {
+      kind: "attempt";
+      unit: StepUnit;
+      attempt: number;
+      args: JsonValue;
+      timeoutMs?: number;
+      settle(outcome: AttemptOutcome, now: number): EventBody[];
+    }
+  /** Wait before the next attempt (abortable). */
+  | { kind: "sleep"; step: string; ms: number }
+  /** Run an in-doubt write step's postcondition (a read step) and record whether it holds. */
+  | {
+      kind: "verify";
+      unit: StepUnit;
+      args: JsonValue;
+      /** The postcondition step's own `timeout`, resolved. */
+      timeoutMs?: number;
+      settle(outcome: AttemptOutcome): EventBody[];
+    }
+  /** Ask an in-doubt write step's action whether its effect happened. */
+  | {
+      kind: "probe";
+      unit: StepUnit;
+      args: JsonValue;
+      before: JsonValue | undefined;
+      settle(r: ProbeResult): EventBody[];
+    }
+  /** Nothing settles an in-doubt step: ask the operator, or halt with instructions. */
+  | { kind: "ask-in-doubt"; unit: StepUnit; why: string }
+  /** The run reached a state it cannot leave without the operator (or a terminal one). */
+  | { kind: "stop" };

@@ -1,0 +1,95 @@
+// The journal's vocabulary: every event a run records, as plain JSON, in the order things happen.
+
+import type { FailureRecord } from "../../contract/failure.js";
+import type { JsonValue } from "../../contract/json.js";
+
+/** Who holds a run lock: enough to tell whether the holder is still alive. */
+export interface LockHolder {
+  runId: string;
+  pid: number;
+  host: string;
+  startedAt: string;
+  /** The lock key and a readable label, e.g. `postgres:3f2a… (db)`. */
+  key: string;
+  label: string;
+}
+
+/** Why a run stopped and waits for the operator. */
+export type HaltReason =
+  | "step-failed"
+  | "guard-failed"
+  | "waiting-for-approval"
+  | "in-doubt"
+  | "rollback-failed"
+  | "integrity";
+
+/** What identifies the document a run executes; the hash makes resume refuse a changed file. */
+export interface RunbookIdentity {
+  name: string;
+  version: string;
+  file: string;
+  contentHash: string;
+}
+
+/** The body of each event; the journal adds `seq`, `at` and `prev`. */
+export type EventBody =
+  | {
+      type: "run.started";
+      runId: string;
+      runbook: RunbookIdentity;
+      params: Record<string, JsonValue>;
+      planHash: string;
+      user: string;
+      host: string;
+      pid: number;
+      locks: { key: string; label: string }[];
+    }
+  | { type: "run.resumed"; user: string; host: string; pid: number; changes?: string[] }
+  | { type: "journal.repaired"; droppedBytes: number }
+  | { type: "lock.forced"; previous: LockHolder; by: string }
+  | { type: "lock.reclaimed"; previous: LockHolder }
+  | { type: "guards.passed" }
+  | { type: "guard.failed"; step?: string; index: number; expression: string; message: string }
+  | { type: "phase.entered"; phase: string; boundary: boolean }
+  | { type: "phase.completed"; phase: string }
+  | { type: "step.skipped"; step: string; reason: "when" | "operator"; by?: string; note?: string }
+  | {
+      type: "step.started";
+      step: string;
+      phase: string;
+      action: string;
+      effect: "read" | "write";
+      attempt: number;
+      args: JsonValue;
+      before?: JsonValue;
+    }
+  | { type: "assertion.failed"; step: string; attempt: number; expression: string; message: string }
+  | { type: "step.attempt-failed"; step: string; attempt: number; error: FailureRecord; retryInMs: number }
+  | {
+      type: "step.succeeded";
+      step: string;
+      attempt: number;
+      output: JsonValue;
+      settledBy?: "probe" | "verify" | "operator";
+    }
+  | { type: "step.failed"; step: string; attempt: number; error: FailureRecord }
+  | { type: "step.probed"; step: string; result: "done" | "not-done" | "unknown"; reason?: string }
+  | { type: "step.verified"; step: string; holds: boolean; reason?: string }
+  | { type: "approval.requested"; step: string; prompt: string }
+  | { type: "approval.granted"; step: string; by: string; via: string }
+  | {
+      type: "rollback.started";
+      reason: "failure" | "operator";
+      boundaries: string[];
+      trigger?: { step: string; error: FailureRecord };
+      by?: string;
+    }
+  | { type: "rollback.completed"; boundaries: string[]; verified: boolean }
+  | { type: "run.completed" }
+  | { type: "run.rolled-back" }
+  | { type: "run.failed"; reason: string; message: string }
+  | { type: "run.halted"; reason: HaltReason; step?: string; message: string }
+  | { type: "run.interrupted"; step?: string; signal: string };
+
+/** An event as stored: its body plus sequence number, time and the hash of the previous line. */
+export type RunEvent = EventBody & { seq: number; at: string; prev: string };

@@ -1,0 +1,94 @@
+// What start, resume and rollback share once a document is bound: the lock, the driver, the run's end.
+
+import { hostname } from "node:os";
+import type { Bound } from "../bind/bind-document.js";
+import { ApprovalBroker } from "../interpreter/approvals.js";
+import { Driver } from "../interpreter/driver.js";
+import type { RunEvent } from "../model/events.js";
+import { exitCodeFor } from "../model/exit-codes.js";
+import type { RunState, RunStatus } from "../model/state.js";
+import type { LockKey, LockOutcome, RunStore } from "../store/run-store.js";
+import { describeConflicts } from "./lock-messages.js";
+import { openRunScope, type RunScope } from "./run-scope.js";
+import type { SessionOptions, SessionResult } from "./session-options.js";
+
+/** The locks a run took, as journaled: who holds them and what was forced or reclaimed on the way. */
+export interface TakenLocks {
+  holder: { runId: string; pid: number; host: string; startedAt: string };
+  locked: Extract<LockOutcome, { ok: true }>;
+}
+
+/** Lock the run's targets; a conflict is said (who holds it and what to do) and gives undefined. */
+export async function takeLocks(
+  keys: readonly LockKey[],
+  runId: string,
+  opts: SessionOptions,
+): Promise<TakenLocks | undefined> {
+  const holder = { runId, pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  const locked = await opts.store.lock(keys, holder, opts.forceUnlock ?? false);
+  if (locked.ok) return { holder, locked };
+  for (const line of describeConflicts(locked.conflicts)) opts.say(`error: ${line}`);
+  return undefined;
+}
+
+/** A driver for the bound document, continuing from `state` and writing to `journal`. */
+export function driverFor(
+  b: Bound,
+  state: RunState,
+  journal: Awaited<ReturnType<RunStore["create"]>>,
+  opts: SessionOptions,
+  scope: RunScope,
+): Driver {
+  return new Driver({
+    program: b.bound.program,
+    state,
+    journal,
+    evaluator: b.bound.evaluator,
+    catalog: opts.catalog,
+    redactor: b.bound.redactor,
+    connections: b.bound.connections,
+    approvals: new ApprovalBroker({
+      approve: opts.approve ?? new Set(),
+      approveAll: opts.approveAll ?? false,
+      user: opts.user,
+      ...(opts.ask ? { ask: opts.ask } : {}),
+    }),
+    signal: opts.signal,
+    workDir: opts.store.workDir(state.runId),
+    env: opts.env,
+    ...scope.driver,
+    ...(opts.settle ? { settle: opts.settle } : {}),
+    ...(opts.askInDoubt ? { askInDoubt: opts.askInDoubt } : {}),
+    ...(opts.signalName ? { signalName: opts.signalName } : {}),
+  });
+}
+
+/** Open the run's scope: its view (seeing `history` as already shown) and its shared resources. */
+export function scopeFor(
+  b: Bound,
+  runId: string,
+  history: readonly RunEvent[],
+  opts: SessionOptions,
+): RunScope {
+  return openRunScope({ runId, program: b.bound.program, redactor: b.bound.redactor, history }, opts);
+}
+
+/** A run that stopped: release its lock unless the operator must come back to it, and give its exit code. */
+export async function finish(
+  opts: SessionOptions,
+  b: Bound,
+  scope: RunScope,
+  runId: string,
+  status: RunStatus,
+  rollback = false,
+): Promise<SessionResult> {
+  if (status !== "halted" && status !== "interrupted") await opts.store.unlock(runId, b.keys);
+  // An observer has just printed the recovery commands; say only what it does not: the lock stays.
+  else if (scope.observed)
+    opts.say(`the lock on its targets is kept until the run is resumed or rolled back`);
+  else
+    opts.say(
+      `run ${runId} ${status}; its lock is kept for \`rbx resume ${runId}\` or \`rbx rollback ${runId}\``,
+    );
+  return { exit: exitCodeFor(status, rollback), runId, status };
+}

@@ -1,0 +1,56 @@
+// Reading runs for `rbx status` and `rbx runs`: verify the journal, fold it, load its document if it can.
+import type { ActionCatalog } from "../../contract/action.js";
+import { prepareRunbook } from "../bind/prepare.js";
+import { buildProgram } from "../bind/program.js";
+import { foldEvents } from "../model/state.js";
+import type { RunStore } from "../store/run-store.js";
+import { type StatusReport, statusReport } from "./status-report.js";
+
+/** The status report of one run. */
+export async function inspectRun(
+  store: RunStore,
+  runId: string,
+  cwd: string,
+  catalog: ActionCatalog,
+): Promise<StatusReport> {
+  const read = await store.read(runId);
+  const state = foldEvents(runId, read.events);
+  const file = state.started?.runbook.file;
+  const prepared = file ? prepareRunbook(file, cwd, catalog) : undefined;
+  const program = prepared?.ok ? buildProgram(prepared.runbook) : undefined;
+  const holders = state.started ? await store.holders(state.started.locks) : [];
+  return statusReport(state, read, program, holders);
+}
+
+/** One line of `rbx runs`. */
+export interface RunListing {
+  runId: string;
+  runbook: string;
+  status: string;
+  startedAt: string;
+  lastEventAt: string;
+  verified: boolean;
+}
+
+/** Every run, oldest first, with the state each reached. */
+export async function listRuns(store: RunStore): Promise<RunListing[]> {
+  const out: RunListing[] = [];
+  for (const runId of await store.list()) {
+    const read = await store.read(runId);
+    const state = foldEvents(runId, read.events);
+    let status: string = state.status;
+    if (status === "running" || status === "rolling-back") {
+      const holders = state.started ? await store.holders(state.started.locks) : [];
+      if (!holders.some((h) => h.holder.runId === runId && h.alive === true)) status = "crashed";
+    }
+    out.push({
+      runId,
+      runbook: state.started ? `${state.started.runbook.name} ${state.started.runbook.version}` : "?",
+      status,
+      startedAt: state.started?.at ?? "",
+      lastEventAt: state.last?.at ?? "",
+      verified: read.problems.length === 0,
+    });
+  }
+  return out;
+}

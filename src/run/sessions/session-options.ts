@@ -1,0 +1,41 @@
+// What every operator verb (start, resume, rollback, skip) needs from its caller, and how it ended.
+import type { ActionCatalog, ActionLogger } from "../../contract/action.js";
+import type { Ask } from "../interpreter/approvals.js";
+import type { SettleChoice } from "../interpreter/driver.js";
+import type { RunEvent } from "../model/events.js";
+import type { RunStatus } from "../model/state.js";
+import type { RunStore } from "../store/run-store.js";
+import type { ObserveRun } from "./run-scope.js";
+
+/** What every verb needs from its caller (the CLI, or a test). */
+export interface SessionOptions {
+  store: RunStore;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  user: string;
+  /** Replaces the built-in catalog (tests register actions that do real work). */
+  catalog: ActionCatalog;
+  approve?: ReadonlySet<string>;
+  approveAll?: boolean;
+  ask?: Ask;
+  askInDoubt?: (step: string, why: string) => Promise<SettleChoice | undefined>;
+  settle?: ReadonlyMap<string, SettleChoice>;
+  forceUnlock?: boolean;
+  acceptChanges?: boolean;
+  signal: AbortSignal;
+  signalName?: () => string;
+  /** Builds the run's view (the CLI's live progress or NDJSON); it gets every event and each step's log. */
+  observe?: ObserveRun;
+  /** Every step's logger when there is no `observe` (library callers); silent when absent too. */
+  log?: ActionLogger;
+  onEvent?: (event: RunEvent) => void;
+  /** Operator-facing lines (stderr). */
+  say: (line: string) => void;
+}
+
+/** How a verb ended. */
+export interface SessionResult {
+  exit: number;
+  runId?: string;
+  status?: RunStatus;
+}

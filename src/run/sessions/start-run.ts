@@ -1,0 +1,65 @@
+// `rbx run`: check the runbook, lock its targets, journal and drive a new run.
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { bindDocument } from "../bind/bind-document.js";
+import { prepareRunbook } from "../bind/prepare.js";
+import type { EventBody } from "../model/events.js";
+import { EXIT_CODES } from "../model/exit-codes.js";
+import { foldEvents } from "../model/state.js";
+import { newRunId } from "../store/run-ids.js";
+import { driverFor, finish, scopeFor, takeLocks } from "./drive-session.js";
+import type { SessionOptions, SessionResult } from "./session-options.js";
+
+/** `rbx run`: check, lock, journal and drive a new run. */
+export async function startRun(
+  file: string,
+  params: { cli: ReadonlyMap<string, string>; file?: Record<string, unknown> },
+  planHash: string | undefined,
+  opts: SessionOptions,
+): Promise<SessionResult> {
+  const b = bindDocument(prepareRunbook(file, opts.cwd, opts.catalog), params, opts);
+  if (!b) return { exit: EXIT_CODES.usage };
+  if (planHash !== undefined && planHash !== b.plan.planHash) {
+    opts.say(
+      `error: the plan hash is ${b.plan.planHash}, not the reviewed ${planHash}: the document, params or resolved ` +
+        "commands changed since the plan was made. Run `rbx plan` again and review it.",
+    );
+    return { exit: EXIT_CODES.usage };
+  }
+  const runId = newRunId();
+  const taken = await takeLocks(b.keys, runId, opts);
+  if (!taken) return { exit: EXIT_CODES.usage };
+  const { holder, locked } = taken;
+  const journal = await opts.store.create(runId);
+  copyFileSync(b.prepared.file, join(opts.store.workDir(runId), "runbook.rb.yaml"));
+  const state = foldEvents(runId, []);
+  const scope = scopeFor(b, runId, [], opts);
+  const driver = driverFor(b, state, journal, opts, scope);
+  const events: EventBody[] = [
+    {
+      type: "run.started",
+      runId,
+      runbook: b.plan.runbook,
+      params: b.bound.publicParams,
+      planHash: b.plan.planHash,
+      user: opts.user,
+      host: holder.host,
+      pid: holder.pid,
+      locks: b.keys,
+    },
+    ...locked.forced.map((previous): EventBody => ({ type: "lock.forced", previous, by: opts.user })),
+  ];
+  try {
+    driver.record(events);
+    opts.say(
+      scope.observed
+        ? `journal in ${opts.store.location}`
+        : `run ${runId} started (journal in ${opts.store.location})`,
+    );
+    const status = await driver.run();
+    return await finish(opts, b, scope, runId, status);
+  } finally {
+    await scope.end();
+    await journal.close();
+  }
+}

@@ -1,0 +1,248 @@
+// The append-only journal on disk: JSON lines, hash-chained, fsync'd in batches before any action runs.
+import { createHash } from "node:crypto";
+import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
+import type { EventBody, RunEvent } from "../model/events.js";
+
+/** The `prev` of the first event: nothing precedes it. */
+export const GENESIS = "0".repeat(64);
+
+/** The hash that chains one line to the next: sha256 of the line's exact text (without its newline). */
+export function lineHash(line: string): string {
+  return createHash("sha256").update(line).digest("hex");
+}
+
+/** Something wrong with a journal's integrity, in words an operator can act on. */
+export interface IntegrityProblem {
+  kind: "tampered" | "truncated" | "unparsable" | "out-of-order";
+  seq: number;
+  message: string;
+}
+
+/** A journal as read back: the events that verify, what was wrong, and a torn tail that was ignored. */
+export interface JournalRead {
+  events: RunEvent[];
+  problems: IntegrityProblem[];
+  /** Bytes of an incomplete last line (a crash mid-write); ignored and cut off before the next append. */
+  tornBytes: number;
+  /** Length of the verified prefix in bytes. */
+  validBytes: number;
+  lastHash: string;
+}
+
+const HEAD_WIDTH = 12;
+
+/** Parse and verify a journal's text; `head` is the sidecar's record of the last durable event. */
+export function verifyJournal(data: Buffer | string, head?: { seq: number; hash: string }): JournalRead {
+  // Offsets are bytes: the writer appends at a byte position, and a newline byte never occurs inside a
+  // multi-byte UTF-8 character, so lines are found in the bytes and decoded one by one.
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  const events: RunEvent[] = [];
+  const problems: IntegrityProblem[] = [];
+  let pos = 0;
+  let lastHash = GENESIS;
+  const hashes: string[] = [];
+  let broken = false;
+  while (pos < bytes.length) {
+    const nl = bytes.indexOf(0x0a, pos);
+    if (nl < 0) break;
+    const line = bytes.toString("utf8", pos, nl);
+    const seq = events.length + 1;
+    let event: RunEvent | undefined;
+    try {
+      event = JSON.parse(line) as RunEvent;
+    } catch {
+      problems.push({
+        kind: "unparsable",
+        seq,
+        message: `line ${seq} is not valid JSON: the journal was edited`,
+      });
+      broken = true;
+      break;
+    }
+    if (event.seq !== seq) {
+      problems.push({
+        kind: "out-of-order",
+        seq,
+        message: `line ${seq} carries seq ${event.seq}: events were removed or reordered`,
+      });
+      broken = true;
+      break;
+    }
+    if (event.prev !== lastHash) {
+      problems.push({
+        kind: "tampered",
+        seq,
+        message: `event ${seq} does not chain to event ${seq - 1}: an earlier line was edited or removed`,
+      });
+      broken = true;
+      break;
+    }
+    lastHash = lineHash(line);
+    hashes.push(lastHash);
+    events.push(event);
+    pos = nl + 1;
+  }
+  const tornBytes = broken ? 0 : bytes.length - pos;
+  if (!broken && head && head.seq > 0) {
+    if (head.seq > events.length) {
+      problems.push({
+        kind: "truncated",
+        seq: events.length,
+        message: `the journal ends at event ${events.length} but event ${head.seq} was written: it was truncated`,
+      });
+    } else if (hashes[head.seq - 1] !== head.hash) {
+      problems.push({
+        kind: "tampered",
+        seq: head.seq,
+        message: `event ${head.seq} differs from the one written: the journal was rewritten`,
+      });
+    }
+  }
+  return { events, problems, tornBytes, validBytes: pos, lastHash };
+}
+
+/** Read a journal file and its head sidecar and verify both. */
+export function readJournalFile(path: string): JournalRead {
+  return verifyJournal(readFileSync(path), readHead(`${path}.head`));
+}
+
+function readHead(path: string): { seq: number; hash: string } | undefined {
+  try {
+    const text = readFileSync(path, "utf8");
+    const seq = Number.parseInt(text.slice(0, HEAD_WIDTH), 10);
+    const hash = text.slice(HEAD_WIDTH + 1, HEAD_WIDTH + 65);
+    return Number.isFinite(seq) && hash.length === 64 ? { seq, hash } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Test hooks that make a real process die at a chosen journal boundary (crash tests only). */
+function crashHooks(env: NodeJS.ProcessEnv): { after?: number; torn?: number } {
+  const after = env.RBX_TEST_CRASH_AFTER_EVENT ? Number(env.RBX_TEST_CRASH_AFTER_EVENT) : undefined;
+  const torn = env.RBX_TEST_TORN_EVENT ? Number(env.RBX_TEST_TORN_EVENT) : undefined;
+  return { ...(after ? { after } : {}), ...(torn ? { torn } : {}) };
+}
+
+/**
+ * Appends events to one run's journal. `append` buffers; `flush` writes the batch and fsyncs it, and
+ * the driver flushes before every action starts, so each event is durable before the next action runs.
+ */
+export class JournalWriter {
+  private pending: string[] = [];
+  private pendingSeqs: number[] = [];
+  private pendingHashes: string[] = [];
+  private durable = { seq: 0, hash: GENESIS };
+  private closed = false;
+  private readonly hooks = crashHooks(process.env);
+
+  private constructor(
+    private readonly fd: number,
+    private readonly headFd: number,
+    private seq: number,
+    private lastHash: string,
+  ) {}
+
+  /** Create a new journal (mode 0600); fails if the file exists. */
+  static create(path: string): JournalWriter {
+    const fd = openSync(path, "wx", 0o600);
+    const headFd = openSync(`${path}.head`, "w", 0o600);
+    return new JournalWriter(fd, headFd, 0, GENESIS);
+  }
+
+  /** Reopen a verified journal for appending, cutting off a torn last line first. */
+  static reopen(path: string, read: JournalRead): JournalWriter {
+    const fd = openSync(path, "r+", 0o600);
+    if (read.tornBytes > 0) {
+      ftruncateSync(fd, read.validBytes);
+      fsyncSync(fd);
+    }
+    const headFd = openSync(`${path}.head`, "w", 0o600);
+    const writer = new JournalWriter(fd, headFd, read.events.length, read.lastHash);
+    writer.position = read.validBytes;
+    writer.durable = { seq: read.events.length, hash: read.lastHash };
+    writer.writeHead();
+    return writer;
+  }
+
+  private position = 0;
+
+  /** The sequence number of the last event appended (durable or not). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Add an event to the batch and return it as stored. Nothing is durable until `flush`. */
+  append(body: EventBody, at: Date = new Date()): RunEvent {
+    if (this.closed) throw new Error("journal is closed");
+    const event = { seq: this.seq + 1, at: at.toISOString(), prev: this.lastHash, ...body } as RunEvent;
+    const line = JSON.stringify(event);
+    this.seq = event.seq;
+    this.lastHash = lineHash(line);
+    this.pending.push(`${line}\n`);
+    this.pendingSeqs.push(event.seq);
+    this.pendingHashes.push(this.lastHash);
+    return event;
+  }
+
+  /** Write the batch and fsync it; returns once every appended event is on disk. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const { after, torn } = this.hooks;
+    if (torn !== undefined && this.pendingSeqs.includes(torn)) {
+      this.crashTorn(torn);
+      return;
+    }
+    if (after !== undefined && this.pendingSeqs.includes(after)) {
+      const keep = this.pendingSeqs.indexOf(after) + 1;
+      this.pending = this.pending.slice(0, keep);
+      this.pendingSeqs = this.pendingSeqs.slice(0, keep);
+      this.pendingHashes = this.pendingHashes.slice(0, keep);
+      this.writeBatch();
+      process.kill(process.pid, "SIGKILL");
+    }
+    this.writeBatch();
+  }
+
+  private writeBatch(): void {
+    const data = this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join("");
+    const buf = Buffer.from(data, "utf8");
+    let off = 0;
+    while (off < buf.length) {
+      off += writeSync(this.fd, buf, off, buf.length - off, this.position + off);
+    }
+    this.position += buf.length;
+    fsyncSync(this.fd);
+    this.durable = { seq: this.pendingSeqs.at(-1) as number, hash: this.pendingHashes.at(-1) as string };
+    this.pending = [];
+    this.pendingSeqs = [];
+    this.pendingHashes = [];
+    this.writeHead();
+  }
+
+  private crashTorn(seq: number): void {
+    const idx = this.pendingSeqs.indexOf(seq);
+    const whole = this.pending.slice(0, idx).join("");
+    const line = this.pending[idx] as string;
+    const buf = Buffer.from(whole + line.slice(0, Math.floor(line.length / 2)), "utf8");
+    writeSync(this.fd, buf, 0, buf.length, this.position);
+    fsyncSync(this.fd);
+    process.kill(process.pid, "SIGKILL");
+  }
+
+  // The head sidecar is written after the fsync, so it never runs ahead of the journal; it lets a
+  // reader tell a journal cut short after the fact from one that simply ends.
+  private writeHead(): void {
+    const line = `${String(this.durable.seq).padStart(HEAD_WIDTH, "0")} ${this.durable.hash}\n`;
+    writeSync(this.headFd, line, 0, "utf8");
+  }
+
+  /** Flush and close the files. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    closeSync(this.fd);
+    closeSync(this.headFd);
+  }
+}

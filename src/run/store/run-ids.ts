@@ -1,0 +1,27 @@
+// Run ids: new ones sortable by time, and finding a run by id, unique prefix or "latest" in a store.
+import type { RunStore } from "./run-store.js";
+
+/** A sortable, typeable run id: UTC date and time plus a random suffix. */
+export function newRunId(now = new Date()): string {
+  const iso = now.toISOString();
+  const stamp = `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}`;
+  const rand = Math.floor(Math.random() * 0x10000)
+    .toString(16)
+    .padStart(4, "0");
+  return `${stamp}-${rand}`;
+}
+
+/** Find a run by id or unique prefix; `undefined` means the newest. */
+export async function resolveRunId(
+  store: RunStore,
+  id: string | undefined,
+): Promise<string | { error: string }> {
+  const all = await store.list();
+  if (all.length === 0) return { error: `no runs under ${store.location}` };
+  if (id === undefined || id === "latest") return all[all.length - 1] as string;
+  if (all.includes(id)) return id;
+  const matches = all.filter((r) => r.startsWith(id));
+  if (matches.length === 1) return matches[0] as string;
+  if (matches.length > 1) return { error: `"${id}" matches several runs: ${matches.join(", ")}` };
+  return { error: `no run "${id}" under ${store.location}; \`rbx runs\` lists them` };
+}

@@ -1,0 +1,128 @@
+// The exec and approve built-ins on their own: argv without a shell, exit codes, timeout, abort, approvals.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { approve } from "../../src/builtins/approve.js";
+import { exec } from "../../src/builtins/exec.js";
+import type { ActionContext } from "../../src/contract/action.js";
+import { StepFailure } from "../../src/contract/failure.js";
+import { TaintRedactor } from "../../src/run/bind/taint-redactor.js";
+import { ApprovalBroker } from "../../src/run/interpreter/approvals.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "rbx-exec-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function ctx(over: Partial<ActionContext> = {}): ActionContext {
+  return {
+    signal: new AbortController().signal,
+    log: { info: () => {}, warn: () => {}, progress: () => {} },
+    redactor: new TaintRedactor(),
+    connections: new Map(),
+    runId: "r",
+    stepId: "s",
+    workDir: dir,
+    env: { PATH: process.env.PATH },
+    ...over,
+  };
+}
+
+const node = process.execPath;
+
+describe("exec", () => {
+  it("passes each argument as one word (no shell), with env, cwd and stdin", async () => {
+    const out = await exec.run(ctx(), {
+      program: node,
+      args: [
+        "-e",
+        "process.stdin.on('data', d => console.log(process.argv[1], process.env.X, process.cwd(), String(d)))",
+        "$HOME; rm -rf /",
+      ],
+      env: { X: "from-env" },
+      cwd: dir,
+      input: "piped",
+    });
+    expect(out).toEqual({
+      exitCode: 0,
+      ok: true,
+      stderr: "",
+      stdout: `$HOME; rm -rf / from-env ${dir} piped\n`,
+    });
+  });
+
+  it("fails on a non-zero exit unless allowExitCodes lists it", async () => {
+    const args = { program: node, args: ["-e", "console.error('bad thing'); process.exit(4)"] };
+    await expect(exec.run(ctx(), args)).rejects.toThrow(
+      /exited with code 4: bad thing; list it in allowExitCodes/,
+    );
+    await expect(exec.run(ctx(), { ...args, allowExitCodes: [4] })).resolves.toMatchObject({
+      exitCode: 4,
+      ok: false,
+    });
+  });
+
+  it("times out and is interrupted through its signal, killing the program", async () => {
+    const slow = { program: node, args: ["-e", "setTimeout(() => {}, 20000)"] };
+    await expect(exec.run(ctx(), { ...slow, timeout: "200ms" })).rejects.toThrow(
+      /did not finish within 0.2 s/,
+    );
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    await expect(exec.run(ctx({ signal: controller.signal }), slow)).rejects.toMatchObject({
+      code: "interrupted",
+    });
+  });
+
+  it("reports a missing program and masks secrets in its errors and plan", async () => {
+    const redactor = new TaintRedactor();
+    redactor.addSecret("hunter2");
+    await expect(exec.run(ctx({ redactor }), { program: "no-such-program-hunter2" })).rejects.toThrow(
+      "cannot run no-such-program-***: spawn no-such-program-*** ENOENT; check the program name and PATH",
+    );
+    expect(
+      exec.plan(
+        { program: "psql", args: ["-c", "select 1", "password=hunter2"], env: { PGPASSWORD: "hunter2" } },
+        { connections: new Map(), redactor },
+      ),
+    ).toEqual([{ kind: "command", text: "PGPASSWORD=*** psql -c 'select 1' password=***" }]);
+  });
+});
+
+describe("approve", () => {
+  const approvals = (over: Partial<ConstructorParameters<typeof ApprovalBroker>[0]> = {}) =>
+    new ApprovalBroker({ approve: new Set(), approveAll: false, user: "dana", ...over });
+
+  it("returns who approved, when and how", async () => {
+    const out = await approve.run(ctx({ approvals: approvals({ approve: new Set(["s"]) }) }), {
+      prompt: "ok?",
+    });
+    expect(out).toMatchObject({ approvedBy: "dana", via: "flag" });
+    expect(Date.parse(out.approvedAt)).not.toBeNaN();
+  });
+
+  it("is pending without a flag or terminal, and a declined prompt fails", async () => {
+    await expect(approve.run(ctx({ approvals: approvals() }), { prompt: "ok?" })).rejects.toMatchObject({
+      kind: "approval-pending",
+    });
+    const declined = approve.run(ctx({ approvals: approvals({ ask: async () => "n" }) }), { prompt: "ok?" });
+    await expect(declined).rejects.toBeInstanceOf(StepFailure);
+    await expect(declined).rejects.toMatchObject({ kind: "approval-denied" });
+  });
+
+  it("halts waiting when the interactive prompt times out", async () => {
+    let timeout: number | undefined;
+    const ask = async (_q: string, _s: AbortSignal, t?: number) => {
+      timeout = t;
+      return undefined;
+    };
+    await expect(
+      approve.run(ctx({ approvals: approvals({ ask }) }), { prompt: "ok?", timeout: "2s" }),
+    ).rejects.toMatchObject({
+      kind: "approval-pending",
+    });
+    expect(timeout).toBe(2000);
+  });
+});
