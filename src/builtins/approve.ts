@@ -18,7 +18,7 @@ export interface ApproveOutput {
   via: string;
 }
 
-/** Ask for a person's approval; without one the run halts "waiting for approval" (recorded). */
+/** A person's approval: the interpreter asks before the step runs; without an answer the run halts and waits. */
 export const approve = defineAction<ApproveArgs, ApproveOutput>({
   name: "approve",
   effect: "read",
@@ -41,19 +41,14 @@ export const approve = defineAction<ApproveArgs, ApproveOutput>({
   plan(args, ctx) {
     return [{ kind: "approval", text: ctx.redactor.redact(args.prompt) }];
   },
-  async run(ctx, args) {
-    if (!ctx.approvals)
-      throw fail.approvalPending(`waiting for approval: ${ctx.redactor.redact(args.prompt)}`);
+  approvalRequest(args) {
     const timeoutMs = args.timeout === undefined ? undefined : durationOr(args.timeout, 0);
-    const answer = await ctx.approvals.request({
-      step: ctx.stepId,
-      prompt: ctx.redactor.redact(args.prompt),
-      signal: ctx.signal,
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    });
-    if (answer.approved) return { approvedBy: answer.by, approvedAt: answer.at, via: answer.via };
-    if (answer.reason === "denied")
-      throw fail.approvalDenied(`${answer.by ?? "the operator"} declined: ${args.prompt}`);
-    throw fail.approvalPending(`waiting for approval: ${ctx.redactor.redact(args.prompt)}`);
+    return timeoutMs === undefined ? { prompt: args.prompt } : { prompt: args.prompt, timeoutMs };
+  },
+  async run(ctx, args) {
+    // The interpreter asked before this step ran; outside a run (a library call) there is nobody to ask.
+    if (!ctx.approval)
+      throw fail.approvalPending(`waiting for approval: ${ctx.redactor.redact(args.prompt)}`);
+    return { approvedBy: ctx.approval.by, approvedAt: ctx.approval.at, via: ctx.approval.via };
   },
 });

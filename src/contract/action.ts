@@ -1,5 +1,5 @@
 // The action contract: one definition per built-in, read by the checker, planner, linter and interpreter.
-import type { Approvals } from "./approval.js";
+import type { ApprovalAsk, GrantedApproval } from "./approval.js";
 import type { CelType } from "./cel-types.js";
 import type { ConnectionKind, ResolvedConnection } from "./connection.js";
 import type { JsonSchema, JsonValue } from "./json.js";
@@ -35,8 +35,8 @@ export interface ActionContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Per-run shared resources (e.g. one pg pool per connection), disposed when the run ends; optional. */
   resources?: RunResources;
-  /** Asks a person to approve a step: the `approve` built-in uses it; absent outside a run (plan, tests). */
-  approvals?: Approvals;
+  /** The approval this step was granted, for actions that need one (the interpreter asks before the step). */
+  approval?: GrantedApproval;
 }
 
 /** Resources shared by the steps of one run and released once at its end (see builtins/shared/run-resources.ts). */
@@ -72,8 +72,13 @@ export interface ActionDefinition<Args = Record<string, unknown>, Output = unkno
   input: JsonSchema;
   /** The type of `output`, for the checker. */
   output: CelType;
-  /** Only a person may start it: the interpreter refuses to run it without an approval, the linter flags it. */
+  /** Only a person may start it: the interpreter asks for an approval first and runs it only once granted. */
   requiresApproval?: boolean;
+  /**
+   * The step itself is an approval (`approve`): what to ask and how long a prompt waits. The interpreter asks
+   * before running the step, as for `requiresApproval`; `run` then reports the approval it was given.
+   */
+  approvalRequest?(args: Args): ApprovalAsk;
   /** Connection kinds the action uses; a write action locks the connection it writes to. */
   connectionKinds?: readonly ConnectionKind[];
   plan(args: Args, ctx: PlanContext): PlannedEffect[];

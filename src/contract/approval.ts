@@ -18,3 +18,16 @@ export type ApprovalAnswer =
 export interface Approvals {
   request(request: ApprovalRequest): Promise<ApprovalAnswer>;
 }
+
+/** An approval a step was granted, as the journal recorded it. */
+export interface GrantedApproval {
+  by: string;
+  via: string;
+  at: string;
+}
+
+/** What the interpreter asks the approver before a step that needs approval, and how long a prompt waits. */
+export interface ApprovalAsk {
+  prompt: string;
+  timeoutMs?: number;
+}

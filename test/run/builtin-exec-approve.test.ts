@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { approve } from "../../src/builtins/approve.js";
 import { exec } from "../../src/builtins/exec.js";
 import type { ActionContext } from "../../src/contract/action.js";
+import type { ApprovalRequest } from "../../src/contract/approval.js";
 import { StepFailure } from "../../src/contract/failure.js";
 import { TaintRedactor } from "../../src/run/bind/taint-redactor.js";
 import { ApprovalBroker } from "../../src/run/interpreter/approvals.js";
@@ -94,34 +95,47 @@ describe("exec", () => {
 describe("approve", () => {
   const approvals = (over: Partial<ConstructorParameters<typeof ApprovalBroker>[0]> = {}) =>
     new ApprovalBroker({ approve: new Set(), approveAll: false, user: "dana", ...over });
+  const ask = (over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
+    step: "s",
+    prompt: "ok?",
+    signal: new AbortController().signal,
+    ...over,
+  });
 
-  it("returns who approved, when and how", async () => {
-    const out = await approve.run(ctx({ approvals: approvals({ approve: new Set(["s"]) }) }), {
+  it("reports who approved, when and how: the approval the interpreter recorded before the step ran", async () => {
+    const at = new Date().toISOString();
+    const out = await approve.run(ctx({ approval: { by: "dana", via: "flag", at } }), { prompt: "ok?" });
+    expect(out).toEqual({ approvedBy: "dana", approvedAt: at, via: "flag" });
+    await expect(approve.run(ctx(), { prompt: "ok?" })).rejects.toMatchObject({ kind: "approval-pending" });
+    expect(approve.approvalRequest?.({ prompt: "ok?", timeout: "2s" })).toEqual({
       prompt: "ok?",
+      timeoutMs: 2000,
     });
-    expect(out).toMatchObject({ approvedBy: "dana", via: "flag" });
-    expect(Date.parse(out.approvedAt)).not.toBeNaN();
   });
 
-  it("is pending without a flag or terminal, and a declined prompt fails", async () => {
-    await expect(approve.run(ctx({ approvals: approvals() }), { prompt: "ok?" })).rejects.toMatchObject({
-      kind: "approval-pending",
+  it("is approved by a flag, pending without a flag or terminal, and a declined prompt is a denial", async () => {
+    expect(await approvals({ approve: new Set(["s"]) }).request(ask())).toMatchObject({
+      approved: true,
+      by: "dana",
+      via: "flag",
     });
-    const declined = approve.run(ctx({ approvals: approvals({ ask: async () => "n" }) }), { prompt: "ok?" });
-    await expect(declined).rejects.toBeInstanceOf(StepFailure);
-    await expect(declined).rejects.toMatchObject({ kind: "approval-denied" });
+    expect(await approvals().request(ask())).toEqual({ approved: false, reason: "pending" });
+    expect(await approvals({ ask: async () => "n" }).request(ask())).toEqual({
+      approved: false,
+      reason: "denied",
+      by: "dana",
+    });
   });
 
-  it("halts waiting when the interactive prompt times out", async () => {
+  it("stays pending when the interactive prompt times out", async () => {
     let timeout: number | undefined;
-    const ask = async (_q: string, _s: AbortSignal, t?: number) => {
+    const prompt = async (_q: string, _s: AbortSignal, t?: number) => {
       timeout = t;
       return undefined;
     };
-    await expect(
-      approve.run(ctx({ approvals: approvals({ ask }) }), { prompt: "ok?", timeout: "2s" }),
-    ).rejects.toMatchObject({
-      kind: "approval-pending",
+    expect(await approvals({ ask: prompt }).request(ask({ timeoutMs: 2000 }))).toMatchObject({
+      approved: false,
+      reason: "pending",
     });
     expect(timeout).toBe(2000);
   });

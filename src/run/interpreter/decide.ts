@@ -1,7 +1,8 @@
 // The run loop's brain: from the state the journal reached, the next command. It never does I/O.
 
+import type { AnyAction } from "../../contract/action.js";
 import type { FailureRecord } from "../../contract/failure.js";
-import { toJsonValue } from "../../contract/json.js";
+import { type JsonValue, toJsonValue } from "../../contract/json.js";
 import type { EvalScope } from "../bind/evaluator.js";
 import type { FlowUnit, StepUnit } from "../bind/program.js";
 import { maxAttempts, retryDelay } from "../bind/retry-policy.js";
@@ -13,20 +14,26 @@ import {
 } from "../bind/step-durations.js";
 import type { EventBody } from "../model/events.js";
 import type { RunState } from "../model/state.js";
-import { type DecideContext, evalArgs } from "./decide-context.js";
+import { type DecideContext, type DecideProgress, evalArgs } from "./decide-context.js";
 import { settleInDoubt } from "./in-doubt.js";
-import type { AttemptOutcome, Command } from "./instructions.js";
+import type { AttemptOutcome, Instruction } from "./instructions.js";
 
 const TERMINAL = new Set(["completed", "rolled-back", "failed", "halted", "interrupted"]);
 
+/** The next instruction, and how far the flow is now known done (for the next decision). */
+export interface Decision {
+  instruction: Instruction;
+  progress: DecideProgress;
+}
+
 /** The next thing to do. */
-export function decide(ctx: DecideContext): Command {
-  if (TERMINAL.has(ctx.state.status)) return { kind: "stop" };
+export function decide(ctx: DecideContext): Decision {
+  if (TERMINAL.has(ctx.state.status)) return { instruction: { kind: "stop" }, progress: ctx.progress };
   if (ctx.state.rollback) return decideRollback(ctx);
   return decideMain(ctx);
 }
 
-const record = (...events: EventBody[]): Command => ({ kind: "record", events });
+const record = (...events: EventBody[]): Instruction => ({ kind: "record", events });
 
 function unitDone(u: FlowUnit, state: RunState): boolean {
   switch (u.kind) {
@@ -43,13 +50,16 @@ function unitDone(u: FlowUnit, state: RunState): boolean {
   }
 }
 
-function decideMain(ctx: DecideContext): Command {
+function decideMain(ctx: DecideContext): Decision {
   const { flow } = ctx.program;
   const { state } = ctx;
-  let i = state.cursor;
+  let i = ctx.progress.cursor;
   while (i < flow.length && unitDone(flow[i] as FlowUnit, state)) i++;
-  state.cursor = i;
-  const u = flow[i];
+  const progress: DecideProgress = { ...ctx.progress, cursor: i };
+  return { instruction: mainUnit(ctx, flow[i]), progress };
+}
+
+function mainUnit(ctx: DecideContext, u: FlowUnit | undefined): Instruction {
   if (!u) return record({ type: "run.completed" });
   switch (u.kind) {
     case "guards":
@@ -67,7 +77,7 @@ function decideMain(ctx: DecideContext): Command {
   }
 }
 
-function runbookGuards(ctx: DecideContext): Command {
+function runbookGuards(ctx: DecideContext): Instruction {
   const scope: EvalScope = { state: ctx.state };
   for (const [index, g] of ctx.program.runbook.guards.entries()) {
     const r = ctx.evaluator.condition(g.that, scope);
@@ -85,32 +95,26 @@ function runbookGuards(ctx: DecideContext): Command {
   return record({ type: "guards.passed" });
 }
 
-/**
- * How far a rollback's units are known done (boundary and unit index) and how many verified checks they hold,
- * per rollback state: each decision resumes there, so a rollback costs linear, not quadratic, time in its
- * steps. Sound because a step that succeeded or was skipped stays so for the life of that state object.
- */
-const rollbackProgress = new WeakMap<object, { b: number; u: number; checks: number }>();
-
-function decideRollback(ctx: DecideContext): Command {
+function decideRollback(ctx: DecideContext): Decision {
   const rb = ctx.state.rollback;
-  if (!rb) return { kind: "stop" };
-  if (rb.done) return record({ type: "run.rolled-back" });
-  let at = rollbackProgress.get(rb);
-  if (!at) {
-    at = { b: 0, u: 0, checks: 0 };
-    rollbackProgress.set(rb, at);
-  }
-  for (; at.b < rb.boundaries.length; at.b++, at.u = 0) {
-    const units = ctx.program.rollbacks.get(rb.boundaries[at.b] as string) ?? [];
-    for (; at.u < units.length; at.u++) {
-      const unit = units[at.u] as StepUnit;
+  if (!rb) return { instruction: { kind: "stop" }, progress: ctx.progress };
+  if (rb.done) return { instruction: record({ type: "run.rolled-back" }), progress: ctx.progress };
+  const known = ctx.progress.rollback;
+  let { b, u, checks } = known?.of === rb ? known : { b: 0, u: 0, checks: 0 };
+  const at = () => ({ ...ctx.progress, rollback: { of: rb, b, u, checks } });
+  for (; b < rb.boundaries.length; b++, u = 0) {
+    const units = ctx.program.rollbacks.get(rb.boundaries[b] as string) ?? [];
+    for (; u < units.length; u++) {
+      const unit = units[u] as StepUnit;
       const s = ctx.state.steps.get(unit.key)?.status;
-      if (s !== "succeeded" && s !== "skipped") return decideStep(ctx, unit);
-      if (s === "succeeded" && unit.suite) at.checks++;
+      if (s !== "succeeded" && s !== "skipped") return { instruction: decideStep(ctx, unit), progress: at() };
+      if (s === "succeeded" && unit.suite) checks++;
     }
   }
-  return record({ type: "rollback.completed", boundaries: rb.boundaries, verified: at.checks > 0 });
+  return {
+    instruction: record({ type: "rollback.completed", boundaries: rb.boundaries, verified: checks > 0 }),
+    progress: at(),
+  };
 }
 
 const failure = (kind: FailureRecord["kind"], message: string, retryable = false): FailureRecord => ({
@@ -119,11 +123,11 @@ const failure = (kind: FailureRecord["kind"], message: string, retryable = false
   retryable,
 });
 
-const stepFailed = (unit: StepUnit, attempt: number, error: FailureRecord): Command =>
+const stepFailed = (unit: StepUnit, attempt: number, error: FailureRecord): Instruction =>
   record({ type: "step.failed", step: unit.key, attempt, error });
 
 /** Decide for one step unit (main flow or rollback). */
-export function decideStep(ctx: DecideContext, unit: StepUnit): Command {
+export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
   const { state, evaluator } = ctx;
   const st = state.steps.get(unit.key);
   const status = st?.status ?? "pending";
@@ -160,6 +164,9 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Command {
   if (!action) return stepFailed(unit, 0, failure("invalid-input", `unknown action "${unit.action}"`));
   const args = evalArgs(evaluator, unit.step.with, scope);
   if (!args.ok) return stepFailed(unit, attempt - 1, failure("expression", `with: ${args.message}`));
+  if ((action.requiresApproval || action.approvalRequest) && !state.approvals.has(unit.key)) {
+    return approvalGate(unit, action, args.value, attempt);
+  }
   const durations = resolveDurations(unit.step, evaluator, scope);
   if (!durations.ok) return stepFailed(unit, attempt - 1, failure("expression", durations.message));
   const d = durations.value;
@@ -181,6 +188,40 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Command {
     args: args.value,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     settle: (outcome, now) => settleAttempt(ctx, unit, attempt, outcome, now, d),
+  };
+}
+
+/**
+ * A step that needs a person's approval waits at a gate before it runs: the driver asks (flags, terminal) and
+ * the answer is recorded here; nothing else (a skip, a retry) ever lets the step run without one.
+ */
+function approvalGate(unit: StepUnit, action: AnyAction, args: JsonValue, attempt: number): Instruction {
+  const ask = action.approvalRequest?.(args) ?? {
+    prompt: `${unit.key} runs ${unit.action}, which needs a person's approval.`,
+  };
+  return {
+    kind: "approve",
+    unit,
+    prompt: ask.prompt,
+    ...(ask.timeoutMs !== undefined ? { timeoutMs: ask.timeoutMs } : {}),
+    settle: (answer) => {
+      if (answer.approved)
+        return [{ type: "approval.granted", step: unit.key, by: answer.by, via: answer.via }];
+      if (answer.reason === "denied") {
+        const who = answer.by ?? "the operator";
+        const error = failure("approval-denied", `${who} declined ${unit.key}: ${ask.prompt}`);
+        return [{ type: "step.failed", step: unit.key, attempt, error }];
+      }
+      return [
+        { type: "approval.requested", step: unit.key, prompt: ask.prompt },
+        {
+          type: "run.halted",
+          reason: "waiting-for-approval",
+          step: unit.key,
+          message: `waiting for approval of ${unit.key}: ${ask.prompt}`,
+        },
+      ];
+    },
   };
 }
 
@@ -245,12 +286,6 @@ function settleAttempt(
       durations,
     );
   }
-  if (unit.action === "approve" && output && typeof output === "object" && !Array.isArray(output)) {
-    const by = output.approvedBy;
-    const via = output.via;
-    if (typeof by === "string")
-      events.push({ type: "approval.granted", step: unit.key, by, via: String(via ?? "") });
-  }
   events.push({ type: "step.succeeded", step: unit.key, attempt, output });
   return events;
 }
@@ -279,7 +314,7 @@ function attemptFailed(
   return events;
 }
 
-function afterFailure(ctx: DecideContext, unit: StepUnit, error: FailureRecord): Command {
+function afterFailure(ctx: DecideContext, unit: StepUnit, error: FailureRecord): Instruction {
   const { state, program } = ctx;
   if (unit.rollback) {
     return record({

@@ -18,7 +18,8 @@ import { applyEvent, type RunState, type RunStatus } from "../model/state.js";
 import type { RunJournal } from "../store/run-store.js";
 import type { ApprovalBroker } from "./approvals.js";
 import { decide } from "./decide.js";
-import type { AttemptOutcome, Command } from "./instructions.js";
+import { type DecideProgress, START } from "./decide-context.js";
+import type { AttemptOutcome, Instruction } from "./instructions.js";
 
 /** How an in-doubt step was settled by the operator up front (`--settle STEP=done|redo`). */
 export type SettleChoice = "done" | "redo";
@@ -53,6 +54,9 @@ export interface DriverOptions {
 
 /** Drives one run until it stops; returns the status reached. */
 export class Driver {
+  /** How far the flow is known done; each decision returns the next one. */
+  private progress: DecideProgress = START;
+
   constructor(private readonly o: DriverOptions) {}
 
   /** Append events: journaled redacted, applied to the state as they are. */
@@ -78,15 +82,17 @@ export class Driver {
       if (signal.aborted && state.status !== "interrupted" && !isTerminal(state.status)) {
         this.record([{ type: "run.interrupted", signal: this.signalName() }]);
       }
-      const cmd = decide({
+      const { instruction, progress } = decide({
         program: this.o.program,
         state,
         evaluator: this.o.evaluator,
         catalog: this.o.catalog,
         now: Date.now(),
+        progress: this.progress,
       });
-      if (cmd.kind === "stop") break;
-      await this.execute(cmd);
+      this.progress = progress;
+      if (instruction.kind === "stop") break;
+      await this.execute(instruction);
     }
     await this.flush();
     return state.status;
@@ -96,7 +102,7 @@ export class Driver {
     return this.o.signalName?.() ?? "SIGINT";
   }
 
-  private async execute(cmd: Exclude<Command, { kind: "stop" }>): Promise<void> {
+  private async execute(cmd: Exclude<Instruction, { kind: "stop" }>): Promise<void> {
     switch (cmd.kind) {
       case "record":
         this.record(cmd.events);
@@ -132,6 +138,8 @@ export class Driver {
         this.record(events);
         return;
       }
+      case "approve":
+        return this.askApproval(cmd);
       case "ask-in-doubt":
         return this.askInDoubt(cmd.unit, cmd.why);
     }
@@ -141,6 +149,19 @@ export class Driver {
     if (!this.o.signal.aborted) return false;
     this.record([{ type: "run.interrupted", step: unit.key, signal: this.signalName() }]);
     return true;
+  }
+
+  /** The approval gate: ask through the run's approval sources; an interruption while asking is journaled as such. */
+  private async askApproval(cmd: Extract<Instruction, { kind: "approve" }>): Promise<void> {
+    await this.flush();
+    const answer = await this.o.approvals.request({
+      step: cmd.unit.key,
+      prompt: this.o.redactor.redact(cmd.prompt),
+      signal: this.o.signal,
+      ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
+    });
+    if (!answer.approved && answer.reason === "pending" && this.interrupted(cmd.unit)) return;
+    this.record(cmd.settle(answer));
   }
 
   private async askInDoubt(unit: StepUnit, why: string): Promise<void> {
@@ -177,42 +198,9 @@ export class Driver {
     }
   }
 
-  private async attempt(cmd: Extract<Command, { kind: "attempt" }>): Promise<void> {
+  private async attempt(cmd: Extract<Instruction, { kind: "attempt" }>): Promise<void> {
     const { unit } = cmd;
     const action = this.o.catalog.find(unit.action) as AnyAction;
-    if (action.requiresApproval && !this.o.state.approvals.has(unit.key)) {
-      await this.flush();
-      const answer = await this.o.approvals.request({
-        step: unit.key,
-        prompt: `${unit.key} runs ${unit.action}, which needs a person's approval.`,
-        signal: this.o.signal,
-      });
-      if (answer.approved) {
-        this.record([{ type: "approval.granted", step: unit.key, by: answer.by, via: answer.via }]);
-      } else if (answer.reason === "denied") {
-        this.record([
-          {
-            type: "step.failed",
-            step: unit.key,
-            attempt: cmd.attempt,
-            error: fail.approvalDenied(`${unit.key} was not approved`).toRecord(),
-          },
-        ]);
-        return;
-      } else {
-        if (this.interrupted(unit)) return;
-        this.record([
-          { type: "approval.requested", step: unit.key, prompt: `${unit.action} needs approval` },
-          {
-            type: "run.halted",
-            reason: "waiting-for-approval",
-            step: unit.key,
-            message: `waiting for approval of ${unit.key}`,
-          },
-        ]);
-        return;
-      }
-    }
     const ctx = this.context(unit, this.o.signal);
     let before: JsonValue | undefined;
     if (action.effect === "write" && action.before) {
@@ -288,8 +276,9 @@ export class Driver {
       stepId: unit.key,
       workDir: this.o.workDir,
       env: this.o.env,
-      approvals: this.o.approvals,
     };
+    const approval = this.o.state.approvals.get(unit.key);
+    if (approval) ctx.approval = approval;
     if (this.o.resources) ctx.resources = this.o.resources;
     return ctx;
   }

@@ -6,10 +6,10 @@ import type { StepUnit } from "../bind/program.js";
 import { durationMs } from "../bind/step-durations.js";
 import type { EventBody } from "../model/events.js";
 import { type DecideContext, evalArgs } from "./decide-context.js";
-import type { AttemptOutcome, Command } from "./instructions.js";
+import type { AttemptOutcome, Instruction } from "./instructions.js";
 
 /** The next command for an in-doubt step: its postcondition first, then its action's probe, then a person. */
-export function settleInDoubt(ctx: DecideContext, unit: StepUnit): Command {
+export function settleInDoubt(ctx: DecideContext, unit: StepUnit): Instruction {
   const { state, evaluator } = ctx;
   const st = state.steps.get(unit.key);
   const scope: EvalScope = { state };

@@ -1,6 +1,7 @@
 // What the run loop asks the driver to do next: the only way the interpreter causes anything to happen.
 
 import type { ProbeResult } from "../../contract/action.js";
+import type { ApprovalAnswer } from "../../contract/approval.js";
 import type { StepFailure } from "../../contract/failure.js";
 import type { JsonValue } from "../../contract/json.js";
 import type { StepUnit } from "../bind/program.js";
@@ -10,7 +11,7 @@ import type { EventBody } from "../model/events.js";
 export type AttemptOutcome = { ok: true; output: unknown } | { ok: false; failure: StepFailure };
 
 /** One instruction from the interpreter; `settle` turns the driver's result into journal events. */
-export type Command =
+export type Instruction =
   /** Pure bookkeeping: append these events. */
   | { kind: "record"; events: EventBody[] }
   /** Run the step's action once (write steps: capture `before`, journal the start, flush, then run). */
@@ -40,6 +41,14 @@ export type Command =
       args: JsonValue;
       before: JsonValue | undefined;
       settle(r: ProbeResult): EventBody[];
+    }
+  /** The step needs a person's approval before it runs: ask (flags, terminal), then record the answer. */
+  | {
+      kind: "approve";
+      unit: StepUnit;
+      prompt: string;
+      timeoutMs?: number;
+      settle(answer: ApprovalAnswer): EventBody[];
     }
   /** Nothing settles an in-doubt step: ask the operator, or halt with instructions. */
   | { kind: "ask-in-doubt"; unit: StepUnit; why: string }

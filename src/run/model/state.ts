@@ -73,8 +73,6 @@ export interface RunState {
   /** How many times the run was started or resumed. */
   segments: number;
   changes: string[][];
-  /** Memo for the interpreter: index of the first main-flow unit that may not be done. */
-  cursor: number;
   /**
    * Keys of the steps each event touched, appended in order (append-only): readers that mirror step
    * state, like the evaluator's `steps` bindings, update only these instead of rescanning every step.
@@ -94,7 +92,6 @@ export function emptyState(runId: string): RunState {
     approvals: new Map(),
     segments: 0,
     changes: [],
-    cursor: 0,
     stepChanges: [],
   };
 }
