@@ -7,7 +7,6 @@ import { approve } from "../../src/builtins/approve.js";
 import { exec } from "../../src/builtins/exec.js";
 import type { ActionContext } from "../../src/contract/action.js";
 import type { ApprovalRequest } from "../../src/contract/approval.js";
-import { StepFailure } from "../../src/contract/failure.js";
 import { TaintRedactor } from "../../src/run/bind/taint-redactor.js";
 import { ApprovalBroker } from "../../src/run/interpreter/approvals.js";
 

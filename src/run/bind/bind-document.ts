@@ -1,7 +1,8 @@
 // Binding a runbook for a verb: prepare the document, check params, resolve connections, lock keys and plan.
+
 import type { ActionCatalog } from "../../contract/action.js";
 import type { JsonValue } from "../../contract/json.js";
-import type { LockKey } from "../store/run-store.js";
+import type { LockKey } from "../model/events.js";
 import { type BoundRun, bindRun } from "./bind-run.js";
 import { lockKeysFor } from "./lock-keys.js";
 import { resolveParams } from "./params.js";

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { ActionCatalog } from "../../contract/action.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
 import type { Runbook } from "../../parser/ast.js";
-import type { LockKey } from "../store/run-store.js";
+import type { LockKey } from "../model/events.js";
 import type { Program } from "./program.js";
 
 function stable(value: unknown): string {

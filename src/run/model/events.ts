@@ -3,6 +3,12 @@
 import type { FailureRecord } from "../../contract/failure.js";
 import type { JsonValue } from "../../contract/json.js";
 
+/** One key to lock: a stable identity of a target (connection) and a label for people. */
+export interface LockKey {
+  key: string;
+  label: string;
+}
+
 /** Who holds a run lock: enough to tell whether the holder is still alive. */
 export interface LockHolder {
   runId: string;

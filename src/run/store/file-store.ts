@@ -12,9 +12,9 @@ import {
 } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { LockHolder } from "../model/events.js";
+import type { LockHolder, LockKey } from "../model/events.js";
 import { type JournalRead, JournalWriter, readJournalFile } from "./journal-file.js";
-import type { LockConflict, LockKey, LockOutcome, RunJournal, RunStore } from "./run-store.js";
+import type { LockConflict, LockOutcome, RunJournal, RunStore } from "./run-store.js";
 
 /** Is a process alive on this host? Signal 0 probes without touching it. */
 export function processAlive(pid: number): boolean {

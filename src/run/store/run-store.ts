@@ -1,5 +1,5 @@
 // The one storage interface of the interpreter: journals and target locks, so another backend fits in.
-import type { EventBody, LockHolder, RunEvent } from "../model/events.js";
+import type { EventBody, LockHolder, LockKey, RunEvent } from "../model/events.js";
 import type { JournalRead } from "./journal-file.js";
 
 /** An open journal a run appends to; `flush` makes every appended event durable. */
@@ -21,12 +21,6 @@ export interface LockConflict {
 export type LockOutcome =
   | { ok: true; forced: LockHolder[]; reclaimed: LockHolder[] }
   | { ok: false; conflicts: LockConflict[] };
-
-/** One key to lock: a stable identity of a target (connection) and a label for people. */
-export interface LockKey {
-  key: string;
-  label: string;
-}
 
 /**
  * Where runs live. The file store keeps JSON-lines journals and lock files under a state directory;
