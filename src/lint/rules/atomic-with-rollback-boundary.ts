@@ -1,4 +1,5 @@
-// `atomic: true` rolls back by itself; a boundary that also runs helm.rollback then rolls back a second time.
+// `atomic: true` rolls a failed upgrade back by itself; a boundary's helm.rollback *without a revision* then
+// rolls back once more, onto the failed revision helm just recorded — the one pairing that is certainly wrong.
 import type { Phase, Step, ValueNode } from "../../parser/ast.js";
 import { stepHead, stepLabel, withEntry, withValue } from "../context.js";
 import { runsAction } from "../effects.js";
@@ -14,27 +15,36 @@ function sameRelease(a: Step, b: Step): boolean {
   return x === undefined || y === undefined || x === y;
 }
 
-/** helm.upgrade with `atomic: true` inside a boundary whose rollback runs helm.rollback for the same release. */
+/** helm.rollback to "the previous revision": no `revision:` (the schema refuses 0, helm's other spelling of it). */
+function toPrevious(rollback: Step): boolean {
+  return withValue(rollback, "revision") === undefined;
+}
+
+/**
+ * An atomic helm.upgrade in a boundary whose rollback runs helm.rollback to the previous revision of the same
+ * release. With an explicit revision (recorded before the upgrade) the pairing is right: atomic covers a failed
+ * upgrade command, the boundary's rollback covers a failure of a later step after helm succeeded.
+ */
 export const atomicWithRollbackBoundary = defineRule({
   meta: {
     id: "atomic-with-rollback-boundary",
     docs: {
       description:
-        "helm.upgrade with `atomic: true` must not sit in a boundary whose rollback also runs helm.rollback (double rollback).",
+        "An atomic helm.upgrade must not sit in a boundary whose helm.rollback goes to the previous revision: after helm's own rollback, that is the failed one.",
       severity: "error",
     },
     messages: {
-      double:
-        "helm.upgrade in step {{step}} is atomic, so helm already rolls it back on failure, and the rollback of phase {{phase}} runs helm.rollback as well: a failed upgrade is rolled back twice; drop `atomic: true` or the helm.rollback step",
+      previous:
+        "helm.rollback of step {{step}} goes to the previous revision, but helm.upgrade in {{upgrade}} is atomic: when the upgrade fails helm rolls back by itself and the previous revision is then the failed one; give `revision:` the revision recorded before the upgrade (for example from helm.history)",
     },
   },
   create(ctx) {
-    /** Each boundary's helm.rollback steps, found once per phase rather than once per upgrade. */
+    /** Each boundary's helm.rollback steps to the previous revision, found once per phase. */
     const byPhase = new Map<Phase, Step[]>();
-    const helmRollbacks = (phase: Phase): Step[] => {
+    const risky = (phase: Phase): Step[] => {
       let list = byPhase.get(phase);
       if (!list) {
-        list = (phase.rollback ?? []).filter((r) => runsAction(r, "helm.rollback"));
+        list = (phase.rollback ?? []).filter((r) => runsAction(r, "helm.rollback") && toPrevious(r));
         byPhase.set(phase, list);
       }
       return list;
@@ -45,14 +55,14 @@ export const atomicWithRollbackBoundary = defineRule({
         if (site.place !== "phase" || !phase?.rollback || !runsAction(step, "helm.upgrade")) return;
         const atomic = withEntry(step, "atomic");
         if (atomic?.value.kind !== "bool" || !atomic.value.value) return;
-        const rollbacks = helmRollbacks(phase).filter((r) => sameRelease(step, r));
-        if (rollbacks.length === 0) return;
-        ctx.report({
-          messageId: "double",
-          span: atomic.key.span,
-          data: { step: stepLabel(step), phase: phase.id.value },
-          related: rollbacks.map((r) => ({ span: stepHead(r), message: "helm.rollback runs here as well" })),
-        });
+        for (const r of risky(phase).filter((r) => sameRelease(step, r))) {
+          ctx.report({
+            messageId: "previous",
+            span: stepHead(r),
+            data: { step: stepLabel(r), upgrade: stepLabel(step) },
+            related: [{ span: atomic.key.span, message: "the upgrade rolls itself back (atomic)" }],
+          });
+        }
       },
     };
   },

@@ -20,13 +20,25 @@ ${atomic}
 `);
 
 const helmRollback = "      - action: helm.rollback\n        with: { release: kryton, revision: 3 }";
+const toPrevious = "      - id: back\n        action: helm.rollback\n        with: { release: kryton }";
 
 describe("atomic-with-rollback-boundary", () => {
   ruleTester(atomicWithRollbackBoundary, {
     valid: [
       {
-        name: "wait without atomic, the boundary rolls back",
-        code: phase("          wait: true", helmRollback),
+        name: "wait without atomic, the boundary rolls back to the previous revision",
+        code: phase("          wait: true", toPrevious),
+      },
+      {
+        name: "atomic, and the boundary rolls back to the revision recorded before the upgrade (it covers later steps)",
+        code: phase("          atomic: true", helmRollback),
+      },
+      {
+        name: "atomic, and the boundary rolls back to a templated recorded revision",
+        code: phase(
+          "          atomic: true",
+          '      - action: helm.rollback\n        with: { release: kryton, revision: "${{ params.revision }}" }',
+        ),
       },
       {
         name: "atomic, and the boundary restores something else",
@@ -39,15 +51,17 @@ describe("atomic-with-rollback-boundary", () => {
         name: "atomic, and the boundary rolls back another release",
         code: phase(
           "          atomic: true",
-          "      - action: helm.rollback\n        with: { release: other, revision: 3 }",
+          "      - action: helm.rollback\n        with: { release: other }",
         ),
       },
     ],
     invalid: [
       {
-        name: "atomic and helm.rollback of the same release",
-        code: phase("          atomic: true", helmRollback),
-        errors: [{ line: 19, column: 11, at: "atomic", message: "rolled back twice" }],
+        name: "atomic, and helm.rollback of the same release to the previous revision (the failed one)",
+        code: phase("          atomic: true", toPrevious),
+        errors: [
+          { line: 10, column: 17, at: "helm.rollback", message: "previous revision is then the failed one" },
+        ],
       },
     ],
   });
