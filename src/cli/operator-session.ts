@@ -51,6 +51,7 @@ export function cliSession(
           },
         }
       : {}),
+    ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
     settle: flags.settle ?? new Map(),
     forceUnlock: flags.forceUnlock ?? false,
     acceptChanges: flags.acceptChanges ?? false,

@@ -13,6 +13,8 @@ export interface DescribeContext {
   attempts(step: string): number;
   /** Why the latest rollback started, for the closing line. */
   rollbackReason?: "failure" | "operator" | undefined;
+  /** The boundaries of an unwinding started and not finished, which a resume continues. */
+  openRollback?: string[] | undefined;
 }
 
 const failure = (e: FailureRecord) => `${e.kind}: ${e.message}${e.cause ? ` (${e.cause})` : ""}`;
@@ -27,8 +29,13 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
   switch (e.type) {
     case "run.started":
       return `${p.bold(`run ${e.runId}`)}: ${e.runbook.name} ${e.runbook.version} (${e.runbook.file}) by ${e.user}@${e.host}`;
-    case "run.resumed":
-      return `${p.bold(`run ${ctx.runId} resumed`)} by ${e.user}@${e.host}${e.changes?.length ? `, accepting changes: ${e.changes.join("; ")}` : ""}`;
+    case "run.resumed": {
+      const changes = e.changes?.length ? `, accepting changes: ${e.changes.join("; ")}` : "";
+      const rb = ctx.openRollback?.length
+        ? `: continuing the rollback of ${ctx.openRollback.join(", ")}`
+        : "";
+      return `${p.bold(`run ${ctx.runId} resumed`)} by ${e.user}@${e.host}${changes}${rb}`;
+    }
     case "journal.repaired":
       return p.yellow(`cut off a torn last journal line (${e.droppedBytes} bytes) left by a crash`);
     case "lock.forced":
@@ -50,7 +57,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
     case "step.skipped":
       return e.reason === "when"
         ? `${p.dim("↷")} ${e.step} ${p.dim("skipped: its `when` is false")}`
-        : `${p.yellow("↷")} ${e.step} marked done by ${e.by ?? "the operator"}: ${e.note ?? ""}`;
+        : `${p.yellow("↷")} ${e.step} marked done by ${e.by ?? "the operator"}${e.overrode ? ", overriding a safety check" : ""}: ${e.note ?? ""}`;
     case "step.started":
       return `${p.cyan("…")} ${e.step} ${p.dim(`${e.action}${e.effect === "write" ? " (write)" : ""}`)}${e.attempt > 1 ? ` attempt ${e.attempt}` : ""}`;
     case "assertion.failed":

@@ -26,6 +26,8 @@ export class LiveSteps {
   runId = "";
   /** Why the latest unwinding started: a failed step, or an operator's `rbx rollback`. */
   rollbackReason: "failure" | "operator" | undefined;
+  /** The boundaries of an unwinding started and not finished: a resume continues it. */
+  openRollback: string[] | undefined;
 
   /** Apply one event to the running steps, first-start times and attempt counts. */
   apply(e: RunEvent): void {
@@ -50,6 +52,10 @@ export class LiveSteps {
       }
       case "rollback.started":
         this.rollbackReason = e.reason;
+        this.openRollback = e.boundaries;
+        break;
+      case "rollback.completed":
+        this.openRollback = undefined;
         break;
       case "step.attempt-failed": {
         const s = this.running.get(e.step);
@@ -111,6 +117,7 @@ export class LiveSteps {
       stepStart: (s) => this.stepStart(s),
       attempts: (s) => this.attempts(s),
       rollbackReason: this.rollbackReason,
+      openRollback: this.openRollback,
     };
   }
 }

@@ -1,6 +1,7 @@
 // After a run stops for the operator, the live view ends with the exact commands of each way out.
-import { foldReport } from "../report/fold.js";
 import type { RunEvent } from "../run/model/events.js";
+import { recoveryChoices } from "../run/model/recovery-choices.js";
+import { foldEvents } from "../run/model/state.js";
 import type { Paint } from "./ansi.js";
 
 /** Collects a run's events and, when it halts or is interrupted, says what the operator can type next. */
@@ -24,8 +25,13 @@ export class RecoveryHint {
     const first = this.events[0];
     // A resumed run is primed with its earlier events; without run.started there is nothing to fold.
     if (first?.type !== "run.started") return [];
-    const report = foldReport(this.events, this.stateDir ? { stateDir: this.stateDir } : {});
-    return report.recovery.flatMap((c) => [
+    // The same choices `rbx status` and `rbx report` give: one module computes them for all three.
+    const state = foldEvents(first.runId, this.events);
+    const choices = recoveryChoices(state, {
+      runner: "gone",
+      ...(this.stateDir ? { stateDir: this.stateDir } : {}),
+    });
+    return choices.flatMap((c) => [
       `  ${this.paint.bold(c.verb)}: ${c.explains}`,
       `      ${this.paint.cyan(c.command)}`,
     ]);

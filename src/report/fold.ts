@@ -1,13 +1,15 @@
 // Fold a journal's events into a RunReport: timings, attempts, assertions, rollbacks and the way out.
 import type { RunEvent } from "../run/model/events.js";
+import { type RecoveryOptions, recoveryChoices } from "../run/model/recovery-choices.js";
+import { foldEvents } from "../run/model/state.js";
 import { keyOutputs } from "./key-outputs.js";
 import type { AttemptReport, PhaseReport, RollbackReport, RunReport, StepReport } from "./model.js";
-import { recoveryChoices } from "./recovery.js";
 
-/** Options for the commands the report suggests (the state dir the journal was read from). */
-export interface FoldOptions {
-  stateDir?: string;
-}
+/**
+ * Options for the commands the report suggests: the `--state-dir` the journal was read from, and whether a
+ * process still runs a run the journal shows running (unknown when the report cannot tell).
+ */
+export type FoldOptions = RecoveryOptions;
 
 const ms = (from: string, to: string | undefined): number | undefined =>
   to === undefined ? undefined : Math.max(0, Date.parse(to) - Date.parse(from));
@@ -134,10 +136,17 @@ export function foldReport(events: readonly RunEvent[], options: FoldOptions = {
       case "step.skipped": {
         const s = stepFor(e.step);
         s.status = "skipped";
-        s.skipped = { reason: e.reason, ...(e.by ? { by: e.by } : {}), ...(e.note ? { note: e.note } : {}) };
+        s.skipped = {
+          reason: e.reason,
+          ...(e.by ? { by: e.by } : {}),
+          ...(e.note ? { note: e.note } : {}),
+          ...(e.overrode ? { overrode: e.overrode } : {}),
+        };
         if (e.reason === "operator")
           report.notes.push(
-            `${e.at}: ${e.by ?? "the operator"} marked ${e.step} done: ${e.note ?? "no reason given"}`,
+            e.overrode
+              ? `${e.at}: ${e.by ?? "the operator"} overrode the safety check ${e.step} (its ${e.overrode === "guard" ? "guard was false" : "check did not pass"}) and marked it done: ${e.note ?? "no reason given"}`
+              : `${e.at}: ${e.by ?? "the operator"} marked ${e.step} done: ${e.note ?? "no reason given"}`,
           );
         finishStep(s, e.at);
         break;
@@ -288,7 +297,7 @@ export function foldReport(events: readonly RunEvent[], options: FoldOptions = {
       if (s.status === "running") s.status = "in-doubt";
     }
   }
-  report.recovery = recoveryChoices(report, options.stateDir);
+  report.recovery = recoveryChoices(foldEvents(report.runId, events), options);
   return report;
 }
 

@@ -40,7 +40,7 @@ function detail(s: StepReport): string {
     parts.push(
       s.skipped.reason === "when"
         ? "skipped: <code>when</code> was false"
-        : `marked done by ${h(s.skipped.by ?? "the operator")}: ${h(s.skipped.note ?? "")}`,
+        : `marked done by ${h(s.skipped.by ?? "the operator")}${s.skipped.overrode ? ", overriding a safety check" : ""}: ${h(s.skipped.note ?? "")}`,
     );
   }
   if (s.error) parts.push(`<strong>${h(s.error.kind)}</strong>: ${h(s.error.message)}`);

@@ -34,7 +34,7 @@ function detail(s: StepReport): string {
     parts.push(
       s.skipped.reason === "when"
         ? "skipped: `when` was false"
-        : `marked done by ${s.skipped.by ?? "the operator"}: ${s.skipped.note ?? ""}`,
+        : `marked done by ${s.skipped.by ?? "the operator"}${s.skipped.overrode ? ", overriding a safety check" : ""}: ${s.skipped.note ?? ""}`,
     );
   }
   if (s.error) parts.push(`${s.error.kind}: ${s.error.message}`);

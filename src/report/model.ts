@@ -3,6 +3,7 @@
 import type { FailureRecord } from "../contract/failure.js";
 import type { JsonValue } from "../contract/json.js";
 import type { HaltReason, RunbookIdentity } from "../run/model/events.js";
+import type { RecoveryChoice } from "../run/model/recovery-choices.js";
 
 /** Where a step ended up, as the report tells it. */
 export type StepStatus =
@@ -62,7 +63,7 @@ export interface StepReport {
   keyOutputs: KeyOutput[];
   error?: FailureRecord;
   settledBy?: "probe" | "verify" | "operator";
-  skipped?: { reason: "when" | "operator"; by?: string; note?: string };
+  skipped?: { reason: "when" | "operator"; by?: string; note?: string; overrode?: "check" | "guard" };
   approval?: { prompt: string; by?: string; via?: string };
   /** What a probe or postcondition said when the step was in doubt. */
   settlement?: string;
@@ -93,12 +94,8 @@ export interface RollbackReport {
   steps: StepReport[];
 }
 
-/** A way out of a halted run, with the exact command to type. */
-export interface RecoveryChoice {
-  verb: "resume" | "skip" | "rollback" | "approve";
-  command: string;
-  explains: string;
-}
+/** A way out of a halted run, with the exact command to type (computed once, in run/model/recovery-choices). */
+export type { RecoveryChoice } from "../run/model/recovery-choices.js";
 
 /** Who ran it and from where; a run may be resumed by someone else. */
 export interface Session {

@@ -261,7 +261,9 @@ describe("locks", () => {
     );
     const refused = await startRun(file(), { cli: new Map() }, undefined, h.opts());
     expect(refused.exit).toBe(2);
-    expect(h.said.join("\n")).toContain("stale lock");
+    // No journal and no process: the holder is really gone, so --force-unlock is the advice.
+    expect(h.said.join("\n")).toContain("locked by run dead-run, which is gone");
+    expect(h.said.join("\n")).toContain("pass --force-unlock");
     const r = await startRun(file(), { cli: new Map() }, undefined, h.opts({ forceUnlock: true }));
     expect(r.exit).toBe(0);
     expect((await h.journal(r.runId as string))[1]).toMatch(/^lock.forced .*"runId":"dead-run"/);

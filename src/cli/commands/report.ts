@@ -4,6 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { foldReport } from "../../report/fold.js";
 import { type ReportFormat, renderReport, reportFormats } from "../../report/render.js";
+import type { Runner } from "../../run/model/recovery-choices.js";
 import type { JournalRead } from "../../run/store/journal-file.js";
 import type { CliIO } from "../io.js";
 
@@ -70,7 +71,7 @@ function formatFor(args: Args): ReportFormat {
 }
 
 /** Find and read the journal: a path, "last", or an id in the state directory. */
-async function readRun(args: Args, io: CliIO): Promise<{ read: JournalRead } | string> {
+async function readRun(args: Args, io: CliIO): Promise<{ read: JournalRead; runner?: Runner } | string> {
   if (args.run.endsWith(".jsonl")) {
     const { readJournalFile } = await import("../../run/store/journal-file.js");
     return { read: readJournalFile(resolve(io.cwd, args.run)) };
@@ -87,7 +88,11 @@ async function readRun(args: Args, io: CliIO): Promise<{ read: JournalRead } | s
   } else if (!(await store.list()).includes(id)) {
     return `no run "${id}" in ${stateDir}; rbx runs lists the runs there (or give --state-dir)`;
   }
-  return { read: await store.read(id) };
+  const read = await store.read(id);
+  const { foldEvents } = await import("../../run/model/state.js");
+  const { runnerOfRun } = await import("../../run/sessions/inspect.js");
+  // Whether a process still runs it, so a live run gets no recovery choices (as in `rbx status`).
+  return { read, runner: await runnerOfRun(store, foldEvents(id, read.events)) };
 }
 
 /** Write the report; returns the exit code. */
@@ -112,7 +117,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write("rbx report: the journal holds no verified run.started event; nothing to report\n");
     return 1;
   }
-  const report = foldReport(read.events, args.stateDir ? { stateDir: args.stateDir } : {});
+  const report = foldReport(read.events, {
+    ...(args.stateDir ? { stateDir: args.stateDir } : {}),
+    ...(found.runner ? { runner: found.runner } : {}),
+  });
   for (const p of read.problems) {
     report.notes.push(
       `journal integrity: ${p.message}; the report covers the ${read.events.length} events that verify`,

@@ -6,13 +6,19 @@ import { cliSession } from "../operator-session.js";
 import { parseCommandLine } from "../run-options.js";
 
 /** Shown by `rbx skip --help`. */
-export const usage = `Usage: rbx skip RUN STEP --reason TEXT [--state-dir DIR]
+export const usage = `Usage: rbx skip RUN STEP --reason TEXT [--override-check] [--state-dir DIR]
 
 Mark STEP of a halted, interrupted or crashed run as done without running it (the "skip" recovery path:
 you did it by hand, or decided it is safe to leave out). The reason and your user name are recorded.
 Then \`rbx resume RUN\` continues after it.
 
-Exit status: 0 recorded, 2 refused (no such run or step, the run is active or finished, no --reason).
+A step that waits for an approval is never skipped: an approval is given only by approving
+(\`rbx resume RUN --approve STEP\`). A safety check — a step that only reads (a check, a baseline, a
+wait) or one whose guard does not hold — is refused unless --override-check says you verified it
+yourself; the override is recorded as such.
+
+Exit status: 0 recorded, 2 refused (no such run or step, the run is active or finished, no --reason,
+an approval, a safety check without --override-check).
 `;
 
 /** Run the command. */
@@ -21,7 +27,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     "skip",
     usage,
     argv,
-    { allowPositionals: true, options: { reason: { type: "string" }, "state-dir": { type: "string" } } },
+    {
+      allowPositionals: true,
+      options: {
+        reason: { type: "string" },
+        "override-check": { type: "boolean" },
+        "state-dir": { type: "string" },
+      },
+    },
     io,
   );
   if (!parsed) return 2;
@@ -46,6 +59,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     positionals[1] as string,
     values.reason.trim(),
     opts,
+    { overrideCheck: values["override-check"] === true },
   );
   return result.exit;
 }

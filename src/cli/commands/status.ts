@@ -12,9 +12,11 @@ import { parseCommandLine } from "../run-options.js";
 export const usage = `Usage: rbx status [RUN] [--json] [--state-dir DIR]
 
 Fold a run's journal (the newest run when RUN is omitted; a unique prefix is enough) and show: its state,
-the phase and step reached, the last rollback boundary entered, what a rollback would run now, its locks,
-and the recovery choices (resume, skip, rollback, approve, settle). The journal's hash chain is verified;
-an edited or truncated journal is reported.
+the phase and step reached, the last rollback boundary entered, what a rollback would run now, its locks
+and who holds them, and the recovery choices (resume, approve, settle, skip, rollback) with the exact
+commands — the same ones the live view and \`rbx report\` print. A run that is still running gets no
+choices: who runs it and how to follow it. The journal's hash chain is verified; an edited or truncated
+journal is reported.
 
 Exit status: 0 shown (even when the journal does not verify: the report says so), 2 no such run.
 `;
@@ -36,7 +38,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`rbx status: ${id.error}\n`);
     return 2;
   }
-  const report = await inspectRun(store, id, io.cwd, builtinCatalog);
+  const report = await inspectRun(store, id, io.cwd, builtinCatalog, values["state-dir"]);
   io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
   return 0;
 }

@@ -13,7 +13,6 @@ import {
   shownDuration,
 } from "../bind/step-durations.js";
 import type { EventBody } from "../model/events.js";
-import type { RunState } from "../model/state.js";
 import { type DecideContext, type DecideProgress, evalArgs } from "./decide-context.js";
 import { settleInDoubt } from "./in-doubt.js";
 import type { AttemptOutcome, Instruction } from "./instructions.js";
@@ -35,7 +34,8 @@ export function decide(ctx: DecideContext): Decision {
 
 const record = (...events: EventBody[]): Instruction => ({ kind: "record", events });
 
-function unitDone(u: FlowUnit, state: RunState): boolean {
+function unitDone(u: FlowUnit, ctx: DecideContext): boolean {
+  const { state } = ctx;
   switch (u.kind) {
     case "guards":
       return state.guardsPassed;
@@ -43,18 +43,33 @@ function unitDone(u: FlowUnit, state: RunState): boolean {
       return state.entered.includes(u.phase.id.value);
     case "exit":
       return state.completed.has(u.phase.id.value);
-    case "step": {
-      const s = state.steps.get(u.unit.key)?.status;
-      return s === "succeeded" || s === "skipped";
-    }
+    case "step":
+      return stepDone(ctx, u.unit);
   }
+}
+
+/** A step is done when it succeeded or was skipped — but an operator's skip never stands in for an approval. */
+function stepDone(ctx: DecideContext, unit: StepUnit): boolean {
+  const s = ctx.state.steps.get(unit.key)?.status;
+  return s === "succeeded" || (s === "skipped" && !skipBypassesApproval(ctx, unit));
+}
+
+/**
+ * `rbx skip` refuses a step that waits for an approval; a journal that records such a skip anyway (written
+ * before that refusal, or by hand) still gets the gate: the approval is asked for before the run goes on.
+ */
+function skipBypassesApproval(ctx: DecideContext, unit: StepUnit): boolean {
+  const st = ctx.state.steps.get(unit.key);
+  if (st?.status !== "skipped" || st.skipped?.reason !== "operator" || ctx.state.approvals.has(unit.key))
+    return false;
+  const action = ctx.catalog.find(unit.action);
+  return Boolean(action?.requiresApproval || action?.approvalRequest);
 }
 
 function decideMain(ctx: DecideContext): Decision {
   const { flow } = ctx.program;
-  const { state } = ctx;
   let i = ctx.progress.cursor;
-  while (i < flow.length && unitDone(flow[i] as FlowUnit, state)) i++;
+  while (i < flow.length && unitDone(flow[i] as FlowUnit, ctx)) i++;
   const progress: DecideProgress = { ...ctx.progress, cursor: i };
   return { instruction: mainUnit(ctx, flow[i]), progress };
 }
@@ -106,9 +121,8 @@ function decideRollback(ctx: DecideContext): Decision {
     const units = ctx.program.rollbacks.get(rb.boundaries[b] as string) ?? [];
     for (; u < units.length; u++) {
       const unit = units[u] as StepUnit;
-      const s = ctx.state.steps.get(unit.key)?.status;
-      if (s !== "succeeded" && s !== "skipped") return { instruction: decideStep(ctx, unit), progress: at() };
-      if (s === "succeeded" && unit.suite) checks++;
+      if (!stepDone(ctx, unit)) return { instruction: decideStep(ctx, unit), progress: at() };
+      if (ctx.state.steps.get(unit.key)?.status === "succeeded" && unit.suite) checks++;
     }
   }
   return {
@@ -130,7 +144,8 @@ const stepFailed = (unit: StepUnit, attempt: number, error: FailureRecord): Inst
 export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
   const { state, evaluator } = ctx;
   const st = state.steps.get(unit.key);
-  const status = st?.status ?? "pending";
+  // A skip that would pass an approval gate counts for nothing until the approval is given.
+  const status = skipBypassesApproval(ctx, unit) ? "pending" : (st?.status ?? "pending");
   if (status === "failed") return afterFailure(ctx, unit, st?.error ?? failure("action-error", "failed"));
   if (status === "in-doubt") return settleInDoubt(ctx, unit);
   if (status !== "pending") return { kind: "stop" };

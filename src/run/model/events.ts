@@ -58,7 +58,15 @@ export type EventBody =
   | { type: "guard.failed"; step?: string; index: number; expression: string; message: string }
   | { type: "phase.entered"; phase: string; boundary: boolean }
   | { type: "phase.completed"; phase: string }
-  | { type: "step.skipped"; step: string; reason: "when" | "operator"; by?: string; note?: string }
+  | {
+      type: "step.skipped";
+      step: string;
+      reason: "when" | "operator";
+      by?: string;
+      note?: string;
+      /** The operator passed a safety check (`--override-check`): a read step, or a step whose guard was false. */
+      overrode?: "check" | "guard";
+    }
   | {
       type: "step.started";
       step: string;

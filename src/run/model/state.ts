@@ -31,7 +31,7 @@ export interface StepState {
   output?: JsonValue;
   error?: FailureRecord;
   settledBy?: "probe" | "verify" | "operator";
-  skipped?: { reason: "when" | "operator"; by?: string; note?: string };
+  skipped?: { reason: "when" | "operator"; by?: string; note?: string; overrode?: "check" | "guard" };
   probe?: "done" | "not-done" | "unknown";
   verified?: boolean;
 }
@@ -54,19 +54,25 @@ export interface RunState {
   guardsPassed: boolean;
   /** Phases entered, in order. */
   entered: string[];
+  /** The phases entered that are rollback boundaries, in order (what an unwinding would undo). */
+  boundaries: string[];
   completed: Set<string>;
   steps: Map<string, StepState>;
   approvals: Map<string, { by: string; via: string; at: string }>;
   rollback?: {
     reason: "failure" | "operator";
+    /** Who asked for it, when the operator did. */
+    by?: string;
     boundaries: string[];
     trigger?: { step: string; error: FailureRecord };
     done: boolean;
     verified?: boolean;
   };
-  halt?: { reason: HaltReason; step?: string; message: string };
+  halt?: { reason: HaltReason; step?: string; message: string; at: string };
   failure?: { reason: string; message: string };
-  interrupted?: { step?: string; signal: string };
+  interrupted?: { step?: string; signal: string; at: string };
+  /** Who started or last resumed the run, from where and since when: who runs it, or ran it last. */
+  runner?: { user: string; host: string; pid: number; since: string };
   /** The step most recently started or finished, for "where it stands". */
   lastStep?: string;
   last?: RunEvent;
@@ -87,6 +93,7 @@ export function emptyState(runId: string): RunState {
     status: "running",
     guardsPassed: false,
     entered: [],
+    boundaries: [],
     completed: new Set(),
     steps: new Map(),
     approvals: new Map(),
@@ -114,10 +121,12 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
   switch (e.type) {
     case "run.started":
       state.started = event as Extract<RunEvent, { type: "run.started" }>;
+      state.runner = { user: e.user, host: e.host, pid: e.pid, since: event.at };
       state.segments++;
       break;
     case "run.resumed":
       state.segments++;
+      state.runner = { user: e.user, host: e.host, pid: e.pid, since: event.at };
       if (e.changes) state.changes.push(e.changes);
       resumeSteps(state);
       state.status = state.rollback && !state.rollback.done ? "rolling-back" : "running";
@@ -128,7 +137,10 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       state.guardsPassed = true;
       break;
     case "phase.entered":
-      if (!state.entered.includes(e.phase)) state.entered.push(e.phase);
+      if (!state.entered.includes(e.phase)) {
+        state.entered.push(e.phase);
+        if (e.boundary) state.boundaries.push(e.phase);
+      }
       break;
     case "phase.completed":
       state.completed.add(e.phase);
@@ -136,7 +148,12 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
     case "step.skipped": {
       const s = step(state, e.step);
       s.status = "skipped";
-      s.skipped = { reason: e.reason, ...(e.by ? { by: e.by } : {}), ...(e.note ? { note: e.note } : {}) };
+      s.skipped = {
+        reason: e.reason,
+        ...(e.by ? { by: e.by } : {}),
+        ...(e.note ? { note: e.note } : {}),
+        ...(e.overrode ? { overrode: e.overrode } : {}),
+      };
       state.lastStep = e.step;
       break;
     }
@@ -203,6 +220,7 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       }
       state.rollback = {
         reason: e.reason,
+        ...(e.by ? { by: e.by } : {}),
         boundaries: e.boundaries,
         ...(e.trigger ? { trigger: e.trigger } : {}),
         done: false,
@@ -228,11 +246,16 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       break;
     case "run.halted":
       state.status = "halted";
-      state.halt = { reason: e.reason, ...(e.step ? { step: e.step } : {}), message: e.message };
+      state.halt = {
+        reason: e.reason,
+        ...(e.step ? { step: e.step } : {}),
+        message: e.message,
+        at: event.at,
+      };
       break;
     case "run.interrupted":
       state.status = "interrupted";
-      state.interrupted = { ...(e.step ? { step: e.step } : {}), signal: e.signal };
+      state.interrupted = { ...(e.step ? { step: e.step } : {}), signal: e.signal, at: event.at };
       break;
     default:
       break;

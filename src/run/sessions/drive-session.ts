@@ -6,7 +6,7 @@ import { ApprovalBroker } from "../interpreter/approvals.js";
 import { Driver } from "../interpreter/driver.js";
 import type { LockKey, RunEvent } from "../model/events.js";
 import { exitCodeFor } from "../model/exit-codes.js";
-import type { RunState, RunStatus } from "../model/state.js";
+import type { RunState } from "../model/state.js";
 import type { LockOutcome, RunStore } from "../store/run-store.js";
 import { describeConflicts } from "./lock-messages.js";
 import { openRunScope, type RunScope } from "./run-scope.js";
@@ -27,7 +27,7 @@ export async function takeLocks(
   const holder = { runId, pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
   const locked = await opts.store.lock(keys, holder, opts.forceUnlock ?? false);
   if (locked.ok) return { holder, locked };
-  for (const line of describeConflicts(locked.conflicts)) opts.say(`error: ${line}`);
+  for (const line of await describeConflicts(opts.store, locked.conflicts)) opts.say(`error: ${line}`);
   return undefined;
 }
 
@@ -78,10 +78,9 @@ export async function finish(
   opts: SessionOptions,
   b: Bound,
   scope: RunScope,
-  runId: string,
-  status: RunStatus,
-  rollback = false,
+  state: RunState,
 ): Promise<SessionResult> {
+  const { runId, status } = state;
   if (status !== "halted" && status !== "interrupted") await opts.store.unlock(runId, b.keys);
   // An observer has just printed the recovery commands; say only what it does not: the lock stays.
   else if (scope.observed)
@@ -90,5 +89,5 @@ export async function finish(
     opts.say(
       `run ${runId} ${status}; its lock is kept for \`rbx resume ${runId}\` or \`rbx rollback ${runId}\``,
     );
-  return { exit: exitCodeFor(status, rollback), runId, status };
+  return { exit: exitCodeFor(state), runId, status };
 }

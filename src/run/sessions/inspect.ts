@@ -2,16 +2,19 @@
 import type { ActionCatalog } from "../../contract/action.js";
 import { prepareRunbook } from "../bind/prepare.js";
 import { buildProgram } from "../bind/program.js";
-import { foldEvents } from "../model/state.js";
+import type { Runner } from "../model/recovery-choices.js";
+import { foldEvents, type RunState } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
-import { type StatusReport, statusReport } from "./status-report.js";
+import { standings } from "./lock-messages.js";
+import { runnerOf, type StatusReport, statusReport } from "./status-report.js";
 
-/** The status report of one run. */
+/** The status report of one run; `stateDir` is repeated in the commands it suggests, as the operator gave it. */
 export async function inspectRun(
   store: RunStore,
   runId: string,
   cwd: string,
   catalog: ActionCatalog,
+  stateDir?: string,
 ): Promise<StatusReport> {
   const read = await store.read(runId);
   const state = foldEvents(runId, read.events);
@@ -19,7 +22,20 @@ export async function inspectRun(
   const prepared = file ? prepareRunbook(file, cwd, catalog) : undefined;
   const program = prepared?.ok ? buildProgram(prepared.runbook) : undefined;
   const holders = state.started ? await store.holders(state.started.locks) : [];
-  return statusReport(state, read, program, holders);
+  const journalPath = store.journalFile?.(runId);
+  return statusReport(state, read, {
+    ...(program ? { program } : {}),
+    holders,
+    standings: await standings(store, holders, state),
+    ...(stateDir ? { stateDir } : {}),
+    ...(journalPath ? { journalPath } : {}),
+  });
+}
+
+/** Whether a process runs a run (for reports read from a store): from the run's own locks. */
+export async function runnerOfRun(store: RunStore, state: RunState): Promise<Runner> {
+  const holders = state.started ? await store.holders(state.started.locks) : [];
+  return runnerOf(state.runId, holders);
 }
 
 /** One line of `rbx runs`. */
@@ -39,10 +55,8 @@ export async function listRuns(store: RunStore): Promise<RunListing[]> {
     const read = await store.read(runId);
     const state = foldEvents(runId, read.events);
     let status: string = state.status;
-    if (status === "running" || status === "rolling-back") {
-      const holders = state.started ? await store.holders(state.started.locks) : [];
-      if (!holders.some((h) => h.holder.runId === runId && h.alive === true)) status = "crashed";
-    }
+    if ((status === "running" || status === "rolling-back") && (await runnerOfRun(store, state)) === "gone")
+      status = "crashed";
     out.push({
       runId,
       runbook: state.started ? `${state.started.runbook.name} ${state.started.runbook.version}` : "?",

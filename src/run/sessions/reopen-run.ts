@@ -133,13 +133,12 @@ export async function reopenRun(
 export async function driveReopened(
   r: Reopened,
   opts: SessionOptions,
-  rollback: boolean,
   before?: () => void,
 ): Promise<SessionResult> {
   try {
     before?.();
-    const status = await r.driver.run();
-    return await finish(opts, r.b, r.scope, r.runId, status, rollback);
+    await r.driver.run();
+    return await finish(opts, r.b, r.scope, r.state);
   } finally {
     await r.scope.end();
     await r.journal.close();

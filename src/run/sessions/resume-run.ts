@@ -10,6 +10,13 @@ export async function resumeRun(
 ): Promise<SessionResult> {
   const r = await reopenRun(id, "resume", extra, opts);
   if (!("driver" in r)) return r;
-  if (!r.scope.observed) opts.say(`run ${r.runId} resumed`);
-  return driveReopened(r, opts, false);
+  if (!r.scope.observed) {
+    const rb = r.state.rollback;
+    opts.say(
+      rb && !rb.done
+        ? `run ${r.runId} resumed: continuing the rollback of ${rb.boundaries.join(", ")}`
+        : `run ${r.runId} resumed`,
+    );
+  }
+  return driveReopened(r, opts);
 }

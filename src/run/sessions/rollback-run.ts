@@ -11,7 +11,7 @@ export async function rollbackRun(
   const r = await reopenRun(id, "rollback", extra, opts);
   if (!("driver" in r)) return r;
   const { state, b, scope } = r;
-  return driveReopened(r, opts, true, () => {
+  return driveReopened(r, opts, () => {
     if (!state.rollback || state.rollback.done) {
       const boundaries = state.entered.filter((p) => b.bound.program.rollbacks.has(p)).reverse();
       r.driver.record([{ type: "rollback.started", reason: "operator", boundaries, by: opts.user }]);

@@ -29,6 +29,8 @@ export interface SessionOptions {
   /** Every step's logger when there is no `observe` (library callers); silent when absent too. */
   log?: ActionLogger;
   onEvent?: (event: RunEvent) => void;
+  /** `--state-dir` as the operator gave it, repeated in the commands a verb suggests. */
+  stateDir?: string;
   /** Operator-facing lines (stderr). */
   say: (line: string) => void;
 }

@@ -1,11 +1,19 @@
 // `rbx skip`: mark a step of a stopped run done without running it; who and why are journaled.
 
-import { prepareRunbook } from "../bind/prepare.js";
-import { buildProgram } from "../bind/program.js";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { prepareRunbook, prepareText } from "../bind/prepare.js";
+import { buildProgram, type Program } from "../bind/program.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
-import { foldEvents } from "../model/state.js";
+import { rbxCommand } from "../model/recovery-choices.js";
+import { foldEvents, type RunState } from "../model/state.js";
 import { readRun } from "./reopen-run.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
+
+/** How far a skip may go: `overrideCheck` (`--override-check`) passes a safety check; nothing passes an approval. */
+export interface SkipOptions {
+  overrideCheck?: boolean;
+}
 
 /** `rbx skip RUN STEP --reason`: mark a step done without running it; who and why are recorded. */
 export async function skipStep(
@@ -13,6 +21,7 @@ export async function skipStep(
   step: string,
   reason: string,
   opts: SessionOptions,
+  skip: SkipOptions = {},
 ): Promise<SessionResult> {
   const found = await readRun(id, opts);
   if (!("read" in found)) return found;
@@ -32,26 +41,78 @@ export async function skipStep(
     );
     return { exit: EXIT_CODES.usage, runId };
   }
-  const prepared = prepareRunbook(state.started.runbook.file, opts.cwd, opts.catalog);
-  if (prepared.ok) {
-    const keys = [...buildProgram(prepared.runbook).units.keys()];
-    if (!keys.includes(step)) {
-      opts.say(`error: run ${runId} has no step "${step}"; its steps are: ${keys.join(", ")}`);
-      return { exit: EXIT_CODES.usage, runId };
-    }
+  const program = runProgram(state, opts);
+  if (typeof program === "string") {
+    opts.say(
+      `error: cannot check step ${step} against the runbook of run ${runId}: ${program}. ` +
+        "A skip is refused when rbx cannot tell whether the step is an approval or a safety check.",
+    );
+    return { exit: EXIT_CODES.usage, runId };
+  }
+  const unit = program.units.get(step);
+  if (!unit) {
+    opts.say(
+      `error: run ${runId} has no step "${step}"; its steps are: ${[...program.units.keys()].join(", ")}`,
+    );
+    return { exit: EXIT_CODES.usage, runId };
   }
   const current = state.steps.get(step)?.status;
   if (current === "succeeded" || current === "skipped") {
     opts.say(`error: step ${step} is already ${current}`);
     return { exit: EXIT_CODES.usage, runId };
   }
+  const cmd = (...words: string[]) => `\`${rbxCommand(words, opts.stateDir)}\``;
+  const action = opts.catalog.find(unit.action);
+  // An approval is given only by a person approving: no flag turns a skip into one.
+  if ((action?.requiresApproval || action?.approvalRequest) && !state.approvals.has(step)) {
+    opts.say(
+      `error: ${step} waits for a person's approval, and an approval is given only by approving — it cannot be skipped. ` +
+        `${cmd("resume", runId, "--approve", step)} approves it as you (recorded); ${cmd("rollback", runId)} declines and unwinds.`,
+    );
+    return { exit: EXIT_CODES.usage, runId };
+  }
+  const guarded = state.halt?.reason === "guard-failed" && state.halt.step === step;
+  const overrode = guarded ? "guard" : action?.effect === "read" ? "check" : undefined;
+  if (overrode && !skip.overrideCheck) {
+    const what =
+      overrode === "guard"
+        ? `${step} did not run because its guard does not hold (${state.halt?.message ?? "guard failed"}); a guard is a safety check`
+        : `${step} is a safety check: ${unit.action} only reads (a check, a baseline, a wait), so there is nothing you could have done by hand in its place`;
+    opts.say(
+      `error: ${what}. Make what it checks true and ${cmd("resume", runId)} (it is checked again), or ${cmd("rollback", runId)}. ` +
+        "If you verified it yourself and accept the risk, add --override-check: the override is recorded with your name and reason" +
+        (unit.outputId ? `, and later steps that read steps.${unit.outputId}.output find none.` : "."),
+    );
+    return { exit: EXIT_CODES.usage, runId };
+  }
   const journal = await opts.store.reopen(runId, read);
   if (read.tornBytes > 0) journal.append({ type: "journal.repaired", droppedBytes: read.tornBytes });
-  journal.append({ type: "step.skipped", step, reason: "operator", by: opts.user, note: reason });
+  journal.append({
+    type: "step.skipped",
+    step,
+    reason: "operator",
+    by: opts.user,
+    note: reason,
+    ...(overrode ? { overrode } : {}),
+  });
   await journal.flush();
   await journal.close();
   opts.say(
-    `step ${step} of run ${runId} marked done (skipped by ${opts.user}: ${reason}); \`rbx resume ${runId}\` continues`,
+    `step ${step} of run ${runId} marked done (skipped by ${opts.user}${overrode ? `, overriding a safety check` : ""}: ${reason}); ${cmd("resume", runId)} continues`,
   );
   return { exit: 0, runId, status: state.status };
+}
+
+/** The run's document: the runbook file as it is now, else the copy kept when the run started. */
+function runProgram(state: RunState, opts: SessionOptions): Program | string {
+  const started = state.started;
+  if (!started) return "the journal has no start event";
+  const prepared = prepareRunbook(started.runbook.file, opts.cwd, opts.catalog);
+  if (prepared.ok) return buildProgram(prepared.runbook);
+  const copy = join(opts.store.workDir(state.runId), "runbook.rb.yaml");
+  if (existsSync(copy)) {
+    const kept = prepareText(started.runbook.file, readFileSync(copy, "utf8"), opts.catalog);
+    if (kept.ok) return buildProgram(kept.runbook);
+  }
+  return prepared.message.trim();
 }

@@ -56,8 +56,8 @@ export async function startRun(
         ? `journal in ${opts.store.location}`
         : `run ${runId} started (journal in ${opts.store.location})`,
     );
-    const status = await driver.run();
-    return await finish(opts, b, scope, runId, status);
+    await driver.run();
+    return await finish(opts, b, scope, state);
   } finally {
     await scope.end();
     await journal.close();

@@ -1,15 +1,21 @@
-// `rbx status`: where a run stands, what a rollback would run now, and each recovery choice.
+// `rbx status`: where a run stands, who runs it, what a rollback would run now, and each recovery choice.
 import type { JsonValue } from "../../contract/json.js";
 import type { Program } from "../bind/program.js";
+import {
+  type RecoveryChoice,
+  type Runner,
+  rbxCommand,
+  recoveryChoices,
+  rollbackOpen,
+  shellWord,
+  stoppedStep,
+} from "../model/recovery-choices.js";
 import type { RunState } from "../model/state.js";
 import type { JournalRead } from "../store/journal-file.js";
 import type { LockConflict } from "../store/run-store.js";
+import { describeLock, type HolderStanding, type LockDescription } from "./lock-messages.js";
 
-/** One recovery choice: the command and what it would do. */
-export interface RecoveryChoice {
-  command: string;
-  effect: string;
-}
+export type { RecoveryChoice } from "../model/recovery-choices.js";
 
 /** Everything `rbx status` shows, as data (printed as text or `--json`). */
 export interface StatusReport {
@@ -20,63 +26,88 @@ export interface StatusReport {
   detail?: string;
   startedAt?: string;
   startedBy?: string;
+  /** Who runs it now (a process holds it), or ran it last: user, host, pid and since when. */
+  runner?: { user: string; host: string; pid: number; since: string; alive: Runner };
+  /** While a process runs it: commands to follow it, instead of recovery choices. */
+  follow?: { command: string; explains: string }[];
   lastEvent?: { seq: number; type: string; at: string };
   integrity: { ok: boolean; events: number; problems: string[]; tornBytesIgnored: number };
+  /** The phase reached; during an unwinding, the rollback and the boundaries it undoes. */
   phase?: string;
   step?: { key: string; status: string; attempt: number; error?: string };
   lastBoundary?: string;
+  /** The unwinding started, when there is one: why (a failed step, or who asked) and whether it finished. */
+  rollback?: {
+    reason: "failure" | "operator";
+    by?: string;
+    trigger?: string;
+    boundaries: string[];
+    done: boolean;
+  };
   rollbackNow: { boundary: string; steps: { key: string; action: string; when?: string }[] }[];
-  locks: { label: string; holder: string; state: string }[];
+  locks: LockDescription[];
   choices: RecoveryChoice[];
   params?: Record<string, JsonValue>;
 }
 
+/** What status knows besides the journal: the document, the lock holders and how each stands, `--state-dir`. */
+export interface StatusInputs {
+  program?: Program;
+  holders: readonly LockConflict[];
+  standings: readonly HolderStanding[];
+  stateDir?: string;
+  /** Where the journal is kept, for `tail -f` while the run goes on. */
+  journalPath?: string;
+}
+
+/** Whether a process runs the run, from its own locks: alive here, unknown on another host, else gone. */
+export function runnerOf(runId: string, holders: readonly LockConflict[]): Runner {
+  const own = holders.filter((h) => h.holder.runId === runId);
+  if (own.some((h) => h.alive === true)) return "alive";
+  if (own.some((h) => h.alive === "unknown")) return "unknown";
+  return "gone";
+}
+
 /** Build the report from the folded journal, the document (when it loads) and the lock holders. */
-export function statusReport(
-  state: RunState,
-  read: JournalRead,
-  program: Program | undefined,
-  holders: readonly LockConflict[],
-): StatusReport {
+export function statusReport(state: RunState, read: JournalRead, inputs: StatusInputs): StatusReport {
+  const { program, holders } = inputs;
   const runId = state.runId;
   const s = state.started;
-  const active = holders.some((h) => h.holder.runId === runId && h.alive === true);
+  const runner = runnerOf(runId, holders);
+  const going = state.status === "running" || state.status === "rolling-back";
   let status: string = state.status;
   let detail: string | undefined;
-  if ((status === "running" || status === "rolling-back") && !active) {
-    detail = `the journal stops mid-${status === "running" ? "run" : "rollback"} and no process holds the run: it crashed or was killed`;
+  if (going && runner === "gone") {
+    detail = `the journal stops mid-${state.status === "running" ? "run" : "rollback"} and no process holds the run: it crashed or was killed`;
     status = "crashed";
+  } else if (going && runner === "unknown") {
+    detail = `its lock is held from another host (${holders.find((h) => h.holder.runId === runId)?.holder.host}); rbx cannot see whether that process still runs`;
   }
   if (state.halt) detail = `${state.halt.reason}: ${state.halt.message}`;
   if (state.failure) detail = `${state.failure.reason}: ${state.failure.message}`;
   if (state.interrupted)
     detail = `interrupted by ${state.interrupted.signal}${state.interrupted.step ? ` during ${state.interrupted.step}` : ""}`;
   const last = state.last;
-  const stepKey = state.halt?.step ?? state.interrupted?.step ?? state.lastStep;
+  const stepKey = stoppedStep(state) ?? state.lastStep;
   const st = stepKey ? state.steps.get(stepKey) : undefined;
-  const boundaries = program ? state.entered.filter((p) => program.rollbacks.has(p)) : [];
+  const open = rollbackOpen(state);
   const rollbackNow =
-    state.status === "rolled-back"
+    state.status === "rolled-back" || state.rollback?.done
       ? []
-      : (state.rollback && !state.rollback.done ? state.rollback.boundaries : [...boundaries].reverse()).map(
-          (b) => ({
-            boundary: b,
-            steps: (program?.rollbacks.get(b) ?? [])
-              .filter((u) => {
-                const done = state.steps.get(u.key)?.status;
-                return !(
-                  state.rollback &&
-                  !state.rollback.done &&
-                  (done === "succeeded" || done === "skipped")
-                );
-              })
-              .map((u) => ({
-                key: u.key,
-                action: u.suite ? `check ${u.suite}: ${u.action}` : u.action,
-                ...(u.whens.length > 0 ? { when: u.whens.map((w) => w.text).join(" && ") } : {}),
-              })),
-          }),
-        );
+      : (open ? (state.rollback?.boundaries ?? []) : [...state.boundaries].reverse()).map((b) => ({
+          boundary: b,
+          steps: (program?.rollbacks.get(b) ?? [])
+            .filter((u) => {
+              const done = state.steps.get(u.key)?.status;
+              return !(open && (done === "succeeded" || done === "skipped"));
+            })
+            .map((u) => ({
+              key: u.key,
+              action: u.suite ? `check ${u.suite}: ${u.action}` : u.action,
+              ...(u.whens.length > 0 ? { when: u.whens.map((w) => w.text).join(" && ") } : {}),
+            })),
+        }));
+  const alive = going && runner === "alive";
   const report: StatusReport = {
     runId,
     status,
@@ -87,17 +118,11 @@ export function statusReport(
       tornBytesIgnored: read.tornBytes,
     },
     rollbackNow,
-    locks: holders.map((h) => ({
-      label: h.holder.label,
-      holder: h.holder.runId === runId ? "this run" : `run ${h.holder.runId}`,
-      state:
-        h.alive === true
-          ? `held by pid ${h.holder.pid}`
-          : h.alive === false
-            ? "stale (process gone)"
-            : `held on ${h.holder.host}`,
-    })),
-    choices: choices(state, status, stepKey, rollbackNow.length > 0, program),
+    locks: holders.map((h, i) => describeLock(h, inputs.standings[i] as HolderStanding, runId)),
+    // A run at work needs nothing from the operator: its own process refuses every verb meanwhile.
+    choices: alive
+      ? []
+      : recoveryChoices(state, { runner, ...(inputs.stateDir ? { stateDir: inputs.stateDir } : {}) }),
   };
   if (detail) report.detail = detail;
   if (s) {
@@ -106,9 +131,35 @@ export function statusReport(
     report.startedBy = `${s.user}@${s.host}`;
     report.params = s.params;
   }
+  if (state.runner) report.runner = { ...state.runner, alive: going ? runner : "gone" };
+  if (going && runner !== "gone") {
+    report.follow = [
+      {
+        command: rbxCommand(["status", runId], inputs.stateDir),
+        explains: "where it stands now (run it again to follow)",
+      },
+      ...(inputs.journalPath
+        ? [{ command: `tail -f ${shellWord(inputs.journalPath)}`, explains: "each event as it is journaled" }]
+        : []),
+    ];
+  }
   if (last) report.lastEvent = { seq: last.seq, type: last.type, at: last.at };
-  const phase = state.entered.at(-1);
-  if (phase) report.phase = phase;
+  if (open && state.rollback) {
+    report.phase = `rollback of ${state.rollback.boundaries.join(", ")} (newest first)`;
+  } else {
+    const phase = state.entered.at(-1);
+    if (phase) report.phase = phase;
+  }
+  if (state.rollback) {
+    const rb = state.rollback;
+    report.rollback = {
+      reason: rb.reason,
+      boundaries: rb.boundaries,
+      done: rb.done,
+      ...(rb.trigger ? { trigger: rb.trigger.step } : {}),
+      ...(rb.by ? { by: rb.by } : {}),
+    };
+  }
   if (stepKey && st) {
     report.step = {
       key: stepKey,
@@ -117,54 +168,8 @@ export function statusReport(
       ...(st.error ? { error: st.error.message } : {}),
     };
   }
-  if (boundaries.length > 0) report.lastBoundary = boundaries.at(-1) as string;
+  if (state.boundaries.length > 0) report.lastBoundary = state.boundaries.at(-1) as string;
   return report;
-}
-
-function choices(
-  state: RunState,
-  status: string,
-  step: string | undefined,
-  canRollBack: boolean,
-  program: Program | undefined,
-): RecoveryChoice[] {
-  const id = state.runId;
-  const out: RecoveryChoice[] = [];
-  const rollback = (): void => {
-    if (canRollBack)
-      out.push({
-        command: `rbx rollback ${id}`,
-        effect: "unwind the boundaries listed above, newest first, and verify",
-      });
-  };
-  if (status === "completed") {
-    rollback();
-    return out;
-  }
-  if (status === "rolled-back" || status === "failed") return out;
-  const reason = state.halt?.reason;
-  if (reason === "waiting-for-approval" && step) {
-    out.push({ command: `rbx resume ${id} --approve ${step}`, effect: `approve ${step} and continue` });
-  } else if (reason === "in-doubt" && step) {
-    out.push({
-      command: `rbx resume ${id} --settle ${step}=done`,
-      effect: `record that ${step} happened and continue`,
-    });
-    out.push({ command: `rbx resume ${id} --settle ${step}=redo`, effect: `run ${step} again and continue` });
-  } else if (reason === "rollback-failed" && step) {
-    out.push({ command: `rbx resume ${id}`, effect: `retry rollback step ${step} and finish the rollback` });
-  } else {
-    const what = step && state.steps.get(step)?.status !== "succeeded" ? `re-run ${step}` : "continue";
-    out.push({ command: `rbx resume ${id}`, effect: `fix forward: ${what} and continue from the journal` });
-  }
-  if (step && program?.units.has(step) && state.steps.get(step)?.status !== "succeeded") {
-    out.push({
-      command: `rbx skip ${id} ${step} --reason "..."`,
-      effect: `mark ${step} done without running it (recorded)`,
-    });
-  }
-  if (reason !== "rollback-failed") rollback();
-  return out;
 }
 
 /** The report as the text `rbx status` prints. */
@@ -174,6 +179,10 @@ export function formatStatus(r: StatusReport): string {
   lines.push(`run ${r.runId}${rb}`);
   lines.push(`  state:     ${r.status}${r.detail ? ` — ${r.detail}` : ""}`);
   if (r.startedAt) lines.push(`  started:   ${r.startedAt} by ${r.startedBy}`);
+  if (r.runner && r.follow)
+    lines.push(
+      `  run by:    ${r.runner.user}@${r.runner.host} (pid ${r.runner.pid}) since ${r.runner.since}${r.runner.alive === "unknown" ? " (another host: rbx cannot see its process)" : ""}`,
+    );
   if (r.lastEvent) lines.push(`  last:      #${r.lastEvent.seq} ${r.lastEvent.type} at ${r.lastEvent.at}`);
   const torn =
     r.integrity.tornBytesIgnored > 0
@@ -190,9 +199,22 @@ export function formatStatus(r: StatusReport): string {
     lines.push(`  step:      ${r.step.key} (${r.step.status}, attempt ${r.step.attempt})${err}`);
   }
   lines.push(`  boundary:  ${r.lastBoundary ?? "none entered"}`);
+  if (r.rollback) {
+    const why =
+      r.rollback.reason === "operator"
+        ? `requested by ${r.rollback.by ?? "the operator"}`
+        : `after ${r.rollback.trigger ?? "a step"} failed`;
+    lines.push(
+      `  rollback:  of ${r.rollback.boundaries.join(", ") || "nothing (no boundary entered)"}, ${why}${r.rollback.done ? "; finished" : "; not finished"}`,
+    );
+  }
   if (r.rollbackNow.length === 0) lines.push("  rollback now: nothing to unwind");
   else {
-    lines.push("  rollback now would run (newest boundary first):");
+    lines.push(
+      r.rollback && !r.rollback.done
+        ? "  the rollback continues with (newest boundary first):"
+        : "  rollback now would run (newest boundary first):",
+    );
     for (const b of r.rollbackNow) {
       lines.push(`    ${b.boundary}:`);
       for (const s of b.steps) lines.push(`      ${s.key}  ${s.action}${s.when ? `  when ${s.when}` : ""}`);
@@ -200,10 +222,13 @@ export function formatStatus(r: StatusReport): string {
     }
   }
   for (const l of r.locks) lines.push(`  lock:      ${l.label}: ${l.holder}, ${l.state}`);
+  if (r.follow) {
+    lines.push("  follow it (it is running; resume, skip and rollback are refused until it stops):");
+    for (const c of r.follow) lines.push(`    ${c.command}`, `        ${c.explains}`);
+  }
   if (r.choices.length > 0) {
     lines.push("  recovery choices:");
-    const w = Math.max(...r.choices.map((c) => c.command.length));
-    for (const c of r.choices) lines.push(`    ${c.command.padEnd(w)}  ${c.effect}`);
+    for (const c of r.choices) lines.push(`    ${c.verb}: ${c.explains}`, `      ${c.command}`);
   }
   return `${lines.join("\n")}\n`;
 }

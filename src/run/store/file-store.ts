@@ -155,6 +155,10 @@ export class FileRunStore implements RunStore {
     return out;
   }
 
+  journalFile(runId: string): string {
+    return this.journalPath(runId);
+  }
+
   workDir(runId: string): string {
     const dir = join(this.stateDir, "work", runId);
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -49,4 +49,6 @@ export interface RunStore {
   holders(keys: readonly LockKey[]): Promise<LockConflict[]>;
   /** A directory the run's actions may write artifacts to. */
   workDir(runId: string): string;
+  /** The file a run's journal is kept in, when the store keeps files (people `tail -f` it). */
+  journalFile?(runId: string): string;
 }
