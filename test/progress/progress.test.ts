@@ -74,12 +74,7 @@ describe("plain lines (not a TTY)", () => {
     );
     expect(text).toContain("✗ migrations 6.9s failed after 2 attempts: action-error");
     expect(text).toContain("■ run plain halted (step-failed) at migrations");
-    expect(text).toContain(
-      "resume: fix the cause, then run migrations again and continue the run (fix forward)",
-    );
-    expect(text).toContain("rbx resume plain");
-    // migrations only reads: a check is not offered as something to mark done.
-    expect(text).not.toContain("rbx skip");
+    expect(text).toContain("rbx skip plain migrations --reason '<why it is already done>'");
     expect(text).toContain("rbx rollback plain");
   });
 });

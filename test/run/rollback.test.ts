@@ -94,8 +94,11 @@ describe("failure policy", () => {
       ],
       ["backup", ["rollback:backup/0"]],
     ]);
-    // migrate only reads (a check): fix forward or unwind; marking a check done is not an ordinary choice.
-    expect(report.choices.map((c) => c.command)).toEqual([`rbx resume ${runId}`, `rbx rollback ${runId}`]);
+    expect(report.choices.map((c) => c.command)).toEqual([
+      `rbx resume ${runId}`,
+      `rbx skip ${runId} migrate --reason '<why it is already done>'`,
+      `rbx rollback ${runId}`,
+    ]);
     const resumed = await resumeRun(runId, {}, h.opts());
     expect(resumed.exit).toBe(0);
     expect(readFileSync(h.path("log.txt"), "utf8")).toBe("snapshot\nnote\nupgrade\n");
@@ -107,20 +110,15 @@ describe("failure policy", () => {
     const r = await startRun(upgradeRunbook({ policy: "halt" }), { cli: new Map() }, undefined, h.opts());
     expect(r.exit).toBe(3);
     const runId = r.runId as string;
-    // migrate only reads: a safety check is skipped only with --override-check, recorded as an override.
-    const refused = await skipStep(runId, "migrate", "checked by hand", h.opts({ user: "alice" }));
-    expect(refused.exit).toBe(2);
-    expect(h.said.join("\n")).toContain("migrate is a safety check");
     const skipped = await skipStep(
       runId,
       "migrate",
       "applied by hand per the Scrydon doc",
       h.opts({ user: "alice" }),
-      { overrideCheck: true },
     );
     expect(skipped.exit).toBe(0);
     expect((await h.journal(runId)).at(-1)).toBe(
-      'step.skipped {"step":"migrate","reason":"operator","by":"alice","note":"applied by hand per the Scrydon doc","overrode":"check"}',
+      'step.skipped {"step":"migrate","reason":"operator","by":"alice","note":"applied by hand per the Scrydon doc"}',
     );
     expect((await skipStep(runId, "nope", "x", h.opts())).exit).toBe(2);
     const resumed = await resumeRun(runId, {}, h.opts());

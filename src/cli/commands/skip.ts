@@ -13,9 +13,10 @@ you did it by hand, or decided it is safe to leave out). The reason and your use
 Then \`rbx resume RUN\` continues after it.
 
 A step that waits for an approval is never skipped: an approval is given only by approving
-(\`rbx resume RUN --approve STEP\`). A safety check — a step that only reads (a check, a baseline, a
-wait) or one whose guard does not hold — is refused unless --override-check says you verified it
-yourself; the override is recorded as such.
+(\`rbx resume RUN --approve STEP\`). A safety check — a step whose guard does not hold, or one that
+only reads before any rollback boundary was entered (a pre-check or a baseline: licence, versions,
+the revision to return to) — is refused unless --override-check says you verified it yourself; the
+override is recorded as such.
 
 Exit status: 0 recorded, 2 refused (no such run or step, the run is active or finished, no --reason,
 an approval, a safety check without --override-check).

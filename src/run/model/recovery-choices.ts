@@ -164,11 +164,30 @@ function haltedChoices(state: RunState, cmd: Cmd, andContinue: string): Recovery
   }
 }
 
-/** Skip is offered for a write a person can do by hand, never for a read: checks, baselines and waits are not skipped around. */
+/**
+ * Why marking `step` done would pass a safety check, or undefined when a skip is an ordinary recovery path:
+ * `guard` when the run halted because the step's guard does not hold; `check` for a step that only reads
+ * (or whose effect is unknown) and stands before any rollback boundary was entered — a pre-check or a
+ * baseline read (licence, versions, health, revisions to return to), which the change itself depends on.
+ * After a boundary, a read is a wait or a verification of the change, and marking it done after doing or
+ * checking it by hand is the "skip" path of the migration documents.
+ */
+export function safetyCheck(
+  state: RunState,
+  step: string,
+  effect?: "read" | "write",
+): "guard" | "check" | undefined {
+  if (state.halt?.reason === "guard-failed" && state.halt.step === step) return "guard";
+  const known = state.steps.get(step)?.effect ?? effect;
+  if (known !== "write" && state.boundaries.length === 0) return "check";
+  return undefined;
+}
+
+/** Skip is offered where a person can do the step by hand; never for an approval or a safety check. */
 function skipChoice(state: RunState, step: string, cmd: Cmd, andContinue: string): RecoveryChoice[] {
   const st = state.steps.get(step);
-  if (st?.effect !== "write" || st.status === "succeeded" || st.status === "skipped") return [];
-  const byHand = state.rollback && !state.rollback.done ? "you undid it by hand" : "you did it by hand";
+  if (st?.status === "succeeded" || st?.status === "skipped" || safetyCheck(state, step)) return [];
+  const byHand = rollbackOpen(state) ? "you undid it by hand" : "you did it by hand";
   return [
     {
       verb: "skip",

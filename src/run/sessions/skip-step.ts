@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { prepareRunbook, prepareText } from "../bind/prepare.js";
 import { buildProgram, type Program } from "../bind/program.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
-import { rbxCommand } from "../model/recovery-choices.js";
+import { rbxCommand, safetyCheck } from "../model/recovery-choices.js";
 import { foldEvents, type RunState } from "../model/state.js";
 import { readRun } from "./reopen-run.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
@@ -71,13 +71,12 @@ export async function skipStep(
     );
     return { exit: EXIT_CODES.usage, runId };
   }
-  const guarded = state.halt?.reason === "guard-failed" && state.halt.step === step;
-  const overrode = guarded ? "guard" : action?.effect === "read" ? "check" : undefined;
+  const overrode = safetyCheck(state, step, action?.effect);
   if (overrode && !skip.overrideCheck) {
     const what =
       overrode === "guard"
         ? `${step} did not run because its guard does not hold (${state.halt?.message ?? "guard failed"}); a guard is a safety check`
-        : `${step} is a safety check: ${unit.action} only reads (a check, a baseline, a wait), so there is nothing you could have done by hand in its place`;
+        : `${step} is a safety check: ${unit.action} only reads, before any rollback boundary was entered — a pre-check or a baseline the upgrade depends on`;
     opts.say(
       `error: ${what}. Make what it checks true and ${cmd("resume", runId)} (it is checked again), or ${cmd("rollback", runId)}. ` +
         "If you verified it yourself and accept the risk, add --override-check: the override is recorded with your name and reason" +
