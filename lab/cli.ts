@@ -12,6 +12,8 @@ interface Flags {
   products: string[];
   helm: "3" | "4";
   json: boolean;
+  /** `--show-secrets`: `status --json` prints the database URLs with their password. */
+  showSecrets: boolean;
 }
 
 function parse(argv: string[], cwd: string): Flags | string {
@@ -20,6 +22,7 @@ function parse(argv: string[], cwd: string): Flags | string {
     products: ["kryton", "scrydon", "alexandria"],
     helm: "3",
     json: false,
+    showSecrets: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -39,6 +42,7 @@ function parse(argv: string[], cwd: string): Flags | string {
         if (v !== "3" && v !== "4") return `--helm must be 3 or 4, not ${JSON.stringify(v)}`;
         flags.helm = v;
       } else if (a === "--json") flags.json = true;
+      else if (a === "--show-secrets") flags.showSecrets = true;
       else return `unknown option ${JSON.stringify(a)}`;
     } catch (error) {
       return (error as Error).message;
@@ -99,8 +103,11 @@ export async function labCommand(argv: string[], io: LabIO): Promise<number> {
     return 0;
   }
   if (flags.json) {
+    // The database password stays out of terminals and CI logs unless asked for (`rbx lab env` exports it).
+    const { redactedState } = await import("./state-file.js");
+    const state = status.state ? (flags.showSecrets ? status.state : redactedState(status.state)) : null;
     io.stdout.write(
-      `${JSON.stringify({ running: status.running, stale: status.stale, apiReachable: status.apiReachable, state: status.state ?? null }, null, 2)}\n`,
+      `${JSON.stringify({ running: status.running, stale: status.stale, apiReachable: status.apiReachable, state }, null, 2)}\n`,
     );
     return status.running ? 0 : 1;
   }

@@ -82,6 +82,27 @@ export function processAlive(pid: number, marker?: string): boolean {
   }
 }
 
+/** A connection URL with its password replaced by `***` (a URL that does not parse is replaced whole). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password === "") return url;
+    u.password = "***";
+    return u.toString();
+  } catch {
+    return "***";
+  }
+}
+
+/** The state as `rbx lab status --json` shows it unless asked for secrets: database passwords masked. */
+export function redactedState(state: LabState): LabState {
+  return {
+    ...state,
+    postgres: { ...state.postgres, url: redactUrl(state.postgres.url) },
+    databases: Object.fromEntries(Object.entries(state.databases).map(([db, url]) => [db, redactUrl(url)])),
+  };
+}
+
 const quote = (v: string) => `'${v.replaceAll("'", `'\\''`)}'`;
 
 /** `export NAME='value'` lines for a POSIX shell: KUBECONFIG, PATH, helm homes, database and service URLs. */

@@ -34,9 +34,9 @@ describe("TaintRedactor", () => {
 
   it("masks the longest secret first so overlapping secrets leave nothing behind", () => {
     const r = new TaintRedactor();
-    r.addSecret("abc");
-    r.addSecret("abcdef");
-    expect(r.redact("xabcdefx")).toBe("x***x");
+    r.addSecret("abcdefgh");
+    r.addSecret("abcdefghijkl");
+    expect(r.redact("xabcdefghijklx")).toBe("x***x");
   });
 
   it("leaves text alone when no secret is known", () => {

@@ -21,7 +21,8 @@ Options:
   --dir DIR            lab directory holding state.json, kubeconfig, charts (default .rbx/lab)
   --products a,b       samples to install (default kryton,scrydon,alexandria)
   --helm 3|4           helm major used for the initial installs (default 3)
-  --json               status: print the state as JSON
+  --json               status: print the state as JSON (database passwords masked as ***)
+  --show-secrets       status --json: print the database URLs with their password
 `;
 
 /** Run `rbx lab ...` in the lab's own process; its output is relayed, Ctrl-C reaches it, its code is ours. */

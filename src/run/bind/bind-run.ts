@@ -8,8 +8,9 @@ import type { Runbook } from "../../parser/ast.js";
 import { emptyState } from "../model/state.js";
 import type { Evaluator } from "./evaluator.js";
 import { createEvaluator } from "./expr-evaluator.js";
+import { shortSecret } from "./params.js";
 import { buildProgram, type Program } from "./program.js";
-import { TaintRedactor } from "./taint-redactor.js";
+import { MIN_SECRET_LENGTH, TaintRedactor } from "./taint-redactor.js";
 
 /** A runbook bound to params: what plan, run and resume share. */
 export interface BoundRun {
@@ -45,14 +46,16 @@ export function bindRun(
       publicParams[name] = "***";
     } else publicParams[name] = value;
   }
+  const problems: string[] = [];
   for (const decl of runbook.env) {
     const v = env[decl.name.value];
-    if (decl.secret && v) redactor.addSecret(v);
+    if (!decl.secret || !v) continue;
+    if (v.length < MIN_SECRET_LENGTH) problems.push(shortSecret(`env ${decl.name.value}`));
+    else redactor.addSecret(v);
   }
   const program = buildProgram(runbook);
   const evaluator = createEvaluator({ runbook, params, secretParams, env, redactor, catalog });
   const connections = new Map<string, ResolvedConnection>();
-  const problems: string[] = [];
   const scope = { state: emptyState("setup") };
   for (const c of runbook.connections) {
     const fields: Record<string, unknown> = {};

@@ -6,6 +6,15 @@ import type { Param, Runbook, ValueNode } from "../../parser/ast.js";
 import { templateDefault } from "../../parser/param-defaults.js";
 import { isHttpUrl, isSemver } from "../../parser/value-formats.js";
 import { evaluateTemplateDefaults } from "./param-default-values.js";
+import { MIN_SECRET_LENGTH } from "./taint-redactor.js";
+
+/** Why a short secret is refused; never its value or its length. */
+export function shortSecret(what: string): string {
+  return (
+    `${what} is a secret shorter than ${MIN_SECRET_LENGTH} characters; rbx refuses it, because a value that short ` +
+    "cannot be masked in logs, journals and reports without giving itself away (and is easy to guess): use a longer one"
+  );
+}
 
 /** Where param values come from, highest priority first: command line, params file, `from: env`, default. */
 export interface ParamSources {
@@ -131,8 +140,10 @@ export function resolveParams(runbook: Runbook, src: ParamSources): ResolvedPara
       continue;
     }
     const r = coerceParam(p, raw);
-    if (r.ok) values[name] = r.value;
-    else problems.push(p.type === "secret" ? `param "${name}" must be a string` : r.message);
+    if (!r.ok) problems.push(p.type === "secret" ? `param "${name}" must be a string` : r.message);
+    else if (p.type === "secret" && typeof r.value === "string" && r.value.length < MIN_SECRET_LENGTH)
+      problems.push(shortSecret(`param "${name}"`));
+    else values[name] = r.value;
   }
   evaluateTemplateDefaults(runbook, fromTemplate, values, (p, outcome) => {
     const name = p.name.value;

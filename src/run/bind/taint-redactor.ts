@@ -6,28 +6,39 @@ import type { JsonValue } from "../../contract/json.js";
 /** What a masked secret is shown as. */
 export const MASK = "***";
 
-/** Shorter derived values (a length, a flag) carry no secret and would mask unrelated text. */
+/**
+ * The shortest value masked wherever it occurs. A shorter one masked inside other words gives itself away
+ * (`registry.e***ample` shows the secret is `x`), so secret params and env vars shorter than this are
+ * refused before a run starts, and shorter values an action registers are masked only as whole words.
+ */
+export const MIN_SECRET_LENGTH = 8;
+
+/** Shorter derived values (a length, a flag, `true`) carry no secret and would mask unrelated text. */
 const MIN_DERIVED = 6;
+
+/** A value of fewer than MIN_SECRET_LENGTH characters is masked only where no letter or digit touches it. */
+const wordEdge = { before: "(?<![\\p{L}\\p{N}])", after: "(?![\\p{L}\\p{N}])" };
 
 /**
  * The run's redactor. Secrets are registered by value (secret params, secret env, connection fields
  * built from them, values an action registers); strings derived from a secret are registered too, so
- * masking never depends on a field being named "password".
+ * masking never depends on a field being named "password". A value of MIN_SECRET_LENGTH characters or
+ * more is masked wherever it occurs; a shorter one (an action's, never a param's) only as a whole word,
+ * never as a fragment of another word.
  */
 export class TaintRedactor implements Redactor {
   private readonly secrets = new Set<string>();
-  private sorted: string[] = [];
+  private readonly words = new Set<string>();
   private pattern: RegExp | undefined;
 
   /** Register a secret value, with the encodings it commonly travels in (URL, base64). */
   addSecret(value: string): void {
-    if (value.length === 0 || this.secrets.has(value)) return;
-    const variants = [value, encodeURIComponent(value), Buffer.from(value).toString("base64")];
-    for (const v of variants) {
-      if (v.length > 0) this.secrets.add(v);
+    if (value.length === 0 || this.secrets.has(value) || this.words.has(value)) return;
+    const into = value.length >= MIN_SECRET_LENGTH ? this.secrets : this.words;
+    for (const v of [value, encodeURIComponent(value), Buffer.from(value).toString("base64")]) {
+      if (v.length > 0) into.add(v);
     }
-    this.sorted = [...this.secrets].sort((a, b) => b.length - a.length);
-    this.pattern = new RegExp(this.sorted.map(escapeRegExp).join("|"), "g");
+    this.compile();
   }
 
   /**
@@ -63,7 +74,16 @@ export class TaintRedactor implements Redactor {
 
   /** How many distinct secret strings are known (for tests and diagnostics). */
   get size(): number {
-    return this.secrets.size;
+    return this.secrets.size + this.words.size;
+  }
+
+  // One pattern, longest value first, so overlapping secrets leave nothing behind.
+  private compile(): void {
+    const all = [
+      ...[...this.secrets].map((v) => ({ v, re: escapeRegExp(v) })),
+      ...[...this.words].map((v) => ({ v, re: `${wordEdge.before}${escapeRegExp(v)}${wordEdge.after}` })),
+    ].sort((a, b) => b.v.length - a.v.length);
+    this.pattern = new RegExp(all.map((a) => a.re).join("|"), "gu");
   }
 }
 

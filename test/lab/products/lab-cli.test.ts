@@ -67,6 +67,13 @@ describe("rbx lab", () => {
     expect(status.code).toBe(0);
     expect(status.out).toContain("kryton/kryton installed at 4.6.4; charts: 4.6.4, 4.6.5, 4.7.0");
     expect((await rbx("lab", "env", "--dir", dir)).out).toContain(`export KRYTON_URL='${url}'`);
+    // status --json masks the database password unless asked; env exports it for a shell.
+    const password = new URL(state.postgres.url).password;
+    const json = await rbx("lab", "status", "--dir", dir, "--json");
+    expect(json.code).toBe(0);
+    expect(json.out).not.toContain(password);
+    expect(JSON.parse(json.out).state.postgres.url).toBe(state.postgres.url.replace(password, "***"));
+    expect((await rbx("lab", "status", "--dir", dir, "--json", "--show-secrets")).out).toContain(password);
     const again = await rbx("lab", "up", "--dir", dir, "--products", "kryton");
     expect(again.err).toContain("already running");
 
