@@ -44,7 +44,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
       );
     case "lock.reclaimed":
       return p.yellow(
-        `reclaimed a stale lock of run ${e.previous.runId} on ${e.previous.label}: its process is gone`,
+        `took back its own lock on ${e.previous.label}, held since ${e.previous.startedAt} by its earlier process ${e.previous.pid}, which has ended`,
       );
     case "guards.passed":
       return `${p.green("✓")} guards passed`;

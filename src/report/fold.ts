@@ -99,7 +99,7 @@ export function foldReport(events: readonly RunEvent[], options: FoldOptions = {
         break;
       case "lock.reclaimed":
         report.notes.push(
-          `${e.at}: reclaimed a stale lock of run ${e.previous.runId} (pid ${e.previous.pid} on ${e.previous.host} was gone)`,
+          `${e.at}: took back its own lock on ${e.previous.label}, held by its earlier process (pid ${e.previous.pid} on ${e.previous.host}, which had ended)`,
         );
         break;
       case "guards.passed":

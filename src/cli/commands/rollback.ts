@@ -1,5 +1,6 @@
 // `rbx rollback RUN`: unwind the boundaries a run entered, newest first — also after it completed.
 
+import { EXIT_STATUS_HELP } from "../../run/model/exit-codes.js";
 import { rollbackRun } from "../../run/sessions/rollback-run.js";
 import { continueRunCommand } from "../continue-run.js";
 import type { CliIO } from "../io.js";
@@ -18,11 +19,11 @@ Options:
   --accept-changes        continue with a changed document (the change summary is journaled)
   --params-file F         values for secret params that have no \`from: env\`
   --file F                the runbook, if it moved since the run started
-  --force-unlock          take over a lock held by another run whose process is gone (recorded)
+  --force-unlock          take over a lock whose holder is gone (recorded)
   --json                  NDJSON events on stdout (one per line, secrets masked); progress on stderr
   --state-dir DIR         where journals and locks live (default .rbx, or RBX_STATE_DIR)
 
-Exit status: 0 rolled back, 2 refused, 3 the rollback halted (see \`rbx status\`), 130 interrupted.
+${EXIT_STATUS_HELP}
 `;
 
 /** Run the command. */

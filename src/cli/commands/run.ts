@@ -1,5 +1,6 @@
 // `rbx run FILE`: check params, take the target's lock, and run the runbook with a crash-safe journal.
 
+import { EXIT_STATUS_HELP } from "../../run/model/exit-codes.js";
 import { startRun } from "../../run/sessions/start-run.js";
 import type { CliIO } from "../io.js";
 import { driveRun, paramOptions, parseCommandLine, readParams, sessionOptions } from "../run-options.js";
@@ -19,12 +20,11 @@ Options:
   --plan-hash H        refuse to start unless \`rbx plan\` would print this hash now
   --approve ID         approve the approval step ID up front (repeatable)
   --approve-all        approve every approval step
-  --force-unlock       take over a stale lock (recorded in the journal)
+  --force-unlock       take over a lock whose holder is gone (recorded in the journal)
   --json               NDJSON events on stdout (one per line, secrets masked); the progress view on stderr
   --state-dir DIR      where journals and locks live (default .rbx, or RBX_STATE_DIR)
 
-Exit status: 0 completed, 1 failed (and rolled back), 2 usage or validation error or refused to start,
-3 halted for the operator (see \`rbx status\`), 130 interrupted.
+${EXIT_STATUS_HELP}
 `;
 
 /** Run the command. */

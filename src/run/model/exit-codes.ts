@@ -22,3 +22,13 @@ export function exitCodeFor(state: Pick<RunState, "status" | "rollback">): numbe
       return EXIT_CODES.failed;
   }
 }
+
+/** The exit-code table as the run verbs' `--help` prints it; docs/operator-guide.md has the same table. */
+export const EXIT_STATUS_HELP = `Exit status — one code per outcome, whichever of run, resume or rollback reaches it:
+  0    completed; or rolled back at the operator's request (rbx rollback)
+  1    failed: a step failed and the boundaries entered were rolled back (also when resume or rollback
+       finishes that unwinding), no boundary was entered so nothing was undone, or a runbook guard is false
+  2    refused: usage, a document or params that do not check, a lock held by another run, a plan hash
+       that differs, a changed document, a finished run
+  3    halted for the operator: \`rbx status RUN\` says why and lists the choices
+  130  interrupted by SIGINT or SIGTERM (the lock is kept for resume or rollback)`;

@@ -27,7 +27,8 @@ export async function takeLocks(
   const holder = { runId, pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
   const locked = await opts.store.lock(keys, holder, opts.forceUnlock ?? false);
   if (locked.ok) return { holder, locked };
-  for (const line of await describeConflicts(opts.store, locked.conflicts)) opts.say(`error: ${line}`);
+  for (const line of await describeConflicts(opts.store, locked.conflicts, opts.stateDir))
+    opts.say(`error: ${line}`);
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 // Who holds a target's lock, in words: a run at work, a halted run waiting for the operator, a crashed run, or nobody.
+import { rbxCommand } from "../model/recovery-choices.js";
 import { foldEvents, type RunState } from "../model/state.js";
 import type { LockConflict, RunStore } from "../store/run-store.js";
 
@@ -114,18 +115,19 @@ export function describeLock(
 }
 
 /** Why another run cannot take a lock, and what the operator can do about it. */
-export function refusalFor(conflict: LockConflict, standing: HolderStanding): string {
+export function refusalFor(conflict: LockConflict, standing: HolderStanding, stateDir?: string): string {
   const { holder } = conflict;
   const run = `run ${holder.runId}`;
+  const status = `\`${rbxCommand(["status", holder.runId], stateDir)}\``;
   switch (standing.kind) {
     case "running":
       return standing.where === "here"
-        ? `${holder.label} is locked by ${run}, still running (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}); wait for it to finish (\`rbx status ${holder.runId}\` shows where it stands).`
+        ? `${holder.label} is locked by ${run}, still running (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}); wait for it to finish (${status} shows where it stands).`
         : `${holder.label} is locked by ${run}, still running on another host as far as rbx can tell (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}); wait for it, or look on ${holder.host}. Only if that process is gone, --force-unlock takes the lock (recorded in the journal).`;
     case "waiting":
-      return `${holder.label} is locked by ${run}, ${waiting(standing)}: it waits for the operator, and its lock is kept so nothing else changes the target meanwhile. Finish that run first — resume it or roll it back (\`rbx status ${holder.runId}\` lists its choices).`;
+      return `${holder.label} is locked by ${run}, ${waiting(standing)}: it waits for the operator, and its lock is kept so nothing else changes the target meanwhile. Finish that run first — resume it or roll it back (${status} lists its choices).`;
     case "crashed":
-      return `${holder.label} is locked by ${run}, which crashed${standing.step ? ` at ${standing.step}` : ""} (pid ${holder.pid} on ${holder.host} is gone${standing.since ? `; last journaled ${standing.since}` : ""}). Resume or roll back that run (\`rbx status ${holder.runId}\`): a step it had started may have changed the target.`;
+      return `${holder.label} is locked by ${run}, which crashed${standing.step ? ` at ${standing.step}` : ""} (pid ${holder.pid} on ${holder.host} is gone${standing.since ? `; last journaled ${standing.since}` : ""}). Resume or roll back that run (${status}): a step it had started may have changed the target.`;
     case "gone":
       return `${holder.label} is locked by ${run}, which is gone (${standing.why}); pass --force-unlock to take the lock (recorded in the journal).`;
   }
@@ -164,7 +166,8 @@ export async function standings(
 export async function describeConflicts(
   store: RunStore,
   conflicts: readonly LockConflict[],
+  stateDir?: string,
 ): Promise<string[]> {
   const judged = await standings(store, conflicts);
-  return conflicts.map((c, i) => refusalFor(c, judged[i] as HolderStanding));
+  return conflicts.map((c, i) => refusalFor(c, judged[i] as HolderStanding, stateDir));
 }
