@@ -6,6 +6,7 @@ import { ApprovalBroker } from "../interpreter/approvals.js";
 import { Driver } from "../interpreter/driver.js";
 import type { LockKey, RunEvent } from "../model/events.js";
 import { exitCodeFor } from "../model/exit-codes.js";
+import { rbxCommand } from "../model/recovery-choices.js";
 import type { RunState } from "../model/state.js";
 import type { LockOutcome, RunStore } from "../store/run-store.js";
 import { describeConflicts } from "./lock-messages.js";
@@ -88,7 +89,7 @@ export async function finish(
     opts.say(`the lock on its targets is kept until the run is resumed or rolled back`);
   else
     opts.say(
-      `run ${runId} ${status}; its lock is kept for \`rbx resume ${runId}\` or \`rbx rollback ${runId}\``,
+      `run ${runId} ${status}; its lock is kept for \`${rbxCommand(["resume", runId], opts.stateDir)}\` or \`${rbxCommand(["rollback", runId], opts.stateDir)}\``,
     );
   return { exit: exitCodeFor(state), runId, status };
 }
