@@ -204,8 +204,11 @@ describe("in-doubt write steps", () => {
     const halted = await resumeRun(runId, {}, h.opts());
     expect(halted.exit).toBe(3);
     const report = await inspectRun(h.store, runId, h.dir, h.opts().catalog);
-    expect(report.detail).toContain("--settle write=done");
-    expect(report.choices.map((c) => c.command)).toContain(`rbx resume ${runId} --settle write=redo`);
+    expect(report.detail).toContain("write was started but never recorded as finished");
+    expect(report.choices.map((c) => c.command)).toEqual([
+      `rbx resume ${runId} --settle write=done`,
+      `rbx resume ${runId} --settle write=redo`,
+    ]);
     writeFileSync(file, readFileSync(file, "utf8").replace(", holdMs: 10000", ""));
     const refused = await resumeRun(runId, {}, h.opts({ settle: new Map([["write", "redo"]]) }));
     expect(refused.exit).toBe(2);

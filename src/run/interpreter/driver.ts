@@ -189,10 +189,8 @@ export class Driver {
           type: "run.halted",
           reason: "in-doubt",
           step: unit.key,
-          message:
-            `${unit.key} was started but never recorded as finished, and ${why}. Check the target, then ` +
-            `\`rbx resume RUN --settle ${unit.key}=done\` (it happened) or \`--settle ${unit.key}=redo\` (run it again), ` +
-            `or \`rbx skip RUN ${unit.key} --reason ...\`, or \`rbx rollback RUN\`.`,
+          // The ways out (settle done or redo, roll back) are the recovery choices' to give, with their options.
+          message: `${unit.key} was started but never recorded as finished, and ${why}: check the target to tell whether it happened`,
         },
       ]);
     }
