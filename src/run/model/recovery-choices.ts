@@ -187,7 +187,12 @@ export function safetyCheck(
 function skipChoice(state: RunState, step: string, cmd: Cmd, andContinue: string): RecoveryChoice[] {
   const st = state.steps.get(step);
   if (st?.status === "succeeded" || st?.status === "skipped" || safetyCheck(state, step)) return [];
-  const byHand = rollbackOpen(state) ? "you undid it by hand" : "you did it by hand";
+  const byHand =
+    st?.effect !== "write"
+      ? "you checked it yourself"
+      : rollbackOpen(state)
+        ? "you undid it by hand"
+        : "you did it by hand";
   return [
     {
       verb: "skip",
