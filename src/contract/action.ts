@@ -82,6 +82,11 @@ export interface ActionDefinition<Args = Record<string, unknown>, Output = unkno
   /** Connection kinds the action uses; a write action locks the connection it writes to. */
   connectionKinds?: readonly ConnectionKind[];
   plan(args: Args, ctx: PlanContext): PlannedEffect[];
+  /**
+   * Credentials in `args` (or in the connections they name) that need not be secrets of the run — a
+   * credential header, a URL's password: the interpreter masks them before it journals the step's args.
+   */
+  credentials?(args: Args, connections: ReadonlyMap<string, ResolvedConnection>): string[];
   run(ctx: ActionContext, args: Args): Promise<Output>;
   /** Write actions: state observed just before the write, journaled so `probe` can compare after a crash. */
   before?(ctx: ActionContext, args: Args): Promise<JsonValue>;

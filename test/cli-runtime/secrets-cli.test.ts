@@ -74,14 +74,14 @@ phases:
       `apiVersion: rbx/v1
 kind: Runbook
 metadata: { name: key, version: 1.0.0 }
-connections:
-  registry: { kind: http, baseUrl: "http://127.0.0.1:${port}", headers: { X-Api-Key: "x" } }
 phases:
   - id: one
     steps:
       - id: pull
         action: http.check
-        with: { url: /registry.example/pull }
+        with:
+          url: "http://127.0.0.1:${port}/registry.example/x"
+          headers: { X-Api-Key: "x" }
 `,
     );
     const r = await startRbx(["run", "key.rb.yaml", "--state-dir", "k"], { cwd: dir });
@@ -91,12 +91,14 @@ phases:
       join(journalDir, readdirSync(journalDir).find((n) => n.endsWith(".jsonl")) as string),
       "utf8",
     );
+    // The step's own args are journaled with the key masked too: it is a credential header.
+    expect(journal).toContain('"headers":{"X-Api-Key":"***"}');
     const report = await startRbx(["report", "last", "--format", "json", "--state-dir", "k"], { cwd: dir });
     for (const text of [r.stderr, journal, report.stdout]) {
-      expect(text).toContain("registry.example rejected key *** for /registry.example/pull");
+      expect(text).toContain("registry.example rejected key *** for /registry.example/***");
       // The old masking gave the key away: every `x` masked, registry.e***ample.
       expect(text).not.toContain("e***ample");
-      expect(text).not.toMatch(/key x\b/);
+      expect(text).not.toMatch(/key x\b|\/registry\.example\/x\b/);
     }
   });
 });

@@ -54,6 +54,12 @@ function headerRecord(conn: ResolvedConnection | undefined): Record<string, stri
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, String(v)]));
 }
 
+/** The credentials a request carries: its credential headers and its URL's password. */
+function credentialsOf(req: HttpRequest): string[] {
+  const found = Object.entries(req.headers).flatMap(([k, v]) => (SENSITIVE.test(k) ? [v] : []));
+  return req.url.password ? [...found, decodeURIComponent(req.url.password), req.url.password] : found;
+}
+
 /** Everything needed to send (or plan) the request. */
 export function buildRequest(
   conns: ReadonlyMap<string, ResolvedConnection>,
@@ -196,9 +202,16 @@ export const httpCheck = defineAction<HttpCheckArgs, HttpCheckOutput>({
   plan(args, ctx) {
     return [{ kind: "http", text: planText(args, ctx) }];
   },
+  credentials(args, connections) {
+    try {
+      return credentialsOf(buildRequest(connections, args));
+    } catch {
+      return []; // a request that cannot be built fails in run, with its own message
+    }
+  },
   async run(ctx, args) {
     const req = buildRequest(ctx.connections, args);
-    for (const [k, v] of Object.entries(req.headers)) if (SENSITIVE.test(k)) ctx.redactor.addSecret(v);
+    for (const v of credentialsOf(req)) ctx.redactor.addSecret(v);
     const d = deadline(ctx.signal, durationOr(args.timeout, 30_000));
     const redact = (s: string) => ctx.redactor.redact(s);
     try {

@@ -211,6 +211,8 @@ export class Driver {
         return;
       }
     }
+    // A credential written in the step itself (a header, a URL's password) is masked before its args are journaled.
+    for (const v of action.credentials?.(cmd.args, this.o.connections) ?? []) this.o.redactor.addSecret(v);
     this.record([
       {
         type: "step.started",
