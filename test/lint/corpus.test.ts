@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../../src/builtins/index.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { EMPTY_CONFIG, findConfigFile, type LintConfig, loadConfig } from "../../src/lint/config.js";
 import { lintSource } from "../../src/lint/linter.js";
@@ -28,7 +29,7 @@ async function lint(file: string): Promise<Diagnostic[]> {
     if (loaded.diagnostics.length > 0) throw new Error(`${configFile} is not a valid lint config`);
     config = loaded.config;
   }
-  return lintSource(file, readFileSync(file, "utf8"), config).diagnostics;
+  return lintSource(file, readFileSync(file, "utf8"), { catalog: builtinCatalog, config }).diagnostics;
 }
 
 const where = (file: string, d: Diagnostic) =>
