@@ -10,6 +10,7 @@ export class RunbookIndex {
   private sitesCache: StepSite[] | undefined;
   private byId: Map<string, StepSite> | undefined;
   private paramsByName: Map<string, Param> | undefined;
+  private readIds: Set<string> | undefined;
 
   constructor(readonly runbook: Runbook) {}
 
@@ -40,6 +41,23 @@ export class RunbookIndex {
   param(name: string): Param | undefined {
     if (!this.paramsByName) this.paramsByName = new Map(this.runbook.params.map((p) => [p.name.value, p]));
     return this.paramsByName.get(name);
+  }
+
+  /** The ids of steps whose output some expression or template of the document reads (`steps.ID…`). */
+  stepsRead(): ReadonlySet<string> {
+    if (!this.readIds) {
+      const ids = new Set<string>();
+      walkRunbook(this.runbook, [
+        {
+          expression: (site) => {
+            for (const r of this.info(site.text, site.template).references)
+              if (r.root === "steps" && r.path[0]) ids.add(r.path[0]);
+          },
+        },
+      ]);
+      this.readIds = ids;
+    }
+    return this.readIds;
   }
 
   /** The names an expression (template false) or template (template true) reads. */

@@ -2,19 +2,27 @@
 import type { LintRule } from "../rule.js";
 import { approvalWithoutTimeout } from "./approval-without-timeout.js";
 import { atomicWithRollbackBoundary } from "./atomic-with-rollback-boundary.js";
+import { boundaryWriteWithoutUndo } from "./boundary-write-without-undo.js";
 import { constantCondition } from "./constant-condition.js";
 import { floatingImageTag } from "./floating-image-tag.js";
+import { helmReuseValues } from "./helm-reuse-values.js";
 import { helmUpgradeWithoutWaitOrTimeout } from "./helm-upgrade-without-wait-or-timeout.js";
 import { insecureHttpCheck } from "./insecure-http-check.js";
+import { patchWithoutWait } from "./patch-without-wait.js";
 import { retryOnUnprobedWrite } from "./retry-on-unprobed-write.js";
 import { retryWithoutTimeout } from "./retry-without-timeout.js";
 import { rollbackReadsUnavailableOutput } from "./rollback-reads-unavailable-output.js";
+import { rollbackRestoreBeforeApp } from "./rollback-restore-before-app.js";
 import { rollbackUnverified } from "./rollback-unverified.js";
+import { secretInHelmValues } from "./secret-in-helm-values.js";
 import { secretLiteral } from "./secret-literal.js";
 import { secretParamLeak } from "./secret-param-leak.js";
+import { secretParamUntyped } from "./secret-param-untyped.js";
+import { snapshotUnverified } from "./snapshot-unverified.js";
 import { unusedCheck } from "./unused-check.js";
 import { unusedParam } from "./unused-param.js";
 import { upgradeWithoutBackup } from "./upgrade-without-backup.js";
+import { verificationAssertsNothing } from "./verification-asserts-nothing.js";
 import { writePhaseUnverified } from "./write-phase-unverified.js";
 import { writeWithoutRollbackPosture } from "./write-without-rollback-posture.js";
 
@@ -34,8 +42,16 @@ export const rules: readonly AnyRule[] = [
   approvalWithoutTimeout,
   writePhaseUnverified,
   rollbackUnverified,
+  verificationAssertsNothing,
+  snapshotUnverified,
+  boundaryWriteWithoutUndo,
+  rollbackRestoreBeforeApp,
+  patchWithoutWait,
+  helmReuseValues,
   secretLiteral,
   secretParamLeak,
+  secretInHelmValues,
+  secretParamUntyped,
   constantCondition,
   unusedParam,
   unusedCheck,

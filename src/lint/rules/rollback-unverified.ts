@@ -1,29 +1,37 @@
 // A rollback that is not verified may leave the system half-restored while the run reports "rolled back".
+import { stepHead, stepLabel } from "../context.js";
 import { defineRule } from "../rule.js";
-import { verifies } from "./write-phase-unverified.js";
+import { verifies } from "../verification.js";
 
-/** Rollback boundaries whose `rollback:` steps contain no `check:` (or `expect:`) verification. */
+/** Rollbacks whose last write is not followed (or accompanied) by a step that verifies. */
 export const rollbackUnverified = defineRule({
   meta: {
     id: "rollback-unverified",
     docs: {
       description:
-        "The `rollback:` of a boundary must verify its result with a `check:` step (or an `expect:`).",
+        "The `rollback:` of a boundary must verify its result after its last write: a check, an `expect:`, a poll, an http.check with an expected status, a rollout wait.",
       severity: "warning",
     },
     messages: {
       unverified:
-        "the rollback of phase {{phase}} is never verified; end it with a `check:` step that proves the previous version is healthy",
+        "{{step}} is the last write of the rollback of phase {{phase}} and nothing after it verifies the result; end the rollback with a step that proves the previous version is healthy (a `check:`, a rollout status, an http.check with `expect: { status: … }`)",
     },
   },
   create(ctx) {
     return {
       phase(phase) {
-        if (!phase.rollback || phase.rollback.some((s) => verifies(s, ctx.effects))) return;
+        const steps = phase.rollback ?? [];
+        let last = -1;
+        steps.forEach((s, i) => {
+          if (ctx.effects.mayWrite(s)) last = i;
+        });
+        if (last < 0 || steps.slice(last).some((s) => verifies(s, ctx.effects))) return;
+        const write = steps[last]!;
         ctx.report({
           messageId: "unverified",
-          span: phase.rollbackSpan ?? phase.id.span,
-          data: { phase: phase.id.value },
+          span: stepHead(write),
+          data: { phase: phase.id.value, step: stepLabel(write) },
+          related: phase.rollbackSpan ? [{ span: phase.rollbackSpan, message: "the rollback" }] : [],
         });
       },
     };

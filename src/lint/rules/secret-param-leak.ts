@@ -1,6 +1,8 @@
-// Redaction covers logs, but a secret in a URL query, a label or a message is stored where redaction never runs.
+// Redaction covers logs, but a secret in a URL query, a label, a message or a program's argv is stored or shown
+// where redaction never runs.
 import { splitTemplateText } from "../expr-source.js";
 import { defineRule } from "../rule.js";
+import { SecretNames } from "../secrets.js";
 import type { ExpressionSite } from "../visitor.js";
 
 /** Keys whose value is shown or stored as plain text. */
@@ -28,13 +30,13 @@ function queryStart(text: string): number {
   return -1;
 }
 
-/** A secret param or secret env var interpolated into a URL query, a label, a prompt or a message. */
+/** A secret param or secret env var interpolated into a URL query, a label, a prompt, a message or argv. */
 export const secretParamLeak = defineRule({
   meta: {
     id: "secret-param-leak",
     docs: {
       description:
-        "A secret param must not flow into a URL query, labels or annotations, prompts or messages.",
+        "A secret param must not flow into a URL query, labels or annotations, prompts or messages, or an `exec` program's arguments.",
       severity: "error",
     },
     messages: {
@@ -44,30 +46,36 @@ export const secretParamLeak = defineRule({
         "{{name}} is secret but lands in `{{key}}`, which is stored and shown as plain text; do not interpolate it there",
       message:
         "{{name}} is secret but lands in a message shown to operators and stored in the journal; leave it out",
+      argv: '{{name}} is secret but lands in the {{where}} of an `exec` program, which every user of the host reads in the process list (ps, /proc/PID/cmdline); pass it in the environment instead (`with.env`, e.g. `env: { TOKEN: "${{ {{name}} }}" }`) or on standard input (`with.input`)',
     },
   },
   create(ctx) {
-    const secretEnv = new Set(ctx.runbook.env.filter((e) => e.secret).map((e) => e.name.value));
-    const secretName = (root: string, first: string | undefined): string | undefined => {
-      if (!first) return undefined;
-      if (root === "params" && ctx.index.param(first)?.type === "secret") return `params.${first}`;
-      if (root === "env" && secretEnv.has(first)) return `env.${first}`;
-      return undefined;
-    };
+    const secrets = new SecretNames(ctx.runbook, ctx.index);
     return {
       expression(site: ExpressionSite) {
         if (!site.template || !site.value) return;
         const { path, owner } = site.value;
         const key = path[path.length - 1] ?? "";
         const isMessage = owner.kind === "assertion";
-        const plainKey = path.find((k) => PLAIN_KEYS.has(k.toLowerCase()));
+        const argv =
+          owner.kind === "step" &&
+          owner.site.step.action?.value === "exec" &&
+          (path[0] === "args" || path[0] === "program") &&
+          path.length === 1;
+        const plainKey = argv ? undefined : path.find((k) => PLAIN_KEYS.has(k.toLowerCase()));
         const isUrl = URL_KEY.test(key);
-        if (!isMessage && !plainKey && !isUrl) return;
+        if (!isMessage && !plainKey && !isUrl && !argv) return;
         for (const ref of ctx.index.info(site.text, true).references) {
-          const name = secretName(ref.root, ref.path[0]);
+          const name = secrets.of(ref);
           if (!name) continue;
           const span = ctx.textSpan(site.text, ref.start, ref.end);
           if (isMessage) ctx.report({ messageId: "message", span, data: { name } });
+          else if (argv)
+            ctx.report({
+              messageId: "argv",
+              span,
+              data: { name, where: path[0] === "program" ? "program name" : "arguments" },
+            });
           else if (plainKey) ctx.report({ messageId: "plain", span, data: { name, key: plainKey } });
           else {
             const q = queryStart(site.text.text);

@@ -1,6 +1,7 @@
 // An upgrade with no snapshot before it leaves nothing to restore when the new version corrupts data.
 import { stepHead, stepLabel } from "../context.js";
 import { defineRule } from "../rule.js";
+import { runbookState } from "../state.js";
 
 interface Options {
   /** Actions that upgrade something in place. */
@@ -9,18 +10,22 @@ interface Options {
   backupActions: string[];
 }
 
-/** Upgrade actions (helm upgrade, operator patch, migrations) with no backup step earlier in run order. */
+/**
+ * Upgrade actions (helm upgrade, operator patch, migrations) with no backup step earlier in run order, in a
+ * runbook that holds state (a database or a volume). A runbook with neither (a gateway, a controller, a cache
+ * without persistence) has nothing rbx could snapshot, and is not reported.
+ */
 export const upgradeWithoutBackup = defineRule<Options>({
   meta: {
     id: "upgrade-without-backup",
     docs: {
       description:
-        "An upgrade (helm upgrade, operator patch, migration) needs a snapshot or backup step earlier in run order.",
+        "In a runbook that holds state (a postgres connection, sql or snapshot steps, a PersistentVolumeClaim), an upgrade needs a backup step earlier in run order.",
       severity: "warning",
     },
     messages: {
       noBackup:
-        "{{action}} in step {{step}} upgrades in place but no backup step ({{backups}}) runs before it; add a snapshot step to an earlier phase",
+        "{{action}} in step {{step}} upgrades in place, and this runbook holds {{state}}, but no backup step ({{backups}}) runs before it; take a snapshot in an earlier phase",
     },
     options: {
       schema: {
@@ -40,11 +45,13 @@ export const upgradeWithoutBackup = defineRule<Options>({
   create(ctx) {
     const upgrades = new Set(ctx.options.upgradeActions);
     const backups = new Set(ctx.options.backupActions);
+    const state = runbookState(ctx.runbook, ctx.index.sites());
+    const holds = state.database ? "a database" : state.volume ? "a persistent volume" : undefined;
     let backedUp = false;
     return {
       step(site) {
         // Phase steps arrive in run order; rollback, check and verify steps are not part of the forward run.
-        if (site.place !== "phase") return;
+        if (site.place !== "phase" || holds === undefined) return;
         const action = site.step.action?.value;
         if (!action) return;
         if (backups.has(action)) {
@@ -56,7 +63,7 @@ export const upgradeWithoutBackup = defineRule<Options>({
         ctx.report({
           messageId: "noBackup",
           span: stepHead(site.step),
-          data: { action, step: stepLabel(site.step), backups: [...backups].join(", ") },
+          data: { action, step: stepLabel(site.step), state: holds, backups: [...backups].join(", ") },
         });
       },
     };

@@ -1,30 +1,21 @@
 // A change nobody verifies afterwards is reported as a success whether or not it worked.
 import type { Phase, Step } from "../../parser/ast.js";
 import { stepHead, stepLabel } from "../context.js";
-import type { StepEffects } from "../effects.js";
 import { defineRule } from "../rule.js";
+import { verifies } from "../verification.js";
 
-/** A step that verifies: a `check:` suite, a step with `expect:`, or a read-only poll with `retry.until`. */
-export function verifies(step: Step, effects: StepEffects): boolean {
-  return (
-    step.check !== undefined ||
-    step.expect.length > 0 ||
-    (step.retry?.until !== undefined && !effects.mayWrite(step))
-  );
-}
-
-/** Phases with a write step that no `check` or `expect` follows (at or after its last write) before the run ends. */
+/** Phases with a write step that nothing verifies (at or after its last write) before the run ends. */
 export const writePhaseUnverified = defineRule({
   meta: {
     id: "write-phase-unverified",
     docs: {
       description:
-        "A phase that writes must be followed, before the run ends, by verification: a `check:` step or a step with `expect:`.",
+        "A phase that writes must be followed, before the run ends, by a step that verifies: a check, an `expect:`, a poll, an http.check with an expected status, a rollout or job wait, a patch's `waitFor`.",
       severity: "warning",
     },
     messages: {
       unverified:
-        "phase {{phase}} writes (last in step {{step}}) but nothing verifies the result before the run ends; add a `check:` step or `expect:` after it",
+        "step {{step}} is the last write of phase {{phase}} and nothing verifies the result before the run ends; add a step that fails when the change did not work (a `check:`, an `expect:`, a rollout status, an http.check with `expect: { status: … }`)",
     },
   },
   create(ctx) {
@@ -46,9 +37,9 @@ export const writePhaseUnverified = defineRule({
           if (!w || lastVerify >= w.at) continue;
           ctx.report({
             messageId: "unverified",
-            span: phase.id.span,
+            span: stepHead(w.step),
             data: { phase: phase.id.value, step: stepLabel(w.step) },
-            related: [{ span: stepHead(w.step), message: "the last write of the phase" }],
+            related: [{ span: phase.id.span, message: `phase ${phase.id.value}` }],
           });
         }
       },
