@@ -50,7 +50,7 @@ const ops = {
     return doc.errors;
   },
   validate,
-  lint: (file, text) => lintSource(file, text, { catalog: builtinCatalog }).diagnostics,
+  lint: async (file, text) => (await lintSource(file, text, { catalog: builtinCatalog })).diagnostics,
 };
 const names = Object.keys(ops);
 
@@ -59,9 +59,9 @@ const names = Object.keys(ops);
  * rotated per runbook, so all three see the same machine; totals are kept per runbook size. Any diagnostic stops
  * the bench: the workload must be the clean runbook it claims to be.
  */
-function pass(items) {
+async function pass(items) {
   const bySize = new Map();
-  items.forEach(({ steps, n }, i) => {
+  for (const [i, { steps, n }] of items.entries()) {
     const text = generateRunbook(steps, n);
     const file = `bench-${n}.rb.yaml`;
     let r = bySize.get(steps);
@@ -74,14 +74,14 @@ function pass(items) {
     for (let j = 0; j < names.length; j++) {
       const name = names[(i + j) % names.length];
       const t0 = performance.now();
-      const problems = ops[name](file, text);
+      const problems = await ops[name](file, text);
       r.ms[name] += performance.now() - t0;
       if (problems.length > 0)
         throw new Error(
           `${name} found ${problems.length} problem(s) in generated ${file}: ${problems[0].message}`,
         );
     }
-  });
+  }
   return bySize;
 }
 
@@ -134,13 +134,13 @@ function breakdown(count, steps, first) {
 export async function measure({ quick = false, log = () => {}, detail = false } = {}) {
   const count = quick ? 150 : 1000;
   // Warm the JIT and the one-time parser set-up on runbooks the timed passes never see.
-  pass(runbooks(quick ? 20 : 60, 60, 1_000_000));
+  await pass(runbooks(quick ? 20 : 60, 60, 1_000_000));
   log(
     "parse = yaml parseDocument; validate = load + checker (rbx validate minus the file read); lint = lintSource",
   );
-  const main = pass(runbooks(count, 60, 0)).get(60);
+  const main = (await pass(runbooks(count, 60, 0))).get(60);
   log(passLine(main));
-  const sizes = pass(mixedSizes(Math.ceil(count / 4)));
+  const sizes = await pass(mixedSizes(Math.ceil(count / 4)));
   const small = sizes.get(30);
   const large = sizes.get(120);
   log(passLine(small));

@@ -79,8 +79,8 @@ export function runbookEnv(
 // Lint: everything validate finds plus the rules.
 export type { LintOptions, LintResult } from "./lint/linter.js";
 
-/** Lint one document's text as `rbx lint` does. */
-export function lintSource(file: string, text: string, options: Partial<LintOptions> = {}): LintResult {
+/** Lint one document's text as `rbx lint` does (asynchronous: a runbook with SQL loads PostgreSQL's parser first). */
+export function lintSource(file: string, text: string, options: Partial<LintOptions> = {}): Promise<LintResult> {
   return lintWith(file, text, { ...options, catalog: options.catalog ?? builtinCatalog });
 }
 

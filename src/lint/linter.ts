@@ -7,6 +7,8 @@ import type { SourceFile } from "../diagnostics/source-file.js";
 import { loadRunbook } from "../parser/load.js";
 import { EMPTY_CONFIG, type LintConfig } from "./config.js";
 import { levelOf, runRules } from "./run-rules.js";
+import { loadSqlParser } from "./sql/parser.js";
+import { hasSql } from "./sql/statements.js";
 import { applySuppressions } from "./suppressions.js";
 
 /** The outcome for one file. */
@@ -22,12 +24,16 @@ export interface LintOptions {
   config?: LintConfig;
 }
 
-/** Lint one document's text: loader and checker diagnostics, rule diagnostics, then suppressions. */
-export function lintSource(file: string, text: string, options: LintOptions): LintResult {
+/**
+ * Lint one document's text: loader and checker diagnostics, rule diagnostics, then suppressions. Asynchronous
+ * because a runbook with SQL first loads PostgreSQL's parser (WebAssembly) for the sql-* rules.
+ */
+export async function lintSource(file: string, text: string, options: LintOptions): Promise<LintResult> {
   const { catalog, config = EMPTY_CONFIG } = options;
   const loaded = loadRunbook(file, text, { catalog });
   const all: Diagnostic[] = [...loaded.diagnostics];
   if (loaded.runbook) {
+    if (hasSql(loaded.runbook)) await loadSqlParser();
     all.push(...checkRunbook(loaded.runbook, catalog, loaded.source));
     all.push(...runRules(loaded.runbook, loaded.source, catalog, config));
   }

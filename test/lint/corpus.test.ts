@@ -29,7 +29,8 @@ async function lint(file: string): Promise<Diagnostic[]> {
     if (loaded.diagnostics.length > 0) throw new Error(`${configFile} is not a valid lint config`);
     config = loaded.config;
   }
-  return lintSource(file, readFileSync(file, "utf8"), { catalog: builtinCatalog, config }).diagnostics;
+  return (await lintSource(file, readFileSync(file, "utf8"), { catalog: builtinCatalog, config }))
+    .diagnostics;
 }
 
 const where = (file: string, d: Diagnostic) =>

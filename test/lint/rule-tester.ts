@@ -1,11 +1,12 @@
 // An eslint-style RuleTester: valid documents stay silent, invalid ones report at exact lines and columns.
 
-import { expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { builtinCatalog } from "../../src/builtins/index.js";
 import type { RuleSetting } from "../../src/lint/config.js";
 import type { AnyRule } from "../../src/lint/rules/index.js";
 import { rules } from "../../src/lint/rules/index.js";
 import { runRules } from "../../src/lint/run-rules.js";
+import { loadSqlParser } from "../../src/lint/sql/parser.js";
 import { loadRunbook } from "../../src/parser/load.js";
 
 /** The lines every test document starts with (5 lines), so bodies begin on line 6. */
@@ -56,6 +57,8 @@ export function findings(rule: AnyRule, code: string, options?: Record<string, u
 
 /** Declare the tests of one rule. */
 export function ruleTester(rule: AnyRule, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  // The sql-* rules read statements with PostgreSQL's parser, which loads asynchronously (lintSource awaits it).
+  beforeAll(() => loadSqlParser());
   for (const c of cases.valid) {
     it(`valid: ${c.name}`, () => {
       expect(

@@ -25,10 +25,10 @@ describe("rules stay silent on good runbooks", () => {
     expect(files.length).toBeGreaterThan(0);
   });
   for (const file of files) {
-    it(file, () => {
-      const found = lintSource(file, readFileSync(file, "utf8"), { catalog: builtinCatalog }).diagnostics.map(
-        (d) => `${d.span.start.line}:${d.span.start.column} ${d.code}: ${d.message}`,
-      );
+    it(file, async () => {
+      const found = (
+        await lintSource(file, readFileSync(file, "utf8"), { catalog: builtinCatalog })
+      ).diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code}: ${d.message}`);
       expect(found).toEqual([]);
     });
   }

@@ -198,7 +198,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return 2;
     }
     const text = await readFile(resolve(io.cwd, file), "utf8");
-    const result = lintSource(file, text, { catalog: builtinCatalog, config });
+    const result = await lintSource(file, text, { catalog: builtinCatalog, config });
     if (args.quiet) result.diagnostics = result.diagnostics.filter((d) => d.severity === "error");
     results.push(result);
   }

@@ -19,6 +19,12 @@ import { secretLiteral } from "./secret-literal.js";
 import { secretParamLeak } from "./secret-param-leak.js";
 import { secretParamUntyped } from "./secret-param-untyped.js";
 import { snapshotUnverified } from "./snapshot-unverified.js";
+import { sqlConcurrentlyInTransaction } from "./sql-concurrently-in-transaction.js";
+import { sqlConstraintNotValid } from "./sql-constraint-not-valid.js";
+import { sqlIndexNotConcurrent } from "./sql-index-not-concurrent.js";
+import { sqlLongLockTimeout } from "./sql-long-lock-timeout.js";
+import { sqlSetNotNull } from "./sql-set-not-null.js";
+import { sqlVolatileDefault } from "./sql-volatile-default.js";
 import { unusedCheck } from "./unused-check.js";
 import { unusedParam } from "./unused-param.js";
 import { upgradeWithoutBackup } from "./upgrade-without-backup.js";
@@ -56,6 +62,12 @@ export const rules: readonly AnyRule[] = [
   unusedParam,
   unusedCheck,
   insecureHttpCheck,
+  sqlConcurrentlyInTransaction,
+  sqlIndexNotConcurrent,
+  sqlLongLockTimeout,
+  sqlVolatileDefault,
+  sqlSetNotNull,
+  sqlConstraintNotValid,
 ];
 
 const byId = new Map(rules.map((r) => [r.meta.id, r]));

@@ -8,8 +8,9 @@ import { changesState } from "../verification.js";
 
 /**
  * A `kubectl.patch` of a custom resource or a workload without `waitFor`, and no wait on it among the steps that
- * follow before the next change: a `kubectl.get` of that object polled with `retry.until`, a
- * `kubectl.rolloutStatus`, or a `check:` whose suite holds one of these.
+ * follow before the next change (in a rollback: anywhere after it, since the rollback's order is set by what it
+ * must undo first): a `kubectl.get` of that object polled with `retry.until`, a `kubectl.rolloutStatus`, or a
+ * `check:` whose suite holds one of these.
  */
 export const patchWithoutWait = defineRule({
   meta: {
@@ -34,7 +35,7 @@ export const patchWithoutWait = defineRule({
       }
       return false;
     };
-    const check = (patch: Step, after: readonly Step[], end: string) => {
+    const check = (patch: Step, after: readonly Step[], end: string, stopAtChange: boolean) => {
       if (!runsAction(patch, "kubectl.patch") || withEntry(patch, "waitFor")) return;
       const kind = kindName(patch);
       const cr = customResource(patch);
@@ -42,7 +43,7 @@ export const patchWithoutWait = defineRule({
       let next = end;
       for (const s of after) {
         if (waitsOn(patch, s)) return;
-        if (changesState(s, ctx.effects)) {
+        if (stopAtChange && changesState(s, ctx.effects)) {
           next = `the next change (${stepLabel(s)})`;
           break;
         }
@@ -61,10 +62,10 @@ export const patchWithoutWait = defineRule({
     return {
       runbookExit(runbook) {
         const forward = runbook.phases.flatMap((p) => p.steps);
-        for (const [i, s] of forward.entries()) check(s, forward.slice(i + 1), "the run ends");
+        for (const [i, s] of forward.entries()) check(s, forward.slice(i + 1), "the run ends", true);
         for (const p of runbook.phases) {
           const rb = p.rollback ?? [];
-          for (const [i, s] of rb.entries()) check(s, rb.slice(i + 1), "the rollback ends");
+          for (const [i, s] of rb.entries()) check(s, rb.slice(i + 1), "the rollback ends", false);
         }
       },
     };
