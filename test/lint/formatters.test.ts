@@ -21,7 +21,7 @@ phases:
   - id: upgrade
     rollback:
       - action: helm.rollback
-        with: { release: kryton, revision: 3 }
+        with: { release: kryton }
     steps:
       - id: up
         action: helm.upgrade
@@ -107,7 +107,7 @@ describe("formatters", () => {
     expect(
       lines.some(
         (l) =>
-          l.startsWith("::error file=runbooks/t.rb.yaml,line=18,col=58,") &&
+          l.startsWith("::error file=runbooks/t.rb.yaml,line=13,col=17,") &&
           l.includes("title=rbx atomic-with-rollback-boundary::"),
       ),
     ).toBe(true);

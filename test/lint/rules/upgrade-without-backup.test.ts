@@ -47,17 +47,41 @@ phases:
         with: { connection: db, table: drizzle.__drizzle_migrations }
 `),
       },
+      {
+        name: "a runbook with no database and no volume holds nothing rbx could snapshot (a gateway)",
+        code: doc(`
+phases:
+  - id: upgrade
+    steps:${upgrade}`),
+      },
     ],
     invalid: [
       {
-        name: "helm.upgrade with no backup",
+        name: "a runbook that patches a PersistentVolumeClaim holds state",
         code: doc(`
+phases:
+  - id: upgrade
+    steps:${upgrade}
+      - id: grow
+        action: kubectl.patch
+        with: { kind: PersistentVolumeClaim, name: data, patch: { spec: { resources: { requests: { storage: 20Gi } } } } }
+`),
+        errors: [
+          { line: 10, column: 17, at: "helm.upgrade", message: "holds a persistent volume" },
+          { line: 14, column: 17, at: "kubectl.patch" },
+        ],
+      },
+      {
+        name: "helm.upgrade with no backup in a runbook with a database",
+        code: doc(`
+connections:
+  db: { kind: postgres, url: "postgres://app@db/app" }
 phases:
   - id: upgrade
     steps:${upgrade}`),
         errors: [
           {
-            line: 10,
+            line: 12,
             column: 17,
             at: "helm.upgrade",
             message: "helm.upgrade in step upgrade upgrades in place",
