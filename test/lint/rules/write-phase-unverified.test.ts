@@ -64,7 +64,9 @@ describe("write-phase-unverified", () => {
       {
         name: "nothing verifies the last write",
         code: doc(`${conn}phases:\n  - id: change\n    steps:\n      - check: healthy\n${write}`),
-        errors: [{ line: 18, column: 17, at: "sql.exec", message: "step w is the last write of phase change" }],
+        errors: [
+          { line: 18, column: 17, at: "sql.exec", message: "step w is the last write of phase change" },
+        ],
       },
     ],
   });
