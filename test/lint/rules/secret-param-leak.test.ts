@@ -23,8 +23,37 @@ describe("secret-param-leak", () => {
           headers: { Authorization: "Bearer \${{ params.token }}" }
 `),
       },
+      {
+        name: "a secret passed to exec in its environment",
+        code: doc(`${params}phases:
+  - id: save
+    steps:
+      - id: raft
+        action: exec
+        with: { program: vault, args: [operator, raft, snapshot, save, /tmp/s], env: { VAULT_TOKEN: "\${{ params.token }}" } }
+`),
+      },
     ],
     invalid: [
+      {
+        name: "a secret on an exec argv (readable in the process list)",
+        code: doc(`${params}phases:
+  - id: save
+    steps:
+      - id: snap
+        action: exec
+        with: { program: curl, args: [--fail, -u, "elastic:\${{ params.token }}", "\${{ params.base }}/_snapshot"] }
+`),
+        errors: [
+          {
+            line: 15,
+            column: 64,
+            at: "params.token",
+            message:
+              "lands in the arguments of an `exec` program, which every user of the host reads in the process list",
+          },
+        ],
+      },
       {
         name: "a secret in a URL query",
         code: doc(`${params}phases:
