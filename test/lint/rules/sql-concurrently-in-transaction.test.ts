@@ -1,7 +1,7 @@
 import { describe } from "vitest";
 import { sqlConcurrentlyInTransaction } from "../../../src/lint/rules/sql-concurrently-in-transaction.js";
 import { doc, ruleTester } from "../rule-tester.js";
-import { exec } from "./sql-index-not-concurrent.test.js";
+import { exec } from "../sql-doc.js";
 
 describe("sql-concurrently-in-transaction", () => {
   ruleTester(sqlConcurrentlyInTransaction, {

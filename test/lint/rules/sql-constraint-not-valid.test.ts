@@ -1,7 +1,7 @@
 import { describe } from "vitest";
 import { sqlConstraintNotValid } from "../../../src/lint/rules/sql-constraint-not-valid.js";
 import { doc, ruleTester } from "../rule-tester.js";
-import { exec } from "./sql-index-not-concurrent.test.js";
+import { exec } from "../sql-doc.js";
 
 const fk = "ALTER TABLE issues ADD CONSTRAINT fk_ns FOREIGN KEY (namespace_id) REFERENCES namespaces (id)";
 

@@ -1,20 +1,7 @@
 import { describe } from "vitest";
 import { sqlIndexNotConcurrent } from "../../../src/lint/rules/sql-index-not-concurrent.js";
 import { doc, ruleTester } from "../rule-tester.js";
-
-/** A sql.exec whose statements are the given YAML list items (one per line, flush at the item's indent). */
-export const exec = (items: string[], extra = "") => `connections:
-  db: { kind: postgres, url: "postgres://app@db/app" }
-phases:
-  - id: migrate
-    onFailure: halt
-    steps:
-      - id: ddl
-        action: sql.exec
-        with:
-          connection: db
-${extra}          statements:
-${items.map((i) => `            - ${i}\n`).join("")}`;
+import { exec } from "../sql-doc.js";
 
 describe("sql-index-not-concurrent", () => {
   ruleTester(sqlIndexNotConcurrent, {

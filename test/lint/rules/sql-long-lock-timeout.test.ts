@@ -1,7 +1,7 @@
 import { describe } from "vitest";
 import { sqlLongLockTimeout } from "../../../src/lint/rules/sql-long-lock-timeout.js";
 import { doc, ruleTester } from "../rule-tester.js";
-import { exec } from "./sql-index-not-concurrent.test.js";
+import { exec } from "../sql-doc.js";
 
 const alter = "ALTER TABLE metrics SET (timescaledb.compress_segmentby = 'device_id')";
 

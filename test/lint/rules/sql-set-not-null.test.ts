@@ -1,7 +1,7 @@
 import { describe } from "vitest";
 import { sqlSetNotNull } from "../../../src/lint/rules/sql-set-not-null.js";
 import { doc, ruleTester } from "../rule-tester.js";
-import { exec } from "./sql-index-not-concurrent.test.js";
+import { exec } from "../sql-doc.js";
 
 const setNotNull = "ALTER TABLE issues ALTER COLUMN namespace_id SET NOT NULL";
 

@@ -1,7 +1,7 @@
 import { describe } from "vitest";
 import { sqlVolatileDefault } from "../../../src/lint/rules/sql-volatile-default.js";
 import { doc, ruleTester } from "../rule-tester.js";
-import { exec } from "./sql-index-not-concurrent.test.js";
+import { exec } from "../sql-doc.js";
 
 describe("sql-volatile-default", () => {
   ruleTester(sqlVolatileDefault, {
