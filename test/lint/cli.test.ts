@@ -67,7 +67,7 @@ describe("rbx lint", () => {
     const r = await rbx(["--no-config", "--quiet", "--format", "json", bad]);
     const parsed = JSON.parse(r.out) as { summary: { errors: number; warnings: number } };
     expect(parsed.summary.warnings).toBe(0);
-    expect(parsed.summary.errors).toBe(7);
+    expect(parsed.summary.errors).toBe(6);
     expect(r.code).toBe(1);
   });
 
