@@ -80,7 +80,11 @@ export function runbookEnv(
 export type { LintOptions, LintResult } from "./lint/linter.js";
 
 /** Lint one document's text as `rbx lint` does (asynchronous: a runbook with SQL loads PostgreSQL's parser first). */
-export function lintSource(file: string, text: string, options: Partial<LintOptions> = {}): Promise<LintResult> {
+export function lintSource(
+  file: string,
+  text: string,
+  options: Partial<LintOptions> = {},
+): Promise<LintResult> {
   return lintWith(file, text, { ...options, catalog: options.catalog ?? builtinCatalog });
 }
 
