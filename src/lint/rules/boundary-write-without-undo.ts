@@ -13,6 +13,13 @@ const NEEDS = {
   database: "a snapshot.restore (or reverse sql.exec) on that connection",
 } as const;
 
+/** What each kind of write changes, for the message. */
+const THING = {
+  release: "a helm release",
+  object: "the object it patches",
+  database: "the database",
+} as const;
+
 /** True when a failure of the write itself leaves nothing changed (so only later steps can expose it). */
 function allOrNothing(step: Step): boolean {
   switch (step.action?.value) {
@@ -60,19 +67,13 @@ export const boundaryWriteWithoutUndo = defineRule({
           if (!f) continue;
           const boundaries = enteredBoundaries(runbook, f.phaseIndex);
           if (boundaries.some((b) => (b.rollback ?? []).some((u) => undoes(u, w.step, runbook)))) continue;
-          const thing =
-            kind === "release"
-              ? "a helm release"
-              : kind === "object"
-                ? `${withValue(w.step, "kind")?.kind === "string" ? "the object it patches" : "an object"}`
-                : "the database";
           ctx.report({
             messageId: "noUndo",
             span: stepHead(w.step),
             data: {
               action: w.step.action?.value ?? "",
               step: stepLabel(w.step),
-              thing,
+              thing: THING[kind],
               failure: f.step === w.step ? "it" : `step ${stepLabel(f.step)}`,
               boundaries: boundaries.map((b) => `phase ${b.id.value}`).join(", then "),
               needs: NEEDS[kind],
