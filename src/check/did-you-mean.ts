@@ -1,5 +1,5 @@
 // "Did you mean" suggestions for the checker: the closest known names, and the list of what is available.
-import { editDistance } from "../diagnostics/did-you-mean.js";
+import { didYouMeanPhrase, editDistance } from "../diagnostics/did-you-mean.js";
 
 /** The known names closest to `name` (at most 3), nearest first; empty when nothing is close. */
 export function closest(name: string, known: Iterable<string>): string[] {
@@ -24,7 +24,7 @@ export function closest(name: string, known: Iterable<string>): string[] {
 /** A sentence for a message: " Did you mean 'x'? Available: a, b, c." (lists at most 20 names). */
 export function suggestion(name: string, known: readonly string[]): string {
   const near = closest(name, known);
-  const hint = near.length > 0 ? ` Did you mean ${near.map((n) => `'${n}'`).join(" or ")}?` : "";
+  const hint = didYouMeanPhrase(near, "'");
   if (known.length === 0) return `${hint} Nothing is available here.`;
   const list = [...known].sort();
   const shown =

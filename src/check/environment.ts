@@ -15,9 +15,9 @@ const PARAM_TYPES: Record<ParamType, CelType> = {
   secret: T.string,
 };
 
-/** The CEL type of a param of the given declared type (url, enum and secret are strings). */
+/** The CEL type of a param of the given declared type (url, enum and secret are strings); dyn for a half-typed one. */
 export function paramType(type: ParamType): CelType {
-  return PARAM_TYPES[type];
+  return PARAM_TYPES[type] ?? T.dyn;
 }
 
 /** The type of a literal value written in the document (a connection field, a default). */

@@ -12,11 +12,19 @@ export interface StepRef {
 
 /** Every `steps.<id>` (or `steps["id"]`) in an expression, not counting a comprehension variable named steps. */
 export function stepRefs(ast: Expr): StepRef[] {
+  return memberRefs(ast, "steps");
+}
+
+/**
+ * Every `<root>.<name>` (or `<root>["name"]`) in an expression — `steps.<id>`, `params.<name>` — with the offsets
+ * of the name, not counting a comprehension variable that shadows the root.
+ */
+export function memberRefs(ast: Expr, root: string): StepRef[] {
   const out: StepRef[] = [];
   const stack: [Expr, boolean][] = [[ast, false]];
   while (stack.length > 0) {
     const [e, shadowed] = stack.pop() as [Expr, boolean];
-    const isSteps = (x: Expr) => !shadowed && x.kind === "ident" && x.name === "steps";
+    const isSteps = (x: Expr) => !shadowed && x.kind === "ident" && x.name === root;
     if ((e.kind === "select" || e.kind === "has") && isSteps(e.operand))
       out.push({ id: e.field, start: e.fieldStart, end: e.fieldStart + e.field.length });
     if (
@@ -27,8 +35,7 @@ export function stepRefs(ast: Expr): StepRef[] {
     ) {
       out.push({ id: e.index.value, start: e.index.start, end: e.index.end });
     }
-    const inner =
-      shadowed || (e.kind === "comprehension" && (e.iterVar === "steps" || e.iterVar2 === "steps"));
+    const inner = shadowed || (e.kind === "comprehension" && (e.iterVar === root || e.iterVar2 === root));
     for (const c of childrenOf(e))
       stack.push([c, e.kind === "comprehension" && c !== e.range ? inner : shadowed]);
   }

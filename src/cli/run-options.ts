@@ -1,9 +1,8 @@
 // The options the run commands (plan, run, resume, rollback, skip, status, runs) share, read one way everywhere.
 
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { parseParamArgs } from "../run/bind/params.js";
+import { readParamsFile } from "../run/bind/params-file.js";
 import type { SettleChoice } from "../run/interpreter/driver.js";
 import type { SessionOptions, SessionResult } from "../run/sessions/session-options.js";
 import type { CliIO } from "./io.js";
@@ -119,17 +118,6 @@ export async function driveRun(
   } finally {
     signals.dispose();
   }
-}
-
-/** Read `--params-file` (JSON or YAML, a map of param names to values). */
-export async function readParamsFile(path: string, cwd: string): Promise<Record<string, unknown>> {
-  const text = readFileSync(resolve(cwd, path), "utf8");
-  const { parse } = await import("yaml");
-  const data = parse(text) as unknown;
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new Error(`${path} must hold a map of param names to values`);
-  }
-  return data as Record<string, unknown>;
 }
 
 /** Parse `--settle STEP=done|redo` values. */

@@ -47,7 +47,20 @@ export function closestNames(name: string, candidates: Iterable<string>, max = 3
 
 /** A sentence suffix such as ` Did you mean "retry"?`, or "" when nothing is close. */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
-  const near = closestNames(name, candidates);
-  if (near.length === 0) return "";
-  return ` Did you mean ${near.map((n) => `"${n}"`).join(" or ")}?`;
+  return didYouMeanPhrase(closestNames(name, candidates));
+}
+
+/** ` Did you mean "a" or "b"?` (or with 'single' quotes), "" for no names: every stage words it this way. */
+export function didYouMeanPhrase(names: readonly string[], quote: '"' | "'" = '"'): string {
+  if (names.length === 0) return "";
+  return ` Did you mean ${names.map((n) => `${quote}${n}${quote}`).join(" or ")}?`;
+}
+
+const PHRASE = /Did you mean ((?:(["'])[^"']*\2(?: or )?)+)\?/;
+
+/** The names a message's "did you mean" phrase suggests, nearest first (read back for an editor's quick fix). */
+export function suggestedNames(message: string): string[] {
+  const m = PHRASE.exec(message);
+  if (!m) return [];
+  return [...(m[1] as string).matchAll(/(["'])([^"']*)\1/g)].map((x) => x[2] as string);
 }

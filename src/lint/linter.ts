@@ -4,7 +4,7 @@ import { checkRunbook } from "../check/check-runbook.js";
 import type { ActionCatalog } from "../contract/action.js";
 import { compareDiagnostics, type Diagnostic, type Severity } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
-import { loadRunbook } from "../parser/load.js";
+import { type LoadResult, loadRunbook } from "../parser/load.js";
 import { EMPTY_CONFIG, type LintConfig } from "./config.js";
 import { levelOf, runRules } from "./run-rules.js";
 import { loadSqlParser } from "./sql/parser.js";
@@ -29,8 +29,16 @@ export interface LintOptions {
  * because a runbook with SQL first loads PostgreSQL's parser (WebAssembly) for the sql-* rules.
  */
 export async function lintSource(file: string, text: string, options: LintOptions): Promise<LintResult> {
+  return lintLoaded(file, loadRunbook(file, text, { catalog: options.catalog }), options);
+}
+
+/** Lint a document the caller loaded already (the language server keeps the load for completion too). */
+export async function lintLoaded(
+  file: string,
+  loaded: LoadResult,
+  options: LintOptions,
+): Promise<LintResult> {
   const { catalog, config = EMPTY_CONFIG } = options;
-  const loaded = loadRunbook(file, text, { catalog });
   const all: Diagnostic[] = [...loaded.diagnostics];
   if (loaded.runbook) {
     if (hasSql(loaded.runbook)) await loadSqlParser();

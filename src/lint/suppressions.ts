@@ -44,6 +44,19 @@ interface Directive {
 }
 
 const DIRECTIVE = /^#\s*rbx-(disable-next-line|disable|enable)\b(.*)$/;
+
+/** What an editor's quick fix writes where the reason goes; left as it is, it counts as no reason. */
+export const REASON_PLACEHOLDER = "<why this is safe here>";
+
+/** The comment that suppresses `ids` on the next line (`disable-next-line`) or until `# rbx-enable` (`disable`). */
+export function suppressionComment(kind: "disable-next-line" | "disable", ids: readonly string[]): string {
+  return `# rbx-${kind} ${ids.join(" ")} -- ${REASON_PLACEHOLDER}`;
+}
+
+/** The comment that closes a `# rbx-disable` range. */
+export function enableComment(ids: readonly string[]): string {
+  return `# rbx-enable ${ids.join(" ")}`;
+}
 const CONTROL = new Set(["\x02", "\x18", "\x1f"]);
 
 /** The comments of a YAML text with their offsets (comments inside block scalars are content, not comments). */
@@ -88,7 +101,8 @@ function parseDirectives(
     const rest = m[2] ?? "";
     const sep = rest.indexOf(" -- ");
     const idsText = sep >= 0 ? rest.slice(0, sep) : rest.replace(/\s--\s*$/, "");
-    const reason = sep >= 0 ? rest.slice(sep + 4).trim() : "";
+    const written = sep >= 0 ? rest.slice(sep + 4).trim() : "";
+    const reason = written === REASON_PLACEHOLDER ? "" : written;
     const ids = idsText.split(/[\s,]+/).filter((s) => s !== "");
     const span = source.span(c.offset, c.offset + c.text.trimEnd().length);
     const line = span.start.line;
@@ -118,7 +132,9 @@ function parseDirectives(
     if (reason === "") {
       report(
         SUPPRESSION_CODES.reasonRequired,
-        `rbx-${kind} needs a reason: append \` -- why this is safe here\``,
+        written === REASON_PLACEHOLDER
+          ? `rbx-${kind} needs a reason: replace ${REASON_PLACEHOLDER} with why this is safe here`
+          : `rbx-${kind} needs a reason: append \` -- why this is safe here\``,
         span,
       );
     }

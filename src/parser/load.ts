@@ -1,5 +1,6 @@
 // The loader: text → YAML (ranges kept) → schema check → typed Runbook AST, with every problem as a Diagnostic.
 import { readFile } from "node:fs/promises";
+import type { Document } from "yaml";
 import { compareDiagnostics, type Diagnostic, diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
 import { SourceFile } from "../diagnostics/source-file.js";
 import type { Runbook } from "./ast.js";
@@ -22,11 +23,20 @@ export interface LoadResult {
   runbook?: Runbook;
   diagnostics: Diagnostic[];
   source: SourceFile;
+  /**
+   * With `editor: true`: the AST read as far as it goes from a document the schema refused (or whose YAML is
+   * broken), for an editor's completion and navigation while a line is half typed. Never checked or run.
+   */
+  partial?: Runbook;
+  /** With `editor: true`: the parsed YAML (ranges kept), so an editor can tell which key the cursor is in. */
+  yaml?: Document.Parsed;
 }
 
 export interface LoadOptions {
   /** The actions documents may use; the built-in catalog is checked with the committed, precompiled schema. */
   catalog: ShapeCatalog;
+  /** Also return the parsed YAML and, when the document is refused, the partial AST (the language server). */
+  editor?: boolean;
 }
 
 const catalogKeys = new WeakMap<ShapeCatalog, string>();
@@ -54,7 +64,15 @@ export function loadRunbook(file: string, text: string, options: LoadOptions): L
   const diagnostics = [...parsed.diagnostics];
   const done = (runbook?: Runbook): LoadResult => {
     diagnostics.sort(compareDiagnostics);
-    return runbook ? { runbook, diagnostics, source } : { diagnostics, source };
+    const result: LoadResult = runbook ? { runbook, diagnostics, source } : { diagnostics, source };
+    if (options.editor) {
+      result.yaml = parsed.doc;
+      if (!runbook) {
+        const partial = partialRunbook(source, parsed.doc);
+        if (partial) result.partial = partial;
+      }
+    }
+    return result;
   };
   if (parsed.fatal) return done();
   let data: unknown;
@@ -72,6 +90,15 @@ export function loadRunbook(file: string, text: string, options: LoadOptions): L
     ...referenceProblems(runbook, options.catalog.actions),
   );
   return done(runbook);
+}
+
+/** The AST of a refused document as far as the builder reads it (it reads any shape, skipping what is not there). */
+function partialRunbook(source: SourceFile, doc: Document.Parsed): Runbook | undefined {
+  try {
+    return buildRunbook(new Reader(source), doc);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Read and load a file; an unreadable file is reported as a `read-error` diagnostic. */

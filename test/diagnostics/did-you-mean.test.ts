@@ -1,6 +1,13 @@
 // Suggestions for misspelt names: close ones are offered, unrelated ones are not.
 import { describe, expect, it } from "vitest";
-import { closestNames, didYouMean, editDistance } from "../../src/diagnostics/did-you-mean.js";
+import { suggestion } from "../../src/check/did-you-mean.js";
+import {
+  closestNames,
+  didYouMean,
+  didYouMeanPhrase,
+  editDistance,
+  suggestedNames,
+} from "../../src/diagnostics/did-you-mean.js";
 
 describe("editDistance", () => {
   it("counts insertions, deletions, substitutions and transpositions", () => {
@@ -39,5 +46,18 @@ describe("closestNames", () => {
   });
   it("phrases the suggestion as a sentence", () => {
     expect(didYouMean("timout", fields)).toBe(' Did you mean "timeout"?');
+  });
+});
+
+describe("suggestedNames", () => {
+  it("reads back the names every stage's phrase suggests, in either quote", () => {
+    expect(
+      suggestedNames(`Unknown action "helm.upgrad".${didYouMean("helm.upgrad", ["helm.upgrade"])}`),
+    ).toEqual(["helm.upgrade"]);
+    expect(suggestedNames(`unknown name 'stpes'.${suggestion("stpes", ["steps", "params"])}`)).toEqual([
+      "steps",
+    ]);
+    expect(suggestedNames(`x.${didYouMeanPhrase(["a", "b"], "'")} Available: a, b.`)).toEqual(["a", "b"]);
+    expect(suggestedNames("no suggestion here")).toEqual([]);
   });
 });

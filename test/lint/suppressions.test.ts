@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { REASON_PLACEHOLDER, suppressionComment } from "../../src/lint/suppressions.js";
 import { brief, lintRulesOnly } from "./lint-helpers.js";
 import { doc, TAIL } from "./rule-tester.js";
 
@@ -32,6 +33,16 @@ ${TAIL}`);
     expect(brief(found)).toEqual(["7:3 suppression-reason-required"]);
     expect(found[0]?.severity).toBe("error");
     expect(found[0]?.message).toContain("needs a reason");
+  });
+
+  it("the quick fix's reason placeholder, left as it is, counts as no reason", () => {
+    const text = doc(`params:
+  ${suppressionComment("disable-next-line", ["unused-param"])}
+  a: { type: string, default: x }
+${TAIL}`);
+    const found = lintRulesOnly(text);
+    expect(brief(found)).toEqual(["7:3 suppression-reason-required"]);
+    expect(found[0]?.message).toContain(`replace ${REASON_PLACEHOLDER}`);
   });
 
   it("a disable … enable block covers the lines between", () => {

@@ -157,3 +157,25 @@ describe("loadRunbookFile", () => {
     ]);
   });
 });
+
+describe("loadRunbook for an editor", () => {
+  it("keeps the parsed YAML and reads a refused document as far as it goes", () => {
+    const half = okText.replace(/action: (\S+)/, "action:\n");
+    const r = loadRunbook("rb.yaml", half, { catalog: fixtureCatalog, editor: true });
+    expect(r.runbook).toBeUndefined();
+    expect(r.diagnostics.length).toBeGreaterThan(0);
+    expect(r.yaml?.contents).toBeTruthy();
+    expect(r.partial?.metadata.name.value).toBe("kryton-upgrade");
+    expect(r.partial?.phases.length).toBe(load(okText).runbook?.phases.length);
+  });
+
+  it("gives neither without the option, and no partial AST when the document is sound", () => {
+    expect(load(okText).yaml).toBeUndefined();
+    const r = loadRunbook("rb.yaml", okText, { catalog: fixtureCatalog, editor: true });
+    expect(r.runbook).toBeDefined();
+    expect(r.partial).toBeUndefined();
+    expect(
+      loadRunbook("rb.yaml", "phases: [", { catalog: fixtureCatalog, editor: true }).partial,
+    ).toBeDefined();
+  });
+});

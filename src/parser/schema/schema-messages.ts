@@ -1,6 +1,6 @@
 // What each JSON Schema failure means for a runbook author: a diagnostic code and a message saying what to do.
 import type { ErrorObject } from "ajv";
-import { closestNames } from "../../diagnostics/did-you-mean.js";
+import { closestNames, didYouMeanPhrase } from "../../diagnostics/did-you-mean.js";
 
 /** The thing a schema definition describes, for "Unknown field … in a step". */
 const nouns: Record<string, string> = {
@@ -127,7 +127,7 @@ export function schemaErrorMessage(
     case "enum": {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
       const near = closestNames(String(e.data), allowed, 1);
-      const hint = near.length > 0 ? ` Did you mean "${near[0]}"?` : "";
+      const hint = didYouMeanPhrase(near);
       return {
         code: "invalid-value",
         message: `${show(e.data)} is not allowed for ${field}; use one of: ${allowed.join(", ")}.${hint}`,
