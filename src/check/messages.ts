@@ -2,9 +2,11 @@
 
 import { type CelType, typeName } from "../contract/cel-types.js";
 import { suggestion } from "./did-you-mean.js";
+import type { Overload } from "./overloads.js";
 import type { SigType } from "./type-utils.js";
 
-function sigName(t: SigType): string {
+/** A signature type as people read it: `list(A)`, `map(K, V)`, `string`. */
+export function sigName(t: SigType): string {
   if (t.kind === "param") return t.name;
   if (t.kind === "list") return `list(${sigName(t.elem)})`;
   if (t.kind === "map") return `map(${sigName(t.key)}, ${sigName(t.value)})`;
@@ -47,4 +49,13 @@ function display(fn: string): string {
   if (/^_.*_$/.test(fn)) return fn.slice(1, -1);
   if (fn.endsWith("_")) return fn.slice(0, -1);
   return fn;
+}
+
+/** An overload as people read it: `string.contains(string) -> bool`, `size(list(A)) -> int`. */
+export function signatureText(o: Overload): string {
+  const [first, ...rest] = o.params;
+  const name = display(o.fn);
+  if (o.receiver && first)
+    return `${sigName(first)}.${name}(${rest.map(sigName).join(", ")}) -> ${sigName(o.result)}`;
+  return `${name}(${o.params.map(sigName).join(", ")}) -> ${sigName(o.result)}`;
 }

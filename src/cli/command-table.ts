@@ -73,6 +73,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import("./commands/eval.js"),
   },
   {
+    name: "lsp",
+    summary: "the language server for editors (stdio): lint as you type, completion, hover, navigation",
+    load: () => import("./commands/lsp.js"),
+  },
+  {
     name: "graph",
     summary: "draw a runbook as a Mermaid flowchart or Graphviz dot",
     load: () => import("./commands/graph.js"),
