@@ -65,6 +65,13 @@ export function textAt(text: string, range: { start: Position; end: Position }):
   return text.slice(off(range.start), off(range.end));
 }
 
+/** The range a completion item's text edit replaces. */
+export function editRange(item: CompletionItem | undefined): { start: Position; end: Position } {
+  const e = item?.textEdit;
+  if (!e) throw new Error(`no text edit in ${JSON.stringify(item)}`);
+  return "range" in e ? e.range : e.replace;
+}
+
 /** One server process and the connection to it. */
 export class LspClient {
   private readonly waiting: { uri: string; version: number; done: (p: PublishDiagnosticsParams) => void }[] =

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinCatalog } from "../../src/builtins/index.js";
 import { functionNames } from "../../src/check/overloads.js";
-import { LspClient, positionOf, runbook, textAt } from "./client.js";
+import { editRange, LspClient, positionOf, runbook, textAt } from "./client.js";
 import { load, outputFields, ranBefore, stepById } from "./expected.js";
 
 let client: LspClient;
@@ -177,7 +177,7 @@ describe("completion in the YAML", () => {
     const history = items.find((i) => i.label === "helm.history");
     expect(history?.detail).toContain("read");
     expect(JSON.stringify(history?.documentation)).toContain("current");
-    expect(textAt(text, (history?.textEdit as { range: never }).range)).toBe("hel");
+    expect(textAt(text, editRange(history))).toBe("hel");
   });
 
   it("offers the document's check suites after `check:`", async () => {
