@@ -64,11 +64,7 @@ describe("completion in expressions", () => {
   it("completes the partial word and replaces exactly it", async () => {
     const text = scrydon.text.replace("when: has(steps.upgrade.output)", "when: steps.history.output.curr");
     const items = await complete(scrydon.uri, text, "output.curr");
-    const current = items.find((i) => i.label === "current");
-    const edit = current?.textEdit as {
-      range: { start: { line: number; character: number }; end: { line: number; character: number } };
-    };
-    expect(textAt(text, edit.range)).toBe("curr");
+    expect(textAt(text, editRange(items.find((i) => i.label === "current")))).toBe("curr");
   });
 
   it("works inside a folded (>-) scalar: the rollback's restore condition", async () => {
