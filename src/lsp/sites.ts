@@ -32,7 +32,9 @@ export interface Piece {
 /** Whether a site reads the judged step's `output`: `expect`, `retry.until`, and the messages of `expect`. */
 function judgesOutput(s: ExpressionSite): boolean {
   if (s.role === "expect" || s.role === "until") return true;
-  return s.role === "message" && !!s.assertion && !!s.step?.step.expect.includes(s.assertion);
+  const owner = s.value?.owner;
+  const assertion = owner?.kind === "assertion" ? owner.assertion : s.assertion;
+  return s.role === "message" && !!assertion && !!s.step?.step.expect.includes(assertion);
 }
 
 /** The sites of a runbook, in document order, each with the context `checkRunbook` checks it in. */

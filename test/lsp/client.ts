@@ -26,6 +26,7 @@ import {
   InitializeRequest,
   type InitializeResult,
   type Location,
+  LogMessageNotification,
   type Position,
   type ProtocolConnection,
   PublishDiagnosticsNotification,
@@ -82,6 +83,8 @@ export class LspClient {
   readonly listeners: ((p: PublishDiagnosticsParams) => void)[] = [];
   private readonly versions = new Map<string, number>();
   stderr = "";
+  /** What the server logged (window/logMessage): handler failures land here. */
+  readonly logs: string[] = [];
   initialized!: InitializeResult;
 
   private constructor(
@@ -114,6 +117,9 @@ export class LspClient {
           w.done(p);
         }
       }
+    });
+    connection.onNotification(LogMessageNotification.type, (p) => {
+      client.logs.push(p.message);
     });
     connection.listen();
     const rootUri = pathToFileURL(opts.rootPath ?? root).href;
