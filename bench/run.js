@@ -28,6 +28,7 @@ const benches = [
   ["validate and lint throughput", "./lint-bench.js"],
   ["interpreter per-step overhead", "./interpreter-bench.js"],
   ["expressions", "./expr-bench.js"],
+  ["language server latency", "./lsp-bench.js"],
 ];
 
 // Taken before any bench runs: the load average says how much else competed for the machine.

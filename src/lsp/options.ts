@@ -2,7 +2,10 @@
 
 /** What an editor may set. */
 export interface ServerOptions {
-  /** Quiet time after an edit before the document is linted again (a burst of edits is linted once). */
+  /**
+   * Edits closer together than this are a burst, linted once after its last edit; an edit after a quiet spell
+   * this long is linted at once.
+   */
   diagnosticsDelayMs: number;
   /** Base URL of the docs pages that diagnostics link to (ending in /); default: the docs shipped with rbx. */
   docsBaseUrl?: string;

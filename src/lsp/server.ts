@@ -46,6 +46,9 @@ function topDiagnostic(code: string, message: string, severity: DiagnosticSeveri
   };
 }
 
+/** Let the messages already read from the editor be handled first (I/O callbacks run before immediates). */
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Serve one editor on `connection` until it exits. */
 export function startServer(connection: Connection, catalog: ActionCatalog = builtinCatalog): void {
   const documents = new TextDocuments(TextDocument);
@@ -85,7 +88,12 @@ export function startServer(connection: Connection, catalog: ActionCatalog = bui
           ),
         ];
       } else {
+        // Requests that came with the edit (completion after a `.`) go first: they share this version's load,
+        // and the checks and rules after it are the part nobody is waiting on.
+        await yieldToRequests();
+        if (documents.get(uri)?.version !== version) return;
         const a = workspace.analysis(doc) as Analysis;
+        await yieldToRequests();
         const { config, diagnostics: refused } = await configs.forFile(
           uri.startsWith("file:") ? a.file : undefined,
         );

@@ -1,0 +1,173 @@
+// Language-server latency as an editor sees it, over a real stdio connection to `rbx lsp`: an edit of the Scrydon
+// runbook to its diagnostics (the debounce included), and a completion request sent right after an edit (so it
+// loads the new text first). Each figure is a median over many edits once warm, against the budget of issue 19.
+// Alone: `npm run build && node bench/lsp-bench.js [--quick]`.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  CompletionRequest,
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from "vscode-languageserver-protocol/node";
+import { standalone } from "./figures.js";
+import { median } from "./timing.js";
+
+const rbx = fileURLToPath(new URL("../bin/rbx.js", import.meta.url));
+const file = fileURLToPath(new URL("../runbooks/scrydon.rb.yaml", import.meta.url));
+
+/** The figures this file measures; the baseline of each is its budget (issue 19), so the ratio must stay ≤ 1. */
+export const figures = [
+  {
+    id: "lsp-diagnostics",
+    title: "lsp: edit → diagnostics, Scrydon (warm) vs 50 ms budget",
+    target: { op: "<=", value: 1 },
+  },
+  {
+    id: "lsp-completion",
+    title: "lsp: completion right after an edit (warm) vs 20 ms budget",
+    target: { op: "<=", value: 1 },
+  },
+];
+
+/** The nearest-rank percentile of a list of numbers. */
+function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+const spread = (xs) =>
+  `median ${median(xs).toFixed(1)} ms, p10 ${percentile(xs, 10).toFixed(1)}, p90 ${percentile(xs, 90).toFixed(1)}, ` +
+  `max ${Math.max(...xs).toFixed(1)} over ${xs.length}`;
+
+/** The line and character of the end of `needle` in `text`. */
+function endOf(text, needle) {
+  const at = text.indexOf(needle) + needle.length;
+  const before = text.slice(0, at);
+  return { line: before.split("\n").length - 1, character: at - (before.lastIndexOf("\n") + 1) };
+}
+
+/**
+ * Start the server, open Scrydon, then per round: change one guard's constant (a real edit the whole pipeline
+ * reads) and time until the diagnostics of that version arrive; then change it again and time a completion of
+ * `steps.history.output.` sent at once. Warm-up rounds first, untimed.
+ */
+export async function measure({ quick = false, log = () => {} } = {}) {
+  const text = readFileSync(file, "utf8");
+  const uri = pathToFileURL(file).href;
+  const child = spawn(process.execPath, [rbx, "lsp", "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
+  const conn = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
+  const waiting = new Map();
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    const done = waiting.get(p.version);
+    if (p.uri === uri && done) {
+      waiting.delete(p.version);
+      done(p);
+    }
+  });
+  conn.listen();
+  try {
+    await conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+    });
+    await conn.sendNotification(InitializedNotification.type, {});
+    let version = 1;
+    const published = (v) => new Promise((resolve) => waiting.set(v, resolve));
+    const first = published(1);
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: "yaml", version, text },
+    });
+    await first;
+    const edited = (i) =>
+      text
+        .replace("params.minLicenceDays >= 90", `params.minLicenceDays >= ${90 + (i % 50)}`)
+        .replace(
+          "when: has(steps.upgrade.output)",
+          "when: has(steps.upgrade.output) && steps.history.output.",
+        );
+    const position = endOf(edited(0), "&& steps.history.output.");
+    const change = async (i) => {
+      version++;
+      await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: [{ text: edited(i) }],
+      });
+      return version;
+    };
+    const diagnostics = [];
+    const completion = [];
+    const warm = quick ? 10 : 30;
+    const rounds = quick ? 30 : 100;
+    for (let i = 0; i < warm + rounds; i++) {
+      const wait = published(version + 1);
+      const t0 = process.hrtime.bigint();
+      await change(i);
+      const got = await wait;
+      const dt = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (got.diagnostics.length === 0)
+        throw new Error("the edited runbook should report its half-typed expression");
+      const next = published(version + 1);
+      const t1 = process.hrtime.bigint();
+      await change(i + 1);
+      const items = await conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+      const ct = Number(process.hrtime.bigint() - t1) / 1e6;
+      const labels = (Array.isArray(items) ? items : items.items).map((x) => x.label);
+      if (!labels.includes("current"))
+        throw new Error(`completion missed steps.history.output.current: ${labels}`);
+      await next;
+      if (i >= warm) {
+        diagnostics.push(dt);
+        completion.push(ct);
+      }
+    }
+    log(`edit → diagnostics: ${spread(diagnostics)}`);
+    log(`completion after an edit: ${spread(completion)}`);
+    return [
+      {
+        ...figures[0],
+        ours: median(diagnostics),
+        baseline: 50,
+        ratio: median(diagnostics) / 50,
+        unit: "ms",
+        note: `${spread(diagnostics)}; an edit after a quiet spell is linted at once (edits within 25 ms of each other are coalesced); includes the stdio round trip`,
+      },
+      {
+        ...figures[1],
+        ours: median(completion),
+        baseline: 20,
+        ratio: median(completion) / 20,
+        unit: "ms",
+        note: `${spread(completion)}; each request loads the just-edited text first`,
+      },
+    ];
+  } finally {
+    try {
+      await Promise.race([conn.sendRequest(ShutdownRequest.type), new Promise((r) => setTimeout(r, 2000))]);
+      await conn.sendNotification(ExitNotification.type);
+    } catch {
+      // the server is gone already
+    }
+    const timer = setTimeout(
+      () => child.exitCode === null && child.pid && process.kill(child.pid, "SIGKILL"),
+      3000,
+    );
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+    clearTimeout(timer);
+    conn.dispose();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await standalone(measure);
