@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages rbx's lab and tests use (PostgreSQL server and client tools, unzip, Chromium), only when missing.
+# Installs the Debian packages rbx's lab and tests use (PostgreSQL server and client tools, unzip, Chromium, Neovim
+# for the editor set-up test), only when missing.
 set -euo pipefail
 
 missing=()
@@ -7,6 +8,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 if [ "${RBX_SKIP_CHROMIUM:-}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi

@@ -11,7 +11,6 @@ import {
   TextDocuments,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { builtinCatalog } from "../builtins/index.js";
 import type { ActionCatalog } from "../contract/action.js";
 import { EMPTY_CONFIG } from "../lint/config.js";
 import { lintLoaded } from "../lint/linter.js";
@@ -49,8 +48,8 @@ function topDiagnostic(code: string, message: string, severity: DiagnosticSeveri
 /** Let the messages already read from the editor be handled first (I/O callbacks run before immediates). */
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Serve one editor on `connection` until it exits. */
-export function startServer(connection: Connection, catalog: ActionCatalog = builtinCatalog): void {
+/** Serve one editor on `connection` until it exits, with the actions runbooks may use (the CLI gives the built-ins). */
+export function startServer(connection: Connection, catalog: ActionCatalog): void {
   const documents = new TextDocuments(TextDocument);
   let options: ServerOptions = DEFAULT_OPTIONS;
   let root = process.cwd();

@@ -93,9 +93,16 @@ export class LspClient {
   ) {}
 
   static async start(
-    opts: { env?: Record<string, string>; initializationOptions?: object; rootPath?: string } = {},
+    opts: {
+      env?: Record<string, string>;
+      initializationOptions?: object;
+      rootPath?: string;
+      /** The server command and its arguments, as an editor's configuration gives them (default: the built rbx). */
+      command?: { command: string; args: string[] };
+    } = {},
   ): Promise<LspClient> {
-    const child = spawn(process.execPath, [bin, "lsp", "--stdio"], {
+    const command = opts.command ?? { command: process.execPath, args: [bin, "lsp", "--stdio"] };
+    const child = spawn(command.command, command.args, {
       cwd: root,
       env: { ...process.env, ...opts.env },
       stdio: ["pipe", "pipe", "pipe"],

@@ -23,9 +23,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const { createConnection } = await import("vscode-languageserver/node");
   const { startServer } = await import("../../lsp/server.js");
+  const { builtinCatalog } = await import("../../builtins/index.js");
   // Given the streams themselves, the library ends the process when the editor exits or closes stdin.
   const connection = createConnection(process.stdin, process.stdout);
   const exited = new Promise<number>((done) => connection.onExit(() => done(0)));
-  startServer(connection);
+  startServer(connection, builtinCatalog);
   return exited;
 }
