@@ -35,6 +35,22 @@ describe("completion in expressions", () => {
     expect(JSON.stringify(v?.documentation)).toContain("The Scrydon release to roll out");
   });
 
+  it("offers after `env.` the declared environment variables", async () => {
+    const text = scrydon.text.replace("- that: params.minLicenceDays >= 90", "- that: env.");
+    const items = await complete(scrydon.uri, text, "- that: env.");
+    expect(labels(items)).toEqual(load(scrydon.text).env.map((e) => e.name.value));
+  });
+
+  it("still completes an expression while another part of the document is refused (the partial AST)", async () => {
+    const text = scrydon.text
+      .replace("action: helm.history", "action:")
+      .replace("when: has(steps.upgrade.output)", "when:  steps.");
+    const items = await complete(scrydon.uri, text, "when:  steps.");
+    const rb = load(scrydon.text);
+    expect(labels(items)).toEqual(ranBefore(rb, stepById(rb, "authMigrationJob")));
+    expect(client.published.get(scrydon.uri)?.diagnostics.map((d) => d.code)).toContain("wrong-type");
+  });
+
   it("offers after `steps.` only the steps that can have run by then (and the step itself in expect)", async () => {
     const rb = load(scrydon.text);
     // A when of the upgrade phase: everything of precheck, repair-tracking, backup and the upgrade before it.
