@@ -31,11 +31,17 @@ export class Debouncer {
     this.timers.set(key, timer);
   }
 
-  /** Drop a pending run of `key` (the document closed). */
+  /** Drop a pending run of `key`. */
   cancel(key: string): void {
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
     this.timers.delete(key);
+  }
+
+  /** Drop everything kept for `key` (the document closed). */
+  forget(key: string): void {
+    this.cancel(key);
+    this.lastAsked.delete(key);
   }
 
   dispose(): void {

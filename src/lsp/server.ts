@@ -1,6 +1,7 @@
 // The language server: wires the LSP requests of one editor connection to the features, lints each open
 // runbook after a quiet moment, and turns any failure into a logged message — never a crash.
 import { readFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
 import {
   CodeActionKind,
   type Connection,
@@ -112,7 +113,7 @@ export function startServer(connection: Connection, catalog: ActionCatalog): voi
             DiagnosticSeverity.Error,
           );
           d.relatedInformation = refused.map((r) => ({
-            location: { uri: `file://${r.span.file}`, range: toRange(r.span) },
+            location: { uri: pathToFileURL(r.span.file).href, range: toRange(r.span) },
             message: r.message,
           }));
           diagnostics.unshift(d);
@@ -164,7 +165,7 @@ export function startServer(connection: Connection, catalog: ActionCatalog): voi
 
   documents.onDidChangeContent((e) => debouncer.schedule(e.document.uri, options.diagnosticsDelayMs));
   documents.onDidClose((e) => {
-    debouncer.cancel(e.document.uri);
+    debouncer.forget(e.document.uri);
     workspace.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
