@@ -1,6 +1,7 @@
 // Where each diagnostic code is documented: a rule's own page, the loader's and the expression checker's
 // tables; the pages ship with rbx (docs/), or live under a base URL the editor gives.
 import { pathToFileURL } from "node:url";
+import { ruleDocsUrl } from "../lint/rule-docs.js";
 import { findRule } from "../lint/rules/index.js";
 import { suppressionMeta } from "../lint/suppressions.js";
 import { packagePath } from "../package-root.js";
@@ -39,6 +40,7 @@ export function docsLinker(base: string | undefined): DocsLinker {
   const root = base ?? `${pathToFileURL(packagePath("docs")).href}/`;
   return (code, inExpression) => {
     const page = docsPage(code, inExpression);
+    if (page?.startsWith("rules/")) return ruleDocsUrl(code, base ? `${base}rules/` : undefined);
     return page ? `${root}${page}` : undefined;
   };
 }

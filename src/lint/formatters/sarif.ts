@@ -1,14 +1,11 @@
 // SARIF 2.1.0 for code-scanning uploads: rule metadata with help pages, results with exact regions.
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import type { Diagnostic, Severity, Span } from "../../diagnostics/diagnostic.js";
-import { packagePath } from "../../package-root.js";
+import { ruleDocsUrl, shippedRulePage } from "../rule-docs.js";
 import { rules } from "../rules/index.js";
 import { suppressionMeta } from "../suppressions.js";
 import type { FormatOptions, Formatter } from "./formatter.js";
-
-/** The rule pages shipped with rbx (docs/ is in the package's files). */
-const SHIPPED_DOCS = pathToFileURL(`${packagePath("docs", "rules")}/`);
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   error: "error",
@@ -35,11 +32,10 @@ function ruleEntry(id: string, description: string, severity: Severity, options:
     shortDescription: { text: description },
     defaultConfiguration: { level: LEVEL[severity] },
   };
-  const page = new URL(`${id}.md`, SHIPPED_DOCS);
-  const documented = existsSync(fileURLToPath(page));
-  if (options.docsBaseUri) entry.helpUri = `${options.docsBaseUri}${id}.md`;
-  else if (documented) entry.helpUri = page.href;
-  if (documented) {
+  const page = shippedRulePage(id);
+  const helpUri = ruleDocsUrl(id, options.docsBaseUri);
+  if (helpUri) entry.helpUri = helpUri;
+  if (page) {
     const markdown = readFileSync(page, "utf8");
     entry.help = { text: markdown, markdown };
   }
