@@ -9,7 +9,7 @@ import type { JsonSchema } from "../contract/json.js";
 import type { Analysis } from "./analysis.js";
 import { describeAction, describeSuite } from "./describe.js";
 import { rangeOf } from "./positions.js";
-import { nodeAt, presentKeys, type YamlPath, type YamlSpot } from "./yaml-cursor.js";
+import { isStepField, nodeAt, presentKeys, type YamlPath, type YamlSpot } from "./yaml-cursor.js";
 
 /** The action named by the step whose `with:` (or field) the path is in, and the path below `with`. */
 function withContext(a: Analysis, path: YamlPath): { action: AnyAction; below: YamlPath } | undefined {
@@ -41,19 +41,6 @@ function schemaType(s: JsonSchema): string {
   return types.length > 0 ? types.join(" or ") : "any";
 }
 
-/** Is the path a step's key: `phases/N/steps/M/<key>`, a rollback step, a suite step or a `verify` step? */
-function stepKey(path: YamlPath, key: string): boolean {
-  if (path[path.length - 1] !== key) return false;
-  const parent = path.slice(0, -1);
-  const holder = parent[parent.length - 2];
-  return (
-    parent[parent.length - 1] === "verify" ||
-    holder === "steps" ||
-    holder === "rollback" ||
-    parent[0] === "checks"
-  );
-}
-
 /** The items for a YAML key or value at the cursor. */
 export function completeYaml(a: Analysis, spot: YamlSpot, offset: number): CompletionItem[] {
   const range = rangeOf(a.source, spot.start, offset);
@@ -65,7 +52,7 @@ export function completeYaml(a: Analysis, spot: YamlSpot, offset: number): Compl
       sortText: String(items.length).padStart(4, "0"),
     });
   if (spot.kind === "value") {
-    if (stepKey(spot.path, "action")) {
+    if (isStepField(spot.path, "action")) {
       for (const action of a.catalog.actions) {
         const d = describeAction(action);
         add({
@@ -77,7 +64,7 @@ export function completeYaml(a: Analysis, spot: YamlSpot, offset: number): Compl
       }
       return items;
     }
-    if (stepKey(spot.path, "check")) {
+    if (isStepField(spot.path, "check")) {
       for (const suite of a.runbook?.checks ?? []) {
         const d = describeSuite(a, suite.name.value);
         add({

@@ -10,7 +10,7 @@ import { exprCursorAt } from "./expr-cursor.js";
 import { nodeAtCursor } from "./expr-node.js";
 import { rangeOf } from "./positions.js";
 import { typeOutline } from "./type-text.js";
-import { hitAt } from "./yaml-cursor.js";
+import { hitAt, isStepField } from "./yaml-cursor.js";
 
 const markdown = (value: string): Hover => ({ contents: { kind: MarkupKind.Markdown, value } });
 
@@ -57,6 +57,7 @@ function hoverYaml(a: Analysis, offset: number): Hover | undefined {
   const value = String(hit.node.value);
   const range = hit.node.range ? rangeOf(a.source, hit.node.range[0], hit.node.range[1]) : undefined;
   const withRange = (h: Hover | undefined) => (h && range ? { ...h, range } : h);
+  if (!isStepField(hit.path, String(last))) return undefined;
   if (last === "action") {
     const action = a.catalog.find(value);
     return withRange(action ? markdown(describeAction(action).markdown) : undefined);

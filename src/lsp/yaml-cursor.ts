@@ -124,3 +124,16 @@ export function presentKeys(node: YamlNode | undefined): string[] {
   if (!isMap(node)) return [];
   return node.items.flatMap((p) => (isScalar(p.key) ? [String(p.key.value)] : []));
 }
+
+/** Is the path a step's field `key`: `phases/N/steps/M/<key>`, a rollback step's, a suite step's or a `verify` step's? */
+export function isStepField(path: YamlPath, key: string): boolean {
+  if (path[path.length - 1] !== key) return false;
+  const parent = path.slice(0, -1);
+  const holder = parent[parent.length - 2];
+  return (
+    parent[parent.length - 1] === "verify" ||
+    holder === "steps" ||
+    holder === "rollback" ||
+    parent[0] === "checks"
+  );
+}

@@ -64,6 +64,12 @@ describe("hover", () => {
     expect(field).toContain("int");
   });
 
+  it("shows a step at its id, and nothing for a phase of the same name", async () => {
+    const step = await hoverText(scrydon.uri, scrydon.text, "      - id: upgrade", 12);
+    expect(step).toContain("**step** `upgrade` — `helm.upgrade` (write) in phase `upgrade`");
+    expect(await client.hover(scrydon.uri, positionOf(scrydon.text, "  - id: upgrade", 8))).toBeNull();
+  });
+
   it("answers nothing where there is nothing to say", async () => {
     expect(
       await client.hover(scrydon.uri, positionOf(scrydon.text, "summary: One helm upgrade", 12)),
