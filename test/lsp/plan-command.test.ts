@@ -11,10 +11,10 @@ const env = {
   SCRYDON_AGENTIC_URL: "http://127.0.0.1:2",
   SCRYDON_ANALYTICS_URL: "http://127.0.0.1:3",
   SCRYDON_AUDIT_FORWARDER_URL: "http://127.0.0.1:4",
-  SCRYDON_ADMIN_PASSWORD: "pw",
-  SCRYDON_AUTH_DATABASE_URL: "postgres://u:p@127.0.0.1/auth",
-  SCRYDON_AGENTIC_DATABASE_URL: "postgres://u:p@127.0.0.1/agentic",
-  SCRYDON_ANALYTICS_DATABASE_URL: "postgres://u:p@127.0.0.1/analytics",
+  SCRYDON_ADMIN_PASSWORD: "admin-password-1",
+  SCRYDON_AUTH_DATABASE_URL: "postgres://rbx:auth-password-1@127.0.0.1/auth",
+  SCRYDON_AGENTIC_DATABASE_URL: "postgres://rbx:agentic-password-1@127.0.0.1/agentic",
+  SCRYDON_ANALYTICS_DATABASE_URL: "postgres://rbx:analytics-password-1@127.0.0.1/analytics",
 };
 const paramsFile = "runbooks/lab/scrydon.params.yaml";
 
@@ -39,7 +39,7 @@ describe("the rbx.plan command", () => {
 
   it("shows what `rbx plan` prints for the open runbook with a params file", async () => {
     const got = await plan({ paramsFile });
-    expect(got.ok).toBe(true);
+    expect(got.ok, got.text).toBe(true);
     const cli = spawnSync(
       process.execPath,
       [join(root, "bin", "rbx.js"), "plan", scrydon.path, "--params-file", paramsFile],
@@ -53,14 +53,15 @@ describe("the rbx.plan command", () => {
     expect(got.text).toBe(cli.stdout);
     expect(got.text).toContain("phase upgrade (rollback boundary)");
     expect(got.text).toContain(`plan hash: ${got.planHash}`);
-    expect(got.text).not.toContain("pw");
+    expect(got.text).not.toContain("admin-password-1");
+    expect(got.text).not.toContain("auth-password-1");
   });
 
   it("plans the unsaved text, with params given by the editor over the file's", async () => {
     const edited = scrydon.text.replace("timeout: 30m", "timeout: 45m");
     await client.change(scrydon.uri, edited);
     const got = await plan({ paramsFile, params: { targetVersion: "2.6.0" } });
-    expect(got.ok).toBe(true);
+    expect(got.ok, got.text).toBe(true);
     expect(got.text).toContain("targetVersion=2.6.0");
     expect(got.text).toContain("registry.example/scrydon/api-platform:2.6.0");
     const before = await plan({ paramsFile });
