@@ -48,6 +48,17 @@ const spread = (xs) =>
   `median ${median(xs).toFixed(1)} ms, p10 ${percentile(xs, 10).toFixed(1)}, p90 ${percentile(xs, 90).toFixed(1)}, ` +
   `max ${Math.max(...xs).toFixed(1)} over ${xs.length}`;
 
+/** User plus system CPU time of a process in ms, from /proc/<pid>/stat (NaN where there is no /proc). */
+function serverCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** The line and character of the end of `needle` in `text`. */
 function endOf(text, needle) {
   const at = text.indexOf(needle) + needle.length;
@@ -111,7 +122,7 @@ export async function measure({ quick = false, log = () => {} } = {}) {
     const completion = [];
     const warm = quick ? 10 : 30;
     const rounds = quick ? 30 : 100;
-    for (let i = 0; i < warm + rounds; i++) {
+    const timeDiagnostics = async (i) => {
       const wait = published(version + 1);
       const t0 = process.hrtime.bigint();
       await change(i);
@@ -119,20 +130,32 @@ export async function measure({ quick = false, log = () => {} } = {}) {
       const dt = Number(process.hrtime.bigint() - t0) / 1e6;
       if (got.diagnostics.length === 0)
         throw new Error("the edited runbook should report its half-typed expression");
+      return dt;
+    };
+    const timeCompletion = async (i) => {
       const next = published(version + 1);
-      const t1 = process.hrtime.bigint();
-      await change(i + 1);
+      const t0 = process.hrtime.bigint();
+      await change(i);
       const items = await conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
-      const ct = Number(process.hrtime.bigint() - t1) / 1e6;
+      const dt = Number(process.hrtime.bigint() - t0) / 1e6;
       const labels = (Array.isArray(items) ? items : items.items).map((x) => x.label);
       if (!labels.includes("current"))
         throw new Error(`completion missed steps.history.output.current: ${labels}`);
       await next;
-      if (i >= warm) {
-        diagnostics.push(dt);
-        completion.push(ct);
-      }
+      return dt;
+    };
+    for (let i = 0; i < warm; i++) {
+      await timeDiagnostics(i);
+      await timeCompletion(i);
     }
+    // CPU the server spends per round, from /proc (immune to waiting for a shared CPU, unlike wall time).
+    let cpu = serverCpuMs(child.pid);
+    for (let i = 0; i < rounds; i++) diagnostics.push(await timeDiagnostics(i));
+    const cpuDiagnostics = (serverCpuMs(child.pid) - cpu) / rounds;
+    cpu = serverCpuMs(child.pid);
+    for (let i = 0; i < rounds; i++) completion.push(await timeCompletion(i));
+    const cpuCompletion = (serverCpuMs(child.pid) - cpu) / rounds;
+    const cpuNote = (ms, what) => (Number.isNaN(ms) ? "" : `; server CPU ${ms.toFixed(1)} ms per ${what}`);
     log(`edit → diagnostics: ${spread(diagnostics)}`);
     log(`completion after an edit: ${spread(completion)}`);
     return [
@@ -142,7 +165,7 @@ export async function measure({ quick = false, log = () => {} } = {}) {
         baseline: 50,
         ratio: median(diagnostics) / 50,
         unit: "ms",
-        note: `${spread(diagnostics)}; an edit after a quiet spell is linted at once (edits within 25 ms of each other are coalesced); includes the stdio round trip`,
+        note: `${spread(diagnostics)}${cpuNote(cpuDiagnostics, "edit")}; an edit after a quiet spell is linted at once (edits within 25 ms of each other are coalesced); includes the stdio round trip`,
       },
       {
         ...figures[1],
@@ -150,7 +173,7 @@ export async function measure({ quick = false, log = () => {} } = {}) {
         baseline: 20,
         ratio: median(completion) / 20,
         unit: "ms",
-        note: `${spread(completion)}; each request loads the just-edited text first`,
+        note: `${spread(completion)}${cpuNote(cpuCompletion, "edit, completion and the edit's lint")}; each request loads the just-edited text first`,
       },
     ];
   } finally {
