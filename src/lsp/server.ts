@@ -1,11 +1,9 @@
 // The language server: wires the LSP requests of one editor connection to the features, lints each open
 // runbook after a quiet moment, and turns any failure into a logged message — never a crash.
 import { readFile } from "node:fs/promises";
-import { pathToFileURL } from "node:url";
 import {
   CodeActionKind,
   type Connection,
-  DiagnosticSeverity,
   type InitializeResult,
   type Diagnostic as LspDiagnostic,
   TextDocumentSyncKind,
@@ -13,41 +11,23 @@ import {
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { ActionCatalog } from "../contract/action.js";
-import { EMPTY_CONFIG } from "../lint/config.js";
-import { lintLoaded } from "../lint/linter.js";
 import { rbxPackage } from "../package-root.js";
-import type { Analysis } from "./analysis.js";
 import { codeActions } from "./code-actions.js";
 import { completeExpression } from "./complete-expression.js";
 import { completeYaml } from "./complete-yaml.js";
 import { Debouncer } from "./debounce.js";
 import { docsLinker } from "./docs-links.js";
+import { documentDiagnostics, internalError } from "./document-diagnostics.js";
 import { exprCursorAt } from "./expr-cursor.js";
 import { hover } from "./hover.js";
 import { LintConfigs } from "./lint-configs.js";
-import { toLspDiagnostic } from "./lsp-diagnostics.js";
 import { definition, references } from "./navigation.js";
 import { DEFAULT_OPTIONS, readOptions, type ServerOptions } from "./options.js";
 import { outline } from "./outline.js";
 import { PLAN_COMMAND, planArgs, planDocument } from "./plan-command.js";
-import { offsetAt, toRange } from "./positions.js";
-import { siteAt } from "./sites.js";
-import { fileOf, isRunbook, Workspace } from "./workspace.js";
+import { offsetAt } from "./positions.js";
+import { fileOf, Workspace } from "./workspace.js";
 import { yamlSpotAt } from "./yaml-cursor.js";
-
-/** A one-diagnostic report at the top of a document (too large, a broken config, an internal failure). */
-function topDiagnostic(code: string, message: string, severity: DiagnosticSeverity): LspDiagnostic {
-  return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity,
-    code,
-    source: "rbx",
-    message,
-  };
-}
-
-/** Let the messages already read from the editor be handled first (I/O callbacks run before immediates). */
-const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Serve one editor on `connection` until it exits, with the actions runbooks may use (the CLI gives the built-ins). */
 export function startServer(connection: Connection, catalog: ActionCatalog): void {
@@ -74,65 +54,22 @@ export function startServer(connection: Connection, catalog: ActionCatalog): voi
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
-    let diagnostics: LspDiagnostic[] = [];
+    const current = () => documents.get(uri)?.version === version;
+    let diagnostics: LspDiagnostic[] | undefined;
     try {
-      const text = doc.getText();
-      if (!isRunbook(uri, text)) diagnostics = [];
-      else if (text.length > options.maxBytes) {
-        const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-        diagnostics = [
-          topDiagnostic(
-            "too-large",
-            `This document is ${mb(text.length)}, more than the ${mb(options.maxBytes)} rbx analyses as you type; run \`rbx lint\` on it, or raise the server's maxBytes`,
-            DiagnosticSeverity.Information,
-          ),
-        ];
-      } else {
-        // Requests that came with the edit (completion after a `.`) go first: they share this version's load,
-        // and the checks and rules after it are the part nobody is waiting on.
-        await yieldToRequests();
-        if (documents.get(uri)?.version !== version) return;
-        const a = workspace.analysis(doc) as Analysis;
-        await yieldToRequests();
-        const { config, diagnostics: refused } = await configs.forFile(
-          uri.startsWith("file:") ? a.file : undefined,
-        );
-        if (documents.get(uri)?.version !== version) return;
-        const result = lintLoaded(a.file, a.loaded, {
-          catalog,
-          config: refused.length > 0 ? EMPTY_CONFIG : config,
-        });
-        diagnostics = result.diagnostics.map((d) =>
-          toLspDiagnostic(d, a.source, uri, docs, siteAt(a.sites, d.span.start.offset) !== undefined),
-        );
-        const first = refused[0];
-        if (first) {
-          const d = topDiagnostic(
-            "invalid-config",
-            `${first.span.file} is refused by rbx lint (${first.message}); the rules run with their default severities until it is fixed`,
-            DiagnosticSeverity.Error,
-          );
-          d.relatedInformation = refused.map((r) => ({
-            location: { uri: pathToFileURL(r.span.file).href, range: toRange(r.span) },
-            message: r.message,
-          }));
-          diagnostics.unshift(d);
-        }
-      }
+      diagnostics = await documentDiagnostics(doc, () => workspace.analysis(doc), current, {
+        catalog,
+        configs,
+        docs,
+        maxBytes: options.maxBytes,
+      });
     } catch (err) {
       connection.console.error(
         `rbx lsp: analysing ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
       );
-      diagnostics = [
-        topDiagnostic(
-          "internal-error",
-          `rbx could not analyse this document (${String(err)}); \`rbx lint\` shows what it finds`,
-          DiagnosticSeverity.Error,
-        ),
-      ];
+      diagnostics = [internalError(err)];
     }
-    if (documents.get(uri)?.version !== version) return;
-    await connection.sendDiagnostics({ uri, version, diagnostics });
+    if (diagnostics && current()) await connection.sendDiagnostics({ uri, version, diagnostics });
   };
   const debouncer = new Debouncer((uri) => void publish(uri));
 
