@@ -70,10 +70,11 @@ export async function documentDiagnostics(
     doc.uri.startsWith("file:") ? a.file : undefined,
   );
   if (!current()) return undefined;
-  const result = lintLoaded(a.file, a.loaded, {
+  const result = await lintLoaded(a.file, a.loaded, {
     catalog: ctx.catalog,
     config: refused.length > 0 ? EMPTY_CONFIG : config,
   });
+  if (!current()) return undefined;
   const out = result.diagnostics.map((d) =>
     toLspDiagnostic(d, a.source, doc.uri, ctx.docs, siteAt(a.sites, d.span.start.offset) !== undefined),
   );

@@ -19,8 +19,8 @@ afterAll(async () => {
 });
 
 /** What `rbx lint` reports for a text, as `line:col code` with 0-based LSP positions. */
-function lintBrief(file: string, text: string): string[] {
-  return lintSource(file, text, { catalog: builtinCatalog }).diagnostics.map(
+async function lintBrief(file: string, text: string): Promise<string[]> {
+  return (await lintSource(file, text, { catalog: builtinCatalog })).diagnostics.map(
     (d) => `${d.span.start.line - 1}:${d.span.start.column - 1} ${d.code}`,
   );
 }
@@ -38,7 +38,7 @@ describe("diagnostics", () => {
     ]) {
       const rb = runbook(name);
       expect(await client.open(rb.uri, rb.text), name).toEqual([]);
-      expect(lintBrief(rb.path, rb.text), name).toEqual([]);
+      expect(await lintBrief(rb.path, rb.text), name).toEqual([]);
     }
   });
 
@@ -49,11 +49,11 @@ describe("diagnostics", () => {
       .replace("retry: { every: 5s, timeout: 5m }", "retry: { every: 5s }")
       .replace("action: helm.history", "action: helm.histroy");
     const got = await client.change(rb.uri, text);
-    expect(brief(got)).toEqual(lintBrief(rb.path, text));
+    expect(brief(got)).toEqual(await lintBrief(rb.path, text));
     // helm.histroy is refused by the loader, so the checker and rules do not run: fix it and see them.
     const text2 = text.replace("action: helm.histroy", "action: helm.history");
     const got2 = await client.change(rb.uri, text2);
-    expect(brief(got2)).toEqual(lintBrief(rb.path, text2));
+    expect(brief(got2)).toEqual(await lintBrief(rb.path, text2));
     const rule = got2.find((d) => d.code === "retry-without-timeout");
     expect(rule?.severity).toBe(2);
     expect(rule?.source).toBe("rbx");
@@ -85,7 +85,7 @@ describe("diagnostics", () => {
     const broken = rb.text.replace("phases:", "phases: [\n");
     const got = await client.change(rb.uri, broken);
     expect(got.length).toBeGreaterThan(0);
-    expect(brief(got)).toEqual(lintBrief(rb.path, broken));
+    expect(brief(got)).toEqual(await lintBrief(rb.path, broken));
     expect(await client.change(rb.uri, rb.text)).toEqual([]);
   });
 
