@@ -1,4 +1,4 @@
-// Runs every case of the shared CEL conformance file; ≥ 97% must pass and every failure must be a known one.
+// Runs every case of the CEL conformance file (test/data/cel-spec); ≥ 97% must pass and every failure must be a known one.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -25,7 +25,7 @@ interface Case {
   disable_check?: boolean;
 }
 
-const casesPath = fileURLToPath(new URL("../../../shared/conformance/cel-cases.json", import.meta.url));
+const casesPath = fileURLToPath(new URL("../data/cel-spec/cel-cases.json", import.meta.url));
 const knownPath = fileURLToPath(new URL("./conformance-known-failures.json", import.meta.url));
 const cases = JSON.parse(readFileSync(casesPath, "utf8")) as Case[];
 const known = JSON.parse(readFileSync(knownPath, "utf8")) as Record<string, string>;

@@ -8,7 +8,7 @@ import { chevrotain } from "../../src/parser/expr/chevrotain.js";
 import { buildTokens } from "../../src/parser/expr/tokens.js";
 import { extreme, genExpr, mutate, noise, rng } from "../expr/fuzz-gen.js";
 
-const casesPath = fileURLToPath(new URL("../../../shared/conformance/cel-cases.json", import.meta.url));
+const casesPath = fileURLToPath(new URL("../data/cel-spec/cel-cases.json", import.meta.url));
 
 function lexer(hints: boolean) {
   const chev = chevrotain();
