@@ -10,7 +10,8 @@ interface LabIO {
 interface Flags {
   dir: string;
   products: string[];
-  helm: "3" | "4";
+  /** The helm major of the initial installs; undefined: helm 3 when found, else helm 4. */
+  helm: "3" | "4" | undefined;
   json: boolean;
   /** `--show-secrets`: `status --json` prints the database URLs with their password. */
   showSecrets: boolean;
@@ -20,7 +21,7 @@ function parse(argv: string[], cwd: string): Flags | string {
   const flags: Flags = {
     dir: ".rbx/lab",
     products: ["kryton", "scrydon", "alexandria"],
-    helm: "3",
+    helm: undefined,
     json: false,
     showSecrets: false,
   };
@@ -52,6 +53,26 @@ function parse(argv: string[], cwd: string): Flags | string {
   return flags;
 }
 
+/**
+ * Before starting anything: the helm major to install with, or one message naming everything the lab needs
+ * and does not find (helm, kubectl, PostgreSQL) and how to get it.
+ */
+async function preflight(asked: "3" | "4" | undefined): Promise<{ helm: "3" | "4" } | { problem: string }> {
+  const { chooseHelm, findLabTools, labToolsOrProblem } = await import("./tool-binaries.js");
+  const { postgresBinDir } = await import("./postgres.js");
+  const found = await findLabTools();
+  const helm = chooseHelm(found, asked);
+  const problems: string[] = [];
+  const tools = labToolsOrProblem(found, helm);
+  if (typeof tools === "string") problems.push(tools);
+  try {
+    postgresBinDir();
+  } catch (error) {
+    problems.push(`the lab needs a PostgreSQL server: ${(error as Error).message}`);
+  }
+  return problems.length > 0 ? { problem: problems.join("\n") } : { helm };
+}
+
 /** Run `rbx lab ...`: the subcommand and its flags; the exit code. */
 export async function labCommand(argv: string[], io: LabIO): Promise<number> {
   const [sub, ...rest] = argv;
@@ -73,10 +94,20 @@ export async function labCommand(argv: string[], io: LabIO): Promise<number> {
       );
       return 2;
     }
+    const running = await lab.labStatus(flags.dir);
+    let helm: "3" | "4" = flags.helm ?? "3";
+    if (!running.running) {
+      const ready = await preflight(flags.helm);
+      if ("problem" in ready) {
+        io.stderr.write(`rbx lab: ${ready.problem}\n`);
+        return 1;
+      }
+      helm = ready.helm;
+    }
     io.stderr.write(
-      `Starting the lab in ${flags.dir} (this installs ${flags.products.join(", ")}; about a minute)...\n`,
+      `Starting the lab in ${flags.dir} (this installs ${flags.products.join(", ")} with helm ${helm}; about a minute)...\n`,
     );
-    const result = await lab.labUp({ ...flags, onLog: (line) => io.stderr.write(`  ${line}\n`) });
+    const result = await lab.labUp({ ...flags, helm, onLog: (line) => io.stderr.write(`  ${line}\n`) });
     if (result.kind === "failed") {
       io.stderr.write(
         `rbx lab: ${result.error}. See ${result.logFile}; run \`rbx lab down --dir ${flags.dir}\` to clean up.\n`,

@@ -9,19 +9,22 @@ import { chartsDir } from "./products/common/paths.js";
 import { kubeconfigYaml, labToolEnv, mustRunTool } from "./run-tool.js";
 import type { LabSample } from "./samples.js";
 import { ServiceProxies } from "./service-proxy.js";
-import { type ToolPaths, toolPaths } from "./tool-binaries.js";
+import { type LabTools, type ToolPaths, toolPaths } from "./tool-binaries.js";
 
 /** Options of a lab stack. */
 export interface LabStackOptions {
   /** Directory for the kubeconfig, tool homes, packaged charts and PostgreSQL data. */
   dir: string;
   runtime?: ProductRuntimeOptions;
+  /** The helm and kubectl to use (`rbx lab` finds them with findLabTools); the pinned packaged ones if absent. */
+  tools?: LabTools;
   /** Called with progress lines. */
   log?: (line: string) => void;
 }
 
 /** A running lab stack; stop() ends every process it started. */
-export interface LabStack {
+/** `LabStack` alone is the tests' stack, with the pinned packaged tools; `rbx lab` runs a `LabStack<LabTools>`. */
+export interface LabStack<T extends LabTools = ToolPaths> {
   dir: string;
   kubeconfig: string;
   apiUrl: string;
@@ -29,10 +32,10 @@ export interface LabStack {
   standIn: KubeStandIn;
   runtime: ProductPodRuntime;
   proxies: ServiceProxies;
-  tools: ToolPaths;
+  tools: T;
   /** Environment for helm/kubectl (KUBECONFIG, private HOME and HELM_* dirs). */
   toolEnv: Record<string, string>;
-  /** Directory with helm (3), helm4 and kubectl links, for PATH. */
+  /** Directory with helm (helm 3 when there is one, else helm 4), helm4 and kubectl links, for PATH. */
   binDir: string;
   stop(): Promise<void>;
 }
@@ -42,14 +45,17 @@ function link(target: string, path: string): void {
 }
 
 /** Start PostgreSQL, the stand-in (product runtime, Kryton CR) and the Service proxies; nothing installed yet. */
-export async function startLabStack(opts: LabStackOptions): Promise<LabStack> {
+export async function startLabStack(opts: LabStackOptions & { tools: LabTools }): Promise<LabStack<LabTools>>;
+export async function startLabStack(opts: LabStackOptions): Promise<LabStack<ToolPaths>>;
+export async function startLabStack(opts: LabStackOptions): Promise<LabStack<LabTools>> {
   const log = opts.log ?? (() => undefined);
   mkdirSync(opts.dir, { recursive: true });
-  const tools = await toolPaths();
+  const tools = opts.tools ?? (await toolPaths());
   const binDir = join(opts.dir, "bin");
   mkdirSync(binDir, { recursive: true });
-  link(tools.helm3, join(binDir, "helm"));
-  link(tools.helm4, join(binDir, "helm4"));
+  const helm = tools.helm3 ?? tools.helm4;
+  if (helm) link(helm, join(binDir, "helm"));
+  if (tools.helm4) link(tools.helm4, join(binDir, "helm4"));
   link(tools.kubectl, join(binDir, "kubectl"));
   // Not under opts.dir: as root the server runs as the `postgres` user, which may not traverse it.
   const postgres = await startPostgres();
@@ -91,9 +97,21 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack> {
   }
 }
 
+/** The helm of `major` in a stack (any helm packages charts), or an error naming the one that is missing. */
+export function labHelm(stack: LabStack<LabTools>, major?: "3" | "4"): string {
+  const helm =
+    major === "4"
+      ? stack.tools.helm4
+      : major === "3"
+        ? stack.tools.helm3
+        : (stack.tools.helm3 ?? stack.tools.helm4);
+  if (helm === undefined) throw new Error(`the lab found no helm${major ? ` ${major}` : ""}`);
+  return helm;
+}
+
 /** Package a sample's chart at one version into `<dir>/charts/<chart>-<version>.tgz`; returns the path. */
 export async function packageChart(
-  stack: LabStack,
+  stack: LabStack<LabTools>,
   sample: LabSample,
   chart: string,
   app: string,
@@ -110,12 +128,12 @@ export async function packageChart(
     "-d",
     out,
   ];
-  await mustRunTool(stack.tools.helm3, args, stack.toolEnv);
+  await mustRunTool(labHelm(stack), args, stack.toolEnv);
   return join(out, `${sample.chart}-${chart}.tgz`);
 }
 
 /** Create a sample's namespace, databases and Secrets (kubectl apply on stdin, never argv). */
-export async function prepareSample(stack: LabStack, sample: LabSample): Promise<void> {
+export async function prepareSample(stack: LabStack<LabTools>, sample: LabSample): Promise<void> {
   for (const db of sample.databases) await stack.postgres.createDatabase(db);
   const secrets = Object.entries(sample.secrets(stack.postgres)).map(([name, data]) => ({
     apiVersion: "v1",
@@ -131,7 +149,7 @@ export async function prepareSample(stack: LabStack, sample: LabSample): Promise
 
 /** Install (or upgrade to) a packaged chart with the given helm, then wait for the sample's Deployments. */
 export async function installSample(
-  stack: LabStack,
+  stack: LabStack<LabTools>,
   sample: LabSample,
   chartPath: string,
   helm: string,

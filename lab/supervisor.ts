@@ -1,8 +1,16 @@
 // The detached process that owns a running lab: starts everything, installs the samples, keeps the state file current.
 import { join } from "node:path";
 import { pickSamples } from "./samples.js";
-import { installSample, type LabStack, packageChart, prepareSample, startLabStack } from "./stack.js";
+import {
+  installSample,
+  type LabStack,
+  labHelm,
+  packageChart,
+  prepareSample,
+  startLabStack,
+} from "./stack.js";
 import { type LabRelease, type LabState, removeState, writeState } from "./state-file.js";
+import { findLabTools, type LabTools, labToolsOrProblem } from "./tool-binaries.js";
 
 /** Messages the supervisor sends to `rbx lab up` over IPC. */
 export type SupervisorMessage =
@@ -28,7 +36,7 @@ async function main(): Promise<void> {
   const dir = arg("dir", ".rbx/lab");
   const { samples } = pickSamples(arg("products", "kryton,scrydon,alexandria").split(","));
   const helmMajor = arg("helm", "3");
-  let stack: LabStack | undefined;
+  let stack: LabStack<LabTools> | undefined;
   let state: LabState | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -44,8 +52,14 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown(0));
   process.on("disconnect", () => undefined);
   try {
-    stack = await startLabStack({ dir, log });
-    const helm = helmMajor === "4" ? stack.tools.helm4 : stack.tools.helm3;
+    const major = helmMajor === "4" ? "4" : "3";
+    const found = await findLabTools();
+    const tools = labToolsOrProblem(found, major);
+    if (typeof tools === "string") throw new Error(tools);
+    for (const [tool, origin] of Object.entries(found.origin))
+      log(`${tool}: ${found[tool as "kubectl"]} (${origin})`);
+    stack = await startLabStack({ dir, log, tools });
+    const helm = labHelm(stack, major);
     const releases: LabRelease[] = [];
     const databases: Record<string, string> = {};
     for (const sample of samples) {

@@ -4,6 +4,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+/** The npm package rbx is published as (its command is `rbx`): how rbx recognises its own package.json. */
+export const PACKAGE_NAME = "rbx-runbooks";
+
 /** The rbx package: its root directory and its package.json version. */
 export interface RbxPackage {
   root: string;
@@ -13,7 +16,7 @@ export interface RbxPackage {
 let found: RbxPackage | undefined;
 
 /**
- * The nearest directory above this module holding a package.json named "rbx", found once per process
+ * The nearest directory above this module holding a package.json named PACKAGE_NAME, found once per process
  * (a few stat calls and one small read); throws only when rbx's own files were taken out of their package.
  */
 export function rbxPackage(): RbxPackage {
@@ -23,12 +26,12 @@ export function rbxPackage(): RbxPackage {
     const file = join(dir, "package.json");
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: unknown; version?: unknown };
-      if (pkg.name === "rbx" && typeof pkg.version === "string") {
+      if (pkg.name === PACKAGE_NAME && typeof pkg.version === "string") {
         found = { root: dir, version: pkg.version };
         return found;
       }
     }
-    if (dirname(dir) === dir) throw new Error(`rbx: no package.json named "rbx" above ${start}`);
+    if (dirname(dir) === dir) throw new Error(`rbx: no package.json named "${PACKAGE_NAME}" above ${start}`);
   }
 }
 

@@ -1,8 +1,8 @@
-// The package entry point (`import … from "rbx"`, resolved through package.json "exports" to the build).
+// The package entry point (`import … from "rbx-runbooks"`, resolved through package.json "exports" to the build).
 import { describe, expect, it } from "vitest";
 
 // The published entry (dist/, via "exports"), typed by the sources it is built from.
-const entry = "rbx";
+const entry = "rbx-runbooks";
 const load = (): Promise<typeof import("../src/index.js")> => import(entry);
 
 describe("the rbx package API", () => {

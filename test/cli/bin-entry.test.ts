@@ -30,7 +30,10 @@ beforeAll(() => {
   mkdirSync(join(dir, "dist", "bundle"), { recursive: true });
   mkdirSync(join(dir, "dist", "src", "cli"), { recursive: true });
   copyFileSync(join(repoRoot, "bin", "rbx.js"), join(dir, "bin", "rbx.js"));
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "rbx", version: "7.8.9", type: "module" }));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name: "rbx-runbooks", version: "7.8.9", type: "module" }),
+  );
   writeFileSync(join(dir, "dist", "bundle", "main.js"), entryModule("bundle"));
   writeFileSync(join(dir, "dist", "src", "cli", "main.js"), entryModule("tsc"));
 });

