@@ -92,10 +92,17 @@ describe("the bundled CLI", () => {
     const log = JSON.parse(sarif.stdout) as {
       runs: { tool: { driver: { rules: { id: string; helpUri?: string; help?: unknown }[] } } }[];
     };
-    const documented = log.runs[0]?.tool.driver.rules.filter((r) => r.help !== undefined) ?? [];
-    expect(documented.length).toBeGreaterThan(5);
-    for (const r of documented)
-      expect(r.helpUri).toBe(`file://${join(repoRoot, "docs", "rules", `${r.id}.md`)}`);
+    const version = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string })
+      .version;
+    const pages =
+      log.runs[0]?.tool.driver.rules.filter((r) => r.helpUri?.endsWith(`/rules/${r.id}.md`)) ?? [];
+    expect(pages.length).toBeGreaterThan(5);
+    for (const r of pages) {
+      expect(r.helpUri).toBe(`https://unpkg.com/rbx-runbooks@${version}/docs/rules/${r.id}.md`);
+      expect((r.help as { markdown: string }).markdown).toBe(
+        readFileSync(join(repoRoot, "docs", "rules", `${r.id}.md`), "utf8"),
+      );
+    }
     const schema = await rbx(["schema"]);
     expect(schema.stdout).toBe(readFileSync(join(repoRoot, "schema", "runbook.schema.json"), "utf8"));
   });

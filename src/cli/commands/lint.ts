@@ -29,7 +29,8 @@ Options:
       --max-warnings <n>  exit 1 when there are more than n warnings
       --quiet             report errors only
   -o, --output <file>     write the report to a file instead of stdout
-      --docs-url <base>   base URI of the rule pages in SARIF (\`<base><rule-id>.md\`)
+      --docs-url <base>   base URI of the rule pages in SARIF (\`<base><rule-id>.md\`); default:
+                          this version's docs on the npm CDN (https://unpkg.com/rbx-runbooks@<version>/docs/rules/)
       --list-rules        print every rule with its default severity
   -h, --help              print this help
 

@@ -8,7 +8,7 @@ export interface FormatOptions {
   color: boolean;
   /** The directory relative file names are relative to. */
   cwd: string;
-  /** Base URI of the rule pages (`<base><rule-id>.md`); defaults to the docs shipped with rbx. */
+  /** Base URI of the rule pages (`<base><rule-id>.md`); defaults to this version's published docs. */
   docsBaseUri?: string;
 }
 
