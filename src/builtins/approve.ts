@@ -32,6 +32,7 @@ export const approve = defineAction<ApproveArgs, ApproveOutput>({
       prompt: {
         type: "string",
         minLength: 1,
+        examples: ["The maintenance window is open and the on-call DBA agrees"],
         description: "What the approver must check before saying yes.",
       },
       timeout: durationSchema,

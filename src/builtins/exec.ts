@@ -62,29 +62,44 @@ export const exec = defineAction<ExecArgs, ExecOutput>({
       program: {
         type: "string",
         minLength: 1,
+        examples: ["cosign"],
         description: "The program: a path, or a name looked up on PATH.",
       },
       args: {
         type: "array",
         items: { type: "string" },
+        examples: [
+          ["verify", "--key", "cosign.pub", "registry.example.com/kryton:${{ params.targetVersion }}"],
+        ],
         description: "Arguments, one word each; never split by a shell.",
       },
       env: {
         type: "object",
         additionalProperties: { type: "string" },
+        examples: [{ COSIGN_EXPERIMENTAL: "1" }],
         description: "Extra environment variables.",
       },
-      cwd: { type: "string", description: "Working directory (default: where rbx runs)." },
-      input: { type: "string", description: "Text written to the program's standard input." },
+      cwd: {
+        type: "string",
+        examples: ["./deploy"],
+        description: "Working directory (default: where rbx runs).",
+      },
+      input: {
+        type: "string",
+        examples: ["yes\n"],
+        description: "Text written to the program's standard input.",
+      },
       timeout: durationSchema,
       allowExitCodes: {
         type: "array",
         items: { type: "integer" },
+        examples: [[3]],
         description: "Exit codes besides 0 that count as success.",
       },
       maxOutputBytes: {
         type: "integer",
         minimum: 1,
+        examples: [65536],
         description: "Keep at most this much of stdout and stderr (default 1 MiB).",
       },
     },

@@ -8,6 +8,7 @@ export const releaseField: SchemaFragment = {
   type: "string",
   pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
   maxLength: 53,
+  examples: ["kryton"],
   description: "The Helm release name.",
 };
 
@@ -16,6 +17,7 @@ export const helmCommonFields: Record<string, SchemaFragment> = {
   connection: connectionField("kubernetes"),
   namespace: {
     type: "string",
+    examples: ["kryton"],
     description: "Namespace of the release (default: the connection's namespace).",
   },
 };

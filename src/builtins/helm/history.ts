@@ -29,7 +29,7 @@ export const helmHistory = defineAction<HelmHistoryArgs, HelmHistoryOutput>({
     "A release's revisions (oldest first), the newest deployed one as `current`, and the newest as `latest`.",
   connectionKinds: ["kubernetes"],
   input: releaseInput({
-    max: { type: "integer", minimum: 1, description: "Only the newest N revisions (--max)." },
+    max: { type: "integer", minimum: 1, examples: [5], description: "Only the newest N revisions (--max)." },
   }),
   output: T.object("helm.history.output", {
     release: T.string,

@@ -54,8 +54,16 @@ export const helmList = defineAction<HelmListArgs, HelmListOutput>({
         default: false,
         description: "Every status, including failed and pending (--all).",
       },
-      filter: { type: "string", description: "Regular expression on release names (--filter)." },
-      selector: { type: "string", description: "Label selector on release metadata (--selector)." },
+      filter: {
+        type: "string",
+        examples: ["^kryton"],
+        description: "Regular expression on release names (--filter).",
+      },
+      selector: {
+        type: "string",
+        examples: ["owner=platform"],
+        description: "Label selector on release metadata (--selector).",
+      },
       ...helmCommonFields,
     },
   },

@@ -79,6 +79,7 @@ export const helmRollback = defineAction<HelmRollbackArgs, HelmRollbackOutput>({
     revision: {
       type: "integer",
       minimum: 1,
+      examples: ["${{ steps.history.output.current.revision }}"],
       description:
         "Revision to return to, e.g. steps.<history>.output.current.revision (default: the previous one).",
     },

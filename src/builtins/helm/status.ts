@@ -53,7 +53,12 @@ export const helmStatus = defineAction<HelmStatusArgs, HelmStatusOutput>({
   summary: "A release's revision, status, description and notes (helm status).",
   connectionKinds: ["kubernetes"],
   input: releaseInput({
-    revision: { type: "integer", minimum: 1, description: "A specific revision (default: the newest)." },
+    revision: {
+      type: "integer",
+      minimum: 1,
+      examples: [3],
+      description: "A specific revision (default: the newest).",
+    },
   }),
   output: T.object("helm.status.output", {
     release: T.string,

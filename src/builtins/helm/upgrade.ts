@@ -115,11 +115,16 @@ export const helmUpgrade = defineAction<HelmUpgradeArgs, HelmUpgradeOutput>({
       chart: {
         type: "string",
         minLength: 1,
+        examples: ["oci://registry.example.com/charts/kryton"],
         description:
           "oci://registry/path/chart, repo/chart (with `repo`), or a local chart directory or .tgz.",
       },
-      version: { type: "string", description: "Chart version (--version); pin it." },
-      repo: { type: "string", description: "Chart repository URL (--repo)." },
+      version: { type: "string", examples: ["4.6.5"], description: "Chart version (--version); pin it." },
+      repo: {
+        type: "string",
+        examples: ["https://charts.example.com"],
+        description: "Chart repository URL (--repo).",
+      },
       install: {
         type: "boolean",
         default: false,
@@ -133,16 +138,19 @@ export const helmUpgrade = defineAction<HelmUpgradeArgs, HelmUpgradeOutput>({
       values: {
         type: "array",
         items: { type: "string" },
+        examples: [["values/prod.yaml", "values/prod-eu.yaml"]],
         description: "Values files, applied in this order (--values); later files win.",
       },
       set: {
         type: "object",
         additionalProperties: { type: ["string", "number", "boolean"] },
+        examples: [{ "image.tag": "${{ params.targetVersion }}", replicaCount: 3 }],
         description: "Values by path (--set), e.g. { image.tag: v1.2.3 }.",
       },
       setString: {
         type: "object",
         additionalProperties: { type: "string" },
+        examples: [{ "podAnnotations.rbx/run": "${{ run.id }}" }],
         description: "Values forced to strings (--set-string).",
       },
       reuseValues: {
@@ -172,7 +180,11 @@ export const helmUpgrade = defineAction<HelmUpgradeArgs, HelmUpgradeOutput>({
         description: "Delete new resources of a failed upgrade.",
       },
       timeout: helmTimeoutField,
-      description: { type: "string", description: "Release description recorded by helm." },
+      description: {
+        type: "string",
+        examples: ["upgrade to ${{ params.targetVersion }} by rbx"],
+        description: "Release description recorded by helm.",
+      },
       ...helmCommonFields,
     },
   },

@@ -37,7 +37,12 @@ export const helmValues = defineAction<HelmValuesArgs, HelmValuesOutput>({
       default: false,
       description: "All computed values, chart defaults included (--all).",
     },
-    revision: { type: "integer", minimum: 1, description: "A specific revision (default: the newest)." },
+    revision: {
+      type: "integer",
+      minimum: 1,
+      examples: [3],
+      description: "A specific revision (default: the newest).",
+    },
   }),
   output: T.object("helm.values.output", { values: T.map(T.string, T.dyn) }),
   plan(args, ctx) {

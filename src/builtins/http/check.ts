@@ -147,6 +147,7 @@ export const httpCheck = defineAction<HttpCheckArgs, HttpCheckOutput>({
       url: {
         type: "string",
         minLength: 1,
+        examples: ["/api/version"],
         description: "Absolute URL, or a path relative to the connection's baseUrl.",
       },
       connection: connectionField("http"),
@@ -159,11 +160,19 @@ export const httpCheck = defineAction<HttpCheckArgs, HttpCheckOutput>({
       headers: {
         type: "object",
         additionalProperties: { type: "string" },
+        examples: [{ Accept: "application/json" }],
         description:
           "Request headers; merged over the connection's. Credential headers never appear in plans.",
       },
-      body: { description: "Request body: a string as-is, anything else sent as JSON." },
-      ca: { type: "string", description: "PEM file of the CA that signs the server certificate." },
+      body: {
+        examples: [{ dryRun: true }],
+        description: "Request body: a string as-is, anything else sent as JSON.",
+      },
+      ca: {
+        type: "string",
+        examples: ["/etc/ssl/internal-ca.pem"],
+        description: "PEM file of the CA that signs the server certificate.",
+      },
       insecure: {
         type: "boolean",
         default: false,
@@ -172,8 +181,11 @@ export const httpCheck = defineAction<HttpCheckArgs, HttpCheckOutput>({
       expect: {
         type: "object",
         additionalProperties: false,
+        description: "What the response must be for the check to pass (default: any 2xx status).",
+        examples: [{ status: [200, 204] }],
         properties: {
           status: {
+            examples: [200],
             description: "Expected status or statuses (default: any 2xx).",
             anyOf: [
               { type: "integer", minimum: 100, maximum: 599 },
@@ -182,10 +194,15 @@ export const httpCheck = defineAction<HttpCheckArgs, HttpCheckOutput>({
           },
         },
       },
-      timeout: { ...durationSchema, description: "Give up after this long (default 30s)." },
+      timeout: {
+        ...durationSchema,
+        examples: ["30s"],
+        description: "Give up after this long (default 30s).",
+      },
       maxBodyBytes: {
         type: "integer",
         minimum: 1,
+        examples: [65536],
         description: "Fail when the body is larger (default 1048576).",
       },
     },

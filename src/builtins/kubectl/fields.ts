@@ -8,6 +8,7 @@ export const kubeCommonFields: Record<string, SchemaFragment> = {
   connection: connectionField("kubernetes"),
   namespace: {
     type: "string",
+    examples: ["kryton"],
     description: "Namespace (default: the connection's, else the kubeconfig context's).",
   },
 };
@@ -15,6 +16,7 @@ export const kubeCommonFields: Record<string, SchemaFragment> = {
 /** How often the waiting actions read the object again. */
 export const pollIntervalField: SchemaFragment = {
   ...durationSchema,
+  examples: ["5s"],
   description: "How often to read the object while waiting (default 2s).",
 };
 

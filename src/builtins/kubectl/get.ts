@@ -60,18 +60,29 @@ export const kubectlGet = defineAction<GetArgs, GetOutput>({
       kind: {
         type: "string",
         minLength: 1,
+        examples: ["Deployment"],
         description: "Kind, e.g. Deployment, pods, Secret, or a custom resource kind.",
       },
-      apiVersion: { type: "string", description: "Required for custom resources, e.g. kryton.io/v1alpha1." },
+      apiVersion: {
+        type: "string",
+        examples: ["kryton.io/v1alpha1"],
+        description: "Required for custom resources, e.g. kryton.io/v1alpha1.",
+      },
       name: {
         type: "string",
+        examples: ["kryton"],
         description: "One object by name (output.object); omit to list (output.items).",
       },
       selector: {
         type: "string",
+        examples: ["app.kubernetes.io/instance=kryton"],
         description: "Label selector for a list, e.g. app.kubernetes.io/instance=x.",
       },
-      fieldSelector: { type: "string", description: "Field selector for a list, e.g. status.phase=Running." },
+      fieldSelector: {
+        type: "string",
+        examples: ["status.phase=Running"],
+        description: "Field selector for a list, e.g. status.phase=Running.",
+      },
       optional: {
         type: "boolean",
         default: false,

@@ -45,18 +45,24 @@ export const kubectlLogs = defineAction<LogsArgs, LogsOutput>({
       { required: ["selector"], properties: { selector: { type: "string" } } },
     ],
     properties: {
-      pod: { type: "string", description: "A pod name." },
-      job: { type: "string", description: "A Job name: logs of its pods." },
+      pod: { type: "string", examples: ["kryton-7d9f8b6c5-x2x9q"], description: "A pod name." },
+      job: { type: "string", examples: ["kryton-migrate"], description: "A Job name: logs of its pods." },
       selector: {
         type: "string",
+        examples: ["app.kubernetes.io/instance=alexandria-ee"],
         description: "A label selector, e.g. app.kubernetes.io/instance=alexandria-ee.",
       },
-      container: { type: "string", description: "One container (default: every container)." },
+      container: {
+        type: "string",
+        examples: ["api"],
+        description: "One container (default: every container).",
+      },
       tail: {
         type: "integer",
         minimum: 1,
         maximum: 10000,
         default: 100,
+        examples: [200],
         description: "Lines per container (default 100).",
       },
       previous: {

@@ -140,10 +140,23 @@ export const kubectlPatch = defineAction<PatchArgs, PatchOutput>({
     additionalProperties: false,
     required: ["kind", "name", "patch"],
     properties: {
-      kind: { type: "string", minLength: 1, description: "Kind, e.g. Kryton or Deployment." },
-      apiVersion: { type: "string", description: "Required for custom resources, e.g. kryton.io/v1alpha1." },
-      name: { type: "string", minLength: 1, description: "Object name." },
-      patch: { type: "object", description: 'The patch, e.g. { spec: { version: "4.6.4" } }.' },
+      kind: {
+        type: "string",
+        minLength: 1,
+        examples: ["Kryton"],
+        description: "Kind, e.g. Kryton or Deployment.",
+      },
+      apiVersion: {
+        type: "string",
+        examples: ["kryton.io/v1alpha1"],
+        description: "Required for custom resources, e.g. kryton.io/v1alpha1.",
+      },
+      name: { type: "string", minLength: 1, examples: ["kryton"], description: "Object name." },
+      patch: {
+        type: "object",
+        examples: [{ spec: { version: "${{ params.targetVersion }}" } }],
+        description: 'The patch, e.g. { spec: { version: "4.6.4" } }.',
+      },
       type: {
         type: "string",
         enum: ["merge", "strategic"],
@@ -154,12 +167,24 @@ export const kubectlPatch = defineAction<PatchArgs, PatchOutput>({
         type: "object",
         additionalProperties: false,
         required: ["field", "equals"],
+        examples: [
+          { field: "status.observedVersion", equals: "${{ params.targetVersion }}", timeout: "10m" },
+        ],
         description:
           "Wait until a field reaches a value, e.g. { field: status.observedVersion, equals: 4.6.4 }.",
         properties: {
-          field: { type: "string", minLength: 1, description: "Dotted path, e.g. status.observedVersion." },
-          equals: { description: "The value to wait for." },
-          timeout: { ...durationSchema, description: "Give up after this long (default 10m)." },
+          field: {
+            type: "string",
+            minLength: 1,
+            examples: ["status.observedVersion"],
+            description: "Dotted path, e.g. status.observedVersion.",
+          },
+          equals: { examples: ["4.6.5"], description: "The value to wait for." },
+          timeout: {
+            ...durationSchema,
+            examples: ["15m"],
+            description: "Give up after this long (default 10m).",
+          },
           pollInterval: pollIntervalField,
         },
       },

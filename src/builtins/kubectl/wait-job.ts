@@ -130,9 +130,10 @@ export const kubectlWaitJob = defineAction<WaitJobArgs, WaitJobOutput>({
       { required: ["selector"], properties: { selector: { type: "string" } } },
     ],
     properties: {
-      name: { type: "string", description: "The Job's name." },
+      name: { type: "string", examples: ["kryton-migrate"], description: "The Job's name." },
       selector: {
         type: "string",
+        examples: ["app.kubernetes.io/component=migration"],
         description: "A label selector: wait for every matching Job (at least one).",
       },
       allowFailure: {
@@ -145,9 +146,14 @@ export const kubectlWaitJob = defineAction<WaitJobArgs, WaitJobOutput>({
         minimum: 1,
         maximum: 10000,
         default: 100,
+        examples: [200],
         description: "Log lines kept per container.",
       },
-      timeout: { ...durationSchema, description: "Give up after this long (default 10m)." },
+      timeout: {
+        ...durationSchema,
+        examples: ["20m"],
+        description: "Give up after this long (default 10m).",
+      },
       pollInterval: pollIntervalField,
       ...kubeCommonFields,
     },

@@ -3,12 +3,24 @@ import type { ConnectionKind, ResolvedConnection } from "../../contract/connecti
 import { ActionError } from "./action-error.js";
 
 /** The JSON Schema fragment of the `connection` field every networked action takes. */
-export function connectionField(kind: ConnectionKind): { type: "string"; description: string } {
+export function connectionField(kind: ConnectionKind): {
+  type: "string";
+  description: string;
+  examples: string[];
+} {
   return {
     type: "string",
     description: `Name of a \`${kind}\` connection; optional when the runbook declares exactly one.`,
+    examples: [EXAMPLE_CONNECTION[kind]],
   };
 }
+
+/** The connection names the schema's examples use (as the runbook format's examples name them). */
+const EXAMPLE_CONNECTION: Record<ConnectionKind, string> = {
+  kubernetes: "cluster",
+  postgres: "db",
+  http: "api",
+};
 
 /** The connection named `name`, or the single connection of `kind`; a clear error otherwise. */
 export function pickConnection(

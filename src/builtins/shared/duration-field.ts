@@ -6,6 +6,7 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 
 /** The JSON Schema fragment every `timeout`-like field uses. */
 export const durationSchema: SchemaFragment = {
+  examples: ["10m"],
   description: 'A duration such as "30s", "15m", "1h30m" or "500ms" (a bare number means seconds).',
   anyOf: [
     { type: "string", pattern: "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$" },

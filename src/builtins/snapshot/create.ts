@@ -33,7 +33,11 @@ export const snapshotCreate = defineAction<SnapshotCreateArgs, SnapshotCreateOut
     additionalProperties: false,
     properties: {
       connection: connectionField("postgres"),
-      label: { type: "string", description: 'A note stored in the manifest, e.g. "pre-4.6.5".' },
+      label: {
+        type: "string",
+        examples: ["pre-${{ params.targetVersion }}"],
+        description: 'A note stored in the manifest, e.g. "pre-4.6.5".',
+      },
       format: {
         type: "string",
         enum: ["custom", "directory"],
@@ -45,9 +49,10 @@ export const snapshotCreate = defineAction<SnapshotCreateArgs, SnapshotCreateOut
         type: "integer",
         minimum: 1,
         maximum: 64,
+        examples: [4],
         description: "Parallel dump jobs (directory format only).",
       },
-      timeout: { ...durationSchema, description: "Give up after this long (default 1h)." },
+      timeout: { ...durationSchema, examples: ["2h"], description: "Give up after this long (default 1h)." },
       ...storeFields,
     },
     // Parallel jobs need the directory format.

@@ -11,11 +11,13 @@ import { snapshotsDir } from "./store.js";
 export const storeFields: Record<string, SchemaFragment> = {
   dir: {
     type: "string",
+    examples: ["/var/backups/rbx"],
     description:
       "Snapshots directory (default: the connection's snapshotsDir, else RBX_SNAPSHOTS_DIR, else .rbx/snapshots).",
   },
   binDir: {
     type: "string",
+    examples: ["/usr/lib/postgresql/16/bin"],
     description:
       "Directory of pg_dump/pg_restore (default: the connection's binDir, RBX_PG_BIN_DIR, the server's version, PATH).",
   },
@@ -25,6 +27,7 @@ export const storeFields: Record<string, SchemaFragment> = {
 export const snapshotIdField: SchemaFragment = {
   type: "string",
   pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$",
+  examples: ["${{ steps.snapshot.output.id }}"],
   description: "A snapshot id, e.g. steps.<snapshot step>.output.id.",
 };
 

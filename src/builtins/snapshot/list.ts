@@ -28,8 +28,8 @@ export const snapshotList = defineAction<SnapshotListArgs, SnapshotListOutput>({
     additionalProperties: false,
     properties: {
       connection: connectionField("postgres"),
-      database: { type: "string", description: "Only snapshots of this database." },
-      label: { type: "string", description: "Only snapshots with this label." },
+      database: { type: "string", examples: ["kryton"], description: "Only snapshots of this database." },
+      label: { type: "string", examples: ["pre-4.6.5"], description: "Only snapshots with this label." },
       ...storeFields,
     },
   },

@@ -141,6 +141,7 @@ export const snapshotRestore = defineAction<SnapshotRestoreArgs, SnapshotRestore
         type: "string",
         pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$",
         default: "postgres",
+        examples: ["postgres"],
         description: "recreate: the database to connect to while the target is dropped and created.",
       },
       terminateConnections: {
@@ -158,7 +159,13 @@ export const snapshotRestore = defineAction<SnapshotRestoreArgs, SnapshotRestore
         default: true,
         description: "All or nothing (--single-transaction); ignored with jobs > 1.",
       },
-      jobs: { type: "integer", minimum: 1, maximum: 64, description: "Parallel restore jobs." },
+      jobs: {
+        type: "integer",
+        minimum: 1,
+        maximum: 64,
+        examples: [4],
+        description: "Parallel restore jobs.",
+      },
       noOwner: {
         type: "boolean",
         default: false,
@@ -166,9 +173,10 @@ export const snapshotRestore = defineAction<SnapshotRestoreArgs, SnapshotRestore
       },
       lockTimeout: {
         ...durationSchema,
+        examples: ["30s"],
         description: "lock_timeout for the restore session (default: none).",
       },
-      timeout: { ...durationSchema, description: "Give up after this long (default 1h)." },
+      timeout: { ...durationSchema, examples: ["2h"], description: "Give up after this long (default 1h)." },
       ...storeFields,
     },
   },

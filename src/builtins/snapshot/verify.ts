@@ -44,7 +44,11 @@ export const snapshotVerify = defineAction<SnapshotVerifyArgs, SnapshotVerifyOut
     properties: {
       snapshot: snapshotIdField,
       connection: connectionField("postgres"),
-      timeout: { ...durationSchema, description: "Give up after this long (default 10m)." },
+      timeout: {
+        ...durationSchema,
+        examples: ["20m"],
+        description: "Give up after this long (default 10m).",
+      },
       ...storeFields,
     },
   },

@@ -79,6 +79,12 @@ export const sqlExec = defineAction<SqlExecArgs, SqlExecOutput>({
       statements: {
         type: "array",
         minItems: 1,
+        examples: [
+          [
+            "update settings set maintenance = true",
+            { sql: "delete from sessions where tenant = $1", params: ["${{ params.tenant }}"] },
+          ],
+        ],
         description: "Statements in order: SQL text, or { sql, params } with $1, $2 bound to params.",
         items: {
           anyOf: [
@@ -87,7 +93,15 @@ export const sqlExec = defineAction<SqlExecArgs, SqlExecOutput>({
               type: "object",
               additionalProperties: false,
               required: ["sql"],
-              properties: { sql: { type: "string", minLength: 1 }, params: paramsSchema },
+              properties: {
+                sql: {
+                  type: "string",
+                  minLength: 1,
+                  description: "The statement; $1, $2 are bound to `params`.",
+                  examples: ["delete from sessions where tenant = $1"],
+                },
+                params: paramsSchema,
+              },
             },
           ],
         },
@@ -99,6 +113,7 @@ export const sqlExec = defineAction<SqlExecArgs, SqlExecOutput>({
       },
       probe: {
         type: "string",
+        examples: ["select maintenance from settings"],
         description:
           "A query returning one boolean, true when the change is already applied; settles an interrupted step.",
       },

@@ -37,25 +37,44 @@ export const ledgerFields: Record<string, SchemaFragment> = {
     type: "string",
     default: "drizzle.__drizzle_migrations",
     pattern: "^[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?$",
+    examples: ["drizzle.__drizzle_migrations"],
     description: "The ledger table, [schema.]name (default drizzle.__drizzle_migrations).",
   },
   columns: {
     type: "object",
     additionalProperties: false,
+    examples: [{ id: "migration_id", createdAt: "applied_at" }],
     description: "Ledger column names when they differ from Drizzle's (id, hash, created_at).",
     properties: {
-      id: { type: "string", default: "id" },
-      hash: { type: "string", default: "hash" },
-      createdAt: { type: "string", default: "created_at" },
+      id: {
+        type: "string",
+        default: "id",
+        description: "The ledger's id column.",
+        examples: ["migration_id"],
+      },
+      hash: {
+        type: "string",
+        default: "hash",
+        description: "The column holding each migration's hash.",
+        examples: ["checksum"],
+      },
+      createdAt: {
+        type: "string",
+        default: "created_at",
+        description: "The column holding when each migration was applied.",
+        examples: ["applied_at"],
+      },
     },
   },
   migrationsDir: {
     type: "string",
+    examples: ["./migrations/4.6.5"],
     description:
       "The migrations folder (with meta/_journal.json, else .sql files in lexical order) to compare with.",
   },
   verify: {
     type: "object",
+    examples: [{ "0007_add_audit_log": "select to_regclass('public.audit_log') is not null" }],
     description:
       "Per migration (file name without .sql, or ledger hash): SQL returning one boolean, true when an object the " +
       "migration creates exists; a list checks several objects. Used to detect a tracking desync.",
@@ -63,8 +82,12 @@ export const ledgerFields: Record<string, SchemaFragment> = {
       anyOf: [{ type: "string" }, { type: "array", items: { type: "string" }, minItems: 1 }],
     },
   },
-  timeout: { ...durationSchema, description: "statement_timeout for each statement (default 30s)." },
-  lockTimeout: { ...durationSchema, description: "lock_timeout (default 5s)." },
+  timeout: {
+    ...durationSchema,
+    examples: ["30s"],
+    description: "statement_timeout for each statement (default 30s).",
+  },
+  lockTimeout: { ...durationSchema, examples: ["5s"], description: "lock_timeout (default 5s)." },
 };
 
 /** The quoted table name and column list of the ledger. */

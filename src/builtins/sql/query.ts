@@ -44,12 +44,14 @@ export const sqlQuery = defineAction<SqlQueryArgs, SqlQueryOutput>({
       sql: {
         type: "string",
         minLength: 1,
+        examples: ["select count(*) as n from accounts where tenant = $1"],
         description: "One SELECT (or other read-only) statement; use $1, $2 for values.",
       },
       params: paramsSchema,
       maxRows: {
         type: "integer",
         minimum: 1,
+        examples: [500],
         description: "Fail when the query returns more rows than this (default 10000); add a LIMIT.",
       },
     },

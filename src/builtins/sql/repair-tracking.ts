@@ -62,6 +62,7 @@ export const sqlRepairTracking = defineAction<RepairTrackingArgs, RepairTracking
       ids: {
         type: "array",
         items: { type: "integer" },
+        examples: ["${{ steps.migrations.output.desync.rows.map(r, r.id) }}"],
         description:
           "The ledger ids the approver saw (steps.<id>.output.desync.rows); refuse if the desync changed since.",
       },

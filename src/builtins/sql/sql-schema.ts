@@ -10,9 +10,14 @@ import type { SessionLimits } from "./pg-session.js";
 /** Fields every sql action accepts. */
 export const sqlCommonFields: Record<string, SchemaFragment> = {
   connection: connectionField("postgres"),
-  timeout: { ...durationSchema, description: "statement_timeout for each statement (default 30s)." },
+  timeout: {
+    ...durationSchema,
+    examples: ["30s"],
+    description: "statement_timeout for each statement (default 30s).",
+  },
   lockTimeout: {
     ...durationSchema,
+    examples: ["5s"],
     description: "lock_timeout: give up waiting for a lock after this long (default 5s).",
   },
 };
@@ -20,6 +25,7 @@ export const sqlCommonFields: Record<string, SchemaFragment> = {
 /** The JSON Schema of bound parameters: $1, $2, ... in order. */
 export const paramsSchema: SchemaFragment = {
   type: "array",
+  examples: [["${{ params.tenant }}", 42]],
   description: "Values bound to $1, $2, ... (never spliced into the SQL text).",
   items: {},
 };

@@ -16,28 +16,81 @@ export const connectionKinds = ["kubernetes", "postgres", "http"] as const;
 export const failurePolicies = ["rollback", "halt"] as const;
 
 const ref = (name: string): SchemaNode => ({ $ref: `#/$defs/${name}` });
-const str = (description: string): SchemaNode => ({ type: "string", description });
+/** A documented field: its schema, what it means, and an example value (shown by editors with the description). */
+const doc = (schema: SchemaNode, description: string, ...examples: unknown[]): SchemaNode => ({
+  ...schema,
+  description,
+  ...(examples.length > 0 ? { examples } : {}),
+});
+const str = (description: string, ...examples: unknown[]): SchemaNode =>
+  doc({ type: "string" }, description, ...examples);
 
 const stepProperties: Record<string, SchemaNode> = {
-  id: {
-    ...ref("identifier"),
-    description: "Unique across the runbook; expressions read `steps.<id>.output`.",
-  },
-  description: str("What the step does, for the plan and the operator."),
+  id: doc(
+    ref("identifier"),
+    "Unique across the runbook (phases, rollbacks, check suites and verify steps together); expressions read `steps.<id>.output`. Required for action steps in phases and check suites.",
+    "upgrade",
+  ),
+  description: str(
+    "What the step does, for the plan and the operator.",
+    "Upgrade the Helm release to the target chart",
+  ),
   action: {
     type: "string",
     pattern: actionNamePattern,
-    description: "The built-in action to run, e.g. `helm.upgrade`.",
+    description:
+      "The built-in action to run, e.g. `helm.upgrade`; `rbx schema` lists every action with its input.",
+    examples: ["helm.upgrade"],
   },
-  with: { type: "object", description: "The action's input; strings may hold `${{ }}` templates." },
-  check: { ...ref("name"), description: "Run the named suite from `checks:` in place of an action." },
-  when: { ...ref("expression"), description: "Skip the step when this expression is false." },
-  guards: { type: "array", items: ref("assertion"), description: "Halt before the step when one is false." },
-  expect: { type: "array", items: ref("assertion"), description: "Assertions on `output` after the step." },
-  retry: ref("retry"),
-  timeout: { ...ref("duration"), description: "Deadline for one attempt." },
-  onFailure: ref("failurePolicy"),
-  verify: { ...ref("stepBody"), description: "A read-only step; if it holds on resume, the write is done." },
+  with: doc(
+    { type: "object" },
+    "The action's input, checked against the action's schema; strings may hold `${{ }}` templates, and a field typed int, bool or enum may be one whole template.",
+    {
+      release: "kryton",
+      chart: "oci://registry.example/charts/kryton",
+      version: "${{ params.targetVersion }}",
+    },
+  ),
+  check: doc(ref("name"), "Run the named suite from `checks:` here, in place of an action.", "healthy"),
+  when: doc(
+    ref("expression"),
+    "Skip the step when this expression is false.",
+    "has(steps.migrations.output) && steps.migrations.output.pending.size() > 0",
+  ),
+  guards: doc(
+    { type: "array", items: ref("assertion") },
+    "Assertions checked before the step; the run halts before it when one is false.",
+    [{ that: "steps.history.output.current.status == 'deployed'", message: "the release is not deployed" }],
+  ),
+  expect: doc(
+    { type: "array", items: ref("assertion") },
+    "Assertions on the step's `output` after it ran; the step fails when one is false.",
+    [{ that: "output.json.version == string(params.targetVersion)" }],
+  ),
+  retry: doc(ref("retry"), "Run the step again when it fails, or poll it until `until` holds.", {
+    attempts: 12,
+    every: "5s",
+    timeout: "5m",
+  }),
+  timeout: doc(
+    ref("duration"),
+    "Deadline for one attempt; may be one whole `${{ }}` template over a duration.",
+    "10m",
+  ),
+  onFailure: doc(
+    ref("failurePolicy"),
+    "What a failure of this step does, overriding the phase's and the runbook's policy.",
+    "halt",
+  ),
+  verify: doc(
+    ref("stepBody"),
+    "A read-only step that is the step's postcondition: if it holds when an interrupted run resumes, the write is taken as done.",
+    {
+      action: "helm.status",
+      with: { release: "kryton" },
+      expect: [{ that: "output.chart == 'kryton-4.6.5'" }],
+    },
+  ),
 };
 
 /** The base schema: everything but the per-action `with:` schemas. */
@@ -50,36 +103,90 @@ export const baseSchema: SchemaNode = {
   required: ["apiVersion", "kind", "metadata", "phases"],
   additionalProperties: false,
   properties: {
-    apiVersion: { const: "rbx/v1", description: "The version of the runbook format." },
-    kind: { const: "Runbook" },
-    metadata: ref("metadata"),
+    apiVersion: { const: "rbx/v1", description: "The version of the runbook format: always `rbx/v1`." },
+    kind: { const: "Runbook", description: "What the document is: always `Runbook`." },
+    metadata: doc(
+      ref("metadata"),
+      "The runbook's name and version (recorded in every run), product, summary and owners.",
+      {
+        name: "kryton-upgrade",
+        version: "1.0.0",
+        product: "kryton",
+      },
+    ),
     params: {
       type: "object",
-      description: "Typed inputs, read in expressions as `params.<name>`.",
+      description:
+        "Typed inputs, read in expressions as `params.<name>`; a param without `default` or `from` must be given with `--param name=value`.",
+      examples: [
+        {
+          targetVersion: { type: "semver" },
+          databaseUrl: { type: "secret", from: "env.KRYTON_DATABASE_URL" },
+        },
+      ],
       propertyNames: ref("identifier"),
       additionalProperties: ref("param"),
     },
     env: {
       type: "object",
       description: "Environment variables the runbook reads, as `env.<NAME>`.",
+      examples: [{ KRYTON_DATABASE_URL: { secret: true, description: "PostgreSQL DSN" } }],
       propertyNames: ref("envName"),
       additionalProperties: ref("envDecl"),
     },
     connections: {
       type: "object",
-      description: "What the built-in actions talk to.",
+      description:
+        "What the built-in actions talk to, by name: `kubernetes`, `postgres` and `http` connections.",
+      examples: [
+        {
+          cluster: { kind: "kubernetes", namespace: "kryton" },
+          db: { kind: "postgres", url: "${{ params.databaseUrl }}" },
+        },
+      ],
       propertyNames: ref("name"),
       additionalProperties: ref("connection"),
     },
-    guards: { type: "array", items: ref("assertion"), description: "Must hold before anything runs." },
+    guards: doc(
+      { type: "array", items: ref("assertion") },
+      "Assertions that must all hold before anything runs; nothing changes when one is false.",
+      [{ that: "semver(params.targetVersion) > semver('4.6.4')", message: "nothing to upgrade" }],
+    ),
     checks: {
       type: "object",
-      description: "Named, read-only verification suites, run with `check: <name>`.",
+      description:
+        "Named, read-only verification suites, run with `check: <name>` from a phase or a rollback.",
+      examples: [{ healthy: [{ id: "ready", action: "http.check", with: { url: "/readyz" } }] }],
       propertyNames: ref("name"),
       additionalProperties: { type: "array", minItems: 1, items: ref("step") },
     },
-    phases: { type: "array", minItems: 1, items: ref("phase") },
-    onFailure: { ...ref("failurePolicy"), description: "What a failure does by default (rollback)." },
+    phases: doc(
+      { type: "array", minItems: 1, items: ref("phase") },
+      "What the runbook does, in order. A phase with `rollback:` is a rollback boundary: a later failure unwinds it.",
+      [
+        {
+          id: "upgrade",
+          rollback: [
+            {
+              action: "helm.rollback",
+              with: { release: "kryton", revision: "${{ steps.history.output.current.revision }}" },
+            },
+          ],
+          steps: [
+            {
+              id: "upgrade",
+              action: "helm.upgrade",
+              with: { release: "kryton", chart: "./charts/kryton", wait: true, timeout: "10m" },
+            },
+          ],
+        },
+      ],
+    ),
+    onFailure: doc(
+      ref("failurePolicy"),
+      "What a failure does by default: `rollback` (unwind the boundaries entered, newest first) or `halt` (stop for the operator).",
+      "halt",
+    ),
   },
   $defs: {
     identifier: { type: "string", pattern: identifierPattern },
@@ -94,8 +201,7 @@ export const baseSchema: SchemaNode = {
         "A duration such as 500ms, 5s, 1m30s, 15m, 2h, or one whole `${{ }}` template (e.g. over a duration param) resolved when the step starts.",
     },
     expression: {
-      type: ["string", "boolean"],
-      minLength: 1,
+      anyOf: [{ type: "string", minLength: 1 }, { type: "boolean" }],
       description: "An expression in the rbx expression language (a CEL subset).",
     },
     template: { type: "string", pattern: "\\$\\{\\{", description: "A `${{ expression }}` template." },
@@ -105,14 +211,20 @@ export const baseSchema: SchemaNode = {
       required: ["name", "version"],
       additionalProperties: false,
       properties: {
-        name: ref("name"),
-        version: {
-          ...ref("semver"),
-          description: "The version of this document (semver), recorded in every run.",
-        },
-        product: ref("name"),
-        summary: str("One line: what the runbook does."),
-        owners: { type: "array", items: { type: "string" } },
+        name: doc(
+          ref("name"),
+          "The runbook's name (letters, digits, `-`, `_`), recorded in every run.",
+          "kryton-upgrade",
+        ),
+        version: doc(ref("semver"), "The version of this document (semver), recorded in every run.", "1.2.0"),
+        product: doc(ref("name"), "The product the runbook upgrades.", "kryton"),
+        summary: str(
+          "One line: what the runbook does.",
+          "Upgrade Kryton with a snapshot and a verified rollback",
+        ),
+        owners: doc({ type: "array", items: { type: "string" } }, "Who to ask about the runbook.", [
+          "platform-team@example.com",
+        ]),
       },
     },
     param: {
@@ -120,26 +232,55 @@ export const baseSchema: SchemaNode = {
       required: ["type"],
       additionalProperties: false,
       properties: {
-        type: { enum: [...paramTypes] },
-        description: { type: "string" },
-        default: { description: "Used when the operator gives no value; must fit the type." },
-        values: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string" } },
+        type: {
+          enum: [...paramTypes],
+          description: "The param's type; values are checked against it before anything runs.",
+          examples: ["semver"],
+        },
+        description: str(
+          "What the param means: shown by `rbx plan` and in prompts.",
+          "The Kryton version to upgrade to",
+        ),
+        default: {
+          description:
+            "Used when the operator gives no value; must fit the type. May be a `${{ }}` template over the other params; a secret has none.",
+          examples: ["4.6.5"],
+        },
+        values: doc(
+          { type: "array", minItems: 1, uniqueItems: true, items: { type: "string" } },
+          "The allowed values of an `enum` param (required for `enum`, refused for the other types).",
+          ["community", "enterprise"],
+        ),
         from: {
           type: "string",
           pattern: "^env\\.[A-Za-z_][A-Za-z0-9_]*$",
-          description: "e.g. env.DATABASE_URL",
+          description:
+            "Read the value from an environment variable, e.g. `env.DATABASE_URL` (the way to give a secret).",
+          examples: ["env.KRYTON_DATABASE_URL"],
         },
       },
     },
     envDecl: {
       type: "object",
       additionalProperties: false,
-      properties: { secret: { type: "boolean" }, description: { type: "string" } },
+      properties: {
+        secret: {
+          type: "boolean",
+          description: "Redact every value derived from the variable wherever it would be shown.",
+        },
+        description: str("What the variable holds.", "PostgreSQL DSN of the Kryton database"),
+      },
     },
     connection: {
       type: "object",
       required: ["kind"],
-      properties: { kind: { enum: [...connectionKinds] } },
+      properties: {
+        kind: {
+          enum: [...connectionKinds],
+          description: "What the connection talks to; each kind has its own fields.",
+          examples: ["kubernetes"],
+        },
+      },
       allOf: connectionKinds.map((k) => ({
         if: { properties: { kind: { const: k } }, required: ["kind"] },
         // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
@@ -150,28 +291,47 @@ export const baseSchema: SchemaNode = {
       type: "object",
       additionalProperties: false,
       properties: {
-        kind: {},
-        kubeconfig: str("Path of the kubeconfig file."),
-        context: str("The kubeconfig context."),
-        namespace: str("The default namespace."),
+        kind: {
+          const: "kubernetes",
+          description: "A Kubernetes cluster, reached through a kubeconfig (helm.*, kubectl.*).",
+        },
+        kubeconfig: str(
+          "Path of the kubeconfig file (default: `KUBECONFIG`, else `~/.kube/config`).",
+          "${{ env.KUBECONFIG }}",
+        ),
+        context: str("The kubeconfig context (default: its current context).", "prod-eu-1"),
+        namespace: str("The default namespace of the actions that use this connection.", "kryton"),
       },
     },
     "connection-postgres": {
       type: "object",
       required: ["url"],
       additionalProperties: false,
-      properties: { kind: {}, url: str("postgres://… — usually a template over a secret param.") },
+      properties: {
+        kind: { const: "postgres", description: "A PostgreSQL database (sql.*, snapshot.*)." },
+        url: str("postgres://… — usually a template over a secret param.", "${{ params.databaseUrl }}"),
+      },
     },
     "connection-http": {
       type: "object",
       required: ["baseUrl"],
       additionalProperties: false,
       properties: {
-        kind: {},
-        baseUrl: str("http(s) URL every request is relative to."),
-        headers: { type: "object", additionalProperties: { type: "string" } },
-        ca: str("Path of a CA bundle to trust."),
-        insecure: { anyOf: [{ type: "boolean" }, ref("template")] },
+        kind: {
+          const: "http",
+          description: "An HTTP service (http.check) whose URLs are relative to `baseUrl`.",
+        },
+        baseUrl: str("http(s) URL every request is relative to.", "https://kryton.example.com"),
+        headers: doc(
+          { type: "object", additionalProperties: { type: "string" } },
+          "Headers sent with every request; values may be templates (credential headers never appear in plans).",
+          { Authorization: "Bearer ${{ params.apiToken }}" },
+        ),
+        ca: str("Path of a CA bundle (PEM) to trust.", "/etc/ssl/internal-ca.pem"),
+        insecure: {
+          anyOf: [{ type: "boolean" }, ref("template")],
+          description: "Skip TLS certificate verification (lint warns: insecure-http-check).",
+        },
       },
     },
     assertion: {
@@ -179,42 +339,77 @@ export const baseSchema: SchemaNode = {
       required: ["that"],
       additionalProperties: false,
       properties: {
-        that: ref("expression"),
-        message: str("Shown when `that` is false; may hold `${{ }}` templates."),
+        that: doc(ref("expression"), "An expression that must be true.", "output.status == 200"),
+        message: str(
+          "Shown when `that` is false; may hold `${{ }}` templates.",
+          "readyz answered ${{ output.status }}",
+        ),
       },
     },
     retry: {
       type: "object",
       additionalProperties: false,
       properties: {
-        attempts: { type: "integer", minimum: 1 },
-        every: ref("duration"),
-        backoff: { type: "number", minimum: 1 },
-        maxEvery: ref("duration"),
-        until: ref("expression"),
-        timeout: ref("duration"),
+        attempts: doc({ type: "integer", minimum: 1 }, "How many attempts in all (1 = no retry).", 5),
+        every: doc(ref("duration"), "How long to wait between attempts.", "10s"),
+        backoff: doc(
+          { type: "number", minimum: 1 },
+          "Multiply the wait by this after each attempt (1 = a constant wait).",
+          2,
+        ),
+        maxEvery: doc(ref("duration"), "Upper bound of the wait as `backoff` grows it.", "1m"),
+        until: doc(
+          ref("expression"),
+          "Poll: run the step again until this holds over its `output`.",
+          "output.json.ready == true",
+        ),
+        timeout: doc(ref("duration"), "Deadline for all attempts together.", "15m"),
       },
     },
     stepBody: { type: "object", additionalProperties: false, properties: stepProperties },
     step: {
-      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
-      allOf: [ref("stepBody"), { if: { required: ["action"] }, then: { required: ["id"] } }],
+      // An action step needs an id (the properties restated so strict mode sees where the required names come from).
+      allOf: [
+        ref("stepBody"),
+        {
+          if: { type: "object", properties: { action: stepProperties.action }, required: ["action"] },
+          // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
+          then: { type: "object", properties: { id: stepProperties.id }, required: ["id"] },
+        },
+      ],
     },
     phase: {
       type: "object",
       required: ["id", "steps"],
       additionalProperties: false,
       properties: {
-        id: ref("name"),
-        description: { type: "string" },
-        steps: { type: "array", minItems: 1, items: ref("step") },
-        rollback: {
-          type: "array",
-          minItems: 1,
-          items: ref("stepBody"),
-          description: "Makes the phase a rollback boundary; steps may omit `id`.",
-        },
-        onFailure: ref("failurePolicy"),
+        id: doc(ref("name"), "Unique among phases; the journal records progress by phase id.", "upgrade"),
+        description: str(
+          "What the phase does, for the plan and the operator.",
+          "Upgrade the release and wait for the rollout",
+        ),
+        steps: doc({ type: "array", minItems: 1, items: ref("step") }, "The phase's steps, run in order.", [
+          {
+            id: "upgrade",
+            action: "helm.upgrade",
+            with: { release: "kryton", chart: "./charts/kryton", wait: true, timeout: "10m" },
+          },
+        ]),
+        rollback: doc(
+          { type: "array", minItems: 1, items: ref("stepBody") },
+          "Makes the phase a rollback boundary: how to return to the state at its entry. Steps may omit `id`.",
+          [
+            {
+              action: "helm.rollback",
+              with: { release: "kryton", revision: "${{ steps.history.output.current.revision }}" },
+            },
+          ],
+        ),
+        onFailure: doc(
+          ref("failurePolicy"),
+          "What a failure in this phase does, overriding the runbook's policy.",
+          "halt",
+        ),
       },
     },
     actions: {},

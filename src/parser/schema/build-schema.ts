@@ -1,6 +1,7 @@
 // Builds the full JSON Schema: the base shape plus every built-in action's `with:` schema.
 import type { ActionShape, SchemaNode } from "../catalog.js";
 import { baseSchema } from "./base-schema.js";
+import { documentProperties, hoistAnnotations, splitUnionTypes } from "./schema-docs.js";
 
 const templateRef: SchemaNode = { $ref: "#/$defs/template" };
 
@@ -38,18 +39,22 @@ function allowTemplates(s: SchemaNode, root: string, top: boolean): SchemaNode {
     else out[k] = v;
   }
   if (top || !templateWouldFail(s)) return out;
-  return { anyOf: [out, templateRef] };
+  // The description, default and examples stay on the field itself, where editors look for them.
+  return hoistAnnotations({ anyOf: [out, templateRef] });
 }
 
 /** The complete schema for the given actions (the built-in catalog's is committed as schema/runbook.schema.json). */
 export function runbookSchemaFor(actions: readonly ActionShape[]): SchemaNode {
-  const schema = structuredClone(baseSchema);
+  const schema = splitUnionTypes(structuredClone(baseSchema));
   const defs = schema.$defs as SchemaNode;
   const actionDefs: SchemaNode = {};
   const rules: SchemaNode[] = [];
   for (const a of [...actions].sort((x, y) => (x.name < y.name ? -1 : 1))) {
     const pointer = `#/$defs/actions/${a.name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-    actionDefs[a.name] = { description: a.summary, ...allowTemplates(a.input, pointer, true) };
+    actionDefs[a.name] = splitUnionTypes({
+      description: a.summary,
+      ...allowTemplates(a.input, pointer, true),
+    });
     const required = Array.isArray(a.input.required) && a.input.required.length > 0;
     rules.push({
       if: { properties: { action: { const: a.name } }, required: ["action"] },
@@ -62,9 +67,14 @@ export function runbookSchemaFor(actions: readonly ActionShape[]): SchemaNode {
   if (rules.length > 0) {
     stepBody.allOf = rules;
     const props = stepBody.properties as SchemaNode;
-    props.action = { ...(props.action as SchemaNode), examples: actions.map((a) => a.name).sort() };
+    const action = props.action as SchemaNode;
+    const names = actions.map((a) => a.name).sort();
+    props.action = {
+      ...action,
+      examples: [...new Set([...((action.examples as string[]) ?? []), ...names])],
+    };
   }
-  return schema;
+  return documentProperties(schema);
 }
 
 /** The schema as the committed file holds it: stable key order, two-space indent, final newline. */

@@ -11,6 +11,9 @@ import type { SchemaNode } from "../catalog.js";
  */
 export const POINTER_KEYWORD = "rbxPointer";
 
+/** The annotation keyword editors show on hover; strict mode needs it declared. */
+export const MARKDOWN_DESCRIPTION = "markdownDescription";
+
 /** The ajv options rbx validates with (all errors, the failing schema kept); `code` is added for precompiling. */
 export const ajvOptions: Options = {
   allErrors: true,
@@ -27,11 +30,15 @@ export function createAjv(extra: Options = {}): Ajv2020 {
   ) as typeof import("ajv/dist/2020.js");
   const ajv = new AjvClass({ ...ajvOptions, ...extra });
   ajv.addKeyword({ keyword: POINTER_KEYWORD, schemaType: "string" });
+  // The editors' Markdown twin of `description` (yaml-language-server, VS Code): an annotation, like description.
+  ajv.addKeyword({ keyword: MARKDOWN_DESCRIPTION, schemaType: "string" });
   return ajv;
 }
 
 /** Keywords whose value is data, not a subschema (their objects are never tagged). */
-const dataKeywords = new Set(["const", "enum", "default", "examples"]);
+const dataKeywords = new Set(["const", "enum", "default"]);
+/** Annotations for people and editors: the validator never reads them, so its (precompiled) copy leaves them out. */
+const editorAnnotations = new Set(["title", "description", MARKDOWN_DESCRIPTION, "examples"]);
 /** Keywords whose value maps names to subschemas (the map itself is not a schema). */
 const mapKeywords = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
 
@@ -42,6 +49,7 @@ function tag(node: SchemaNode, pointer: string): SchemaNode {
   const out: SchemaNode = {};
   for (const [k, v] of Object.entries(node)) {
     const at = `${pointer}/${escapePointer(k)}`;
+    if (editorAnnotations.has(k)) continue;
     if (dataKeywords.has(k)) out[k] = v;
     else if (mapKeywords.has(k) && isObject(v))
       out[k] = Object.fromEntries(

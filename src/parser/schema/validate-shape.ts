@@ -71,11 +71,21 @@ export function validateShape(
   return out;
 }
 
-/** Alternatives (anyOf) fail one type each: say "an integer or a list" once instead of once per branch. */
+/**
+ * Alternatives (anyOf) fail one type each: say "an integer or a list" once instead of once per branch. When the
+ * value has the type of one alternative and fails its constraint (an empty string where a non-empty string or a
+ * boolean belongs), that constraint is the problem: the other alternatives' type errors are left out.
+ */
 function mergeTypeErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const firstType = new Map<string, ErrorObject>();
   const out: ErrorObject[] = [];
+  const constrained = new Set(
+    errors
+      .filter((e) => e.keyword !== "type" && e.keyword !== "anyOf" && !e.schemaPath.includes("/$defs/template/"))
+      .map((e) => e.instancePath),
+  );
   for (const e of errors) {
+    if (e.keyword === "type" && constrained.has(e.instancePath)) continue;
     if (e.keyword !== "type") {
       out.push(e);
       continue;
