@@ -81,7 +81,9 @@ function mergeTypeErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const out: ErrorObject[] = [];
   const constrained = new Set(
     errors
-      .filter((e) => e.keyword !== "type" && e.keyword !== "anyOf" && !e.schemaPath.includes("/$defs/template/"))
+      .filter(
+        (e) => e.keyword !== "type" && e.keyword !== "anyOf" && !e.schemaPath.includes("/$defs/template/"),
+      )
       .map((e) => e.instancePath),
   );
   for (const e of errors) {
