@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages rbx's lab and tests use (PostgreSQL server and client tools, unzip, Chromium, Neovim
-# for the editor set-up test), only when missing.
+# Installs the Debian packages rbx's lab and tests use (PostgreSQL server and client tools, unzip, Graphviz, Chromium,
+# Neovim for the editor set-up test, pre-commit for the test of the published hook), only when missing.
 set -euo pipefail
 
 missing=()
@@ -9,6 +9,7 @@ command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
+command -v pre-commit >/dev/null 2>&1 || missing+=(pre-commit)
 if [ "${RBX_SKIP_CHROMIUM:-}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi

@@ -262,7 +262,9 @@ describe("the installed package", () => {
     expect(Object.keys(labEnv)).toEqual(
       expect.arrayContaining(["KUBECONFIG", "PATH", "KRYTON_URL", "KRYTON_POSTGRES_URL"]),
     );
-    const migrations = join(installed, "lab", "products", "kryton", "migrations", "4.6.5");
+    // As docs/lab.md shows it: the migrations folder inside the installed package, relative to the project.
+    const migrations = `node_modules/${pkg.name}/lab/products/kryton/migrations/4.6.5`;
+    expect(existsSync(join(project, migrations))).toBe(true);
     const run = rbx(
       [
         "run",

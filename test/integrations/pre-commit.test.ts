@@ -16,7 +16,6 @@ import {
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { rbxPackage } from "../../src/package-root.js";
 
 const repo = rbxPackage().root;
@@ -125,17 +124,6 @@ afterAll(() => {
 });
 
 describe("the rbx-lint pre-commit hook", () => {
-  it("is published at the repository root as docs/ci/README.md shows it", () => {
-    const published = parse(readFileSync(join(repo, ".pre-commit-hooks.yaml"), "utf8")) as unknown;
-    const shown = yamlBlocks(readFileSync(join(repo, "docs", "ci", "README.md"), "utf8")).find((b) =>
-      b.startsWith("- id: rbx-lint"),
-    );
-    expect(parse(shown!)).toEqual(published);
-    expect(published).toEqual([
-      expect.objectContaining({ id: "rbx-lint", entry: "rbx lint", language: "node" }),
-    ]);
-  });
-
   it("lets a clean runbook through, and ignores files that are not runbooks", () => {
     mkdirSync(join(sample, "runbooks"), { recursive: true });
     writeFileSync(join(sample, "runbooks", "kryton.rb.yaml"), kryton());
