@@ -8,6 +8,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -124,6 +125,36 @@ afterAll(() => {
 });
 
 describe("the rbx-lint pre-commit hook", () => {
+  it("was built from a clone without dist/: the prepare script built it", () => {
+    expect(existsSync(join(base, "rbx", "dist"))).toBe(false);
+    const home = join(base, "pre-commit-home");
+    const installed = readdirSync(home)
+      .filter((d) => d.startsWith("repo"))
+      .flatMap((d) =>
+        readdirSync(join(home, d))
+          .filter((e) => e.startsWith("node_env-"))
+          .map((e) => join(home, d, e, "lib", "node_modules", "rbx-runbooks")),
+      );
+    expect(installed.length).toBe(1);
+    for (const f of ["dist/bundle/main.js", "dist/lab/cli.js", "schema/runbook.schema.json"])
+      expect(existsSync(join(installed[0]!, f)), f).toBe(true);
+  });
+
+  it("was built from a clone without dist/: the prepare script built it", () => {
+    expect(existsSync(join(base, "rbx", "dist"))).toBe(false);
+    const home = join(base, "pre-commit-home");
+    const installed = readdirSync(home)
+      .filter((d) => d.startsWith("repo"))
+      .flatMap((d) =>
+        readdirSync(join(home, d))
+          .filter((e) => e.startsWith("node_env-"))
+          .map((e) => join(home, d, e, "lib", "node_modules", "rbx-runbooks")),
+      );
+    expect(installed.length).toBe(1);
+    for (const f of ["dist/bundle/main.js", "dist/lab/cli.js", "schema/runbook.schema.json"])
+      expect(existsSync(join(installed[0]!, f)), f).toBe(true);
+  });
+
   it("lets a clean runbook through, and ignores files that are not runbooks", () => {
     mkdirSync(join(sample, "runbooks"), { recursive: true });
     writeFileSync(join(sample, "runbooks", "kryton.rb.yaml"), kryton());
