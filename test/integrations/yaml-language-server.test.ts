@@ -7,8 +7,9 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DidChangeConfigurationNotification, type Hover } from "vscode-languageserver-protocol/node";
 import { rbxPackage } from "../../src/package-root.js";
-import { LspClient } from "../support/lsp-client.js";
+import { LspClient } from "../lsp/client.js";
 
 const repo = rbxPackage().root;
 /** The document lives where a runbook of this repository would, so the modeline's relative path resolves. */
@@ -44,53 +45,32 @@ const at = (line: string, word: string) => {
   return { line: l, character: line.indexOf(word) + 1 };
 };
 
-interface Hover {
-  contents: { kind: string; value: string } | string | { value: string }[];
-}
-interface CompletionItem {
-  label: string;
-}
-
 let lsp: LspClient;
 
 beforeAll(async () => {
+  // The same test client as rbx's own language server's tests, started with yaml-language-server as its command.
   const pkg = createRequire(import.meta.url).resolve("yaml-language-server/package.json");
-  lsp = new LspClient(
-    process.execPath,
-    [join(dirname(pkg), "bin", "yaml-language-server"), "--stdio"],
-    (method) =>
-      // The settings an editor gives: validation, hover and completion on; no schema store download.
-      method === "workspace/configuration"
-        ? [{ validate: true, hover: true, completion: true, schemaStore: { enable: false } }]
-        : null,
-  );
-  await lsp.request("initialize", {
-    processId: process.pid,
-    rootUri: pathToFileURL(repo).href,
-    capabilities: {
-      textDocument: {
-        hover: { contentFormat: ["markdown", "plaintext"] },
-        completion: { completionItem: { snippetSupport: true, documentationFormat: ["markdown"] } },
-      },
-      workspace: { configuration: true },
+  lsp = await LspClient.start({
+    command: {
+      command: process.execPath,
+      args: [join(dirname(pkg), "bin", "yaml-language-server"), "--stdio"],
     },
   });
-  lsp.notify("initialized", {});
-  lsp.notify("workspace/didChangeConfiguration", {
+  // The settings an editor gives: validation, hover and completion on; no schema store download.
+  await lsp.connection.sendNotification(DidChangeConfigurationNotification.type, {
     settings: { yaml: { validate: true, hover: true, completion: true, schemaStore: { enable: false } } },
   });
-  lsp.notify("textDocument/didOpen", { textDocument: { uri, languageId: "yaml", version: 1, text } });
 }, 60_000);
 
 afterAll(async () => {
-  await lsp?.close();
+  await lsp?.stop();
 });
 
 const hoverText = (h: Hover | null): string => {
   if (!h) return "";
   const c = h.contents;
   if (typeof c === "string") return c;
-  if (Array.isArray(c)) return c.map((x) => x.value).join("\n");
+  if (Array.isArray(c)) return c.map((x) => (typeof x === "string" ? x : x.value)).join("\n");
   return c.value;
 };
 
@@ -102,20 +82,13 @@ describe("yaml-language-server with the rbx schema", () => {
     ].filter((f) => f.endsWith(".rb.yaml"));
     expect(files.length).toBeGreaterThanOrEqual(5);
     for (const file of files) {
-      const fileUri = pathToFileURL(file).href;
       const content = readFileSync(file, "utf8");
       expect(content.split("\n")[0], file).toMatch(
         /^# yaml-language-server: \$schema=(\.\.\/)+schema\/runbook\.schema\.json$/,
       );
-      lsp.notify("textDocument/didOpen", {
-        textDocument: { uri: fileUri, languageId: "yaml", version: 1, text: content },
-      });
-      const published = (await lsp.notification(
-        "textDocument/publishDiagnostics",
-        (p) => (p as { uri: string }).uri === fileUri,
-      )) as { diagnostics: { message: string; range: { start: { line: number } } }[] };
+      const diagnostics = await lsp.open(pathToFileURL(file).href, content);
       expect(
-        published.diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`),
+        diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`),
         file,
       ).toEqual([]);
     }
@@ -124,73 +97,40 @@ describe("yaml-language-server with the rbx schema", () => {
   it("reports what the schema refuses, where it is", async () => {
     const badUri = pathToFileURL(join(repo, "runbooks", "editor-bad.rb.yaml")).href;
     const bad = text.replace("attempts: 3", "attempts: 0").replace("atomic: true", "atomic: yes please");
-    lsp.notify("textDocument/didOpen", {
-      textDocument: { uri: badUri, languageId: "yaml", version: 1, text: bad },
-    });
-    const published = (await lsp.notification(
-      "textDocument/publishDiagnostics",
-      (p) =>
-        (p as { uri: string }).uri === badUri && (p as { diagnostics: unknown[] }).diagnostics.length > 0,
-    )) as { diagnostics: { message: string; range: { start: { line: number } } }[] };
-    const lineOf = (l: string) => lines.indexOf(l);
-    const found = published.diagnostics.map((d) => d.range.start.line);
-    expect(found).toContain(lineOf("          attempts: 3"));
-    expect(found).toContain(lineOf("          atomic: true"));
+    const found = (await lsp.open(badUri, bad)).map((d) => d.range.start.line);
+    expect(found).toContain(lines.indexOf("          attempts: 3"));
+    expect(found).toContain(lines.indexOf("          atomic: true"));
   });
 
   it("completes the fields of the step's own action inside `with:`", async () => {
-    const upgrade = await lsp.request<{ items: CompletionItem[] } | CompletionItem[]>(
-      "textDocument/completion",
-      {
-        textDocument: { uri },
-        position: { line: lines.indexOf("          atomic: true") + 1, character: 10 },
-      },
-    );
-    const labels = (Array.isArray(upgrade) ? upgrade : upgrade.items).map((i) => i.label);
-    expect(labels).toEqual(expect.arrayContaining(["wait", "timeout", "version", "values", "install"]));
+    await lsp.open(uri, text);
+    const upgrade = (
+      await lsp.completion(uri, { line: lines.indexOf("          atomic: true") + 1, character: 10 })
+    ).map((i) => i.label);
+    expect(upgrade).toEqual(expect.arrayContaining(["wait", "timeout", "version", "values", "install"]));
     // Fields already written are not offered again, and another action's fields are not offered at all.
-    expect(labels).not.toContain("url");
-    expect(labels).not.toContain("chart");
-
-    const check = await lsp.request<{ items: CompletionItem[] } | CompletionItem[]>(
-      "textDocument/completion",
-      {
-        textDocument: { uri },
-        position: { line: lines.length - 1, character: 10 },
-      },
-    );
-    const checkLabels = (Array.isArray(check) ? check : check.items).map((i) => i.label);
-    expect(checkLabels).toEqual(expect.arrayContaining(["url", "method", "expect", "headers"]));
-    expect(checkLabels).not.toContain("atomic");
+    expect(upgrade).not.toContain("url");
+    expect(upgrade).not.toContain("chart");
+    const check = (await lsp.completion(uri, { line: lines.length - 1, character: 10 })).map((i) => i.label);
+    expect(check).toEqual(expect.arrayContaining(["url", "method", "expect", "headers"]));
+    expect(check).not.toContain("atomic");
   });
 
   it("explains `phases` on hover, with an example", async () => {
-    const h = await lsp.request<Hover>("textDocument/hover", {
-      textDocument: { uri },
-      position: at("phases:", "phases"),
-    });
-    const md = hoverText(h);
+    const md = hoverText(await lsp.hover(uri, at("phases:", "phases")));
     expect(md).toContain("What the runbook does, in order.");
     expect(md).toContain("rollback boundary");
     expect(md).toContain("```yaml");
   });
 
   it("explains `retry.attempts` on hover, with an example", async () => {
-    const h = await lsp.request<Hover>("textDocument/hover", {
-      textDocument: { uri },
-      position: at("          attempts: 3", "attempts"),
-    });
-    const md = hoverText(h);
+    const md = hoverText(await lsp.hover(uri, at("          attempts: 3", "attempts")));
     expect(md).toContain("How many attempts in all");
     expect(md).toContain("retry:\n  attempts: 5");
   });
 
   it("explains helm.upgrade's `atomic` on hover, with an example", async () => {
-    const h = await lsp.request<Hover>("textDocument/hover", {
-      textDocument: { uri },
-      position: at("          atomic: true", "atomic"),
-    });
-    const md = hoverText(h);
+    const md = hoverText(await lsp.hover(uri, at("          atomic: true", "atomic")));
     expect(md).toContain("Roll back on failure");
     expect(md).toContain("--rollback-on-failure");
     expect(md).toContain("with:\n  atomic: true");

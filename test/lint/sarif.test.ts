@@ -166,8 +166,10 @@ describe("SARIF output", () => {
 
   it("lists a rule for every code the validator and checker source can emit", async () => {
     const listed = new Set((await sarif(doc(body))).runs[0]!.tool.driver.rules.map((r) => r.id));
-    // Every kebab-case string literal of these folders is a code, but for the schema's definition names.
+    // Every kebab-case string literal of these folders is a code, but for the schema's definition names and
+    // examples (base-schema.ts, whose names the messages refer to) and an encoding's name.
     const notCodes = new Set(["connection-http", "connection-kubernetes", "connection-postgres", "utf-8"]);
+    const notCodeFiles = new Set([join(repo, "src/parser/schema/base-schema.ts")]);
     const files = (dir: string): string[] =>
       readdirSync(join(repo, dir), { withFileTypes: true, recursive: true })
         .filter((e) => e.isFile() && e.name.endsWith(".ts"))
@@ -178,7 +180,7 @@ describe("SARIF output", () => {
       ...files("src/check"),
       ...files("src/expr"),
       join(repo, "src/lint/config.ts"),
-    ])
+    ].filter((f) => !notCodeFiles.has(f)))
       for (const m of readFileSync(f, "utf8").matchAll(/"([a-z]+(?:-[a-z0-9]+)+)"/g))
         if (!notCodes.has(m[1]!)) found.add(m[1]!);
     expect(found.size).toBeGreaterThan(30);

@@ -1,10 +1,10 @@
 // The SARIF rule metadata of every code `rbx lint` can report: lint rules, suppression codes, and the validator's
 // and expression checker's codes, each with a help page and help text.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { checkerCodes } from "../../check/codes.js";
 import type { Severity } from "../../diagnostics/diagnostic.js";
-import { PACKAGE_NAME, packagePath } from "../../package-root.js";
 import { loaderCodes } from "../../parser/codes.js";
+import { publishedDocsBase, ruleDocsUrl, shippedRulePage } from "../rule-docs.js";
 import { rules } from "../rules/index.js";
 import { suppressionMeta } from "../suppressions.js";
 
@@ -27,13 +27,9 @@ export interface SarifRule {
   properties: { tags: string[] };
 }
 
-/**
- * Where help links point by default: the docs shipped in the published package of this very version, served by
- * the public npm CDN (`https://unpkg.com/rbx-runbooks@0.1.0/docs/rules/`). Every path under it is a file of the
- * package's `docs/`; `--docs-url` points them at another copy of the same layout.
- */
+/** Where help links point by default: the rule pages of this version's published docs. */
 export function defaultDocsBase(version: string): string {
-  return `https://unpkg.com/${PACKAGE_NAME}@${version}/docs/rules/`;
+  return `${publishedDocsBase(version)}rules/`;
 }
 
 /** Where each kind of code is explained, relative to the rule pages' directory. */
@@ -53,12 +49,6 @@ const PAGES = {
 
 const pascal = (id: string) => id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
 
-/** The text of a shipped docs page (a path under docs/), or undefined when the package has none. */
-function shippedPage(...segments: string[]): string | undefined {
-  const file = packagePath("docs", ...segments);
-  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
-}
-
 /** The first paragraph after a page's title: what the rule finds, in the page's own words. */
 function firstParagraph(markdown: string): string | undefined {
   const body = markdown.replace(/^#[^\n]*\n+/, "");
@@ -74,8 +64,9 @@ const plain = (s: string) => s.replace(/`([^`]*)`/g, "$1").replace(/\[([^\]]*)\]
 
 /** A lint rule or suppression code: its page under docs/rules/ is the help text. */
 function documentedRule(id: string, description: string, severity: Severity, base: string, tags: string[]) {
-  const page = shippedPage("rules", `${id}.md`);
-  const helpUri = new URL(`${id}.md`, base).href;
+  const file = shippedRulePage(id);
+  const page = file ? readFileSync(file, "utf8") : undefined;
+  const helpUri = ruleDocsUrl(id, base) as string;
   const markdown = page ?? `${description}\n\nSee ${helpUri}.`;
   return {
     id,
