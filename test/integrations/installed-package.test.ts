@@ -114,6 +114,21 @@ function workspace(name: string, runbooks: Record<string, string>): string {
 
 const kryton = () => readFileSync(join(repo, "runbooks", "kryton.rb.yaml"), "utf8");
 
+/** The `npx rbx …` commands docs/lab.md gives for an installed package between `lab up` and `lab down`. */
+function documentedLabRun(): string[][] {
+  const md = readFileSync(join(repo, "docs", "lab.md"), "utf8");
+  const section = md.slice(md.indexOf("### From an installed package"));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!block) throw new Error("docs/lab.md shows no commands for an installed package");
+  const lines = block.trim().split("\n");
+  expect(lines[0]).toBe('eval "$(npx rbx lab up --products kryton)"');
+  expect(lines.at(-1)).toBe("npx rbx lab down");
+  return lines.slice(1, -1).map((l) => {
+    expect(l, "one command a line, no quoting").toMatch(/^npx rbx [^'"\\]+$/);
+    return l.split(/\s+/).slice(2);
+  });
+}
+
 beforeAll(() => {
   const bundle = join(repo, "dist", "bundle", "main.js");
   if (!existsSync(bundle))
@@ -164,13 +179,15 @@ describe("the installed package", () => {
       "dist/bundle/main.js",
       "dist/lab/cli.js",
       "lab/charts/kryton/Chart.yaml",
+      "runbooks/kryton.rb.yaml",
+      "runbooks/lab/kryton.params.yaml",
     ])
       expect(existsSync(join(installed, f)), f).toBe(true);
     for (const f of [
       "test",
       "src",
       "scripts",
-      "runbooks",
+      "editors",
       "lab/cli.ts",
       "action.yml",
       ".pre-commit-hooks.yaml",
@@ -180,7 +197,8 @@ describe("the installed package", () => {
   });
 
   it("validates, lints and plans runbooks, and prints the schema", () => {
-    cpSync(join(repo, "runbooks"), join(project, "runbooks"), { recursive: true });
+    // The user's own runbooks, next to the installed package (here: the product runbooks it ships).
+    cpSync(join(installed, "runbooks"), join(project, "runbooks"), { recursive: true });
     const validate = rbx(["validate", "runbooks"]);
     expect(validate.code, validate.stderr + validate.stdout).toBe(0);
     expect(validate.stdout).toMatch(/\d+ runbooks valid/);
@@ -262,24 +280,13 @@ describe("the installed package", () => {
     expect(Object.keys(labEnv)).toEqual(
       expect.arrayContaining(["KUBECONFIG", "PATH", "KRYTON_URL", "KRYTON_POSTGRES_URL"]),
     );
-    // As docs/lab.md shows it: the migrations folder inside the installed package, relative to the project.
-    const migrations = `node_modules/${pkg.name}/lab/products/kryton/migrations/4.6.5`;
-    expect(existsSync(join(project, migrations))).toBe(true);
-    const run = rbx(
-      [
-        "run",
-        "runbooks/kryton.rb.yaml",
-        "--params-file",
-        "runbooks/lab/kryton.params.yaml",
-        "--param",
-        `migrationsDir=${migrations}`,
-        "--approve-all",
-      ],
-      { env: labEnv, timeoutMs: 600_000 },
-    );
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    const status = rbx(["status"], { env: labEnv });
-    expect(status.stdout).toMatch(/state:\s+completed/);
+    // The main job exactly as docs/lab.md shows it for an installed package: its `npx rbx` lines after `lab up`.
+    for (const args of documentedLabRun()) {
+      const r = rbx(args, { env: labEnv, timeoutMs: 600_000 });
+      expect(r.code, `npx rbx ${args.join(" ")}\n${r.stdout}${r.stderr}`).toBe(0);
+      if (args[0] === "run") expect(r.stdout).toMatch(/^\S+ completed$/m);
+      if (args[0] === "status") expect(r.stdout).toMatch(/state:\s+completed/);
+    }
     const version = sh(process.execPath, [
       "-e",
       "fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))",
