@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { actions } from "../dist/src/builtins/index.js";
+import { catalogOf } from "../dist/src/contract/action.js";
 import { T } from "../dist/src/contract/cel-types.js";
 import { startRun } from "../dist/src/run/sessions/start-run.js";
 import { FileRunStore } from "../dist/src/run/store/file-store.js";
@@ -41,7 +42,7 @@ const noop = {
   plan: () => [],
   run: async () => ({ ok: true }),
 };
-const catalog = [...actions, noop];
+const catalog = catalogOf([...actions, noop]);
 const silent = () => {};
 
 /**

@@ -27,6 +27,7 @@ const benches = [
   ["start-up and cold validate", "./process-bench.js"],
   ["validate and lint throughput", "./lint-bench.js"],
   ["interpreter per-step overhead", "./interpreter-bench.js"],
+  ["PostgreSQL store per-step overhead", "./store-bench.js"],
   ["expressions", "./expr-bench.js"],
   ["language server latency", "./lsp-bench.js"],
 ];

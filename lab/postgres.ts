@@ -32,6 +32,10 @@ export interface PostgresServer {
   createDatabase(name?: string): Promise<string>;
   dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
+  /** Shut the server down keeping its data (a store going away); only on a server this process started. */
+  down?(): Promise<void>;
+  /** Start it again on the same port after `down`, with the same data. */
+  up?(): Promise<void>;
 }
 
 export interface StartPostgresOptions {
@@ -39,6 +43,8 @@ export interface StartPostgresOptions {
   dir?: string;
   /** Port on 127.0.0.1 (default: a free one). */
   port?: number;
+  /** fsync on (a benchmark of durable commits); off by default, for speed. */
+  durable?: boolean;
 }
 
 /** The newest installed PostgreSQL server's bin directory (Debian layout), or an error saying what to install. */
@@ -134,37 +140,45 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   rmSync(pwFile);
   const port = options.port ?? (await freePort());
   let output = "";
-  const child = spawn(
-    join(binDir, "postgres"),
-    [
-      "-D",
-      dataDir,
-      "-p",
-      String(port),
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      `unix_socket_directories=${base}`,
-      "-c",
-      "fsync=off",
-    ],
-    { ...asOwner, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  child.stdout?.on("data", (d: Buffer) => {
-    output = (output + d.toString()).slice(-8000);
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    output = (output + d.toString()).slice(-8000);
-  });
+  const launch = () => {
+    const c = spawn(
+      join(binDir, "postgres"),
+      [
+        "-D",
+        dataDir,
+        "-p",
+        String(port),
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        `unix_socket_directories=${base}`,
+        "-c",
+        `fsync=${options.durable ? "on" : "off"}`,
+      ],
+      { ...asOwner, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    c.stdout?.on("data", (d: Buffer) => {
+      output = (output + d.toString()).slice(-8000);
+    });
+    c.stderr?.on("data", (d: Buffer) => {
+      output = (output + d.toString()).slice(-8000);
+    });
+    return c;
+  };
+  let child = launch();
   const pid = child.pid ?? 0;
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once("exit", () => r()));
-      process.kill(pid, "SIGINT"); // fast shutdown
-      const timer = setTimeout(() => child.exitCode === null && process.kill(pid, "SIGKILL"), 10_000);
+  const shutdown = async (): Promise<void> => {
+    const c = child;
+    if (c.exitCode === null && c.signalCode === null) {
+      const exited = new Promise<void>((r) => c.once("exit", () => r()));
+      if (c.pid) process.kill(c.pid, "SIGINT"); // fast shutdown
+      const timer = setTimeout(() => c.exitCode === null && c.pid && process.kill(c.pid, "SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
     }
+  };
+  const stop = async (): Promise<void> => {
+    await shutdown();
     rmSync(base, { recursive: true, force: true });
   };
   try {
@@ -173,7 +187,15 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     await stop();
     throw error;
   }
-  return postgresHandle({ port, password, pid, binDir, dataDir }, stop);
+  return {
+    ...postgresHandle({ port, password, pid, binDir, dataDir }, stop),
+    down: shutdown,
+    async up() {
+      if (child.exitCode === null && child.signalCode === null) return;
+      child = launch();
+      await waitReady(binDir, port, child, () => output);
+    },
+  };
 }
 
 /** What identifies a running server, so another process (a test worker) can use it. */

@@ -82,6 +82,9 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin("apps", "DaemonSet", "daemonsets", { short: ["ds"], sub: ["status"], generation: true }),
   builtin("apps", "ControllerRevision", "controllerrevisions"),
   builtin("batch", "Job", "jobs", { sub: ["status"], generation: true }),
+  // Leases: what rbx (and client-go's leader election) lock a target with — create answers 409 AlreadyExists,
+  // an update with a stale resourceVersion 409 Conflict, like any object here.
+  builtin("coordination.k8s.io", "Lease", "leases"),
 ];
 
 /** ResourceType of a configured custom resource (always namespaced, with a status subresource). */

@@ -34,18 +34,23 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "status",
-    summary: "where a run stands, what a rollback would run, the recovery choices",
+    summary: "where a run stands, what a rollback would run, the recovery choices (--follow: live)",
     load: () => import("./commands/status.js"),
   },
   {
     name: "runs",
-    summary: "list runs with the state each reached",
+    summary: "list runs with the state each reached (--watch: every run's events live)",
     load: () => import("./commands/runs.js"),
   },
   {
     name: "resume",
     summary: "continue a halted, interrupted or crashed run from its journal",
     load: () => import("./commands/resume.js"),
+  },
+  {
+    name: "approve",
+    summary: "approve a halted run's step, from any machine sharing the store (who is recorded)",
+    load: () => import("./commands/approve.js"),
   },
   {
     name: "skip",
@@ -56,6 +61,11 @@ export const commands: readonly CommandEntry[] = [
     name: "rollback",
     summary: "unwind a run's rollback boundaries, newest first (also after it completed)",
     load: () => import("./commands/rollback.js"),
+  },
+  {
+    name: "store",
+    summary: "the team's PostgreSQL run store: migrate, status, import a state directory",
+    load: () => import("./commands/store.js"),
   },
   {
     name: "lint",

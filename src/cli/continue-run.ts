@@ -47,5 +47,5 @@ export async function continueRunCommand(
     ...(params.file ? { paramsFile: params.file } : {}),
     ...(values.file ? { file: values.file } : {}),
   };
-  return driveRun(io, values, settle, (opts) => verb(positionals[0] as string, extra, opts));
+  return driveRun(command, io, values, settle, (opts) => verb(positionals[0] as string, extra, opts));
 }

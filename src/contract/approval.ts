@@ -1,5 +1,21 @@
 // Approvals: what an action or the interpreter asks a person, and the answers a run can get.
 
+/**
+ * A person who caused something: the OS user (or `RBX_USER`), the host, and — with a store that authenticates —
+ * the database role (`session_user`), which is the identity approvals compare.
+ */
+export interface Actor {
+  user: string;
+  host: string;
+  role?: string;
+}
+
+/** Who must approve: how many distinct people, and whether the person who started the run may be one of them. */
+export interface ApproverRule {
+  min: number;
+  notStarter: boolean;
+}
+
 /** One request for a person's approval. */
 export interface ApprovalRequest {
   step: string;
@@ -11,7 +27,7 @@ export interface ApprovalRequest {
 
 /** The answer: approved (by whom, how), declined, or nobody could answer now (the run halts and waits). */
 export type ApprovalAnswer =
-  | { approved: true; by: string; via: "tty" | "flag" | "all"; at: string }
+  | { approved: true; by: string; via: "tty" | "flag" | "all"; at: string; actor?: Actor }
   | { approved: false; reason: "pending" | "denied"; by?: string };
 
 /** Where approvals come from: `--approve ID`, `--approve-all`, or an interactive prompt on a TTY. */
@@ -24,10 +40,14 @@ export interface GrantedApproval {
   by: string;
   via: string;
   at: string;
+  /** Everyone whose approval counted, in order (one name unless the step needs several approvers). */
+  approvers?: string[];
 }
 
 /** What the interpreter asks the approver before a step that needs approval, and how long a prompt waits. */
 export interface ApprovalAsk {
   prompt: string;
   timeoutMs?: number;
+  /** Who must approve (default: one person, who may be the starter). */
+  approvers?: ApproverRule;
 }

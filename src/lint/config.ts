@@ -1,16 +1,14 @@
 // `.rbx.yaml`: per-rule severities and options, found upward from the linted file (or given with --config).
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
 import { isMap, isScalar, type Node, parseDocument } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { SourceFile } from "../diagnostics/source-file.js";
+import { CONFIG_NAME } from "./config-file.js";
 import type { RuleLevel } from "./rule.js";
 import { findRule } from "./rules/index.js";
 import { suppressionMeta } from "./suppressions.js";
 
-/** The name looked for in each directory. */
-export const CONFIG_NAME = ".rbx.yaml";
+export { CONFIG_NAME, findConfigFile } from "./config-file.js";
 
 /** One rule's setting from the config. */
 export interface RuleSetting {
@@ -28,18 +26,6 @@ export interface LintConfig {
 export const EMPTY_CONFIG: LintConfig = { rules: new Map() };
 
 const LEVELS = new Set(["off", "info", "warning", "error"]);
-
-/** The nearest `.rbx.yaml` in `dir` or one of its ancestors. */
-export function findConfigFile(dir: string): string | undefined {
-  let cur = resolve(dir);
-  for (;;) {
-    const candidate = join(cur, CONFIG_NAME);
-    if (existsSync(candidate)) return candidate;
-    const up = dirname(cur);
-    if (up === cur) return undefined;
-    cur = up;
-  }
-}
 
 const knownId = (id: string) => findRule(id) !== undefined || suppressionMeta.some((m) => m.id === id);
 

@@ -2,7 +2,7 @@
 
 import { formatDuration } from "../contract/elapsed.js";
 import type { FailureRecord } from "../contract/failure.js";
-import type { RunEvent } from "../run/model/events.js";
+import { formatActor, type RunEvent } from "../run/model/events.js";
 import type { Paint } from "./ansi.js";
 
 /** What `describe` needs besides the event: when each step started, to print how long it took. */
@@ -28,19 +28,29 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
   };
   switch (e.type) {
     case "run.started":
-      return `${p.bold(`run ${e.runId}`)}: ${e.runbook.name} ${e.runbook.version} (${e.runbook.file}) by ${e.user}@${e.host}`;
+      return `${p.bold(`run ${e.runId}`)}: ${e.runbook.name} ${e.runbook.version} (${e.runbook.file}) by ${formatActor(e)}`;
     case "run.resumed": {
       const changes = e.changes?.length ? `, accepting changes: ${e.changes.join("; ")}` : "";
       const rb = ctx.openRollback?.length
         ? `: continuing the rollback of ${ctx.openRollback.join(", ")}`
         : "";
-      return `${p.bold(`run ${ctx.runId} resumed`)} by ${e.user}@${e.host}${changes}${rb}`;
+      return `${p.bold(`run ${ctx.runId} resumed`)} by ${formatActor(e)}${changes}${rb}`;
     }
     case "journal.repaired":
       return p.yellow(`cut off a torn last journal line (${e.droppedBytes} bytes) left by a crash`);
     case "lock.forced":
       return p.yellow(
         `forced the lock of run ${e.previous.runId} (pid ${e.previous.pid} on ${e.previous.host}) on ${e.previous.label}`,
+      );
+    case "lock.taken-over":
+      return p.yellow(
+        p.bold(
+          `■ run ${ctx.runId}: run ${e.to} took over its locks (--force-unlock by ${e.actor ? formatActor(e.actor) : e.by})`,
+        ),
+      );
+    case "run.fenced":
+      return p.red(
+        `■ the process driving run ${ctx.runId} (pid ${e.pid} on ${e.host}) lost its locks and stopped: ${e.reason}`,
       );
     case "lock.reclaimed":
       return p.yellow(
@@ -79,7 +89,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
     case "approval.requested":
       return `${p.magenta("✋")} ${e.step} waits for approval: ${e.prompt}`;
     case "approval.granted":
-      return `${p.green("✓")} ${e.step} approved by ${e.by} (${e.via})`;
+      return `${p.green("✓")} ${e.step} approved by ${e.actor ? formatActor(e.actor) : e.by} (${e.via})`;
     case "rollback.started": {
       const why =
         e.reason === "operator"

@@ -49,6 +49,25 @@ export const fileAppend = defineAction<{ path: string; line: string; holdMs?: nu
   },
 });
 
+/** `test.append` as a change to a Kubernetes target: it locks the cluster connection (and its Lease). */
+export const clusterAppend = defineAction<{ path: string; line: string; holdMs?: number }, { count: number }>(
+  {
+    ...fileAppend,
+    name: "test.cluster-append",
+    connectionKinds: ["kubernetes"],
+    input: {
+      type: "object",
+      required: ["path", "line"],
+      properties: {
+        path: { type: "string" },
+        line: { type: "string" },
+        holdMs: { type: "integer" },
+        connection: { type: "string" },
+      },
+    },
+  },
+);
+
 /** Append without a probe (so only `verify:` or the operator can settle it). */
 export const fileAppendBlind = defineAction<
   { path: string; line: string; holdMs?: number },
@@ -179,6 +198,7 @@ export const migrate = defineAction<{ path: string; names: string[]; fail?: bool
 export const testCatalog: readonly ActionDefinition<never, unknown>[] = [
   ...builtins,
   fileAppend,
+  clusterAppend,
   fileAppendBlind,
   fileRead,
   flaky,

@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import type { CoreV1Api, KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
 import type { ActionContext, PlanContext } from "../../contract/action.js";
+import type { ResolvedConnection } from "../../contract/connection.js";
 import { ActionError, messageOf } from "../shared/action-error.js";
 import { pickConnection, stringField } from "../shared/connection.js";
 
@@ -24,18 +25,17 @@ export function planNamespace(
   return args.namespace ?? stringField(conn, "namespace") ?? "<context namespace>";
 }
 
-/** Build clients from the connection named in args (or the only kubernetes one). */
-export async function kubeClients(
-  ctx: ActionContext,
-  args: { connection?: string; namespace?: string },
-): Promise<KubeClients> {
-  const conn = pickConnection(ctx.connections, "kubernetes", args.connection);
+/** The kubeconfig of a kubernetes connection, loaded, with its context selected; the file it came from. */
+export async function loadKubeConfig(
+  conn: ResolvedConnection,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ kc: KubeConfig; k8s: typeof import("@kubernetes/client-node") }> {
   const k8s = await import("@kubernetes/client-node");
   const kc = new k8s.KubeConfig();
   const file =
     stringField(conn, "kubeconfig") ??
-    ctx.env.KUBECONFIG?.split(":")[0] ??
-    (ctx.env.HOME ? join(ctx.env.HOME, ".kube", "config") : undefined);
+    env.KUBECONFIG?.split(":")[0] ??
+    (env.HOME ? join(env.HOME, ".kube", "config") : undefined);
   try {
     if (file) kc.loadFromFile(file);
     else kc.loadFromDefault();
@@ -55,16 +55,31 @@ export async function kubeClients(
     }
     kc.setCurrentContext(context);
   }
-  const namespace =
-    args.namespace ??
+  return { kc, k8s };
+}
+
+/** The namespace a connection works in: the step's, the connection's, the context's, else `default`. */
+export function connectionNamespace(conn: ResolvedConnection, kc: KubeConfig, override?: string): string {
+  return (
+    override ??
     stringField(conn, "namespace") ??
     kc.getContextObject(kc.getCurrentContext())?.namespace ??
-    "default";
+    "default"
+  );
+}
+
+/** Build clients from the connection named in args (or the only kubernetes one). */
+export async function kubeClients(
+  ctx: ActionContext,
+  args: { connection?: string; namespace?: string },
+): Promise<KubeClients> {
+  const conn = pickConnection(ctx.connections, "kubernetes", args.connection);
+  const { kc, k8s } = await loadKubeConfig(conn, ctx.env);
   return {
     kc,
     objects: k8s.KubernetesObjectApi.makeApiClient(kc),
     core: kc.makeApiClient(k8s.CoreV1Api),
-    namespace,
+    namespace: connectionNamespace(conn, kc, args.namespace),
     connection: conn.name,
   };
 }

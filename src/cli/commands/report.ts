@@ -6,10 +6,12 @@ import { foldReport } from "../../report/fold.js";
 import { type ReportFormat, renderReport, reportFormats } from "../../report/render.js";
 import type { Runner } from "../../run/model/recovery-choices.js";
 import type { JournalRead } from "../../run/store/journal-file.js";
+import type { RunStore } from "../../run/store/run-store.js";
 import type { CliIO } from "../io.js";
+import { withStore } from "../run-options.js";
 
 /** Shown by `rbx report --help`. */
-export const usage = `Usage: rbx report RUN [--format md|html|json] [--state-dir DIR] [-o OUT]
+export const usage = `Usage: rbx report RUN [--format md|html|json] [--store URL | --state-dir DIR] [-o OUT]
 
 Report what a run did, from its journal: phases and steps with durations and attempts, key outputs
 (secrets are masked in the journal), assertions that did not hold, what was rolled back and why, and,
@@ -24,6 +26,7 @@ Formats:
 
 Options:
   --format F       md, html or json (default: from the -o suffix, else md)
+  --store URL      a PostgreSQL run store (also RBX_STORE, or \`store:\` in .rbx.yaml)
   --state-dir DIR  where runs are kept (default: .rbx in the working directory, or RBX_STATE_DIR)
   -o, --output OUT write to OUT instead of standard output
 
@@ -34,6 +37,7 @@ interface Args {
   run: string;
   format?: ReportFormat;
   stateDir?: string;
+  store?: string;
   output?: string;
 }
 
@@ -44,7 +48,7 @@ function parse(argv: string[]): Args | string {
     const arg = argv[i]!;
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const takes = ["--format", "-f", "--state-dir", "-o", "--output"].includes(flag);
+    const takes = ["--format", "-f", "--state-dir", "--store", "-o", "--output"].includes(flag);
     if (!takes) {
       if (arg.startsWith("-") && arg !== "-") return `unknown option "${arg}"`;
       positional.push(arg);
@@ -57,6 +61,7 @@ function parse(argv: string[]): Args | string {
         return `unknown format "${value}"; use ${reportFormats.join(", ")}`;
       out.format = value as ReportFormat;
     } else if (flag === "--state-dir") out.stateDir = value;
+    else if (flag === "--store") out.store = value;
     else out.output = value;
   }
   if (positional.length !== 1) return "give exactly one run id (rbx runs lists them)";
@@ -70,23 +75,20 @@ function formatFor(args: Args): ReportFormat {
   return "md";
 }
 
-/** Find and read the journal: a path, "last", or an id in the state directory. */
-async function readRun(args: Args, io: CliIO): Promise<{ read: JournalRead; runner?: Runner } | string> {
-  if (args.run.endsWith(".jsonl")) {
-    const { readJournalFile } = await import("../../run/store/journal-file.js");
-    return { read: readJournalFile(resolve(io.cwd, args.run)) };
-  }
-  const { FileRunStore } = await import("../../run/store/file-store.js");
-  const stateDir = resolve(io.cwd, args.stateDir ?? io.env.RBX_STATE_DIR ?? ".rbx");
-  const store = new FileRunStore(stateDir);
+/** Find and read the journal in the store: "last", or an id. */
+async function readRun(
+  args: Args,
+  store: RunStore,
+): Promise<{ read: JournalRead; runner?: Runner } | string> {
   let id = args.run;
   if (id === "last" || id === "latest") {
     const ids = await store.list();
     const newest = ids[ids.length - 1];
-    if (newest === undefined) return `no runs in ${stateDir}; give --state-dir if they are kept elsewhere`;
+    if (newest === undefined)
+      return `no runs in ${store.location}; give --state-dir or --store if they are kept elsewhere`;
     id = newest;
   } else if (!(await store.list()).includes(id)) {
-    return `no run "${id}" in ${stateDir}; rbx runs lists the runs there (or give --state-dir)`;
+    return `no run "${id}" in ${store.location}; rbx runs lists the runs there (or give --state-dir or --store)`;
   }
   const read = await store.read(id);
   const { foldEvents } = await import("../../run/model/state.js");
@@ -102,12 +104,34 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`rbx report: ${args}\n${usage}`);
     return 2;
   }
-  let found: Awaited<ReturnType<typeof readRun>>;
-  try {
-    found = await readRun(args, io);
-  } catch (err) {
-    found = `cannot read the journal: ${err instanceof Error ? err.message : String(err)}`;
+  if (args.run.endsWith(".jsonl")) {
+    let found: { read: JournalRead } | string;
+    try {
+      const { readJournalFile } = await import("../../run/store/journal-file.js");
+      found = { read: readJournalFile(resolve(io.cwd, args.run)) };
+    } catch (err) {
+      found = `cannot read the journal: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    return write(args, found, io);
   }
+  return withStore(
+    "report",
+    io,
+    {
+      ...(args.store ? { store: args.store } : {}),
+      ...(args.stateDir ? { "state-dir": args.stateDir } : {}),
+    },
+    1,
+    async (store) => write(args, await readRun(args, store), io),
+  );
+}
+
+/** Write the report of a journal read (or say why there is none); returns the exit code. */
+async function write(
+  args: Args,
+  found: { read: JournalRead; runner?: Runner } | string,
+  io: CliIO,
+): Promise<number> {
   if (typeof found === "string") {
     io.stderr.write(`rbx report: ${found}\n`);
     return 1;

@@ -20,9 +20,11 @@ Options:
   --plan-hash H        refuse to start unless \`rbx plan\` would print this hash now
   --approve ID         approve the approval step ID up front (repeatable)
   --approve-all        approve every approval step
-  --force-unlock       take over a lock whose holder is gone (recorded in the journal)
+  --force-unlock       take over a lock held by another run (recorded in both runs' journals)
   --json               NDJSON events on stdout (one per line, secrets masked); the progress view on stderr
   --state-dir DIR      where journals and locks live (default .rbx, or RBX_STATE_DIR)
+  --store URL          a PostgreSQL run store shared by the team (also RBX_STORE, or \`store:\` in
+                       .rbx.yaml); journals, locks and approvals live there
 
 ${EXIT_STATUS_HELP}
 `;
@@ -47,7 +49,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const params = await readParams("run", values, io);
   if (!params) return 2;
-  return driveRun(io, values, undefined, (opts) =>
+  return driveRun("run", io, values, undefined, (opts) =>
     startRun(positionals[0] as string, params, values["plan-hash"], opts),
   );
 }

@@ -1,24 +1,34 @@
-// `rbx status [RUN]`: where a run stands, what a rollback would run now, and the recovery choices.
+// `rbx status [RUN]`: where a run stands, what a rollback would run now, and the recovery choices; with
+// --follow, the run's steps live as they happen, wherever it is driven from.
 import { builtinCatalog } from "../../builtins/index.js";
+import { followRun } from "../../run/sessions/follow-run.js";
 import { inspectRun } from "../../run/sessions/inspect.js";
 import { formatStatus } from "../../run/sessions/status-report.js";
-import { FileRunStore } from "../../run/store/file-store.js";
 import { resolveRunId } from "../../run/store/run-ids.js";
+import type { RunStore } from "../../run/store/run-store.js";
 import type { CliIO } from "../io.js";
-import { stateDir } from "../operator.js";
-import { parseCommandLine } from "../run-options.js";
+import { parseCommandLine, storeOptions, withStore } from "../run-options.js";
 
 /** Shown by `rbx status --help`. */
-export const usage = `Usage: rbx status [RUN] [--json] [--state-dir DIR]
+export const usage = `Usage: rbx status [RUN] [--follow] [--json] [--store URL | --state-dir DIR]
 
 Fold a run's journal (the newest run when RUN is omitted; a unique prefix is enough) and show: its state,
 the phase and step reached, the last rollback boundary entered, what a rollback would run now, its locks
-and who holds them, and the recovery choices (resume, approve, settle, skip, rollback) with the exact
-commands — the same ones the live view and \`rbx report\` print. A run that is still running gets no
-choices: who runs it and how to follow it. The journal's hash chain is verified; an edited or truncated
-journal is reported.
+and who holds them (a halted run keeps them: "held by halted run X, halted at step Y by user@host at T"),
+the snapshots it took and where their dumps are, and the recovery choices (resume, approve, settle, skip,
+rollback) with the exact commands — the same ones the live view and \`rbx report\` print. A run that is
+still running gets no choices: who runs it and how to follow it. The journal's hash chain is verified; an
+edited or truncated journal is reported.
 
-Exit status: 0 shown (even when the journal does not verify: the report says so), 2 no such run.
+  --follow   then show the run's events live, as the run's own progress view does, until it ends (completed,
+             rolled back, failed) — also a run driven from another machine (the PostgreSQL store announces new
+             events with NOTIFY). A halted run is followed on: whoever resumes it, its steps appear here.
+  --json     the report as JSON (with --follow: then one JSON event per line)
+  --store URL     a PostgreSQL run store (also RBX_STORE, or \`store:\` in .rbx.yaml)
+  --state-dir DIR the file store (default .rbx, or RBX_STATE_DIR)
+
+Exit status: 0 shown (even when the journal does not verify: the report says so), 1 the store cannot be
+read, 2 no such run.
 `;
 
 /** Run the command. */
@@ -27,18 +37,95 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     "status",
     usage,
     argv,
-    { allowPositionals: true, options: { json: { type: "boolean" }, "state-dir": { type: "string" } } },
+    {
+      allowPositionals: true,
+      options: { json: { type: "boolean" }, follow: { type: "boolean" }, ...storeOptions },
+    },
     io,
   );
   if (!parsed) return 2;
   const { values, positionals } = parsed;
-  const store = new FileRunStore(stateDir(io, values["state-dir"]));
-  const id = await resolveRunId(store, positionals[0]);
-  if (typeof id !== "string") {
-    io.stderr.write(`rbx status: ${id.error}\n`);
-    return 2;
+  return withStore("status", io, values, 1, async (store, choice) => {
+    const id = await resolveRunId(store, positionals[0]);
+    if (typeof id !== "string") {
+      io.stderr.write(`rbx status: ${id.error}\n`);
+      return 2;
+    }
+    const env = { ...io.env, RBX_SNAPSHOTS_DIR: choice.snapshotsDir };
+    const report = await inspectRun(store, id, io.cwd, builtinCatalog, values["state-dir"], env);
+    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
+    if (!values.follow) return 0;
+    return follow(store, id, io, values.json ?? false, values["state-dir"]);
+  });
+}
+
+/** Show the run's events live with the run's own renderers until it stops, its driver is gone, or Ctrl-C. */
+async function follow(
+  store: RunStore,
+  runId: string,
+  io: CliIO,
+  json: boolean,
+  stateDir: string | undefined,
+): Promise<number> {
+  const { createProgress } = await import("../../progress/create.js");
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  let observer: ReturnType<typeof createProgress> | undefined;
+  try {
+    const end = await followRun(
+      store,
+      runId,
+      (events) => {
+        if (!observer) {
+          // The journal so far primes the view (it names the run and explains a later halt); the current stretch
+          // of the run is shown, so steps running now appear as running.
+          const cut = events.findLastIndex((e) => e.type === "run.started" || e.type === "run.resumed");
+          const history = events.slice(0, Math.max(0, cut));
+          observer = createProgress({
+            stdout: io.stdout,
+            stderr: json ? io.stderr : io.stdout,
+            env: io.env,
+            json,
+            quiet: json,
+            history,
+            ...(stateDir ? { stateDir } : {}),
+          });
+          io.stdout.write(json ? "" : `following run ${runId} (Ctrl-C stops following, not the run)\n`);
+          for (const e of events.slice(Math.max(0, cut))) observer.onEvent(e);
+          return;
+        }
+        for (const e of events) observer.onEvent(e);
+      },
+      controller.signal,
+      (why, state) => {
+        if (json) return;
+        const words =
+          why === "crashed"
+            ? "nothing holds it and its journal stops mid-run: its driver crashed or was killed"
+            : `${why}${state.halt ? ` (${state.halt.reason})` : ""}`;
+        io.stdout.write(
+          `run ${runId} is ${words}; still following until someone resumes it (Ctrl-C stops following)\n`,
+        );
+      },
+    );
+    observer?.close();
+    observer = undefined;
+    if (json) return 0;
+    switch (end.ended) {
+      case "stopped":
+        io.stdout.write(`run ${runId} ${end.state.status}\n`);
+        return 0;
+      case "lost":
+        io.stderr.write(`rbx status: stopped following run ${runId}: ${end.problem}\n`);
+        return 1;
+      default:
+        return 0;
+    }
+  } finally {
+    observer?.close();
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
   }
-  const report = await inspectRun(store, id, io.cwd, builtinCatalog, values["state-dir"]);
-  io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
-  return 0;
 }

@@ -1,7 +1,7 @@
 // Approvals for a run: from `--approve ID` / `--approve-all`, else an interactive yes on a TTY, else wait.
 
 /** Asks a question on a terminal; resolves undefined when no answer came (timeout, abort, no TTY). */
-import type { ApprovalAnswer, ApprovalRequest, Approvals } from "../../contract/approval.js";
+import type { Actor, ApprovalAnswer, ApprovalRequest, Approvals } from "../../contract/approval.js";
 export type Ask = (question: string, signal: AbortSignal, timeoutMs?: number) => Promise<string | undefined>;
 
 /** The approval sources a run was started with. */
@@ -10,7 +10,7 @@ export interface ApprovalOptions {
   approve: ReadonlySet<string>;
   approveAll: boolean;
   /** Who is running rbx (recorded as the approver). */
-  user: string;
+  actor: Actor;
   /** Present when stdin and stderr are a terminal. */
   ask?: Ask;
 }
@@ -28,7 +28,8 @@ export class ApprovalBroker implements Approvals {
   async request(req: ApprovalRequest): Promise<ApprovalAnswer> {
     const at = new Date().toISOString();
     const pre = this.preApproved(req.step);
-    if (pre) return { approved: true, by: this.options.user, via: pre, at };
+    const { actor } = this.options;
+    if (pre) return { approved: true, by: actor.user, via: pre, at, actor };
     if (!this.options.ask) return { approved: false, reason: "pending" };
     const answer = await this.options.ask(
       `${req.prompt}\nApprove step "${req.step}"? [y/N] `,
@@ -37,8 +38,8 @@ export class ApprovalBroker implements Approvals {
     );
     if (answer === undefined) return { approved: false, reason: "pending" };
     if (/^(y|yes)$/i.test(answer.trim())) {
-      return { approved: true, by: this.options.user, via: "tty", at: new Date().toISOString() };
+      return { approved: true, by: actor.user, via: "tty", at: new Date().toISOString(), actor };
     }
-    return { approved: false, reason: "denied", by: this.options.user };
+    return { approved: false, reason: "denied", by: actor.user };
   }
 }

@@ -13,6 +13,7 @@ import {
   shownDuration,
 } from "../bind/step-durations.js";
 import type { EventBody } from "../model/events.js";
+import { approvalRefusal, approvalStanding, ONE_APPROVER, starterOf, stillNeeded } from "./approval-rule.js";
 import { type DecideContext, type DecideProgress, evalArgs } from "./decide-context.js";
 import { settleInDoubt } from "./in-doubt.js";
 import type { AttemptOutcome, Instruction } from "./instructions.js";
@@ -179,8 +180,9 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
   if (!action) return stepFailed(unit, 0, failure("invalid-input", `unknown action "${unit.action}"`));
   const args = evalArgs(evaluator, unit.step.with, scope);
   if (!args.ok) return stepFailed(unit, attempt - 1, failure("expression", `with: ${args.message}`));
-  if ((action.requiresApproval || action.approvalRequest) && !state.approvals.has(unit.key)) {
-    return approvalGate(unit, action, args.value, attempt);
+  if (action.requiresApproval || action.approvalRequest) {
+    const gate = approvalGate(ctx, unit, action, args.value, attempt);
+    if (gate) return gate;
   }
   const durations = resolveDurations(unit.step, evaluator, scope);
   if (!durations.ok) return stepFailed(unit, attempt - 1, failure("expression", durations.message));
@@ -207,35 +209,60 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
 }
 
 /**
- * A step that needs a person's approval waits at a gate before it runs: the driver asks (flags, terminal) and
- * the answer is recorded here; nothing else (a skip, a retry) ever lets the step run without one.
+ * A step that needs a person's approval waits at a gate before it runs until enough distinct people approved it
+ * (one by default; `approvers: { min, notStarter }` asks for more, or for someone other than the run's starter):
+ * the driver asks (flags, terminal) and the answer is recorded here; nothing else (a skip, a retry) ever lets the
+ * step run without them. Undefined: the step has its approvals.
  */
-function approvalGate(unit: StepUnit, action: AnyAction, args: JsonValue, attempt: number): Instruction {
+function approvalGate(
+  ctx: DecideContext,
+  unit: StepUnit,
+  action: AnyAction,
+  args: JsonValue,
+  attempt: number,
+): Instruction | undefined {
   const ask = action.approvalRequest?.(args) ?? {
     prompt: `${unit.key} runs ${unit.action}, which needs a person's approval.`,
   };
+  const rule = ask.approvers ?? ONE_APPROVER;
+  const standing = approvalStanding(ctx.state, unit.key, rule);
+  if (standing.missing === 0) return undefined;
+  const waiting = (why: string): EventBody[] => [
+    { type: "approval.requested", step: unit.key, prompt: ask.prompt },
+    {
+      type: "run.halted",
+      reason: "waiting-for-approval",
+      step: unit.key,
+      message: `waiting for approval of ${unit.key}${why}: ${ask.prompt}`,
+    },
+  ];
+  const needed = () => ` (${stillNeeded(rule, standing, starterOf(ctx.state))})`;
   return {
     kind: "approve",
     unit,
     prompt: ask.prompt,
     ...(ask.timeoutMs !== undefined ? { timeoutMs: ask.timeoutMs } : {}),
     settle: (answer) => {
-      if (answer.approved)
-        return [{ type: "approval.granted", step: unit.key, by: answer.by, via: answer.via }];
+      if (answer.approved) {
+        const actor = answer.actor ?? { user: answer.by, host: "?" };
+        const refused = approvalRefusal(ctx.state, unit.key, rule, actor);
+        if (refused) return waiting(` — ${refused}`);
+        return [
+          {
+            type: "approval.granted",
+            step: unit.key,
+            by: answer.by,
+            via: answer.via,
+            ...(answer.actor ? { actor: answer.actor } : {}),
+          },
+        ];
+      }
       if (answer.reason === "denied") {
         const who = answer.by ?? "the operator";
         const error = failure("approval-denied", `${who} declined ${unit.key}: ${ask.prompt}`);
         return [{ type: "step.failed", step: unit.key, attempt, error }];
       }
-      return [
-        { type: "approval.requested", step: unit.key, prompt: ask.prompt },
-        {
-          type: "run.halted",
-          reason: "waiting-for-approval",
-          step: unit.key,
-          message: `waiting for approval of ${unit.key}: ${ask.prompt}`,
-        },
-      ];
+      return waiting(rule.min > 1 || rule.notStarter ? needed() : "");
     },
   };
 }

@@ -13,7 +13,7 @@ import type { JsonValue } from "../../contract/json.js";
 import type { Evaluator } from "../bind/evaluator.js";
 import type { Program, StepUnit } from "../bind/program.js";
 import type { TaintRedactor } from "../bind/taint-redactor.js";
-import type { EventBody, RunEvent } from "../model/events.js";
+import { type EventBody, formatActor, type RunEvent } from "../model/events.js";
 import { applyEvent, type RunState, type RunStatus } from "../model/state.js";
 import type { RunJournal } from "../store/run-store.js";
 import type { ApprovalBroker } from "./approvals.js";
@@ -50,6 +50,11 @@ export interface DriverOptions {
   onEvent?: (event: RunEvent) => void;
   /** Where the interruption came from, recorded in the journal. */
   signalName?: () => string;
+  /**
+   * Called immediately before every write action starts: throws (StoreFencedError) when this process no longer
+   * holds the run's locks, so nothing more is changed. Its error ends `run()` with nothing recorded.
+   */
+  beforeWrite?: () => Promise<void>;
 }
 
 /** Drives one run until it stops; returns the status reached. */
@@ -75,7 +80,10 @@ export class Driver {
     if (r) await r;
   }
 
-  /** Run the loop to a stop; every event is durable when it returns. */
+  /**
+   * Run the loop to a stop; every event is durable when it returns. Rejects (StoreFencedError,
+   * StoreUnavailableError) when the journal cannot be appended to or the locks were lost: nothing more ran.
+   */
   async run(): Promise<RunStatus> {
     const { state, signal } = this.o;
     for (;;) {
@@ -213,6 +221,7 @@ export class Driver {
     }
     // A credential written in the step itself (a header, a URL's password) is masked before its args are journaled.
     for (const v of action.credentials?.(cmd.args, this.o.connections) ?? []) this.o.redactor.addSecret(v);
+    if (action.effect === "write") await this.o.beforeWrite?.();
     this.record([
       {
         type: "step.started",
@@ -277,8 +286,12 @@ export class Driver {
       workDir: this.o.workDir,
       env: this.o.env,
     };
-    const approval = this.o.state.approvals.get(unit.key);
-    if (approval) ctx.approval = approval;
+    const approvals = this.o.state.approvals.get(unit.key);
+    const last = approvals?.at(-1);
+    if (approvals && last) {
+      const names = approvals.map((r) => (r.actor ? formatActor(r.actor) : r.by));
+      ctx.approval = { by: last.by, via: last.via, at: last.at, approvers: [...new Set(names)] };
+    }
     if (this.o.resources) ctx.resources = this.o.resources;
     return ctx;
   }
@@ -292,7 +305,11 @@ function isTerminal(status: RunStatus): boolean {
 
 /** Settle with the promise, or reject as soon as the signal aborts (an action that ignores it is cut off). */
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The action was cut off before it began: its own rejection (it saw the abort too) is expected.
+    p.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });

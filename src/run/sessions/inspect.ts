@@ -1,34 +1,47 @@
 // Reading runs for `rbx status` and `rbx runs`: verify the journal, fold it, load its document if it can.
 import type { ActionCatalog } from "../../contract/action.js";
-import { prepareRunbook } from "../bind/prepare.js";
 import { buildProgram } from "../bind/program.js";
 import type { Runner } from "../model/recovery-choices.js";
 import { foldEvents, type RunState } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import { standings } from "./lock-messages.js";
+import { runDocument } from "./run-document.js";
+import { runSnapshots, snapshotDump, snapshotWhere } from "./snapshots.js";
 import { runnerOf, type StatusReport, statusReport } from "./status-report.js";
 
-/** The status report of one run; `stateDir` is repeated in the commands it suggests, as the operator gave it. */
+/**
+ * The status report of one run; `stateDir` is repeated in the commands it suggests, as the operator gave it,
+ * and `env` tells where this machine looks for snapshot dumps (RBX_SNAPSHOTS_DIR).
+ */
 export async function inspectRun(
   store: RunStore,
   runId: string,
   cwd: string,
   catalog: ActionCatalog,
   stateDir?: string,
+  env: Readonly<Record<string, string | undefined>> = {},
 ): Promise<StatusReport> {
   const read = await store.read(runId);
   const state = foldEvents(runId, read.events);
-  const file = state.started?.runbook.file;
-  const prepared = file ? prepareRunbook(file, cwd, catalog) : undefined;
+  const prepared = state.started
+    ? (await runDocument(runId, state.started, undefined, { store, cwd, catalog })).prepared
+    : undefined;
   const program = prepared?.ok ? buildProgram(prepared.runbook) : undefined;
   const holders = state.started ? await store.holders(state.started.locks) : [];
   const journalPath = store.journalFile?.(runId);
+  const snapshots = runSnapshots(read.events).map((s) => ({
+    step: s.step,
+    id: s.id,
+    where: snapshotWhere(s),
+    readableHere: snapshotDump(s, env) !== undefined,
+  }));
   return statusReport(state, read, {
     ...(program ? { program } : {}),
     holders,
     standings: await standings(store, holders, state),
     ...(stateDir ? { stateDir } : {}),
     ...(journalPath ? { journalPath } : {}),
+    snapshots,
   });
 }
 

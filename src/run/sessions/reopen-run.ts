@@ -1,20 +1,31 @@
 // Reopening a stopped run for resume or rollback: its journal verified, its document checked, its lock retaken.
 
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { type Bound, bindDocument } from "../bind/bind-document.js";
+import { bindDocument } from "../bind/bind-document.js";
 import { documentChanges } from "../bind/document-diff.js";
-import { prepareRunbook, prepareText } from "../bind/prepare.js";
-import type { Driver } from "../interpreter/driver.js";
+import { prepareText } from "../bind/prepare.js";
 import type { EventBody } from "../model/events.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
-import { foldEvents, type RunState, type RunStatus } from "../model/state.js";
+import { foldEvents, type RunStatus } from "../model/state.js";
 import type { JournalRead } from "../store/journal-file.js";
 import { resolveRunId } from "../store/run-ids.js";
-import type { RunStore } from "../store/run-store.js";
-import { driverFor, finish, scopeFor, takeLocks } from "./drive-session.js";
-import type { RunScope } from "./run-scope.js";
+import type { RunJournal } from "../store/run-store.js";
+import {
+  type Driving,
+  driverFields,
+  driverFor,
+  driveToEnd,
+  identifyTargets,
+  lockEvents,
+  recordTakeovers,
+  registerSecrets,
+  scopeFor,
+  sessionActor,
+  stoppedWords,
+  takeLocks,
+} from "./drive-session.js";
+import { runDocument } from "./run-document.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
+import { snapshotsReadable } from "./snapshots.js";
 
 /**
  * Find a run by id or unique prefix and read its journal; a journal that does not verify is refused (its
@@ -41,14 +52,7 @@ export async function readRun(
 }
 
 /** What continuing an existing run needs, or the exit code it was refused with. */
-export interface Reopened {
-  runId: string;
-  b: Bound;
-  state: RunState;
-  driver: Driver;
-  scope: RunScope;
-  journal: Awaited<ReturnType<RunStore["reopen"]>>;
-}
+export type Reopened = Driving;
 
 /** Reopen a run for `mode`: refuse a finished run or a changed document (unless accepted), relock, journal it. */
 export async function reopenRun(
@@ -76,14 +80,10 @@ export async function reopenRun(
     opts.say(`error: run ${runId} is ${state.status}; there is nothing to ${mode}${hint}`);
     return { exit: EXIT_CODES.usage, runId, status: state.status };
   }
-  const copy = join(opts.store.workDir(runId), "runbook.rb.yaml");
-  const path = extra.file ?? started.runbook.file;
-  const prepared = prepareRunbook(path, opts.cwd, opts.catalog);
+  const { prepared, path, kept } = await runDocument(runId, started, extra.file, opts);
   let changes: string[] | undefined;
   if (prepared.ok && prepared.contentHash !== started.runbook.contentHash) {
-    const old = existsSync(copy)
-      ? prepareText(started.runbook.file, readFileSync(copy, "utf8"), opts.catalog)
-      : undefined;
+    const old = kept !== undefined ? prepareText(started.runbook.file, kept, opts.catalog) : undefined;
     changes = documentChanges(old?.ok ? old.runbook : undefined, prepared.runbook);
     if (!opts.acceptChanges) {
       opts.say(`error: ${path} changed since run ${runId} started:`);
@@ -100,47 +100,37 @@ export async function reopenRun(
     opts,
   );
   if (!b) return { exit: EXIT_CODES.usage, runId };
-  const keys = started.locks;
-  b.keys = keys;
-  const taken = await takeLocks(keys, runId, opts);
-  if (!taken) return { exit: EXIT_CODES.usage, runId };
-  const { holder, locked } = taken;
-  const journal = await opts.store.reopen(runId, read);
-  const scope = scopeFor(b, runId, read.events, opts);
-  const driver = driverFor(b, state, journal, opts, scope);
-  const events: EventBody[] = [];
-  if (read.tornBytes > 0) events.push({ type: "journal.repaired", droppedBytes: read.tornBytes });
-  events.push({
-    type: "run.resumed",
-    user: opts.user,
-    host: holder.host,
-    pid: holder.pid,
-    ...(changes ? { changes } : {}),
-  });
-  for (const previous of locked.reclaimed) events.push({ type: "lock.reclaimed", previous });
-  for (const previous of locked.forced) events.push({ type: "lock.forced", previous, by: opts.user });
+  registerSecrets(b, opts);
+  if (!snapshotsReadable(read.events, mode, opts)) return { exit: EXIT_CODES.usage, runId };
+  const targets = await identifyTargets(b, opts);
+  if (!targets) return { exit: EXIT_CODES.usage, runId };
+  b.keys = started.locks;
+  const actor = await sessionActor(opts);
+  const held = await takeLocks(b.keys, targets.connections, runId, actor, opts);
+  if (!held) return { exit: EXIT_CODES.usage, runId };
+  let journal: RunJournal;
   try {
-    driver.record(events);
+    journal = await opts.store.reopen(runId, read, held.fence);
   } catch (err) {
-    await scope.end();
-    await journal.close();
+    await held.halt(stoppedWords(state)).catch(() => {});
     throw err;
   }
-  return { runId, b, state, driver, scope, journal };
+  await recordTakeovers(held, runId, actor, opts);
+  const scope = scopeFor(b, runId, read.events, opts);
+  const driver = driverFor(b, state, journal, opts, scope, actor, held);
+  const events: EventBody[] = [];
+  if (read.tornBytes > 0) events.push({ type: "journal.repaired", droppedBytes: read.tornBytes });
+  events.push({ type: "run.resumed", ...driverFields(actor), ...(changes ? { changes } : {}) });
+  events.push(...lockEvents(held, actor));
+  driver.record(events);
+  return { runId, b, state, driver, scope, journal, held, actor };
 }
 
-/** Drive a reopened run to its end (after `before`, if any), then close its scope and journal. */
-export async function driveReopened(
+/** Drive a reopened run to its end (after `before`, if any); its locks, scope and journal end with it. */
+export function driveReopened(
   r: Reopened,
   opts: SessionOptions,
   before?: () => void,
 ): Promise<SessionResult> {
-  try {
-    before?.();
-    await r.driver.run();
-    return await finish(opts, r.b, r.scope, r.state);
-  } finally {
-    await r.scope.end();
-    await r.journal.close();
-  }
+  return driveToEnd(r, opts, before);
 }

@@ -1,5 +1,6 @@
 // What every operator verb (start, resume, rollback, skip) needs from its caller, and how it ended.
 import type { ActionCatalog, ActionLogger } from "../../contract/action.js";
+import type { TargetSupport } from "../../contract/target.js";
 import type { Ask } from "../interpreter/approvals.js";
 import type { SettleChoice } from "../interpreter/driver.js";
 import type { RunEvent } from "../model/events.js";
@@ -12,7 +13,23 @@ export interface SessionOptions {
   store: RunStore;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** The OS user (or `RBX_USER`); with the host and the store's role it makes the actor of every event. */
   user: string;
+  /**
+   * What a connection's target is (its lock identity) and the Leases targets hold; the CLI passes the built-in
+   * support (Kubernetes clusters by server URL, CA and namespace). Without it, targets are identified by their
+   * connection fields and hold no Lease.
+   */
+  targets?: TargetSupport;
+  /** How long a target Lease lasts unless renewed (default: the store's lease, else 30 s). */
+  leaseMs?: number;
+  /**
+   * The id of the run `startRun` starts (a fleet or a Kubernetes Job names its runs, so a retried pod resumes
+   * the same one); default a new time-sorted id. An id that exists is refused: resume it instead.
+   */
+  runId?: string;
+  /** Values no journal, log or message of the run may show (the store URL's password): masked like secrets. */
+  secrets?: readonly string[];
   /** Replaces the built-in catalog (tests register actions that do real work). */
   catalog: ActionCatalog;
   approve?: ReadonlySet<string>;
@@ -35,9 +52,12 @@ export interface SessionOptions {
   say: (line: string) => void;
 }
 
-/** How a verb ended. */
+/**
+ * How a verb ended. `fenced`: this process lost the run's locks and stopped before its next action;
+ * `store-unreachable`: the store stopped answering and the run stopped before its next action.
+ */
 export interface SessionResult {
   exit: number;
   runId?: string;
-  status?: RunStatus;
+  status?: RunStatus | "fenced" | "store-unreachable";
 }

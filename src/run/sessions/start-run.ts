@@ -1,13 +1,22 @@
 // `rbx run`: check the runbook, lock its targets, journal and drive a new run.
-import { copyFileSync } from "node:fs";
-import { join } from "node:path";
 import { bindDocument } from "../bind/bind-document.js";
 import { prepareRunbook } from "../bind/prepare.js";
 import type { EventBody } from "../model/events.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
 import { foldEvents } from "../model/state.js";
 import { newRunId } from "../store/run-ids.js";
-import { driverFor, finish, scopeFor, takeLocks } from "./drive-session.js";
+import {
+  driverFields,
+  driverFor,
+  driveToEnd,
+  identifyTargets,
+  lockEvents,
+  recordTakeovers,
+  registerSecrets,
+  scopeFor,
+  sessionActor,
+  takeLocks,
+} from "./drive-session.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
 /** `rbx run`: check, lock, journal and drive a new run. */
@@ -19,6 +28,7 @@ export async function startRun(
 ): Promise<SessionResult> {
   const b = bindDocument(prepareRunbook(file, opts.cwd, opts.catalog), params, opts);
   if (!b) return { exit: EXIT_CODES.usage };
+  registerSecrets(b, opts);
   if (planHash !== undefined && planHash !== b.plan.planHash) {
     opts.say(
       `error: the plan hash is ${b.plan.planHash}, not the reviewed ${planHash}: the document, params or resolved ` +
@@ -26,15 +36,37 @@ export async function startRun(
     );
     return { exit: EXIT_CODES.usage };
   }
-  const runId = newRunId();
-  const taken = await takeLocks(b.keys, runId, opts);
-  if (!taken) return { exit: EXIT_CODES.usage };
-  const { holder, locked } = taken;
-  const journal = await opts.store.create(runId);
-  copyFileSync(b.prepared.file, join(opts.store.workDir(runId), "runbook.rb.yaml"));
+  const targets = await identifyTargets(b, opts);
+  if (!targets) return { exit: EXIT_CODES.usage };
+  b.keys = targets.keys;
+  const actor = await sessionActor(opts);
+  const runId = opts.runId ?? newRunId();
+  if (opts.runId !== undefined) {
+    if (!/^[A-Za-z0-9._-]+$/.test(runId)) {
+      opts.say(`error: "${runId}" is not a run id: use letters, digits, ".", "_" and "-"`);
+      return { exit: EXIT_CODES.usage };
+    }
+    if ((await opts.store.list()).includes(runId)) {
+      opts.say(
+        `error: run ${runId} already exists in ${opts.store.location}; \`rbx resume ${runId}\` continues it`,
+      );
+      return { exit: EXIT_CODES.usage, runId };
+    }
+  }
+  const held = await takeLocks(b.keys, targets.connections, runId, actor, opts);
+  if (!held) return { exit: EXIT_CODES.usage };
+  let journal: Awaited<ReturnType<typeof opts.store.create>>;
+  try {
+    journal = await opts.store.create(runId, held.fence);
+    await opts.store.saveDocument(runId, b.prepared.text);
+  } catch (err) {
+    await held.release().catch(() => {});
+    throw err;
+  }
+  await recordTakeovers(held, runId, actor, opts);
   const state = foldEvents(runId, []);
   const scope = scopeFor(b, runId, [], opts);
-  const driver = driverFor(b, state, journal, opts, scope);
+  const driver = driverFor(b, state, journal, opts, scope, actor, held);
   const events: EventBody[] = [
     {
       type: "run.started",
@@ -42,24 +74,17 @@ export async function startRun(
       runbook: b.plan.runbook,
       params: b.bound.publicParams,
       planHash: b.plan.planHash,
-      user: opts.user,
-      host: holder.host,
-      pid: holder.pid,
+      ...driverFields(actor),
       locks: b.keys,
     },
-    ...locked.forced.map((previous): EventBody => ({ type: "lock.forced", previous, by: opts.user })),
+    ...lockEvents(held, actor),
   ];
-  try {
+  return driveToEnd({ runId, b, state, driver, scope, journal, held, actor }, opts, () => {
     driver.record(events);
     opts.say(
       scope.observed
         ? `journal in ${opts.store.location}`
         : `run ${runId} started (journal in ${opts.store.location})`,
     );
-    await driver.run();
-    return await finish(opts, b, scope, state);
-  } finally {
-    await scope.end();
-    await journal.close();
-  }
+  });
 }

@@ -1,6 +1,7 @@
 // `rbx status`: where a run stands, who runs it, what a rollback would run now, and each recovery choice.
 import type { JsonValue } from "../../contract/json.js";
 import type { Program } from "../bind/program.js";
+import { formatActor } from "../model/events.js";
 import {
   type RecoveryChoice,
   type Runner,
@@ -27,7 +28,7 @@ export interface StatusReport {
   startedAt?: string;
   startedBy?: string;
   /** Who runs it now (a process holds it), or ran it last: user, host, pid and since when. */
-  runner?: { user: string; host: string; pid: number; since: string; alive: Runner };
+  runner?: { user: string; host: string; pid: number; since: string; role?: string; alive: Runner };
   /** While a process runs it: commands to follow it, instead of recovery choices. */
   follow?: { command: string; explains: string }[];
   lastEvent?: { seq: number; type: string; at: string };
@@ -46,6 +47,8 @@ export interface StatusReport {
   };
   rollbackNow: { boundary: string; steps: { key: string; action: string; when?: string }[] }[];
   locks: LockDescription[];
+  /** The snapshots the run took: where each dump was written and whether this machine can read it. */
+  snapshots: { step: string; id: string; where: string; readableHere: boolean }[];
   choices: RecoveryChoice[];
   params?: Record<string, JsonValue>;
 }
@@ -58,6 +61,8 @@ export interface StatusInputs {
   stateDir?: string;
   /** Where the journal is kept, for `tail -f` while the run goes on. */
   journalPath?: string;
+  /** The run's snapshots, as `snapshots` reports them. */
+  snapshots?: StatusReport["snapshots"];
 }
 
 /** Whether a process runs the run, from its own locks: alive here, unknown on another host, else gone. */
@@ -119,6 +124,7 @@ export function statusReport(state: RunState, read: JournalRead, inputs: StatusI
     },
     rollbackNow,
     locks: holders.map((h, i) => describeLock(h, inputs.standings[i] as HolderStanding, runId)),
+    snapshots: inputs.snapshots ?? [],
     // A run at work needs nothing from the operator: its own process refuses every verb meanwhile.
     choices: alive
       ? []
@@ -128,15 +134,15 @@ export function statusReport(state: RunState, read: JournalRead, inputs: StatusI
   if (s) {
     report.runbook = { name: s.runbook.name, version: s.runbook.version, file: s.runbook.file };
     report.startedAt = s.at;
-    report.startedBy = `${s.user}@${s.host}`;
+    report.startedBy = formatActor(s);
     report.params = s.params;
   }
   if (state.runner) report.runner = { ...state.runner, alive: going ? runner : "gone" };
   if (going && runner !== "gone") {
     report.follow = [
       {
-        command: rbxCommand(["status", runId], inputs.stateDir),
-        explains: "where it stands now (run it again to follow)",
+        command: rbxCommand(["status", runId], inputs.stateDir, ["--follow"]),
+        explains: "its steps live, as they are journaled (from any machine sharing the store)",
       },
       ...(inputs.journalPath
         ? [{ command: `tail -f ${shellWord(inputs.journalPath)}`, explains: "each event as it is journaled" }]
@@ -181,7 +187,7 @@ export function formatStatus(r: StatusReport): string {
   if (r.startedAt) lines.push(`  started:   ${r.startedAt} by ${r.startedBy}`);
   if (r.runner && r.follow)
     lines.push(
-      `  run by:    ${r.runner.user}@${r.runner.host} (pid ${r.runner.pid}) since ${r.runner.since}${r.runner.alive === "unknown" ? " (another host: rbx cannot see its process)" : ""}`,
+      `  run by:    ${formatActor(r.runner)} (pid ${r.runner.pid}) since ${r.runner.since}${r.runner.alive === "unknown" ? " (another host: rbx cannot see its process)" : ""}`,
     );
   if (r.lastEvent) lines.push(`  last:      #${r.lastEvent.seq} ${r.lastEvent.type} at ${r.lastEvent.at}`);
   const torn =
@@ -222,6 +228,10 @@ export function formatStatus(r: StatusReport): string {
     }
   }
   for (const l of r.locks) lines.push(`  lock:      ${l.label}: ${l.holder}, ${l.state}`);
+  for (const s of r.snapshots) {
+    const here = s.readableHere ? "" : " — NOT READABLE from this machine";
+    lines.push(`  snapshot:  ${s.id} (step ${s.step}) at ${s.where}${here}`);
+  }
   if (r.follow) {
     lines.push("  follow it (it is running; resume, skip and rollback are refused until it stops):");
     for (const c of r.follow) lines.push(`    ${c.command}`, `        ${c.explains}`);

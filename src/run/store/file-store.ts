@@ -2,39 +2,37 @@
 
 import {
   closeSync,
+  existsSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import type { LockHolder, LockKey } from "../model/events.js";
 import { type JournalRead, JournalWriter, readJournalFile } from "./journal-file.js";
-import type { LockConflict, LockOutcome, RunJournal, RunStore } from "./run-store.js";
+import { holderAlive } from "./liveness.js";
+import type { LockConflict, LockOutcome, LockRequest, RunJournal, RunStore } from "./run-store.js";
 
-/** Is a process alive on this host? Signal 0 probes without touching it. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+/** How often a watcher looks at the journals' sizes (the file store has no notifications). */
+const POLL_MS = 250;
 
-/** Whether a lock holder still runs: known on this host, unknown elsewhere. */
-export function holderAlive(holder: LockHolder): boolean | "unknown" {
-  if (holder.host !== hostname()) return "unknown";
-  return processAlive(holder.pid);
+let lastToken = 0;
+/** A fencing token: the clock in µs, strictly increasing within a process (the file store has no sequence). */
+function nextToken(): number {
+  lastToken = Math.max(lastToken + 1, Date.now() * 1000);
+  return lastToken;
 }
 
 /** Journals and locks in a directory (default `.rbx` in the working directory). */
 export class FileRunStore implements RunStore {
   readonly location: string;
+  /** No leases: a holder is alive while its process is, which only its own host can tell. */
+  readonly leaseMs = 0;
   private readonly runsDir: string;
   private readonly locksDir: string;
 
@@ -49,6 +47,8 @@ export class FileRunStore implements RunStore {
     return join(this.runsDir, `${runId}.jsonl`);
   }
 
+  // Appends are not fenced by the store: a file journal has one writer, and the driver checks `holds` (the
+  // lock file still names this run and token) before every write action.
   async create(runId: string): Promise<RunJournal> {
     mkdirSync(this.runsDir, { recursive: true, mode: 0o700 });
     return JournalWriter.create(this.journalPath(runId));
@@ -56,6 +56,24 @@ export class FileRunStore implements RunStore {
 
   async read(runId: string): Promise<JournalRead> {
     return readJournalFile(this.journalPath(runId));
+  }
+
+  async readSince(runId: string, after: { seq: number; hash: string }): Promise<JournalRead> {
+    const read = readJournalFile(this.journalPath(runId));
+    // The event after `after` must chain to it (or, with nothing new, the journal must still end there).
+    const hashThere = read.events.length > after.seq ? read.events[after.seq]?.prev : read.lastHash;
+    const rewritten = read.events.length < after.seq || hashThere !== after.hash;
+    const problems = rewritten
+      ? [
+          ...read.problems,
+          {
+            kind: "tampered" as const,
+            seq: after.seq,
+            message: `event ${after.seq} changed since it was read: the journal was rewritten`,
+          },
+        ]
+      : read.problems;
+    return { ...read, events: read.events.slice(after.seq), problems };
   }
 
   async reopen(runId: string, read: JournalRead): Promise<RunJournal> {
@@ -87,19 +105,20 @@ export class FileRunStore implements RunStore {
     }
   }
 
-  async lock(
-    keys: readonly LockKey[],
-    holder: Omit<LockHolder, "key" | "label">,
-    force: boolean,
-  ): Promise<LockOutcome> {
+  async role(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async lock(keys: readonly LockKey[], holder: LockRequest, force: boolean): Promise<LockOutcome> {
     mkdirSync(this.locksDir, { recursive: true, mode: 0o700 });
     const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : 1));
     const taken: LockKey[] = [];
     const forced: LockHolder[] = [];
     const reclaimed: LockHolder[] = [];
     const conflicts: LockConflict[] = [];
+    const token = nextToken();
     for (const k of sorted) {
-      const mine: LockHolder = { ...holder, key: k.key, label: k.label };
+      const mine: LockHolder = { ...holder, key: k.key, label: k.label, token };
       const path = this.lockPath(k.key);
       try {
         const fd = openSync(path, "wx", 0o600);
@@ -130,8 +149,22 @@ export class FileRunStore implements RunStore {
       await this.unlock(holder.runId, taken);
       return { ok: false, conflicts };
     }
-    return { ok: true, forced, reclaimed };
+    return { ok: true, token, forced, reclaimed };
   }
+
+  async holds(runId: string, keys: readonly LockKey[], token: number): Promise<boolean> {
+    return keys.every((k) => {
+      const h = this.readHolder(k.key);
+      return h?.runId === runId && h.token === token;
+    });
+  }
+
+  async renew(runId: string, keys: readonly LockKey[], token: number): Promise<"renewed" | "lost"> {
+    return (await this.holds(runId, keys, token)) ? "renewed" : "lost";
+  }
+
+  /** Nothing to do: the lock file stays, and the holder's process ending is what others see. */
+  async leave(): Promise<void> {}
 
   private replace(path: string, holder: LockHolder): void {
     const tmp = `${path}.${process.pid}.tmp`;
@@ -159,9 +192,91 @@ export class FileRunStore implements RunStore {
     return this.journalPath(runId);
   }
 
+  /** The copy of the runbook a run started with, beside its work files. */
+  private documentPath(runId: string): string {
+    this.journalPath(runId);
+    return join(this.stateDir, "work", runId, "runbook.rb.yaml");
+  }
+
+  async saveDocument(runId: string, text: string): Promise<void> {
+    writeFileSync(join(this.workDir(runId), "runbook.rb.yaml"), text, { mode: 0o600 });
+  }
+
+  async document(runId: string): Promise<string | undefined> {
+    const path = this.documentPath(runId);
+    return existsSync(path) ? readFileSync(path, "utf8") : undefined;
+  }
+
+  /** Polls the journals' sizes (a file store has no notifications); bounded by `signal`. */
+  async watch(onChange: (runId: string) => void, signal: AbortSignal): Promise<void> {
+    const sizes = new Map<string, number>();
+    const look = (announce: boolean) => {
+      let names: string[] = [];
+      try {
+        names = readdirSync(this.runsDir).filter((n) => n.endsWith(".jsonl"));
+      } catch {
+        return;
+      }
+      for (const name of names) {
+        let size = 0;
+        try {
+          size = statSync(join(this.runsDir, name)).size;
+        } catch {
+          continue;
+        }
+        const runId = name.slice(0, -".jsonl".length);
+        if (sizes.get(runId) !== size) {
+          sizes.set(runId, size);
+          if (announce) onChange(runId);
+        }
+      }
+    };
+    look(false);
+    const timer = setInterval(() => look(true), POLL_MS);
+    signal.addEventListener("abort", () => clearInterval(timer), { once: true });
+  }
+
+  /** A journal's exact lines (the hash chain is over their text), the first `count` of them. */
+  journalLines(runId: string, count: number): string[] {
+    return readFileSync(this.journalPath(runId), "utf8").split("\n").slice(0, count);
+  }
+
+  /** The lock files naming a run. */
+  locksOf(runId: string): LockHolder[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.locksDir).filter((n) => n.endsWith(".json"));
+    } catch {
+      return [];
+    }
+    const out: LockHolder[] = [];
+    for (const n of names) {
+      try {
+        const h = JSON.parse(readFileSync(join(this.locksDir, n), "utf8")) as LockHolder;
+        if (h.runId === runId) out.push(h);
+      } catch {
+        // A lock file being replaced right now: not this run's.
+      }
+    }
+    return out;
+  }
+
+  /**
+   * After a run moved to another store: its journal is renamed `<id>.jsonl.imported` (kept as evidence, no
+   * longer listed, so it cannot be resumed here too) and its lock files removed (the locks moved with it).
+   */
+  retire(runId: string, locks: readonly LockHolder[]): void {
+    const path = this.journalPath(runId);
+    renameSync(path, `${path}.imported`);
+    if (existsSync(`${path}.head`)) renameSync(`${path}.head`, `${path}.imported.head`);
+    for (const h of locks) rmSync(this.lockPath(h.key), { force: true });
+  }
+
   workDir(runId: string): string {
     const dir = join(this.stateDir, "work", runId);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     return dir;
   }
+
+  async close(): Promise<void> {}
 }
