@@ -103,13 +103,18 @@ describe("one answer for what now", () => {
     const id = runIdOf(run);
     const expected = [
       `rbx resume ${id} --approve gate --state-dir 'state dir 1'`,
+      `rbx approve ${id} gate --state-dir 'state dir 1'`,
       `rbx rollback ${id} --state-dir 'state dir 1'`,
     ];
     expect(commandsIn(run.stderr)).toEqual(expected);
     const status = await rbx("status", id, "--state-dir", state);
     expect(commandsIn(status.stdout)).toEqual(expected);
     expect(status.stdout).toContain("approve: approve gate yourself");
-    expect((await statusJson(id, state)).choices.map((c) => c.verb)).toEqual(["approve", "rollback"]);
+    expect((await statusJson(id, state)).choices.map((c) => c.verb)).toEqual([
+      "approve",
+      "approve",
+      "rollback",
+    ]);
     expect(await reportChoices(id, state)).toEqual(expected);
 
     const before = journal(state, id).length;
@@ -356,14 +361,14 @@ describe("a running run, a crashed one, and the locks of halted runs", () => {
     const second = await rbx("run", "held.rb.yaml", "--state-dir", "h");
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(
-      `runbook held is locked by run ${id}, halted at gate (waiting-for-approval) since`,
+      `runbook held is held by halted run ${id}, halted at step gate by tester@`,
     );
-    expect(second.stderr).toContain("run by tester@");
+    expect(second.stderr).toContain("(waiting-for-approval)");
     expect(second.stderr).toContain("it waits for the operator");
     expect(second.stderr).not.toMatch(/stale|--force-unlock/);
     const status = await statusJson(id, "h");
     expect(status.locks[0]?.state).toMatch(
-      /^kept: halted at gate \(waiting-for-approval\) since \S+, run by tester@\S+, waiting for the operator$/,
+      /^kept: held by halted run \S+, halted at step gate by tester@\S+ at \S+ \(waiting-for-approval\), waiting for the operator$/,
     );
     expect(status.locks[0]?.forceUnlock).toBe(false);
 

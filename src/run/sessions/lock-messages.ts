@@ -149,7 +149,7 @@ export function refusalFor(conflict: LockConflict, standing: HolderStanding, sta
       return `${holder.label} is locked by ${run}, still running on another host as far as rbx can tell (pid ${holder.pid} on ${holder.host}${by}, since ${holder.startedAt}); wait for it, or look on ${holder.host}. Only if that process is gone, --force-unlock takes the lock (recorded in the journal).`;
     }
     case "waiting":
-      return `${holder.label} is held by ${standing.status} ${run}, ${waiting(standing)}: it waits for the operator, and its lock is kept so nothing else changes the target meanwhile. Finish that run first — resume it or roll it back, from any machine that shares the store (${status} lists its choices) — or take it over with --force-unlock (recorded in both runs' journals).`;
+      return `${holder.label} is held by ${standing.status} ${run}, ${waiting(standing)}: it waits for the operator, and its lock is kept so nothing else changes the target meanwhile. Finish that run first — resume it or roll it back, from any machine that shares the store (${status} lists its choices).`;
     case "crashed":
       return `${holder.label} is locked by ${run}, which crashed${standing.step ? ` at ${standing.step}` : ""} (${gone(conflict, standing)}${standing.since ? `; last journaled ${standing.since}` : ""}). Resume or roll back that run (${status}): a step it had started may have changed the target.`;
     case "gone":
