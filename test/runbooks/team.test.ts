@@ -118,8 +118,8 @@ describe("two operators sharing a PostgreSQL run store", () => {
     const st = await status(bob, halted);
     expect(st.status).toBe("halted");
     expect(st.locks.map((l) => l.state)).toEqual([
-      expect.stringMatching(/^held by halted run \S+, halted at step changelog by alice@/),
-      expect.stringMatching(/^held by halted run \S+, halted at step changelog by alice@/),
+      expect.stringMatching(/^kept: held by halted run \S+, halted at step changelog by alice@/),
+      expect.stringMatching(/^kept: held by halted run \S+, halted at step changelog by alice@/),
     ]);
   }, 600_000);
 
@@ -180,7 +180,7 @@ describe("two operators sharing a PostgreSQL run store", () => {
     expect(ran[0]?.code, ran[0]?.stderr).toBe(3);
     winner = runIdOf(ran[0] as Ended);
     expect(refused[0]?.stderr).toMatch(
-      new RegExp(`locked by run ${winner} \\(pid \\d+ on \\S+ by (alice|bob)`),
+      new RegExp(`locked by run ${winner}, still running \\(pid \\d+ on \\S+ by (alice|bob)`),
     );
     expect(refused[0]?.stderr).toContain("still running");
     const other = await elsewhere;
