@@ -111,7 +111,7 @@ export class Harness {
     await client.connect();
     try {
       const rows = await client.query(
-        "SELECT e.*, r.document FROM rbx.events e JOIN rbx.runs r USING (run_id) WHERE run_id = $1",
+        "SELECT e.*, d.document FROM rbx.events e LEFT JOIN rbx.documents d USING (run_id) WHERE run_id = $1",
         [runId],
       );
       return JSON.stringify(rows.rows);

@@ -42,6 +42,7 @@ BEGIN
   END IF;
   IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'rbx_operator') THEN
     GRANT INSERT, UPDATE ON rbx.runs TO rbx_operator;
+    GRANT INSERT, UPDATE ON rbx.documents TO rbx_operator;
     GRANT INSERT ON rbx.events TO rbx_operator;
     GRANT INSERT, UPDATE, DELETE ON rbx.locks TO rbx_operator;
     GRANT USAGE ON SEQUENCE rbx.fencing_tokens TO rbx_operator;
@@ -58,13 +59,17 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     summary: "runs, hash-chained events, locks with leases and fencing tokens, roles",
     statements: [
+      // A narrow row: every append updates its head, so the runbook text lives apart (rbx.documents).
       `CREATE TABLE rbx.runs (
         run_id text PRIMARY KEY CHECK (run_id ~ '^[A-Za-z0-9._-]+$'),
         created_at timestamptz NOT NULL DEFAULT now(),
         created_by text NOT NULL DEFAULT session_user,
         head_seq integer NOT NULL DEFAULT 0,
-        head_hash text NOT NULL DEFAULT repeat('0', 64),
-        document text
+        head_hash text NOT NULL DEFAULT repeat('0', 64)
+      ) WITH (fillfactor = 50)`,
+      `CREATE TABLE rbx.documents (
+        run_id text PRIMARY KEY REFERENCES rbx.runs (run_id),
+        document text NOT NULL
       )`,
       `CREATE TABLE rbx.events (
         run_id text NOT NULL REFERENCES rbx.runs (run_id),

@@ -55,6 +55,7 @@ export class PgRunStore implements RunStore {
   private pool: Pool | undefined;
   private ready: Promise<void> | undefined;
   private sessionRole: Promise<string> | undefined;
+  private writing: Promise<PoolClient> | undefined;
   private readonly secrets: string[];
 
   constructor(
@@ -86,7 +87,7 @@ export class PgRunStore implements RunStore {
     if (e.code === "42501") return new StoreUnavailableError(`${what}: ${message} (a missing grant)`);
     const unreachable =
       (e.code !== undefined && UNREACHABLE.test(e.code)) ||
-      /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|terminat|Connection terminated|timeout/i.test(
+      /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|terminat|timeout|not queryable|connection error/i.test(
         `${e.code ?? ""} ${e.message ?? ""}`,
       );
     if (unreachable) {
@@ -314,8 +315,11 @@ export class PgRunStore implements RunStore {
     batch: { type: string; line: string; hash: string }[],
     fence: Fence | undefined,
   ): Promise<void> {
-    await this.withClient(`recording events of run ${runId}`, (c) =>
-      c.query("SELECT rbx.append_events($1, $2, $3, $4, $5, $6, $7)", [
+    const what = `recording events of run ${runId}`;
+    try {
+      await this.ensureSchema();
+      const writer = await this.writer();
+      await writer.query("SELECT rbx.append_events($1, $2, $3, $4, $5, $6, $7)", [
         runId,
         fence ? [...fence.keys] : [],
         fence ? fence.token : null,
@@ -323,8 +327,36 @@ export class PgRunStore implements RunStore {
         batch.map((b) => b.type),
         batch.map((b) => b.line),
         batch.map((b) => b.hash),
-      ]),
-    );
+      ]);
+    } catch (err) {
+      throw this.failure(err, what);
+    }
+  }
+
+  /**
+   * The connection appends go through, held for the store's life (an append per step: no pool checkout on the
+   * way); a connection that failed is dropped and the next append opens another.
+   */
+  private writer(): Promise<PoolClient> {
+    if (!this.writing) {
+      const opening = (async () => {
+        const client = await (await this.getPool()).connect();
+        const drop = () => {
+          if (this.writing === opening) this.writing = undefined;
+          client.release(true);
+        };
+        client.on("error", drop);
+        client.on("end", () => {
+          if (this.writing === opening) this.writing = undefined;
+        });
+        return client;
+      })();
+      opening.catch(() => {
+        if (this.writing === opening) this.writing = undefined;
+      });
+      this.writing = opening;
+    }
+    return this.writing;
   }
 
   /**
@@ -342,13 +374,15 @@ export class PgRunStore implements RunStore {
     return this.withClient(`importing run ${runId}`, async (c) => {
       await c.query("BEGIN");
       try {
-        const created = await c.query(
-          "INSERT INTO rbx.runs (run_id, document) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-          [runId, document ?? null],
-        );
+        const created = await c.query("INSERT INTO rbx.runs (run_id) VALUES ($1) ON CONFLICT DO NOTHING", [
+          runId,
+        ]);
         if (created.rowCount !== 1) {
           await c.query("ROLLBACK");
           return "exists" as const;
+        }
+        if (document !== undefined) {
+          await c.query("INSERT INTO rbx.documents (run_id, document) VALUES ($1, $2)", [runId, document]);
         }
         if (lines.length > 0) {
           const parsed = lines.map((line) => JSON.parse(line) as RunEvent);
@@ -501,17 +535,20 @@ export class PgRunStore implements RunStore {
 
   async saveDocument(runId: string, text: string): Promise<void> {
     await this.withClient(`keeping the runbook of run ${runId}`, (c) =>
-      c.query("UPDATE rbx.runs SET document = $2 WHERE run_id = $1", [runId, text]),
+      c.query(
+        `INSERT INTO rbx.documents (run_id, document) VALUES ($1, $2)
+         ON CONFLICT (run_id) DO UPDATE SET document = EXCLUDED.document`,
+        [runId, text],
+      ),
     );
   }
 
   async document(runId: string): Promise<string | undefined> {
     return this.withClient(`reading the runbook of run ${runId}`, async (c) => {
-      const r = await c.query<{ document: string | null }>(
-        "SELECT document FROM rbx.runs WHERE run_id = $1",
-        [runId],
-      );
-      return r.rows[0]?.document ?? undefined;
+      const r = await c.query<{ document: string }>("SELECT document FROM rbx.documents WHERE run_id = $1", [
+        runId,
+      ]);
+      return r.rows[0]?.document;
     });
   }
 
@@ -574,8 +611,11 @@ export class PgRunStore implements RunStore {
 
   async close(): Promise<void> {
     const pool = this.pool;
+    const writing = this.writing;
     this.pool = undefined;
     this.ready = undefined;
+    this.writing = undefined;
+    if (writing) (await writing.catch(() => undefined))?.release();
     await pool?.end().catch(() => {});
   }
 }
