@@ -63,6 +63,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import("./commands/rollback.js"),
   },
   {
+    name: "fleet",
+    summary: "one runbook on many targets at a controlled rate (max-concurrency, max-errors, canary), resumable",
+    load: () => import("./commands/fleet.js"),
+  },
+  {
     name: "store",
     summary: "the team's PostgreSQL run store: migrate, status, import a state directory",
     load: () => import("./commands/store.js"),

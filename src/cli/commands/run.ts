@@ -18,6 +18,8 @@ Options:
   --param NAME=VALUE   a param (repeatable); secret params come from the environment (from: env.NAME)
   --params-file F      params from a JSON or YAML map
   --plan-hash H        refuse to start unless \`rbx plan\` would print this hash now
+  --run-id ID          the run's id (letters, digits, . _ -) instead of a new one; refused if it exists
+                       (a fleet names its targets' runs this way, so a target never runs twice)
   --approve ID         approve the approval step ID up front (repeatable)
   --approve-all        approve every approval step
   --force-unlock       take over a lock held by another run (recorded in both runs' journals)
@@ -37,7 +39,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     argv,
     {
       allowPositionals: true,
-      options: { ...paramOptions, "plan-hash": { type: "string" }, ...sessionOptions },
+      options: {
+        ...paramOptions,
+        "plan-hash": { type: "string" },
+        "run-id": { type: "string" },
+        ...sessionOptions,
+      },
     },
     io,
   );
@@ -50,6 +57,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const params = await readParams("run", values, io);
   if (!params) return 2;
   return driveRun("run", io, values, undefined, (opts) =>
-    startRun(positionals[0] as string, params, values["plan-hash"], opts),
+    startRun(positionals[0] as string, params, values["plan-hash"], {
+      ...opts,
+      ...(values["run-id"] !== undefined ? { runId: values["run-id"] } : {}),
+    }),
   );
 }

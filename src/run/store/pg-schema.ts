@@ -47,6 +47,9 @@ BEGIN
     GRANT INSERT, UPDATE, DELETE ON rbx.locks TO rbx_operator;
     GRANT USAGE ON SEQUENCE rbx.fencing_tokens TO rbx_operator;
     GRANT EXECUTE ON FUNCTION rbx.append_events(text, text[], bigint, integer, text[], text[], text[]) TO rbx_operator;
+    GRANT INSERT, UPDATE ON rbx.fleets, rbx.fleet_targets TO rbx_operator;
+    GRANT INSERT ON rbx.fleet_events TO rbx_operator;
+    GRANT USAGE ON SEQUENCE rbx.fleet_events_seq_seq TO rbx_operator;
   END IF;
 EXCEPTION WHEN insufficient_privilege THEN
   RAISE NOTICE 'rbx grants were not given (%)', SQLERRM;
@@ -147,6 +150,57 @@ export const MIGRATIONS: readonly Migration[] = [
         END IF;
         PERFORM pg_notify('${EVENTS_CHANNEL}', p_run);
       END $$`,
+    ],
+  },
+  {
+    version: 2,
+    summary: "fleets: targets with their runs, the fleet journal, a controller lease with a fencing token",
+    statements: [
+      // One row per fleet; the controller holds it by a lease and a token from the locks' sequence, and every
+      // write of a controller checks the token under FOR SHARE, so a controller that lost the fleet writes nothing.
+      `CREATE TABLE rbx.fleets (
+        fleet_id text PRIMARY KEY CHECK (fleet_id ~ '^[A-Za-z0-9._-]+$'),
+        name text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        created_by text NOT NULL DEFAULT session_user,
+        runbook text NOT NULL,
+        runbook_text text NOT NULL,
+        fleet_text text NOT NULL,
+        options jsonb NOT NULL,
+        status text NOT NULL DEFAULT 'running',
+        message text,
+        controller_token bigint,
+        controller jsonb,
+        controller_expires_at timestamptz,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      ) WITH (fillfactor = 70)`,
+      `CREATE TABLE rbx.fleet_targets (
+        fleet_id text NOT NULL REFERENCES rbx.fleets (fleet_id),
+        name text NOT NULL,
+        position integer NOT NULL,
+        canary boolean NOT NULL DEFAULT false,
+        spec jsonb NOT NULL,
+        state text NOT NULL DEFAULT 'pending',
+        run_id text,
+        attempt integer NOT NULL DEFAULT 0,
+        handle text,
+        started_at timestamptz,
+        finished_at timestamptz,
+        run_status text,
+        message text,
+        PRIMARY KEY (fleet_id, name)
+      ) WITH (fillfactor = 70)`,
+      "CREATE INDEX fleet_targets_state ON rbx.fleet_targets (fleet_id, state, position)",
+      `CREATE TABLE rbx.fleet_events (
+        fleet_id text NOT NULL REFERENCES rbx.fleets (fleet_id),
+        seq bigserial,
+        at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        written_by text NOT NULL DEFAULT session_user,
+        type text NOT NULL,
+        target text,
+        body jsonb NOT NULL DEFAULT '{}',
+        PRIMARY KEY (fleet_id, seq)
+      )`,
     ],
   },
 ];
