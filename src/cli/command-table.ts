@@ -64,7 +64,8 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "fleet",
-    summary: "one runbook on many targets at a controlled rate (max-concurrency, max-errors, canary), resumable",
+    summary:
+      "one runbook on many targets at a controlled rate (max-concurrency, max-errors, canary), resumable",
     load: () => import("./commands/fleet.js"),
   },
   {

@@ -517,9 +517,7 @@ export class FleetStore {
   }
 
   /** Every fleet, newest first, with its counts. */
-  async list(
-    limit = 200,
-  ): Promise<
+  async list(limit = 200): Promise<
     {
       fleetId: string;
       name: string;

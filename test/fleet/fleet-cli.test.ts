@@ -55,7 +55,13 @@ const rbx = (args: string[], timeoutMs = 90_000) =>
 
 async function targets(fleetId: string) {
   return (
-    await db.query<{ name: string; state: string; run_id: string | null; started_at: Date | null; finished_at: Date | null }>(
+    await db.query<{
+      name: string;
+      state: string;
+      run_id: string | null;
+      started_at: Date | null;
+      finished_at: Date | null;
+    }>(
       "SELECT name, state, run_id, started_at, finished_at FROM rbx.fleet_targets WHERE fleet_id = $1 ORDER BY position",
       [fleetId],
     )
@@ -93,7 +99,19 @@ describe("rbx fleet", () => {
   it("plans the waves and each target's plan hash, and refuses a fleet document that does not check", async () => {
     const file = fleetFile("plan", 5);
     const plan = await startRbx(
-      ["fleet", "plan", join(fixtures, "sleepy.rb.yaml"), "--fleet", file, "--max-concurrency", "40%", "--max-errors", "1", "--canary", "2"],
+      [
+        "fleet",
+        "plan",
+        join(fixtures, "sleepy.rb.yaml"),
+        "--fleet",
+        file,
+        "--max-concurrency",
+        "40%",
+        "--max-errors",
+        "1",
+        "--canary",
+        "2",
+      ],
       { cwd: work },
     );
     expect(plan.code, plan.stderr).toBe(0);
@@ -101,13 +119,31 @@ describe("rbx fleet", () => {
     expect(plan.stdout).toContain("Wave 2 — the rest (3), in this order, 2 at a time");
     expect(plan.stdout).toMatch(/t01\s+[0-9a-f]{16}/);
     const bad = join(work, "bad.fleet.yaml");
-    writeFileSync(bad, "apiVersion: rbx/v1\nkind: Fleet\nmetadata: { name: bad }\ntargets:\n  - { name: a, params: { tenant: x } }\n  - { nmae: b }\n");
-    const refused = await rbx(["fleet", "run", join(fixtures, "sleepy.rb.yaml"), "--fleet", bad, "--max-concurrency", "2", "--max-errors", "0"]);
+    writeFileSync(
+      bad,
+      "apiVersion: rbx/v1\nkind: Fleet\nmetadata: { name: bad }\ntargets:\n  - { name: a, params: { tenant: x } }\n  - { nmae: b }\n",
+    );
+    const refused = await rbx([
+      "fleet",
+      "run",
+      join(fixtures, "sleepy.rb.yaml"),
+      "--fleet",
+      bad,
+      "--max-concurrency",
+      "2",
+      "--max-errors",
+      "0",
+    ]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("bad.fleet.yaml:6:7: error: Unknown field \"nmae\" in this mapping. Did you mean \"name\"?");
+    expect(refused.stderr).toContain(
+      'bad.fleet.yaml:6:7: error: Unknown field "nmae" in this mapping. Did you mean "name"?',
+    );
     expect(refused.stderr).toContain("6 |   - { nmae: b }");
     const twice = join(work, "twice.fleet.yaml");
-    writeFileSync(twice, "apiVersion: rbx/v1\nkind: Fleet\nmetadata: { name: twice }\ntargets:\n  - { name: a, params: { tenant: x } }\n  - { name: a, params: { tenant: y } }\n  - { name: c, params: { tenant: x } }\n");
+    writeFileSync(
+      twice,
+      "apiVersion: rbx/v1\nkind: Fleet\nmetadata: { name: twice }\ntargets:\n  - { name: a, params: { tenant: x } }\n  - { name: a, params: { tenant: y } }\n  - { name: c, params: { tenant: x } }\n",
+    );
     const validate = await startRbx(["validate", twice], { cwd: work });
     expect(validate.code).toBe(1);
     expect(validate.stdout).toContain('twice.fleet.yaml:6:11: error: Target "a" is listed twice');
@@ -118,7 +154,19 @@ describe("rbx fleet", () => {
   it("never runs more than max-concurrency at once, and completes", async () => {
     service.delayMs = 800;
     const file = fleetFile("ok", 6);
-    const r = await rbx(["fleet", "run", join(fixtures, "sleepy.rb.yaml"), "--fleet", file, "--fleet-id", "ok1", "--max-concurrency", "2", "--max-errors", "0"]);
+    const r = await rbx([
+      "fleet",
+      "run",
+      join(fixtures, "sleepy.rb.yaml"),
+      "--fleet",
+      file,
+      "--fleet-id",
+      "ok1",
+      "--max-concurrency",
+      "2",
+      "--max-errors",
+      "0",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("ok1 completed");
     const rows = await targets("ok1");
@@ -133,11 +181,30 @@ describe("rbx fleet", () => {
     service.delayMs = 100;
     service.faulty.add("bad-t03");
     const file = fleetFile("bad", 6);
-    const r = await rbx(["fleet", "run", join(fixtures, "sleepy.rb.yaml"), "--fleet", file, "--fleet-id", "bad1", "--max-concurrency", "1", "--max-errors", "0"]);
+    const r = await rbx([
+      "fleet",
+      "run",
+      join(fixtures, "sleepy.rb.yaml"),
+      "--fleet",
+      file,
+      "--fleet-id",
+      "bad1",
+      "--max-concurrency",
+      "1",
+      "--max-errors",
+      "0",
+    ]);
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toContain("more than --max-errors 0");
     let rows = await targets("bad1");
-    expect(rows.map((t) => t.state)).toEqual(["succeeded", "succeeded", "halted", "pending", "pending", "pending"]);
+    expect(rows.map((t) => t.state)).toEqual([
+      "succeeded",
+      "succeeded",
+      "halted",
+      "pending",
+      "pending",
+      "pending",
+    ]);
     expect(rows.slice(3).every((t) => t.run_id === null)).toBe(true);
     expect((await runsOf("bad1")).length).toBe(3);
     expect(hitsOf("bad", 6)).toEqual([1, 1, 1, 0, 0, 0]);
@@ -160,7 +227,23 @@ describe("rbx fleet", () => {
     service.delayMs = 1500;
     const file = fleetFile("kill", 8);
     const first = await startRbx(
-      ["fleet", "run", join(fixtures, "sleepy.rb.yaml"), "--fleet", file, "--fleet-id", "kill1", "--max-concurrency", "3", "--max-errors", "0", "--store", url, "--state-dir", join(work, "state")],
+      [
+        "fleet",
+        "run",
+        join(fixtures, "sleepy.rb.yaml"),
+        "--fleet",
+        file,
+        "--fleet-id",
+        "kill1",
+        "--max-concurrency",
+        "3",
+        "--max-errors",
+        "0",
+        "--store",
+        url,
+        "--state-dir",
+        join(work, "state"),
+      ],
       {
         cwd: work,
         env: { RBX_LEASE_SECONDS: "2" },
@@ -174,18 +257,25 @@ describe("rbx fleet", () => {
     expect(before.filter((t) => t.state === "pending").length).toBeGreaterThan(0);
     // A second controller while the first one's lease is live is refused; once it expires, resume takes over.
     await new Promise((r) => setTimeout(r, 2500));
-    const resumed = await startRbx(["fleet", "resume", "kill1", "--store", url, "--state-dir", join(work, "state")], {
-      cwd: work,
-      env: { RBX_LEASE_SECONDS: "2" },
-      timeoutMs: 90_000,
-    });
+    const resumed = await startRbx(
+      ["fleet", "resume", "kill1", "--store", url, "--state-dir", join(work, "state")],
+      {
+        cwd: work,
+        env: { RBX_LEASE_SECONDS: "2" },
+        timeoutMs: 90_000,
+      },
+    );
     expect(resumed.code, resumed.stderr).toBe(0);
     const rows = await targets("kill1");
     expect(rows.map((t) => t.state)).toEqual(Array(8).fill("succeeded"));
     const runs = await runsOf("kill1");
     expect(runs.map((x) => x.run_id)).toEqual(rows.map((t) => `kill1.${t.name}`));
     expect(runs.every((x) => Number(x.starts) === 1)).toBe(true);
-    const events = (await db.query<{ type: string; target: string }>("SELECT type, target FROM rbx.fleet_events WHERE fleet_id = 'kill1' AND type = 'target.started'")).rows;
+    const events = (
+      await db.query<{ type: string; target: string }>(
+        "SELECT type, target FROM rbx.fleet_events WHERE fleet_id = 'kill1' AND type = 'target.started'",
+      )
+    ).rows;
     expect(events.length).toBe(8);
     expect(hitsOf("kill", 8)).toEqual(Array(8).fill(1));
   });
@@ -193,7 +283,19 @@ describe("rbx fleet", () => {
   it("refuses a second controller while the first holds the fleet", async () => {
     service.delayMs = 3000;
     const file = fleetFile("race", 3);
-    const firstDone = rbx(["fleet", "run", join(fixtures, "sleepy.rb.yaml"), "--fleet", file, "--fleet-id", "race1", "--max-concurrency", "3", "--max-errors", "0"]);
+    const firstDone = rbx([
+      "fleet",
+      "run",
+      join(fixtures, "sleepy.rb.yaml"),
+      "--fleet",
+      file,
+      "--fleet-id",
+      "race1",
+      "--max-concurrency",
+      "3",
+      "--max-errors",
+      "0",
+    ]);
     for (let i = 0; i < 100; i++) {
       const r = await db.query("SELECT 1 FROM rbx.fleets WHERE fleet_id = 'race1'");
       if (r.rowCount) break;
@@ -208,9 +310,24 @@ describe("rbx fleet", () => {
 
   it("lets targets wait for approval, approves them fleet-wide, and resumes them", async () => {
     const file = join(work, "gated.fleet.yaml");
-    writeFileSync(file, `apiVersion: rbx/v1\nkind: Fleet\nmetadata: { name: gated }\nparams: { baseUrl: "${service.url}" }\ntargets:\n  - { name: a, params: { tenant: a } }\n  - { name: b, params: { tenant: b } }\n`);
+    writeFileSync(
+      file,
+      `apiVersion: rbx/v1\nkind: Fleet\nmetadata: { name: gated }\nparams: { baseUrl: "${service.url}" }\ntargets:\n  - { name: a, params: { tenant: a } }\n  - { name: b, params: { tenant: b } }\n`,
+    );
     service.delayMs = 50;
-    const r = await rbx(["fleet", "run", join(fixtures, "approval.rb.yaml"), "--fleet", file, "--fleet-id", "gate1", "--max-concurrency", "2", "--max-errors", "0"]);
+    const r = await rbx([
+      "fleet",
+      "run",
+      join(fixtures, "approval.rb.yaml"),
+      "--fleet",
+      file,
+      "--fleet-id",
+      "gate1",
+      "--max-concurrency",
+      "2",
+      "--max-errors",
+      "0",
+    ]);
     expect(r.code, r.stderr).toBe(3);
     expect((await targets("gate1")).map((t) => t.state)).toEqual(["waiting-approval", "waiting-approval"]);
     const approved = await rbx(["fleet", "approve", "gate1", "go_ahead"]);
@@ -230,13 +347,24 @@ describe("rbx fleet", () => {
     const browser = await chromium.launchPersistentContext(profile, {
       executablePath: "/usr/bin/chromium",
       javaScriptEnabled: false,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+      ],
     });
     try {
       const page = await browser.newPage();
       await page.goto(pathToFileURL(join(out, "bad1.html")).href);
       const cells = await page.$$eval(".grid .cell", (els) =>
-        els.map((e) => ({ target: e.getAttribute("data-state") && e.getAttribute("data-target"), state: e.getAttribute("data-state"), href: e.querySelector("a")?.getAttribute("href") ?? null, width: e.getBoundingClientRect().width })),
+        els.map((e) => ({
+          target: e.getAttribute("data-state") && e.getAttribute("data-target"),
+          state: e.getAttribute("data-state"),
+          href: e.querySelector("a")?.getAttribute("href") ?? null,
+          width: e.getBoundingClientRect().width,
+        })),
       );
       expect(cells.map((c) => c.target)).toEqual(["t01", "t02", "t03", "t04", "t05", "t06"]);
       expect(cells.every((c) => c.state === "succeeded" && c.width > 50)).toBe(true);

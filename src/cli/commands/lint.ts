@@ -5,6 +5,7 @@ import { dirname, resolve } from "node:path";
 import { builtinCatalog } from "../../builtins/index.js";
 import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
 import { SourceFile } from "../../diagnostics/source-file.js";
+import { isFleetText, loadFleetText } from "../../fleet/fleet-document.js";
 import { EMPTY_CONFIG, findConfigFile, type LintConfig, loadConfig } from "../../lint/config.js";
 import { expandTargets } from "../../lint/files.js";
 import { tally } from "../../lint/formatters/formatter.js";
@@ -199,7 +200,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return 2;
     }
     const text = await readFile(resolve(io.cwd, file), "utf8");
-    const result = await lintSource(file, text, { catalog: builtinCatalog, config });
+    // A kind: Fleet document is checked by its own schema and rules (duplicate targets, the same params twice).
+    const result = isFleetText(text)
+      ? { file, ...(await loadFleetText(text, file)) }
+      : await lintSource(file, text, { catalog: builtinCatalog, config });
     if (args.quiet) result.diagnostics = result.diagnostics.filter((d) => d.severity === "error");
     results.push(result);
   }

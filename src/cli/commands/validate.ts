@@ -1,10 +1,12 @@
 // `rbx validate FILE|DIR...`: load each runbook, check its shape, references and expressions, print the problems.
 
+import { readFile } from "node:fs/promises";
 import { builtinCatalog } from "../../builtins/index.js";
 import { checkRunbook } from "../../check/check-runbook.js";
 import { compareDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
+import { isFleetText, loadFleetText } from "../../fleet/fleet-document.js";
 import { loadRunbookFile } from "../../parser/load.js";
 import { findRunbookFiles } from "../../parser/runbook-files.js";
 import type { CliIO } from "../io.js";
@@ -12,7 +14,7 @@ import type { CliIO } from "../io.js";
 /** Shown by `rbx validate --help`. */
 export const usage = `Usage: rbx validate [--quiet] FILE|DIR...
 
-Check runbooks against the rbx/v1 schema, their references (step ids, check suites, actions, param
+Check runbooks (and kind: Fleet documents) against the rbx/v1 schema, their references (step ids, check suites, actions, param
 defaults) and the types of their expressions. A directory is searched recursively for *.rb.yaml and
 *.rb.yml files. Problems print as file:line:col with the source line and a caret.
 
@@ -24,6 +26,11 @@ Exit status: 0 no errors, 1 errors found, 2 usage error (unknown option, missing
 
 /** Everything `rbx validate` reports for one file: loader problems, then the semantic checks on a sound AST. */
 export async function validateFile(path: string): Promise<{ diagnostics: Diagnostic[]; source: SourceFile }> {
+  const text = await readFile(path, "utf8").catch(() => "");
+  if (isFleetText(text)) {
+    const fleet = await loadFleetText(text, path);
+    return { diagnostics: fleet.diagnostics, source: fleet.source };
+  }
   const loaded = await loadRunbookFile(path, { catalog: builtinCatalog });
   const diagnostics = [
     ...loaded.diagnostics,
