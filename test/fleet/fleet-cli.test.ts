@@ -146,7 +146,7 @@ describe("rbx fleet", () => {
     );
     const validate = await startRbx(["validate", twice], { cwd: work });
     expect(validate.code).toBe(1);
-    expect(validate.stdout).toContain('twice.fleet.yaml:6:11: error: Target "a" is listed twice');
+    expect(validate.stdout).toContain('twice.fleet.yaml:6:13: error: Target "a" is listed twice');
     const lint = await startRbx(["lint", twice], { cwd: work });
     expect(lint.stdout).toContain("same-params-twice");
   });
