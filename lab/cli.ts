@@ -15,6 +15,12 @@ interface Flags {
   json: boolean;
   /** `--show-secrets`: `status --json` prints the database URLs with their password. */
   showSecrets: boolean;
+  /** `--instances N`: install each product N times (kryton-01 …) — a fleet to rehearse on. */
+  instances: number;
+  /** `--fault 7=broken-migration` (repeatable): a fault injected into one instance. */
+  faults: string[];
+  /** Positional words after the subcommand (`fleet kryton`, `fault kryton-07 none`). */
+  words: string[];
 }
 
 function parse(argv: string[], cwd: string): Flags | string {
@@ -24,6 +30,9 @@ function parse(argv: string[], cwd: string): Flags | string {
     helm: undefined,
     json: false,
     showSecrets: false,
+    instances: 0,
+    faults: [],
+    words: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -44,6 +53,13 @@ function parse(argv: string[], cwd: string): Flags | string {
         flags.helm = v;
       } else if (a === "--json") flags.json = true;
       else if (a === "--show-secrets") flags.showSecrets = true;
+      else if (a === "--instances") {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 200)
+          return `--instances takes a number from 1 to 200, not ${JSON.stringify(v)}`;
+        flags.instances = Number(v);
+      } else if (a === "--fault") flags.faults.push(value());
+      else if (a !== undefined && !a.startsWith("-")) flags.words.push(a);
       else return `unknown option ${JSON.stringify(a)}`;
     } catch (error) {
       return (error as Error).message;
@@ -77,11 +93,29 @@ async function preflight(asked: "3" | "4" | undefined): Promise<{ helm: "3" | "4
 export async function labCommand(argv: string[], io: LabIO): Promise<number> {
   const [sub, ...rest] = argv;
   const flags = parse(rest, io.cwd);
-  if (typeof flags === "string" || sub === undefined || !["up", "down", "status", "env"].includes(sub)) {
+  if (
+    typeof flags === "string" ||
+    sub === undefined ||
+    !["up", "down", "status", "env", "fleet", "fault"].includes(sub)
+  ) {
     io.stderr.write(
-      `rbx lab: ${typeof flags === "string" ? flags : `expected up, down, status or env`}. Run \`rbx lab --help\`.\n`,
+      `rbx lab: ${typeof flags === "string" ? flags : `expected up, down, status, env, fleet or fault`}. Run \`rbx lab --help\`.\n`,
     );
     return 2;
+  }
+  if (sub === "fleet" || sub === "fault") {
+    const { labFleetCommand } = await import("./fleet-command.js");
+    return labFleetCommand(sub, flags.words, flags.dir, io);
+  }
+  if (sub === "up" && flags.faults.length > 0) {
+    const { parseFault } = await import("./fleet-instances.js");
+    for (const f of flags.faults) {
+      const p = flags.instances > 0 ? parseFault(f, flags.instances) : "--fault needs --instances N";
+      if (typeof p === "string") {
+        io.stderr.write(`rbx lab: ${p}\n`);
+        return 2;
+      }
+    }
   }
   const lab = await import("./control.js");
   const { envLines } = await import("./state-file.js");
@@ -105,7 +139,7 @@ export async function labCommand(argv: string[], io: LabIO): Promise<number> {
       helm = ready.helm;
     }
     io.stderr.write(
-      `Starting the lab in ${flags.dir} (this installs ${flags.products.join(", ")} with helm ${helm}; about a minute)...\n`,
+      `Starting the lab in ${flags.dir} (this installs ${flags.products.join(", ")}${flags.instances ? ` × ${flags.instances} instances` : ""} with helm ${helm}; about a minute${flags.instances > 4 ? " or more" : ""})...\n`,
     );
     const result = await lab.labUp({ ...flags, helm, onLog: (line) => io.stderr.write(`  ${line}\n`) });
     if (result.kind === "failed") {

@@ -16,6 +16,10 @@ export interface LabUpOptions {
   dir: string;
   products: string[];
   helm: "3" | "4";
+  /** Install each product this many times (namespaces kryton-01 …); 0: once, in its own namespace. */
+  instances?: number;
+  /** Per-instance faults, `7=broken-migration`. */
+  faults?: string[];
   timeoutMs?: number;
   onLog?: (line: string) => void;
 }
@@ -52,6 +56,8 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     opts.products.join(","),
     "--helm",
     opts.helm,
+    ...(opts.instances ? ["--instances", String(opts.instances)] : []),
+    ...(opts.faults && opts.faults.length > 0 ? ["--faults", opts.faults.join(",")] : []),
   ]);
   const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd, "ipc"], cwd: dir });
   closeSync(fd);

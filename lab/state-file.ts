@@ -1,6 +1,7 @@
 // The lab's state file (.rbx/lab/state.json): what runs, where, and the shell lines that reach it.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { instanceEnvLines, type LabInstances } from "./fleet-instances.js";
 import { labSamples } from "./samples.js";
 
 /** One installed sample release and the chart packages the lab prepared for it. */
@@ -32,6 +33,8 @@ export interface LabState {
   services: Record<string, string>;
   /** Process pods last seen: "namespace/pod" → pid */
   pods: Record<string, number>;
+  /** `--instances N`: the samples installed as N instances (kryton-01 …), with their injected faults. */
+  instances?: LabInstances[];
 }
 
 /** The state file inside a lab directory. */
@@ -128,5 +131,6 @@ export function envLines(state: LabState): string[] {
       if (url) lines.push(`export ${name}=${quote(url)}`);
     }
   }
+  lines.push(...instanceEnvLines(state, labSamples, quote));
   return lines;
 }

@@ -5,7 +5,7 @@ import { modulesPath, nodeModuleArgs } from "../../package-root.js";
 import type { CliIO } from "../io.js";
 
 /** Usage text for `rbx lab --help`. */
-export const usage = `Usage: rbx lab <up|down|status|env> [options]
+export const usage = `Usage: rbx lab <up|down|status|env|fleet|fault> [options]
 
 Bring up a local lab on loopback: a private PostgreSQL, a Kubernetes API stand-in that the real
 kubectl and helm talk to, and the sample products (Kryton, Scrydon, Alexandria EE) installed at
@@ -21,6 +21,8 @@ Commands:
   down     stop every process of the lab (by PID) and remove its state
   status   report what runs; exit 1 when no lab runs or its state is stale
   env      print the shell lines again: eval "$(rbx lab env)"
+  fleet P  print the kind: Fleet document of product P's instances (a lab started with --instances)
+  fault NS FAULT|none  inject a fault into one instance (e.g. kryton-07 broken-migration), or take it out
 
 Options:
   --dir DIR            lab directory holding state.json, kubeconfig, charts (default .rbx/lab)
@@ -28,6 +30,10 @@ Options:
   --helm 3|4           helm major used for the initial installs (default 3 when found, else 4)
   --json               status: print the state as JSON (database passwords masked as ***)
   --show-secrets       status --json: print the database URLs with their password
+  --instances N        up: install each product N times, in namespaces kryton-01 … each with its own
+                       database (rbx lab env exports KRYTON_01_URL, KRYTON_01_POSTGRES_URL, …)
+  --fault I=FAULT      up: inject a fault into instance I (repeatable): broken-migration — its database
+                       drifted so the next release's migration fails and its pod crash-loops
 `;
 
 /** Run `rbx lab ...` in the lab's own process; its output is relayed, Ctrl-C reaches it, its code is ours. */
