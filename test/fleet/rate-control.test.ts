@@ -12,7 +12,13 @@ const rate = (t: string) => {
  * Run a fleet of `n` targets where `fails` (1-based) fail; each started target finishes after `duration(i)`
  * ticks. Returns the order targets started in, the peak concurrency, and how the fleet ended.
  */
-function simulate(n: number, fails: number[], limits: { maxConcurrency: number; maxErrors: number }, canary = 0, duration = (_i: number) => 1) {
+function simulate(
+  n: number,
+  fails: number[],
+  limits: { maxConcurrency: number; maxErrors: number },
+  canary = 0,
+  duration = (_i: number) => 1,
+) {
   const pending = Array.from({ length: n }, (_, i) => i + 1);
   const running = new Map<number, number>();
   const started: number[] = [];
@@ -57,7 +63,9 @@ describe("rate control", () => {
   it("parses counts and percentages, and refuses anything else", () => {
     expect(parseRate("--max-errors", "3")).toEqual({ text: "3", count: 3 });
     expect(parseRate("--max-errors", "10%")).toEqual({ text: "10%", percent: 10 });
-    expect(parseRate("--max-errors", "ten")).toEqual({ error: expect.stringContaining("a number or a percentage") });
+    expect(parseRate("--max-errors", "ten")).toEqual({
+      error: expect.stringContaining("a number or a percentage"),
+    });
     expect(parseRate("--max-errors", "150%")).toEqual({ error: expect.stringContaining("at most 100%") });
   });
 
