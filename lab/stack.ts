@@ -3,9 +3,11 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { labCustomResources } from "./custom-resources.js";
 import { type KubeStandIn, startKubeStandIn } from "./kube/server.js";
+import { simulatedRuntime } from "./kube/sim-runtime.js";
 import { type PostgresServer, startPostgres } from "./postgres.js";
 import { type ProductPodRuntime, type ProductRuntimeOptions, productRuntime } from "./product-pods.js";
 import { chartsDir } from "./products/common/paths.js";
+import { rbxPodRuntime } from "./rbx-pods.js";
 import { kubeconfigYaml, labToolEnv, mustRunTool } from "./run-tool.js";
 import type { LabSample } from "./samples.js";
 import { ServiceProxies } from "./service-proxy.js";
@@ -60,7 +62,15 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
   // Not under opts.dir: as root the server runs as the `postgres` user, which may not traverse it.
   const postgres = await startPostgres();
   log(`postgres listening on 127.0.0.1:${postgres.port} (pid ${postgres.pid})`);
-  const runtime = productRuntime(opts.runtime);
+  // Pods of rbx's own image (`rbx:<version>`, a submitted run's Job) run this rbx; the rest as before.
+  const kubeconfig = join(opts.dir, "kubeconfig");
+  const rbxPods = rbxPodRuntime({
+    dir: opts.dir,
+    kubeconfig,
+    binDir,
+    fallback: opts.runtime?.fallback ?? simulatedRuntime(),
+  });
+  const runtime = productRuntime({ ...opts.runtime, fallback: rbxPods });
   let standIn: KubeStandIn | undefined;
   let proxies: ServiceProxies | undefined;
   const stop = async () => {
@@ -72,7 +82,6 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
   try {
     standIn = await startKubeStandIn({ runtime, customResources: [...labCustomResources] });
     log(`kubernetes stand-in listening on ${standIn.url}`);
-    const kubeconfig = join(opts.dir, "kubeconfig");
     writeFileSync(kubeconfig, kubeconfigYaml(standIn.url), { mode: 0o600 });
     proxies = new ServiceProxies({ apiUrl: standIn.url, endpoints: runtime });
     await proxies.start();

@@ -85,6 +85,9 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   // Leases: what rbx (and client-go's leader election) lock a target with — create answers 409 AlreadyExists,
   // an update with a stale resourceVersion 409 Conflict, like any object here.
   builtin("coordination.k8s.io", "Lease", "leases"),
+  // The rights a submitted run's ServiceAccount gets (stored and served; the lab does not enforce RBAC).
+  builtin("rbac.authorization.k8s.io", "Role", "roles"),
+  builtin("rbac.authorization.k8s.io", "RoleBinding", "rolebindings"),
 ];
 
 /** ResourceType of a configured custom resource (always namespaced, with a status subresource). */

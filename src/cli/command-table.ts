@@ -33,6 +33,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import("./commands/run.js"),
   },
   {
+    name: "submit",
+    summary: "run a runbook as a Kubernetes Job; a pod that dies is replaced and resumes the same run",
+    load: () => import("./commands/submit.js"),
+  },
+  {
     name: "status",
     summary: "where a run stands, what a rollback would run, the recovery choices (--follow: live)",
     load: () => import("./commands/status.js"),

@@ -1,5 +1,6 @@
 // @kubernetes/client-node loaded lazily and configured from a kubernetes connection (kubeconfig, context, namespace).
 
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CoreV1Api, KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
 import type { ActionContext, PlanContext } from "../../contract/action.js";
@@ -36,8 +37,14 @@ export async function loadKubeConfig(
     stringField(conn, "kubeconfig") ??
     env.KUBECONFIG?.split(":")[0] ??
     (env.HOME ? join(env.HOME, ".kube", "config") : undefined);
+  // In a pod (a submitted run) without a kubeconfig file: the ServiceAccount's in-cluster config.
+  const inCluster =
+    stringField(conn, "kubeconfig") === undefined &&
+    env.KUBERNETES_SERVICE_HOST !== undefined &&
+    (file === undefined || !existsSync(file));
   try {
-    if (file) kc.loadFromFile(file);
+    if (inCluster) kc.loadFromCluster();
+    else if (file) kc.loadFromFile(file);
     else kc.loadFromDefault();
   } catch (cause) {
     throw new ActionError(
