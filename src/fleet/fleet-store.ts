@@ -46,6 +46,8 @@ export interface FleetOptions {
   errorsAllowed: number;
   /** The plan hash every target's plan had when the fleet started (by target). */
   planHashes?: Record<string, string>;
+  /** `--executor kubernetes`: where the Jobs go (never a secret: the store URL travels in each Job's Secret). */
+  kubernetes?: { namespace?: string; image?: string; kubeconfig?: string; context?: string };
 }
 
 /** What the store keeps of one target. */

@@ -39,6 +39,8 @@ locks, resume, skip, rollback), at a controlled rate — AWS SSM Automation's ra
   --canary N              the first N targets run first, as a wave that must finish before the rest start
   --halts-are-errors=false  a target whose run halted does not count against --max-errors
   --executor local|kubernetes  where runs execute: child processes here (default) or one Job per target
+                          (kubernetes: --job-namespace NS where the Jobs go, --image (default rbx:VERSION),
+                          --kubeconfig F, --context C — as rbx submit)
   --selector k=v[,k=v]    only the targets whose labels match
   --fleet-id ID           the fleet's id (default: its name, the date and a random suffix)
   --approve ID, --approve-all  approvals given to every target's run, as with rbx run
@@ -70,6 +72,10 @@ const driveFlags = {
   fleet: { type: "string" },
   "retry-failed": { type: "boolean" },
   force: { type: "boolean" },
+  "job-namespace": { type: "string" },
+  image: { type: "string" },
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
 } as const;
 
 const say = (io: CliIO) => (line: string) => io.stderr.write(`${line}\n`);
@@ -100,12 +106,58 @@ async function openFleetStore(
   return { choice: choice as StoreChoice & { url: string }, runs, fleets: new FleetStore(choice.url) };
 }
 
-async function executorFor(name: ExecutorName, io: CliIO): Promise<FleetExecutor | string> {
+async function executorFor(
+  name: ExecutorName,
+  io: CliIO,
+  runs: RunStore | undefined,
+  k8s: { namespace?: string; image?: string; kubeconfig?: string; context?: string },
+): Promise<FleetExecutor | string> {
   if (name === "local") {
     const { LocalExecutor } = await import("../../fleet/local-executor.js");
     return new LocalExecutor(io.env);
   }
-  return "--executor kubernetes is not available in this build: the Kubernetes executor (one Job per target, `rbx submit`) is not merged yet; use --executor local";
+  if (!k8s.namespace)
+    return "--executor kubernetes needs --job-namespace NS: where each target's Job is created";
+  if (!runs) return "--executor kubernetes needs the run store";
+  const { connectKube } = await import("../../kube-jobs/kube-api.js");
+  const { KubernetesExecutor } = await import("../../fleet/kubernetes-executor.js");
+  const { rbxPackage } = await import("../../package-root.js");
+  let kube: Awaited<ReturnType<typeof connectKube>>;
+  try {
+    kube = await connectKube(
+      {
+        ...(k8s.kubeconfig ? { kubeconfig: k8s.kubeconfig } : {}),
+        ...(k8s.context ? { context: k8s.context } : {}),
+      },
+      io.env,
+    );
+  } catch (err) {
+    return `--executor kubernetes: ${(err as Error).message}`;
+  }
+  return new KubernetesExecutor({
+    kube,
+    store: runs,
+    catalog: builtinCatalog,
+    namespace: k8s.namespace,
+    image: k8s.image ?? `rbx:${rbxPackage().version}`,
+    user: currentUser(io.env),
+    cwd: io.cwd,
+    env: io.env,
+  });
+}
+
+function kubeFlags(values: {
+  "job-namespace"?: string;
+  image?: string;
+  kubeconfig?: string;
+  context?: string;
+}) {
+  return {
+    ...(values["job-namespace"] ? { namespace: values["job-namespace"] } : {}),
+    ...(values.image ? { image: values.image } : {}),
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context ? { context: values.context } : {}),
+  };
 }
 
 function rates(
@@ -232,6 +284,7 @@ async function drive(
     return exitFor(outcome.status);
   } finally {
     signals.dispose();
+    (executor as { close?: () => void }).close?.();
   }
 }
 
@@ -261,9 +314,10 @@ async function runFleet(io: CliIO, argv: string[]): Promise<number> {
     io.stderr.write(`rbx fleet run: --halts-are-errors is true or false; got "${hae}"\n`);
     return 2;
   }
-  const executor = await executorFor(executorName, io);
-  if (typeof executor === "string") {
-    io.stderr.write(`rbx fleet run: ${executor}\n`);
+  if (executorName === "kubernetes" && !values["job-namespace"]) {
+    io.stderr.write(
+      "rbx fleet run: --executor kubernetes needs --job-namespace NS: where each target's Job is created\n",
+    );
     return 2;
   }
   const loaded = await loadFleet(io, values.fleet, values.selector);
@@ -294,6 +348,14 @@ async function runFleet(io: CliIO, argv: string[]): Promise<number> {
   }
   const opened = await openFleetStore(io, values);
   if (!opened) return 2;
+  const k8s = kubeFlags(values);
+  const executor = await executorFor(executorName, io, opened.runs, k8s);
+  if (typeof executor === "string") {
+    io.stderr.write(`rbx fleet run: ${executor}\n`);
+    await opened.fleets.close();
+    await opened.runs.close();
+    return 2;
+  }
   try {
     const options: FleetOptions = {
       ...r,
@@ -305,6 +367,7 @@ async function runFleet(io: CliIO, argv: string[]): Promise<number> {
       targets: fleet.targets.length,
       ...limits,
       planHashes: Object.fromEntries(plan.targets.map((t) => [t.name, t.planHash ?? ""])),
+      ...(executorName === "kubernetes" ? { kubernetes: k8s } : {}),
     };
     const { thisController } = await import("../../fleet/fleet-store.js");
     const token = await opened.fleets.create(
@@ -370,7 +433,10 @@ async function resumeFleet(io: CliIO, argv: string[]): Promise<number> {
       );
       return 2;
     }
-    const executor = await executorFor(row.options.executor as ExecutorName, io);
+    const executor = await executorFor(row.options.executor as ExecutorName, io, opened.runs, {
+      ...(row.options.kubernetes ?? {}),
+      ...kubeFlags(values),
+    });
     if (typeof executor === "string") {
       io.stderr.write(`rbx fleet resume: ${executor}\n`);
       return 2;
