@@ -282,7 +282,7 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       if (o.state !== "running") {
         // A halted run whose process still lives is being resumed by it (the journal has not said so yet).
         const resuming = ["halted", "interrupted", "waiting-approval"].includes(o.state) && t.handle;
-        if (resuming && (await ctx.executor.alive(t.handle as string)) !== false) return;
+        if (resuming && (await ctx.executor.alive(t.handle as string)) === true) return;
         watched.delete(t.name);
         await settle(t, true);
         return;
