@@ -28,6 +28,7 @@ const benches = [
   ["validate and lint throughput", "./lint-bench.js"],
   ["interpreter per-step overhead", "./interpreter-bench.js"],
   ["PostgreSQL store per-step overhead", "./store-bench.js"],
+  ["a fleet of 10,000 targets", "./fleet-bench.js"],
   ["expressions", "./expr-bench.js"],
   ["language server latency", "./lsp-bench.js"],
 ];
