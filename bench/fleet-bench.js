@@ -7,6 +7,7 @@
 // Alone: `npm run build && node bench/fleet-bench.js [--quick]`.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,7 +57,8 @@ const noop = {
 };
 const catalog = catalogOf([...actions, noop]);
 const silent = () => {};
-const CONCURRENCY = 64;
+// Each run gets a store of its own, as each `rbx run` process has: a slot's store is reused by the next run.
+const CONCURRENCY = 16;
 
 /** One in-process run of the trivial runbook, as `rbx run --run-id ID` would do it. */
 function runOnce(store, file, dir, runId) {
@@ -73,14 +75,37 @@ function runOnce(store, file, dir, runId) {
   });
 }
 
+/** Stores for runs, one per slot (a run takes a free one and gives it back when it ends). */
+function storeSlots(url, dir, n) {
+  const free = Array.from({ length: n }, () => new PgRunStore(url, { stateDir: dir }));
+  const all = [...free];
+  return {
+    take: () => free.pop() ?? new PgRunStore(url, { stateDir: dir }),
+    give: (s) => free.push(s),
+    close: () => Promise.all(all.map((s) => s.close())),
+  };
+}
+
 /** An executor that runs each target's run in this process (the controller reads the outcome from the store). */
-function inProcessExecutor(store, file, dir) {
+function inProcessExecutor(slots, file, dir) {
   return {
     name: "in-process",
-    launch: async (spec) => ({
-      handle: `in-process ${spec.runId}`,
-      exited: runOnce(store, file, dir, spec.runId).then((r) => r.exit),
-    }),
+    launch: async (spec) => {
+      const store = slots.take();
+      return {
+        handle: `in-process ${spec.runId}`,
+        exited: runOnce(store, file, dir, spec.runId).then(
+          (r) => {
+            slots.give(store);
+            return r.exit;
+          },
+          () => {
+            slots.give(store);
+            return null;
+          },
+        ),
+      };
+    },
     alive: async () => false,
   };
 }
@@ -113,14 +138,16 @@ const optionsFor = (n, concurrency) => ({
 });
 
 /** The same runs with no fleet: a promise pool of `concurrency` calling startRun. */
-async function barePool(store, file, dir, prefix, n, concurrency) {
+async function barePool(slots, file, dir, prefix, n, concurrency) {
   let next = 0;
   const worker = async () => {
+    const store = slots.take();
     while (next < n) {
       const i = next++;
       const r = await runOnce(store, file, dir, `${prefix}.${i}`);
       if (r.exit !== 0) throw new Error(`bare run ${i} ended with exit ${r.exit}`);
     }
+    slots.give(store);
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
@@ -132,16 +159,17 @@ export async function measure({ quick = false, log = () => {} } = {}) {
   const server = await startPostgres({ durable: true });
   const url = server.url(await server.createDatabase("fleetbench"));
   const store = new PgRunStore(url, { stateDir: root });
+  const slots = storeSlots(url, root, CONCURRENCY);
   const fleets = new FleetStore(url);
   try {
     const file = join(root, "trivial.rb.yaml");
     writeFileSync(file, trivialRunbook(1, noop.name));
     await store.role();
     // Warm-up, untimed: module loading, JIT, the pools.
-    await barePool(store, file, root, "warm", 200, CONCURRENCY);
+    await barePool(slots, file, root, "warm", 200, CONCURRENCY);
 
     const b0 = process.hrtime.bigint();
-    await barePool(store, file, root, "bare", n, CONCURRENCY);
+    await barePool(slots, file, root, "bare", n, CONCURRENCY);
     const bareMs = Number(process.hrtime.bigint() - b0) / 1e6;
     const sizesBefore = await fleets.sizes();
 
@@ -150,7 +178,7 @@ export async function measure({ quick = false, log = () => {} } = {}) {
     const outcome = await driveFleet({
       fleets,
       runs: store,
-      executor: inProcessExecutor(store, file, root),
+      executor: inProcessExecutor(slots, file, root),
       fleetId: "big",
       token,
       leaseMs: 30_000,
@@ -164,24 +192,59 @@ export async function measure({ quick = false, log = () => {} } = {}) {
       pollMs: 50,
     });
     const fleetMs = Number(process.hrtime.bigint() - f0) / 1e6;
-    if (outcome.status !== "completed") throw new Error(`the bench fleet ended ${outcome.status}: ${outcome.message}`);
+    if (outcome.status !== "completed")
+      throw new Error(`the bench fleet ended ${outcome.status}: ${outcome.message}`);
     const sizes = await fleets.sizes();
     const fleetBytes = ["fleets", "fleet_targets", "fleet_events"].reduce((s, t) => s + (sizes[t] ?? 0), 0);
     // The fleet's runs alone: the run tables grew by the fleet's n runs (the bare pool's are in sizesBefore).
-    const runBytes = ["runs", "documents", "events", "locks"].reduce((s, t) => s + (sizes[t] ?? 0) - (sizesBefore[t] ?? 0), 0);
+    const runBytes = ["runs", "documents", "events", "locks"].reduce(
+      (s, t) => s + (sizes[t] ?? 0) - (sizesBefore[t] ?? 0),
+      0,
+    );
 
     // `rbx fleet status` as people run it: a whole process, five times, the median.
     const times = [];
     for (let i = 0; i < 5; i++) {
       const t0 = process.hrtime.bigint();
-      execFileSync(process.execPath, [fileURLToPath(new URL("../bin/rbx.js", import.meta.url)), "fleet", "status", "big", "--store", url, "--state-dir", root], { stdio: "pipe" });
+      execFileSync(
+        process.execPath,
+        [
+          fileURLToPath(new URL("../bin/rbx.js", import.meta.url)),
+          "fleet",
+          "status",
+          "big",
+          "--store",
+          url,
+          "--state-dir",
+          root,
+        ],
+        { stdio: "pipe" },
+      );
       times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     times.sort((a, b) => a - b);
     const statusMs = times[2];
 
-    // The local executor on a smaller fleet: each target an `rbx run` child process.
-    const local = new LocalExecutor({ ...process.env, NODE_DISABLE_COMPILE_CACHE: undefined });
+    // The local executor on a smaller fleet: each target an `rbx run` child process of a built-in-only runbook
+    // (one read-only call to a loopback server, so it takes no lock and targets run side by side).
+    const http = createServer((_req, res) => res.writeHead(200).end("ok"));
+    await new Promise((r) => http.listen(0, "127.0.0.1", r));
+    const localFile = join(root, "local.rb.yaml");
+    writeFileSync(
+      localFile,
+      [
+        "apiVersion: rbx/v1",
+        "kind: Runbook",
+        "metadata: { name: bench-local, version: 1.0.0 }",
+        `connections: { svc: { kind: http, baseUrl: "http://127.0.0.1:${http.address().port}" } }`,
+        "phases:",
+        "  - id: all",
+        "    steps:",
+        "      - { id: call, action: http.check, with: { connection: svc, url: /, expect: { status: 200 } } }",
+        "",
+      ].join("\n"),
+    );
+    const local = new LocalExecutor({ ...process.env });
     const localOptions = { ...optionsFor(localN, 8), executor: "local" };
     const lt = await fleetOf(fleets, "local", localN, localOptions, 30_000);
     const l0 = process.hrtime.bigint();
@@ -193,7 +256,7 @@ export async function measure({ quick = false, log = () => {} } = {}) {
       token: lt,
       leaseMs: 30_000,
       options: localOptions,
-      runbook: file,
+      runbook: localFile,
       storeUrl: url,
       stateDir: root,
       env: {},
@@ -202,11 +265,17 @@ export async function measure({ quick = false, log = () => {} } = {}) {
       pollMs: 200,
     });
     const localMs = Number(process.hrtime.bigint() - l0) / 1e6;
-    if (lo.status !== "completed") throw new Error(`the local-executor fleet ended ${lo.status}: ${lo.message}`);
+    http.close();
+    if (lo.status !== "completed")
+      throw new Error(`the local-executor fleet ended ${lo.status}: ${lo.message}`);
     const v = [];
     for (let i = 0; i < 5; i++) {
       const t0 = process.hrtime.bigint();
-      execFileSync(process.execPath, [fileURLToPath(new URL("../bin/rbx.js", import.meta.url)), "--version"], { stdio: "pipe" });
+      execFileSync(
+        process.execPath,
+        [fileURLToPath(new URL("../bin/rbx.js", import.meta.url)), "--version"],
+        { stdio: "pipe" },
+      );
       v.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     v.sort((a, b) => a - b);
@@ -214,12 +283,20 @@ export async function measure({ quick = false, log = () => {} } = {}) {
 
     const perTargetMs = (fleetMs - bareMs) / n;
     log(`fleet of ${n} trivial targets, ${CONCURRENCY} at once, in-process runs on PostgreSQL (fsync on)`);
-    log(`  fleet (controller + runs)  ${(fleetMs / 1000).toFixed(1)} s, ${(fleetMs / n).toFixed(2)} ms/target`);
+    log(
+      `  fleet (controller + runs)  ${(fleetMs / 1000).toFixed(1)} s, ${(fleetMs / n).toFixed(2)} ms/target`,
+    );
     log(`  bare pool (runs only)      ${(bareMs / 1000).toFixed(1)} s, ${(bareMs / n).toFixed(2)} ms/target`);
     log(`  controller cost            ${perTargetMs.toFixed(2)} ms/target (wall, at ${CONCURRENCY} at once)`);
-    log(`  store: fleet tables ${(fleetBytes / 1e6).toFixed(1)} MB (${(fleetBytes / n).toFixed(0)} B/target), its runs ${(runBytes / 1e6).toFixed(1)} MB (${(runBytes / n).toFixed(0)} B/target)`);
-    log(`  rbx fleet status           median ${statusMs.toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`);
-    log(`  local executor             ${localN} targets, 8 at once: ${(localMs / localN).toFixed(0)} ms/target; rbx --version ${versionMs.toFixed(0)} ms`);
+    log(
+      `  store: fleet tables ${(fleetBytes / 1e6).toFixed(1)} MB (${(fleetBytes / n).toFixed(0)} B/target), its runs ${(runBytes / 1e6).toFixed(1)} MB (${(runBytes / n).toFixed(0)} B/target)`,
+    );
+    log(
+      `  rbx fleet status           median ${statusMs.toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`,
+    );
+    log(
+      `  local executor             ${localN} targets, 8 at once: ${(localMs / localN).toFixed(0)} ms/target; rbx --version ${versionMs.toFixed(0)} ms`,
+    );
     return [
       {
         ...figures[0],
@@ -256,6 +333,7 @@ export async function measure({ quick = false, log = () => {} } = {}) {
     ];
   } finally {
     await fleets.close();
+    await slots.close();
     await store.close();
     await server.stop();
     rmSync(root, { recursive: true, force: true });

@@ -341,8 +341,10 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
         limits,
       );
       if (d.kind === "start") {
-        for (const t of pendingCanary.splice(0, d.canary)) await start(t);
-        for (const t of pendingRest.splice(0, d.rest)) await start(t);
+        // The slots' starts go out together: each records its own start (fenced) before its launch.
+        await Promise.all(
+          [...pendingCanary.splice(0, d.canary), ...pendingRest.splice(0, d.rest)].map(start),
+        );
         continue;
       }
       if (d.kind === "wait") {

@@ -164,8 +164,8 @@ export class FleetStore {
     const { default: pg } = await import("pg");
     this.pool = new pg.Pool({
       connectionString: this.url,
-      max: 2,
-      connectionTimeoutMillis: 5_000,
+      max: 6,
+      connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 10_000,
       application_name: "rbx-fleet",
       options: "-c synchronous_commit=on -c statement_timeout=30000",

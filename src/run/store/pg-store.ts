@@ -341,9 +341,17 @@ export class PgRunStore implements RunStore {
     if (!this.writing) {
       const opening = (async () => {
         const client = await (await this.getPool()).connect();
+        let dropped = false;
         const drop = () => {
           if (this.writing === opening) this.writing = undefined;
-          client.release(true);
+          // A failing connection may report more than one error; it goes back to the pool (destroyed) once.
+          if (dropped) return;
+          dropped = true;
+          try {
+            client.release(true);
+          } catch {
+            // released already (the store closed): the pool has it; nothing to give back
+          }
         };
         client.on("error", drop);
         client.on("end", () => {
