@@ -1,6 +1,5 @@
 // The session the run verbs drive from the CLI: the file store, terminal prompts, and the live view or NDJSON.
 
-import { builtinCatalog } from "../builtins/index.js";
 import { createProgress } from "../progress/create.js";
 import { maxAttempts } from "../run/bind/retry-policy.js";
 import type { Ask } from "../run/interpreter/approvals.js";
@@ -11,6 +10,7 @@ import type { SessionOptions } from "../run/sessions/session-options.js";
 import { FileRunStore } from "../run/store/file-store.js";
 import type { CliIO } from "./io.js";
 import { currentUser, stateDir } from "./operator.js";
+import { cliCatalogResolver } from "./project-catalog.js";
 import { terminalAsk } from "./terminal-ask.js";
 
 /** Session options for the CLI: file store, terminal prompts when interactive, live progress or NDJSON. */
@@ -36,7 +36,7 @@ export function cliSession(
   const ask = interactive ? pausing(terminalAsk(process.stdin, io.stderr), () => watching) : undefined;
   return {
     store: new FileRunStore(stateDir(io, flags.stateDir)),
-    catalog: builtinCatalog,
+    catalog: cliCatalogResolver(),
     cwd: io.cwd,
     env: io.env,
     user: currentUser(io.env),

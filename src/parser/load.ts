@@ -14,7 +14,7 @@ import { runbookSchemaFor } from "./schema/build-schema.js";
 import { builtinValidator } from "./schema/precompiled.js";
 import { readSchemaText } from "./schema/runbook-schema.js";
 import { compileValidator } from "./schema/schema-validator.js";
-import { type ShapeSchema, validateShape } from "./schema/validate-shape.js";
+import { compileShapeSchema, type ShapeSchema, validateShape } from "./schema/validate-shape.js";
 import { parseYaml } from "./yaml-document.js";
 
 /** What loading one file gives: the AST when the shape is sound, every problem found, and the text. */
@@ -55,6 +55,19 @@ function schemaFor(catalog: ShapeCatalog): ShapeSchema {
     catalogKeys.set(catalog, key);
   }
   return { key, validator: () => compileValidator(runbookSchemaFor(catalog.actions)) };
+}
+
+/**
+ * Compile a catalog's schema now, kept for every later load: what ajv says when an action's input schema cannot
+ * be compiled (a project's own action), or undefined when documents can be checked against it.
+ */
+export function catalogSchemaProblem(catalog: ShapeCatalog): string | undefined {
+  try {
+    compileShapeSchema(schemaFor(catalog));
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /** Load a runbook from its text; `file` is the name diagnostics print. Never throws for a bad document. */

@@ -1,12 +1,13 @@
 // `rbx graph FILE`: the runbook as a Mermaid flowchart (or Graphviz dot) of phases, steps, checks and rollback.
 
 import { writeFile } from "node:fs/promises";
-import { builtinCatalog } from "../../builtins/index.js";
+import { resolve } from "node:path";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
 import { type GraphFormat, graphFormats, renderGraph } from "../../graph/render.js";
 import { loadRunbookFile } from "../../parser/load.js";
 import type { CliIO } from "../io.js";
+import { cliCatalog } from "../project-catalog.js";
 
 /** Shown by `rbx graph --help`. */
 export const usage = `Usage: rbx graph FILE [--format mermaid|dot] [-o OUT]
@@ -48,7 +49,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     } else files.push(arg);
   }
   if (files.length !== 1) return usageError(io, "give exactly one runbook file");
-  const loaded = await loadRunbookFile(files[0]!, { catalog: builtinCatalog });
+  const catalog = await cliCatalog("graph", io, { near: resolve(io.cwd, files[0]!) });
+  if (!catalog) return 1;
+  const loaded = await loadRunbookFile(files[0]!, { catalog });
   if (!loaded.runbook) {
     io.stderr.write(
       await formatDiagnostics(loaded.diagnostics, () => loaded.source, {
@@ -65,7 +68,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       `rbx graph: drawn, but ${files[0]} has ${n} error${n === 1 ? "" : "s"}; rbx validate shows them\n`,
     );
   }
-  const text = renderGraph(loaded.runbook, format, builtinCatalog);
+  const text = renderGraph(loaded.runbook, format, catalog);
   if (output !== undefined) await writeFile(output, text);
   else io.stdout.write(text);
   return 0;

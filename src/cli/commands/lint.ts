@@ -14,6 +14,7 @@ import { rules } from "../../lint/rules/index.js";
 import { suppressionMeta } from "../../lint/suppressions.js";
 import { rbxPackage } from "../../package-root.js";
 import type { CliIO } from "../io.js";
+import { cliCatalog } from "../project-catalog.js";
 
 /** Shown by `rbx lint --help`. */
 export const usage = `Usage: rbx lint [options] <file|directory|glob>...
@@ -136,12 +137,17 @@ class ConfigResolver {
     private readonly disabled: boolean,
   ) {}
 
-  /** The config for a file, and problems in it. */
-  async forFile(file: string) {
-    if (this.disabled) return { config: EMPTY_CONFIG, diagnostics: [] };
-    const path = this.explicit
+  /** The `.rbx.yaml` that applies to a file: the one given, else the nearest above it (or the working directory). */
+  pathFor(file: string): string | undefined {
+    if (this.disabled) return undefined;
+    return this.explicit
       ? resolve(this.cwd, this.explicit)
       : (findConfigFile(dirname(resolve(this.cwd, file))) ?? findConfigFile(this.cwd));
+  }
+
+  /** The config for a file, and problems in it. */
+  async forFile(file: string) {
+    const path = this.pathFor(file);
     if (!path) return { config: EMPTY_CONFIG, diagnostics: [] };
     let p = this.byPath.get(path);
     if (!p) {
@@ -198,8 +204,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write("rbx lint: fix the config file above (or pass --no-config).\n");
       return 2;
     }
+    // The same catalog every verb uses, from the same config: its own actions' effects and types are linted.
+    const configFile = configs.pathFor(file);
+    const catalog = configFile
+      ? await cliCatalog("lint", io, { near: resolve(io.cwd, file), configFile })
+      : builtinCatalog;
+    if (!catalog) return 2;
     const text = await readFile(resolve(io.cwd, file), "utf8");
-    const result = await lintSource(file, text, { catalog: builtinCatalog, config });
+    const result = await lintSource(file, text, { catalog, config });
     if (args.quiet) result.diagnostics = result.diagnostics.filter((d) => d.severity === "error");
     results.push(result);
   }

@@ -1,8 +1,10 @@
 // `rbx plan FILE`: what a run would do, in order, without side effects — and the hash that pins it.
-import { builtinCatalog } from "../../builtins/index.js";
+
+import { resolve } from "node:path";
 import { planRunbook } from "../../run/bind/bind-document.js";
 import { formatPlan } from "../../run/bind/plan-text.js";
 import type { CliIO } from "../io.js";
+import { cliCatalog } from "../project-catalog.js";
 import { paramOptions, parseCommandLine, readParams } from "../run-options.js";
 
 export { formatPlan };
@@ -36,10 +38,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const params = await readParams("plan", values, io);
   if (!params) return 2;
-  const plan = planRunbook(positionals[0] as string, params, {
+  const file = positionals[0] as string;
+  const catalog = await cliCatalog("plan", io, { near: resolve(io.cwd, file) });
+  if (!catalog) return 2;
+  const plan = planRunbook(file, params, {
     cwd: io.cwd,
     env: io.env,
-    catalog: builtinCatalog,
+    catalog,
     say: (l) => io.stderr.write(`${l}\n`),
   });
   if (!plan) return 2;

@@ -1,11 +1,11 @@
 // `rbx status [RUN]`: where a run stands, what a rollback would run now, and the recovery choices.
-import { builtinCatalog } from "../../builtins/index.js";
 import { inspectRun } from "../../run/sessions/inspect.js";
 import { formatStatus } from "../../run/sessions/status-report.js";
 import { FileRunStore } from "../../run/store/file-store.js";
 import { resolveRunId } from "../../run/store/run-ids.js";
 import type { CliIO } from "../io.js";
 import { stateDir } from "../operator.js";
+import { cliCatalogResolver } from "../project-catalog.js";
 import { parseCommandLine } from "../run-options.js";
 
 /** Shown by `rbx status --help`. */
@@ -38,7 +38,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`rbx status: ${id.error}\n`);
     return 2;
   }
-  const report = await inspectRun(store, id, io.cwd, builtinCatalog, values["state-dir"]);
+  const report = await inspectRun(store, id, io.cwd, cliCatalogResolver(), values["state-dir"]);
   io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
   return 0;
 }

@@ -1,5 +1,6 @@
 // The hand-written part of the rbx/v1 JSON Schema; build-schema.ts adds each built-in's `with:` to it.
 
+import { connectionKinds } from "../../contract/connection.js";
 import { durationOrTemplatePattern } from "../../contract/duration.js";
 import type { SchemaNode } from "../catalog.js";
 import {
@@ -12,7 +13,6 @@ import {
 
 /** The param types, connection kinds and failure policies the format knows (also used by the loader). */
 export const paramTypes = ["string", "int", "bool", "semver", "duration", "url", "enum", "secret"] as const;
-export const connectionKinds = ["kubernetes", "postgres", "http"] as const;
 export const failurePolicies = ["rollback", "halt"] as const;
 
 const ref = (name: string): SchemaNode => ({ $ref: `#/$defs/${name}` });

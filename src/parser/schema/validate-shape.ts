@@ -28,6 +28,11 @@ function validatorFor(schema: ShapeSchema): ValidateFunction {
   return v;
 }
 
+/** Build a schema's validator now (kept for every later validation); throws what ajv throws for a broken schema. */
+export function compileShapeSchema(schema: ShapeSchema): void {
+  validatorFor(schema);
+}
+
 /** Errors that only explain another error (the `if` that chose a branch, the template alternative of an anyOf). */
 function isNoise(e: ErrorObject): boolean {
   if (e.keyword === "if" || e.keyword === "anyOf" || e.keyword === "propertyNames") return true;

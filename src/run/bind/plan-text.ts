@@ -9,6 +9,10 @@ export function formatPlan(plan: RunPlan): string {
     ([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`,
   );
   if (params.length > 0) out.push(`params: ${params.join(" ")}`);
+  for (const m of plan.modules ?? []) {
+    const from = m.package ? `${m.package.name}@${m.package.version}` : m.spec;
+    out.push(`actions: ${m.actions.join(", ")} from ${from} (sha256 ${m.contentHash.slice(0, 12)})`);
+  }
   if (plan.locks.length > 0) out.push(`locks: ${plan.locks.join(", ")}`);
   for (const g of plan.guards) out.push(`guard: ${g}`);
   for (const phase of plan.phases) {

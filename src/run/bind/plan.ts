@@ -36,9 +36,19 @@ export interface PlannedPhase {
   rollback: PlannedStep[];
 }
 
-/** The whole plan; `planHash` covers the document, the params and every resolved command. */
+/** A project action module the plan uses, as journaled: which code ran the project's own actions. */
+export interface UsedModule {
+  spec: string;
+  package?: { name: string; version: string };
+  contentHash: string;
+  actions: string[];
+}
+
+/** The whole plan; `planHash` covers the document, the params, the project's action modules and every resolved command. */
 export interface RunPlan {
   runbook: { name: string; version: string; file: string; contentHash: string };
+  /** The project's own action modules the runbook uses (absent when it uses only built-ins). */
+  modules?: UsedModule[];
   params: Record<string, JsonValue>;
   guards: string[];
   locks: string[];
@@ -135,13 +145,31 @@ export function buildPlan(
     phases.push({ id, boundary: phase.rollback !== undefined, steps, rollback });
   }
   const guards = program.runbook.guards.map((g) => g.that.text);
+  const used = new Set([...program.units.values()].map((u) => u.action));
+  const modules = (catalog.modules ?? [])
+    .filter((m) => m.actions.some((a) => used.has(a)))
+    .map((m) => ({
+      spec: m.spec,
+      ...(m.package ? { package: m.package } : {}),
+      contentHash: m.contentHash,
+      actions: m.actions.filter((a) => used.has(a)),
+    }));
   const hashed = {
     contentHash: identity.contentHash,
+    ...(modules.length > 0 ? { modules } : {}),
     params: bound.publicParams,
     steps: phases.flatMap((p) =>
       [...p.steps, ...p.rollback].map((s) => [s.key, s.action, s.effects.map((e) => e.text)]),
     ),
   };
   const planHash = createHash("sha256").update(JSON.stringify(hashed)).digest("hex").slice(0, 16);
-  return { runbook: identity, params: bound.publicParams, guards, locks, phases, planHash };
+  return {
+    runbook: identity,
+    ...(modules.length > 0 ? { modules } : {}),
+    params: bound.publicParams,
+    guards,
+    locks,
+    phases,
+    planHash,
+  };
 }

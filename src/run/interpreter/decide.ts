@@ -211,9 +211,19 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
  * the answer is recorded here; nothing else (a skip, a retry) ever lets the step run without one.
  */
 function approvalGate(unit: StepUnit, action: AnyAction, args: JsonValue, attempt: number): Instruction {
-  const ask = action.approvalRequest?.(args) ?? {
-    prompt: `${unit.key} runs ${unit.action}, which needs a person's approval.`,
-  };
+  let asked: ReturnType<NonNullable<AnyAction["approvalRequest"]>> | undefined;
+  try {
+    asked = action.approvalRequest?.(args);
+  } catch (err) {
+    // A project's action whose approvalRequest throws fails its step; the run never crashes on it.
+    const message = err instanceof Error ? err.message : String(err);
+    return stepFailed(
+      unit,
+      attempt - 1,
+      failure("action-error", `${unit.action} could not say what to approve: ${message}`),
+    );
+  }
+  const ask = asked ?? { prompt: `${unit.key} runs ${unit.action}, which needs a person's approval.` };
   return {
     kind: "approve",
     unit,

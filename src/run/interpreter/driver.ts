@@ -9,7 +9,7 @@ import type {
 } from "../../contract/action.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
 import { asFailure, fail, StepFailure } from "../../contract/failure.js";
-import type { JsonValue } from "../../contract/json.js";
+import { type JsonValue, toJsonValue } from "../../contract/json.js";
 import type { Evaluator } from "../bind/evaluator.js";
 import type { Program, StepUnit } from "../bind/program.js";
 import type { TaintRedactor } from "../bind/taint-redactor.js";
@@ -212,7 +212,14 @@ export class Driver {
       }
     }
     // A credential written in the step itself (a header, a URL's password) is masked before its args are journaled.
-    for (const v of action.credentials?.(cmd.args, this.o.connections) ?? []) this.o.redactor.addSecret(v);
+    try {
+      for (const v of action.credentials?.(cmd.args, this.o.connections) ?? []) this.o.redactor.addSecret(v);
+    } catch (err) {
+      // A project's action whose `credentials` throws: the step fails before anything is journaled with its args.
+      const f = fail.fatal(`${unit.action} could not name its credentials: ${asFailure(err).message}`, err);
+      this.record(cmd.settle({ ok: false, failure: redacted(f, this.o.redactor) }, Date.now()));
+      return;
+    }
     this.record([
       {
         type: "step.started",
@@ -252,14 +259,9 @@ export class Driver {
     try {
       const ctx = this.context(unit, controller.signal);
       const output = await abortable(action.run(ctx, args), controller.signal);
-      return { ok: true, output };
+      return { ok: true, output: journalable(unit.action, output) };
     } catch (err) {
-      const f = asFailure(err, controller.signal);
-      const message = this.o.redactor.redact(f.message);
-      return {
-        ok: false,
-        failure: message === f.message ? f : new StepFailure(f.kind, message, f.retryable),
-      };
+      return { ok: false, failure: redacted(asFailure(err, controller.signal), this.o.redactor) };
     } finally {
       if (timer) clearTimeout(timer);
       this.o.signal.removeEventListener("abort", onAbort);
@@ -285,6 +287,21 @@ export class Driver {
 }
 
 const silentLogger: ActionLogger = { info() {}, warn() {}, progress() {} };
+
+/** A failure whose message passes through the run's redactor (an action's own message may quote a secret). */
+function redacted(f: StepFailure, redactor: TaintRedactor): StepFailure {
+  const message = redactor.redact(f.message);
+  return message === f.message ? f : new StepFailure(f.kind, message, f.retryable);
+}
+
+/** An action's output as the journal keeps it; one that is not plain data (a cycle) fails the step. */
+function journalable(action: string, output: unknown): JsonValue {
+  try {
+    return toJsonValue(output);
+  } catch (err) {
+    throw fail.fatal(`${action} returned an output that is not plain data (${asFailure(err).message})`, err);
+  }
+}
 
 function isTerminal(status: RunStatus): boolean {
   return status === "completed" || status === "rolled-back" || status === "failed" || status === "halted";

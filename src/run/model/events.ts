@@ -49,6 +49,13 @@ export type EventBody =
       host: string;
       pid: number;
       locks: { key: string; label: string }[];
+      /** The project's own action modules the run uses: spec, package version and the entry file's hash. */
+      modules?: {
+        spec: string;
+        package?: { name: string; version: string };
+        contentHash: string;
+        actions: string[];
+      }[];
     }
   | { type: "run.resumed"; user: string; host: string; pid: number; changes?: string[] }
   | { type: "journal.repaired"; droppedBytes: number }

@@ -46,7 +46,7 @@ export function driverFor(
     state,
     journal,
     evaluator: b.bound.evaluator,
-    catalog: opts.catalog,
+    catalog: b.catalog,
     redactor: b.bound.redactor,
     connections: b.bound.connections,
     approvals: new ApprovalBroker({

@@ -6,6 +6,7 @@ import type { Runner } from "../model/recovery-choices.js";
 import { foldEvents, type RunState } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import { standings } from "./lock-messages.js";
+import type { CatalogResolver } from "./session-options.js";
 import { runnerOf, type StatusReport, statusReport } from "./status-report.js";
 
 /** The status report of one run; `stateDir` is repeated in the commands it suggests, as the operator gave it. */
@@ -13,13 +14,17 @@ export async function inspectRun(
   store: RunStore,
   runId: string,
   cwd: string,
-  catalog: ActionCatalog,
+  catalogs: ActionCatalog | CatalogResolver,
   stateDir?: string,
 ): Promise<StatusReport> {
   const read = await store.read(runId);
   const state = foldEvents(runId, read.events);
   const file = state.started?.runbook.file;
-  const prepared = file ? prepareRunbook(file, cwd, catalog) : undefined;
+  // Status shows the journal even when the runbook's actions cannot be loaded; only "rollback now" needs them.
+  const found = file && typeof catalogs === "function" ? await catalogs(file) : undefined;
+  const catalog =
+    typeof catalogs !== "function" ? catalogs : found && "catalog" in found ? found.catalog : undefined;
+  const prepared = file && catalog ? prepareRunbook(file, cwd, catalog) : undefined;
   const program = prepared?.ok ? buildProgram(prepared.runbook) : undefined;
   const holders = state.started ? await store.holders(state.started.locks) : [];
   const journalPath = store.journalFile?.(runId);

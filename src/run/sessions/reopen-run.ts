@@ -14,6 +14,7 @@ import { resolveRunId } from "../store/run-ids.js";
 import type { RunStore } from "../store/run-store.js";
 import { driverFor, finish, scopeFor, takeLocks } from "./drive-session.js";
 import type { RunScope } from "./run-scope.js";
+import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
 /**
@@ -78,11 +79,13 @@ export async function reopenRun(
   }
   const copy = join(opts.store.workDir(runId), "runbook.rb.yaml");
   const path = extra.file ?? started.runbook.file;
-  const prepared = prepareRunbook(path, opts.cwd, opts.catalog);
+  const catalog = await catalogFor(opts, path);
+  if (!catalog) return { exit: EXIT_CODES.usage, runId };
+  const prepared = prepareRunbook(path, opts.cwd, catalog);
   let changes: string[] | undefined;
   if (prepared.ok && prepared.contentHash !== started.runbook.contentHash) {
     const old = existsSync(copy)
-      ? prepareText(started.runbook.file, readFileSync(copy, "utf8"), opts.catalog)
+      ? prepareText(started.runbook.file, readFileSync(copy, "utf8"), catalog)
       : undefined;
     changes = documentChanges(old?.ok ? old.runbook : undefined, prepared.runbook);
     if (!opts.acceptChanges) {
@@ -97,7 +100,7 @@ export async function reopenRun(
   const b = bindDocument(
     prepared,
     { cli: new Map(), recorded: started.params, ...(extra.paramsFile ? { file: extra.paramsFile } : {}) },
-    opts,
+    { ...opts, catalog },
   );
   if (!b) return { exit: EXIT_CODES.usage, runId };
   const keys = started.locks;

@@ -7,14 +7,22 @@ import type { RunStatus } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import type { ObserveRun } from "./run-scope.js";
 
+/**
+ * The catalog of a runbook, found per file — the CLI's reads the `.rbx.yaml` above the file — or why there is
+ * none; `warnings` are the config's lesser problems, said before the run goes on.
+ */
+export type CatalogResolver = (
+  runbookFile: string,
+) => Promise<{ catalog: ActionCatalog; warnings?: string } | { problem: string }>;
+
 /** What every verb needs from its caller (the CLI, or a test). */
 export interface SessionOptions {
   store: RunStore;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   user: string;
-  /** Replaces the built-in catalog (tests register actions that do real work). */
-  catalog: ActionCatalog;
+  /** The actions runbooks may use: one catalog for every file (tests, library callers), or found per file. */
+  catalog: ActionCatalog | CatalogResolver;
   approve?: ReadonlySet<string>;
   approveAll?: boolean;
   ask?: Ask;

@@ -8,6 +8,7 @@ import { EXIT_CODES } from "../model/exit-codes.js";
 import { foldEvents } from "../model/state.js";
 import { newRunId } from "../store/run-ids.js";
 import { driverFor, finish, scopeFor, takeLocks } from "./drive-session.js";
+import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
 /** `rbx run`: check, lock, journal and drive a new run. */
@@ -17,7 +18,9 @@ export async function startRun(
   planHash: string | undefined,
   opts: SessionOptions,
 ): Promise<SessionResult> {
-  const b = bindDocument(prepareRunbook(file, opts.cwd, opts.catalog), params, opts);
+  const catalog = await catalogFor(opts, file);
+  if (!catalog) return { exit: EXIT_CODES.usage };
+  const b = bindDocument(prepareRunbook(file, opts.cwd, catalog), params, { ...opts, catalog });
   if (!b) return { exit: EXIT_CODES.usage };
   if (planHash !== undefined && planHash !== b.plan.planHash) {
     opts.say(
@@ -42,6 +45,7 @@ export async function startRun(
       runbook: b.plan.runbook,
       params: b.bound.publicParams,
       planHash: b.plan.planHash,
+      ...(b.plan.modules ? { modules: b.plan.modules } : {}),
       user: opts.user,
       host: holder.host,
       pid: holder.pid,
