@@ -5,6 +5,7 @@ import { maxAttempts } from "../run/bind/retry-policy.js";
 import type { Ask } from "../run/interpreter/approvals.js";
 import type { SettleChoice } from "../run/interpreter/driver.js";
 import type { RunObserver } from "../run/model/observer.js";
+import { childVerbs } from "../run/sessions/child-verbs.js";
 import type { ObservedRun } from "../run/sessions/run-scope.js";
 import type { SessionOptions } from "../run/sessions/session-options.js";
 import { FileRunStore } from "../run/store/file-store.js";
@@ -37,6 +38,7 @@ export function cliSession(
   return {
     store: new FileRunStore(stateDir(io, flags.stateDir)),
     catalog: cliCatalogResolver(),
+    children: childVerbs,
     cwd: io.cwd,
     env: io.env,
     user: currentUser(io.env),

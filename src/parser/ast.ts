@@ -131,14 +131,26 @@ export interface Retry extends Node {
   timeout?: DurationValue;
 }
 
+/** What the loader learnt of a child runbook a `run:` step names (when it could read it). */
+export interface ChildRunbook {
+  /** The child's file, resolved from the parent's folder. */
+  file: string;
+  name: string;
+  version: string;
+}
+
 /**
- * One step: either an action (`action` + `with`) or a named check suite run in place (`check`).
- * Steps inside `rollback:` may omit `id`.
+ * One step: an action (`action` + `with`), a named check suite run in place (`check`), or another runbook run
+ * as a child run (`run` + `with` for its params). Steps inside `rollback:` may omit `id`.
  */
 export interface Step extends Node {
   id?: Name;
   action?: Name;
   check?: Name;
+  /** The child runbook's path as written (relative to this file). */
+  run?: Name;
+  /** The child runbook, once the loader read it. */
+  child?: ChildRunbook;
   with?: MapValue;
   when?: ExprText;
   guards: Assertion[];

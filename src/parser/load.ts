@@ -1,4 +1,5 @@
 // The loader: text → YAML (ranges kept) → schema check → typed Runbook AST, with every problem as a Diagnostic.
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Document } from "yaml";
 import { compareDiagnostics, type Diagnostic, diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
@@ -7,6 +8,7 @@ import type { Runbook } from "./ast.js";
 import { buildRunbook } from "./ast-builder/build-runbook.js";
 import { Reader } from "./ast-builder/reader.js";
 import type { ShapeCatalog } from "./catalog.js";
+import { childRunbookProblems, type ReadText } from "./child-runbooks.js";
 import { paramProblems } from "./param-checks.js";
 import { defaultCycleProblems } from "./param-defaults.js";
 import { referenceProblems } from "./reference-checks.js";
@@ -37,6 +39,8 @@ export interface LoadOptions {
   catalog: ShapeCatalog;
   /** Also return the parsed YAML and, when the document is refused, the partial AST (the language server). */
   editor?: boolean;
+  /** How files a document names (`run:` children) are read; readFileSync unless given (an editor's buffers). */
+  readText?: ReadText;
 }
 
 const catalogKeys = new WeakMap<ShapeCatalog, string>();
@@ -101,6 +105,7 @@ export function loadRunbook(file: string, text: string, options: LoadOptions): L
     ...paramProblems(runbook.params),
     ...defaultCycleProblems(runbook.params, source),
     ...referenceProblems(runbook, options.catalog.actions),
+    ...childRunbookProblems(runbook, options.readText ?? ((path) => readFileSync(path, "utf8"))),
   );
   return done(runbook);
 }

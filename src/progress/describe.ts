@@ -72,6 +72,8 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
     }
     case "step.failed":
       return `${p.red("✗")} ${e.step}${took(e.step, e.at)} failed${e.attempt > 1 ? ` after ${e.attempt} attempts` : ""}: ${failure(e.error)}`;
+    case "child.started":
+      return `${p.cyan("↳")} ${e.step} runs ${e.file} as child run ${e.runId}`;
     case "step.probed":
       return `${p.yellow("?")} ${e.step} was in doubt; its probe says ${e.result}${e.reason ? `: ${e.reason}` : ""}`;
     case "step.verified":

@@ -52,6 +52,11 @@ const stepProperties: Record<string, SchemaNode> = {
     },
   ),
   check: doc(ref("name"), "Run the named suite from `checks:` here, in place of an action.", "healthy"),
+  run: doc(
+    { type: "string", pattern: "\\.ya?ml$" },
+    "Run another runbook (a path relative to this file) as a child run, `with:` giving its params; its phase must be a rollback boundary, whose rollback unwinds the child.",
+    "./kryton.rb.yaml",
+  ),
   when: doc(
     ref("expression"),
     "Skip the step when this expression is false.",
@@ -373,6 +378,11 @@ export const baseSchema: SchemaNode = {
         ref("stepBody"),
         {
           if: { type: "object", properties: { action: stepProperties.action }, required: ["action"] },
+          // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
+          then: { type: "object", properties: { id: stepProperties.id }, required: ["id"] },
+        },
+        {
+          if: { type: "object", properties: { run: stepProperties.run }, required: ["run"] },
           // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
           then: { type: "object", properties: { id: stepProperties.id }, required: ["id"] },
         },

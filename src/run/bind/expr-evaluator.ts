@@ -1,6 +1,6 @@
 // The Evaluator over the expression language: compile once per expression, bind the run's state, taint.
 
-import { paramType, RunbookEnvs } from "../../check/environment.js";
+import { paramType, RunbookEnvs, stepOutputType } from "../../check/environment.js";
 import type { TypeEnv } from "../../check/type-env.js";
 import type { ActionCatalog } from "../../contract/action.js";
 import type { CelType } from "../../contract/cel-types.js";
@@ -98,7 +98,7 @@ class CelEvaluator implements RunEvaluator {
       if (!id) continue;
       const entry = this.bound.get(id) ?? {
         keys: [],
-        type: o.catalog.find(unit.action)?.output ?? { kind: "dyn" },
+        type: stepOutputType(unit.step, o.catalog),
       };
       this.unitAt.set(unit.key, { id, index: entry.keys.length });
       entry.keys.push(unit.key);

@@ -1,4 +1,5 @@
 // The runbook flattened into an ordered list of units the interpreter walks: guards, phases, steps.
+import { dirname, resolve } from "node:path";
 import type { ExprText, FailurePolicy, Phase, Runbook, Step } from "../../parser/ast.js";
 
 /** One step the interpreter runs: a main step, a check-suite step run in place, or a rollback step. */
@@ -18,6 +19,10 @@ export interface StepUnit {
   /** The check suite this step belongs to, when run through `check: NAME`. */
   suite?: string;
   rollback: boolean;
+  /** A `run:` step: the child runbook's file (resolved from the parent's folder). */
+  run?: string;
+  /** A rollback unit that unwinds the child run the main step of this key started (newest first). */
+  unwind?: string;
 }
 
 /** What the main flow is made of, in order. */
@@ -77,12 +82,13 @@ export function buildProgram(runbook: Runbook): Program {
         key,
         phase: phase.id.value,
         step,
-        action: step.action?.value ?? "",
+        action: step.run ? `run ${step.run.value}` : (step.action?.value ?? ""),
         whens,
         guards: step.guards,
         policy,
         rollback,
       };
+      if (step.run) unit.run = resolve(dirname(runbook.file), step.run.value);
       if (id && !rollback) unit.outputId = id;
       out.push(unit);
     });
@@ -98,7 +104,26 @@ export function buildProgram(runbook: Runbook): Program {
     flow.push({ kind: "exit", phase });
     if (phase.rollback) {
       boundaries.push(phase.id.value);
-      const rb = expand(phase.rollback, phase, `rollback:${phase.id.value}/`, true);
+      // The phase's child runs are unwound first, newest first; then its own rollback steps run.
+      const unwinds = phase.steps
+        .filter((s) => s.run && s.id)
+        .reverse()
+        .map((s): StepUnit => {
+          const of = s.id?.value as string;
+          return {
+            key: `rollback:${phase.id.value}/unwind:${of}`,
+            phase: phase.id.value,
+            // Without the id: the unwinding's result must not stand for `steps.<id>.output` of the run step.
+            step: { ...s, id: undefined },
+            action: `unwind ${of}`,
+            whens: [],
+            guards: [],
+            policy: "halt",
+            rollback: true,
+            unwind: of,
+          };
+        });
+      const rb = [...unwinds, ...expand(phase.rollback, phase, `rollback:${phase.id.value}/`, true)];
       for (const unit of rb) units.set(unit.key, unit);
       rollbacks.set(phase.id.value, rb);
     }

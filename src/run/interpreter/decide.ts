@@ -13,6 +13,7 @@ import {
   shownDuration,
 } from "../bind/step-durations.js";
 import type { EventBody } from "../model/events.js";
+import { decideChild, decideUnwind } from "./child-steps.js";
 import { type DecideContext, type DecideProgress, evalArgs } from "./decide-context.js";
 import { settleInDoubt } from "./in-doubt.js";
 import type { AttemptOutcome, Instruction } from "./instructions.js";
@@ -83,7 +84,7 @@ function mainUnit(ctx: DecideContext, u: FlowUnit | undefined): Instruction {
       return record({
         type: "phase.entered",
         phase: u.phase.id.value,
-        boundary: u.phase.rollback !== undefined,
+        boundary: ctx.program.rollbacks.has(u.phase.id.value),
       });
     case "exit":
       return record({ type: "phase.completed", phase: u.phase.id.value });
@@ -147,8 +148,11 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
   // A skip that would pass an approval gate counts for nothing until the approval is given.
   const status = skipBypassesApproval(ctx, unit) ? "pending" : (st?.status ?? "pending");
   if (status === "failed") return afterFailure(ctx, unit, st?.error ?? failure("action-error", "failed"));
+  // A child run settles itself: its journal says how far it got, so the parent takes it up again.
+  if (status === "in-doubt" && unit.run) return decideChild(ctx, unit, st?.attempt ?? 1);
   if (status === "in-doubt") return settleInDoubt(ctx, unit);
   if (status !== "pending") return { kind: "stop" };
+  if (unit.unwind) return decideUnwind(ctx, unit);
   const scope: EvalScope = { state };
   const attempt = (st?.attempt ?? 0) + 1;
   if (attempt === 1) {
@@ -175,6 +179,7 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
     const wait = st.lastFailedAt + st.retryInMs - ctx.now;
     if (wait > 0) return { kind: "sleep", step: unit.key, ms: wait };
   }
+  if (unit.run) return decideChild(ctx, unit, attempt);
   const action = ctx.catalog.find(unit.action);
   if (!action) return stepFailed(unit, 0, failure("invalid-input", `unknown action "${unit.action}"`));
   const args = evalArgs(evaluator, unit.step.with, scope);

@@ -19,10 +19,26 @@ import type { RunJournal } from "../store/run-store.js";
 import type { ApprovalBroker } from "./approvals.js";
 import { decide } from "./decide.js";
 import { type DecideProgress, START } from "./decide-context.js";
-import type { AttemptOutcome, Instruction } from "./instructions.js";
+import type { AttemptOutcome, ChildOutcome, Instruction } from "./instructions.js";
 
 /** How an in-doubt step was settled by the operator up front (`--settle STEP=done|redo`). */
 export type SettleChoice = "done" | "redo";
+
+/** Child runs, as the session that drives this run starts, takes up and rolls them back (`run:` steps). */
+export interface ChildRuns {
+  /** A run id for a new child, journaled by the parent before the child exists. */
+  newRunId(): string;
+  /** Start the child runbook as run `runId` (`fresh`), or take that run up again where it stopped. */
+  run(request: {
+    step: string;
+    file: string;
+    params: JsonValue;
+    runId: string;
+    fresh: boolean;
+  }): Promise<ChildOutcome>;
+  /** Roll the child run back (nothing to do when it already is). */
+  unwind(runId: string): Promise<ChildOutcome>;
+}
 
 /** Everything the driver needs; built by the session, injected so tests can drive a run directly. */
 export interface DriverOptions {
@@ -50,6 +66,8 @@ export interface DriverOptions {
   onEvent?: (event: RunEvent) => void;
   /** Where the interruption came from, recorded in the journal. */
   signalName?: () => string;
+  /** Runs `run:` steps' child runbooks; without it such a step fails. */
+  children?: ChildRuns;
 }
 
 /** Drives one run until it stops; returns the status reached. */
@@ -142,7 +160,66 @@ export class Driver {
         return this.askApproval(cmd);
       case "ask-in-doubt":
         return this.askInDoubt(cmd.unit, cmd.why);
+      case "child":
+        return this.child(cmd);
+      case "unwind":
+        return this.unwind(cmd);
     }
+  }
+
+  /** A `run:` step: journal the link to the child run, then run (or take up) the child to where it stops. */
+  private async child(cmd: Extract<Instruction, { kind: "child" }>): Promise<void> {
+    const { unit } = cmd;
+    const children = this.o.children;
+    this.record([
+      {
+        type: "step.started",
+        step: unit.key,
+        phase: unit.phase,
+        action: unit.action,
+        effect: "write",
+        attempt: cmd.attempt,
+        args: cmd.params,
+      },
+    ]);
+    if (!children) {
+      this.record(cmd.settle({ runId: "", refused: "this session cannot run child runbooks" }));
+      return;
+    }
+    const runId = cmd.existing ?? children.newRunId();
+    if (!cmd.existing) this.record([{ type: "child.started", step: unit.key, runId, file: cmd.file }]);
+    await this.flush();
+    const outcome = await children.run({
+      step: unit.key,
+      file: cmd.file,
+      params: cmd.params,
+      runId,
+      fresh: cmd.existing === undefined,
+    });
+    if (this.interrupted(unit)) return;
+    this.record(cmd.settle(outcome));
+  }
+
+  /** Roll back the child run of a `run:` step, as its phase's rollback. */
+  private async unwind(cmd: Extract<Instruction, { kind: "unwind" }>): Promise<void> {
+    const { unit } = cmd;
+    this.record([
+      {
+        type: "step.started",
+        step: unit.key,
+        phase: unit.phase,
+        action: unit.action,
+        effect: "write",
+        attempt: 1,
+        args: { runId: cmd.runId },
+      },
+    ]);
+    await this.flush();
+    const outcome = this.o.children
+      ? await this.o.children.unwind(cmd.runId)
+      : { runId: cmd.runId, refused: "this session cannot roll back child runs" };
+    if (this.interrupted(unit)) return;
+    this.record(cmd.settle(outcome));
   }
 
   private interrupted(unit: StepUnit): boolean {

@@ -27,7 +27,9 @@ export type HaltReason =
   | "waiting-for-approval"
   | "in-doubt"
   | "rollback-failed"
-  | "integrity";
+  | "integrity"
+  /** A child run (`run:`) stopped for the operator; resuming or rolling back the parent continues it. */
+  | "child-stopped";
 
 /** What identifies the document a run executes; the hash makes resume refuse a changed file. */
 export interface RunbookIdentity {
@@ -49,6 +51,10 @@ export type EventBody =
       host: string;
       pid: number;
       locks: { key: string; label: string }[];
+      /** A child run: the run and the `run:` step that started it. */
+      parent?: { runId: string; step: string };
+      /** Lock keys held by an ancestor run, which this child works under instead of taking them. */
+      inherited?: string[];
       /** The project's own action modules the run uses: spec, package version and the entry file's hash. */
       modules?: {
         spec: string;
@@ -94,6 +100,8 @@ export type EventBody =
       settledBy?: "probe" | "verify" | "operator";
     }
   | { type: "step.failed"; step: string; attempt: number; error: FailureRecord }
+  /** A `run:` step started (or took up again) its child run, journaled before the child's first event. */
+  | { type: "child.started"; step: string; runId: string; file: string }
   | { type: "step.probed"; step: string; result: "done" | "not-done" | "unknown"; reason?: string }
   | { type: "step.verified"; step: string; holds: boolean; reason?: string }
   | { type: "approval.requested"; step: string; prompt: string }

@@ -3,12 +3,13 @@
 import { hostname } from "node:os";
 import type { Bound } from "../bind/bind-document.js";
 import { ApprovalBroker } from "../interpreter/approvals.js";
-import { Driver } from "../interpreter/driver.js";
+import { type ChildRuns, Driver } from "../interpreter/driver.js";
 import type { LockKey, RunEvent } from "../model/events.js";
 import { exitCodeFor } from "../model/exit-codes.js";
 import { rbxCommand } from "../model/recovery-choices.js";
 import type { RunState } from "../model/state.js";
 import type { LockOutcome, RunStore } from "../store/run-store.js";
+import { childRunsFor, type ParentRun } from "./child-runs.js";
 import { describeConflicts } from "./lock-messages.js";
 import { openRunScope, type RunScope } from "./run-scope.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
@@ -62,7 +63,25 @@ export function driverFor(
     ...(opts.settle ? { settle: opts.settle } : {}),
     ...(opts.askInDoubt ? { askInDoubt: opts.askInDoubt } : {}),
     ...(opts.signalName ? { signalName: opts.signalName } : {}),
+    ...withChildren(opts, { runId: state.runId, file: b.prepared.file, keys: b.keys, scope }),
   });
+}
+
+function withChildren(opts: SessionOptions, parent: ParentRun): { children?: ChildRuns } {
+  const children = childRunsFor(opts, parent);
+  return children ? { children } : {};
+}
+
+/** The keys a run takes itself: all of them, less those an ancestor holds (a child works under those). */
+export function ownKeys(
+  keys: readonly LockKey[],
+  opts: SessionOptions,
+): { own: LockKey[]; inherited: string[] } {
+  const held = opts.parent?.locks ?? new Set<string>();
+  return {
+    own: keys.filter((k) => !held.has(k.key)),
+    inherited: keys.filter((k) => held.has(k.key)).map((k) => k.key),
+  };
 }
 
 /** Open the run's scope: its view (seeing `history` as already shown) and its shared resources. */

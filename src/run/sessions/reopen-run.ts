@@ -103,7 +103,8 @@ export async function reopenRun(
     { ...opts, catalog },
   );
   if (!b) return { exit: EXIT_CODES.usage, runId };
-  const keys = started.locks;
+  // A child run works under the locks its ancestors hold; it takes back only its own.
+  const keys = started.locks.filter((k) => !(started.inherited ?? []).includes(k.key));
   b.keys = keys;
   const taken = await takeLocks(keys, runId, opts);
   if (!taken) return { exit: EXIT_CODES.usage, runId };

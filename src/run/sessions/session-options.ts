@@ -15,6 +15,36 @@ export type CatalogResolver = (
   runbookFile: string,
 ) => Promise<{ catalog: ActionCatalog; warnings?: string } | { problem: string }>;
 
+/** The verbs a `run:` step drives its child runs with (injected: the verbs themselves drive runs with children). */
+export interface ChildVerbs {
+  start(
+    file: string,
+    params: { cli: ReadonlyMap<string, string>; file?: Record<string, unknown> },
+    planHash: string | undefined,
+    opts: SessionOptions,
+  ): Promise<SessionResult>;
+  resume(
+    id: string,
+    extra: { paramsFile?: Record<string, unknown>; file?: string },
+    opts: SessionOptions,
+  ): Promise<SessionResult>;
+  rollback(
+    id: string,
+    extra: { paramsFile?: Record<string, unknown>; file?: string },
+    opts: SessionOptions,
+  ): Promise<SessionResult>;
+}
+
+/** A child run's place under its parent: who started it, the locks it inherits, the runbooks above it. */
+export interface ParentLink {
+  runId: string;
+  step: string;
+  /** Lock keys an ancestor holds: the child works under them instead of taking them. */
+  locks: ReadonlySet<string>;
+  /** The runbook files of every ancestor, so none is run again below itself. */
+  files: readonly string[];
+}
+
 /** What every verb needs from its caller (the CLI, or a test). */
 export interface SessionOptions {
   store: RunStore;
@@ -41,6 +71,12 @@ export interface SessionOptions {
   stateDir?: string;
   /** Operator-facing lines (stderr). */
   say: (line: string) => void;
+  /** How `run:` steps start, resume and unwind child runs (the CLI passes `childVerbs`); absent: they fail. */
+  children?: ChildVerbs;
+  /** Set for a child run: its parent, inherited locks and ancestry. */
+  parent?: ParentLink;
+  /** The id a new run takes (a parent journals its child's id before the child starts). */
+  runId?: string;
 }
 
 /** How a verb ended. */

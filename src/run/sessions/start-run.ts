@@ -7,7 +7,7 @@ import type { EventBody } from "../model/events.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
 import { foldEvents } from "../model/state.js";
 import { newRunId } from "../store/run-ids.js";
-import { driverFor, finish, scopeFor, takeLocks } from "./drive-session.js";
+import { driverFor, finish, ownKeys, scopeFor, takeLocks } from "./drive-session.js";
 import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
@@ -29,8 +29,11 @@ export async function startRun(
     );
     return { exit: EXIT_CODES.usage };
   }
-  const runId = newRunId();
-  const taken = await takeLocks(b.keys, runId, opts);
+  const runId = opts.runId ?? newRunId();
+  const all = b.keys;
+  const { own, inherited } = ownKeys(all, opts);
+  b.keys = own;
+  const taken = await takeLocks(own, runId, opts);
   if (!taken) return { exit: EXIT_CODES.usage };
   const { holder, locked } = taken;
   const journal = await opts.store.create(runId);
@@ -49,7 +52,8 @@ export async function startRun(
       user: opts.user,
       host: holder.host,
       pid: holder.pid,
-      locks: b.keys,
+      locks: all,
+      ...(opts.parent ? { parent: { runId: opts.parent.runId, step: opts.parent.step }, inherited } : {}),
     },
     ...locked.forced.map((previous): EventBody => ({ type: "lock.forced", previous, by: opts.user })),
   ];
