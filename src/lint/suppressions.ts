@@ -175,6 +175,8 @@ export function applySuppressions(
     }
   }
   const kept = diagnostics.filter((d) => {
+    // A file's directives cover its own lines only (an imported library has its own).
+    if (d.span.file !== source.name) return true;
     const line = d.span.start.line;
     let suppressed = false;
     for (const list of [byLine.get(line) ?? [], ranged]) {

@@ -8,6 +8,7 @@ import type { Runbook } from "./ast.js";
 import { buildRunbook } from "./ast-builder/build-runbook.js";
 import { Reader } from "./ast-builder/reader.js";
 import type { ShapeCatalog } from "./catalog.js";
+import { importLibraries } from "./check-libraries.js";
 import { childRunbookProblems, type ReadText } from "./child-runbooks.js";
 import { paramProblems } from "./param-checks.js";
 import { defaultCycleProblems } from "./param-defaults.js";
@@ -32,6 +33,8 @@ export interface LoadResult {
   partial?: Runbook;
   /** With `editor: true`: the parsed YAML (ranges kept), so an editor can tell which key the cursor is in. */
   yaml?: Document.Parsed;
+  /** The file and every check library it imports, by name, for showing diagnostics with their lines. */
+  sources: ReadonlyMap<string, SourceFile>;
 }
 
 export interface LoadOptions {
@@ -76,12 +79,35 @@ export function catalogSchemaProblem(catalog: ShapeCatalog): string | undefined 
 
 /** Load a runbook from its text; `file` is the name diagnostics print. Never throws for a bad document. */
 export function loadRunbook(file: string, text: string, options: LoadOptions): LoadResult {
+  const read = options.readText ?? ((path: string) => readFileSync(path, "utf8"));
+  const shaped = loadDocument(file, text, options);
+  const { runbook, source } = shaped;
+  const sources = new Map([[source.name, source]]);
+  const diagnostics = [...shaped.diagnostics];
+  if (runbook) {
+    // Libraries are loaded without the editor's extras: only the document being edited needs them.
+    const { editor: _editor, ...plain } = options;
+    diagnostics.push(...importLibraries(runbook, read, (f, t) => loadDocument(f, t, plain)));
+    for (const lib of runbook.libraries) sources.set(lib.source.name, lib.source);
+    diagnostics.push(
+      ...referenceProblems(runbook, options.catalog.actions),
+      ...childRunbookProblems(runbook, read),
+    );
+  }
+  diagnostics.sort(compareDiagnostics);
+  return { ...shaped, diagnostics, sources };
+}
+
+/** What loading one document gives before its imports and references are looked at. */
+type Shaped = Omit<LoadResult, "sources">;
+
+/** One document's YAML, shape and params, built into an AST: the part a runbook and a library share. */
+function loadDocument(file: string, text: string, options: LoadOptions): Shaped {
   const source = new SourceFile(file, text);
   const parsed = parseYaml(source);
   const diagnostics = [...parsed.diagnostics];
-  const done = (runbook?: Runbook): LoadResult => {
-    diagnostics.sort(compareDiagnostics);
-    const result: LoadResult = runbook ? { runbook, diagnostics, source } : { diagnostics, source };
+  const done = (runbook?: Runbook): Shaped => {
+    const result: Shaped = runbook ? { runbook, diagnostics, source } : { diagnostics, source };
     if (options.editor) {
       result.yaml = parsed.doc;
       if (!runbook) {
@@ -101,12 +127,7 @@ export function loadRunbook(file: string, text: string, options: LoadOptions): L
   diagnostics.push(...validateShape(parsed.doc, data, source, schemaFor(options.catalog)));
   if (hasErrors(diagnostics)) return done();
   const runbook = buildRunbook(new Reader(source), parsed.doc);
-  diagnostics.push(
-    ...paramProblems(runbook.params),
-    ...defaultCycleProblems(runbook.params, source),
-    ...referenceProblems(runbook, options.catalog.actions),
-    ...childRunbookProblems(runbook, options.readText ?? ((path) => readFileSync(path, "utf8"))),
-  );
+  diagnostics.push(...paramProblems(runbook.params), ...defaultCycleProblems(runbook.params, source));
   return done(runbook);
 }
 
@@ -128,7 +149,11 @@ export async function loadRunbookFile(path: string, options: LoadOptions): Promi
     const source = new SourceFile(path, "");
     const reason = (e as NodeJS.ErrnoException).code ?? String(e);
     const message = `Cannot read the file (${reason}); check the path and its permissions`;
-    return { diagnostics: [diagnostic("read-error", "error", message, source.span(0, 0))], source };
+    return {
+      diagnostics: [diagnostic("read-error", "error", message, source.span(0, 0))],
+      source,
+      sources: new Map([[path, source]]),
+    };
   }
   return loadRunbook(path, text, options);
 }

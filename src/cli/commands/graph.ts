@@ -54,7 +54,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const loaded = await loadRunbookFile(files[0]!, { catalog });
   if (!loaded.runbook) {
     io.stderr.write(
-      await formatDiagnostics(loaded.diagnostics, () => loaded.source, {
+      await formatDiagnostics(loaded.diagnostics, (f) => loaded.sources.get(f), {
         color: useColor(io.stderr, io.env),
       }),
     );

@@ -40,7 +40,7 @@ export async function validateFile(
   }
   const { catalog } = project;
   const loaded = await loadRunbookFile(path, { catalog });
-  sources.set(loaded.source.name, loaded.source);
+  for (const [name, source] of loaded.sources) sources.set(name, source);
   diagnostics.push(
     ...loaded.diagnostics,
     ...(loaded.runbook ? checkRunbook(loaded.runbook, catalog, loaded.source) : []),

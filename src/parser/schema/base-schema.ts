@@ -105,11 +105,31 @@ export const baseSchema: SchemaNode = {
   title: "rbx/v1 runbook",
   description: "A declarative upgrade runbook: typed params, connections, guards, check suites and phases.",
   type: "object",
-  required: ["apiVersion", "kind", "metadata", "phases"],
+  required: ["apiVersion", "kind", "metadata"],
   additionalProperties: false,
+  // A CheckLibrary holds params and checks for runbooks to import; a Runbook needs phases.
+  allOf: [
+    {
+      if: { properties: { kind: { const: "CheckLibrary" } }, required: ["kind"] },
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
+      then: {
+        required: ["checks"],
+        properties: { phases: false, connections: false, env: false, guards: false, onFailure: false },
+      },
+      else: { required: ["phases"] },
+    },
+  ],
   properties: {
     apiVersion: { const: "rbx/v1", description: "The version of the runbook format: always `rbx/v1`." },
-    kind: { const: "Runbook", description: "What the document is: always `Runbook`." },
+    kind: {
+      enum: ["Runbook", "CheckLibrary"],
+      description: "What the document is: a `Runbook`, or a `CheckLibrary` of check suites other documents import.",
+    },
+    imports: doc(
+      { type: "array", items: ref("import") },
+      "Check suites (and the params they need) taken from check libraries, at pinned versions.",
+      [{ from: "./lib/checks.rb.yaml", version: "1.0.0", checks: ["ready"] }],
+    ),
     metadata: doc(
       ref("metadata"),
       "The runbook's name and version (recorded in every run), product, summary and owners.",
@@ -195,6 +215,28 @@ export const baseSchema: SchemaNode = {
   },
   $defs: {
     identifier: { type: "string", pattern: identifierPattern },
+    import: {
+      type: "object",
+      required: ["from", "version", "checks"],
+      additionalProperties: false,
+      properties: {
+        from: doc(
+          { type: "string", pattern: "\\.ya?ml$" },
+          "The check library's file, relative to this one.",
+          "./lib/checks.rb.yaml",
+        ),
+        version: doc(
+          ref("semver"),
+          "The library's version this document was written against; another version is refused.",
+          "1.0.0",
+        ),
+        checks: doc(
+          { type: "array", minItems: 1, uniqueItems: true, items: ref("name") },
+          "The suites to take; the suites they run and the params they read come along.",
+          ["ready"],
+        ),
+      },
+    },
     name: { type: "string", pattern: namePattern },
     envName: { type: "string", pattern: envNamePattern },
     semver: { type: "string", pattern: semverPattern },

@@ -85,7 +85,7 @@ export function schemaErrorMessage(
   if (e.schemaPath.startsWith("#/properties/kind/")) {
     return {
       code: "wrong-kind",
-      message: `kind must be Runbook, not ${show(e.data)}; set \`kind: Runbook\``,
+      message: `kind must be Runbook (or CheckLibrary for a file of shared checks), not ${show(e.data)}; set \`kind: Runbook\``,
     };
   }
   if (def === "duration" && e.keyword !== "required") {
@@ -106,6 +106,11 @@ export function schemaErrorMessage(
     return { code: "invalid-name", message: `${what} is not a valid name here: ${rule}` };
   }
   switch (e.keyword) {
+    case "false schema":
+      return {
+        code: "unknown-field",
+        message: `${field} has no place in a CheckLibrary: a library holds params, checks and imports; move it to the runbooks that import the library`,
+      };
     case "additionalProperties":
       return {
         code: "unknown-field",

@@ -45,11 +45,22 @@ export interface UsedModule {
   actions: string[];
 }
 
+/** A check library as the plan and the journal pin it. */
+export interface ImportedLibrary {
+  file: string;
+  name: string;
+  version: string;
+  contentHash: string;
+  checks: string[];
+}
+
 /** The whole plan; `planHash` covers the document, the params, the project's action modules and every resolved command. */
 export interface RunPlan {
   runbook: { name: string; version: string; file: string; contentHash: string };
   /** The project's own action modules the runbook uses (absent when it uses only built-ins). */
   modules?: UsedModule[];
+  /** The check libraries it imports: which version and content of each, and the suites taken. */
+  imports?: ImportedLibrary[];
   params: Record<string, JsonValue>;
   guards: string[];
   locks: string[];
@@ -176,9 +187,18 @@ export function buildPlan(
       contentHash: m.contentHash,
       actions: m.actions.filter((a) => used.has(a)),
     }));
+  const imports = program.runbook.libraries.map((l) => ({
+    file: l.file,
+    name: l.name,
+    version: l.version,
+    contentHash: l.contentHash,
+    checks: l.checks,
+  }));
   const hashed = {
     contentHash: identity.contentHash,
+    ...(imports.length > 0 ? { imports } : {}),
     ...(modules.length > 0 ? { modules } : {}),
+    ...(imports.length > 0 ? { imports } : {}),
     params: bound.publicParams,
     steps: phases.flatMap((p) =>
       [...p.steps, ...p.rollback].map((s) => [s.key, s.action, s.effects.map((e) => e.text)]),
@@ -188,6 +208,7 @@ export function buildPlan(
   return {
     runbook: identity,
     ...(modules.length > 0 ? { modules } : {}),
+    ...(imports.length > 0 ? { imports } : {}),
     params: bound.publicParams,
     guards,
     locks,

@@ -37,7 +37,15 @@ export function prepareText(file: string, text: string, catalog: ActionCatalog):
   if (loaded.runbook && !hasErrors(diagnostics))
     diagnostics.push(...checkRunbook(loaded.runbook, catalog, loaded.source));
   diagnostics.sort(compareDiagnostics);
-  const shown = diagnostics.map((d) => `${formatDiagnostic(d, () => loaded.source)}\n`).join("");
+  const shown = diagnostics.map((d) => `${formatDiagnostic(d, (f) => loaded.sources.get(f))}\n`).join("");
   if (!loaded.runbook || hasErrors(diagnostics)) return { ok: false, message: shown };
-  return { ok: true, runbook: loaded.runbook, text, file, contentHash: contentHash(text), warnings: shown };
+  if (loaded.runbook.kind.value === "CheckLibrary")
+    return {
+      ok: false,
+      message: `${file} is a CheckLibrary: it holds checks for runbooks to import (\`imports:\`), and runs nothing itself`,
+    };
+  // The hash covers the libraries too: a resume notices a library that changed since the run started.
+  const libraries = loaded.runbook.libraries.map((l) => l.contentHash).join(",");
+  const hash = libraries ? contentHash(`${contentHash(text)}+${libraries}`) : contentHash(text);
+  return { ok: true, runbook: loaded.runbook, text, file, contentHash: hash, warnings: shown };
 }

@@ -52,28 +52,56 @@ export function buildProgram(runbook: Runbook): Program {
   const suites = new Map(runbook.checks.map((c) => [c.name.value, c]));
   const boundaries: string[] = [];
 
+  /** A suite's steps as units, nested `check:` steps expanded in place (the loader refuses cycles). */
+  const suiteUnits = (
+    name: string,
+    base: string,
+    whens: ExprText[],
+    guards: Step["guards"],
+    policy: FailurePolicy,
+    phase: Phase,
+    rollback: boolean,
+    seen: readonly string[],
+  ): StepUnit[] => {
+    if (seen.includes(name)) return [];
+    const out: StepUnit[] = [];
+    for (const [j, inner] of (suites.get(name)?.steps ?? []).entries()) {
+      const innerWhens = inner.when ? [...whens, inner.when] : whens;
+      const innerGuards = [...guards, ...inner.guards];
+      const innerPolicy = inner.onFailure?.value ?? policy;
+      if (inner.check) {
+        const nested = `${base}/${inner.id?.value ?? j}:check:${inner.check.value}`;
+        out.push(
+          ...suiteUnits(inner.check.value, nested, innerWhens, innerGuards, innerPolicy, phase, rollback, [
+            ...seen,
+            name,
+          ]),
+        );
+        continue;
+      }
+      out.push({
+        key: `${base}/${inner.id?.value ?? j}`,
+        phase: phase.id.value,
+        step: inner,
+        action: inner.action?.value ?? "",
+        whens: innerWhens,
+        guards: innerGuards,
+        policy: innerPolicy,
+        suite: name,
+        rollback,
+      });
+    }
+    return out;
+  };
+
   const expand = (steps: Step[], phase: Phase, prefix: string, rollback: boolean): StepUnit[] => {
     const out: StepUnit[] = [];
     steps.forEach((step, i) => {
       const policy = step.onFailure?.value ?? phase.onFailure?.value ?? runbook.onFailure.value;
       const whens = step.when ? [step.when] : [];
       if (step.check) {
-        const suite = suites.get(step.check.value);
         const base = `${prefix}${step.id?.value ?? `${i}`}:check:${step.check.value}`;
-        for (const [j, inner] of (suite?.steps ?? []).entries()) {
-          const unit: StepUnit = {
-            key: `${base}/${inner.id?.value ?? j}`,
-            phase: phase.id.value,
-            step: inner,
-            action: inner.action?.value ?? "",
-            whens: inner.when ? [...whens, inner.when] : whens,
-            guards: [...step.guards, ...inner.guards],
-            policy: inner.onFailure?.value ?? policy,
-            suite: step.check.value,
-            rollback,
-          };
-          out.push(unit);
-        }
+        out.push(...suiteUnits(step.check.value, base, whens, [...step.guards], policy, phase, rollback, []));
         return;
       }
       const id = step.id?.value;

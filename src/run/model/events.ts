@@ -55,6 +55,8 @@ export type EventBody =
       parent?: { runId: string; step: string };
       /** Lock keys held by an ancestor run, which this child works under instead of taking them. */
       inherited?: string[];
+      /** The check libraries the runbook imports: file, name, pinned version, content hash, suites taken. */
+      imports?: { file: string; name: string; version: string; contentHash: string; checks: string[] }[];
       /** The project's own action modules the run uses: spec, package version and the entry file's hash. */
       modules?: {
         spec: string;

@@ -49,6 +49,7 @@ export async function startRun(
       params: b.bound.publicParams,
       planHash: b.plan.planHash,
       ...(b.plan.modules ? { modules: b.plan.modules } : {}),
+      ...(b.plan.imports ? { imports: b.plan.imports } : {}),
       user: opts.user,
       host: holder.host,
       pid: holder.pid,
