@@ -6,7 +6,7 @@ import type { RuleLevel } from "./rule.js";
 import { findRule } from "./rules/index.js";
 import { suppressionMeta } from "./suppressions.js";
 
-export { CONFIG_NAME, findConfigFile } from "../project/config-file.js";
+export { CONFIG_NAME, findConfigFile } from "../project/config-path.js";
 
 /** One rule's setting from the config. */
 export interface RuleSetting {

@@ -13,11 +13,8 @@ import { childRunbookProblems, type ReadText } from "./child-runbooks.js";
 import { paramProblems } from "./param-checks.js";
 import { defaultCycleProblems } from "./param-defaults.js";
 import { referenceProblems } from "./reference-checks.js";
-import { runbookSchemaFor } from "./schema/build-schema.js";
-import { builtinValidator } from "./schema/precompiled.js";
-import { readSchemaText } from "./schema/runbook-schema.js";
-import { compileValidator } from "./schema/schema-validator.js";
-import { compileShapeSchema, type ShapeSchema, validateShape } from "./schema/validate-shape.js";
+import { schemaFor } from "./schema/catalog-schema.js";
+import { validateShape } from "./schema/validate-shape.js";
 import { parseYaml } from "./yaml-document.js";
 
 /** What loading one file gives: the AST when the shape is sound, every problem found, and the text. */
@@ -44,37 +41,6 @@ export interface LoadOptions {
   editor?: boolean;
   /** How files a document names (`run:` children) are read; readFileSync unless given (an editor's buffers). */
   readText?: ReadText;
-}
-
-const catalogKeys = new WeakMap<ShapeCatalog, string>();
-
-/**
- * The schema for a catalog: the committed file for the built-ins (its validator precompiled by the build),
- * generated and compiled now for any other list.
- */
-function schemaFor(catalog: ShapeCatalog): ShapeSchema {
-  if (catalog.committedSchema) {
-    return { key: "builtin", validator: () => builtinValidator(readSchemaText()) };
-  }
-  let key = catalogKeys.get(catalog);
-  if (key === undefined) {
-    key = `custom-${Math.random().toString(36).slice(2)}`;
-    catalogKeys.set(catalog, key);
-  }
-  return { key, validator: () => compileValidator(runbookSchemaFor(catalog.actions)) };
-}
-
-/**
- * Compile a catalog's schema now, kept for every later load: what ajv says when an action's input schema cannot
- * be compiled (a project's own action), or undefined when documents can be checked against it.
- */
-export function catalogSchemaProblem(catalog: ShapeCatalog): string | undefined {
-  try {
-    compileShapeSchema(schemaFor(catalog));
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
 }
 
 /** Load a runbook from its text; `file` is the name diagnostics print. Never throws for a bad document. */

@@ -1,12 +1,10 @@
-// `.rbx.yaml`, the project's file: found upward from a runbook, parsed once with positions for every section's reader.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+// `.rbx.yaml`, the project's file: parsed with positions, for every section's reader (lint:, actions:).
+import { readFileSync } from "node:fs";
 import { type Document, isMap, type Node, parseDocument } from "yaml";
 import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
 import { SourceFile } from "../diagnostics/source-file.js";
 
-/** The name looked for in each directory. */
-export const CONFIG_NAME = ".rbx.yaml";
+import { CONFIG_NAME } from "./config-path.js";
 
 /** A parsed `.rbx.yaml`: its text, its YAML document (ranges kept) and the problems of its syntax. */
 export interface ProjectConfigFile {
@@ -15,18 +13,6 @@ export interface ProjectConfigFile {
   /** The top-level mapping, or undefined when the file is empty or not a mapping (reported). */
   root?: Document.Parsed["contents"];
   diagnostics: Diagnostic[];
-}
-
-/** The nearest `.rbx.yaml` in `dir` or one of its ancestors. */
-export function findConfigFile(dir: string): string | undefined {
-  let cur = resolve(dir);
-  for (;;) {
-    const candidate = join(cur, CONFIG_NAME);
-    if (existsSync(candidate)) return candidate;
-    const up = dirname(cur);
-    if (up === cur) return undefined;
-    cur = up;
-  }
 }
 
 /** The span of a node of the config (the file's start when the node has no range). */

@@ -5,9 +5,7 @@ import type { ActionCatalog, AnyAction } from "../contract/action.js";
 import { catalogOf } from "../contract/action.js";
 import { type Diagnostic, diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
-import { catalogSchemaProblem } from "../parser/load.js";
-import { loadActionModules } from "./action-modules.js";
-import { findConfigFile, readConfigFile } from "./config-file.js";
+import { findConfigFile } from "./config-path.js";
 
 /** A runbook's catalog, the config it came from, and the problems of that config's `actions:`. */
 export interface ProjectCatalog {
@@ -47,6 +45,12 @@ export function projectCatalog(query: CatalogQuery, isDirectory = false): Promis
 }
 
 async function build(configFile: string): Promise<ProjectCatalog> {
+  // The YAML reader and module loader load only when there is a config to read.
+  const [{ readConfigFile }, { loadActionModules }, { catalogSchemaProblem }] = await Promise.all([
+    import("./config-file.js"),
+    import("./action-modules.js"),
+    import("../parser/schema/catalog-schema.js"),
+  ]);
   const config = readConfigFile(configFile);
   const base = { configFile, source: config.source };
   if (hasErrors(config.diagnostics))

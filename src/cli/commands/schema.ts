@@ -1,11 +1,8 @@
 // `rbx schema`: print the runbook JSON Schema for editors and other tools, with the project's own actions in it.
 
 import { resolve } from "node:path";
-import { runbookSchemaFor, schemaText } from "../../parser/schema/build-schema.js";
 import { readSchemaText } from "../../parser/schema/runbook-schema.js";
 import type { CliIO } from "../io.js";
-import { cliCatalog } from "../project-catalog.js";
-import { parseCommandLine } from "../run-options.js";
 
 /** Shown by `rbx schema --help`. */
 export const usage = `Usage: rbx schema [--config FILE]
@@ -22,16 +19,28 @@ Exit status: 0 printed, 2 usage error or an action module that cannot be used.
 
 /** Write the schema to stdout: the committed one, or one generated for the project's catalog. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine("schema", usage, argv, { options: { config: { type: "string" } } }, io);
-  if (!parsed) return 2;
-  const configFile = parsed.values.config;
+  const [flag, value, ...rest] = argv;
+  const config = flag === "--config" ? value : undefined;
+  if ((flag !== undefined && config === undefined) || rest.length > 0) {
+    const wrong = flag === "--config" ? "--config needs a file" : `unexpected argument "${flag ?? rest[0]}"`;
+    io.stderr.write(`rbx schema: ${wrong}\n${usage}`);
+    return 2;
+  }
+  // Loaded here, not at the top: printing the built-ins' schema reads one file and parses nothing.
+  const { cliCatalog } = await import("../project-catalog.js");
   const catalog = await cliCatalog(
     "schema",
     io,
-    { near: io.cwd, ...(configFile ? { configFile: resolve(io.cwd, configFile) } : {}) },
+    { near: io.cwd, ...(config ? { configFile: resolve(io.cwd, config) } : {}) },
     true,
   );
   if (!catalog) return 2;
-  io.stdout.write(catalog.committedSchema ? readSchemaText() : schemaText(runbookSchemaFor(catalog.actions)));
+  if (catalog.committedSchema) {
+    io.stdout.write(readSchemaText());
+    return 0;
+  }
+  // Generated only for a project with actions of its own: the built-ins' schema is the committed file.
+  const { runbookSchemaFor, schemaText } = await import("../../parser/schema/build-schema.js");
+  io.stdout.write(schemaText(runbookSchemaFor(catalog.actions)));
   return 0;
 }
