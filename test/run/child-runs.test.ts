@@ -175,6 +175,54 @@ describe("a stack of child runs", () => {
     expect(log()).toEqual(["up a", "up b", "after product 1.2.0 completed"]);
   });
 
+  it("a child inherits the lock its parent holds on a shared target, and takes its others itself", async () => {
+    const log = h.path("log.txt");
+    const conn = (name: string) =>
+      `connections:\n  ${name}: { kind: http, baseUrl: "http://127.0.0.1:9/${name}" }\n`;
+    h.write(
+      "child.rb.yaml",
+      `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: child, version: 1.0.0 }
+${conn("shared")}  own: { kind: http, baseUrl: "http://127.0.0.1:9/own" }
+phases:
+  - id: p
+    rollback: [{ action: test.append, with: { path: "${log}", line: undo } }]
+    steps:
+      - { id: a, action: test.append, with: { path: "${log}", line: shared, connection: shared } }
+      - { id: b, action: test.append, with: { path: "${log}", line: own, connection: own } }
+`,
+    );
+    const parent = h.write(
+      "parent.rb.yaml",
+      `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: parent, version: 1.0.0 }
+${conn("shared")}phases:
+  - id: p
+    rollback: [{ action: test.append, with: { path: "${log}", line: undo, connection: shared } }]
+    steps:
+      - { id: first, action: test.append, with: { path: "${log}", line: parent, connection: shared } }
+      - { id: kid, run: ./child.rb.yaml }
+`,
+    );
+    const r = await startRun(parent, { cli: new Map() }, undefined, opts());
+    expect(r.status, h.said.join("\n")).toBe("completed");
+    const [kid] = await children(r.runId as string);
+    const started = (await h.store.read(kid?.runId as string)).events[0];
+    if (started?.type !== "run.started") throw new Error("no start");
+    const parentKeys = (await h.store.read(r.runId as string)).events[0];
+    if (parentKeys?.type !== "run.started") throw new Error("no start");
+    const shared = parentKeys.locks.find((k) => k.label.includes("shared"))?.key;
+    expect(shared).toBeDefined();
+    expect(started.inherited).toEqual([shared]);
+    expect(started.locks.map((k) => k.key).sort()).toEqual(
+      [shared, started.locks.find((k) => k.label.includes("own"))?.key].sort(),
+    );
+    // Every lock was released at the end: the parent's and the one the child took.
+    expect(await h.store.holders(started.locks)).toEqual([]);
+  });
+
   it("without child verbs a run: step fails instead of running anything", async () => {
     const r = await startRun(stack(), { cli: new Map() }, undefined, h.opts());
     expect(r.status).toBe("rolled-back");
