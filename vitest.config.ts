@@ -3,10 +3,12 @@ import { defineConfig } from "vitest/config";
 
 // Tests talk to real servers and binaries; give them room, but keep every loop bounded inside the tests.
 export default defineConfig({
-  // Example packages import rbx by its public name, as a team's package does; here that is this checkout's build,
+  // Example packages import rbx by its public name (rbx-runbooks), as a team's package does; here that is this checkout's build,
   // the file package.json's "exports" names (the tests that run the CLI build it first).
   resolve: {
-    alias: [{ find: /^rbx$/, replacement: fileURLToPath(new URL("./dist/src/index.js", import.meta.url)) }],
+    alias: [
+      { find: /^rbx-runbooks$/, replacement: fileURLToPath(new URL("./dist/src/index.js", import.meta.url)) },
+    ],
   },
   test: {
     // The example action packages test themselves here too, each under examples/<name>/test/.

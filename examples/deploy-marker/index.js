@@ -1,7 +1,7 @@
 // @ts-check
 // Deploy markers as rbx actions: record that a product moved to a version, find the latest one, retract one on
 // rollback. Each is typed (T), planned (the request it would send) and, for the writes, probed after a crash.
-import { defineAction, T } from "rbx";
+import { defineAction, T } from "rbx-runbooks";
 import { call, markerService, toMarker } from "./src/client.js";
 
 /** The output type of a marker, as runbooks read it: `steps.mark.output.id`, `output.version`. */
@@ -28,7 +28,7 @@ const keyOf = (/** @type {{ runId: string, stepId: string }} */ ctx) => `${ctx.r
  * @typedef {import("./src/client.js").Marker} Marker
  */
 
-/** @type {import("rbx").ActionDefinition<RecordArgs, Marker>} */
+/** @type {import("rbx-runbooks").ActionDefinition<RecordArgs, Marker>} */
 export const record = defineAction({
   name: "acme.marker.record",
   effect: "write",
@@ -71,7 +71,7 @@ export const record = defineAction({
   },
 });
 
-/** @type {import("rbx").ActionDefinition<FindArgs, { found: boolean, marker: Marker }>} */
+/** @type {import("rbx-runbooks").ActionDefinition<FindArgs, { found: boolean, marker: Marker }>} */
 export const find = defineAction({
   name: "acme.marker.find",
   effect: "read",
@@ -96,7 +96,7 @@ export const find = defineAction({
   },
 });
 
-/** @type {import("rbx").ActionDefinition<RetractArgs, Marker>} */
+/** @type {import("rbx-runbooks").ActionDefinition<RetractArgs, Marker>} */
 export const retract = defineAction({
   name: "acme.marker.retract",
   effect: "write",

@@ -218,6 +218,30 @@ function mergeImports(doc: Runbook, chain: readonly string[], ctx: Ctx): void {
   }
 }
 
+/** What a CheckLibrary may not hold: it runs nothing itself, so phases, connections, env and guards belong to runbooks. */
+export function libraryShapeProblems(doc: Runbook): Diagnostic[] {
+  if (doc.kind.value !== "CheckLibrary") return [];
+  const found: [string, { span: Diagnostic["span"] } | undefined][] = [
+    ["phases", doc.phases[0]],
+    ["connections", doc.connections[0]],
+    ["env", doc.env[0]],
+    ["guards", doc.guards[0]],
+    ["onFailure", doc.onFailure.span ? { span: doc.onFailure.span } : undefined],
+  ];
+  return found.flatMap(([field, node]) =>
+    node
+      ? [
+          diagnostic(
+            "unknown-field",
+            "error",
+            `"${field}" has no place in a CheckLibrary: a library holds params, checks and imports; move it to the runbooks that import the library`,
+            node.span,
+          ),
+        ]
+      : [],
+  );
+}
+
 /** Merge a document's imports into it; every library loaded is listed on it. Problems point where they are. */
 export function importLibraries(rb: Runbook, read: ReadText, load: LoadDocument): Diagnostic[] {
   if (rb.imports.length === 0) return [];

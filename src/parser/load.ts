@@ -8,7 +8,7 @@ import type { Runbook } from "./ast.js";
 import { buildRunbook } from "./ast-builder/build-runbook.js";
 import { Reader } from "./ast-builder/reader.js";
 import type { ShapeCatalog } from "./catalog.js";
-import { importLibraries } from "./check-libraries.js";
+import { importLibraries, libraryShapeProblems } from "./check-libraries.js";
 import { childRunbookProblems, type ReadText } from "./child-runbooks.js";
 import { paramProblems } from "./param-checks.js";
 import { defaultCycleProblems } from "./param-defaults.js";
@@ -93,7 +93,11 @@ function loadDocument(file: string, text: string, options: LoadOptions): Shaped 
   diagnostics.push(...validateShape(parsed.doc, data, source, schemaFor(options.catalog)));
   if (hasErrors(diagnostics)) return done();
   const runbook = buildRunbook(new Reader(source), parsed.doc);
-  diagnostics.push(...paramProblems(runbook.params), ...defaultCycleProblems(runbook.params, source));
+  diagnostics.push(
+    ...paramProblems(runbook.params),
+    ...defaultCycleProblems(runbook.params, source),
+    ...libraryShapeProblems(runbook),
+  );
   return done(runbook);
 }
 

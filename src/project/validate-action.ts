@@ -60,7 +60,7 @@ export function actionProblems(value: unknown, reserved: ReadonlySet<string>): s
   const out: string[] = [];
   if (value.contract === undefined)
     out.push(
-      "it carries no contract version: make it with defineAction from rbx, which stamps the version it was written for",
+      "it carries no contract version: make it with defineAction from rbx-runbooks, which stamps the version it was written for",
     );
   else if (value.contract !== ACTION_CONTRACT_VERSION)
     out.push(

@@ -15,7 +15,7 @@ import { buildOnce } from "./run-rbx.js";
 const TOKEN = "lab-marker-token-secret-42";
 
 /** A module whose actions throw while running, quoting the secret they were given. */
-const LEAKY = `import { defineAction, T } from "rbx";
+const LEAKY = `import { defineAction, T } from "rbx-runbooks";
 export const leak = defineAction({
   name: "acme.leaky.call",
   effect: "write",

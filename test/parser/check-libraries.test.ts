@@ -90,7 +90,7 @@ describe("a runbook importing checks", () => {
     expect(checkRunbook(rb, h.catalog, loaded.source)).toEqual([]);
   });
 
-  it("reports a type error inside an imported suite at its line of the library, with that line shown", () => {
+  it("reports a type error inside an imported suite at its line of the library, with that line shown", async () => {
     library("1.2.0", 'output.count >= "one"');
     const file = h.write("product.rb.yaml", runbook(h.path("log.txt")));
     const loaded = loadRunbook(file, readText(file), { catalog: h.catalog });
@@ -108,18 +108,18 @@ describe("a runbook importing checks", () => {
         .slice(1),
     ).toEqual(['14 |         - that: output.count >= "one"', "   |                              ^~~~~~~~"]);
     // lint sees the same, and its suppressions in the runbook do not reach the library's lines.
-    const lint = lintSource(file, readText(file), { catalog: h.catalog });
+    const lint = await lintSource(file, readText(file), { catalog: h.catalog });
     expect(lint.diagnostics.filter((x) => x.severity === "error").map((x) => x.span.file)).toEqual([
       h.path("lib/checks.rb.yaml"),
     ]);
   });
 
-  it("lints the imported suites as if written in place; a library alone is checked without unused-check", () => {
+  it("lints the imported suites as if written in place; a library alone is checked without unused-check", async () => {
     library();
     const file = h.write("product.rb.yaml", runbook(h.path("log.txt")));
-    expect(lintSource(file, readText(file), { catalog: h.catalog }).diagnostics).toEqual([]);
+    expect((await lintSource(file, readText(file), { catalog: h.catalog })).diagnostics).toEqual([]);
     const lib = h.path("lib/checks.rb.yaml");
-    const alone = lintSource(lib, readText(lib), { catalog: h.catalog });
+    const alone = await lintSource(lib, readText(lib), { catalog: h.catalog });
     expect(alone.diagnostics.map((d) => d.code)).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ import { buildOnce } from "../cli/run-rbx.js";
 import { type ProjectDir, projectDir } from "../support/project-dir.js";
 
 /** A module as a team writes one: two actions, a helper that is not one, typed with T, failing with fail. */
-const FLAGS = `import { defineAction, fail, T } from "rbx";
+const FLAGS = `import { defineAction, fail, T } from "rbx-runbooks";
 
 const flagState = T.object("acme.flags.state", { flag: T.string, on: T.bool, revision: T.int });
 
@@ -125,16 +125,16 @@ describe("a project's own action module", () => {
     expect(problems.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code}`)).toEqual([
       "18:37 unknown-field",
     ]);
-    expect(lintSource("flags.rb.yaml", RUNBOOK, { catalog }).diagnostics).toEqual([]);
+    expect((await lintSource("flags.rb.yaml", RUNBOOK, { catalog })).diagnostics).toEqual([]);
     // The same document against the built-ins only: unknown actions, assumed to write.
-    const blind = lintSource("flags.rb.yaml", RUNBOOK, { catalog: builtinCatalog }).diagnostics;
+    const blind = (await lintSource("flags.rb.yaml", RUNBOOK, { catalog: builtinCatalog })).diagnostics;
     expect(blind.map((d) => d.code)).toContain("unknown-action");
     // Its effect reaches the rules: the write outside a boundary has no posture; the read needs none.
     const outside = RUNBOOK.replace(
       "    rollback:\n      - action: acme.flags.set\n        with: { flag: checkout-v2, on: false }\n      - check: flag-off\n",
       "",
     );
-    const found = lintSource("flags.rb.yaml", outside, { catalog }).diagnostics.filter(
+    const found = (await lintSource("flags.rb.yaml", outside, { catalog })).diagnostics.filter(
       (d) => d.code !== "unused-check",
     );
     expect(found.map((d) => `${d.span.start.line} ${d.code} ${d.message.split(" outside")[0]}`)).toEqual([
@@ -209,7 +209,7 @@ const BAD: [name: string, module: string, code: string, says: string][] = [
   ],
   [
     "a module written for another contract version",
-    'import { defineAction, T } from "rbx";\nexport const a = { ...defineAction({ name: "acme.x.y", effect: "read", summary: "s", input: { type: "object" }, output: T.dyn, plan: () => [], run: async () => null }), contract: 2 };\n',
+    'import { defineAction, T } from "rbx-runbooks";\nexport const a = { ...defineAction({ name: "acme.x.y", effect: "read", summary: "s", input: { type: "object" }, output: T.dyn, plan: () => [], run: async () => null }), contract: 2 };\n',
     "invalid-action",
     "targets action contract v2, and this rbx speaks v1",
   ],
@@ -221,13 +221,13 @@ const BAD: [name: string, module: string, code: string, says: string][] = [
   ],
   [
     "an action in a built-in namespace",
-    'import { defineAction, T } from "rbx";\nexport const a = defineAction({ name: "helm.sync", effect: "write", summary: "s", input: { type: "object" }, output: T.dyn, plan: () => [], run: async () => null });\n',
+    'import { defineAction, T } from "rbx-runbooks";\nexport const a = defineAction({ name: "helm.sync", effect: "write", summary: "s", input: { type: "object" }, output: T.dyn, plan: () => [], run: async () => null });\n',
     "invalid-action",
     'in the built-in namespace "helm"',
   ],
   [
     "an action without a namespace, an effect or a typed output",
-    'import { defineAction } from "rbx";\nexport const a = defineAction({ name: "sync", effect: "change", summary: "s", input: { type: "object" }, output: "string", plan: () => [], run: async () => null });\n',
+    'import { defineAction } from "rbx-runbooks";\nexport const a = defineAction({ name: "sync", effect: "change", summary: "s", input: { type: "object" }, output: "string", plan: () => [], run: async () => null });\n',
     "invalid-action",
     'is not a namespaced action name: use dotted camelCase words with a namespace of your own, e.g. acme.argocd.sync; its effect must be "read" or "write", not "change"; its output is not a type; build it with T',
   ],
@@ -239,7 +239,7 @@ const BAD: [name: string, module: string, code: string, says: string][] = [
   ],
   [
     "an input schema ajv cannot compile",
-    'import { defineAction, T } from "rbx";\nexport const a = defineAction({ name: "acme.x.y", effect: "read", summary: "s", input: { type: "object", properties: { n: { type: "integr" } } }, output: T.dyn, plan: () => [], run: async () => null });\n',
+    'import { defineAction, T } from "rbx-runbooks";\nexport const a = defineAction({ name: "acme.x.y", effect: "read", summary: "s", input: { type: "object", properties: { n: { type: "integr" } } }, output: T.dyn, plan: () => [], run: async () => null });\n',
     "invalid-action",
     '"acme.x.y" cannot be used: its input schema does not compile',
   ],

@@ -1,10 +1,10 @@
 // A throwaway project folder for tests of `.rbx.yaml` and action modules: files written in place, rbx installed as
-// node_modules/rbx (a link to this checkout, whose dist/ the modules import), removed afterwards.
+// node_modules/rbx-runbooks (a link to this checkout, whose dist/ the modules import), removed afterwards.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
-/** The repository root: what `import … from "rbx"` resolves to inside a project. */
+/** The repository root: what `import … from "rbx-runbooks"` resolves to inside a project. */
 export const RBX_ROOT = resolve(import.meta.dirname, "..", "..");
 
 /** A project folder with rbx installed. */
@@ -19,7 +19,7 @@ export interface ProjectDir {
 export function projectDir(prefix: string): ProjectDir {
   const dir = mkdtempSync(join(tmpdir(), `rbx-${prefix}-`));
   mkdirSync(join(dir, "node_modules"));
-  symlinkSync(RBX_ROOT, join(dir, "node_modules", "rbx"), "dir");
+  symlinkSync(RBX_ROOT, join(dir, "node_modules", "rbx-runbooks"), "dir");
   return {
     dir,
     write(path, text) {

@@ -1,8 +1,8 @@
 // @ts-check
 // The marker service's HTTP API as the actions use it: base URL and headers from the step's http connection.
-import { fail } from "rbx";
+import { fail } from "rbx-runbooks";
 
-/** @typedef {import("rbx").ResolvedConnection} ResolvedConnection */
+/** @typedef {import("rbx-runbooks").ResolvedConnection} ResolvedConnection */
 
 /**
  * The raw marker as the service returns it.

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MarkerServer, startMarkerServer } from "../../../lab/markers/server.js";
 import { find, record, retract } from "../index.js";
-import type { ActionContext, ResolvedConnection } from "rbx";
+import type { ActionContext, ResolvedConnection } from "rbx-runbooks";
 
 let server: MarkerServer;
 

@@ -23,10 +23,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const { createConnection } = await import("vscode-languageserver/node");
   const { startServer } = await import("../../lsp/server.js");
-  const { builtinCatalog } = await import("../../builtins/index.js");
+  const { projectCatalog } = await import("../../project/project-catalog.js");
+  // The catalog every verb builds, for the workspace's `.rbx.yaml`: the project's own actions complete and check
+  // in the editor too. Its problems go to stderr (the editor's server log); stdout is the protocol.
+  const project = await projectCatalog({ near: io.cwd }, true);
+  for (const d of project.diagnostics)
+    io.stderr.write(`rbx lsp: ${d.span.file}:${d.span.start.line}:${d.span.start.column}: ${d.message}\n`);
   // Given the streams themselves, the library ends the process when the editor exits or closes stdin.
   const connection = createConnection(process.stdin, process.stdout);
   const exited = new Promise<number>((done) => connection.onExit(() => done(0)));
-  startServer(connection, builtinCatalog);
+  startServer(connection, project.catalog);
   return exited;
 }

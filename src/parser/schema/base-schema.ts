@@ -98,6 +98,39 @@ const stepProperties: Record<string, SchemaNode> = {
   ),
 };
 
+/** The document's check suites (a CheckLibrary's whole content). */
+const checksProperty: SchemaNode = {
+  type: "object",
+  description: "Named, read-only verification suites, run with `check: <name>` from a phase or a rollback.",
+  examples: [{ healthy: [{ id: "ready", action: "http.check", with: { url: "/readyz" } }] }],
+  propertyNames: ref("name"),
+  additionalProperties: { type: "array", minItems: 1, items: ref("step") },
+};
+
+/** A runbook's phases (a CheckLibrary has none). */
+const phasesProperty: SchemaNode = doc(
+  { type: "array", minItems: 1, items: ref("phase") },
+  "What the runbook does, in order. A phase with `rollback:` is a rollback boundary: a later failure unwinds it.",
+  [
+    {
+      id: "upgrade",
+      rollback: [
+        {
+          action: "helm.rollback",
+          with: { release: "kryton", revision: "${{ steps.history.output.current.revision }}" },
+        },
+      ],
+      steps: [
+        {
+          id: "upgrade",
+          action: "helm.upgrade",
+          with: { release: "kryton", chart: "./charts/kryton", wait: true, timeout: "10m" },
+        },
+      ],
+    },
+  ],
+);
+
 /** The base schema: everything but the per-action `with:` schemas. */
 export const baseSchema: SchemaNode = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -107,23 +140,26 @@ export const baseSchema: SchemaNode = {
   type: "object",
   required: ["apiVersion", "kind", "metadata"],
   additionalProperties: false,
-  // A CheckLibrary holds params and checks for runbooks to import; a Runbook needs phases.
+  // A CheckLibrary holds checks for runbooks to import; a Runbook needs phases (the properties restated so strict
+  // mode sees where the required names come from). What a library may not hold, the loader says.
   allOf: [
     {
-      if: { properties: { kind: { const: "CheckLibrary" } }, required: ["kind"] },
-      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
-      then: {
-        required: ["checks"],
-        properties: { phases: false, connections: false, env: false, guards: false, onFailure: false },
+      if: {
+        type: "object",
+        properties: { kind: { const: "CheckLibrary", description: "A check library." } },
+        required: ["kind"],
       },
-      else: { required: ["phases"] },
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
+      then: { type: "object", properties: { checks: checksProperty }, required: ["checks"] },
+      else: { type: "object", properties: { phases: phasesProperty }, required: ["phases"] },
     },
   ],
   properties: {
     apiVersion: { const: "rbx/v1", description: "The version of the runbook format: always `rbx/v1`." },
     kind: {
       enum: ["Runbook", "CheckLibrary"],
-      description: "What the document is: a `Runbook`, or a `CheckLibrary` of check suites other documents import.",
+      description:
+        "What the document is: a `Runbook`, or a `CheckLibrary` of check suites other documents import.",
     },
     imports: doc(
       { type: "array", items: ref("import") },
@@ -177,36 +213,8 @@ export const baseSchema: SchemaNode = {
       "Assertions that must all hold before anything runs; nothing changes when one is false.",
       [{ that: "semver(params.targetVersion) > semver('4.6.4')", message: "nothing to upgrade" }],
     ),
-    checks: {
-      type: "object",
-      description:
-        "Named, read-only verification suites, run with `check: <name>` from a phase or a rollback.",
-      examples: [{ healthy: [{ id: "ready", action: "http.check", with: { url: "/readyz" } }] }],
-      propertyNames: ref("name"),
-      additionalProperties: { type: "array", minItems: 1, items: ref("step") },
-    },
-    phases: doc(
-      { type: "array", minItems: 1, items: ref("phase") },
-      "What the runbook does, in order. A phase with `rollback:` is a rollback boundary: a later failure unwinds it.",
-      [
-        {
-          id: "upgrade",
-          rollback: [
-            {
-              action: "helm.rollback",
-              with: { release: "kryton", revision: "${{ steps.history.output.current.revision }}" },
-            },
-          ],
-          steps: [
-            {
-              id: "upgrade",
-              action: "helm.upgrade",
-              with: { release: "kryton", chart: "./charts/kryton", wait: true, timeout: "10m" },
-            },
-          ],
-        },
-      ],
-    ),
+    checks: checksProperty,
+    phases: phasesProperty,
     onFailure: doc(
       ref("failurePolicy"),
       "What a failure does by default: `rollback` (unwind the boundaries entered, newest first) or `halt` (stop for the operator).",

@@ -106,11 +106,6 @@ export function schemaErrorMessage(
     return { code: "invalid-name", message: `${what} is not a valid name here: ${rule}` };
   }
   switch (e.keyword) {
-    case "false schema":
-      return {
-        code: "unknown-field",
-        message: `${field} has no place in a CheckLibrary: a library holds params, checks and imports; move it to the runbooks that import the library`,
-      };
     case "additionalProperties":
       return {
         code: "unknown-field",

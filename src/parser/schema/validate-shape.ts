@@ -66,7 +66,12 @@ function mergeTypeErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const constrained = new Set(
     errors
       .filter(
-        (e) => e.keyword !== "type" && e.keyword !== "anyOf" && !e.schemaPath.includes("/$defs/template/"),
+        (e) =>
+          e.keyword !== "type" &&
+          e.keyword !== "anyOf" &&
+          // An `if` failing only says which branch was taken (a CheckLibrary's or a Runbook's).
+          e.keyword !== "if" &&
+          !e.schemaPath.includes("/$defs/template/"),
       )
       .map((e) => e.instancePath),
   );
