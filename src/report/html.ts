@@ -46,6 +46,8 @@ function detail(s: StepReport): string {
   if (s.error) parts.push(`<strong>${h(s.error.kind)}</strong>: ${h(s.error.message)}`);
   if (s.settledBy) parts.push(`settled by ${h(s.settledBy)}`);
   if (s.settlement) parts.push(h(s.settlement));
+  if (s.child)
+    parts.push(`child run <code>${h(s.child.runId)}</code> (<code>rbx report ${h(s.child.runId)}</code>)`);
   if (s.approval?.by) parts.push(`approved by ${h(s.approval.by)} (${h(s.approval.via ?? "")})`);
   else if (s.approval) parts.push(`waiting for approval: ${h(s.approval.prompt)}`);
   if (s.keyOutputs.length > 0)

@@ -40,6 +40,7 @@ function detail(s: StepReport): string {
   if (s.error) parts.push(`${s.error.kind}: ${s.error.message}`);
   if (s.settledBy) parts.push(`settled by ${s.settledBy}`);
   if (s.settlement) parts.push(s.settlement);
+  if (s.child) parts.push(`child run ${s.child.runId} (rbx report ${s.child.runId})`);
   if (s.approval?.by) parts.push(`approved by ${s.approval.by} (${s.approval.via})`);
   else if (s.approval) parts.push(`waiting for approval: ${s.approval.prompt}`);
   if (s.keyOutputs.length > 0) parts.push(s.keyOutputs.map((o) => `${o.name}=${o.value}`).join(", "));

@@ -4,6 +4,8 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadRunbook } from "../../src/parser/load.js";
+import { foldReport } from "../../src/report/fold.js";
+import { renderReport } from "../../src/report/render.js";
 import { childVerbs } from "../../src/run/sessions/child-verbs.js";
 import { resumeRun } from "../../src/run/sessions/resume-run.js";
 import { rollbackRun } from "../../src/run/sessions/rollback-run.js";
@@ -113,6 +115,10 @@ describe("a stack of child runs", () => {
       ["b", { runId: r.runId, step: "b" }, "run.completed"],
     ]);
     expect(new Set(await h.store.list())).toEqual(new Set([r.runId, ...kids.map((k) => k.runId)]));
+    // The parent's report names each child run, whose own report tells its steps.
+    const report = foldReport((await h.store.read(r.runId as string)).events);
+    const md = renderReport(report, "md");
+    for (const k of kids) expect(md).toContain(`child run ${k.runId} (rbx report ${k.runId})`);
   });
 
   it("a child that fails rolls itself back; the parent stops there and unwinds what moved, newest first", async () => {
