@@ -1,16 +1,7 @@
 // Prints diagnostics for people: `file:line:col: severity: message [code]`, the source line and a caret.
-import type { ChalkInstance } from "chalk";
+import { paint as ansi, type Paint as Styles } from "./color.js";
 import type { Diagnostic, Span } from "./diagnostic.js";
 import type { SourceFile } from "./source-file.js";
-
-/** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function useColor(
-  stream: { isTTY?: boolean },
-  env: Readonly<Record<string, string | undefined>>,
-): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
-  return stream.isTTY === true;
-}
 
 /** The first line of a diagnostic, without colour: `file:line:col: severity: message [code]`. */
 export function headline(d: Diagnostic): string {
@@ -30,18 +21,18 @@ interface Paint {
 
 const plain: Paint = { location: (s) => s, severity: (_v, s) => s, caret: (s) => s, dim: (s) => s };
 
-function painter(chalk: ChalkInstance): Paint {
+function painter(c: Styles): Paint {
   const sev = {
-    error: chalk.red.bold,
-    warning: chalk.yellow.bold,
-    info: chalk.blue.bold,
-    note: chalk.cyan.bold,
+    error: (s: string) => c.bold(c.red(s)),
+    warning: (s: string) => c.bold(c.yellow(s)),
+    info: (s: string) => c.bold(c.blue(s)),
+    note: (s: string) => c.bold(c.cyan(s)),
   };
   return {
-    location: (s) => chalk.bold(s),
+    location: (s) => c.bold(s),
     severity: (v, s) => sev[v](s),
-    caret: (s) => chalk.green.bold(s),
-    dim: (s) => chalk.dim(s),
+    caret: (s) => c.bold(c.green(s)),
+    dim: (s) => c.dim(s),
   };
 }
 
@@ -81,16 +72,12 @@ export function formatDiagnostic(
   return lines.join("\n");
 }
 
-/** Format many diagnostics; loads chalk only when colour is wanted. */
-export async function formatDiagnostics(
+/** Format many diagnostics, coloured when `options.color` (decide it with `useColor`). */
+export function formatDiagnostics(
   diagnostics: readonly Diagnostic[],
   sourceOf: (file: string) => SourceFile | undefined,
   options: { color: boolean },
-): Promise<string> {
-  let paint = plain;
-  if (options.color) {
-    const { Chalk } = await import("chalk");
-    paint = painter(new Chalk({ level: 1 }));
-  }
+): string {
+  const paint = options.color ? painter(ansi(true)) : plain;
   return diagnostics.map((d) => `${formatDiagnostic(d, sourceOf, paint)}\n`).join("");
 }

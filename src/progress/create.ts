@@ -1,8 +1,8 @@
 // Pick the run's observers from the command line and the terminal: live view, plain lines, or NDJSON.
 import type { Redactor } from "../contract/action.js";
+import { paint, useColor } from "../diagnostics/color.js";
 import type { RunEvent } from "../run/model/events.js";
 import { fanOut, type RunObserver } from "../run/model/observer.js";
-import { paint, useColor } from "./ansi.js";
 import { JsonRenderer } from "./json-renderer.js";
 import { LineRenderer } from "./line-renderer.js";
 import { TtyRenderer } from "./tty-renderer.js";

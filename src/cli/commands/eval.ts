@@ -2,7 +2,8 @@
 
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
+import { useColor } from "../../diagnostics/color.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
 import { SourceFile } from "../../diagnostics/source-file.js";
 import type { CliIO } from "../io.js";
 
@@ -74,7 +75,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!compiled.ok) {
     const file = new SourceFile("<expr>", source);
     io.stderr.write(
-      await formatDiagnostics(compiled.diagnostics, () => file, { color: useColor(io.stderr, io.env) }),
+      formatDiagnostics(compiled.diagnostics, () => file, { color: useColor(io.stderr, io.env) }),
     );
     return 1;
   }

@@ -2,8 +2,9 @@
 
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { useColor } from "../../diagnostics/color.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
 import { type GraphFormat, graphFormats, renderGraph } from "../../graph/render.js";
 import { loadRunbookFile } from "../../parser/load.js";
 import type { CliIO } from "../io.js";
@@ -54,7 +55,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const loaded = await loadRunbookFile(files[0]!, { catalog });
   if (!loaded.runbook) {
     io.stderr.write(
-      await formatDiagnostics(loaded.diagnostics, (f) => loaded.sources.get(f), {
+      formatDiagnostics(loaded.diagnostics, (f) => loaded.sources.get(f), {
         color: useColor(io.stderr, io.env),
       }),
     );

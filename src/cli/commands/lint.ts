@@ -3,7 +3,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { builtinCatalog } from "../../builtins/index.js";
-import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
+import { useColor } from "../../diagnostics/color.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
 import { SourceFile } from "../../diagnostics/source-file.js";
 import { EMPTY_CONFIG, findConfigFile, type LintConfig, loadConfig } from "../../lint/config.js";
 import { expandTargets } from "../../lint/files.js";
@@ -199,7 +200,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const text = await readFile(diagnostics[0]!.span.file, "utf8");
       sources.set(diagnostics[0]!.span.file, new SourceFile(diagnostics[0]!.span.file, text));
       io.stderr.write(
-        await formatDiagnostics(diagnostics, (f) => sources.get(f), { color: useColor(io.stderr, io.env) }),
+        formatDiagnostics(diagnostics, (f) => sources.get(f), { color: useColor(io.stderr, io.env) }),
       );
       io.stderr.write("rbx lint: fix the config file above (or pass --no-config).\n");
       return 2;

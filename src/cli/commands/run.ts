@@ -11,7 +11,8 @@ export const usage = `Usage: rbx run FILE [--param NAME=VALUE]... [--params-file
 Run a runbook: params are checked against their types before anything runs, the targets it writes to are
 locked, and every event is journaled (fsync'd, hash-chained) under .rbx/runs/ before the next action.
 Progress goes to stderr: on a terminal, a live line per running step (spinner, elapsed time, attempts,
-what it waits for); otherwise one timestamped line per event. NO_COLOR turns colour off. stdout gets
+what it waits for); otherwise one timestamped line per event. NO_COLOR turns colour off, FORCE_COLOR=1
+on. stdout gets
 "RUN STATUS" when the run stops, or NDJSON events with --json.
 
 Options:

@@ -1,8 +1,9 @@
 // `rbx validate FILE|DIR...`: load each runbook, check its shape, references and expressions, print the problems.
 
 import { checkRunbook } from "../../check/check-runbook.js";
+import { useColor } from "../../diagnostics/color.js";
 import { compareDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
 import { loadRunbookFile } from "../../parser/load.js";
 import { findRunbookFiles } from "../../parser/runbook-files.js";
@@ -92,7 +93,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     warnings += diagnostics.filter((d) => d.severity === "warning").length;
     if (e > 0) failedFiles++;
     if (diagnostics.length > 0)
-      io.stdout.write(await formatDiagnostics(diagnostics, (f) => sources.get(f), { color }));
+      io.stdout.write(formatDiagnostics(diagnostics, (f) => sources.get(f), { color }));
   }
   const total = [...new Set(files)].length;
   if (!quiet) {
