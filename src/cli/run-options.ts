@@ -1,6 +1,5 @@
 // The options the run commands (plan, run, resume, rollback, skip, status, runs) share, read one way everywhere.
 
-import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { parseParamArgs } from "../run/bind/params.js";
 import { readParamsFile } from "../run/bind/params-file.js";
 import type { SettleChoice } from "../run/interpreter/driver.js";
@@ -31,18 +30,6 @@ export const continueOptions = {
   "params-file": { type: "string" },
   file: { type: "string" },
 } as const;
-
-/** Parse argv strictly; a mistake is printed with the usage and gives undefined (the command exits 2). */
-export function parseCommandLine<
-  const C extends { options: ParseArgsOptionsConfig; allowPositionals?: boolean },
->(command: string, usage: string, argv: string[], config: C, io: CliIO) {
-  try {
-    return parseArgs({ ...config, args: argv });
-  } catch (err) {
-    io.stderr.write(`rbx ${command}: ${(err as Error).message}\n${usage}`);
-    return undefined;
-  }
-}
 
 /** The params given on the command line and in a params file, or undefined once what is wrong is printed. */
 export async function readParams(

@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { useColor } from "../../diagnostics/color.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
 import { SourceFile } from "../../diagnostics/source-file.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 
 /** Shown by `rbx eval --help`. */
@@ -37,27 +38,12 @@ async function readVars(path: string): Promise<Record<string, Json>> {
 
 /** Evaluate the expression; returns the exit code. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let varsPath: string | undefined;
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === "--vars") {
-      varsPath = argv[++i];
-      if (!varsPath) {
-        io.stderr.write("rbx eval: --vars needs a file name.\n");
-        return 2;
-      }
-    } else if (a.startsWith("--vars=")) varsPath = a.slice(7);
-    else if (a.startsWith("--") && a.length > 2) {
-      io.stderr.write(`rbx eval: unknown option ${a}. Run \`rbx eval --help\`.\n`);
-      return 2;
-    } else rest.push(a);
-  }
-  if (rest.length !== 1) {
-    io.stderr.write(`rbx eval: give exactly one expression (quote it), e.g. rbx eval '1 + 2'.\n`);
-    return 2;
-  }
-  const source = rest[0] as string;
+  const parsed = parseCommandLine("eval", argv, { vars: { type: "string" } }, io, { positionals: true });
+  if (!parsed) return 2;
+  const varsPath = parsed.values.vars;
+  if (parsed.positionals.length !== 1)
+    return usageError(io, "eval", "give exactly one expression (quote it), e.g. rbx eval '1 + 2'");
+  const source = parsed.positionals[0] as string;
   let vars: Record<string, Json> = {};
   if (varsPath) {
     try {

@@ -14,6 +14,7 @@ import { type LintResult, lintSource } from "../../lint/linter.js";
 import { rules } from "../../lint/rules/index.js";
 import { suppressionMeta } from "../../lint/suppressions.js";
 import { rbxPackage } from "../../package-root.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 import { cliCatalog } from "../project-catalog.js";
 
@@ -52,65 +53,43 @@ interface Args {
   targets: string[];
 }
 
-function parseArgs(argv: readonly string[]): Args | string {
-  const a: Args = { noConfig: false, quiet: false, listRules: false, targets: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i] as string;
-    const eq = raw.startsWith("--") ? raw.indexOf("=") : -1;
-    const flag = eq > 0 ? raw.slice(0, eq) : raw;
-    const value = (): string | undefined => (eq > 0 ? raw.slice(eq + 1) : argv[++i]);
-    const need = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
-    switch (flag) {
-      case "-f":
-      case "--format": {
-        const v = need(value());
-        if (!v || !(FORMAT_NAMES as readonly string[]).includes(v))
-          return `--format needs one of ${FORMAT_NAMES.join(", ")}`;
-        a.format = v as FormatName;
-        break;
-      }
-      case "-c":
-      case "--config": {
-        const v = need(value());
-        if (!v) return "--config needs a file";
-        a.config = v;
-        break;
-      }
-      case "--max-warnings": {
-        const v = need(value());
-        if (!v || !/^\d+$/.test(v)) return "--max-warnings needs a whole number, e.g. --max-warnings 0";
-        a.maxWarnings = Number(v);
-        break;
-      }
-      case "-o":
-      case "--output": {
-        const v = need(value());
-        if (!v) return "--output needs a file";
-        a.output = v;
-        break;
-      }
-      case "--docs-url": {
-        const v = need(value());
-        if (!v) return "--docs-url needs a base URI";
-        a.docsUrl = v;
-        break;
-      }
-      case "--no-config":
-        a.noConfig = true;
-        break;
-      case "--quiet":
-        a.quiet = true;
-        break;
-      case "--list-rules":
-        a.listRules = true;
-        break;
-      default:
-        if (raw.startsWith("-") && raw !== "-") return `unknown option ${raw}`;
-        a.targets.push(raw);
-    }
-  }
-  if (a.config && a.noConfig) return "--config and --no-config contradict each other; give one";
-  return a;
+const options = {
+  format: { type: "string", short: "f" },
+  config: { type: "string", short: "c" },
+  "no-config": { type: "boolean" },
+  "max-warnings": { type: "string" },
+  quiet: { type: "boolean" },
+  output: { type: "string", short: "o" },
+  "docs-url": { type: "string" },
+  "list-rules": { type: "boolean" },
+} as const;
+
+/** The command line as Args, or undefined once the mistake is said. */
+function parseArgs(argv: readonly string[], io: CliIO): Args | undefined {
+  const parsed = parseCommandLine("lint", argv, options, io, { positionals: true });
+  if (!parsed) return undefined;
+  const v = parsed.values;
+  const wrong = (message: string) => {
+    usageError(io, "lint", message);
+    return undefined;
+  };
+  if (v.format !== undefined && !(FORMAT_NAMES as readonly string[]).includes(v.format))
+    return wrong(`--format needs one of ${FORMAT_NAMES.join(", ")}`);
+  if (v["max-warnings"] !== undefined && !/^\d+$/.test(v["max-warnings"]))
+    return wrong("--max-warnings needs a whole number, e.g. --max-warnings 0");
+  if (v.config !== undefined && v["no-config"])
+    return wrong("--config and --no-config contradict each other; give one");
+  return {
+    ...(v.format !== undefined ? { format: v.format as FormatName } : {}),
+    ...(v.config !== undefined ? { config: v.config } : {}),
+    noConfig: v["no-config"] === true,
+    ...(v["max-warnings"] !== undefined ? { maxWarnings: Number(v["max-warnings"]) } : {}),
+    quiet: v.quiet === true,
+    ...(v.output !== undefined ? { output: v.output } : {}),
+    ...(v["docs-url"] !== undefined ? { docsUrl: v["docs-url"] } : {}),
+    listRules: v["list-rules"] === true,
+    targets: parsed.positionals,
+  };
 }
 
 function listRules(): string {
@@ -161,21 +140,18 @@ class ConfigResolver {
 
 /** Run `rbx lint`. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv);
-  if (typeof args === "string") {
-    io.stderr.write(`rbx lint: ${args}. Run \`rbx lint --help\` for usage.\n`);
-    return 2;
-  }
+  const args = parseArgs(argv, io);
+  if (!args) return 2;
   if (args.listRules) {
     io.stdout.write(listRules());
     return 0;
   }
-  if (args.targets.length === 0) {
-    io.stderr.write(
-      "rbx lint: give the runbooks to lint: files, directories or globs, e.g. `rbx lint runbooks`.\n",
+  if (args.targets.length === 0)
+    return usageError(
+      io,
+      "lint",
+      "give the runbooks to lint: files, directories or globs, e.g. `rbx lint runbooks`",
     );
-    return 2;
-  }
   const { files, missing } = await expandTargets(args.targets, io.cwd);
   if (missing.length > 0) {
     io.stderr.write(

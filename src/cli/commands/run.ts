@@ -2,8 +2,9 @@
 
 import { EXIT_STATUS_HELP } from "../../run/model/exit-codes.js";
 import { startRun } from "../../run/sessions/start-run.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
-import { driveRun, paramOptions, parseCommandLine, readParams, sessionOptions } from "../run-options.js";
+import { driveRun, paramOptions, readParams, sessionOptions } from "../run-options.js";
 
 /** Shown by `rbx run --help`. */
 export const usage = `Usage: rbx run FILE [--param NAME=VALUE]... [--params-file F] [options]
@@ -30,22 +31,11 @@ ${EXIT_STATUS_HELP}
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine(
-    "run",
-    usage,
-    argv,
-    {
-      allowPositionals: true,
-      options: { ...paramOptions, "plan-hash": { type: "string" }, ...sessionOptions },
-    },
-    io,
-  );
+  const options = { ...paramOptions, "plan-hash": { type: "string" }, ...sessionOptions } as const;
+  const parsed = parseCommandLine("run", argv, options, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    io.stderr.write(`rbx run: give exactly one runbook file\n${usage}`);
-    return 2;
-  }
+  if (positionals.length !== 1) return usageError(io, "run", "give exactly one runbook file");
   const params = await readParams("run", values, io);
   if (!params) return 2;
   return driveRun(io, values, undefined, (opts) =>
