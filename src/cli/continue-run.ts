@@ -28,7 +28,7 @@ export async function continueRunCommand(
   if (positionals.length !== 1) return usageError(io, command, "give the run id (`rbx runs` lists them)");
   const settle = readSettle(command, values.settle, io);
   if (!settle) return 2;
-  const params = await readParams(command, values, io);
+  const params = readParams(command, values, io);
   if (!params) return 2;
   const extra = {
     ...(params.file ? { paramsFile: params.file } : {}),

@@ -36,15 +36,26 @@ function painter(c: Styles): Paint {
   };
 }
 
+/** The most characters of a source line an excerpt shows. */
+const EXCERPT_WIDTH = 120;
+
 /** The source line of a span and a `^~~~` under it (clipped to the first line of the span). */
 function excerpt(span: Span, source: SourceFile | undefined, paint: Paint): string[] {
   if (!source || span.start.line > source.lineStarts.length) return [];
-  const text = source.lineText(span.start.line);
-  const from = span.start.column - 1;
-  const to =
+  const line = source.lineText(span.start.line);
+  const column = span.start.column - 1;
+  const end =
     span.end.line === span.start.line
-      ? Math.max(from + 1, span.end.column - 1)
-      : Math.max(from + 1, text.length);
+      ? Math.max(column + 1, span.end.column - 1)
+      : Math.max(column + 1, line.length);
+  // A very long line (minified JSON, a runaway `[[[[`) is shown as the part around the caret, marked by "…".
+  const start =
+    line.length <= EXCERPT_WIDTH ? 0 : Math.max(0, Math.min(column - 40, line.length - EXCERPT_WIDTH));
+  const cut = start + EXCERPT_WIDTH < line.length;
+  const lead = start > 0 ? "…" : "";
+  const text = `${lead}${line.slice(start, start + EXCERPT_WIDTH)}${cut ? "…" : ""}`;
+  const from = column - start + lead.length;
+  const to = Math.min(end - start + lead.length, lead.length + EXCERPT_WIDTH);
   const width = Math.max(1, Math.min(to, Math.max(text.length, from + 1)) - from);
   const pad = text.slice(0, from).replace(/[^\t]/g, " ");
   const gutter = String(span.start.line);

@@ -1,8 +1,7 @@
 // The loader: text → YAML (ranges kept) → schema check → typed Runbook AST, with every problem as a Diagnostic.
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import type { Document } from "yaml";
 import { compareDiagnostics, type Diagnostic, diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
+import { readSourceOrThrow, readSourceText } from "../diagnostics/read-source.js";
 import { SourceFile } from "../diagnostics/source-file.js";
 import type { Runbook } from "./ast.js";
 import { buildRunbook } from "./ast-builder/build-runbook.js";
@@ -39,13 +38,16 @@ export interface LoadOptions {
   catalog: ShapeCatalog;
   /** Also return the parsed YAML and, when the document is refused, the partial AST (the language server). */
   editor?: boolean;
-  /** How files a document names (`run:` children) are read; readFileSync unless given (an editor's buffers). */
+  /**
+   * How files a document names (`run:` children, check libraries) are read: as regular files of at most
+   * MAX_SOURCE_BYTES unless given (an editor's buffers); a failure throws an Error whose message is the reason.
+   */
   readText?: ReadText;
 }
 
 /** Load a runbook from its text; `file` is the name diagnostics print. Never throws for a bad document. */
 export function loadRunbook(file: string, text: string, options: LoadOptions): LoadResult {
-  const read = options.readText ?? ((path: string) => readFileSync(path, "utf8"));
+  const read = options.readText ?? readSourceOrThrow;
   const shaped = loadDocument(file, text, options);
   const { runbook, source } = shaped;
   const sources = new Map([[source.name, source]]);
@@ -110,20 +112,22 @@ function partialRunbook(source: SourceFile, doc: Document.Parsed): Runbook | und
   }
 }
 
-/** Read and load a file; an unreadable file is reported as a `read-error` diagnostic. */
+/**
+ * Read and load a file (a regular file of at most MAX_SOURCE_BYTES); one that cannot be read is reported as a
+ * `read-error` diagnostic.
+ */
 export async function loadRunbookFile(path: string, options: LoadOptions): Promise<LoadResult> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    const source = new SourceFile(path, "");
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-    const message = `Cannot read the file (${reason}); check the path and its permissions`;
-    return {
-      diagnostics: [diagnostic("read-error", "error", message, source.span(0, 0))],
-      source,
-      sources: new Map([[path, source]]),
-    };
-  }
-  return loadRunbook(path, text, options);
+  const read = readSourceText(path);
+  return read.ok ? loadRunbook(path, read.text, options) : unreadable(path, read.reason);
+}
+
+/** What loading gives for a file that could not be read (`reason` as readSourceText says it). */
+export function unreadable(file: string, reason: string): LoadResult {
+  const source = new SourceFile(file, "");
+  const message = `Cannot read the file: ${reason}`;
+  return {
+    diagnostics: [diagnostic("read-error", "error", message, source.span(0, 0))],
+    source,
+    sources: new Map([[file, source]]),
+  };
 }

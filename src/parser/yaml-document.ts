@@ -2,6 +2,7 @@
 import {
   type Document,
   isAlias,
+  isCollection,
   isMap,
   isScalar,
   type Pair,
@@ -24,7 +25,15 @@ export interface ParsedYaml {
 const yamlCodes: Record<string, string> = {
   TAB_AS_INDENT: "tab-indentation",
   MULTIPLE_DOCS: "multiple-documents",
+  RESOURCE_EXHAUSTION: "too-deeply-nested",
 };
+
+/** The deepest nesting of lists and mappings rbx reads; runbooks use a handful, helm values a dozen or two. */
+export const MAX_NESTING = 64;
+
+const TOO_DEEP =
+  `Lists and mappings nest deeper than rbx reads (${MAX_NESTING} levels); a runbook needs a handful. ` +
+  "Look for an unclosed `[` or `{`, or indentation that keeps growing";
 
 /** yaml's message without its own "at line…" excerpt (ours prints the caret). */
 function yamlMessage(e: YAMLError): string {
@@ -34,6 +43,8 @@ function yamlMessage(e: YAMLError): string {
       return "Tabs are not allowed in indentation; indent with spaces";
     case "MULTIPLE_DOCS":
       return "A runbook file holds one document; remove the `---` separator or move the second document to its own file";
+    case "RESOURCE_EXHAUSTION":
+      return TOO_DEEP;
     default:
       return `Invalid YAML: ${base.replace(/\.$/, "")}; fix the syntax here (indentation, quotes, brackets)`;
   }
@@ -83,8 +94,13 @@ function propertySpan(
 function refusedConstructs(doc: Document.Parsed, src: SourceFile, scalars: [number, number][]): Diagnostic[] {
   const out: Diagnostic[] = [];
   visit(doc, {
-    Node(_key, node) {
+    Node(_key, node, path) {
       const range = node.range ?? [0, 0, 0];
+      // The path holds the document, each collection and each pair above the node: count the collections.
+      if (path.length > MAX_NESTING && path.filter((p) => isCollection(p)).length > MAX_NESTING) {
+        out.push(diagnostic("too-deeply-nested", "error", TOO_DEEP, src.span(range[0], range[0] + 1)));
+        return visit.BREAK;
+      }
       if (isScalar(node)) scalars.push([range[0], range[1]]);
       if (isAlias(node)) {
         out.push(
@@ -137,6 +153,18 @@ function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Dia
   const seen = new Map<string, Scalar>();
   for (const pair of items) {
     const key = pair.key;
+    if (isCollection(key)) {
+      const [ks, ke] = key.range ?? [0, 0];
+      out.push(
+        diagnostic(
+          "complex-key",
+          "error",
+          "A key must be a name, not a list or a mapping: write `name: value` (a `?` key or a `[`…`]` key is YAML rbx does not read)",
+          src.span(ks, ke),
+        ),
+      );
+      continue;
+    }
     if (!isScalar(key)) continue;
     const name = String(key.value);
     const [ks, ke] = key.range ?? [0, 0];
@@ -170,7 +198,14 @@ function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Dia
 
 /** Parse one file's text. */
 export function parseYaml(src: SourceFile): ParsedYaml {
-  const doc = parseDocument(src.text, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+  // logLevel "error": the yaml package's warnings (a collection used as a key, …) would go to the process's
+  // stderr raw; every problem is a diagnostic here instead.
+  const doc = parseDocument(src.text, {
+    keepSourceTokens: true,
+    uniqueKeys: false,
+    prettyErrors: false,
+    logLevel: "error",
+  });
   const scalars: [number, number][] = [];
   const refused = refusedConstructs(doc, src, scalars);
   const tabs = tabDiagnostics(src, scalars);
@@ -200,7 +235,9 @@ export function parseYaml(src: SourceFile): ParsedYaml {
     );
     return { doc, diagnostics, fatal: true };
   }
-  diagnostics.push(...refused);
+  // The parser itself may already have given up on the nesting: say it once.
+  const deep = diagnostics.some((d) => d.code === "too-deeply-nested");
+  diagnostics.push(...(deep ? refused.filter((d) => d.code !== "too-deeply-nested") : refused));
   // Refused constructs change what the data means, so schema errors past them would mislead: stop here.
   return { doc, diagnostics, fatal: diagnostics.some((d) => d.severity === "error") };
 }

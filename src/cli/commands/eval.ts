@@ -1,6 +1,5 @@
 // `rbx eval 'EXPR' [--vars FILE]`: try an expression; prints its value and CEL type, or the caret diagnostic.
 
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { useColor } from "../../diagnostics/color.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
@@ -23,19 +22,6 @@ Exit status: 0 evaluated, 1 the expression does not compile or evaluates to an e
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-async function readVars(path: string): Promise<Record<string, Json>> {
-  const text = await readFile(path, "utf8");
-  let data: unknown;
-  if (/\.ya?ml$/i.test(path)) {
-    const { parse } = await import("yaml");
-    data = parse(text);
-  } else data = JSON.parse(text);
-  if (data === null || data === undefined) return {};
-  if (typeof data !== "object" || Array.isArray(data))
-    throw new Error("the file must hold a mapping of variable names to values");
-  return data as Record<string, Json>;
-}
-
 /** Evaluate the expression; returns the exit code. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parseCommandLine("eval", argv, { vars: { type: "string" } }, io, { positionals: true });
@@ -46,12 +32,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const source = parsed.positionals[0] as string;
   let vars: Record<string, Json> = {};
   if (varsPath) {
-    try {
-      vars = await readVars(resolve(io.cwd, varsPath));
-    } catch (e) {
-      io.stderr.write(`rbx eval: cannot read variables from ${varsPath}: ${(e as Error).message}\n`);
+    const { readDataFile } = await import("../../run/bind/params-file.js");
+    const read = readDataFile(resolve(io.cwd, varsPath), varsPath);
+    if (!read.ok) {
+      io.stderr.write(`rbx eval: the variables file: ${read.message}\n`);
       return 2;
     }
+    vars = read.data as Record<string, Json>;
   }
   const { compile, displayValue, inferType, isError, runtimeTypeName, toCel, typeName } = await import(
     "../../expr/index.js"

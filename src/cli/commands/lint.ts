@@ -1,12 +1,13 @@
 // `rbx lint`: everything `rbx validate` finds plus the lint rules, for people (stylish) and for CI (sarif, github, json).
 
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { builtinCatalog } from "../../builtins/index.js";
 import { useColor } from "../../diagnostics/color.js";
+import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
-import { SourceFile } from "../../diagnostics/source-file.js";
-import { EMPTY_CONFIG, findConfigFile, type LintConfig, loadConfig } from "../../lint/config.js";
+import { readSourceText } from "../../diagnostics/read-source.js";
+import { EMPTY_CONFIG, findConfigFile, type LoadedConfig, loadConfig } from "../../lint/config.js";
 import { expandTargets } from "../../lint/files.js";
 import { tally } from "../../lint/formatters/formatter.js";
 import { defaultFormat, FORMAT_NAMES, type FormatName, formatterFor } from "../../lint/formatters/index.js";
@@ -14,6 +15,7 @@ import { type LintResult, lintSource } from "../../lint/linter.js";
 import { rules } from "../../lint/rules/index.js";
 import { suppressionMeta } from "../../lint/suppressions.js";
 import { rbxPackage } from "../../package-root.js";
+import { unreadable } from "../../parser/load.js";
 import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 import { cliCatalog } from "../project-catalog.js";
@@ -107,10 +109,7 @@ function listRules(): string {
 
 /** Configs are looked up once per directory. */
 class ConfigResolver {
-  private readonly byPath = new Map<
-    string,
-    Promise<{ config: LintConfig; diagnostics: import("../../diagnostics/diagnostic.js").Diagnostic[] }>
-  >();
+  private readonly byPath = new Map<string, Promise<LoadedConfig>>();
   constructor(
     private readonly cwd: string,
     private readonly explicit: string | undefined,
@@ -125,8 +124,8 @@ class ConfigResolver {
       : (findConfigFile(dirname(resolve(this.cwd, file))) ?? findConfigFile(this.cwd));
   }
 
-  /** The config for a file, and problems in it. */
-  async forFile(file: string) {
+  /** The config for a file, and problems in it (with the config's text when there is one). */
+  async forFile(file: string): Promise<Partial<LoadedConfig> & Pick<LoadedConfig, "config" | "diagnostics">> {
     const path = this.pathFor(file);
     if (!path) return { config: EMPTY_CONFIG, diagnostics: [] };
     let p = this.byPath.get(path);
@@ -160,24 +159,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   if (args.config) {
-    try {
-      await readFile(resolve(io.cwd, args.config));
-    } catch {
-      io.stderr.write(`rbx lint: cannot read the config file "${args.config}"; check the path.\n`);
+    const read = readSourceText(resolve(io.cwd, args.config));
+    if (!read.ok) {
+      io.stderr.write(`rbx lint: cannot read the config file "${args.config}": ${read.reason}\n`);
       return 2;
     }
   }
   const configs = new ConfigResolver(io.cwd, args.config, args.noConfig);
   const results: LintResult[] = [];
   for (const file of files) {
-    const { config, diagnostics } = await configs.forFile(file);
-    if (diagnostics.length > 0) {
-      const sources = new Map<string, SourceFile>();
-      const text = await readFile(diagnostics[0]!.span.file, "utf8");
-      sources.set(diagnostics[0]!.span.file, new SourceFile(diagnostics[0]!.span.file, text));
-      io.stderr.write(
-        formatDiagnostics(diagnostics, (f) => sources.get(f), { color: useColor(io.stderr, io.env) }),
-      );
+    const { config, diagnostics, source } = await configs.forFile(file);
+    if (hasErrors(diagnostics)) {
+      io.stderr.write(formatDiagnostics(diagnostics, () => source, { color: useColor(io.stderr, io.env) }));
       io.stderr.write("rbx lint: fix the config file above (or pass --no-config).\n");
       return 2;
     }
@@ -187,8 +180,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       ? await cliCatalog("lint", io, { near: resolve(io.cwd, file), configFile })
       : builtinCatalog;
     if (!catalog) return 2;
-    const text = await readFile(resolve(io.cwd, file), "utf8");
-    const result = await lintSource(file, text, { catalog, config });
+    const read = readSourceText(resolve(io.cwd, file));
+    const result = read.ok
+      ? await lintSource(file, read.text, { catalog, config })
+      : { file, ...unreadable(file, read.reason) };
     if (args.quiet) result.diagnostics = result.diagnostics.filter((d) => d.severity === "error");
     results.push(result);
   }

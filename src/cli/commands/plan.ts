@@ -29,7 +29,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return usageError(io, "plan", "give exactly one runbook file");
-  const params = await readParams("plan", values, io);
+  const params = readParams("plan", values, io);
   if (!params) return 2;
   const file = positionals[0] as string;
   const catalog = await cliCatalog("plan", io, { near: resolve(io.cwd, file) });

@@ -36,7 +36,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return usageError(io, "run", "give exactly one runbook file");
-  const params = await readParams("run", values, io);
+  const params = readParams("run", values, io);
   if (!params) return 2;
   return driveRun(io, values, undefined, (opts) =>
     startRun(positionals[0] as string, params, values["plan-hash"], opts),

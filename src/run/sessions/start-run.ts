@@ -29,6 +29,11 @@ export async function startRun(
     );
     return { exit: EXIT_CODES.usage };
   }
+  // Ctrl-C or SIGTERM while the runbook was read and checked: nothing has started, so no run is made.
+  if (opts.signal.aborted) {
+    opts.say(`interrupted by ${opts.signalName?.() ?? "a signal"} before the run started; nothing ran`);
+    return { exit: EXIT_CODES.interrupted };
+  }
   const runId = opts.runId ?? newRunId();
   const all = b.keys;
   const { own, inherited } = ownKeys(all, opts);
