@@ -1,5 +1,6 @@
 // Errors a command ends with, said in one line (`rbx CMD: what is wrong and what to do`), never as a stack trace.
 import { describeSystemError, isSystemError } from "../diagnostics/system-error.js";
+import { StoreWriteError } from "../run/store/store-error.js";
 import type { CliIO } from "./io.js";
 
 /** A problem found deep inside a command (a --state-dir that is a file): its message and exit code. */
@@ -19,9 +20,9 @@ export class CliError extends Error {
  * error (exit 1) with the stack only under RBX_DEBUG=1. Returns the exit code.
  */
 export function reportThrown(command: string, err: unknown, io: CliIO): number {
-  if (err instanceof CliError) {
+  if (err instanceof CliError || err instanceof StoreWriteError) {
     io.stderr.write(`rbx ${command}: ${err.message}\n`);
-    return err.exit;
+    return err instanceof CliError ? err.exit : 2;
   }
   if (isSystemError(err)) {
     io.stderr.write(`rbx ${command}: ${describeSystemError(err)}\n`);

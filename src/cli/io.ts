@@ -1,4 +1,5 @@
 // The streams, environment and working directory a command runs with; tests pass their own.
+import { systemReason } from "../diagnostics/system-error.js";
 
 /** Where a command writes; tests pass their own. */
 export interface CliIO {
@@ -30,7 +31,7 @@ function guardProcessStreams(): void {
   const guard = (stream: NodeJS.WriteStream, name: string) => {
     stream.on("error", (err: NodeJS.ErrnoException) => {
       if (CLOSED.has(err.code ?? "") || failure !== undefined) return;
-      failure = `rbx: cannot write to ${name}: ${err.message}`;
+      failure = `rbx: cannot write to ${name}: ${systemReason(err)}`;
       if (stream !== process.stderr) process.stderr.write(`${failure}\n`);
     });
   };
