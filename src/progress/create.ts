@@ -24,6 +24,8 @@ export interface ProgressOptions {
   history?: readonly RunEvent[];
   /** Redraw period of the live view (default 100 ms; 0: redraw on events only). */
   tickMs?: number;
+  /** Off a terminal: silence before a heartbeat line (default 30 s; 0: none). */
+  heartbeatMs?: number;
 }
 
 /**
@@ -54,7 +56,13 @@ export function createProgress(options: ProgressOptions): RunObserver {
         }),
       );
     } else {
-      observers.push(new LineRenderer(shared));
+      observers.push(
+        new LineRenderer({
+          ...shared,
+          ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+          ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+        }),
+      );
     }
   }
   if (observers.length === 1) return observers[0] as RunObserver;

@@ -2,6 +2,7 @@
 
 import { formatDuration } from "../contract/elapsed.js";
 import type { FailureRecord } from "../contract/failure.js";
+import { oneLine } from "../diagnostics/one-line.js";
 import type { RunEvent } from "../run/model/events.js";
 import type { Paint } from "./ansi.js";
 
@@ -17,7 +18,17 @@ export interface DescribeContext {
   openRollback?: string[] | undefined;
 }
 
-const failure = (e: FailureRecord) => `${e.kind}: ${e.message}${e.cause ? ` (${e.cause})` : ""}`;
+// What actions and the world say (an error, an HTTP body, a tool's stderr) is one bounded line here; the
+// journal, `rbx status` and the report keep it whole.
+const failure = (e: FailureRecord) => oneLine(`${e.kind}: ${e.message}${e.cause ? ` (${e.cause})` : ""}`);
+// rbx's own sentences are never cut, only kept on one line.
+const flat = (text: string) => oneLine(text, Number.POSITIVE_INFINITY);
+
+/** The line that closes a streak of failed attempts the view left out (RepeatedAttempts). */
+export function sameFailure(p: Paint, step: string, from: number, to: number): string {
+  const which = from === to ? `attempt ${from}` : `attempts ${from}-${to}`;
+  return `${p.yellow("!")} ${step} ${which} failed the same way`;
+}
 
 /** A line for an event, or undefined when the event says nothing an operator needs to see. */
 export function describe(e: RunEvent, ctx: DescribeContext): string | undefined {
@@ -49,7 +60,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
     case "guards.passed":
       return `${p.green("✓")} guards passed`;
     case "guard.failed":
-      return `${p.red("✗")} guard failed${e.step ? ` before ${e.step}` : ""}: ${e.message} ${p.dim(`(${e.expression})`)}`;
+      return `${p.red("✗")} guard failed${e.step ? ` before ${e.step}` : ""}: ${flat(e.message)} ${p.dim(`(${e.expression})`)}`;
     case "phase.entered":
       return p.bold(`▸ phase ${e.phase}${e.boundary ? " (rollback boundary)" : ""}`);
     case "phase.completed":
@@ -61,7 +72,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
     case "step.started":
       return `${p.cyan("…")} ${e.step} ${p.dim(`${e.action}${e.effect === "write" ? " (write)" : ""}`)}${e.attempt > 1 ? ` attempt ${e.attempt}` : ""}`;
     case "assertion.failed":
-      return `${p.red("✗")} ${e.step} expect failed: ${e.message} ${p.dim(`(${e.expression})`)}`;
+      return `${p.red("✗")} ${e.step} expect failed: ${flat(e.message)} ${p.dim(`(${e.expression})`)}`;
     case "step.attempt-failed":
       return `${p.yellow("!")} ${e.step} attempt ${e.attempt} failed: ${failure(e.error)}; retrying in ${formatDuration(e.retryInMs)}`;
     case "step.succeeded": {
@@ -104,10 +115,10 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
         ? p.yellow(p.bold(`⟲ run ${ctx.runId} rolled back at the operator's request`))
         : p.red(p.bold(`✗ run ${ctx.runId} failed and was rolled back`));
     case "run.failed":
-      return p.red(p.bold(`✗ run ${ctx.runId} failed: ${e.message}`));
+      return p.red(p.bold(`✗ run ${ctx.runId} failed: ${flat(e.message)}`));
     case "run.halted":
       return p.yellow(
-        p.bold(`■ run ${ctx.runId} halted (${e.reason})${e.step ? ` at ${e.step}` : ""}: ${e.message}`),
+        p.bold(`■ run ${ctx.runId} halted (${e.reason})${e.step ? ` at ${e.step}` : ""}: ${flat(e.message)}`),
       );
     case "run.interrupted":
       return p.yellow(
