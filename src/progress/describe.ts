@@ -1,6 +1,6 @@
 // One human sentence per journal event, shared by the terminal view and the plain-line log.
 
-import { formatDuration } from "../contract/elapsed.js";
+import { formatElapsed } from "../contract/elapsed.js";
 import type { FailureRecord } from "../contract/failure.js";
 import { oneLine } from "../diagnostics/one-line.js";
 import type { RunEvent } from "../run/model/events.js";
@@ -35,7 +35,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
   const p = ctx.paint;
   const took = (step: string, at: string) => {
     const start = ctx.stepStart(step);
-    return start === undefined ? "" : ` ${p.dim(formatDuration(Date.parse(at) - start))}`;
+    return start === undefined ? "" : ` ${p.dim(formatElapsed(Date.parse(at) - start))}`;
   };
   switch (e.type) {
     case "run.started":
@@ -74,7 +74,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
     case "assertion.failed":
       return `${p.red("✗")} ${e.step} expect failed: ${flat(e.message)} ${p.dim(`(${e.expression})`)}`;
     case "step.attempt-failed":
-      return `${p.yellow("!")} ${e.step} attempt ${e.attempt} failed: ${failure(e.error)}; retrying in ${formatDuration(e.retryInMs)}`;
+      return `${p.yellow("!")} ${e.step} attempt ${e.attempt} failed: ${failure(e.error)}; retrying in ${formatElapsed(e.retryInMs)}`;
     case "step.succeeded": {
       const n = ctx.attempts(e.step);
       const tries = n > 1 ? p.dim(` after ${n} attempts`) : "";

@@ -1,5 +1,5 @@
 // The steps running right now and what each waits for: the state the live view draws from.
-import { formatDuration } from "../contract/elapsed.js";
+import { formatElapsed } from "../contract/elapsed.js";
 import type { RunEvent } from "../run/model/events.js";
 import type { Paint } from "./ansi.js";
 import type { DescribeContext } from "./describe.js";
@@ -27,13 +27,13 @@ export interface LiveStep {
 export function runningParts(s: LiveStep, now: number, paint: Paint, maxAttempts?: number): string[] {
   const parts = [
     paint.dim(s.action + (s.effect === "write" ? " (write)" : "")),
-    formatDuration(now - s.startedAt),
+    formatElapsed(now - s.startedAt),
   ];
   if (s.attempt > 1 || maxAttempts !== undefined)
     parts.push(`attempt ${s.attempt}${maxAttempts !== undefined ? `/${maxAttempts}` : ""}`);
   if (s.approval) parts.push(paint.magenta(`waiting for approval: ${s.approval}`));
   else if (s.retryAt !== undefined && s.retryAt > now)
-    parts.push(paint.yellow(`next attempt in ${formatDuration(s.retryAt - now)}`));
+    parts.push(paint.yellow(`next attempt in ${formatElapsed(s.retryAt - now)}`));
   if (s.waitingFor) parts.push(`waiting for: ${s.waitingFor}`);
   return parts;
 }
