@@ -24,7 +24,8 @@ export const durationPattern = "^(?=.)(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?(?:[0-
 export const durationOrTemplatePattern = `^(?:${durationPattern.slice(1, -1)}|\\$\\{\\{(?:[^}]|\\}[^}])*\\}\\})$`;
 
 /** What to write instead of a duration that does not parse; every "not a duration" message ends with it. */
-export const DURATION_HINT = "write whole numbers with h, m, s or ms, largest first, e.g. 500ms, 30s, 1m30s, 2h";
+export const DURATION_HINT =
+  "write whole numbers with h, m, s or ms, largest first, e.g. 500ms, 30s, 1m30s, 2h";
 
 const durationRe = /^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?(?:([0-9]+)ms)?$/;
 

@@ -18,7 +18,10 @@ import { parseYaml } from "./yaml-document.js";
 
 /** What loading one file gives: the AST when the shape is sound, every problem found, and the text. */
 export interface LoadResult {
-  /** Present when the YAML and the schema checks passed (reference problems may still be listed). */
+  /**
+   * Present when the YAML is sound and the schema found at most problems of single values (an unknown field, a
+   * duration, a name); reference and other problems may still be listed. Check `diagnostics` before using it.
+   */
   runbook?: Runbook;
   diagnostics: Diagnostic[];
   source: SourceFile;
@@ -45,6 +48,21 @@ export interface LoadOptions {
   readText?: ReadText;
 }
 
+/** Shape problems of one value only: the AST is still built, and checked, when these are all there is. */
+const VALUE_CODES = new Set(["unknown-field", "invalid-duration", "invalid-name", "invalid-semver"]);
+
+/**
+ * One literal token, one report: when two stages flag exactly the same text (the schema calls `action: Http
+ * Check` an invalid name, the reference check an unknown action with a "did you mean"), the later stage, which
+ * knows more, speaks for it.
+ */
+function onePerToken(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const at = (d: Diagnostic) => `${d.span.file}\u0000${d.span.start.offset}\u0000${d.span.end.offset}`;
+  const last = new Map<string, Diagnostic>();
+  for (const d of diagnostics) last.set(at(d), d);
+  return diagnostics.filter((d) => last.get(at(d)) === d);
+}
+
 /** Load a runbook from its text; `file` is the name diagnostics print. Never throws for a bad document. */
 export function loadRunbook(file: string, text: string, options: LoadOptions): LoadResult {
   const read = options.readText ?? readSourceOrThrow;
@@ -62,8 +80,7 @@ export function loadRunbook(file: string, text: string, options: LoadOptions): L
       ...childRunbookProblems(runbook, read),
     );
   }
-  diagnostics.sort(compareDiagnostics);
-  return { ...shaped, diagnostics, sources };
+  return { ...shaped, diagnostics: onePerToken(diagnostics).sort(compareDiagnostics), sources };
 }
 
 /** What loading one document gives before its imports and references are looked at. */
@@ -92,8 +109,14 @@ function loadDocument(file: string, text: string, options: LoadOptions): Shaped 
   } catch {
     return done();
   }
-  diagnostics.push(...validateShape(parsed.doc, data, source, schemaFor(options.catalog)));
-  if (hasErrors(diagnostics)) return done();
+  const shape = validateShape(parsed.doc, data, source, schemaFor(options.catalog));
+  diagnostics.push(...shape);
+  // Problems of single values (a field the format does not define, a duration or a name that does not parse)
+  // leave the structure the AST is built from intact: build it anyway, so the problems that are independent of
+  // them — a duplicate step id elsewhere, an unknown action, a type error in an expression — come in the same
+  // pass. A wrong type or a missing field changes the structure itself: stop there.
+  if (hasErrors(diagnostics) && !shape.every((d) => d.severity !== "error" || VALUE_CODES.has(d.code)))
+    return done();
   const runbook = buildRunbook(new Reader(source), parsed.doc);
   diagnostics.push(
     ...paramProblems(runbook.params),

@@ -36,9 +36,7 @@ function defaultMismatch(param: Param, value: ValueNode): string | undefined {
         ? undefined
         : "write a semantic version such as 1.4.0 (quoted)";
     case "duration":
-      return str !== undefined && parseDuration(str) !== undefined
-        ? undefined
-        : DURATION_HINT;
+      return str !== undefined && parseDuration(str) !== undefined ? undefined : DURATION_HINT;
     case "url":
       return str !== undefined && isHttpUrl(str) ? undefined : "write an absolute http:// or https:// URL";
     case "enum": {

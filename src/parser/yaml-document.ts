@@ -46,8 +46,43 @@ function yamlMessage(e: YAMLError): string {
     case "RESOURCE_EXHAUSTION":
       return TOO_DEEP;
     default:
-      return `Invalid YAML: ${base.replace(/\.$/, "")}; fix the syntax here (indentation, quotes, brackets)`;
+      return `Invalid YAML: ${syntaxHint(e.code, base.replace(/\.$/, ""))}`;
   }
+}
+
+/** What the yaml package's message means where runbooks go wrong, and what to write instead. */
+function syntaxHint(code: string, base: string): string {
+  const quote = 'quote the value if it is text (for example `input: "x[0]"`)';
+  if (code === "UNEXPECTED_TOKEN" && /flow-(seq|map)-start at node end/.test(base))
+    return `a \`${base.includes("seq") ? "[" : "{"}\` in the middle of a value starts a ${base.includes("seq") ? "list" : "mapping"}; inside \`{ }\` or \`[ ]\`, ${quote.replace("quote the value if it is text", "quote a value that holds [ ] { } or ,")}`;
+  const unclosed = unclosedFlow(code, base);
+  if (unclosed)
+    return `this \`${unclosed.open}\` is never closed: close it with \`${unclosed.close}\`, or ${quote}`;
+  if (code === "BLOCK_AS_IMPLICIT_KEY")
+    return `a \`: \` inside a plain value starts a mapping: ${quote.replace("x[0]", "a: b")}, or put the mapping on its own lines`;
+  if (code === "MULTILINE_IMPLICIT_KEY")
+    return "a key must be on one line: check for a missing `:` or a value that runs onto the next line";
+  return `${base}; fix the syntax here (indentation, quotes, brackets)`;
+}
+
+/** The bracket an "unclosed flow collection" error is about, or undefined for any other error. */
+function unclosedFlow(code: string, base: string): { open: string; close: string } | undefined {
+  if (code !== "BAD_INDENT" || !/^Flow (sequence|map) in block collection/.test(base)) return undefined;
+  return base.includes("sequence") ? { open: "[", close: "]" } : { open: "{", close: "}" };
+}
+
+/**
+ * Where the bracket that is never closed opens: yaml reports where it gave up (the next line, the end of the
+ * file), the operator needs to see the `[`. Scans back from `pos`, skipping brackets that are matched.
+ */
+function openerBefore(text: string, pos: number, open: string, close: string): number | undefined {
+  let depth = 0;
+  for (let i = Math.min(pos, text.length) - 1; i >= 0; i--) {
+    const c = text[i];
+    if (c === close) depth++;
+    else if (c === open && depth-- === 0) return i;
+  }
+  return undefined;
 }
 
 /**
@@ -211,13 +246,16 @@ export function parseYaml(src: SourceFile): ParsedYaml {
   const tabs = tabDiagnostics(src, scalars);
   const tabLines = new Set(tabs.map((d) => d.span.start.line));
   const diagnostics: Diagnostic[] = [...tabs];
-  const seenLines = new Set<number>();
-  for (const e of doc.errors) {
-    const span = src.span(e.pos[0], e.pos[1]);
-    const code = yamlCodes[e.code] ?? "yaml-syntax";
-    if (tabLines.has(span.start.line) || seenLines.has(span.start.line)) continue;
-    seenLines.add(span.start.line);
-    diagnostics.push(diagnostic(code, "error", yamlMessage(e), span));
+  // One YAML mistake, one error: after the first the parser is lost, and what it reports further down (often
+  // dozens of lines) follows from the first. Tabs in indentation are found on their own, each reported.
+  const first = [...doc.errors]
+    .sort((a, b) => a.pos[0] - b.pos[0])
+    .find((e) => !tabLines.has(src.position(e.pos[0]).line));
+  if (first) {
+    const unclosed = unclosedFlow(first.code, first.message);
+    const opener = unclosed && openerBefore(src.text, first.pos[0], unclosed.open, unclosed.close);
+    const span = opener !== undefined ? src.span(opener, opener + 1) : src.span(first.pos[0], first.pos[1]);
+    diagnostics.push(diagnostic(yamlCodes[first.code] ?? "yaml-syntax", "error", yamlMessage(first), span));
   }
   for (const w of doc.warnings) {
     if (w.code === "TAG_RESOLVE_FAILED") continue;

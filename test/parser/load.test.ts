@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { builtinCatalog } from "../../src/builtins/index.js";
+import { checkRunbook } from "../../src/check/check-runbook.js";
 import { MAX_SOURCE_BYTES } from "../../src/diagnostics/read-source.js";
 import { SourceFile } from "../../src/diagnostics/source-file.js";
 import type { SourceText } from "../../src/parser/ast.js";
@@ -235,5 +236,67 @@ describe("loadRunbook for an editor", () => {
     expect(
       loadRunbook("rb.yaml", "phases: [", { catalog: fixtureCatalog, editor: true }).partial,
     ).toBeDefined();
+  });
+});
+
+describe("every independent problem in one pass, one report for each", () => {
+  const lines = (text: string) => {
+    const loaded = loadRunbook("rb.yaml", text, { catalog: builtinCatalog });
+    const checked = loaded.runbook ? checkRunbook(loaded.runbook, builtinCatalog, loaded.source) : [];
+    return [...loaded.diagnostics, ...checked].map((d) => `${d.span.start.line}:${d.code}`).sort();
+  };
+  const steps = (extra: string) => `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: one-pass, version: 1.0.0 }
+phases:
+  - id: a
+    steps:
+      - id: ping
+        action: exec
+        with: { program: "true" }
+        retyr: { attempts: 2 }
+      - id: ping
+        action: exec
+        with: { program: "true" }
+        when: params.missing == 1
+${extra}`;
+
+  it("an unknown field hides neither a duplicate step id elsewhere nor a type error in an expression", () => {
+    expect(lines(steps(""))).toEqual(["10:unknown-field", "11:duplicate-step-id", "14:unknown-field"]);
+  });
+
+  it("one YAML mistake gives one error with a hint, however many lines follow it", () => {
+    const more = Array.from(
+      { length: 30 },
+      (_, i) => `      - id: s${i}\n        action: exec\n        with: { program: "true" }\n`,
+    ).join("");
+    const broken = steps(more).replace(
+      'with: { program: "true" }\n        retyr',
+      'with: { program: "true", input: x[0] }\n        retyr',
+    );
+    const d = loadRunbook("rb.yaml", broken, { catalog: builtinCatalog }).diagnostics;
+    expect(d.map((x) => `${x.span.start.line}:${x.span.start.column}:${x.code}`)).toEqual([
+      "9:42:yaml-syntax",
+    ]);
+    expect(d[0]?.message).toContain("a `[` in the middle of a value starts a list");
+    expect(d[0]?.message).toContain('quote a value that holds [ ] { } or , (for example `input: "x[0]"`)');
+    const unclosed = loadRunbook("rb.yaml", broken.replace("input: x[0] }", "args: [x }"), {
+      catalog: builtinCatalog,
+    }).diagnostics;
+    expect(unclosed.map((x) => `${x.span.start.line}:${x.span.start.column}:${x.code}`)).toEqual([
+      "9:40:yaml-syntax",
+    ]);
+    expect(unclosed[0]?.message).toContain("this `[` is never closed");
+  });
+
+  it("one literal token, one report: a misspelt action is an unknown action with a suggestion, not also a bad name", () => {
+    expect(
+      lines(
+        steps("").replace(
+          'action: exec\n        with: { program: "true" }\n        retyr: { attempts: 2 }',
+          'action: Exec Step\n        with: { program: "true" }',
+        ),
+      ),
+    ).toEqual(["10:duplicate-step-id", "13:unknown-field", "8:unknown-action"]);
   });
 });
