@@ -47,6 +47,7 @@ afterAll(() => {
 });
 
 const state = () => join(disk, "state");
+const runId = (stderr: string) => /Run (\S+) stopped/.exec(stderr)?.[1] ?? "?";
 const journal = () => {
   const runs = readdirSync(join(state(), "runs")).filter((n) => n.endsWith(".jsonl"));
   expect(runs).toHaveLength(1);
@@ -64,7 +65,9 @@ describe("rbx on a full disk", () => {
     expect(r.stderr).toMatch(
       /Run \S+ stopped before its next action\. Its journal keeps events 1-\d+ and verifies/,
     );
-    expect(r.stderr).toMatch(/Make room in \S+, then `rbx resume \S+`/);
+    expect(r.stderr).toContain(
+      `Make room in ${state()}/runs, then \`rbx resume ${runId(r.stderr)} --state-dir ${state()}\``,
+    );
     expect(existsSync(join(dir, "after-ran"))).toBe(false);
     const read = readJournalFile(journal());
     expect(read.problems).toEqual([]);

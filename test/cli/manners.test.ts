@@ -3,8 +3,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { commands } from "../../src/cli/command-table.js";
+import { main } from "../../src/cli/main.js";
 import { rbx } from "./run-rbx.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rbx-manners-"));
@@ -66,6 +68,34 @@ describe("one form for a usage mistake in every command", () => {
     const neg = await rbx(["eval", "-1 + 2"], { cwd: dir });
     expect(neg).toMatchObject({ code: 0, stdout: "1 (int)\n" });
   });
+});
+
+describe("every option a usage text lists is one its command reads", () => {
+  /** Streams that keep what was written, for main() in this process. */
+  const capture = () => {
+    let text = "";
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        text += chunk.toString();
+        done();
+      },
+    });
+    return { stream, text: () => text };
+  };
+
+  for (const entry of commands) {
+    it(`rbx ${entry.name}`, async () => {
+      const { usage } = await entry.load();
+      const listed = [
+        ...new Set([...usage.matchAll(/^\s+(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((m) => m[1] as string)),
+      ];
+      for (const option of listed) {
+        const err = capture();
+        await main([entry.name, option], { stdout: capture().stream, stderr: err.stream, env: {}, cwd: dir });
+        expect(err.text(), `${entry.name} ${option}`).not.toContain(`unknown option "${option}"`);
+      }
+    });
+  }
 });
 
 describe("no such run, and a state directory that is a file", () => {

@@ -26,7 +26,9 @@ ${TAIL}`);
       "# rbx-disable-next-line upgrade-without-backup -- stateless service, nothing to snapshot",
     );
     const steps = (first: string) =>
-      doc(`phases:
+      doc(`connections:
+  db: { kind: postgres, url: "postgres://app@db/app" }
+phases:
   - id: upgrade
     steps:
 ${first}      - id: upgrade
@@ -38,12 +40,12 @@ ${first}      - id: upgrade
 `);
     const backup = (ds: string[]) => ds.filter((d) => d.endsWith("upgrade-without-backup"));
     expect(backup(brief(lintRulesOnly(steps(""))))).toEqual([
-      "10:17 upgrade-without-backup",
-      "13:17 upgrade-without-backup",
+      "12:17 upgrade-without-backup",
+      "15:17 upgrade-without-backup",
     ]);
     // The comment covers the step it stands above (and is used), not the next one.
     const suppressed = brief(lintRulesOnly(steps(`${comment}\n`)));
-    expect(backup(suppressed)).toEqual(["14:17 upgrade-without-backup"]);
+    expect(backup(suppressed)).toEqual(["16:17 upgrade-without-backup"]);
     expect(suppressed.filter((d) => d.includes("suppression"))).toEqual([]);
   });
 

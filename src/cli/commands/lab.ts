@@ -39,6 +39,7 @@ const options = {
   products: { type: "string" },
   helm: { type: "string" },
   json: { type: "boolean" },
+  "show-secrets": { type: "boolean" },
 } as const;
 
 /**

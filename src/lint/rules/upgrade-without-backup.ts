@@ -71,6 +71,7 @@ export const upgradeWithoutBackup = defineRule<Options>({
         exposed.push({ step: site.step, action });
       },
       runbookExit() {
+        if (holds === undefined) return;
         for (const { step, action } of exposed) {
           const data = { action, step: stepLabel(step), state: holds, backups: [...backups].join(", ") };
           if (lateBackup)
