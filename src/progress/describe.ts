@@ -2,7 +2,6 @@
 
 import { formatElapsed } from "../contract/elapsed.js";
 import type { FailureRecord } from "../contract/failure.js";
-import { oneLine } from "../diagnostics/one-line.js";
 import type { RunEvent } from "../run/model/events.js";
 import type { Paint } from "./ansi.js";
 
@@ -18,11 +17,10 @@ export interface DescribeContext {
   openRollback?: string[] | undefined;
 }
 
-// What actions and the world say (an error, an HTTP body, a tool's stderr) is one bounded line here; the
-// journal, `rbx status` and the report keep it whole.
-const failure = (e: FailureRecord) => oneLine(`${e.kind}: ${e.message}${e.cause ? ` (${e.cause})` : ""}`);
-// rbx's own sentences are never cut, only kept on one line.
-const flat = (text: string) => oneLine(text, Number.POSITIVE_INFINITY);
+// A failure's message is shown whole: actions compose it, and some give it lines of their own (the pods of a
+// rollout that did not finish, with their reasons). What comes raw from the world is made one line where it
+// enters: an HTTP body in http.check's message, an action's log and progress lines in the views.
+const failure = (e: FailureRecord) => `${e.kind}: ${e.message}${e.cause ? ` (${e.cause})` : ""}`;
 
 /** The line that closes a streak of failed attempts the view left out (RepeatedAttempts). */
 export function sameFailure(p: Paint, step: string, from: number, to: number): string {
@@ -60,7 +58,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
     case "guards.passed":
       return `${p.green("✓")} guards passed`;
     case "guard.failed":
-      return `${p.red("✗")} guard failed${e.step ? ` before ${e.step}` : ""}: ${flat(e.message)} ${p.dim(`(${e.expression})`)}`;
+      return `${p.red("✗")} guard failed${e.step ? ` before ${e.step}` : ""}: ${e.message} ${p.dim(`(${e.expression})`)}`;
     case "phase.entered":
       return p.bold(`▸ phase ${e.phase}${e.boundary ? " (rollback boundary)" : ""}`);
     case "phase.completed":
@@ -72,7 +70,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
     case "step.started":
       return `${p.cyan("…")} ${e.step} ${p.dim(`${e.action}${e.effect === "write" ? " (write)" : ""}`)}${e.attempt > 1 ? ` attempt ${e.attempt}` : ""}`;
     case "assertion.failed":
-      return `${p.red("✗")} ${e.step} expect failed: ${flat(e.message)} ${p.dim(`(${e.expression})`)}`;
+      return `${p.red("✗")} ${e.step} expect failed: ${e.message} ${p.dim(`(${e.expression})`)}`;
     case "step.attempt-failed":
       return `${p.yellow("!")} ${e.step} attempt ${e.attempt} failed: ${failure(e.error)}; retrying in ${formatElapsed(e.retryInMs)}`;
     case "step.succeeded": {
@@ -115,10 +113,10 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
         ? p.yellow(p.bold(`⟲ run ${ctx.runId} rolled back at the operator's request`))
         : p.red(p.bold(`✗ run ${ctx.runId} failed and was rolled back`));
     case "run.failed":
-      return p.red(p.bold(`✗ run ${ctx.runId} failed: ${flat(e.message)}`));
+      return p.red(p.bold(`✗ run ${ctx.runId} failed: ${e.message}`));
     case "run.halted":
       return p.yellow(
-        p.bold(`■ run ${ctx.runId} halted (${e.reason})${e.step ? ` at ${e.step}` : ""}: ${flat(e.message)}`),
+        p.bold(`■ run ${ctx.runId} halted (${e.reason})${e.step ? ` at ${e.step}` : ""}: ${e.message}`),
       );
     case "run.interrupted":
       return p.yellow(

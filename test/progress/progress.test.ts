@@ -313,17 +313,24 @@ describe("plain lines in a CI log: one line per event, repeats counted, a heartb
     ]);
   });
 
-  it("flattens an HTTP body to one bounded line; the journal keeps it whole", () => {
+  it("keeps an action's log and progress lines to one bounded line each", () => {
     const body = `<html>\n  <body>\n    <h1>502 Bad Gateway</h1>\n${"x".repeat(2000)}\n  </body>\n</html>\n`;
-    const lines = plainLines("body", [
-      start(1),
-      [1500, { type: "step.failed", step: "health", attempt: 1, error: fail(`answered 502: ${body}`) }],
-    ]);
-    const failedLine = lines.find((l) => l.startsWith("✗ health")) as string;
+    const out = capture(false);
+    const r = new LineRenderer({ out, paint: paint(false), heartbeatMs: 0 });
+    r.onLog("health", "warn", `answered 502: ${body}`);
+    r.onProgress("health", `waiting on\r\n${"y".repeat(500)}`);
+    r.close();
+    const lines = out
+      .text()
+      .split("\n")
+      .filter((l) => l !== "");
     expect(lines).toHaveLength(2);
-    expect(failedLine).toContain("answered 502: <html> ⏎ <body> ⏎ <h1>502 Bad Gateway</h1> ⏎ xxx");
-    expect(failedLine.length).toBeLessThan(300);
-    expect(failedLine.endsWith("…")).toBe(true);
+    expect(lines[0]).toContain(
+      "health warning: answered 502: <html> ⏎ <body> ⏎ <h1>502 Bad Gateway</h1> ⏎ xxx",
+    );
+    expect(lines[0]?.endsWith("…")).toBe(true);
+    expect(lines[1]).toContain("health waiting for: waiting on ⏎ yyy");
+    for (const l of lines) expect(l.length).toBeLessThan(300);
   });
 
   it("prints a heartbeat while a step runs and the log is silent, and stops with the step", async () => {
