@@ -59,6 +59,8 @@ const cases: { name: string; args: string[]; code: number; colours?: boolean }[]
   { name: "eval", args: ["eval", "1 +"], code: 1, colours: true },
   { name: "graph", args: ["graph", "ok.rb.yaml"], code: 0 },
   { name: "lab", args: ["lab", "status", "--dir", "lab-none"], code: 1 },
+  // The language server talks LSP on stdin: an editor starts it; a person only ever mistypes its option.
+  { name: "lsp", args: ["lsp", "--stdoi"], code: 2 },
 ];
 
 const env = (extra: Record<string, string> = {}) => ({
