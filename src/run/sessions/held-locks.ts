@@ -150,12 +150,14 @@ export class HeldLocks {
     for (const lease of this.t.leases) {
       // The run has halted whatever the cluster answers: the Lease still names this run and still holds the
       // target, it only reads as a crashed holder until the run is resumed.
-      await lease.renew(description).catch((err: Error) =>
-        this.say(
-          `warning: ${lease.api.where} could not be marked halted (${err.message}); it still holds the target ` +
-            "for this run and reads as a crashed holder until the run is resumed",
-        ),
-      );
+      await lease
+        .renew(description)
+        .catch((err: Error) =>
+          this.say(
+            `warning: ${lease.api.where} could not be marked halted (${err.message}); it still holds the target ` +
+              "for this run and reads as a crashed holder until the run is resumed",
+          ),
+        );
     }
   }
 
@@ -165,12 +167,14 @@ export class HeldLocks {
     await this.t.store.unlock(this.t.runId, this.t.keys);
     for (const lease of this.t.leases) {
       // The run is over whatever the cluster answers: an undeleted Lease keeps naming this ended run.
-      await lease.release().catch((err: Error) =>
-        this.say(
-          `warning: ${lease.api.where} could not be released (${err.message}); it still names this run: ` +
-            "delete the Lease, or let the next run take it over with --force-unlock",
-        ),
-      );
+      await lease
+        .release()
+        .catch((err: Error) =>
+          this.say(
+            `warning: ${lease.api.where} could not be released (${err.message}); it still names this run: ` +
+              "delete the Lease, or let the next run take it over with --force-unlock",
+          ),
+        );
     }
   }
 
