@@ -96,7 +96,7 @@ describe("choosing the store", () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("--store must be a postgres:// URL");
     const env = await startRbx(["runs"], { cwd: dir, env: { RBX_STORE: url } });
-    expect(env.stdout).toMatch(/^no runs in postgres:\/\/postgres@127\.0\.0\.1:\d+\/t_\w+$/m);
+    expect(env.stdout).toMatch(/^no runs under postgres:\/\/postgres@127\.0\.0\.1:\d+\/t_\w+$/m);
   });
 
   it("says clearly when the store cannot be reached — no stack trace, no password", async () => {
@@ -281,6 +281,6 @@ describe("rbx store import", () => {
     expect(imported.stdout).toMatch(/^\d{8}-\d{6}-[0-9a-f]+ {2}imported {2}\d+ events, completed$/m);
     const runs = await startRbx(["runs", "--store", url], { cwd });
     expect(runs.stdout).toMatch(/completed\s+slow 1\.0\.0/);
-    expect((await startRbx(["runs", "--state-dir", "old"], { cwd })).stdout).toMatch(/^no runs in /);
+    expect((await startRbx(["runs", "--state-dir", "old"], { cwd })).stdout).toMatch(/^no runs under /);
   });
 });

@@ -45,7 +45,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
 function printRuns(io: CliIO, runs: RunListing[], location: string): void {
   if (runs.length === 0) {
-    io.stdout.write(`no runs in ${location}\n`);
+    io.stdout.write(`no runs under ${location}\n`);
     return;
   }
   const rows = [

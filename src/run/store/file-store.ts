@@ -133,7 +133,7 @@ export class FileRunStore implements RunStore {
     const fresh: LockKey[] = [];
     const token = nextToken();
     try {
-      this.takeEach(sorted, { ...holder, token }, force, { taken, fresh, forced, reclaimed, conflicts });
+      this.takeEach(sorted, holder, token, force, { taken, fresh, forced, reclaimed, conflicts });
     } catch (err) {
       // A lock file that could not be written (a full disk): release the ones this call created and leave
       // none half-written; a lock taken over from a previous holder stays as it is (it was its lock).
@@ -149,7 +149,8 @@ export class FileRunStore implements RunStore {
 
   private takeEach(
     sorted: readonly LockKey[],
-    holder: LockRequest & { token: number },
+    holder: LockRequest,
+    token: number,
     force: boolean,
     out: {
       taken: LockKey[];
@@ -162,7 +163,7 @@ export class FileRunStore implements RunStore {
     const { taken, fresh, forced, reclaimed, conflicts } = out;
     mkdirSync(this.locksDir, { recursive: true, mode: 0o700 });
     for (const k of sorted) {
-      const mine: LockHolder = { ...holder, key: k.key, label: k.label };
+      const mine: LockHolder = { ...holder, key: k.key, label: k.label, token };
       const path = this.lockPath(k.key);
       let fd: number | undefined;
       try {
