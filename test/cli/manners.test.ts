@@ -107,6 +107,7 @@ describe("no such run, and a state directory that is a file", () => {
     ["resume", "nope"],
     ["rollback", "nope"],
     ["skip", "nope", "step", "--reason", "why"],
+    ["approve", "nope", "step"],
   ];
 
   it("every verb says 'no such run' in the same words and exits 2", async () => {
