@@ -189,7 +189,7 @@ describe("two operators sharing a PostgreSQL run store", () => {
     expect(helmRevisions()).toHaveLength(before + 1);
   }, 900_000);
 
-  it("SIGKILL of the driver mid-rollback, then B continues it after the lease ran out: the in-doubt step is probed", async () => {
+  it("SIGKILL of the driver mid-rollback, then B resumes it after the lease ran out: the in-doubt step is probed", async () => {
     // Killed once the helm.rollback step's start is committed to the store (the view may print it a moment
     // before): the step is then in doubt, whatever helm got to do.
     const rollbacksStarted = async () =>
@@ -220,7 +220,7 @@ describe("two operators sharing a PostgreSQL run store", () => {
     expect(killed.signal, killed.stderr).toBe("SIGKILL");
     await new Promise((r) => setTimeout(r, 4_500));
     expect(await releaseSettled(lab, "kryton", "kryton")).not.toMatch(/^pending-/);
-    const continued = await bob(["rollback", winner]);
+    const continued = await bob(["resume", winner]);
     expect(continued.code, continued.stderr).toBe(0);
     expect(continued.stderr).toMatch(/\? rollback:upgrade\/\S+ (was in doubt; its probe says|postcondition)/);
     expect((await status(bob, winner)).status).toBe("rolled-back");
