@@ -410,7 +410,16 @@ describe("a running run, a crashed one, and the locks of halted runs", () => {
   });
 });
 
-describe("one exit code per outcome, whichever verb reaches it", () => {
+describe.each(CLI_STORES)("one exit code per outcome, whichever verb reaches it (%s store)", (kind) => {
+  let stores: CliStores;
+  beforeAll(() => {
+    stores = new CliStores(kind, dir);
+  });
+  afterAll(() => stores.dispose());
+  const at = (state: string) => stores.args(state);
+  const statusOf = async (runId: string, state: string): Promise<StatusJson> =>
+    JSON.parse((await rbx("status", runId, "--json", ...(await at(state)))).stdout) as StatusJson;
+
   const slowUndo = () =>
     write(
       "slowundo.rb.yaml",
@@ -433,11 +442,11 @@ describe("one exit code per outcome, whichever verb reaches it", () => {
     );
   /** A completed run whose operator-requested rollback is interrupted during its rollback step. */
   async function interruptedRollback(state: string): Promise<string> {
-    const run = await rbx("run", slowUndo(), "--state-dir", state);
+    const run = await rbx("run", slowUndo(), ...(await at(state)));
     expect(run.code).toBe(0);
     const id = runIdOf(run);
     let sent = false;
-    const rb = await startRbx(["rollback", id, "--state-dir", state], {
+    const rb = await startRbx(["rollback", id, ...(await at(state))], {
       cwd: dir,
       onStderr: (text, c) => {
         if (!sent && text.includes("… rollback:upgrade/undo")) {
@@ -452,18 +461,18 @@ describe("one exit code per outcome, whichever verb reaches it", () => {
 
   it("an operator's rollback exits 0 whether rbx rollback or rbx resume finishes it; status says resume continues it", async () => {
     const id = await interruptedRollback("o1");
-    const status = await rbx("status", id, "--state-dir", "o1");
+    const status = await rbx("status", id, ...(await at("o1")));
     expect(status.stdout).toContain("phase:     rollback of upgrade (newest first)");
     expect(status.stdout).not.toContain("phase:     verify");
     expect(status.stdout).toContain("rollback:  of upgrade, requested by tester; not finished");
-    const json = await statusJson(id, "o1");
+    const json = await statusOf(id, "o1");
     expect(json.choices.map((c) => c.verb)).toEqual(["resume"]);
     expect(json.choices[0]?.explains).toMatch(
       /^continue the rollback of upgrade; rollback:upgrade\/undo was started/,
     );
     expect(status.stdout).not.toMatch(/fix forward|re-run rollback/);
     // The in-doubt rollback step has no probe: answer it, and the rollback completes.
-    const resumed = await rbx("resume", id, "--settle", "rollback:upgrade/undo=redo", "--state-dir", "o1");
+    const resumed = await rbx("resume", id, "--settle", "rollback:upgrade/undo=redo", ...(await at("o1")));
     expect(resumed.stderr).toContain(`run ${id} resumed by tester@`);
     expect(resumed.stderr).toContain(": continuing the rollback of upgrade");
     expect(resumed.stderr).toContain("rolled back at the operator's request");
@@ -475,14 +484,13 @@ describe("one exit code per outcome, whichever verb reaches it", () => {
       again,
       "--settle",
       "rollback:upgrade/undo=redo",
-      "--state-dir",
-      "o2",
+      ...(await at("o2")),
     );
     expect(rolled.code).toBe(0);
   }, 60_000);
 
   it("a rollback a failure forced exits 1 whether rbx resume or rbx rollback finishes it", async () => {
-    const flag = join(dir, "undo-works");
+    const flag = join(dir, `undo-works-${kind}`);
     write(
       "failundo.rb.yaml",
       `${head("failundo")}phases:
@@ -499,11 +507,11 @@ describe("one exit code per outcome, whichever verb reaches it", () => {
     );
     const ids: string[] = [];
     for (const state of ["f1", "f2"]) {
-      const run = await rbx("run", "failundo.rb.yaml", "--state-dir", state);
+      const run = await rbx("run", "failundo.rb.yaml", ...(await at(state)));
       expect(run.code).toBe(3);
       ids.push(runIdOf(run));
     }
-    const status = await statusJson(ids[0] as string, "f1");
+    const status = await statusOf(ids[0] as string, "f1");
     expect(status.choices.map((c) => [c.verb, c.explains])).toEqual([
       ["resume", "fix the cause, then run rollback:upgrade/undo again and continue the rollback of upgrade"],
       [
@@ -512,8 +520,8 @@ describe("one exit code per outcome, whichever verb reaches it", () => {
       ],
     ]);
     writeFileSync(flag, "");
-    const byResume = await rbx("resume", ids[0] as string, "--state-dir", "f1");
-    const byRollback = await rbx("rollback", ids[1] as string, "--state-dir", "f2");
+    const byResume = await rbx("resume", ids[0] as string, ...(await at("f1")));
+    const byRollback = await rbx("rollback", ids[1] as string, ...(await at("f2")));
     expect([byResume.code, byRollback.code]).toEqual([1, 1]);
     expect(byRollback.stderr).toContain("failed and was rolled back");
   }, 60_000);
