@@ -97,6 +97,16 @@ describe("choosing the store", () => {
     expect(wrong.stderr).toContain("--store must be a postgres:// URL");
     const env = await startRbx(["runs"], { cwd: dir, env: { RBX_STORE: url } });
     expect(env.stdout).toMatch(/^no runs under postgres:\/\/postgres@127\.0\.0\.1:\d+\/t_\w+$/m);
+    // "No such run" in the words every verb uses, naming the option that chooses a database store.
+    for (const args of [["status", "nope"], ["resume", "nope"], ["approve", "nope", "gate"]]) {
+      const none = await startRbx(args, { cwd: dir, env: { RBX_STORE: url } });
+      expect(none.code, args[0]).toBe(2);
+      expect(none.stderr, args[0]).toMatch(
+        new RegExp(
+          `^rbx ${args[0]}: no run "nope" under postgres://postgres@127\\.0\\.0\\.1:\\d+/t_\\w+: it holds no runs; give --store \\(or RBX_STORE\\) if they are kept elsewhere\n$`,
+        ),
+      );
+    }
   });
 
   it("says clearly when the store cannot be reached — no stack trace, no password", async () => {
