@@ -3,7 +3,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { builtinCatalog } from "../../builtins/index.js";
-import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
+import { useColor } from "../../diagnostics/color.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
 import type { ExecutorName, FleetExecutor } from "../../fleet/executor.js";
 import { EXECUTORS } from "../../fleet/executor.js";
 import { type Fleet, loadFleetFile, selectTargets } from "../../fleet/fleet-document.js";
@@ -13,10 +14,11 @@ import { concurrencyFor, errorsAllowedFor, parseRate } from "../../fleet/rate-co
 import { prepareRunbook } from "../../run/bind/prepare.js";
 import { EXIT_CODES } from "../../run/model/exit-codes.js";
 import type { RunStore } from "../../run/store/run-store.js";
+import { parseCommandLine } from "../command-line.js";
 import type { CliIO } from "../io.js";
 import { currentUser, openStore, type StoreChoice, storeChoice } from "../operator.js";
 import { cliSession } from "../operator-session.js";
-import { parseCommandLine } from "../run-options.js";
+import { cliCatalog } from "../project-catalog.js";
 import { interruptOnSignals } from "../signals.js";
 
 /** Shown by `rbx fleet --help`. */
@@ -289,13 +291,9 @@ async function drive(
 }
 
 async function runFleet(io: CliIO, argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(
-    "fleet run",
-    usage,
-    argv,
-    { allowPositionals: true, options: { ...storeFlags, ...rateFlags, ...driveFlags } },
-    io,
-  );
+  const parsed = parseCommandLine("fleet run", argv, { ...storeFlags, ...rateFlags, ...driveFlags }, io, {
+    positionals: true,
+  });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
@@ -323,7 +321,10 @@ async function runFleet(io: CliIO, argv: string[]): Promise<number> {
   const loaded = await loadFleet(io, values.fleet, values.selector);
   if (!loaded) return 2;
   const runbookPath = resolve(io.cwd, positionals[0] as string);
-  const prepared = prepareRunbook(runbookPath, io.cwd, builtinCatalog);
+  // The runbook's project catalog (its .rbx.yaml's action modules), as rbx run uses it.
+  const catalog = await cliCatalog("fleet run", io, { near: runbookPath });
+  if (!catalog) return 2;
+  const prepared = prepareRunbook(runbookPath, io.cwd, catalog);
   if (!prepared.ok) {
     io.stderr.write(prepared.message);
     return 2;
@@ -332,7 +333,7 @@ async function runFleet(io: CliIO, argv: string[]): Promise<number> {
   const { fleet } = loaded;
   const limits = resolved(r, fleet.targets.length);
   // Every target's params are bound before anything starts: one bad target refuses the fleet, not halfway.
-  const plan = planFleet(prepared, fleet.targets, io.env, builtinCatalog, { ...limits, canary: r.canary });
+  const plan = planFleet(prepared, fleet.targets, io.env, catalog, { ...limits, canary: r.canary });
   const bad = plan.targets.filter((t) => t.problems.length > 0);
   if (bad.length > 0) {
     for (const t of bad.slice(0, 20))
@@ -409,13 +410,9 @@ function storeFailure(io: CliIO, err: unknown): number {
 }
 
 async function resumeFleet(io: CliIO, argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(
-    "fleet resume",
-    usage,
-    argv,
-    { allowPositionals: true, options: { ...storeFlags, ...rateFlags, ...driveFlags } },
-    io,
-  );
+  const parsed = parseCommandLine("fleet resume", argv, { ...storeFlags, ...rateFlags, ...driveFlags }, io, {
+    positionals: true,
+  });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
@@ -512,13 +509,10 @@ async function resumeFleet(io: CliIO, argv: string[]): Promise<number> {
 async function statusFleet(io: CliIO, argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
     "fleet status",
-    usage,
     argv,
-    {
-      allowPositionals: true,
-      options: { ...storeFlags, json: { type: "boolean" }, all: { type: "boolean" } },
-    },
+    { ...storeFlags, json: { type: "boolean" }, all: { type: "boolean" } },
     io,
+    { positionals: true },
   );
   if (!parsed) return 2;
   const { values, positionals } = parsed;
@@ -580,13 +574,7 @@ async function statusFleet(io: CliIO, argv: string[]): Promise<number> {
 }
 
 async function listFleets(io: CliIO, argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(
-    "fleet list",
-    usage,
-    argv,
-    { options: { ...storeFlags, json: { type: "boolean" } } },
-    io,
-  );
+  const parsed = parseCommandLine("fleet list", argv, { ...storeFlags, json: { type: "boolean" } }, io);
   if (!parsed) return 2;
   const opened = await openFleetStore(io, parsed.values);
   if (!opened) return 2;
@@ -613,13 +601,10 @@ async function listFleets(io: CliIO, argv: string[]): Promise<number> {
 async function reportFleet(io: CliIO, argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
     "fleet report",
-    usage,
     argv,
-    {
-      allowPositionals: true,
-      options: { ...storeFlags, format: { type: "string" }, out: { type: "string" } },
-    },
+    { ...storeFlags, format: { type: "string" }, out: { type: "string" } },
     io,
+    { positionals: true },
   );
   if (!parsed) return 2;
   const { values, positionals } = parsed;
@@ -679,13 +664,7 @@ async function reportFleet(io: CliIO, argv: string[]): Promise<number> {
 }
 
 async function approveFleet(io: CliIO, argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(
-    "fleet approve",
-    usage,
-    argv,
-    { allowPositionals: true, options: { ...storeFlags } },
-    io,
-  );
+  const parsed = parseCommandLine("fleet approve", argv, { ...storeFlags }, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (positionals.length !== 2) {
@@ -736,18 +715,10 @@ async function approveFleet(io: CliIO, argv: string[]): Promise<number> {
 async function planCommand(io: CliIO, argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
     "fleet plan",
-    usage,
     argv,
-    {
-      allowPositionals: true,
-      options: {
-        ...rateFlags,
-        fleet: { type: "string" },
-        selector: { type: "string" },
-        json: { type: "boolean" },
-      },
-    },
+    { ...rateFlags, fleet: { type: "string" }, selector: { type: "string" }, json: { type: "boolean" } },
     io,
+    { positionals: true },
   );
   if (!parsed) return 2;
   const { values, positionals } = parsed;
@@ -759,12 +730,14 @@ async function planCommand(io: CliIO, argv: string[]): Promise<number> {
   if (!r) return 2;
   const loaded = await loadFleet(io, values.fleet, values.selector);
   if (!loaded) return 2;
-  const prepared = prepareRunbook(positionals[0] as string, io.cwd, builtinCatalog);
+  const catalog = await cliCatalog("fleet plan", io, { near: resolve(io.cwd, positionals[0] as string) });
+  if (!catalog) return 2;
+  const prepared = prepareRunbook(positionals[0] as string, io.cwd, catalog);
   if (!prepared.ok) {
     io.stderr.write(prepared.message);
     return 2;
   }
-  const plan = planFleet(prepared, loaded.fleet.targets, io.env, builtinCatalog, {
+  const plan = planFleet(prepared, loaded.fleet.targets, io.env, catalog, {
     ...resolved(r, loaded.fleet.targets.length),
     canary: r.canary,
   });

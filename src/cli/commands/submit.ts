@@ -9,9 +9,10 @@ import { podExitCode, runInPod } from "../../kube-jobs/pod-run.js";
 import { submitRunJob } from "../../kube-jobs/submit-run-job.js";
 import { watchRunJob } from "../../kube-jobs/watch-run-job.js";
 import { rbxPackage } from "../../package-root.js";
+import { parseCommandLine } from "../command-line.js";
 import type { CliIO } from "../io.js";
 import { currentUser, storeChoice } from "../operator.js";
-import { driveRun, paramOptions, parseCommandLine, readParams } from "../run-options.js";
+import { driveRun, paramOptions, readParams } from "../run-options.js";
 
 /** Shown by `rbx submit --help`. */
 export const usage = `Usage: rbx submit FILE --namespace NS [--param NAME=VALUE]... [--params-file F] [options]
@@ -62,7 +63,7 @@ const options = {
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine("submit", usage, argv, { allowPositionals: true, options }, io);
+  const parsed = parseCommandLine("submit", argv, options, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (values["in-pod"]) return inPod(io);
