@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { builtinCatalog } from "../../builtins/index.js";
 import { useColor } from "../../diagnostics/color.js";
+import { didYouMean } from "../../diagnostics/did-you-mean.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
 import type { ExecutorName, FleetExecutor } from "../../fleet/executor.js";
 import { EXECUTORS } from "../../fleet/executor.js";
@@ -14,7 +15,7 @@ import { concurrencyFor, errorsAllowedFor, parseRate } from "../../fleet/rate-co
 import { prepareRunbook } from "../../run/bind/prepare.js";
 import { EXIT_CODES } from "../../run/model/exit-codes.js";
 import type { RunStore } from "../../run/store/run-store.js";
-import { parseCommandLine } from "../command-line.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 import { currentUser, openStore, type StoreChoice, storeChoice } from "../operator.js";
 import { cliSession } from "../operator-session.js";
@@ -749,9 +750,27 @@ async function planCommand(io: CliIO, argv: string[]): Promise<number> {
   return plan.targets.some((t) => t.problems.length > 0) ? 2 : 0;
 }
 
+const SUBCOMMANDS = ["run", "plan", "resume", "status", "list", "report", "approve"];
+
+/** Every option of every fleet subcommand: an option given before the subcommand is read as they are. */
+const allOptions = {
+  ...storeFlags,
+  ...rateFlags,
+  ...driveFlags,
+  json: { type: "boolean" },
+  all: { type: "boolean" },
+  format: { type: "string" },
+  out: { type: "string" },
+} as const;
+
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === undefined) return usageError(io, "fleet", `give what to do: ${SUBCOMMANDS.join(", ")}`);
+  if (sub.startsWith("-")) {
+    if (!parseCommandLine("fleet", argv, allOptions, io, { positionals: true })) return 2;
+    return usageError(io, "fleet", `give what to do first: ${SUBCOMMANDS.join(", ")}`);
+  }
   switch (sub) {
     case "run":
       return runFleet(io, rest);
@@ -768,7 +787,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     case "plan":
       return planCommand(io, rest);
     default:
-      io.stderr.write(`rbx fleet: expected run, plan, resume, status, list, report or approve\n${usage}`);
-      return 2;
+      return usageError(io, "fleet", `unknown fleet command "${sub}".${didYouMean(sub, SUBCOMMANDS)}`);
   }
 }

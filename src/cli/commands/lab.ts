@@ -38,7 +38,9 @@ Options:
                        drifted so the next release's migration fails and its pod crash-loops
 `;
 
-const subcommands = ["up", "down", "status", "env"];
+const subcommands = ["up", "down", "status", "env", "fleet", "fault"];
+/** The words each subcommand takes after it: `fleet PRODUCT`, `fault NAMESPACE FAULT|none`. */
+const words: Readonly<Record<string, number>> = { fleet: 1, fault: 2 };
 
 const options = {
   dir: { type: "string" },
@@ -46,6 +48,8 @@ const options = {
   helm: { type: "string" },
   json: { type: "boolean" },
   "show-secrets": { type: "boolean" },
+  instances: { type: "string" },
+  fault: { type: "string", multiple: true },
 } as const;
 
 /**
@@ -60,7 +64,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (sub === undefined) return usageError(io, "lab", `give what to do: ${subcommands.join(", ")}`);
   if (!subcommands.includes(sub))
     return usageError(io, "lab", `unknown lab command "${sub}".${didYouMean(sub, subcommands)}`);
-  if (extra.length > 0) return usageError(io, "lab", `unexpected argument "${extra[0]}"`);
+  if (extra.length > (words[sub] ?? 0))
+    return usageError(io, "lab", `unexpected argument "${extra[words[sub] ?? 0]}"`);
   const child = spawn(process.execPath, nodeModuleArgs(modulesPath("lab", "cli"), argv), {
     cwd: io.cwd,
     env: { ...io.env },
