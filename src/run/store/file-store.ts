@@ -247,6 +247,10 @@ export class FileRunStore implements RunStore {
     return this.journalPath(runId);
   }
 
+  async has(runId: string): Promise<boolean> {
+    return existsSync(this.journalPath(runId));
+  }
+
   /** The copy of the runbook a run started with, beside its work files. */
   private documentPath(runId: string): string {
     this.journalPath(runId);

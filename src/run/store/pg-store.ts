@@ -301,6 +301,13 @@ export class PgRunStore implements RunStore {
     return new PgJournal(this, runId, { seq: read.events.length, hash: read.lastHash }, fence);
   }
 
+  async has(runId: string): Promise<boolean> {
+    return this.withClient(`looking run ${runId} up`, async (c) => {
+      const r = await c.query("SELECT 1 FROM rbx.runs WHERE run_id = $1", [runId]);
+      return (r.rowCount ?? 0) > 0;
+    });
+  }
+
   async list(): Promise<string[]> {
     return this.withClient("listing runs", async (c) => {
       const r = await c.query<{ run_id: string }>("SELECT run_id FROM rbx.runs ORDER BY run_id");

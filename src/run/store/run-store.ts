@@ -80,6 +80,8 @@ export interface RunStore {
   reopen(runId: string, read: JournalRead, fence?: Fence): Promise<RunJournal>;
   /** Every run id, oldest first. */
   list(): Promise<string[]>;
+  /** Whether a run of this id exists (one lookup, where `list` reads every id: a fleet names its runs). */
+  has?(runId: string): Promise<boolean>;
   /**
    * Take every lock or none. A lock held by the same run whose holder is gone is reclaimed; `force` takes over
    * locks held by others (the caller journals it). Every acquisition gets a new, larger fencing token.
