@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { type PostgresServer, postgresBinDir } from "./postgres.js";
 import type { LabSample } from "./samples.js";
-import type { LabState } from "./state-file.js";
 
 const run = promisify(execFile);
 
@@ -18,6 +17,16 @@ export const INSTANCE_FAULTS: Readonly<Record<InstanceFault, string>> = {
     "the instance's database drifted: notes.pinned exists (as text), so the next release's migration " +
     "(ADD COLUMN pinned) fails, its new pod crash-loops and the upgrade never becomes ready",
 };
+
+/** What of the lab's state the instances are read from (state-file.ts's LabState has these fields). */
+export interface InstancesState {
+  dir: string;
+  instances?: LabInstances[];
+  /** database name → URL */
+  databases: Record<string, string>;
+  /** "namespace/service" → proxy URL */
+  services: Record<string, string>;
+}
 
 /** The instances `rbx lab up --instances N` installs for one sample, with their faults. */
 export interface LabInstances {
@@ -104,7 +113,7 @@ export async function clearFault(databaseUrl: string, fault: InstanceFault): Pro
 
 /** The export lines of every instance: KRYTON_07_URL, KRYTON_07_POSTGRES_URL, … */
 export function instanceEnvLines(
-  state: LabState,
+  state: InstancesState,
   samples: readonly LabSample[],
   quote: (s: string) => string,
 ): string[] {
@@ -133,7 +142,7 @@ export function instanceEnvLines(
  * of the product's runbook for every target.
  */
 export function fleetDocument(
-  state: LabState,
+  state: InstancesState,
   sample: LabSample,
   shared: Record<string, unknown>,
 ): string | undefined {

@@ -61,9 +61,7 @@ export async function startRun(
       opts.say(`error: "${runId}" is not a run id: use letters, digits, ".", "_" and "-"`);
       return { exit: EXIT_CODES.usage };
     }
-    const exists = opts.store.has
-      ? await opts.store.has(runId)
-      : (await opts.store.list()).includes(runId);
+    const exists = opts.store.has ? await opts.store.has(runId) : (await opts.store.list()).includes(runId);
     if (exists) {
       opts.say(
         `error: run ${runId} already exists in ${opts.store.location}; \`rbx resume ${runId}\` continues it`,
