@@ -24,10 +24,14 @@ export interface SubmitRunRequest {
   storeUrl: string;
   approve?: readonly string[];
   approveAll?: boolean;
+  /** Where the pod's snapshot dumps go; the plan (and its hash) is made with it, as the pod will run it. */
+  snapshotsDir: string;
   /** Who submits (RBX_USER or the login name): the run acts as them. */
   user: string;
   /** Pods the Job may lose (deleted, evicted, crashed) before it gives up (default 6). */
   backoffLimit?: number;
+  /** How long a stopping pod may take to finish its step, in seconds (default 120). */
+  gracePeriodSeconds?: number;
   /** Run as this existing ServiceAccount instead of one made with the runbook's rights. */
   serviceAccount?: string;
   /** The run's id (a fleet names its targets' runs); default a new one. */
@@ -55,7 +59,9 @@ function localOnlyFields(fields: Readonly<Record<string, unknown>>): string[] {
  * is wrong is said.
  */
 export async function submitRunJob(req: SubmitRunRequest): Promise<SubmittedRun | undefined> {
-  const bindOpts: BindOptions = { env: req.env, catalog: req.catalog, say: req.say };
+  // Bound with the environment the pod's steps will see, so the plan hash checked in the pod is this one.
+  const bindEnv = { ...req.env, RBX_STORE: undefined, RBX_SNAPSHOTS_DIR: req.snapshotsDir };
+  const bindOpts: BindOptions = { env: bindEnv, catalog: req.catalog, say: req.say };
   const b = bindDocument(prepareRunbook(req.file, req.cwd, req.catalog), req.params, bindOpts);
   if (!b) return undefined;
   const { runbook } = b.prepared;
@@ -109,8 +115,10 @@ export async function submitRunJob(req: SubmitRunRequest): Promise<SubmittedRun 
     approve: req.approve ?? [],
     approveAll: req.approveAll ?? false,
     user: req.user,
+    snapshotsDir: req.snapshotsDir,
     rights,
     backoffLimit: req.backoffLimit ?? 6,
+    gracePeriodSeconds: req.gracePeriodSeconds ?? 120,
     ...(req.serviceAccount !== undefined ? { serviceAccount: req.serviceAccount } : {}),
   };
   const jobName = jobNameFor(runId);
