@@ -69,6 +69,8 @@ const podType = () => api.objects.registry.byKind("", "Pod")!;
 
 function runJob(name: string, restartPolicy = "Never"): KObject {
   return {
+    apiVersion: "batch/v1",
+    kind: "Job",
     metadata: { name },
     spec: {
       backoffLimit: 6,
