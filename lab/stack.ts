@@ -1,9 +1,10 @@
-// The whole lab in one process: PostgreSQL, the Kubernetes stand-in with real pod processes, Service proxies.
+// The whole lab in one process: PostgreSQL, the Kubernetes stand-in with real pod processes, Service proxies, markers.
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { labCustomResources } from "./custom-resources.js";
 import { type KubeStandIn, startKubeStandIn } from "./kube/server.js";
 import { simulatedRuntime } from "./kube/sim-runtime.js";
+import { type MarkerServer, startMarkerServer } from "./markers/server.js";
 import { type PostgresServer, startPostgres } from "./postgres.js";
 import { type ProductPodRuntime, type ProductRuntimeOptions, productRuntime } from "./product-pods.js";
 import { chartsDir } from "./products/common/paths.js";
@@ -34,6 +35,8 @@ export interface LabStack<T extends LabTools = ToolPaths> {
   standIn: KubeStandIn;
   runtime: ProductPodRuntime;
   proxies: ServiceProxies;
+  /** The deploy-marker service (examples/deploy-marker's actions talk to it). */
+  markers: MarkerServer;
   tools: T;
   /** Environment for helm/kubectl (KUBECONFIG, private HOME and HELM_* dirs). */
   toolEnv: Record<string, string>;
@@ -73,7 +76,9 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
   const runtime = productRuntime({ ...opts.runtime, fallback: rbxPods });
   let standIn: KubeStandIn | undefined;
   let proxies: ServiceProxies | undefined;
+  let markers: MarkerServer | undefined;
   const stop = async () => {
+    await markers?.stop();
     await proxies?.stop();
     await standIn?.stop();
     await runtime.close();
@@ -85,6 +90,8 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
     writeFileSync(kubeconfig, kubeconfigYaml(standIn.url), { mode: 0o600 });
     proxies = new ServiceProxies({ apiUrl: standIn.url, endpoints: runtime });
     await proxies.start();
+    markers = await startMarkerServer();
+    log(`deploy-marker service listening on ${markers.url}`);
     const toolEnv = labToolEnv(opts.dir, kubeconfig);
     toolEnv.PATH = `${binDir}:${toolEnv.PATH}`;
     return {
@@ -95,6 +102,7 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
       standIn,
       runtime,
       proxies,
+      markers,
       tools,
       toolEnv,
       binDir,

@@ -1,17 +1,32 @@
 // Where an operator's runs live and who the operator is, as the CLI reads them from flags, the environment and
 // `.rbx.yaml` (`store:`, `snapshots:`, found upward from the working directory).
-import { readFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import { userInfo } from "node:os";
 import { dirname, resolve } from "node:path";
-import { isMap, isScalar, parseDocument } from "yaml";
-import { findConfigFile } from "../lint/config-file.js";
+import { isScalar } from "yaml";
+import { formatDiagnostic } from "../diagnostics/format.js";
+import { readConfigFile, section } from "../project/config-file.js";
+import { findConfigFile } from "../project/config-path.js";
 import type { RunStore } from "../run/store/run-store.js";
 import { isPostgresUrl, secretsOf } from "../run/store/store-url.js";
+import { CliError } from "./cli-error.js";
 import type { CliIO } from "./io.js";
 
-/** `--state-dir`, else RBX_STATE_DIR, else `.rbx` in the working directory. */
+/**
+ * `--state-dir`, else RBX_STATE_DIR, else `.rbx` in the working directory. A path that exists but is not a
+ * directory is refused here, before any verb reads or writes under it.
+ */
 export function stateDir(io: CliIO, flag: string | undefined): string {
-  return resolve(io.cwd, flag ?? io.env.RBX_STATE_DIR ?? ".rbx");
+  const dir = resolve(io.cwd, flag ?? io.env.RBX_STATE_DIR ?? ".rbx");
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (stat !== undefined && !stat.isDirectory()) {
+    const given =
+      flag !== undefined ? "--state-dir" : io.env.RBX_STATE_DIR ? "RBX_STATE_DIR" : "the state directory";
+    throw new CliError(
+      `${given} ${dir} is not a directory; give a directory for journals and locks (it is created when missing)`,
+    );
+  }
+  return dir;
 }
 
 /** Who is running rbx, as recorded in the journal (RBX_USER overrides for shared accounts). */
@@ -35,16 +50,12 @@ export interface RunConfig {
 export function runConfig(cwd: string): RunConfig | { error: string } {
   const file = findConfigFile(cwd);
   if (!file) return {};
-  let doc: ReturnType<typeof parseDocument>;
-  try {
-    doc = parseDocument(readFileSync(file, "utf8"));
-  } catch (err) {
-    return { error: `cannot read ${file}: ${(err as Error).message}` };
-  }
-  if (doc.errors.length > 0) return { error: `${file}: ${doc.errors[0]?.message}` };
-  if (!isMap(doc.contents)) return { file };
+  // Read as every section of the project's file is read: bounded, one YAML rule, problems on their lines.
+  const config = readConfigFile(file);
+  const first = config.diagnostics[0];
+  if (first) return { error: formatDiagnostic(first, () => config.source) };
   const text = (key: string): string | undefined | { error: string } => {
-    const node = doc.get(key, true);
+    const node = section(config, key);
     if (node === undefined || node === null) return undefined;
     if (!isScalar(node) || typeof node.value !== "string" || node.value === "") {
       return { error: `${file}: \`${key}:\` must be a string` };

@@ -1,7 +1,7 @@
 // The team verbs through the real CLI: choosing the store (--store, RBX_STORE, .rbx.yaml), `rbx store
 // migrate|status|import`, `rbx approve`, `rbx runs --watch`, a store stopped mid-run, and the URL's password
 // never shown — in output, errors, or the journal of a step that prints its environment.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -96,7 +96,21 @@ describe("choosing the store", () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("--store must be a postgres:// URL");
     const env = await startRbx(["runs"], { cwd: dir, env: { RBX_STORE: url } });
-    expect(env.stdout).toMatch(/^no runs in postgres:\/\/postgres@127\.0\.0\.1:\d+\/t_\w+$/m);
+    expect(env.stdout).toMatch(/^no runs under postgres:\/\/postgres@127\.0\.0\.1:\d+\/t_\w+$/m);
+    // "No such run" in the words every verb uses, naming the option that chooses a database store.
+    for (const args of [
+      ["status", "nope"],
+      ["resume", "nope"],
+      ["approve", "nope", "gate"],
+    ]) {
+      const none = await startRbx(args, { cwd: dir, env: { RBX_STORE: url } });
+      expect(none.code, args[0]).toBe(2);
+      expect(none.stderr, args[0]).toMatch(
+        new RegExp(
+          `^rbx ${args[0]}: no run "nope" under postgres://postgres@127\\.0\\.0\\.1:\\d+/t_\\w+: it holds no runs; give --store \\(or RBX_STORE\\) if they are kept elsewhere\n$`,
+        ),
+      );
+    }
   });
 
   it("says clearly when the store cannot be reached — no stack trace, no password", async () => {
@@ -183,6 +197,95 @@ describe("approvals from another operator", () => {
       await c.query(`DROP ROLE ${role}`).catch(() => {});
       await c.end();
     }
+  });
+});
+
+describe("snapshots for a team", () => {
+  it("a dump goes where `snapshots:` says; status shows where; a rollback elsewhere is refused until it can read it", async () => {
+    const url = await database();
+    const appUrl = await database();
+    const client = new pg.Client({ connectionString: appUrl });
+    await client.connect();
+    try {
+      await client.query(
+        "CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'kept')",
+      );
+    } finally {
+      await client.end();
+    }
+    const a = mkdtempSync(join(dir, "snap-a-"));
+    const b = mkdtempSync(join(dir, "snap-b-"));
+    writeFileSync(join(a, ".rbx.yaml"), `store: ${url}\nsnapshots: shared/snapshots\n`);
+    const runbook = join(dir, "snap.rb.yaml");
+    writeFileSync(
+      runbook,
+      `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: snap, version: 1.0.0 }
+params:
+  databaseUrl: { type: secret, from: env.APP_DB_URL }
+connections:
+  db: { kind: postgres, url: "\${{ params.databaseUrl }}" }
+phases:
+  - id: backup
+    steps:
+      - id: backup
+        action: snapshot.create
+        with: { connection: db, label: team }
+  - id: change
+    rollback:
+      - action: exec
+        with: { program: "true" }
+    steps:
+      - id: gate
+        action: approve
+        with: { prompt: "Go?" }
+`,
+    );
+    const env = { APP_DB_URL: appUrl, RBX_USER: "alice" };
+    const run = await startRbx(["run", runbook], { cwd: a, env });
+    expect(run.code, run.stderr).toBe(3);
+    const runId = /run (\d{8}-\d{6}-[0-9a-f]+)/.exec(run.stderr)?.[1] as string;
+    const statusIn = async (cwd: string, extra: Record<string, string>) => {
+      const r = await startRbx(["status", runId, "--json"], { cwd, env: { RBX_STORE: url, ...extra } });
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { snapshots: { id: string; where: string; readableHere: boolean }[] })
+        .snapshots;
+    };
+    const [snap] = await statusIn(a, {});
+    expect(snap?.where).toMatch(new RegExp(`:${join(a, "shared", "snapshots").replaceAll("/", "\\/")}/`));
+    expect(snap?.readableHere).toBe(true);
+    expect(existsSync(join(a, "shared", "snapshots", snap?.id as string))).toBe(true);
+    // Another machine: A's dump is not there (moved away), B has no copy of it.
+    const share = join(dir, "snap-share");
+    renameSync(join(a, "shared", "snapshots"), share);
+    expect((await statusIn(b, {}))[0]?.readableHere).toBe(false);
+    // Refused before anything ran: nothing was appended to the run's journal.
+    const count = async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        const r = await c.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM rbx.events WHERE run_id = $1",
+          [runId],
+        );
+        return r.rows[0]?.n;
+      } finally {
+        await c.end();
+      }
+    };
+    const before = await count();
+    const refused = await startRbx(["rollback", runId], { cwd: b, env: { ...env, RBX_STORE: url } });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`cannot read snapshot ${snap?.id}`);
+    expect(refused.stderr).toContain("refusing to roll back");
+    expect(await count()).toBe(before);
+    // With the share mounted where B looks for snapshots, the rollback goes ahead.
+    const rolled = await startRbx(["rollback", runId], {
+      cwd: b,
+      env: { ...env, RBX_STORE: url, RBX_SNAPSHOTS_DIR: share },
+    });
+    expect(rolled.code, rolled.stderr).toBe(0);
   });
 });
 
@@ -281,6 +384,6 @@ describe("rbx store import", () => {
     expect(imported.stdout).toMatch(/^\d{8}-\d{6}-[0-9a-f]+ {2}imported {2}\d+ events, completed$/m);
     const runs = await startRbx(["runs", "--store", url], { cwd });
     expect(runs.stdout).toMatch(/completed\s+slow 1\.0\.0/);
-    expect((await startRbx(["runs", "--state-dir", "old"], { cwd })).stdout).toMatch(/^no runs in /);
+    expect((await startRbx(["runs", "--state-dir", "old"], { cwd })).stdout).toMatch(/^no runs under /);
   });
 });

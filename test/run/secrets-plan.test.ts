@@ -88,7 +88,7 @@ phases:
       const plan = planRunbook(
         file,
         { cli: new Map() },
-        { cwd: h.dir, env: { DB_PASSWORD: SECRET }, catalog: h.opts().catalog, say: (l) => h.said.push(l) },
+        { cwd: h.dir, env: { DB_PASSWORD: SECRET }, catalog: h.catalog, say: (l) => h.said.push(l) },
       );
       expect(plan).toBeDefined();
       const text = JSON.stringify(plan);
@@ -190,7 +190,7 @@ phases:
     const opts = () => ({
       cwd: h.dir,
       env: {},
-      catalog: h.opts().catalog,
+      catalog: h.catalog,
       say: (l: string) => h.said.push(l),
     });
 

@@ -278,6 +278,50 @@ phases:
   });
 });
 
+describe("a cluster that stops answering as a run ends", () => {
+  it.each(["halts", "completes"] as const)(
+    "a run that %s says its Lease could not be updated, as a warning: the run's outcome stands",
+    async (ending) => {
+      const kube = await startKubeHarness({ namespaces: ["kryton"] });
+      try {
+        const h = await workspace("file");
+        const file = h.write(
+          "k.rb.yaml",
+          `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: cluster-gone, version: 1.0.0 }
+connections:
+  cluster: { kind: kubernetes, kubeconfig: "${kube.kubeconfig}", namespace: kryton }
+phases:
+  - id: upgrade
+    steps:
+      - id: change
+        action: test.cluster-append
+        with: { path: "${h.path("changes.txt")}", line: changed, holdMs: 1500 }
+${ending === "halts" ? '      - id: go\n        action: approve\n        with: { prompt: "Go on?" }\n' : ""}`,
+        );
+        const running = startRun(file, { cli: new Map() }, undefined, h.opts({ targets: builtinTargets }));
+        await eventSeen(h, (e) => e.type === "step.started" && e.step === "change");
+        await durable(h, "change");
+        await kube.standIn.stop();
+        const r = await running;
+        expect(r, h.said.join("\n")).toMatchObject(
+          ending === "halts" ? { exit: 3, status: "halted" } : { exit: 0, status: "completed" },
+        );
+        const warning = h.said.find((l) => l.startsWith("warning: lease rbx-kubernetes-"));
+        expect(warning, h.said.join("\n")).toMatch(
+          ending === "halts"
+            ? /could not be marked halted \(.+\); it still holds the target for this run and reads as a crashed holder until the run is resumed$/
+            : /could not be released \(.+\); it still names this run: delete the Lease, or let the next run take it over with --force-unlock$/,
+        );
+        expect(h.said.join("\n")).not.toMatch(/^\s+at /m);
+      } finally {
+        await kube.stop().catch(() => {});
+      }
+    },
+  );
+});
+
 describe("a store that goes away mid-run", () => {
   let server: PostgresServer;
   beforeAll(async () => {

@@ -8,7 +8,6 @@ import type { PostgresServer } from "../../lab/postgres.js";
 import { testPostgres } from "../support/postgres.js";
 import {
   getJson,
-  killWhen,
   type Lab,
   labChart,
   labParams,
@@ -190,16 +189,38 @@ describe("two operators sharing a PostgreSQL run store", () => {
     expect(helmRevisions()).toHaveLength(before + 1);
   }, 900_000);
 
-  it("SIGKILL of the driver mid-rollback, then B continues it after the lease ran out: the in-doubt step is probed", async () => {
-    const kill = killWhen(/… rollback:upgrade\/\S+ helm\.rollback/);
+  it("SIGKILL of the driver mid-rollback, then B resumes it after the lease ran out: the in-doubt step is probed", async () => {
+    // Killed once the helm.rollback step's start is committed to the store (the view may print it a moment
+    // before): the step is then in doubt, whatever helm got to do.
+    const rollbacksStarted = async () =>
+      (
+        await sql<{ n: number }>(
+          store,
+          `SELECT count(*)::int AS n FROM rbx.events WHERE run_id = $1 AND type = 'step.started'
+             AND line LIKE '%"action":"helm.rollback"%'`,
+          [winner],
+        )
+      )[0]?.n ?? 0;
+    const before = await rollbacksStarted();
+    let seen = "";
+    let killing = false;
     const killed = await alice(["rollback", winner], {
-      onStderr: kill.onStderr,
+      onStderr: (text, child) => {
+        seen += text;
+        if (killing || !/… rollback:upgrade\/\S+ helm\.rollback/.test(seen)) return;
+        killing = true;
+        void (async () => {
+          for (let i = 0; i < 250 && (await rollbacksStarted()) === before; i++)
+            await new Promise((r) => setTimeout(r, 20));
+          child.kill("SIGKILL");
+        })();
+      },
       env: { RBX_LEASE_SECONDS: "4" },
     });
     expect(killed.signal, killed.stderr).toBe("SIGKILL");
     await new Promise((r) => setTimeout(r, 4_500));
     expect(await releaseSettled(lab, "kryton", "kryton")).not.toMatch(/^pending-/);
-    const continued = await bob(["rollback", winner]);
+    const continued = await bob(["resume", winner]);
     expect(continued.code, continued.stderr).toBe(0);
     expect(continued.stderr).toMatch(/\? rollback:upgrade\/\S+ (was in doubt; its probe says|postcondition)/);
     expect((await status(bob, winner)).status).toBe("rolled-back");

@@ -1,9 +1,11 @@
 // `rbx approve RUN STEP`: approve a halted run's step from any machine sharing the store; who is journaled.
 
 import { approveStep } from "../../run/sessions/approve-step.js";
+import { parseCommandLine, usageError } from "../command-line.js";
+import { findRun } from "../find-run.js";
 import type { CliIO } from "../io.js";
 import { cliSession } from "../operator-session.js";
-import { parseCommandLine, storeOptions, withStore } from "../run-options.js";
+import { storeOptions, withStore } from "../run-options.js";
 
 /** Shown by `rbx approve --help`. */
 export const usage = `Usage: rbx approve RUN STEP [--store URL | --state-dir DIR]
@@ -20,20 +22,12 @@ approval would not count: you started the run, or you already approved).
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine(
-    "approve",
-    usage,
-    argv,
-    { allowPositionals: true, options: { ...storeOptions } },
-    io,
-  );
+  const parsed = parseCommandLine("approve", argv, storeOptions, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
-  if (positionals.length !== 2) {
-    io.stderr.write(`rbx approve: give the run id and the step\n${usage}`);
-    return 2;
-  }
+  if (positionals.length !== 2) return usageError(io, "approve", "give the run id and the step");
   return withStore("approve", io, values, 2, async (store, choice) => {
+    const runId = await findRun(store, positionals[0]);
     const controller = new AbortController();
     const opts = cliSession(
       io,
@@ -43,6 +37,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       controller.signal,
       () => "SIGINT",
     );
-    return (await approveStep(positionals[0] as string, positionals[1] as string, opts)).exit;
+    return (await approveStep(runId, positionals[1] as string, opts)).exit;
   });
 }

@@ -4,8 +4,9 @@ import type { RunEvent } from "../../run/model/events.js";
 import { watchRuns } from "../../run/sessions/follow-run.js";
 import { listRuns, type RunListing } from "../../run/sessions/inspect.js";
 import type { RunStore } from "../../run/store/run-store.js";
+import { parseCommandLine } from "../command-line.js";
 import type { CliIO } from "../io.js";
-import { parseCommandLine, storeOptions, withStore } from "../run-options.js";
+import { storeOptions, withStore } from "../run-options.js";
 
 /** Shown by `rbx runs --help`. */
 export const usage = `Usage: rbx runs [--watch] [--json] [--store URL | --state-dir DIR]
@@ -13,7 +14,7 @@ export const usage = `Usage: rbx runs [--watch] [--json] [--store URL | --state-
 List the runs in the store (a PostgreSQL store with --store, RBX_STORE or \`store:\` in .rbx.yaml; else the
 state directory, default .rbx or RBX_STATE_DIR), oldest first: run id, runbook and version, state
 (completed, rolled-back, failed, halted, interrupted, crashed, running), start time, and whether the journal
-verifies.
+verifies (its hash chain is intact), under a header line.
 
   --watch   then print every run's events as they are committed — runs driven on any machine that shares
             the store — one line each, prefixed by the run id, as the run's own progress view words them
@@ -24,9 +25,8 @@ verifies.
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parseCommandLine(
     "runs",
-    usage,
     argv,
-    { options: { json: { type: "boolean" }, watch: { type: "boolean" }, ...storeOptions } },
+    { json: { type: "boolean" }, watch: { type: "boolean" }, ...storeOptions },
     io,
   );
   if (!parsed) return 2;
@@ -45,24 +45,22 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
 function printRuns(io: CliIO, runs: RunListing[], location: string): void {
   if (runs.length === 0) {
-    io.stdout.write(`no runs in ${location}\n`);
+    io.stdout.write(`no runs under ${location}\n`);
     return;
   }
-  const rows = runs.map((r) => [
-    r.runId,
-    r.status,
-    r.runbook,
-    r.startedAt,
-    r.verified ? "" : "JOURNAL DOES NOT VERIFY",
-  ]);
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => (row[i] as string).length)));
+  const rows = [
+    ["RUN", "STATE", "RUNBOOK", "STARTED", "JOURNAL"],
+    ...runs.map((r) => [
+      r.runId,
+      r.status,
+      r.runbook,
+      r.startedAt || "?",
+      r.verified ? "verifies" : "DOES NOT VERIFY (rbx status RUN shows where)",
+    ]),
+  ];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] as string).length)));
   for (const row of rows) {
-    io.stdout.write(
-      `${row
-        .map((c, i) => (i < 3 ? c.padEnd(widths[i] as number) : c))
-        .join("  ")
-        .trimEnd()}\n`,
-    );
+    io.stdout.write(`${row.map((c, i) => (i < 4 ? c.padEnd(widths[i] as number) : c)).join("  ")}\n`);
   }
 }
 
@@ -70,7 +68,7 @@ function printRuns(io: CliIO, runs: RunListing[], location: string): void {
 async function watch(store: RunStore, io: CliIO, json: boolean): Promise<number> {
   const { LineRenderer } = await import("../../progress/line-renderer.js");
   const { JsonRenderer } = await import("../../progress/json-renderer.js");
-  const { paint, useColor } = await import("../../progress/ansi.js");
+  const { paint, useColor } = await import("../../diagnostics/color.js");
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once("SIGINT", stop);

@@ -1,9 +1,11 @@
 // `rbx skip RUN STEP --reason TEXT`: mark a step done without running it; who and why are journaled.
 
 import { skipStep } from "../../run/sessions/skip-step.js";
+import { parseCommandLine, usageError } from "../command-line.js";
+import { findRun } from "../find-run.js";
 import type { CliIO } from "../io.js";
 import { cliSession } from "../operator-session.js";
-import { parseCommandLine, storeOptions, withStore } from "../run-options.js";
+import { storeOptions, withStore } from "../run-options.js";
 
 /** Shown by `rbx skip --help`. */
 export const usage = `Usage: rbx skip RUN STEP --reason TEXT [--override-check] [--store URL | --state-dir DIR]
@@ -25,32 +27,19 @@ an approval, a safety check without --override-check).
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine(
-    "skip",
-    usage,
-    argv,
-    {
-      allowPositionals: true,
-      options: {
-        reason: { type: "string" },
-        "override-check": { type: "boolean" },
-        ...storeOptions,
-      },
-    },
-    io,
-  );
+  const options = {
+    reason: { type: "string" },
+    "override-check": { type: "boolean" },
+    ...storeOptions,
+  } as const;
+  const parsed = parseCommandLine("skip", argv, options, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
-  if (positionals.length !== 2) {
-    io.stderr.write(`rbx skip: give the run id and the step\n${usage}`);
-    return 2;
-  }
+  if (positionals.length !== 2) return usageError(io, "skip", "give the run id and the step");
   const reason = values.reason?.trim();
-  if (!reason) {
-    io.stderr.write("rbx skip: say why with --reason TEXT; it is recorded in the journal\n");
-    return 2;
-  }
+  if (!reason) return usageError(io, "skip", "say why with --reason TEXT; it is recorded in the journal");
   return withStore("skip", io, values, 2, async (store, choice) => {
+    const runId = await findRun(store, positionals[0]);
     const controller = new AbortController();
     const opts = cliSession(
       io,
@@ -60,7 +49,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       controller.signal,
       () => "SIGINT",
     );
-    const result = await skipStep(positionals[0] as string, positionals[1] as string, reason, opts, {
+    const result = await skipStep(runId, positionals[1] as string, reason, opts, {
       overrideCheck: values["override-check"] === true,
     });
     return result.exit;

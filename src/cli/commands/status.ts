@@ -1,13 +1,14 @@
 // `rbx status [RUN]`: where a run stands, what a rollback would run now, and the recovery choices; with
 // --follow, the run's steps live as they happen, wherever it is driven from.
-import { builtinCatalog } from "../../builtins/index.js";
 import { followRun } from "../../run/sessions/follow-run.js";
 import { inspectRun } from "../../run/sessions/inspect.js";
 import { formatStatus } from "../../run/sessions/status-report.js";
-import { resolveRunId } from "../../run/store/run-ids.js";
 import type { RunStore } from "../../run/store/run-store.js";
+import { parseCommandLine, usageError } from "../command-line.js";
+import { findRun } from "../find-run.js";
 import type { CliIO } from "../io.js";
-import { parseCommandLine, storeOptions, withStore } from "../run-options.js";
+import { cliCatalogResolver } from "../project-catalog.js";
+import { storeOptions, withStore } from "../run-options.js";
 
 /** Shown by `rbx status --help`. */
 export const usage = `Usage: rbx status [RUN] [--follow] [--json] [--store URL | --state-dir DIR]
@@ -33,26 +34,15 @@ read, 2 no such run.
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine(
-    "status",
-    usage,
-    argv,
-    {
-      allowPositionals: true,
-      options: { json: { type: "boolean" }, follow: { type: "boolean" }, ...storeOptions },
-    },
-    io,
-  );
+  const options = { json: { type: "boolean" }, follow: { type: "boolean" }, ...storeOptions } as const;
+  const parsed = parseCommandLine("status", argv, options, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
+  if (positionals.length > 1) return usageError(io, "status", "give at most one run id");
   return withStore("status", io, values, 1, async (store, choice) => {
-    const id = await resolveRunId(store, positionals[0]);
-    if (typeof id !== "string") {
-      io.stderr.write(`rbx status: ${id.error}\n`);
-      return 2;
-    }
+    const id = await findRun(store, positionals[0]);
     const env = { ...io.env, RBX_SNAPSHOTS_DIR: choice.snapshotsDir };
-    const report = await inspectRun(store, id, io.cwd, builtinCatalog, values["state-dir"], env);
+    const report = await inspectRun(store, id, io.cwd, cliCatalogResolver(), values["state-dir"], env);
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
     if (!values.follow) return 0;
     return follow(store, id, io, values.json ?? false, values["state-dir"]);

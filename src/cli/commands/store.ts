@@ -1,8 +1,9 @@
 // `rbx store migrate|status|import DIR`: set up and inspect the team's PostgreSQL run store.
 import { resolve } from "node:path";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 import { type StoreChoice, storeChoice } from "../operator.js";
-import { parseCommandLine, storeOptions, withStore } from "../run-options.js";
+import { storeOptions, withStore } from "../run-options.js";
 
 /** Shown by `rbx store --help`. */
 export const usage = `Usage: rbx store migrate|status|import DIR [--store URL]
@@ -22,26 +23,18 @@ Exit status: 0 done, 1 the store could not be reached or refused, 2 usage error 
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine(
-    "store",
-    usage,
-    argv,
-    { allowPositionals: true, options: storeOptions },
-    io,
-  );
+  const parsed = parseCommandLine("store", argv, storeOptions, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   const [verb, ...rest] = positionals;
-  if (verb !== "migrate" && verb !== "status" && verb !== "import") {
-    io.stderr.write(`rbx store: say migrate, status or import DIR\n${usage}`);
-    return 2;
-  }
-  if ((verb === "import" && rest.length !== 1) || (verb !== "import" && rest.length !== 0)) {
-    io.stderr.write(
-      `rbx store ${verb}: ${verb === "import" ? "give the state directory to import" : "takes no arguments"}\n${usage}`,
+  if (verb !== "migrate" && verb !== "status" && verb !== "import")
+    return usageError(io, "store", "say migrate, status or import DIR");
+  if ((verb === "import" && rest.length !== 1) || (verb !== "import" && rest.length !== 0))
+    return usageError(
+      io,
+      "store",
+      `${verb} ${verb === "import" ? "needs the state directory to import" : "takes no arguments"}`,
     );
-    return 2;
-  }
   const choice = storeChoice(io, values.store ? { store: values.store } : {});
   if (!("error" in choice) && !choice.url) {
     io.stderr.write(

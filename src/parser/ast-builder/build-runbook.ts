@@ -2,7 +2,17 @@
 
 import type { Document, Node as YamlNode } from "yaml";
 import type { ConnectionKind } from "../../contract/connection.js";
-import type { CheckSuite, Connection, EnvDecl, Metadata, Param, ParamType, Phase, Runbook } from "../ast.js";
+import type {
+  CheckSuite,
+  Connection,
+  EnvDecl,
+  Import,
+  Metadata,
+  Param,
+  ParamType,
+  Phase,
+  Runbook,
+} from "../ast.js";
 import { buildAssertions, buildPolicy, buildSteps } from "./build-step.js";
 import type { Reader } from "./reader.js";
 
@@ -93,6 +103,15 @@ function buildPhase(r: Reader, node: YamlNode): Phase {
   return phase;
 }
 
+function buildImports(r: Reader, node: YamlNode | undefined): Import[] {
+  return r.items(node).map((n) => ({
+    from: r.name(r.get(n, "from")),
+    version: r.name(r.get(n, "version")),
+    checks: r.items(r.get(n, "checks")).map((c) => r.name(c)),
+    span: r.span(n),
+  }));
+}
+
 /** The whole document. */
 export function buildRunbook(r: Reader, doc: Document.Parsed): Runbook {
   const root = doc.contents as YamlNode;
@@ -102,6 +121,8 @@ export function buildRunbook(r: Reader, doc: Document.Parsed): Runbook {
     apiVersion: r.name(r.get(root, "apiVersion")),
     kind: r.name(r.get(root, "kind")),
     metadata: buildMetadata(r, r.get(root, "metadata")),
+    imports: buildImports(r, r.get(root, "imports")),
+    libraries: [],
     params: buildParams(r, r.get(root, "params")),
     env: buildEnv(r, r.get(root, "env")),
     connections: buildConnections(r, r.get(root, "connections")),

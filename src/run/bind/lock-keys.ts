@@ -39,6 +39,11 @@ export function lockedConnections(
   const names = new Set<string>();
   let writes = false;
   for (const unit of program.units.values()) {
+    // A child run takes its own targets' locks; the parent holds its runbook's, so two stacks never overlap.
+    if (unit.run) {
+      writes = true;
+      continue;
+    }
     const action = catalog.find(unit.action);
     if (action?.effect !== "write") continue;
     writes = true;

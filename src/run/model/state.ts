@@ -34,6 +34,8 @@ export interface StepState {
   skipped?: { reason: "when" | "operator"; by?: string; note?: string; overrode?: "check" | "guard" };
   probe?: "done" | "not-done" | "unknown";
   verified?: boolean;
+  /** A `run:` step: the child run it started. */
+  child?: string;
 }
 
 /** One approval a step was given, as the journal recorded it. */
@@ -215,6 +217,9 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       state.lastStep = e.step;
       break;
     }
+    case "child.started":
+      step(state, e.step).child = e.runId;
+      break;
     case "step.probed": {
       const s = step(state, e.step);
       s.probe = e.result;

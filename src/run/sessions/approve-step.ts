@@ -14,6 +14,7 @@ import { foldEvents } from "../model/state.js";
 import { sessionActor } from "./drive-session.js";
 import { readRun } from "./reopen-run.js";
 import { runDocument } from "./run-document.js";
+import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
 /** The step's `with.approvers`, as written (a computed value counts as the default: one approver). */
@@ -50,7 +51,9 @@ export async function approveStep(id: string, step: string, opts: SessionOptions
     );
     return { exit: EXIT_CODES.usage, runId };
   }
-  const { prepared, path } = await runDocument(runId, state.started, undefined, opts);
+  const catalog = await catalogFor(opts, state.started.runbook.file);
+  if (!catalog) return { exit: EXIT_CODES.usage, runId };
+  const { prepared, path } = await runDocument(runId, state.started, undefined, { ...opts, catalog });
   if (!prepared.ok) {
     opts.say(`error: cannot read the runbook of run ${runId} (${path}) to check step ${step}`);
     opts.say(prepared.message.trimEnd());
@@ -58,11 +61,11 @@ export async function approveStep(id: string, step: string, opts: SessionOptions
   }
   const program = buildProgram(prepared.runbook);
   const unit = program.units.get(step);
-  const action = unit ? opts.catalog.find(unit.action) : undefined;
+  const action = unit ? catalog.find(unit.action) : undefined;
   if (!unit || !(action?.requiresApproval || action?.approvalRequest)) {
     const gated = [...program.units.values()]
       .filter((u) => {
-        const a = opts.catalog.find(u.action);
+        const a = catalog.find(u.action);
         return a?.requiresApproval || a?.approvalRequest;
       })
       .map((u) => u.key);

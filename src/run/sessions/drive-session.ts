@@ -7,13 +7,15 @@ import type { ResolvedConnection } from "../../contract/connection.js";
 import type { Bound } from "../bind/bind-document.js";
 import { connectionKey, lockedConnections, lockKeysFor } from "../bind/lock-keys.js";
 import { ApprovalBroker } from "../interpreter/approvals.js";
-import { Driver } from "../interpreter/driver.js";
+import { type ChildRuns, Driver } from "../interpreter/driver.js";
 import { type EventBody, formatActor, type LockKey, type RunEvent } from "../model/events.js";
 import { EXIT_CODES, exitCodeFor } from "../model/exit-codes.js";
 import { rbxCommand } from "../model/recovery-choices.js";
 import type { RunState, RunStatus } from "../model/state.js";
 import { holderAlive } from "../store/liveness.js";
 import { type RunJournal, StoreFencedError, StoreUnavailableError } from "../store/run-store.js";
+import { StoreWriteError } from "../store/store-error.js";
+import { childRunsFor, type ParentRun } from "./child-runs.js";
 import { DEFAULT_TARGET_LEASE_MS, HeldLocks } from "./held-locks.js";
 import { openRunScope, type RunScope } from "./run-scope.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
@@ -50,7 +52,7 @@ export async function identifyTargets(
 ): Promise<{ keys: LockKey[]; connections: Map<string, ResolvedConnection> } | undefined> {
   const { program, connections } = b.bound;
   const identities = new Map<string, Record<string, string>>();
-  const locked = lockedConnections(program, connections, opts.catalog).connections;
+  const locked = lockedConnections(program, connections, b.catalog).connections;
   if (opts.targets) {
     for (const conn of locked) {
       try {
@@ -64,7 +66,7 @@ export async function identifyTargets(
       }
     }
   }
-  const keys = lockKeysFor(program, connections, opts.catalog, identities);
+  const keys = lockKeysFor(program, connections, b.catalog, identities);
   const byKey = new Map<string, ResolvedConnection>();
   for (const conn of locked) byKey.set(connectionKey(conn, identities.get(conn.name)).key, conn);
   return { keys, connections: byKey };
@@ -92,7 +94,7 @@ export async function takeLocks(
         new TargetLease(k, api, { ...holder, ...(actor.role ? { role: actor.role } : {}) }, leaseMs),
       );
   }
-  return HeldLocks.take(
+  const taking = HeldLocks.take(
     {
       store: opts.store,
       keys,
@@ -106,6 +108,26 @@ export async function takeLocks(
     },
     opts.say,
   );
+  try {
+    return await taking;
+  } catch (err) {
+    // A lock file that could not be written (a full disk): nothing was taken, nothing ran.
+    if (!(err instanceof StoreWriteError)) throw err;
+    opts.say(`error: ${err.message}; nothing ran. Make room there, then run the command again.`);
+    return undefined;
+  }
+}
+
+/** The keys a run takes itself: all of them, less those an ancestor holds (a child works under those). */
+export function ownKeys(
+  keys: readonly LockKey[],
+  opts: SessionOptions,
+): { own: LockKey[]; inherited: string[] } {
+  const held = opts.parent?.locks ?? new Set<string>();
+  return {
+    own: keys.filter((k) => !held.has(k.key)),
+    inherited: keys.filter((k) => held.has(k.key)).map((k) => k.key),
+  };
 }
 
 /** The events that record how the locks were taken: what was reclaimed and what was forced, and by whom. */
@@ -163,7 +185,7 @@ export function driverFor(
     state,
     journal,
     evaluator: b.bound.evaluator,
-    catalog: opts.catalog,
+    catalog: b.catalog,
     redactor: b.bound.redactor,
     connections: b.bound.connections,
     approvals: new ApprovalBroker({
@@ -179,8 +201,34 @@ export function driverFor(
     ...(opts.settle ? { settle: opts.settle } : {}),
     ...(opts.askInDoubt ? { askInDoubt: opts.askInDoubt } : {}),
     ...(opts.signalName ? { signalName: opts.signalName } : {}),
-    ...(held ? { beforeWrite: () => held.check() } : {}),
+    ...beforeWrite(opts, held),
+    ...withChildren(opts, { runId: state.runId, file: b.prepared.file, keys: b.keys, scope, ...check(held) }),
   });
+}
+
+const check = (held: HeldLocks | undefined) => (held ? { check: () => held.check() } : {});
+
+/**
+ * Before every write action: this process still holds the run's own locks, and (a child run) its ancestors still
+ * hold theirs, which the child works under.
+ */
+function beforeWrite(
+  opts: SessionOptions,
+  held: HeldLocks | undefined,
+): { beforeWrite?: () => Promise<void> } {
+  const parent = opts.parent?.check;
+  if (!held && !parent) return {};
+  return {
+    beforeWrite: async () => {
+      await parent?.();
+      await held?.check();
+    },
+  };
+}
+
+function withChildren(opts: SessionOptions, parent: ParentRun): { children?: ChildRuns } {
+  const children = childRunsFor(opts, parent);
+  return children ? { children } : {};
 }
 
 /** Open the run's scope: its view (seeing `history` as already shown) and its shared resources. */
@@ -224,6 +272,10 @@ export async function driveToEnd(
     } catch (err) {
       if (err instanceof StoreFencedError) return await fenced(d, opts, err.message);
       if (err instanceof StoreUnavailableError) return await storeLost(d, opts, err.message);
+      if (err instanceof StoreWriteError) {
+        await d.scope.end(); // the live view gives the terminal back before the error is said
+        return await journalFailed(d, opts, err);
+      }
       throw err;
     }
     return await finish(opts, d, status);
@@ -236,6 +288,31 @@ export async function driveToEnd(
       // A journal that could not be flushed was already reported above (fenced or store lost).
     }
   }
+}
+
+/**
+ * The journal could not be written (a full disk): the driver stopped before its next action. A run with no
+ * event on disk never started: its journal is removed and its locks released (exit 2, as a refusal). Otherwise
+ * the journal ends at its last durable event and verifies, the locks stay, and the operator frees space and
+ * resumes (exit 3, as a halt: nothing more runs until they do).
+ */
+async function journalFailed(d: Driving, opts: SessionOptions, err: StoreWriteError): Promise<SessionResult> {
+  const { runId, journal, held, state } = d;
+  const durable = err.durableSeq ?? 0;
+  opts.say(`error: ${err.message}`);
+  if (durable === 0) {
+    await journal.discard?.();
+    await held.release();
+    opts.say(`Nothing ran and no run was recorded. Make room in ${err.where}, then run the command again.`);
+    return { exit: EXIT_CODES.usage };
+  }
+  await held.halt(stoppedWords(state));
+  opts.say(
+    `Run ${runId} stopped before its next action. Its journal keeps events 1-${durable} and verifies; ` +
+      `the lock on its targets is kept. Make room in ${err.where}, then \`${rbxCommand(["resume", runId], opts.stateDir)}\`: a step that ` +
+      "had started is checked (probed) before anything runs again.",
+  );
+  return { exit: EXIT_CODES.halted, runId };
 }
 
 /** A run that stopped: release its lock unless the operator must come back to it, and give its exit code. */

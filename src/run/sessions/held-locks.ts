@@ -38,6 +38,7 @@ export class HeldLocks {
     readonly reclaimed: readonly LockHolder[],
     /** Target Leases taken over from another run with --force-unlock, described. */
     readonly leasesForced: readonly string[],
+    private readonly say: (line: string) => void,
   ) {}
 
   /** Take the store's locks, then the targets' Leases; all or none. A refusal is said and gives undefined. */
@@ -85,7 +86,7 @@ export class HeldLocks {
       taken.push({ lease, reclaimed: got.reclaimed });
       if (got.forced) leasesForced.push(got.forced);
     }
-    return new HeldLocks(t, locked.token, locked.forced, locked.reclaimed, leasesForced);
+    return new HeldLocks(t, locked.token, locked.forced, locked.reclaimed, leasesForced, say);
   }
 
   /** The fence the run's journal appends under. */
@@ -146,14 +147,35 @@ export class HeldLocks {
     await this.stop();
     const { store, runId, keys } = this.t;
     await store.leave(runId, keys, this.token);
-    for (const lease of this.t.leases) await lease.renew(description);
+    for (const lease of this.t.leases) {
+      // The run has halted whatever the cluster answers: the Lease still names this run and still holds the
+      // target, it only reads as a crashed holder until the run is resumed.
+      await lease
+        .renew(description)
+        .catch((err: Error) =>
+          this.say(
+            `warning: ${lease.api.where} could not be marked halted (${err.message}); it still holds the target ` +
+              "for this run and reads as a crashed holder until the run is resumed",
+          ),
+        );
+    }
   }
 
   /** The run ended: release the store's locks and the targets' Leases. */
   async release(): Promise<void> {
     await this.stop();
     await this.t.store.unlock(this.t.runId, this.t.keys);
-    for (const lease of this.t.leases) await lease.release();
+    for (const lease of this.t.leases) {
+      // The run is over whatever the cluster answers: an undeleted Lease keeps naming this ended run.
+      await lease
+        .release()
+        .catch((err: Error) =>
+          this.say(
+            `warning: ${lease.api.where} could not be released (${err.message}); it still names this run: ` +
+              "delete the Lease, or let the next run take it over with --force-unlock",
+          ),
+        );
+    }
   }
 
   /** Stop renewing (the process is leaving the run without releasing anything). */

@@ -6,6 +6,7 @@ import { foldEvents, type RunState } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import { standings } from "./lock-messages.js";
 import { runDocument } from "./run-document.js";
+import type { CatalogResolver } from "./session-options.js";
 import { runSnapshots, snapshotDump, snapshotWhere } from "./snapshots.js";
 import { runnerOf, type StatusReport, statusReport } from "./status-report.js";
 
@@ -17,15 +18,21 @@ export async function inspectRun(
   store: RunStore,
   runId: string,
   cwd: string,
-  catalog: ActionCatalog,
+  catalogs: ActionCatalog | CatalogResolver,
   stateDir?: string,
   env: Readonly<Record<string, string | undefined>> = {},
 ): Promise<StatusReport> {
   const read = await store.read(runId);
   const state = foldEvents(runId, read.events);
-  const prepared = state.started
-    ? (await runDocument(runId, state.started, undefined, { store, cwd, catalog })).prepared
-    : undefined;
+  const file = state.started?.runbook.file;
+  // Status shows the journal even when the runbook's actions cannot be loaded; only "rollback now" needs them.
+  const found = file && typeof catalogs === "function" ? await catalogs(file) : undefined;
+  const catalog =
+    typeof catalogs !== "function" ? catalogs : found && "catalog" in found ? found.catalog : undefined;
+  const prepared =
+    state.started && catalog
+      ? (await runDocument(runId, state.started, undefined, { store, cwd, catalog })).prepared
+      : undefined;
   const program = prepared?.ok ? buildProgram(prepared.runbook) : undefined;
   const holders = state.started ? await store.holders(state.started.locks) : [];
   const journalPath = store.journalFile?.(runId);

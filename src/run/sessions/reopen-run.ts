@@ -24,6 +24,7 @@ import {
   takeLocks,
 } from "./drive-session.js";
 import { runDocument } from "./run-document.js";
+import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 import { snapshotsReadable } from "./snapshots.js";
 
@@ -80,10 +81,12 @@ export async function reopenRun(
     opts.say(`error: run ${runId} is ${state.status}; there is nothing to ${mode}${hint}`);
     return { exit: EXIT_CODES.usage, runId, status: state.status };
   }
-  const { prepared, path, kept } = await runDocument(runId, started, extra.file, opts);
+  const catalog = await catalogFor(opts, extra.file ?? started.runbook.file);
+  if (!catalog) return { exit: EXIT_CODES.usage, runId };
+  const { prepared, path, kept } = await runDocument(runId, started, extra.file, { ...opts, catalog });
   let changes: string[] | undefined;
   if (prepared.ok && prepared.contentHash !== started.runbook.contentHash) {
-    const old = kept !== undefined ? prepareText(started.runbook.file, kept, opts.catalog) : undefined;
+    const old = kept !== undefined ? prepareText(started.runbook.file, kept, catalog) : undefined;
     changes = documentChanges(old?.ok ? old.runbook : undefined, prepared.runbook);
     if (!opts.acceptChanges) {
       opts.say(`error: ${path} changed since run ${runId} started:`);
@@ -97,14 +100,15 @@ export async function reopenRun(
   const b = bindDocument(
     prepared,
     { cli: new Map(), recorded: started.params, ...(extra.paramsFile ? { file: extra.paramsFile } : {}) },
-    opts,
+    { ...opts, catalog },
   );
   if (!b) return { exit: EXIT_CODES.usage, runId };
   registerSecrets(b, opts);
   if (!snapshotsReadable(read.events, mode, opts)) return { exit: EXIT_CODES.usage, runId };
   const targets = await identifyTargets(b, opts);
   if (!targets) return { exit: EXIT_CODES.usage, runId };
-  b.keys = started.locks;
+  // A child run works under the locks its ancestors hold; it takes back only its own.
+  b.keys = started.locks.filter((k) => !(started.inherited ?? []).includes(k.key));
   const actor = await sessionActor(opts);
   const held = await takeLocks(b.keys, targets.connections, runId, actor, opts);
   if (!held) return { exit: EXIT_CODES.usage, runId };
@@ -122,7 +126,14 @@ export async function reopenRun(
   if (read.tornBytes > 0) events.push({ type: "journal.repaired", droppedBytes: read.tornBytes });
   events.push({ type: "run.resumed", ...driverFields(actor), ...(changes ? { changes } : {}) });
   events.push(...lockEvents(held, actor));
-  driver.record(events);
+  try {
+    driver.record(events);
+  } catch (err) {
+    await scope.end();
+    await journal.close();
+    await held.halt(stoppedWords(state)).catch(() => {});
+    throw err;
+  }
   return { runId, b, state, driver, scope, journal, held, actor };
 }
 

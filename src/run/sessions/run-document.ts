@@ -2,9 +2,10 @@
 // copy the store kept when it started — so a colleague on another machine needs no checkout.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import type { ActionCatalog } from "../../contract/action.js";
 import { type Prepared, prepareRunbook, prepareText } from "../bind/prepare.js";
 import type { RunEvent } from "../model/events.js";
-import type { SessionOptions } from "./session-options.js";
+import type { RunStore } from "../store/run-store.js";
 
 /** The prepared document of a run, the path it was read from (for messages) and the copy the store kept. */
 export interface RunDocument {
@@ -18,7 +19,7 @@ export async function runDocument(
   runId: string,
   started: Extract<RunEvent, { type: "run.started" }>,
   file: string | undefined,
-  opts: Pick<SessionOptions, "store" | "cwd" | "catalog">,
+  opts: { store: RunStore; cwd: string; catalog: ActionCatalog },
 ): Promise<RunDocument> {
   const kept = await opts.store.document(runId);
   const path = file ?? started.runbook.file;

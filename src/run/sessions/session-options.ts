@@ -8,6 +8,49 @@ import type { RunStatus } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import type { ObserveRun } from "./run-scope.js";
 
+/**
+ * The catalog of a runbook, found per file — the CLI's reads the `.rbx.yaml` above the file — or why there is
+ * none; `warnings` are the config's lesser problems, said before the run goes on.
+ */
+export type CatalogResolver = (
+  runbookFile: string,
+) => Promise<{ catalog: ActionCatalog; warnings?: string } | { problem: string }>;
+
+/** The verbs a `run:` step drives its child runs with (injected: the verbs themselves drive runs with children). */
+export interface ChildVerbs {
+  start(
+    file: string,
+    params: { cli: ReadonlyMap<string, string>; file?: Record<string, unknown> },
+    planHash: string | undefined,
+    opts: SessionOptions,
+  ): Promise<SessionResult>;
+  resume(
+    id: string,
+    extra: { paramsFile?: Record<string, unknown>; file?: string },
+    opts: SessionOptions,
+  ): Promise<SessionResult>;
+  rollback(
+    id: string,
+    extra: { paramsFile?: Record<string, unknown>; file?: string },
+    opts: SessionOptions,
+  ): Promise<SessionResult>;
+}
+
+/** A child run's place under its parent: who started it, the locks it inherits, the runbooks above it. */
+export interface ParentLink {
+  runId: string;
+  step: string;
+  /** Lock keys an ancestor holds: the child works under them instead of taking them. */
+  locks: ReadonlySet<string>;
+  /** The runbook files of every ancestor, so none is run again below itself. */
+  files: readonly string[];
+  /**
+   * Throws when an ancestor no longer holds its locks (fenced, store lost): the child checks it before every
+   * write action, as it checks its own, since it works under those locks.
+   */
+  check?: () => Promise<void>;
+}
+
 /** What every verb needs from its caller (the CLI, or a test). */
 export interface SessionOptions {
   store: RunStore;
@@ -23,15 +66,10 @@ export interface SessionOptions {
   targets?: TargetSupport;
   /** How long a target Lease lasts unless renewed (default: the store's lease, else 30 s). */
   leaseMs?: number;
-  /**
-   * The id of the run `startRun` starts (a fleet or a Kubernetes Job names its runs, so a retried pod resumes
-   * the same one); default a new time-sorted id. An id that exists is refused: resume it instead.
-   */
-  runId?: string;
   /** Values no journal, log or message of the run may show (the store URL's password): masked like secrets. */
   secrets?: readonly string[];
-  /** Replaces the built-in catalog (tests register actions that do real work). */
-  catalog: ActionCatalog;
+  /** The actions runbooks may use: one catalog for every file (tests, library callers), or found per file. */
+  catalog: ActionCatalog | CatalogResolver;
   approve?: ReadonlySet<string>;
   approveAll?: boolean;
   ask?: Ask;
@@ -50,6 +88,16 @@ export interface SessionOptions {
   stateDir?: string;
   /** Operator-facing lines (stderr). */
   say: (line: string) => void;
+  /** How `run:` steps start, resume and unwind child runs (the CLI passes `childVerbs`); absent: they fail. */
+  children?: ChildVerbs;
+  /** Set for a child run: its parent, inherited locks and ancestry. */
+  parent?: ParentLink;
+  /**
+   * The id of the run `startRun` starts (a parent journals its child's id before the child starts; a fleet or a
+   * Kubernetes Job names its runs, so a retried pod resumes the same one); default a new time-sorted id. An id
+   * whose journal exists is refused: resume it instead.
+   */
+  runId?: string;
 }
 
 /**

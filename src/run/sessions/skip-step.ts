@@ -1,5 +1,6 @@
 // `rbx skip`: mark a step of a stopped run done without running it; who and why are journaled.
 
+import type { ActionCatalog } from "../../contract/action.js";
 import { prepareText } from "../bind/prepare.js";
 import { buildProgram, type Program } from "../bind/program.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
@@ -8,6 +9,7 @@ import { foldEvents, type RunState } from "../model/state.js";
 import { sessionActor } from "./drive-session.js";
 import { readRun } from "./reopen-run.js";
 import { runDocument } from "./run-document.js";
+import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
 /** How far a skip may go: `overrideCheck` (`--override-check`) passes a safety check; nothing passes an approval. */
@@ -41,7 +43,9 @@ export async function skipStep(
     );
     return { exit: EXIT_CODES.usage, runId };
   }
-  const program = await runProgram(state, opts);
+  const catalog = await catalogFor(opts, state.started.runbook.file);
+  if (!catalog) return { exit: EXIT_CODES.usage, runId };
+  const program = await runProgram(state, opts, catalog);
   if (typeof program === "string") {
     opts.say(
       `error: cannot check step ${step} against the runbook of run ${runId}: ${program}. ` +
@@ -62,7 +66,7 @@ export async function skipStep(
     return { exit: EXIT_CODES.usage, runId };
   }
   const cmd = (...words: string[]) => `\`${rbxCommand(words, opts.stateDir)}\``;
-  const action = opts.catalog.find(unit.action);
+  const action = catalog.find(unit.action);
   // An approval is given only by a person approving: no flag turns a skip into one.
   if ((action?.requiresApproval || action?.approvalRequest) && !state.approvals.has(step)) {
     opts.say(
@@ -105,13 +109,17 @@ export async function skipStep(
 }
 
 /** The run's document: the runbook file as it is now, else the copy the store kept when the run started. */
-async function runProgram(state: RunState, opts: SessionOptions): Promise<Program | string> {
+async function runProgram(
+  state: RunState,
+  opts: SessionOptions,
+  catalog: ActionCatalog,
+): Promise<Program | string> {
   const started = state.started;
   if (!started) return "the journal has no start event";
-  const { prepared, kept } = await runDocument(state.runId, started, undefined, opts);
+  const { prepared, kept } = await runDocument(state.runId, started, undefined, { ...opts, catalog });
   if (prepared.ok) return buildProgram(prepared.runbook);
   if (kept !== undefined) {
-    const copy = prepareText(started.runbook.file, kept, opts.catalog);
+    const copy = prepareText(started.runbook.file, kept, catalog);
     if (copy.ok) return buildProgram(copy.runbook);
   }
   return prepared.message.trim();

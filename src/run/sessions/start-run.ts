@@ -1,22 +1,27 @@
 // `rbx run`: check the runbook, lock its targets, journal and drive a new run.
+import { describeSystemError, isSystemError } from "../../diagnostics/system-error.js";
 import { bindDocument } from "../bind/bind-document.js";
 import { prepareRunbook } from "../bind/prepare.js";
 import type { EventBody } from "../model/events.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
 import { foldEvents } from "../model/state.js";
 import { newRunId } from "../store/run-ids.js";
+import type { RunJournal } from "../store/run-store.js";
+import { StoreWriteError } from "../store/store-error.js";
 import {
   driverFields,
   driverFor,
   driveToEnd,
   identifyTargets,
   lockEvents,
+  ownKeys,
   recordTakeovers,
   registerSecrets,
   scopeFor,
   sessionActor,
   takeLocks,
 } from "./drive-session.js";
+import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
 /** `rbx run`: check, lock, journal and drive a new run. */
@@ -26,7 +31,9 @@ export async function startRun(
   planHash: string | undefined,
   opts: SessionOptions,
 ): Promise<SessionResult> {
-  const b = bindDocument(prepareRunbook(file, opts.cwd, opts.catalog), params, opts);
+  const catalog = await catalogFor(opts, file);
+  if (!catalog) return { exit: EXIT_CODES.usage };
+  const b = bindDocument(prepareRunbook(file, opts.cwd, catalog), params, { ...opts, catalog });
   if (!b) return { exit: EXIT_CODES.usage };
   registerSecrets(b, opts);
   if (planHash !== undefined && planHash !== b.plan.planHash) {
@@ -36,9 +43,17 @@ export async function startRun(
     );
     return { exit: EXIT_CODES.usage };
   }
+  // Ctrl-C or SIGTERM while the runbook was read and checked: nothing has started, so no run is made.
+  if (opts.signal.aborted) {
+    opts.say(`interrupted by ${opts.signalName?.() ?? "a signal"} before the run started; nothing ran`);
+    return { exit: EXIT_CODES.interrupted };
+  }
   const targets = await identifyTargets(b, opts);
   if (!targets) return { exit: EXIT_CODES.usage };
-  b.keys = targets.keys;
+  const all = targets.keys;
+  // A child run works under the locks its ancestors hold and takes only its own.
+  const { own, inherited } = ownKeys(all, opts);
+  b.keys = own;
   const actor = await sessionActor(opts);
   const runId = opts.runId ?? newRunId();
   if (opts.runId !== undefined) {
@@ -55,13 +70,18 @@ export async function startRun(
   }
   const held = await takeLocks(b.keys, targets.connections, runId, actor, opts);
   if (!held) return { exit: EXIT_CODES.usage };
-  let journal: Awaited<ReturnType<typeof opts.store.create>>;
+  let journal: RunJournal | undefined;
   try {
     journal = await opts.store.create(runId, held.fence);
     await opts.store.saveDocument(runId, b.prepared.text);
   } catch (err) {
+    // No event is written yet: a run that could not keep its runbook leaves no journal behind.
+    await journal?.discard?.();
     await held.release().catch(() => {});
-    throw err;
+    if (!(err instanceof StoreWriteError) && !isSystemError(err)) throw err;
+    const why = err instanceof StoreWriteError ? err.message : describeSystemError(err);
+    opts.say(`error: ${why}; nothing ran. Make room in ${opts.store.location}, then run the command again.`);
+    return { exit: EXIT_CODES.usage };
   }
   await recordTakeovers(held, runId, actor, opts);
   const state = foldEvents(runId, []);
@@ -74,8 +94,11 @@ export async function startRun(
       runbook: b.plan.runbook,
       params: b.bound.publicParams,
       planHash: b.plan.planHash,
+      ...(b.plan.modules ? { modules: b.plan.modules } : {}),
+      ...(b.plan.imports ? { imports: b.plan.imports } : {}),
       ...driverFields(actor),
-      locks: b.keys,
+      locks: all,
+      ...(opts.parent ? { parent: { runId: opts.parent.runId, step: opts.parent.step }, inherited } : {}),
     },
     ...lockEvents(held, actor),
   ];

@@ -13,10 +13,12 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { isSystemError } from "../../diagnostics/system-error.js";
 import type { LockHolder, LockKey } from "../model/events.js";
 import { type JournalRead, JournalWriter, readJournalFile } from "./journal-file.js";
 import { holderAlive } from "./liveness.js";
 import type { LockConflict, LockOutcome, LockRequest, RunJournal, RunStore } from "./run-store.js";
+import { StoreWriteError } from "./store-error.js";
 
 /** How often a watcher looks at the journals' sizes (the file store has no notifications). */
 const POLL_MS = 250;
@@ -50,8 +52,20 @@ export class FileRunStore implements RunStore {
   // Appends are not fenced by the store: a file journal has one writer, and the driver checks `holds` (the
   // lock file still names this run and token) before every write action.
   async create(runId: string): Promise<RunJournal> {
-    mkdirSync(this.runsDir, { recursive: true, mode: 0o700 });
-    return JournalWriter.create(this.journalPath(runId));
+    const path = this.journalPath(runId);
+    return this.writing("create the run's journal", () => {
+      mkdirSync(this.runsDir, { recursive: true, mode: 0o700 });
+      return JournalWriter.create(path);
+    });
+  }
+
+  /** Do a write under the state directory; an error of the system is a StoreWriteError saying where. */
+  private writing<T>(doing: string, write: () => T): T {
+    try {
+      return write();
+    } catch (err) {
+      throw isSystemError(err) ? new StoreWriteError(this.stateDir, doing, err) : err;
+    }
   }
 
   async read(runId: string): Promise<JournalRead> {
@@ -77,7 +91,8 @@ export class FileRunStore implements RunStore {
   }
 
   async reopen(runId: string, read: JournalRead): Promise<RunJournal> {
-    return JournalWriter.reopen(this.journalPath(runId), read);
+    const path = this.journalPath(runId);
+    return this.writing("reopen the run's journal", () => JournalWriter.reopen(path, read));
   }
 
   async list(): Promise<string[]> {
@@ -110,24 +125,64 @@ export class FileRunStore implements RunStore {
   }
 
   async lock(keys: readonly LockKey[], holder: LockRequest, force: boolean): Promise<LockOutcome> {
-    mkdirSync(this.locksDir, { recursive: true, mode: 0o700 });
     const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : 1));
     const taken: LockKey[] = [];
     const forced: LockHolder[] = [];
     const reclaimed: LockHolder[] = [];
     const conflicts: LockConflict[] = [];
+    const fresh: LockKey[] = [];
     const token = nextToken();
+    try {
+      this.takeEach(sorted, holder, token, force, { taken, fresh, forced, reclaimed, conflicts });
+    } catch (err) {
+      // A lock file that could not be written (a full disk): release the ones this call created and leave
+      // none half-written; a lock taken over from a previous holder stays as it is (it was its lock).
+      await this.unlock(holder.runId, fresh);
+      throw isSystemError(err) ? new StoreWriteError(this.stateDir, "take the run's lock", err) : err;
+    }
+    if (conflicts.length > 0) {
+      await this.unlock(holder.runId, taken);
+      return { ok: false, conflicts };
+    }
+    return { ok: true, token, forced, reclaimed };
+  }
+
+  private takeEach(
+    sorted: readonly LockKey[],
+    holder: LockRequest,
+    token: number,
+    force: boolean,
+    out: {
+      taken: LockKey[];
+      fresh: LockKey[];
+      forced: LockHolder[];
+      reclaimed: LockHolder[];
+      conflicts: LockConflict[];
+    },
+  ): void {
+    const { taken, fresh, forced, reclaimed, conflicts } = out;
+    mkdirSync(this.locksDir, { recursive: true, mode: 0o700 });
     for (const k of sorted) {
       const mine: LockHolder = { ...holder, key: k.key, label: k.label, token };
       const path = this.lockPath(k.key);
+      let fd: number | undefined;
       try {
-        const fd = openSync(path, "wx", 0o600);
-        writeFileSync(fd, `${JSON.stringify(mine)}\n`);
-        closeSync(fd);
-        taken.push(k);
-        continue;
+        fd = openSync(path, "wx", 0o600);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+      if (fd !== undefined) {
+        try {
+          writeFileSync(fd, `${JSON.stringify(mine)}\n`);
+        } catch (err) {
+          rmSync(path, { force: true });
+          throw err;
+        } finally {
+          closeSync(fd);
+        }
+        taken.push(k);
+        fresh.push(k);
+        continue;
       }
       const current = this.readHolder(k.key);
       const alive = current ? holderAlive(current) : false;
@@ -145,11 +200,6 @@ export class FileRunStore implements RunStore {
       }
       conflicts.push({ holder: current, alive });
     }
-    if (conflicts.length > 0) {
-      await this.unlock(holder.runId, taken);
-      return { ok: false, conflicts };
-    }
-    return { ok: true, token, forced, reclaimed };
   }
 
   async holds(runId: string, keys: readonly LockKey[], token: number): Promise<boolean> {
@@ -168,8 +218,13 @@ export class FileRunStore implements RunStore {
 
   private replace(path: string, holder: LockHolder): void {
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
-    renameSync(tmp, path);
+    try {
+      writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
+      renameSync(tmp, path);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
   }
 
   async unlock(runId: string, keys: readonly LockKey[]): Promise<void> {
@@ -199,7 +254,8 @@ export class FileRunStore implements RunStore {
   }
 
   async saveDocument(runId: string, text: string): Promise<void> {
-    writeFileSync(join(this.workDir(runId), "runbook.rb.yaml"), text, { mode: 0o600 });
+    const path = join(this.workDir(runId), "runbook.rb.yaml");
+    this.writing("keep the run's runbook", () => writeFileSync(path, text, { mode: 0o600 }));
   }
 
   async document(runId: string): Promise<string | undefined> {
@@ -274,7 +330,7 @@ export class FileRunStore implements RunStore {
 
   workDir(runId: string): string {
     const dir = join(this.stateDir, "work", runId);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.writing("create the run's work directory", () => mkdirSync(dir, { recursive: true, mode: 0o700 }));
     return dir;
   }
 

@@ -3,7 +3,11 @@
 import type { EventBody, LockHolder, LockKey, RunEvent } from "../model/events.js";
 import type { JournalRead } from "./journal-file.js";
 
-/** An open journal a run appends to; `flush` makes every appended event durable. */
+/**
+ * An open journal a run appends to; `flush` makes every appended event durable. A write the store cannot
+ * make throws a StoreWriteError (store-error.ts); the journal then ends at its last durable event, still
+ * verifies, and takes no more events.
+ */
 export interface RunJournal {
   append(body: EventBody, at?: Date): RunEvent;
   /**
@@ -13,6 +17,8 @@ export interface RunJournal {
    */
   flush(): void | Promise<void>;
   close(): void | Promise<void>;
+  /** Remove the journal if no event of it is durable (a run that could not even record its start). */
+  discard?(): void | Promise<void>;
   /** Events appended but not (yet) durable: what a process that was fenced or lost its store discards. */
   unwritten(): readonly RunEvent[];
 }

@@ -1,4 +1,4 @@
-// Finding `.rbx.yaml`: the nearest one in a directory or its ancestors (read by the linter and by the run verbs).
+// Where `.rbx.yaml` is: the nearest one above a folder. Reads no YAML, so a verb without a config loads no parser.
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
