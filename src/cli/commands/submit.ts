@@ -1,7 +1,6 @@
 // `rbx submit FILE --namespace NS`: run a runbook as a Kubernetes Job; `--in-pod` is that Job's pod.
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { builtinCatalog } from "../../builtins/index.js";
 import { JOB_ENV } from "../../kube-jobs/job-objects.js";
 import { connectKube, kubeMessage } from "../../kube-jobs/kube-api.js";
 import { drainOnSignals } from "../../kube-jobs/pod-drain.js";
@@ -10,10 +9,12 @@ import { podExitCode, runInPod } from "../../kube-jobs/pod-run.js";
 import { submitRunJob } from "../../kube-jobs/submit-run-job.js";
 import { type RunJobOutcome, watchRunJob } from "../../kube-jobs/watch-run-job.js";
 import { rbxPackage } from "../../package-root.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 import { currentUser, storeChoice } from "../operator.js";
 import { cliSession } from "../operator-session.js";
-import { paramOptions, parseCommandLine, readParams, withStore } from "../run-options.js";
+import { cliCatalog } from "../project-catalog.js";
+import { paramOptions, readParams, withStore } from "../run-options.js";
 
 /** Shown by `rbx submit --help`. */
 export const usage = `Usage: rbx submit FILE --namespace NS [--param NAME=VALUE]... [--params-file F] [options]
@@ -71,14 +72,12 @@ const options = {
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine("submit", usage, argv, { allowPositionals: true, options }, io);
+  const parsed = parseCommandLine("submit", argv, options, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (values["in-pod"]) return inPod(io);
-  if (positionals.length !== 1 || !values.namespace) {
-    io.stderr.write(`rbx submit: give exactly one runbook file and --namespace\n${usage}`);
-    return 2;
-  }
+  if (positionals.length !== 1 || !values.namespace)
+    return usageError(io, "submit", "give exactly one runbook file and --namespace NS");
   const backoff = values["backoff-limit"] === undefined ? 6 : Number(values["backoff-limit"]);
   if (!Number.isInteger(backoff) || backoff < 0) {
     io.stderr.write(`rbx submit: --backoff-limit takes a whole number ≥ 0\n`);
@@ -101,9 +100,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     );
     return 2;
   }
-  const params = await readParams("submit", values, io);
+  const params = readParams("submit", values, io);
   if (!params) return 2;
   const say = (line: string) => io.stderr.write(`${line}\n`);
+  const catalog = await cliCatalog("submit", io, { near: resolve(io.cwd, positionals[0] as string) });
+  if (!catalog) return 2;
   let kube: Awaited<ReturnType<typeof connectKube>>;
   try {
     kube = await connectKube(
@@ -121,7 +122,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     file: positionals[0] as string,
     cwd: io.cwd,
     env: io.env,
-    catalog: builtinCatalog,
+    catalog,
     params,
     namespace: values.namespace,
     image: values.image ?? `rbx:${rbxPackage().version}`,
