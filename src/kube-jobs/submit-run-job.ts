@@ -15,6 +15,8 @@ export interface SubmitRunRequest {
   /** The operator's environment: params `from: env`, the runbook's declared `env:`, secret params. */
   env: Readonly<Record<string, string | undefined>>;
   catalog: ActionCatalog;
+  /** The actions the pod's image has (the built-in ones): a runbook using others is refused here. */
+  podCatalog?: ActionCatalog;
   params: { cli: ReadonlyMap<string, string>; file?: Record<string, unknown> };
   /** The namespace the Job, its ConfigMap, Secret and ServiceAccount live in. */
   namespace: string;
@@ -81,6 +83,20 @@ export async function submitRunJob(req: SubmitRunRequest): Promise<SubmittedRun 
         ? conn.fields.namespace
         : req.namespace,
     );
+  }
+  const missing = [...new Set([...b.bound.program.units.values()].map((u) => u.action))].filter(
+    (a) =>
+      req.podCatalog !== undefined &&
+      a !== "" &&
+      !a.startsWith("run ") &&
+      req.podCatalog.find(a) === undefined,
+  );
+  if (missing.length > 0) {
+    req.say(
+      `error: the rbx image has no action ${missing.join(", ")} (a project's own actions are not in it): ` +
+        "a submitted run can use the built-in actions only",
+    );
+    return undefined;
   }
   const actions = new Set(
     [...b.bound.program.units.values()].map((u) => u.action).filter((a) => a in ACTION_RIGHTS),

@@ -1,6 +1,7 @@
 // `rbx submit FILE --namespace NS`: run a runbook as a Kubernetes Job; `--in-pod` is that Job's pod.
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { builtinCatalog } from "../../builtins/index.js";
 import { JOB_ENV } from "../../kube-jobs/job-objects.js";
 import { connectKube, kubeMessage } from "../../kube-jobs/kube-api.js";
 import { drainOnSignals } from "../../kube-jobs/pod-drain.js";
@@ -123,6 +124,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     cwd: io.cwd,
     env: io.env,
     catalog,
+    podCatalog: builtinCatalog,
     params,
     namespace: values.namespace,
     image: values.image ?? `rbx:${rbxPackage().version}`,
