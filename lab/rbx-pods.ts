@@ -16,7 +16,7 @@ export interface RbxPodOptions {
   binDir: string;
   /** Runs every pod whose image is not rbx's. */
   fallback: PodRuntime;
-  /** How long a stopped pod's rbx may take to record its interruption before SIGKILL (default 25 s). */
+  /** The grace period of a pod that names none, in ms (default 30 s, as Kubernetes). */
   stopGraceMs?: number;
 }
 
@@ -58,6 +58,8 @@ class RbxPod implements RunningPod {
       this.child = spawn(process.execPath, [packagePath("bin", "rbx.js"), ...args], {
         cwd,
         env,
+        // Its own process group: the container's processes, killed together when the pod goes.
+        detached: true,
         stdio: ["ignore", "pipe", "pipe"],
       });
     } catch (error) {
@@ -105,15 +107,29 @@ class RbxPod implements RunningPod {
     this.listeners.push(listener);
   }
 
-  /** As the kubelet: SIGTERM, then SIGKILL once the grace period is over. */
-  async stop(): Promise<void> {
+  /**
+   * As the kubelet: SIGTERM, then SIGKILL once the grace period is over — to every process of the container (rbx
+   * and the helm or kubectl it runs), as a container's end takes them all.
+   */
+  async stop(graceMs = this.graceMs): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    const pid = child.pid;
     const gone = new Promise<void>((r) => child.once("exit", () => r()));
-    child.kill("SIGTERM");
-    const kill = setTimeout(() => child.kill("SIGKILL"), this.graceMs);
+    const killAll = () => {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
+    if (graceMs <= 0) killAll();
+    else child.kill("SIGTERM");
+    const kill = setTimeout(killAll, graceMs);
     await gone;
     clearTimeout(kill);
+    // What rbx started and left behind dies with the container.
+    killAll();
   }
 }
 
@@ -141,11 +157,15 @@ export function rbxPodRuntime(opts: RbxPodOptions): PodRuntime {
       };
       // The image's entrypoint is rbx: a command naming anything else does not exist in it.
       const command = container.command ?? [];
-      const grace = opts.stopGraceMs ?? 25_000;
+      const grace = opts.stopGraceMs ?? 30_000;
       if (command.length > 0 && command[0] !== "rbx")
         return new RbxPod({ error: `exec: "${command[0]}": executable file not found in $PATH` }, grace);
       const args = [...command.slice(1), ...(container.args ?? [])];
-      return new RbxPod({ args, env, cwd: join(dir, "work") }, grace);
+      const podGrace = pod.terminationGracePeriodSeconds;
+      return new RbxPod(
+        { args, env, cwd: join(dir, "work") },
+        podGrace !== undefined ? podGrace * 1000 : grace,
+      );
     },
     close: () => opts.fallback.close?.() ?? Promise.resolve(),
   };

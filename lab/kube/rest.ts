@@ -83,7 +83,16 @@ export async function handleResource(
       const o = isMap(opts) ? opts : {};
       const propagation = query.get("propagationPolicy") ?? (o.propagationPolicy as string | undefined);
       const dry = dryRun || (Array.isArray(o.dryRun) && o.dryRun.includes("All"));
-      return sendJson(res, 200, ctx.objects.delete(t, namespace, name, { dryRun: dry, propagation }));
+      const grace = Number(query.get("gracePeriodSeconds") ?? o.gracePeriodSeconds ?? Number.NaN);
+      return sendJson(
+        res,
+        200,
+        ctx.objects.delete(t, namespace, name, {
+          dryRun: dry,
+          propagation,
+          ...(Number.isInteger(grace) && grace >= 0 ? { gracePeriodSeconds: grace } : {}),
+        }),
+      );
     }
     default:
       throw methodNotAllowed(method);

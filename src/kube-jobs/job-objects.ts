@@ -14,6 +14,7 @@ export const JOB_ENV = {
   planHash: "RBX_JOB_PLAN_HASH",
   approve: "RBX_JOB_APPROVE",
   store: "RBX_STORE",
+  drainSeconds: "RBX_POD_DRAIN_SECONDS",
 } as const;
 
 /**
@@ -39,11 +40,15 @@ export interface RunJobSpec {
   storeUrl: string;
   approve: readonly string[];
   approveAll: boolean;
+  /** Where the pod's snapshot dumps go (RBX_SNAPSHOTS_DIR): a path that outlives the pod (see the docs). */
+  snapshotsDir: string;
   /** Who submitted it: the pod's runs act as them (RBX_USER), so `--approve` given at submit is theirs. */
   user: string;
   /** Rules per namespace the run's steps work in (its own namespace included when steps work there). */
   rights: ReadonlyMap<string, PolicyRule[]>;
   backoffLimit: number;
+  /** terminationGracePeriodSeconds: a stopping pod finishes its step within it (10 s before it, at most). */
+  gracePeriodSeconds: number;
   /** An existing ServiceAccount to run as instead of the one made for the run (then no Role is made). */
   serviceAccount?: string;
 }
@@ -103,6 +108,8 @@ export function jobObject(spec: RunJobSpec): KubeObject {
     ...Object.keys(spec.env).map((k) => ({ name: k, valueFrom: fromConfig(`env.${k}`) })),
     ...Object.keys(spec.secretEnv).map((k) => ({ name: k, valueFrom: fromSecret(`env.${k}`) })),
     { name: "RBX_USER", value: spec.user },
+    { name: JOB_ENV.drainSeconds, value: String(Math.max(1, spec.gracePeriodSeconds - 10)) },
+    { name: "RBX_SNAPSHOTS_DIR", value: spec.snapshotsDir },
   ];
   return {
     apiVersion: "batch/v1",
@@ -132,7 +139,7 @@ export function jobObject(spec: RunJobSpec): KubeObject {
         spec: {
           restartPolicy: "Never",
           serviceAccountName: spec.serviceAccount ?? name,
-          terminationGracePeriodSeconds: 30,
+          terminationGracePeriodSeconds: spec.gracePeriodSeconds,
           containers: [
             {
               name: RUN_CONTAINER,

@@ -18,6 +18,8 @@ export interface KubeApi {
   mergePatch(obj: KubeObject): Promise<KubeObject>;
   list(apiVersion: string, kind: string, namespace: string, labelSelector: string): Promise<KubeObject[]>;
   remove(apiVersion: string, kind: string, namespace: string, name: string): Promise<void>;
+  /** The last lines a pod's container wrote (empty when they cannot be read). */
+  logTail(namespace: string, pod: string, lines: number): Promise<string>;
 }
 
 /** A Kubernetes API error said in one line: its Status message, else the client's. */
@@ -60,6 +62,7 @@ export async function connectKube(
     kc.setCurrentContext(target.context);
   }
   const api: KubernetesObjectApi = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
   const header = (apiVersion: string, kind: string, namespace: string, name: string) => ({
     apiVersion,
     kind,
@@ -88,6 +91,13 @@ export async function connectKube(
     list: async (apiVersion, kind, namespace, labelSelector) =>
       (await api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector))
         .items as KubeObject[],
+    logTail: async (namespace, name, lines) => {
+      try {
+        return await core.readNamespacedPodLog({ name, namespace, tailLines: lines });
+      } catch {
+        return "";
+      }
+    },
     remove: async (apiVersion, kind, namespace, name) => {
       try {
         await api.delete(header(apiVersion, kind, namespace, name));

@@ -15,6 +15,8 @@ export interface SubmitRunRequest {
   /** The operator's environment: params `from: env`, the runbook's declared `env:`, secret params. */
   env: Readonly<Record<string, string | undefined>>;
   catalog: ActionCatalog;
+  /** The actions the pod's image has (the built-in ones): a runbook using others is refused here. */
+  podCatalog?: ActionCatalog;
   params: { cli: ReadonlyMap<string, string>; file?: Record<string, unknown> };
   /** The namespace the Job, its ConfigMap, Secret and ServiceAccount live in. */
   namespace: string;
@@ -24,10 +26,14 @@ export interface SubmitRunRequest {
   storeUrl: string;
   approve?: readonly string[];
   approveAll?: boolean;
+  /** Where the pod's snapshot dumps go; the plan (and its hash) is made with it, as the pod will run it. */
+  snapshotsDir: string;
   /** Who submits (RBX_USER or the login name): the run acts as them. */
   user: string;
   /** Pods the Job may lose (deleted, evicted, crashed) before it gives up (default 6). */
   backoffLimit?: number;
+  /** How long a stopping pod may take to finish its step, in seconds (default 120). */
+  gracePeriodSeconds?: number;
   /** Run as this existing ServiceAccount instead of one made with the runbook's rights. */
   serviceAccount?: string;
   /** The run's id (a fleet names its targets' runs); default a new one. */
@@ -55,7 +61,9 @@ function localOnlyFields(fields: Readonly<Record<string, unknown>>): string[] {
  * is wrong is said.
  */
 export async function submitRunJob(req: SubmitRunRequest): Promise<SubmittedRun | undefined> {
-  const bindOpts: BindOptions = { env: req.env, catalog: req.catalog, say: req.say };
+  // Bound with the environment the pod's steps will see, so the plan hash checked in the pod is this one.
+  const bindEnv = { ...req.env, RBX_STORE: undefined, RBX_SNAPSHOTS_DIR: req.snapshotsDir };
+  const bindOpts: BindOptions = { env: bindEnv, catalog: req.catalog, say: req.say };
   const b = bindDocument(prepareRunbook(req.file, req.cwd, req.catalog), req.params, bindOpts);
   if (!b) return undefined;
   const { runbook } = b.prepared;
@@ -75,6 +83,20 @@ export async function submitRunJob(req: SubmitRunRequest): Promise<SubmittedRun 
         ? conn.fields.namespace
         : req.namespace,
     );
+  }
+  const missing = [...new Set([...b.bound.program.units.values()].map((u) => u.action))].filter(
+    (a) =>
+      req.podCatalog !== undefined &&
+      a !== "" &&
+      !a.startsWith("run ") &&
+      req.podCatalog.find(a) === undefined,
+  );
+  if (missing.length > 0) {
+    req.say(
+      `error: the rbx image has no action ${missing.join(", ")} (a project's own actions are not in it): ` +
+        "a submitted run can use the built-in actions only",
+    );
+    return undefined;
   }
   const actions = new Set(
     [...b.bound.program.units.values()].map((u) => u.action).filter((a) => a in ACTION_RIGHTS),
@@ -109,8 +131,10 @@ export async function submitRunJob(req: SubmitRunRequest): Promise<SubmittedRun 
     approve: req.approve ?? [],
     approveAll: req.approveAll ?? false,
     user: req.user,
+    snapshotsDir: req.snapshotsDir,
     rights,
     backoffLimit: req.backoffLimit ?? 6,
+    gracePeriodSeconds: req.gracePeriodSeconds ?? 120,
     ...(req.serviceAccount !== undefined ? { serviceAccount: req.serviceAccount } : {}),
   };
   const jobName = jobNameFor(runId);

@@ -10,8 +10,8 @@ export interface RunJobOutcome {
   runId: string;
   /** The run's state in the store; `not-started` when no pod ever started it. */
   status: RunState["status"] | "not-started";
-  /** The Job: complete, failed (with Kubernetes' reason), or gone (deleted). */
-  job: "complete" | "failed" | "gone";
+  /** The Job: complete, failed (with Kubernetes' reason), gone (deleted), or active (`until: "started"`). */
+  job: "complete" | "failed" | "gone" | "active";
   reason?: string;
   /** The exit code `rbx run` would give for this outcome (1 when the Job failed before the run started). */
   exit: number;
@@ -29,6 +29,8 @@ export interface WatchRunJob {
   onNote?: (line: string) => void;
   /** How often to look (default 1 s); the store's notices are not needed to end. */
   intervalMs?: number;
+  /** `started`: end as soon as the run is in the store (a pod started it), or the Job ended before. */
+  until?: "started" | "finished";
 }
 
 function condition(job: KubeObject, type: string): { reason?: string; message?: string } | undefined {
@@ -83,7 +85,10 @@ function exitFor(state: RunState | undefined, jobFailed: boolean): number {
   }
 }
 
-/** Watch until the Job is finished (Complete or Failed) or gone, or `signal` aborts (then undefined). */
+/**
+ * Watch until the Job is finished (Complete or Failed) or gone — or, with `until: "started"`, until its run is in
+ * the store — or `signal` aborts (then undefined).
+ */
 export async function watchRunJob(w: WatchRunJob): Promise<RunJobOutcome | undefined> {
   const seen = new Map<string, string>();
   const selector = `job-name=${w.jobName}`;
@@ -92,9 +97,16 @@ export async function watchRunJob(w: WatchRunJob): Promise<RunJobOutcome | undef
     if (w.onNote) {
       for (const pod of await w.kube.list("v1", "Pod", w.namespace, selector)) {
         const note = podNote(pod);
-        if (seen.get(pod.metadata.name) !== note) w.onNote(note);
+        if (seen.get(pod.metadata.name) === note) continue;
         seen.set(pod.metadata.name, note);
+        const failed = (pod.status as { phase?: string } | undefined)?.phase === "Failed";
+        const tail = failed ? (await w.kube.logTail(w.namespace, pod.metadata.name, 15)).trimEnd() : "";
+        w.onNote(tail ? `${note}; its last lines:\n${tail.replace(/^/gm, "  | ")}` : note);
       }
+    }
+    if (w.until === "started" && job) {
+      const state = await runState(w.store, w.runId);
+      if (state) return { runId: w.runId, status: state.status, job: "active", exit: EXIT_CODES.completed };
     }
     const done = job
       ? condition(job, "Complete")

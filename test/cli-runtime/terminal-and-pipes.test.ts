@@ -58,6 +58,8 @@ const cases: { name: string; args: string[]; code: number; colours?: boolean }[]
   { name: "store", args: ["store", "status"], code: 2 },
   // A fleet lives in a PostgreSQL store: without one, every fleet verb is refused.
   { name: "fleet", args: ["fleet", "list"], code: 2 },
+  // Without a PostgreSQL store a submitted run could not be followed: refused before the cluster is asked.
+  { name: "submit", args: ["submit", "ok.rb.yaml", "--namespace", "apps"], code: 2 },
   { name: "rollback", args: ["rollback", "last", "--state-dir", "S"], code: 0 },
   { name: "lint", args: ["lint", "--no-config", "bad.rb.yaml"], code: 1, colours: true },
   { name: "eval", args: ["eval", "1 +"], code: 1, colours: true },

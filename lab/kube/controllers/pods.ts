@@ -42,10 +42,10 @@ export class PodController implements PodLogSource {
     return p === "Succeeded" || p === "Failed";
   }
 
-  /** Stop a pod's container for a graceful delete; undefined when it has none. */
-  terminate(pod: KObject): Promise<void> | undefined {
+  /** Stop a pod's container for a delete, within its grace period (seconds); undefined when it has none. */
+  terminate(pod: KObject, graceSeconds: number): Promise<void> | undefined {
     const h = this.handles.get(this.key(pod.metadata.namespace ?? "", pod.metadata.name));
-    return h ? h.running.stop() : undefined;
+    return h ? h.running.stop(graceSeconds * 1000) : undefined;
   }
 
   /** A pod left the store: stop its container. */
@@ -160,6 +160,9 @@ export class PodController implements PodLogSource {
       containers,
       restartPolicy: typeof spec.restartPolicy === "string" ? spec.restartPolicy : "Always",
       ...(owner ? { ownerKind: owner.kind } : {}),
+      ...(typeof spec.terminationGracePeriodSeconds === "number"
+        ? { terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds }
+        : {}),
       resolvedEnv,
     };
   }
