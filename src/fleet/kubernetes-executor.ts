@@ -17,6 +17,8 @@ export interface KubernetesExecutorOptions {
   /** The namespace every target's Job (and its ConfigMap, Secret, ServiceAccount) is created in. */
   namespace: string;
   image: string;
+  /** Where the pods' snapshot dumps go (as `rbx submit --snapshots-dir`). */
+  snapshotsDir: string;
   user: string;
   cwd: string;
   /** The controller's environment (the targets' own `env` is added per launch). */
@@ -64,6 +66,7 @@ export class KubernetesExecutor implements FleetExecutor {
       storeUrl: spec.storeUrl,
       approve: spec.approve,
       approveAll: spec.approveAll,
+      snapshotsDir: this.o.snapshotsDir,
       user: this.o.user,
       runId: spec.runId,
       kube,

@@ -114,6 +114,7 @@ async function executorFor(
   io: CliIO,
   runs: RunStore | undefined,
   k8s: { namespace?: string; image?: string; kubeconfig?: string; context?: string },
+  snapshotsDir = "",
 ): Promise<FleetExecutor | string> {
   if (name === "local") {
     const { LocalExecutor } = await import("../../fleet/local-executor.js");
@@ -143,6 +144,7 @@ async function executorFor(
     catalog: builtinCatalog,
     namespace: k8s.namespace,
     image: k8s.image ?? `rbx:${rbxPackage().version}`,
+    snapshotsDir,
     user: currentUser(io.env),
     cwd: io.cwd,
     env: io.env,
@@ -351,7 +353,7 @@ async function runFleet(io: CliIO, argv: string[]): Promise<number> {
   const opened = await openFleetStore(io, values);
   if (!opened) return 2;
   const k8s = kubeFlags(values);
-  const executor = await executorFor(executorName, io, opened.runs, k8s);
+  const executor = await executorFor(executorName, io, opened.runs, k8s, opened.choice.snapshotsDir);
   if (typeof executor === "string") {
     io.stderr.write(`rbx fleet run: ${executor}\n`);
     await opened.fleets.close();
@@ -431,10 +433,16 @@ async function resumeFleet(io: CliIO, argv: string[]): Promise<number> {
       );
       return 2;
     }
-    const executor = await executorFor(row.options.executor as ExecutorName, io, opened.runs, {
-      ...(row.options.kubernetes ?? {}),
-      ...kubeFlags(values),
-    });
+    const executor = await executorFor(
+      row.options.executor as ExecutorName,
+      io,
+      opened.runs,
+      {
+        ...(row.options.kubernetes ?? {}),
+        ...kubeFlags(values),
+      },
+      opened.choice.snapshotsDir,
+    );
     if (typeof executor === "string") {
       io.stderr.write(`rbx fleet resume: ${executor}\n`);
       return 2;
