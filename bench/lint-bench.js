@@ -40,7 +40,7 @@ export const figures = [
 function validate(file, text) {
   const loaded = loadRunbook(file, text, { catalog: builtinCatalog });
   const diagnostics = [...loaded.diagnostics];
-  if (loaded.runbook) diagnostics.push(...checkRunbook(loaded.runbook, loaded.source));
+  if (loaded.runbook) diagnostics.push(...checkRunbook(loaded.runbook, builtinCatalog, loaded.source));
   return diagnostics;
 }
 
