@@ -1,7 +1,8 @@
 // One shape and one printout for every benchmark figure, so `npm run bench` and each bench alone read the same.
 //
-// A figure: { id, title, ours, baseline, ratio, target: { op: "<=" | ">=", value }, unit?, note? } — ratio is
-// always ours / baseline; or { id, title, target, error } when it could not be measured. A figure without a
+// A figure: { id, title, ours, baseline, ratio, spread: [lo, hi], target: { op: "<=" | ">=", value }, unit?, note? }
+// — ratio is ours / baseline (the median of per-round ratios where rounds are paired), spread the interquartile
+// range of those ratios; or { id, title, target, error } when it could not be measured. A figure without a
 // target is a reference printed for context (marked REF): it passes or misses nothing.
 
 /** Whether a measured figure meets its target. */
@@ -20,6 +21,12 @@ export function mark(f) {
 export function targetText(f) {
   if (!f.target) return "—";
   return `${f.target.op === "<=" ? "≤" : "≥"} ${f.target.value}×`;
+}
+
+/** The ratio with its spread, e.g. "1.12× (1.05–1.20)". */
+export function ratioText(f) {
+  const r = `${f.ratio.toFixed(2)}×`;
+  return f.spread ? `${r} (${f.spread[0].toFixed(2)}–${f.spread[1].toFixed(2)})` : r;
 }
 
 /** A measured value with its unit, with as many digits as its size needs. */
@@ -41,15 +48,16 @@ export function figureLines(figures) {
   for (const f of figures) {
     const head = `${mark(f).padEnd(5)} ${f.title.padEnd(width)}`;
     if (f.error) {
-      lines.push(`${head}  ${"—".padStart(7)}  target ${targetText(f).padEnd(7)}  not measured: ${f.error}`);
+      lines.push(`${head}  ${"—".padStart(19)}  target ${targetText(f).padEnd(7)}  not measured: ${f.error}`);
       continue;
     }
     lines.push(
-      `${head}  ${`${f.ratio.toFixed(2)}×`.padStart(7)}  target ${targetText(f).padEnd(7)}  ` +
+      `${head}  ${ratioText(f).padStart(19)}  target ${targetText(f).padEnd(7)}  ` +
         `${valueText(f.ours, f.unit)} vs ${valueText(f.baseline, f.unit)}`,
     );
   }
   const notes = figures.filter((f) => f.note);
+  lines.push("", "ratio (spread): the median ratio and the 25th–75th percentile of its rounds");
   if (notes.length > 0) lines.push("", ...notes.map((f) => `${f.id}: ${f.note}`));
   return lines;
 }

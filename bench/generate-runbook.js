@@ -1,4 +1,4 @@
-// The runbooks the benchmarks feed rbx: one realistic generator shared by cold validate, validate and lint, and a trivial one for the interpreter.
+// The runbooks the benchmarks feed rbx: one realistic generator shared by cold validate, validate and lint, and one of cheap http.check steps for rbx run.
 
 /**
  * The text of a valid, lint-clean rbx/v1 runbook of `steps` steps: params (one secret), a postgres connection,
@@ -91,18 +91,21 @@ export function generateRunbook(steps = 60, n = 0) {
 }
 
 /**
- * A runbook of `steps` trivial steps in one phase, each calling `action` with no input, no `when`, no timeout:
- * what is left to time is the interpreter and its journal.
+ * A runbook of `steps` steps of the cheapest real built-in a user has: `http.check` of `base`/s<i> (a local
+ * server that answers 200 at once), one phase, no `when`, no timeout; with `approval`, a last `approve` step
+ * that halts the run for the operator (so status, report and resume have a stopped run to read).
  */
-export function trivialRunbook(steps, action) {
+export function httpRunbook(steps, base, { approval = false } = {}) {
   const lines = [
     "apiVersion: rbx/v1",
     "kind: Runbook",
-    "metadata: { name: bench-trivial, version: 1.0.0 }",
+    "metadata: { name: bench-steps, version: 1.0.0 }",
     "phases:",
     "  - id: all",
     "    steps:",
   ];
-  for (let i = 0; i < steps; i++) lines.push(`      - { id: s${i}, action: ${action} }`);
+  for (let i = 0; i < steps; i++)
+    lines.push(`      - { id: s${i}, action: http.check, with: { url: "${base}/s${i}" } }`);
+  if (approval) lines.push('      - { id: last, action: approve, with: { prompt: "Go on?" } }');
   return `${lines.join("\n")}\n`;
 }

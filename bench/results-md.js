@@ -1,5 +1,5 @@
 // bench/RESULTS.md: the figures of one `npm run bench -- --write` and the machine they came from.
-import { mark, targetText, valueText } from "./figures.js";
+import { mark, ratioText, targetText, valueText } from "./figures.js";
 
 const cell = (s) => String(s).replaceAll("|", "\\|");
 
@@ -8,14 +8,16 @@ export function resultsMarkdown(figures, m, { quick = false, seconds = 0 } = {})
   const rows = figures.map((f) =>
     f.error
       ? `| ${cell(f.title)} | – | – | – | ${targetText(f)} | ${mark(f)}: ${cell(f.error)} |`
-      : `| ${cell(f.title)} | ${valueText(f.ours, f.unit)} | ${valueText(f.baseline, f.unit)} | ${f.ratio.toFixed(2)}× | ${targetText(f)} | ${mark(f)} |`,
+      : `| ${cell(f.title)} | ${valueText(f.ours, f.unit)} | ${valueText(f.baseline, f.unit)} | ${ratioText(f)} | ${targetText(f)} | ${mark(f)} |`,
   );
   const notes = figures.filter((f) => f.note).map((f) => `- \`${f.id}\`: ${cell(f.note)}`);
   return [
     "# Benchmark results",
     "",
     `Written by \`npm run bench -- --write${quick ? " --quick" : ""}\` (bench/run.js) in ${seconds.toFixed(0)} s.`,
-    "Each ratio is rbx / baseline, both measured in the same run on the same machine, interleaved.",
+    "Each ratio is rbx / baseline, both measured in the same run on the same machine, interleaved; where rounds",
+    "pair a measurement of rbx with one of its baseline, the ratio is the median of the per-round ratios and the",
+    "spread in brackets their interquartile range (25th to 75th percentile).",
     "What each figure measures and why its target is what it is: [README.md](README.md).",
     "",
     "## Machine",
@@ -26,6 +28,7 @@ export function resultsMarkdown(figures, m, { quick = false, seconds = 0 } = {})
     `- OS: ${m.os}`,
     `- Date: ${m.date}`,
     `- Load average at start (1, 5, 15 min): ${m.load.join(", ")}`,
+    ...(m.loadEnd ? [`- Load average at end (1, 5, 15 min): ${m.loadEnd.join(", ")}`] : []),
     ...(m.loaded
       ? [
           "",
@@ -37,7 +40,7 @@ export function resultsMarkdown(figures, m, { quick = false, seconds = 0 } = {})
     "",
     "## Figures",
     "",
-    "| figure | rbx | baseline | ratio | target | |",
+    "| figure | rbx | baseline | ratio (spread) | target | |",
     "|---|---|---|---|---|---|",
     ...rows,
     "",

@@ -26,12 +26,14 @@ if (unknown.length > 0) {
 const benches = [
   ["start-up and cold validate", "./process-bench.js"],
   ["validate and lint throughput", "./lint-bench.js"],
-  ["interpreter per-step overhead", "./interpreter-bench.js"],
+  ["rbx run: per-step overhead and memory", "./run-bench.js"],
   ["expressions", "./expr-bench.js"],
   ["language server latency", "./lsp-bench.js"],
+  ["against Ansible", "./ansible-bench.js"],
+  ["snapshot create and restore", "./snapshot-bench.js"],
 ];
 
-// Taken before any bench runs: the load average says how much else competed for the machine.
+// Taken before any bench runs, and again at the end: the load average says how much else competed for the machine.
 const m = machine();
 const started = process.hrtime.bigint();
 const figures = [];
@@ -54,6 +56,7 @@ for (const [name, path] of benches) {
   process.stderr.write(`  done in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s\n`);
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+m.loadEnd = machine().load;
 
 console.log(`rbx benchmarks${quick ? " (--quick)" : ""}: ${machineLine(m)}`);
 console.log(`${m.date}, ${seconds.toFixed(0)} s; ratio = rbx / baseline, measured in the same run\n`);
