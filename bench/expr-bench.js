@@ -138,7 +138,10 @@ export async function measure({ quick = false, log = () => {} } = {}) {
       }
       const opts = { seconds, rounds, warmup };
       const got = {
-        evaluate: compareRates(Object.fromEntries(names.map((n) => [n, () => engines[n].evaluate(compiled[n])])), opts),
+        evaluate: compareRates(
+          Object.fromEntries(names.map((n) => [n, () => engines[n].evaluate(compiled[n])])),
+          opts,
+        ),
         compile: compareRates(
           Object.fromEntries(names.map((n) => [n, () => engines[n].evaluate(engines[n].compile(g))])),
           opts,
@@ -168,7 +171,10 @@ export async function measure({ quick = false, log = () => {} } = {}) {
     });
     // One geometric mean over the guards per engine and round; the fastest peer is the one with the higher median.
     const byRound = Object.fromEntries(
-      names.map((n) => [n, Array.from({ length: rounds }, (_, r) => geomean(results[kind][n].map((xs) => xs[r])))]),
+      names.map((n) => [
+        n,
+        Array.from({ length: rounds }, (_, r) => geomean(results[kind][n].map((xs) => xs[r]))),
+      ]),
     );
     const fastest = peers.reduce((a, b) => (median(byRound[a]) >= median(byRound[b]) ? a : b));
     const ratios = byRound.rbx.map((x, r) => x / byRound[fastest][r]);

@@ -2,8 +2,10 @@
 
 /**
  * The text of a valid, lint-clean rbx/v1 runbook of `steps` steps: params (one secret), a postgres connection,
- * a guard, a check suite with a poll, a backup phase, then phases of ten behind rollback boundaries mixing
- * http.check with expectations, sql.query with `when`, sql.exec with retry and probe, approvals and checks.
+ * a guard, a check suite with a poll, a backup phase (snapshot, then its verification), then phases of ten
+ * behind rollback boundaries mixing
+ * http.check with expectations, sql.query with `when` and an expectation, sql.exec with retry and probe,
+ * approvals and checks.
  * `n` makes the runbook distinct: names and expression constants vary with it, so expression caches cannot
  * serve one runbook from another's work.
  */
@@ -37,6 +39,9 @@ export function generateRunbook(steps = 60, n = 0) {
     "      - id: snap",
     "        action: snapshot.create",
     `        with: { connection: db, label: "bench-${n}-\${{ params.targetVersion }}" }`,
+    "      - id: snapok",
+    "        action: snapshot.verify",
+    '        with: { snapshot: "${{ steps.snap.output.id }}" }',
   ];
   const perPhase = 10;
   let made = 1;
@@ -67,6 +72,7 @@ export function generateRunbook(steps = 60, n = 0) {
             `        with: { connection: db, sql: "select count(*) as n from t${i} where v = $1", params: ["\${{ string(params.targetVersion) }}"] }`,
           );
           lines.push(`        when: params.replicas${n} >= ${(p * 10 + i) % 7}`);
+          lines.push("        expect:", `          - that: size(output.rows) >= ${i}`);
           break;
         case 2:
           lines.push(`      - id: ${id}`, "        action: sql.exec");

@@ -1,13 +1,16 @@
 // A local HTTP server that answers every request 200 "ok" at once: the target of the benches' http.check steps.
 // Started as its own process (the benches wait on child processes synchronously); prints its port, then serves
 // until its parent closes its stdin.
-import { createServer } from "node:http";
+
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 
 /** Start the stub in a child process; resolves to `{ base, stop }` once it listens. */
 export function startHttpStub() {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.stdout.once("data", (d) => {

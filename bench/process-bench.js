@@ -91,7 +91,9 @@ export async function measure({ quick = false, log = () => {} } = {}) {
     const validateCold = pairedRatio(t.validateCold, t.yamlCold);
     const floor = pairedRatio(t.yaml, t.node);
     const version = pairedRatio(t.version, t.node);
-    log(`process wall times, median of ${runs} rounds (7 commands each, order rotated) after 2 warm-up rounds:`);
+    log(
+      `process wall times, median of ${runs} rounds (7 commands each, order rotated) after 2 warm-up rounds:`,
+    );
     const line = (name, xs) => log(`  ${name.padEnd(40)} ${median(xs).toFixed(1)} ms`);
     line("node -e 0", t.node);
     line("rbx --version", t.version);

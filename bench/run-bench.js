@@ -2,7 +2,16 @@
 // the memory of run, status, report and resume as runbooks grow to 5,000 steps.
 // Alone: `npm run build && node bench/run-bench.js [--quick]`.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,9 +40,21 @@ export const figures = [
     title: "rbx run peak RSS growth per step, 100 → 5,000 steps, vs 5 KB",
     target: { op: "<=", value: 1 },
   },
-  { id: "status-memory", title: "rbx status of a 5,000-step run: peak RSS vs 120 MB", target: { op: "<=", value: 1 } },
-  { id: "report-memory", title: "rbx report of a 5,000-step run: peak RSS vs 120 MB", target: { op: "<=", value: 1 } },
-  { id: "resume-memory", title: "rbx resume of a 5,000-step run: peak RSS vs 120 MB", target: { op: "<=", value: 1 } },
+  {
+    id: "status-memory",
+    title: "rbx status of a 5,000-step run: peak RSS vs 120 MB",
+    target: { op: "<=", value: 1 },
+  },
+  {
+    id: "report-memory",
+    title: "rbx report of a 5,000-step run: peak RSS vs 120 MB",
+    target: { op: "<=", value: 1 },
+  },
+  {
+    id: "resume-memory",
+    title: "rbx resume of a 5,000-step run: peak RSS vs 120 MB",
+    target: { op: "<=", value: 1 },
+  },
 ];
 
 /** The run id of the only journal in `stateDir`. */
@@ -53,7 +74,9 @@ function peakRss(args, cwd, expect = 0) {
     maxBuffer: 1 << 28,
   });
   if (r.status !== expect)
-    throw new Error(`rbx ${args.join(" ")} exited ${r.status}, expected ${expect}: ${String(r.stderr).slice(-300)}`);
+    throw new Error(
+      `rbx ${args.join(" ")} exited ${r.status}, expected ${expect}: ${String(r.stderr).slice(-300)}`,
+    );
   return Number(readFileSync(out, "utf8"));
 }
 
@@ -89,9 +112,13 @@ function stepOverhead(root, base, { quick, log }) {
     const d = join(root, "floor");
     rmSync(d, { recursive: true, force: true });
     mkdirSync(d);
-    const r = spawnSync(process.execPath, [floorScript, base, String(steps), String(Math.round(bytesPerStep)), d], {
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      process.execPath,
+      [floorScript, base, String(steps), String(Math.round(bytesPerStep)), d],
+      {
+        encoding: "utf8",
+      },
+    );
     if (r.status !== 0) throw new Error(`step-floor.js failed: ${r.stderr}`);
     return JSON.parse(r.stdout);
   };
@@ -99,7 +126,11 @@ function stepOverhead(root, base, { quick, log }) {
   floorOnce();
   for (let r = -1; r < rounds; r++) {
     const got = {};
-    const order = [() => (got.small = runOnce(small, "s")), () => (got.large = runOnce(large, "l")), () => (got.floor = floorOnce())];
+    const order = [
+      () => (got.small = runOnce(small, "s")),
+      () => (got.large = runOnce(large, "l")),
+      () => (got.floor = floorOnce()),
+    ];
     for (let j = 0; j < order.length; j++) order[(r + 3 + j) % order.length]();
     bytesPerStep = (got.large.bytes - got.small.bytes) / steps;
     if (r < 0) continue; // the first round only learns the journal's bytes per step
@@ -111,12 +142,19 @@ function stepOverhead(root, base, { quick, log }) {
     samples.bytes.push(got.floor.lineBytes);
   }
   const p = pairedRatio(samples.overhead, samples.append);
-  const iq = (xs) => spread(xs).map((x) => x.toFixed(0)).join("–");
+  const iq = (xs) =>
+    spread(xs)
+      .map((x) => x.toFixed(0))
+      .join("–");
   log(`rbx run: ${rounds} rounds of ${small} and ${large} http.check steps, rotated with the floor process`);
-  log(`  per step through rbx run   median ${median(samples.perStep).toFixed(0)} µs (IQR ${iq(samples.perStep)})`);
+  log(
+    `  per step through rbx run   median ${median(samples.perStep).toFixed(0)} µs (IQR ${iq(samples.perStep)})`,
+  );
   log(`  one GET (the action's own) median ${median(samples.get).toFixed(0)} µs (IQR ${iq(samples.get)})`);
   log(`  rbx's overhead per step    median ${p.ours.toFixed(0)} µs (IQR ${iq(samples.overhead)})`);
-  log(`  one fsync'd append         median ${p.baseline.toFixed(0)} µs (IQR ${iq(samples.append)}), ${samples.bytes.at(-1)} bytes`);
+  log(
+    `  one fsync'd append         median ${p.baseline.toFixed(0)} µs (IQR ${iq(samples.append)}), ${samples.bytes.at(-1)} bytes`,
+  );
   return {
     ...figures[0],
     ...p,
@@ -154,7 +192,9 @@ function memory(root, base, { quick, log }) {
     const copy = join(root, `mem-resume-${r}`);
     cpSync(s5000, copy, { recursive: true });
     peaks.resume.push(peakRss(["resume", id, "--approve", "last", "--state-dir", copy], root, 0));
-    log(`memory round ${r + 1}: run 100 steps ${(a / 1024).toFixed(0)} MB, 5,000 steps ${(b / 1024).toFixed(0)} MB; status ${(peaks.status.at(-1) / 1024).toFixed(0)} MB, report ${(peaks.report.at(-1) / 1024).toFixed(0)} MB, resume ${(peaks.resume.at(-1) / 1024).toFixed(0)} MB`);
+    log(
+      `memory round ${r + 1}: run 100 steps ${(a / 1024).toFixed(0)} MB, 5,000 steps ${(b / 1024).toFixed(0)} MB; status ${(peaks.status.at(-1) / 1024).toFixed(0)} MB, report ${(peaks.report.at(-1) / 1024).toFixed(0)} MB, resume ${(peaks.resume.at(-1) / 1024).toFixed(0)} MB`,
+    );
   }
   if (!halted) throw new Error("no memory round ran");
   const budget = (xs, limitKb) => {
@@ -172,7 +212,11 @@ function memory(root, base, { quick, log }) {
     },
     mb({ ...status, ...budget(peaks.status, INSPECT_MB * 1024) }),
     mb({ ...report, ...budget(peaks.report, INSPECT_MB * 1024) }),
-    mb({ ...resume, ...budget(peaks.resume, INSPECT_MB * 1024), note: "resume approves the last step and completes the run" }),
+    mb({
+      ...resume,
+      ...budget(peaks.resume, INSPECT_MB * 1024),
+      note: "resume approves the last step and completes the run",
+    }),
   ];
 }
 

@@ -27,7 +27,9 @@ for (let i = 0; i < n; i++) await get(new URL(`${base}/s${i}`));
 const getUs = Number(process.hrtime.bigint() - t) / n / 1000;
 
 const body = JSON.stringify({ seq: 1, type: "step.succeeded", step: "s1", attempt: 1, output: { ok: true } });
-const line = Buffer.from(`${body.slice(0, -1)},"pad":"${"x".repeat(Math.max(0, Number(bytesText) - body.length - 10))}"}\n`);
+const line = Buffer.from(
+  `${body.slice(0, -1)},"pad":"${"x".repeat(Math.max(0, Number(bytesText) - body.length - 10))}"}\n`,
+);
 const fd = openSync(join(dir, "floor.jsonl"), "a", 0o600);
 t = process.hrtime.bigint();
 for (let i = 0; i < n; i++) {

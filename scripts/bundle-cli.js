@@ -29,7 +29,8 @@ const packageDir = (id) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(i
 rmSync(outDir, { recursive: true, force: true });
 const started = process.hrtime.bigint();
 await build({
-  input: { main: `${root}dist/src/cli/main.js` },
+  // The lint worker is an entry of its own: `rbx lint` of many files starts it beside the chunk that needs it.
+  input: { main: `${root}dist/src/cli/main.js`, "lint-worker": `${root}dist/src/cli/lint-worker.js` },
   platform: "node",
   logLevel: "warn",
   external: (id) => {

@@ -3,17 +3,19 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { builtinCatalog } from "../../builtins/index.js";
+import type { ActionCatalog } from "../../contract/action.js";
 import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
 import { SourceFile } from "../../diagnostics/source-file.js";
 import { EMPTY_CONFIG, findConfigFile, type LintConfig, loadConfig } from "../../lint/config.js";
 import { expandTargets } from "../../lint/files.js";
 import { tally } from "../../lint/formatters/formatter.js";
 import { defaultFormat, FORMAT_NAMES, type FormatName, formatterFor } from "../../lint/formatters/index.js";
-import { type LintResult, lintSource } from "../../lint/linter.js";
 import { rules } from "../../lint/rules/index.js";
 import { suppressionMeta } from "../../lint/suppressions.js";
 import { rbxPackage } from "../../package-root.js";
 import type { CliIO } from "../io.js";
+import type { LintJob } from "../lint-jobs.js";
+import { lintJobs } from "../lint-pool.js";
 import { cliCatalog } from "../project-catalog.js";
 
 /** Shown by `rbx lint --help`. */
@@ -191,8 +193,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
   }
   const configs = new ConfigResolver(io.cwd, args.config, args.noConfig);
-  const results: LintResult[] = [];
-  for (const file of files) {
+  const jobs: LintJob[] = [];
+  const catalogs: ActionCatalog[] = [];
+  for (const [index, file] of files.entries()) {
     const { config, diagnostics } = await configs.forFile(file);
     if (diagnostics.length > 0) {
       const sources = new Map<string, SourceFile>();
@@ -210,11 +213,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       ? await cliCatalog("lint", io, { near: resolve(io.cwd, file), configFile })
       : builtinCatalog;
     if (!catalog) return 2;
-    const text = await readFile(resolve(io.cwd, file), "utf8");
-    const result = await lintSource(file, text, { catalog, config });
-    if (args.quiet) result.diagnostics = result.diagnostics.filter((d) => d.severity === "error");
-    results.push(result);
+    jobs.push({ index, file, path: resolve(io.cwd, file), config, ...(configFile ? { configFile } : {}) });
+    catalogs.push(catalog);
   }
+  const results = await lintJobs(jobs, (job) => catalogs[job.index] as ActionCatalog);
+  if (args.quiet)
+    for (const r of results) r.diagnostics = r.diagnostics.filter((d) => d.severity === "error");
   const format = args.format ?? defaultFormat(io.env);
   const color = args.output === undefined && useColor(io.stdout, io.env);
   const options = args.docsUrl ? { color, cwd: io.cwd, docsBaseUri: args.docsUrl } : { color, cwd: io.cwd };
