@@ -14,9 +14,8 @@ const outDir = `${root}dist/bundle`;
  * the heavy ones (@kubernetes/client-node, pg, execa, drizzle-orm, playwright-core) only where a command needs
  * them, ajv's compiler only for custom catalogs and lint configs. Measured on a cold `rbx validate` of the
  * 50-step bench runbook: inlining yaml saves ~10 ms (one chunk instead of 72 files); chalk loads only for
- * coloured output and costs nothing either way. chevrotain stays external: src/parser/expr/chevrotain.ts
- * requires its single-file build on first use, and a bundled or minified copy loaded no faster (its ~8 ms is
- * evaluation, not parsing). The precompiled validator's one ajv runtime helper costs ~0.3 ms as a file.
+ * coloured output and costs nothing either way. The precompiled validator's one ajv runtime helper costs ~0.3 ms
+ * as a file.
  */
 const inline = new Set(["yaml", "chalk"]);
 
