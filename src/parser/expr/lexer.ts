@@ -117,9 +117,11 @@ const KEYWORDS = new Map<string, number>([
   ["in", K.In],
 ]);
 
-/** The keyword the word text[i, j) is, if it is one (only words of 2 to 5 letters are looked up). */
+/** The keyword the word text[i, j) is, if it is one (only words of 2 to 5 letters starting t, f, n, i are). */
 function keyword(text: string, i: number, j: number): number | undefined {
-  return j - i < 2 ? undefined : KEYWORDS.get(text.slice(i, j));
+  const c = text.charCodeAt(i);
+  if (j - i < 2 || j - i > 5 || (c !== 116 && c !== 102 && c !== 110 && c !== 105)) return undefined;
+  return KEYWORDS.get(text.slice(i, j));
 }
 
 /** Digits from `i`; returns where they end. */
@@ -249,8 +251,7 @@ function tokenAt(text: string, i: number): number {
   if (isIdentStart(c)) {
     let j = i + 1;
     while (isIdentPart(text.charCodeAt(j))) j++;
-    const word = j - i <= 5 ? keyword(text, i, j) : undefined;
-    return found(word ?? K.Ident, j);
+    return found(keyword(text, i, j) ?? K.Ident, j);
   }
   if (c === 96) {
     // `quoted name` on one line
@@ -293,10 +294,17 @@ export function lex(text: string, maxNesting: number): Lexed {
   let i = 0;
   const n = text.length;
   while (i < n) {
-    const s = skipped(text, i);
-    if (s > i) {
-      i = s;
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
       continue;
+    }
+    if (c === 47) {
+      const s = skipped(text, i);
+      if (s > i) {
+        i = s;
+        continue;
+      }
     }
     const t = tokenAt(text, i);
     if (t === -1) {
