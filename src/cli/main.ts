@@ -2,6 +2,7 @@
 
 import { rbxPackage } from "../package-root.js";
 import { commands } from "./command-table.js";
+import { keepYoungGenerationSmall } from "./heap-policy.js";
 import type { CliIO } from "./io.js";
 
 /** Exit codes shared by every command. */
@@ -57,5 +58,6 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     io.stdout.write(mod.usage);
     return EXIT.ok;
   }
+  if (entry.holdsRun) keepYoungGenerationSmall();
   return mod.run(rest, io);
 }
