@@ -55,7 +55,32 @@ export const figures = [
     title: "rbx resume of a 5,000-step run: peak RSS vs 120 MB",
     target: { op: "<=", value: 1 },
   },
+  {
+    id: "yaml-memory-floor",
+    title: "reference: yaml floor peak RSS growth per step, 100 → 5,000 steps, vs 5 KB",
+    note:
+      "reference, no target: a process that only imports the pinned yaml package and parses the same runbooks " +
+      "(rbx's options, the young-generation policy of rbx run): what any YAML-based rbx run pays before its own work",
+  },
+  {
+    id: "yaml-memory-5000",
+    title: "reference: yaml floor peak RSS parsing the 5,000-step runbook vs 120 MB",
+  },
 ];
+
+/**
+ * Node arguments of the memory floor: import the pinned yaml package and parse the file as rbx does, under the
+ * young-generation policy rbx run, status and resume use (src/cli/heap-policy.ts), and nothing more.
+ */
+function yamlFloor(file) {
+  const code = [
+    'process.getBuiltinModule("node:v8").setFlagsFromString("--semi-space-growth-factor=1");',
+    `const { parseDocument } = await import(${JSON.stringify(import.meta.resolve("yaml"))});`,
+    'const text = process.getBuiltinModule("node:fs").readFileSync(process.argv[1], "utf8");',
+    "parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });",
+  ].join("\n");
+  return ["--input-type=module", "-e", code, file];
+}
 
 /** The run id of the only journal in `stateDir`. */
 function onlyRun(stateDir) {
@@ -66,8 +91,13 @@ function onlyRun(stateDir) {
 
 /** A whole rbx process as a user starts it, its peak RSS in KB read by the probe; throws unless it exits `expect`. */
 function peakRss(args, cwd, expect = 0) {
+  return peakRssOf([rbx, ...args], cwd, expect);
+}
+
+/** The peak RSS in KB of a node process with these arguments (the probe loaded first). */
+function peakRssOf(nodeArgs, cwd, expect = 0) {
   const out = join(cwd, `rss-${process.hrtime.bigint()}`);
-  const r = spawnSync(process.execPath, ["--import", probe, rbx, ...args], {
+  const r = spawnSync(process.execPath, ["--import", probe, ...nodeArgs], {
     cwd,
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, RBX_BENCH_RSS_FILE: out },
@@ -176,6 +206,8 @@ function memory(root, base, { quick, log }) {
   writeFileSync(f100, httpRunbook(100, base, { approval: true }));
   writeFileSync(f5000, httpRunbook(big, base, { approval: true }));
   const growth = [];
+  const floorGrowth = [];
+  const floor5000 = [];
   const peaks = { status: [], report: [], resume: [] };
   let halted;
   for (let r = 0; r < rounds; r++) {
@@ -185,6 +217,10 @@ function memory(root, base, { quick, log }) {
     const a = peakRss(["run", f100, "--state-dir", s100], root, 3);
     const b = peakRss(["run", f5000, "--state-dir", s5000], root, 3);
     growth.push((b - a) / (big - 100));
+    const fa = peakRssOf(yamlFloor(f100), root);
+    const fb = peakRssOf(yamlFloor(f5000), root);
+    floorGrowth.push((fb - fa) / (big - 100));
+    floor5000.push(fb);
     halted = s5000;
     const id = onlyRun(s5000);
     peaks.status.push(peakRss(["status", id, "--state-dir", s5000], root, 0));
@@ -201,7 +237,7 @@ function memory(root, base, { quick, log }) {
     const ratios = xs.map((x) => x / limitKb);
     return { ours: median(xs), baseline: limitKb, ratio: median(ratios), spread: spread(ratios) };
   };
-  const [, run, status, report, resume] = figures;
+  const [, run, status, report, resume, floorRow, floorBig] = figures;
   const mb = (f) => ({ ...f, ours: f.ours / 1024, baseline: f.baseline / 1024, unit: "MB" });
   return [
     {
@@ -217,6 +253,8 @@ function memory(root, base, { quick, log }) {
       ...budget(peaks.resume, INSPECT_MB * 1024),
       note: "resume approves the last step and completes the run",
     }),
+    { ...floorRow, ...budget(floorGrowth, KB_PER_STEP), unit: "KB/step" },
+    mb({ ...floorBig, ...budget(floor5000, INSPECT_MB * 1024) }),
   ];
 }
 
