@@ -4,6 +4,7 @@ import { rbxPackage } from "../package-root.js";
 import { commands } from "./command-table.js";
 import { keepYoungGenerationSmall } from "./heap-policy.js";
 import type { CliIO } from "./io.js";
+import { lazyStream } from "./lazy-stream.js";
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, problems: 1, usage: 2, halted: 3, interrupted: 130 } as const;
@@ -27,8 +28,8 @@ function help(): string {
 }
 
 const defaultIO = (): CliIO => ({
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdout: lazyStream(1, () => process.stdout),
+  stderr: lazyStream(2, () => process.stderr),
   env: process.env,
   cwd: process.cwd(),
 });
