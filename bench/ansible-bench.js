@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { standalone } from "./figures.js";
+import { skipped, standalone } from "./figures.js";
 import { httpRunbook } from "./generate-runbook.js";
 import { startHttpStub } from "./http-stub.js";
 import { compareProcesses, pairedRatio } from "./timing.js";
@@ -43,7 +43,8 @@ function ansibleVersion() {
  */
 export async function measure({ quick = false, log = () => {} } = {}) {
   const version = ansibleVersion();
-  if (!version) throw new Error("ansible-playbook is not installed (Debian: apt-get install ansible-core)");
+  if (!version)
+    return skipped(figures, "ansible-playbook is not installed (Debian: apt-get install ansible-core)");
   const root = mkdtempSync(join(tmpdir(), "rbx-bench-"));
   const stub = await startHttpStub();
   try {

@@ -10,8 +10,12 @@ export function meets(f) {
   return f.target.op === "<=" ? f.ratio <= f.target.value : f.ratio >= f.target.value;
 }
 
-/** PASS, MISS, ERROR for a figure that could not be measured, or REF for a reference without a target. */
+/**
+ * PASS, MISS, ERROR for a figure that could not be measured, SKIP for one whose tool is not installed here (no
+ * error: the machine lacks what it compares with), or REF for a reference without a target.
+ */
 export function mark(f) {
+  if (f.skipped) return "SKIP";
   if (f.error) return "ERROR";
   if (!f.target) return "REF";
   return meets(f) ? "PASS" : "MISS";
@@ -47,8 +51,9 @@ export function figureLines(figures) {
   const lines = [];
   for (const f of figures) {
     const head = `${mark(f).padEnd(5)} ${f.title.padEnd(width)}`;
-    if (f.error) {
-      lines.push(`${head}  ${"—".padStart(19)}  target ${targetText(f).padEnd(7)}  not measured: ${f.error}`);
+    if (f.error || f.skipped) {
+      const why = f.error ?? f.skipped;
+      lines.push(`${head}  ${"—".padStart(19)}  target ${targetText(f).padEnd(7)}  not measured: ${why}`);
       continue;
     }
     lines.push(
@@ -60,6 +65,11 @@ export function figureLines(figures) {
   lines.push("", "ratio (spread): the median ratio and the 25th–75th percentile of its rounds");
   if (notes.length > 0) lines.push("", ...notes.map((f) => `${f.id}: ${f.note}`));
   return lines;
+}
+
+/** Figures not measured because the machine lacks the tool they compare with (not an error). */
+export function skipped(list, reason) {
+  return list.map((f) => ({ id: f.id, title: f.title, target: f.target, skipped: reason }));
 }
 
 /** The failure of a whole bench file, as its figures marked unmeasured. */

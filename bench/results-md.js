@@ -6,8 +6,8 @@ const cell = (s) => String(s).replaceAll("|", "\\|");
 /** The Markdown page for `figures` measured on machine `m`. */
 export function resultsMarkdown(figures, m, { quick = false, seconds = 0 } = {}) {
   const rows = figures.map((f) =>
-    f.error
-      ? `| ${cell(f.title)} | – | – | – | ${targetText(f)} | ${mark(f)}: ${cell(f.error)} |`
+    f.error || f.skipped
+      ? `| ${cell(f.title)} | – | – | – | ${targetText(f)} | ${mark(f)}: ${cell(f.error ?? f.skipped)} |`
       : `| ${cell(f.title)} | ${valueText(f.ours, f.unit)} | ${valueText(f.baseline, f.unit)} | ${ratioText(f)} | ${targetText(f)} | ${mark(f)} |`,
   );
   const notes = figures.filter((f) => f.note).map((f) => `- \`${f.id}\`: ${cell(f.note)}`);
