@@ -1,14 +1,13 @@
 // `rbx lint` of many files on many cores: worker threads lint batches of files; few files or one core lint in
 // this thread, where starting a worker (loading the linter again) would cost more than it saves.
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ActionCatalog } from "../contract/action.js";
 import { SourceFile } from "../diagnostics/source-file.js";
-import { type LintResult, lintSource } from "../lint/linter.js";
-import type { LintAnswer, LintJob } from "./lint-jobs.js";
+import type { LintResult } from "../lint/linter.js";
+import { type LintAnswer, type LintJob, lintJob } from "./lint-jobs.js";
 
 /** Files one worker must have at least for it to pay for its start (loading the linter, ~0.1 s). */
 const FILES_PER_WORKER = 24;
@@ -45,11 +44,7 @@ async function inThread(
   catalogOf: (job: LintJob) => ActionCatalog,
 ): Promise<LintAnswer[]> {
   const out: LintAnswer[] = [];
-  for (const job of jobs) {
-    const text = await readFile(job.path, "utf8");
-    const r = await lintSource(job.file, text, { catalog: catalogOf(job), config: job.config });
-    out.push({ index: job.index, text, diagnostics: r.diagnostics });
-  }
+  for (const job of jobs) out.push(await lintJob(job, catalogOf(job)));
   return out;
 }
 
