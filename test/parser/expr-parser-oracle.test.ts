@@ -1,6 +1,7 @@
-// The hand-written expression parser gives exactly what the chevrotain grammar it replaced gives (the reference,
-// kept in test/support/expr-oracle): the same AST with the same node ids, or the same problems at the same places,
-// on the conformance corpus, every ASCII character in every position a token can take, and seeded fuzz.
+// The expression parser (chevrotain embedded actions, building the AST as it parses) gives exactly what the CST
+// grammar and visitor it replaced give (the reference, kept in test/support/expr-oracle): the same AST with the
+// same node ids, or the same problems at the same places, on the conformance corpus, every ASCII character in
+// every position a token can take, and seeded fuzz.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";

@@ -1,7 +1,10 @@
-// `parseExpr(text)`: the hand-written lexer and recursive-descent parser, with limits so no input can overflow the stack.
+// `parseExpr(text)`: the chevrotain lexer and the one reused parser instance, whose rules build the AST as they
+// parse; with limits so no input can overflow the stack.
+import type { IToken } from "chevrotain";
 import type { Expr, ExprProblem, ParseResult } from "./ast.js";
-import { Descent, SyntaxStop } from "./descent.js";
-import { lex } from "./lexer.js";
+import { chevrotain } from "./chevrotain.js";
+import { buildGrammar, type CelGrammar } from "./grammar.js";
+import { buildTokens, type Tokens } from "./tokens.js";
 
 /** Longest expression text accepted (a guard is a line; this is generous). */
 export const MAX_EXPR_LENGTH = 16_384;
@@ -9,6 +12,49 @@ export const MAX_EXPR_LENGTH = 16_384;
 export const MAX_NESTING = 96;
 /** Deepest AST accepted, so checking and evaluation recursion stay well inside the stack. */
 export const MAX_AST_DEPTH = 480;
+
+/** Tokens of one expression, or where the first character no token matches is. */
+type Scanned = { tokens: IToken[]; error?: { offset: number; length: number } };
+
+interface Machinery {
+  tokens: Tokens;
+  scan: (text: string) => Scanned;
+  parser: CelGrammar;
+}
+
+let machinery: Machinery | undefined;
+
+/**
+ * Lexer and parser, built at the first parse (never at start-up: a command that parses no expression never loads
+ * chevrotain). chevrotain's definition checks run only when `validate` is set: the definitions are fixed, and a
+ * test builds them with the checks on.
+ */
+function build(validate: boolean): Machinery {
+  const chev = chevrotain();
+  const tokens = buildTokens(chev);
+  const parser = buildGrammar(chev, tokens, { validate });
+  const lexer = new chev.Lexer(tokens.all, {
+    positionTracking: "onlyOffset",
+    ensureOptimizations: true,
+    skipValidations: !validate,
+  });
+  const scan = (text: string): Scanned => {
+    const r = lexer.tokenize(text);
+    const e = r.errors[0];
+    return e ? { tokens: r.tokens, error: { offset: e.offset, length: e.length } } : { tokens: r.tokens };
+  };
+  return { tokens, scan, parser };
+}
+
+function load(): Machinery {
+  machinery ??= build(false);
+  return machinery;
+}
+
+/** Build the lexer and the grammar with all of chevrotain's definition checks; throws when one fails. */
+export function validateGrammar(): void {
+  build(true);
+}
 
 function fail(problems: ExprProblem[]): ParseResult {
   return { ok: false, problems };
@@ -52,7 +98,8 @@ function parseUncached(text: string): ParseResult {
       },
     ]);
   }
-  const lexed = lex(text, MAX_NESTING);
+  const m = load();
+  const lexed = m.scan(text);
   if (lexed.error) {
     const e = lexed.error;
     const ch = text[e.offset] ?? "";
@@ -64,17 +111,9 @@ function parseUncached(text: string): ParseResult {
           : `unexpected character '${ch}'`;
     return fail([{ code: "expr-syntax", message, start: e.offset, end: e.offset + Math.max(1, e.length) }]);
   }
-  if (lexed.tooDeepAt !== undefined) {
-    return fail([
-      {
-        code: "expr-syntax",
-        message: `the expression nests deeper than ${MAX_NESTING} levels; split it`,
-        start: lexed.tooDeepAt,
-        end: lexed.tooDeepAt + 1,
-      },
-    ]);
-  }
-  if (lexed.count === 0) {
+  const tooDeep = nestingProblem(lexed.tokens, m.tokens);
+  if (tooDeep) return fail([tooDeep]);
+  if (lexed.tokens.length === 0) {
     return fail([
       {
         code: "expr-syntax",
@@ -84,27 +123,30 @@ function parseUncached(text: string): ParseResult {
       },
     ]);
   }
-  const parser = new Descent(text, lexed);
+  const parser = m.parser;
+  parser.resetAst();
+  parser.input = lexed.tokens;
   let ast: Expr;
   try {
-    ast = parser.parse();
+    ast = parser.expr();
   } catch (err) {
-    if (!(err instanceof SyntaxStop)) {
-      return fail([
-        {
-          code: "expr-syntax",
-          message: `cannot parse the expression: ${String(err)}`,
-          start: 0,
-          end: text.length,
-        },
-      ]);
-    }
-    const atEnd = err.token >= lexed.count;
-    const start = atEnd ? text.length : (lexed.starts[err.token] as number);
-    // The caret marks the first character of the token (the whole token's text is in the message).
-    const end = atEnd ? text.length : start + 1;
-    const found = atEnd ? "end of the expression" : `'${text.slice(start, lexed.ends[err.token])}'`;
-    return fail([{ code: "expr-syntax", message: `unexpected ${found}; ${hint(err.expected)}`, start, end }]);
+    return fail([
+      {
+        code: "expr-syntax",
+        message: `cannot parse the expression: ${String(err)}`,
+        start: 0,
+        end: text.length,
+      },
+    ]);
+  }
+  if (parser.errors.length > 0) {
+    const e = parser.errors[0]!;
+    const tok = e.token;
+    const atEnd = tok.tokenType.name === "EOF" || Number.isNaN(tok.startOffset);
+    const start = atEnd ? text.length : tok.startOffset;
+    const end = atEnd ? text.length : (tok.endOffset ?? tok.startOffset) + 1;
+    const found = atEnd ? "end of the expression" : `'${tok.image}'`;
+    return fail([{ code: "expr-syntax", message: `unexpected ${found}; ${hint(e.message)}`, start, end }]);
   }
   if (parser.problems.length > 0) return fail(parser.problems);
   const nodeCount = parser.nextId - 1;
@@ -123,18 +165,42 @@ function parseUncached(text: string): ParseResult {
   return { ok: true, ast, nodeCount };
 }
 
-/** What was expected where parsing stopped, in words: a closing bracket, a colon, a name, else an operand. */
-function hint(expected: string | undefined): string {
+/** Turn chevrotain's expectation message into a short hint about what was expected. */
+function hint(message: string): string {
+  const m = /Expecting token of type --> (\w+) <--/.exec(message);
   const words: Record<string, string> = {
     RParen: "')'",
     RBracket: "']'",
     RBrace: "'}'",
     Colon: "':'",
     Comma: "','",
-    Ident: "a name",
+    Identifier: "a name",
+    EOF: "an operator or the end",
   };
-  const w = expected === undefined ? undefined : words[expected];
-  return w ? `expected ${w}` : "expected an operand (a name, a literal or a parenthesised expression)";
+  if (m && words[m[1] as string]) return `expected ${words[m[1] as string]}`;
+  if (/EOF/.test(message) && /Expecting: expecting/.test(message))
+    return "expected an operator or the end of the expression";
+  return "expected an operand (a name, a literal or a parenthesised expression)";
+}
+
+function nestingProblem(tokens: IToken[], tk: Tokens): ExprProblem | undefined {
+  let depth = 0;
+  let questions = 0;
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (type === tk.LParen || type === tk.LBracket || type === tk.LBrace) depth++;
+    else if (type === tk.RParen || type === tk.RBracket || type === tk.RBrace) depth--;
+    else if (type === tk.Question) questions++;
+    if (depth + questions > MAX_NESTING) {
+      return {
+        code: "expr-syntax",
+        message: `the expression nests deeper than ${MAX_NESTING} levels; split it`,
+        start: t.startOffset,
+        end: t.startOffset + 1,
+      };
+    }
+  }
+  return undefined;
 }
 
 /** Depth of the AST, computed without recursion (two parallel stacks, no tuple or array per node). */

@@ -2,8 +2,8 @@
 // Rules are few and wide (an operand with its prefixes, primary and suffixes is one rule), because each rule
 // invocation is the parser's main cost; labels keep the children of each part apart for the visitor.
 import type { CstNode, CstParser, IOrAlt, ParserMethod } from "chevrotain";
-import type { ChevrotainModule } from "./chevrotain.js";
-import type { Tokens } from "./tokens.js";
+import type { ChevrotainModule } from "../../../src/parser/expr/chevrotain.js";
+import type { Tokens } from "../../../src/parser/expr/tokens.js";
 
 type Rule = ParserMethod<[], CstNode>;
 

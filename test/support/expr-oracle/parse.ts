@@ -1,12 +1,12 @@
-// The reference parser: the chevrotain lexer, CstParser grammar and CST visitor rbx parsed expressions with before
-// src/parser/expr/descent.ts, kept for tests only, which check the hand-written parser gives the same result on every
-// input (the AST, node ids and every syntax message).
+// The reference parser: the CstParser grammar and CST visitor rbx parsed expressions with before its grammar built
+// the AST in its own rules (src/parser/expr/grammar.ts), kept for tests only, which check the parser gives the same
+// result on every input (the AST, node ids and every syntax message). It lexes with rbx's own tokens.
 import type { IToken } from "chevrotain";
 import type { Expr, ExprProblem, ParseResult } from "../../../src/parser/expr/ast.js";
+import { chevrotain } from "../../../src/parser/expr/chevrotain.js";
 import { MAX_AST_DEPTH, MAX_EXPR_LENGTH, MAX_NESTING } from "../../../src/parser/expr/parse.js";
-import { chevrotain } from "./chevrotain.js";
+import { buildTokens, type Tokens } from "../../../src/parser/expr/tokens.js";
 import { buildGrammar, type CelGrammar } from "./grammar.js";
-import { buildTokens, type Tokens } from "./tokens.js";
 import { buildVisitor } from "./visitor.js";
 
 /** Tokens of one expression, or where the first character no token matches is. */

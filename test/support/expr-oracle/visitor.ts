@@ -11,8 +11,8 @@ import type {
 } from "../../../src/parser/expr/ast.js";
 import { decodeInt, decodeQuoted, decodeUint } from "../../../src/parser/expr/literals.js";
 import { COMPREHENSIONS, PRECEDENCE, REL_FN, RESERVED } from "../../../src/parser/expr/syntax-tables.js";
+import type { Tokens } from "../../../src/parser/expr/tokens.js";
 import type { CelGrammar } from "./grammar.js";
-import type { Tokens } from "./tokens.js";
 
 /** The children of the grammar's nodes, by child name (see grammar.ts for the labels). */
 interface Children {
