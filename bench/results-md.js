@@ -4,7 +4,7 @@ import { mark, ratioText, targetText, valueText } from "./figures.js";
 const cell = (s) => String(s).replaceAll("|", "\\|");
 
 /** The Markdown page for `figures` measured on machine `m`. */
-export function resultsMarkdown(figures, m, { quick = false, seconds = 0 } = {}) {
+export function resultsMarkdown(figures, m, { quick = false, seconds = 0, context } = {}) {
   const rows = figures.map((f) =>
     f.error || f.skipped
       ? `| ${cell(f.title)} | – | – | – | ${targetText(f)} | ${mark(f)}: ${cell(f.error ?? f.skipped)} |`
@@ -29,6 +29,7 @@ export function resultsMarkdown(figures, m, { quick = false, seconds = 0 } = {})
     `- Date: ${m.date}`,
     `- Load average at start (1, 5, 15 min): ${m.load.join(", ")}`,
     ...(m.loadEnd ? [`- Load average at end (1, 5, 15 min): ${m.loadEnd.join(", ")}`] : []),
+    ...(context ? [`- Also running: ${context}`] : []),
     ...(m.loaded
       ? [
           "",
