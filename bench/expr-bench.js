@@ -210,7 +210,9 @@ export async function measure({ quick = false, log = () => {} } = {}) {
       "; compile then one evaluation, as every engine has checked types by then (cel-js checks at its first" +
         " evaluation, rbx at compile); rbx's parse cache off. Reference, no target: the compile call alone is" +
         ` ${call.ratio.toFixed(2)}× ${call.fastest} (${fmt(call.ours).trim()} vs` +
-        ` ${fmt(call.baseline).trim()} calls/s), which compares rbx's parse + type check + closures with a bare parse`,
+        ` ${fmt(call.baseline).trim()} calls/s), which compares rbx's parse + type check + closures with a bare parse.` +
+        " rbx parses with chevrotain (a pinned package), about half of its compile time: README.md says what" +
+        " was measured behind a miss and what would unblock it",
     ),
   ];
 }
