@@ -115,3 +115,21 @@ export function httpRunbook(steps, base, { approval = false } = {}) {
   if (approval) lines.push('      - { id: last, action: approve, with: { prompt: "Go on?" } }');
   return `${lines.join("\n")}\n`;
 }
+
+/**
+ * A runbook of `steps` trivial steps in one phase, each calling `action` with no input, no `when`, no timeout:
+ * what is left to time is the interpreter and its store. Kept for store-bench.js (the PostgreSQL store's
+ * per-step figure, which lands with the store).
+ */
+export function trivialRunbook(steps, action) {
+  const lines = [
+    "apiVersion: rbx/v1",
+    "kind: Runbook",
+    "metadata: { name: bench-trivial, version: 1.0.0 }",
+    "phases:",
+    "  - id: all",
+    "    steps:",
+  ];
+  for (let i = 0; i < steps; i++) lines.push(`      - { id: s${i}, action: ${action} }`);
+  return `${lines.join("\n")}\n`;
+}
