@@ -2,7 +2,7 @@
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { builtinCatalog } from "../../builtins/index.js";
-import { JOB_ENV } from "../../kube-jobs/job-objects.js";
+import { JOB_ENV, POD_EXIT } from "../../kube-jobs/job-objects.js";
 import { connectKube, kubeMessage } from "../../kube-jobs/kube-api.js";
 import { drainOnSignals } from "../../kube-jobs/pod-drain.js";
 import { readPodRun } from "../../kube-jobs/pod-env.js";
@@ -212,7 +212,8 @@ async function inPod(io: CliIO): Promise<number> {
   const podIO: CliIO = { ...io, env };
   const drainSeconds = Number(io.env[JOB_ENV.drainSeconds] ?? "20");
   let status: string | undefined;
-  const exit = await withStore("submit", podIO, {}, 3, async (store, choice) => {
+  // A store that cannot be reached is transient: the Job retries the pod (exit 75 counts against backoffLimit).
+  const exit = await withStore("submit", podIO, {}, POD_EXIT.retry, async (store, choice) => {
     const drain = drainOnSignals((Number.isFinite(drainSeconds) ? drainSeconds : 20) * 1000, (line) =>
       io.stderr.write(`${line}\n`),
     );
