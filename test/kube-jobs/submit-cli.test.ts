@@ -73,6 +73,12 @@ describe("rbx submit against the stand-in", () => {
       env: { ...env, SMOKE_TOKEN: "short" },
     });
     expect(badParam.code).toBe(2);
+    const reviewed = await rbx(
+      ["submit", RUNBOOK, "--namespace", "apps", "--store", store, "--plan-hash", "0123456789abcdef"],
+      { env },
+    );
+    expect(reviewed.code).toBe(2);
+    expect(reviewed.stderr).toContain("not the reviewed 0123456789abcdef");
     expect(jobs()).toHaveLength(0);
   });
 
