@@ -12,6 +12,8 @@ export interface CommandEntry {
   name: string;
   summary: string;
   load: () => Promise<CommandModule>;
+  /** The command holds a whole run (runbook, journal, state): it keeps V8's young generation small (heap-policy.ts). */
+  holdsRun?: true;
 }
 
 /** Every command rbx has, in the order `rbx --help` lists them. */
@@ -31,6 +33,7 @@ export const commands: readonly CommandEntry[] = [
     name: "run",
     summary: "run a runbook with locks and a crash-safe journal",
     load: () => import("./commands/run.js"),
+    holdsRun: true,
   },
   {
     name: "submit",
@@ -41,6 +44,7 @@ export const commands: readonly CommandEntry[] = [
     name: "status",
     summary: "where a run stands, what a rollback would run, the recovery choices (--follow: live)",
     load: () => import("./commands/status.js"),
+    holdsRun: true,
   },
   {
     name: "runs",
@@ -51,6 +55,7 @@ export const commands: readonly CommandEntry[] = [
     name: "resume",
     summary: "continue a halted, interrupted or crashed run from its journal",
     load: () => import("./commands/resume.js"),
+    holdsRun: true,
   },
   {
     name: "approve",
@@ -61,11 +66,13 @@ export const commands: readonly CommandEntry[] = [
     name: "skip",
     summary: "mark a step of a halted run done, with a recorded reason",
     load: () => import("./commands/skip.js"),
+    holdsRun: true,
   },
   {
     name: "rollback",
     summary: "unwind a run's rollback boundaries, newest first (also after it completed)",
     load: () => import("./commands/rollback.js"),
+    holdsRun: true,
   },
   {
     name: "store",
@@ -81,6 +88,7 @@ export const commands: readonly CommandEntry[] = [
     name: "report",
     summary: "a run's report (md, html with a timeline, json): steps, outputs, rollback, recovery",
     load: () => import("./commands/report.js"),
+    holdsRun: true,
   },
   {
     name: "eval",

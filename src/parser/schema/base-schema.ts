@@ -140,8 +140,9 @@ export const baseSchema: SchemaNode = {
   type: "object",
   required: ["apiVersion", "kind", "metadata"],
   additionalProperties: false,
-  // A CheckLibrary holds checks for runbooks to import; a Runbook needs phases (the properties restated so strict
-  // mode sees where the required names come from). What a library may not hold, the loader says.
+  // A CheckLibrary holds checks for runbooks to import; a Runbook needs phases. The branches name the required key
+  // with `true` (strict mode wants it named; its schema stays the root's, so an editor matches a node once, not twice).
+  // What a library may not hold, the loader says.
   allOf: [
     {
       if: {
@@ -150,8 +151,8 @@ export const baseSchema: SchemaNode = {
         required: ["kind"],
       },
       // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
-      then: { type: "object", properties: { checks: checksProperty }, required: ["checks"] },
-      else: { type: "object", properties: { phases: phasesProperty }, required: ["phases"] },
+      then: { type: "object", properties: { checks: true }, required: ["checks"] },
+      else: { type: "object", properties: { phases: true }, required: ["phases"] },
     },
   ],
   properties: {
