@@ -1,20 +1,20 @@
-// Per-step overhead of a run on the PostgreSQL store, beside one committed single-row INSERT of the same size on
-// the same server, interleaved (target ≤ 2×). The server is a private one with fsync on: durable means committed.
-// Alone: `npm run build && node bench/store-bench.js [--quick]`.
+// Per-step overhead of `rbx run` on the PostgreSQL store, as a user runs it (`rbx run --store URL`, whole
+// processes), beside one committed single-row INSERT of the same size on the same server (target ≤ 2×). The
+// server is a private one with fsync on: durable means committed. Alone: `npm run build && node bench/store-bench.js [--quick]`.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { startPostgres } from "../dist/lab/postgres.js";
-import { actions } from "../dist/src/builtins/index.js";
-import { catalogOf } from "../dist/src/contract/action.js";
-import { T } from "../dist/src/contract/cel-types.js";
-import { startRun } from "../dist/src/run/sessions/start-run.js";
-import { PgRunStore } from "../dist/src/run/store/pg-store.js";
 import { standalone } from "./figures.js";
-import { trivialRunbook } from "./generate-runbook.js";
-import { median } from "./timing.js";
+import { httpRunbook } from "./generate-runbook.js";
+import { startHttpStub } from "./http-stub.js";
+import { median, pairedRatio, spread, timeProcess } from "./timing.js";
+
+const rbx = fileURLToPath(new URL("../bin/rbx.js", import.meta.url));
+const floorScript = fileURLToPath(new URL("./step-floor.js", import.meta.url));
 
 /** The figure this file measures, with its target (issue 16). */
 export const figures = [
@@ -25,75 +25,46 @@ export const figures = [
   },
 ];
 
-/** A read action that does nothing: what is left per step is the interpreter and its store. */
-const noop = {
-  name: "bench.noop",
-  effect: "read",
-  summary: "Does nothing; for the benchmark.",
-  input: { type: "object", additionalProperties: false, properties: {} },
-  output: T.object("bench.noop.output", { ok: T.bool }),
-  plan: () => [],
-  run: async () => ({ ok: true }),
-};
-const catalog = catalogOf([...actions, noop]);
-const silent = () => {};
-
-/**
- * One run of `steps` trivial steps through the real session on the PostgreSQL store (one committed append per
- * step before its action, the lock's lease, no observer). The clock starts at the run's first event and stops
- * when `startRun` returns, so loading the runbook and taking the lock are not counted.
- */
-async function storeRound(url, dir, file, steps) {
-  const store = new PgRunStore(url, { stateDir: dir });
-  try {
-    let start;
-    const result = await startRun(file, { cli: new Map() }, undefined, {
-      store,
-      cwd: dir,
-      env: {},
-      user: "bench",
-      catalog,
-      signal: new AbortController().signal,
-      log: { info: silent, warn: silent, progress: silent },
-      say: silent,
-      onEvent: (e) => {
-        if (e.type === "run.started") start = process.hrtime.bigint();
-      },
-    });
-    const ns = Number(process.hrtime.bigint() - start);
-    if (result.exit !== 0 || !result.runId)
-      throw new Error(`the benchmark run ended with exit ${result.exit}`);
-    const read = await store.read(result.runId);
-    if (read.problems.length > 0 || read.events.length !== steps * 2 + 5)
-      throw new Error(
-        `the journal of the benchmark run holds ${read.events.length} events or does not verify`,
-      );
-    const bytes = read.events.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0);
-    return { perStepUs: ns / steps / 1000, bytes };
-  } finally {
-    await store.close();
-  }
+/** The newest run in the store, its state and the bytes its journal rows hold. */
+async function newestRun(client) {
+  const r = await client.query(
+    `SELECT e.run_id, sum(octet_length(e.line))::bigint AS bytes, count(*)::int AS events,
+            max(e.type) FILTER (WHERE e.seq = r.head_seq) AS last
+       FROM rbx.events e JOIN rbx.runs r USING (run_id)
+      WHERE e.run_id = (SELECT max(run_id) FROM rbx.runs)
+      GROUP BY e.run_id`,
+  );
+  const row = r.rows[0];
+  if (!row) throw new Error("the benchmark run left no journal in the store");
+  return { runId: row.run_id, bytes: Number(row.bytes), events: row.events, last: row.last };
 }
 
 /** The floor: `n` autocommitted single-row INSERTs of a `size`-byte line into a table shaped like the journal's. */
-async function floorRound(client, round, n, size) {
+async function insertFloor(client, round, n, size) {
   const line = JSON.stringify({ seq: 1, type: "step.succeeded", pad: "x".repeat(Math.max(0, size - 50)) });
   const start = process.hrtime.bigint();
   for (let i = 1; i <= n; i++) {
     await client.query("INSERT INTO floor (run_id, seq, line) VALUES ($1, $2, $3)", [`r${round}`, i, line]);
   }
-  return {
-    perInsertUs: Number(process.hrtime.bigint() - start) / n / 1000,
-    lineBytes: Buffer.byteLength(line),
-  };
+  return { insertUs: Number(process.hrtime.bigint() - start) / n / 1000, lineBytes: Buffer.byteLength(line) };
 }
 
-/** `rounds` rounds of `steps` steps; each runs the store round and the floor in alternating order; medians compared. */
+/**
+ * Each round runs `rbx run --store` of a small and a large runbook of http.check steps (whole processes, progress
+ * on stderr, a fresh state dir each), the GET floor process and the INSERT floor, in rotated order. rbx's cost per
+ * step is the difference of the two runs over the difference in steps (start-up, loading, checking, the lock and
+ * the schema check cancel out), less one GET as the floor process measures it; the baseline is one committed
+ * INSERT of as many bytes as the store's journal took per step in that round. The figure is the median of the
+ * per-round ratios, with their spread.
+ */
 export async function measure({ quick = false, log = () => {} } = {}) {
-  const steps = quick ? 100 : 250;
-  const rounds = quick ? 4 : 10;
+  const small = quick ? 30 : 50;
+  const large = quick ? 180 : 450;
+  const rounds = quick ? 5 : 11;
+  const steps = large - small;
   const root = mkdtempSync(join(tmpdir(), "rbx-bench-store-"));
   const server = await startPostgres({ durable: true });
+  const stub = await startHttpStub();
   const client = new pg.Client({ connectionString: server.url() });
   try {
     await client.connect();
@@ -101,57 +72,92 @@ export async function measure({ quick = false, log = () => {} } = {}) {
     await client.query(
       "CREATE TABLE floor (run_id text NOT NULL, seq integer NOT NULL, line text NOT NULL, PRIMARY KEY (run_id, seq))",
     );
-    const file = join(root, `trivial-${steps}.rb.yaml`);
-    writeFileSync(file, trivialRunbook(steps, noop.name));
-    const dirFor = (name) => {
-      const d = join(root, name);
-      mkdirSync(d, { recursive: true });
-      return d;
+    const files = Object.fromEntries(
+      [small, large].map((n) => {
+        const f = join(root, `steps-${n}.rb.yaml`);
+        writeFileSync(f, httpRunbook(n, stub.base));
+        return [n, f];
+      }),
+    );
+    const runOnce = async (n, tag) => {
+      const state = join(root, `state-${tag}`);
+      rmSync(state, { recursive: true, force: true });
+      const ms = timeProcess([rbx, "run", files[n], "--store", server.url(), "--state-dir", state], {
+        cwd: root,
+      });
+      const run = await newestRun(client);
+      // run.started, guards.passed, phase.entered, two events a step, phase.completed, run.completed.
+      if (run.events !== 2 * n + 5 || run.last !== "run.completed")
+        throw new Error(
+          `run ${run.runId} holds ${run.events} events, ending ${run.last}; expected a completed run`,
+        );
+      return { ms, bytes: run.bytes };
     };
-    // Warm-up, untimed: JIT, module loading, the schema migration, the pool.
-    const warm = await storeRound(server.url(), dirFor("warm"), file, steps);
-    let flushBytes = warm.bytes / (steps + 1);
-    await floorRound(client, "warm", 50, flushBytes);
-    const ours = [];
-    const floor = [];
-    let lineBytes = 0;
-    for (let r = 0; r < rounds; r++) {
-      const doFloor = async () => {
-        const f = await floorRound(client, r, steps, flushBytes);
-        floor.push(f.perInsertUs);
-        lineBytes = f.lineBytes;
-      };
-      if (r % 2 === 1) await doFloor();
-      const s = await storeRound(server.url(), dirFor(`run-${r}`), file, steps);
-      ours.push(s.perStepUs);
-      // One append per step (before each action) and one at the end.
-      flushBytes = s.bytes / (steps + 1);
-      if (r % 2 === 0) await doFloor();
+    const getFloor = () => {
+      const d = join(root, "floor");
+      rmSync(d, { recursive: true, force: true });
+      mkdirSync(d);
+      const r = spawnSync(process.execPath, [floorScript, stub.base, String(steps), "400", d], {
+        encoding: "utf8",
+      });
+      if (r.status !== 0) throw new Error(`step-floor.js failed: ${r.stderr}`);
+      return JSON.parse(r.stdout).getUs;
+    };
+    let bytesPerStep = 420;
+    const samples = { perStep: [], get: [], insert: [], overhead: [], bytes: [] };
+    // Warm-up, untimed: the schema's first migration, the compile cache, the server's caches.
+    await runOnce(small, "warm");
+    getFloor();
+    await insertFloor(client, "warm", 50, bytesPerStep);
+    for (let r = -1; r < rounds; r++) {
+      const got = {};
+      const order = [
+        async () => (got.small = await runOnce(small, "s")),
+        async () => (got.large = await runOnce(large, "l")),
+        async () => (got.get = getFloor()),
+        async () => (got.insert = await insertFloor(client, r, steps, bytesPerStep)),
+      ];
+      for (let j = 0; j < order.length; j++) await order[(r + 4 + j) % order.length]();
+      bytesPerStep = (got.large.bytes - got.small.bytes) / steps;
+      if (r < 0) continue; // the first round only learns the journal's bytes per step
+      const perStepUs = ((got.large.ms - got.small.ms) * 1000) / steps;
+      samples.perStep.push(perStepUs);
+      samples.get.push(got.get);
+      samples.insert.push(got.insert.insertUs);
+      samples.overhead.push(perStepUs - got.get);
+      samples.bytes.push(got.insert.lineBytes);
     }
-    const m = { ours: median(ours), floor: median(floor) };
-    const range = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+    const p = pairedRatio(samples.overhead, samples.insert);
+    const iq = (xs) =>
+      spread(xs)
+        .map((x) => x.toFixed(0))
+        .join("–");
     log(
-      `store: ${rounds} rounds × ${steps} trivial steps on PostgreSQL (fsync on), interleaved with the floor`,
+      `store: ${rounds} rounds of rbx run --store with ${small} and ${large} http.check steps, rotated with the floors`,
     );
-    log(`  per step, wall           median ${m.ours.toFixed(1)} µs (rounds ${range(ours)} µs)`);
     log(
-      `  one committed INSERT     median ${m.floor.toFixed(1)} µs (rounds ${range(floor)} µs), ${lineBytes} bytes`,
+      `  per step through rbx run   median ${median(samples.perStep).toFixed(0)} µs (IQR ${iq(samples.perStep)})`,
     );
-    log(`  journal bytes per append ${flushBytes.toFixed(0)} (one committed call per step)`);
+    log(`  one GET (the action's own) median ${median(samples.get).toFixed(0)} µs (IQR ${iq(samples.get)})`);
+    log(`  rbx's overhead per step    median ${p.ours.toFixed(0)} µs (IQR ${iq(samples.overhead)})`);
+    log(
+      `  one committed INSERT       median ${p.baseline.toFixed(0)} µs (IQR ${iq(samples.insert)}), ${samples.bytes.at(-1)} bytes`,
+    );
     return [
       {
         ...figures[0],
-        ours: m.ours,
-        baseline: m.floor,
+        ...p,
         unit: "µs",
-        ratio: m.ours / m.floor,
         note:
-          `${rounds} × ${steps} trivial steps through startRun on a private PostgreSQL (fsync on, synchronous_commit on); ` +
-          `the floor INSERTs ${lineBytes}-byte rows one commit each on the same server, interleaved`,
+          `${rounds} rounds of \`rbx run --store\` with ${small} and ${large} http.check steps against a local server ` +
+          `(whole processes, a private PostgreSQL with fsync and synchronous_commit on); per step = the difference ` +
+          `over ${steps} steps, less one GET (${median(samples.get).toFixed(0)} µs); the floor commits one ` +
+          `${samples.bytes.at(-1)}-byte row per INSERT on the same server, as the store commits one append per step`,
       },
     ];
   } finally {
     await client.end().catch(() => {});
+    stub.stop();
     await server.stop();
     rmSync(root, { recursive: true, force: true });
   }
