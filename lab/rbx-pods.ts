@@ -135,38 +135,50 @@ class RbxPod implements RunningPod {
 
 /** A runtime that runs `rbx:<version>` pods as the local rbx and hands every other pod to `fallback`. */
 export function rbxPodRuntime(opts: RbxPodOptions): PodRuntime {
+  const live = new Set<RbxPod>();
   return {
     start(pod: PodSpecInput): RunningPod {
-      const container = pod.containers[0];
-      const image = container ? rbxImage(container.image) : undefined;
-      if (!container || !image) return opts.fallback.start(pod);
-      if (!image.known) return new PullErrorPod(container.image);
-      const dir = join(opts.dir, "pods", pod.namespace, pod.name);
-      const home = join(dir, "home");
-      for (const d of [home, join(dir, "work"), join(dir, "helm")]) mkdirSync(d, { recursive: true });
-      const env: Record<string, string> = {
-        PATH: `${opts.binDir}:${process.env.PATH ?? "/usr/bin:/bin"}`,
-        HOME: home,
-        KUBECONFIG: opts.kubeconfig,
-        HELM_CACHE_HOME: join(dir, "helm", "cache"),
-        HELM_CONFIG_HOME: join(dir, "helm", "config"),
-        HELM_DATA_HOME: join(dir, "helm", "data"),
-        RBX_STATE_DIR: join(dir, "state"),
-        HOSTNAME: pod.name,
-        ...(pod.resolvedEnv[container.name] ?? {}),
-      };
-      // The image's entrypoint is rbx: a command naming anything else does not exist in it.
-      const command = container.command ?? [];
-      const grace = opts.stopGraceMs ?? 30_000;
-      if (command.length > 0 && command[0] !== "rbx")
-        return new RbxPod({ error: `exec: "${command[0]}": executable file not found in $PATH` }, grace);
-      const args = [...command.slice(1), ...(container.args ?? [])];
-      const podGrace = pod.terminationGracePeriodSeconds;
-      return new RbxPod(
-        { args, env, cwd: join(dir, "work") },
-        podGrace !== undefined ? podGrace * 1000 : grace,
-      );
+      const started = startPod(pod);
+      if (started instanceof RbxPod) live.add(started);
+      return started;
     },
-    close: () => opts.fallback.close?.() ?? Promise.resolve(),
+    // Teardown: whatever still runs dies now (a grace period is for pods deleted while the lab goes on).
+    close: async () => {
+      await Promise.all([...live].map((p) => p.stop(0)));
+      live.clear();
+      await opts.fallback.close?.();
+    },
   };
+
+  function startPod(pod: PodSpecInput): RunningPod {
+    const container = pod.containers[0];
+    const image = container ? rbxImage(container.image) : undefined;
+    if (!container || !image) return opts.fallback.start(pod);
+    if (!image.known) return new PullErrorPod(container.image);
+    const dir = join(opts.dir, "pods", pod.namespace, pod.name);
+    const home = join(dir, "home");
+    for (const d of [home, join(dir, "work"), join(dir, "helm")]) mkdirSync(d, { recursive: true });
+    const env: Record<string, string> = {
+      PATH: `${opts.binDir}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+      HOME: home,
+      KUBECONFIG: opts.kubeconfig,
+      HELM_CACHE_HOME: join(dir, "helm", "cache"),
+      HELM_CONFIG_HOME: join(dir, "helm", "config"),
+      HELM_DATA_HOME: join(dir, "helm", "data"),
+      RBX_STATE_DIR: join(dir, "state"),
+      HOSTNAME: pod.name,
+      ...(pod.resolvedEnv[container.name] ?? {}),
+    };
+    // The image's entrypoint is rbx: a command naming anything else does not exist in it.
+    const command = container.command ?? [];
+    const grace = opts.stopGraceMs ?? 30_000;
+    if (command.length > 0 && command[0] !== "rbx")
+      return new RbxPod({ error: `exec: "${command[0]}": executable file not found in $PATH` }, grace);
+    const args = [...command.slice(1), ...(container.args ?? [])];
+    const podGrace = pod.terminationGracePeriodSeconds;
+    return new RbxPod(
+      { args, env, cwd: join(dir, "work") },
+      podGrace !== undefined ? podGrace * 1000 : grace,
+    );
+  }
 }

@@ -61,7 +61,7 @@ function builtin(
 /** The built-in kinds the lab needs (core, apps, batch): workloads, their pods and revisions, one node. */
 export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin("", "Namespace", "namespaces", { namespaced: false, short: ["ns"], sub: ["status"] }),
-  builtin("", "Pod", "pods", { short: ["po"], sub: ["status", "log"] }),
+  builtin("", "Pod", "pods", { short: ["po"], sub: ["status", "log", "eviction"] }),
   builtin("", "Secret", "secrets"),
   builtin("", "ConfigMap", "configmaps", { short: ["cm"] }),
   builtin("", "Service", "services", { short: ["svc"], sub: ["status"] }),

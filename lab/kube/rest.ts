@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { serverSideApply } from "./apply.js";
 import type { ApiContext } from "./context.js";
 import { ApiError, badRequest, methodNotAllowed, notFound, unsupportedMedia } from "./errors.js";
+import { evictPod } from "./eviction.js";
 import { decodeBody, mediaType, readBody, sendJson } from "./http.js";
 import { jsonPatch, mergePatch } from "./patch-json.js";
 import { strategicMergePatch } from "./patch-strategic.js";
@@ -56,6 +57,11 @@ export async function handleResource(
     throw methodNotAllowed(method);
   }
   if (sub === "log" && method === "GET") return serveLog(ctx, req, res, namespace ?? "", name, query);
+  if (sub === "eviction") {
+    if (method !== "POST") throw methodNotAllowed(method);
+    const body = await decodeBody(await readBody(req), mediaType(req));
+    return sendJson(res, 201, evictPod(ctx, t, namespace ?? "", name, body));
+  }
   const status = sub === "status";
   switch (method) {
     case "GET": {

@@ -15,6 +15,8 @@ export interface SubmitRunRequest {
   /** The operator's environment: params `from: env`, the runbook's declared `env:`, secret params. */
   env: Readonly<Record<string, string | undefined>>;
   catalog: ActionCatalog;
+  /** The plan hash the operator reviewed: refused when the plan differs now. */
+  planHash?: string;
   /** The actions the pod's image has (the built-in ones): a runbook using others is refused here. */
   podCatalog?: ActionCatalog;
   params: { cli: ReadonlyMap<string, string>; file?: Record<string, unknown> };
@@ -66,6 +68,13 @@ export async function submitRunJob(req: SubmitRunRequest): Promise<SubmittedRun 
   const bindOpts: BindOptions = { env: bindEnv, catalog: req.catalog, say: req.say };
   const b = bindDocument(prepareRunbook(req.file, req.cwd, req.catalog), req.params, bindOpts);
   if (!b) return undefined;
+  if (req.planHash !== undefined && req.planHash !== b.plan.planHash) {
+    req.say(
+      `error: the plan hash is ${b.plan.planHash}, not the reviewed ${req.planHash}: the document, params or ` +
+        "resolved commands changed since the plan was made. Run `rbx plan` again and review it.",
+    );
+    return undefined;
+  }
   const { runbook } = b.prepared;
   const namespaces = new Set<string>();
   for (const conn of b.bound.connections.values()) {

@@ -8,6 +8,9 @@ import { type KubeStandIn, startKubeStandIn } from "../../lab/kube/server.js";
 import { simulatedRuntime } from "../../lab/kube/sim-runtime.js";
 import type { PostgresServer } from "../../lab/postgres.js";
 import { rbxPodRuntime } from "../../lab/rbx-pods.js";
+import { toolPaths } from "../../lab/tool-binaries.js";
+import { foldEvents } from "../../src/run/model/state.js";
+import { PgRunStore } from "../../src/run/store/pg-store.js";
 import { killLiveRbx, REPO, rbx } from "../runbooks/support/rbx.js";
 import { kubeconfigText } from "../support/kube-harness.js";
 import { testPostgres } from "../support/postgres.js";
@@ -73,6 +76,12 @@ describe("rbx submit against the stand-in", () => {
       env: { ...env, SMOKE_TOKEN: "short" },
     });
     expect(badParam.code).toBe(2);
+    const reviewed = await rbx(
+      ["submit", RUNBOOK, "--namespace", "apps", "--store", store, "--plan-hash", "0123456789abcdef"],
+      { env },
+    );
+    expect(reviewed.code).toBe(2);
+    expect(reviewed.stderr).toContain("not the reviewed 0123456789abcdef");
     expect(jobs()).toHaveLength(0);
   });
 
@@ -135,5 +144,60 @@ describe("rbx submit against the stand-in", () => {
     expect(submitted.stdout).toContain(`run ${runId} completed; Job complete`);
     const job = get("batch/v1", "Job", `rbx-${runId}`)!;
     expect(job.status).toMatchObject({ succeeded: 1 });
+  }, 300_000);
+
+  it("a pod evicted by kubectl drain finishes its step and is replaced without counting as a failure", async () => {
+    const submitted = await rbx(
+      [
+        "submit",
+        RUNBOOK,
+        "--namespace",
+        "apps",
+        "--store",
+        store,
+        "--approve",
+        "goAhead",
+        "--param",
+        "nap=4",
+      ],
+      { env, timeoutMs: 300_000 },
+    );
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const [runId] = submitted.stdout.split(" ") as [string];
+    const jobName = `rbx-${runId}`;
+    const reader = new PgRunStore(store, { stateDir: join(dir, "reader"), migrateOnUse: false });
+    try {
+      const events = async () => (await reader.read(runId)).events;
+      const deadline = Date.now() + 120_000;
+      while (!(await events()).some((e) => e.type === "step.started" && e.step === "nap")) {
+        if (Date.now() > deadline) throw new Error("the nap step never started");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const { kubectl } = await toolPaths();
+      // Asynchronously: the stand-in answering kubectl runs in this very process.
+      const { execFile } = await import("node:child_process");
+      const { promisify } = await import("node:util");
+      const run = promisify(execFile);
+      const drain = ["drain", "lab-node-1", "--pod-selector", `job-name=${jobName}`, "--ignore-daemonsets"];
+      await run(kubectl, [...drain, "--delete-emptydir-data", "--timeout=120s"], { env });
+      await run(kubectl, ["uncordon", "lab-node-1"], { env });
+      const job = () =>
+        get("batch/v1", "Job", jobName)?.status as { succeeded?: number; failed?: number } | undefined;
+      const until = Date.now() + 120_000;
+      while (job()?.succeeded !== 1) {
+        if (Date.now() > until) throw new Error(`the Job did not complete: ${JSON.stringify(job())}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // The evicted pod carried DisruptionTarget: the Ignore rule left it out of the failures.
+      expect(job()?.failed).toBeUndefined();
+      const all = await events();
+      expect(foldEvents(runId, all).status).toBe("completed");
+      expect(all.find((e) => e.type === "run.interrupted")).toMatchObject({ signal: "SIGTERM" });
+      expect(all.filter((e) => e.type === "step.started" && e.step === "nap")).toHaveLength(1);
+      expect(all.filter((e) => e.type === "step.succeeded" && e.step === "nap")).toHaveLength(1);
+      expect(all.filter((e) => e.type === "run.resumed")).toHaveLength(1);
+    } finally {
+      await reader.close();
+    }
   }, 300_000);
 });

@@ -276,6 +276,7 @@ describe("rbx submit: a run as a Kubernetes Job", () => {
             (f.type === "step.succeeded" || f.type === "step.failed") && f.step === e.step && f.seq > e.seq,
         ),
     );
+    expect(new Set(open.map((e) => (e as { step: string }).step)).size).toBe(1);
     for (const e of open)
       expect(
         events

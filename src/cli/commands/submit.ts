@@ -2,7 +2,7 @@
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { builtinCatalog } from "../../builtins/index.js";
-import { JOB_ENV } from "../../kube-jobs/job-objects.js";
+import { JOB_ENV, POD_EXIT } from "../../kube-jobs/job-objects.js";
 import { connectKube, kubeMessage } from "../../kube-jobs/kube-api.js";
 import { drainOnSignals } from "../../kube-jobs/pod-drain.js";
 import { readPodRun } from "../../kube-jobs/pod-env.js";
@@ -37,6 +37,7 @@ Options:
   --params-file F       params from a JSON or YAML map
   --store URL           the PostgreSQL run store the pod uses and you read (also RBX_STORE, or \`store:\` in
                         .rbx.yaml); required: a pod's state directory dies with it
+  --plan-hash H         refuse to submit unless \`rbx plan\` would print this hash now (the pod checks it too)
   --image IMAGE         the rbx image (default rbx:${rbxPackage().version}; build it from the Containerfile)
   --approve ID          approve the approval step ID up front, as yourself (repeatable)
   --approve-all         approve every approval step
@@ -58,6 +59,7 @@ const options = {
   ...paramOptions,
   namespace: { type: "string" },
   store: { type: "string" },
+  "plan-hash": { type: "string" },
   image: { type: "string" },
   approve: { type: "string", multiple: true },
   "approve-all": { type: "boolean" },
@@ -80,15 +82,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1 || !values.namespace)
     return usageError(io, "submit", "give exactly one runbook file and --namespace NS");
   const backoff = values["backoff-limit"] === undefined ? 6 : Number(values["backoff-limit"]);
-  if (!Number.isInteger(backoff) || backoff < 0) {
-    io.stderr.write(`rbx submit: --backoff-limit takes a whole number ≥ 0\n`);
-    return 2;
-  }
+  if (!Number.isInteger(backoff) || backoff < 0)
+    return usageError(io, "submit", "--backoff-limit takes a whole number ≥ 0");
   const grace = values["grace-period"] === undefined ? 120 : Number(values["grace-period"]);
-  if (!Number.isInteger(grace) || grace < 1) {
-    io.stderr.write(`rbx submit: --grace-period takes a whole number of seconds ≥ 1\n`);
-    return 2;
-  }
+  if (!Number.isInteger(grace) || grace < 1)
+    return usageError(io, "submit", "--grace-period takes a whole number of seconds ≥ 1");
   const choice = storeChoice(io, values.store ? { store: values.store } : {});
   if ("error" in choice) {
     io.stderr.write(`rbx submit: ${choice.error}\n`);
@@ -125,6 +123,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     env: io.env,
     catalog,
     podCatalog: builtinCatalog,
+    ...(values["plan-hash"] ? { planHash: values["plan-hash"] } : {}),
     params,
     namespace: values.namespace,
     image: values.image ?? `rbx:${rbxPackage().version}`,
@@ -212,7 +211,8 @@ async function inPod(io: CliIO): Promise<number> {
   const podIO: CliIO = { ...io, env };
   const drainSeconds = Number(io.env[JOB_ENV.drainSeconds] ?? "20");
   let status: string | undefined;
-  const exit = await withStore("submit", podIO, {}, 3, async (store, choice) => {
+  // A store that cannot be reached is transient: the Job retries the pod (exit 75 counts against backoffLimit).
+  const exit = await withStore("submit", podIO, {}, POD_EXIT.retry, async (store, choice) => {
     const drain = drainOnSignals((Number.isFinite(drainSeconds) ? drainSeconds : 20) * 1000, (line) =>
       io.stderr.write(`${line}\n`),
     );
