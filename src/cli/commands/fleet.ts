@@ -25,7 +25,7 @@ import { interruptOnSignals } from "../signals.js";
 /** Shown by `rbx fleet --help`. */
 export const usage = `Usage: rbx fleet run RUNBOOK --fleet FLEET.yaml --max-concurrency N|N% --max-errors N|N% [options]
        rbx fleet plan RUNBOOK --fleet FLEET.yaml [--max-concurrency N|N%] [--max-errors N|N%] [--canary N]
-       rbx fleet resume FLEET_ID [--retry-failed] [--max-concurrency N|N%] [--max-errors N|N%]
+       rbx fleet resume FLEET_ID [--retry-failed] [--force] [--max-concurrency N|N%] [--max-errors N|N%]
        rbx fleet status FLEET_ID [--json]
        rbx fleet list
        rbx fleet report FLEET_ID [--format md|html] [--out DIR]
