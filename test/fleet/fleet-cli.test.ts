@@ -223,6 +223,35 @@ describe("rbx fleet", () => {
     expect(hitsOf("bad", 6)).toEqual([1, 1, 2, 1, 1, 1]);
   });
 
+  it("with --halts-are-errors=false a halted target does not stop the fleet; the fleet ends halted for it", async () => {
+    service.delayMs = 50;
+    service.faulty.add("soft-t02");
+    const file = fleetFile("soft", 4);
+    const r = await rbx([
+      "fleet",
+      "run",
+      join(fixtures, "sleepy.rb.yaml"),
+      "--fleet",
+      file,
+      "--fleet-id",
+      "soft1",
+      "--max-concurrency",
+      "1",
+      "--max-errors",
+      "0",
+      "--halts-are-errors=false",
+    ]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain("1 halted; then `rbx fleet resume soft1`");
+    expect((await targets("soft1")).map((t) => t.state)).toEqual([
+      "succeeded",
+      "halted",
+      "succeeded",
+      "succeeded",
+    ]);
+    service.faulty.delete("soft-t02");
+  });
+
   it("after its controller is SIGKILLed mid-fleet, resume finishes it and no target starts twice", async () => {
     service.delayMs = 1500;
     const file = fleetFile("kill", 8);
