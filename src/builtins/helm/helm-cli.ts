@@ -89,12 +89,12 @@ export async function runHelm(
       label: `helm ${argv[0]}`,
       killAfterMs: 10_000,
       tailChars: 6000,
-      failure: (why, notFound) => {
-        const code = /release: not found|release not found/i.test(why)
-          ? "release-not-found"
-          : notFound
-            ? "helm-not-found"
-            : "helm-failed";
+      failure: (why, notFound, cause) => {
+        const code = notFound
+          ? "helm-not-found"
+          : /release: not found|release not found/i.test(why)
+            ? "release-not-found"
+            : (cause ?? "helm-failed");
         const hint =
           code === "helm-not-found" ? " — install helm, or set the connection's `helm` or RBX_HELM" : "";
         return { code, hint };

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { IncomingHttpHeaders } from "node:http";
 import { ActionError, messageOf } from "../shared/action-error.js";
 import { abortError, type Deadline } from "../shared/deadline.js";
+import { networkCode } from "../shared/network-errors.js";
 
 /** What to send. */
 export interface HttpRequest {
@@ -23,16 +24,9 @@ export interface HttpResponse {
   timeMs: number;
 }
 
-const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_|HOSTNAME|ALTNAME/;
-
-/** The error kind of a failed request: connection-refused, dns, tls, connection-reset, or http-error. */
+/** The error kind of a failed request: connection-refused, dns, tls, connection-reset, no-answer or http-error. */
 export function requestErrorKind(error: unknown): string {
-  const code = String((error as { code?: unknown })?.code ?? "");
-  if (code === "ECONNREFUSED") return "connection-refused";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME") return "dns";
-  if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET") return "connection-reset";
-  if (TLS_CODE.test(code)) return "tls";
-  return "http-error";
+  return networkCode(error) ?? "http-error";
 }
 
 const ADVICE: Record<string, string> = {
@@ -40,6 +34,7 @@ const ADVICE: Record<string, string> = {
   dns: "the host name does not resolve; check the URL",
   tls: "the certificate is not trusted for this host; set `ca` to the issuing CA (or `insecure: true` for a lab)",
   "connection-reset": "the server closed the connection",
+  "no-answer": "the server did not answer in time",
 };
 
 function flatHeaders(h: IncomingHttpHeaders): Record<string, string> {

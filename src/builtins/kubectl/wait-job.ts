@@ -9,7 +9,7 @@ import { type KubeCommonArgs, kubeCommonFields, pollIntervalField, pollMs } from
 import { type KubeClients, kubeClients, planNamespace } from "./kube-client.js";
 import { isNotFound, kubeError } from "./kube-errors.js";
 import { joinLogs, type LogEntry, logEntryType, podLogs, podsBySelector } from "./pod-logs.js";
-import { pollUntil } from "./poll.js";
+import { pollUntil, unanswered } from "./poll.js";
 
 /** Arguments of kubectl.waitJob: `name` or `selector`. */
 export interface WaitJobArgs extends KubeCommonArgs {
@@ -38,6 +38,8 @@ export interface WaitJobOutput {
   jobs: JobResult[];
   logs: LogEntry[];
 }
+
+const API = "the Kubernetes API";
 
 function resultOf(job: V1Job): JobResult {
   const conds = job.status?.conditions ?? [];
@@ -79,9 +81,7 @@ async function waitJobs(ctx: ActionContext, args: WaitJobArgs): Promise<WaitJobO
   let progress = "";
   try {
     const jobs = await pollUntil(
-      d,
-      pollMs(args.pollInterval),
-      `waiting for ${what}`,
+      { d, intervalMs: pollMs(args.pollInterval), what: `waiting for ${what}`, target: API, log: ctx.log },
       async () => {
         const results = (await readJobs(c, args)).map(resultOf);
         const running = results.filter((r) => r.status === "running");
@@ -92,8 +92,16 @@ async function waitJobs(ctx: ActionContext, args: WaitJobArgs): Promise<WaitJobO
         progress = line;
         return results.length && running.length === 0 ? results : undefined;
       },
-      async () =>
-        new ActionError("job-timeout", `${what} did not finish within ${goDuration(timeoutMs)}: ${progress}`),
+      async (reach) => {
+        const within = `${what} did not finish within ${goDuration(timeoutMs)}`;
+        const gone = unanswered(reach, API);
+        if (gone)
+          return new ActionError(
+            gone.code,
+            `${within}: ${gone.clause}${progress ? `; last seen: ${progress}` : ""}`,
+          );
+        return new ActionError("job-timeout", `${within}: ${progress}`);
+      },
     );
     const failed = jobs.filter((j) => j.status === "failed");
     const logs: LogEntry[] = [];
@@ -104,7 +112,9 @@ async function waitJobs(ctx: ActionContext, args: WaitJobArgs): Promise<WaitJobO
     const out: WaitJobOutput = { status: failed.length ? "failed" : "complete", jobs, logs };
     if (failed.length && !args.allowFailure) {
       const why = failed.map((j) => `${j.name}: ${j.reason}${j.message ? ` (${j.message})` : ""}`).join("; ");
-      throw new ActionError("job-failed", `${what} failed — ${why}\n${joinLogs(logs)}`, {
+      // The message ends with the last lines of the logs; the whole tails stay in details (bounded).
+      const lastLines = joinLogs(logs).trimEnd().split("\n").slice(-12).join("\n");
+      throw new ActionError("job-failed", `${what} failed — ${why}${lastLines ? `\n${lastLines}` : ""}`, {
         details: { ...out },
       });
     }

@@ -1,11 +1,11 @@
-// `rbx lab up|down|status|env`: a local lab (Kubernetes stand-in, PostgreSQL, sample products) to rehearse runbooks on.
+// `rbx lab up|down|status|env|api|postgres|kubeconfig`: a local lab (Kubernetes stand-in, PostgreSQL, sample products) to rehearse runbooks on.
 // The lab is its own wing (lab/): this starts its command as a child process and relays its output and exit code.
 import { spawn } from "node:child_process";
 import { modulesPath, nodeModuleArgs } from "../../package-root.js";
 import type { CliIO } from "../io.js";
 
 /** Usage text for `rbx lab --help`. */
-export const usage = `Usage: rbx lab <up|down|status|env> [options]
+export const usage = `Usage: rbx lab <up|down|status|env|api|postgres|kubeconfig> [options]
 
 Bring up a local lab on loopback: a private PostgreSQL, a Kubernetes API stand-in that the real
 kubectl and helm talk to, and the sample products (Kryton, Scrydon, Alexandria EE) installed at
@@ -22,12 +22,20 @@ Commands:
   status   report what runs; exit 1 when no lab runs or its state is stale
   env      print the shell lines again: eval "$(rbx lab env)"
 
+Faults to rehearse (the lab keeps every object, pod and database row through them):
+  api stop|start|hang  stop the Kubernetes API (connections refused), start it again, or hang it
+                       (it accepts connections and never answers)
+  postgres stop|start  stop PostgreSQL (fast shutdown, data kept) and start it again on the same port
+  kubeconfig           print the path of the lab's kubeconfig; with --bad-token, of a copy whose token
+                       the API rejects (401 Unauthorized)
+
 Options:
   --dir DIR            lab directory holding state.json, kubeconfig, charts (default .rbx/lab)
   --products a,b       samples to install (default kryton,scrydon,alexandria)
   --helm 3|4           helm major used for the initial installs (default 3 when found, else 4)
   --json               status: print the state as JSON (database passwords masked as ***)
   --show-secrets       status --json: print the database URLs with their password
+  --bad-token          kubeconfig: a kubeconfig with a token the API rejects
 `;
 
 /** Run `rbx lab ...` in the lab's own process; its output is relayed, Ctrl-C reaches it, its code is ours. */
