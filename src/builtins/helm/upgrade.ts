@@ -5,6 +5,7 @@ import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import type { Deadline } from "../shared/deadline.js";
 import { durationOr } from "../shared/duration-field.js";
+import { diagnoseRelease } from "./diagnose-release.js";
 import { withFailedHooks } from "./failed-hooks.js";
 import { helmCommonFields, helmTimeoutField, releaseField } from "./fields.js";
 import {
@@ -210,6 +211,7 @@ export const helmUpgrade = defineAction<HelmUpgradeArgs, HelmUpgradeOutput>({
     return helmPlan(ctx, inv, argv, note);
   },
   run: upgradeOnce,
+  diagnose: (ctx, args) => diagnoseRelease(ctx, args),
   before: recordRevision,
   probe(ctx, args, before) {
     return probeNewRevision(ctx, args, before, "upgrade", async (last, recorded, inv, d) => {

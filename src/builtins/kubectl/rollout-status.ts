@@ -5,6 +5,7 @@ import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import { deadline } from "../shared/deadline.js";
 import { durationOr, durationSchema, goDuration } from "../shared/duration-field.js";
+import { diagnosePods } from "./diagnose.js";
 import { type KubeCommonArgs, kubeCommonFields, pollIntervalField, pollMs } from "./fields.js";
 import { selectorString } from "./kinds.js";
 import { type KubeClients, kubeClients, planNamespace } from "./kube-client.js";
@@ -194,4 +195,15 @@ export const kubectlRolloutStatus = defineAction<RolloutStatusArgs, RolloutStatu
     ];
   },
   run: waitRollout,
+  async diagnose(ctx, args) {
+    const kind = KINDS[args.kind ?? "deployment"] as WorkloadKind;
+    try {
+      const c = await kubeClients(ctx, args);
+      const w = await answerWithin(readWorkload(c, kind, args.name), 5_000, API);
+      const selector = selectorString(selectorOf(w));
+      return selector ? diagnosePods(ctx, args, selector, `${kind.toLowerCase()} ${args.name}`) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
 });

@@ -5,6 +5,7 @@ import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import { deadline } from "../shared/deadline.js";
 import { durationOr, durationSchema, goDuration } from "../shared/duration-field.js";
+import { diagnosePods } from "./diagnose.js";
 import { type KubeCommonArgs, kubeCommonFields, pollIntervalField, pollMs } from "./fields.js";
 import { type KubeClients, kubeClients, planNamespace } from "./kube-client.js";
 import { isNotFound, kubeError } from "./kube-errors.js";
@@ -194,4 +195,11 @@ export const kubectlWaitJob = defineAction<WaitJobArgs, WaitJobOutput>({
     ];
   },
   run: waitJobs,
+  diagnose: (ctx, args) =>
+    diagnosePods(
+      ctx,
+      args,
+      args.name ? `job-name=${args.name}` : (args.selector ?? ""),
+      args.name ? `pods of job ${args.name}` : `pods of jobs -l ${args.selector}`,
+    ),
 });

@@ -121,6 +121,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ...(args.stateDir ? { stateDir: args.stateDir } : {}),
     ...(found.runner ? { runner: found.runner } : {}),
   });
+  const { previewFromJournal } = await import("../../run/sessions/rollback-preview.js");
+  const { builtinCatalog } = await import("../../builtins/index.js");
+  const preview = previewFromJournal(report.runId, read.events, io.cwd, builtinCatalog, io.env);
+  if (preview) report.rollbackPreview = preview;
   for (const p of read.problems) {
     report.notes.push(
       `journal integrity: ${p.message}; the report covers the ${read.events.length} events that verify`,

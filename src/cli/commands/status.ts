@@ -38,7 +38,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`rbx status: ${id.error}\n`);
     return 2;
   }
-  const report = await inspectRun(store, id, io.cwd, builtinCatalog, values["state-dir"]);
+  const report = await inspectRun(store, id, io.cwd, builtinCatalog, values["state-dir"], io.env);
   io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
   return 0;
 }

@@ -2,7 +2,17 @@
 
 import type { Document, Node as YamlNode } from "yaml";
 import type { ConnectionKind } from "../../contract/connection.js";
-import type { CheckSuite, Connection, EnvDecl, Metadata, Param, ParamType, Phase, Runbook } from "../ast.js";
+import type {
+  CheckSuite,
+  Connection,
+  EnvDecl,
+  Metadata,
+  Param,
+  ParamType,
+  Phase,
+  Runbook,
+  UnreachablePolicy,
+} from "../ast.js";
 import { buildAssertions, buildPolicy, buildSteps } from "./build-step.js";
 import type { Reader } from "./reader.js";
 
@@ -97,6 +107,8 @@ function buildPhase(r: Reader, node: YamlNode): Phase {
 export function buildRunbook(r: Reader, doc: Document.Parsed): Runbook {
   const root = doc.contents as YamlNode;
   const onFailure = buildPolicy(r, r.get(root, "onFailure"));
+  const unreachableNode = r.get(root, "onUnreachable");
+  const onUnreachable = r.string(unreachableNode);
   return {
     file: r.src.name,
     apiVersion: r.name(r.get(root, "apiVersion")),
@@ -109,6 +121,10 @@ export function buildRunbook(r: Reader, doc: Document.Parsed): Runbook {
     checks: buildChecks(r, r.get(root, "checks")),
     phases: r.items(r.get(root, "phases")).map((n) => buildPhase(r, n)),
     onFailure: onFailure ?? { value: "rollback", span: undefined },
+    onUnreachable:
+      onUnreachable === undefined
+        ? { value: "halt", span: undefined }
+        : { value: onUnreachable as UnreachablePolicy, span: r.span(unreachableNode) },
     span: r.span(root),
   };
 }

@@ -27,6 +27,7 @@ export type HaltReason =
   | "waiting-for-approval"
   | "in-doubt"
   | "rollback-failed"
+  | "target-unreachable"
   | "integrity";
 
 /** What identifies the document a run executes; the hash makes resume refuse a changed file. */
@@ -66,6 +67,8 @@ export type EventBody =
       note?: string;
       /** The operator passed a safety check (`--override-check`): a read step, or a step whose guard was false. */
       overrode?: "check" | "guard";
+      /** For `when`: the condition that was false and what it read, e.g. `params.analyticsEnabled is false`. */
+      condition?: string;
     }
   | {
       type: "step.started";
