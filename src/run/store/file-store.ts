@@ -2,6 +2,7 @@
 
 import {
   closeSync,
+  fsyncSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -11,8 +12,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { LockHolder, LockKey } from "../model/events.js";
+import { fsyncDir, fsyncNewDir } from "./durable.js";
 import { type JournalRead, JournalWriter, readJournalFile } from "./journal-file.js";
 import type { LockConflict, LockOutcome, RunJournal, RunStore } from "./run-store.js";
 
@@ -50,8 +52,15 @@ export class FileRunStore implements RunStore {
   }
 
   async create(runId: string): Promise<RunJournal> {
-    mkdirSync(this.runsDir, { recursive: true, mode: 0o700 });
+    this.makeDir(this.runsDir);
     return JournalWriter.create(this.journalPath(runId));
+  }
+
+  /** mkdir -p, with every directory it created fsync'd into its parent. */
+  private makeDir(dir: string): void {
+    const created = mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (created === undefined) return;
+    for (let d = dir; d.length >= created.length; d = dirname(d)) fsyncNewDir(d);
   }
 
   async read(runId: string): Promise<JournalRead> {
@@ -92,7 +101,7 @@ export class FileRunStore implements RunStore {
     holder: Omit<LockHolder, "key" | "label">,
     force: boolean,
   ): Promise<LockOutcome> {
-    mkdirSync(this.locksDir, { recursive: true, mode: 0o700 });
+    this.makeDir(this.locksDir);
     const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : 1));
     const taken: LockKey[] = [];
     const forced: LockHolder[] = [];
@@ -103,8 +112,13 @@ export class FileRunStore implements RunStore {
       const path = this.lockPath(k.key);
       try {
         const fd = openSync(path, "wx", 0o600);
-        writeFileSync(fd, `${JSON.stringify(mine)}\n`);
-        closeSync(fd);
+        try {
+          writeFileSync(fd, `${JSON.stringify(mine)}\n`);
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+        fsyncDir(this.locksDir);
         taken.push(k);
         continue;
       } catch (err) {
@@ -135,14 +149,24 @@ export class FileRunStore implements RunStore {
 
   private replace(path: string, holder: LockHolder): void {
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
+    const fd = openSync(tmp, "w", 0o600);
+    try {
+      writeFileSync(fd, `${JSON.stringify(holder)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
+    fsyncDir(this.locksDir);
   }
 
   async unlock(runId: string, keys: readonly LockKey[]): Promise<void> {
     for (const k of keys) {
       const current = this.readHolder(k.key);
-      if (current && current.runId === runId) rmSync(this.lockPath(k.key), { force: true });
+      if (current && current.runId === runId) {
+        rmSync(this.lockPath(k.key), { force: true });
+        fsyncDir(this.locksDir);
+      }
     }
   }
 

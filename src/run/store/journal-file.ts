@@ -1,7 +1,9 @@
 // The append-only journal on disk: JSON lines, hash-chained, fsync'd in batches before any action runs.
 import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import type { EventBody, RunEvent } from "../model/events.js";
+import { fsyncDir } from "./durable.js";
 
 /** The `prev` of the first event: nothing precedes it. */
 export const GENESIS = "0".repeat(64);
@@ -143,10 +145,11 @@ export class JournalWriter {
     private lastHash: string,
   ) {}
 
-  /** Create a new journal (mode 0600); fails if the file exists. */
+  /** Create a new journal (mode 0600); fails if the file exists. Both names are on disk when it returns. */
   static create(path: string): JournalWriter {
     const fd = openSync(path, "wx", 0o600);
     const headFd = openSync(`${path}.head`, "w", 0o600);
+    fsyncDir(dirname(path));
     return new JournalWriter(fd, headFd, 0, GENESIS);
   }
 
@@ -158,6 +161,8 @@ export class JournalWriter {
       fsyncSync(fd);
     }
     const headFd = openSync(`${path}.head`, "w", 0o600);
+    // The head sidecar may have been created just now (a journal copied without it).
+    fsyncDir(dirname(path));
     const writer = new JournalWriter(fd, headFd, read.events.length, read.lastHash);
     writer.position = read.validBytes;
     writer.durable = { seq: read.events.length, hash: read.lastHash };
