@@ -63,6 +63,7 @@ export async function sendRequest(
   }
   const target = redact(`${req.method} ${req.url.origin}${req.url.pathname}`);
   const started = performance.now();
+  let answered = false;
   return new Promise<HttpResponse>((resolve, reject) => {
     const request = mod.request(
       req.url,
@@ -73,6 +74,7 @@ export async function sendRequest(
         ...(isHttps ? { ca, rejectUnauthorized: !req.insecure } : {}),
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (chunk: Buffer) => {
@@ -104,6 +106,13 @@ export async function sendRequest(
       },
     );
     const fail = (error: unknown): ActionError => {
+      // The time ran out before the server said anything: it did not answer (a hung or black-holed endpoint).
+      if (d.signal.aborted && d.timedOut() && !answered)
+        return new ActionError(
+          "no-answer",
+          `${target} did not answer within ${d.timeoutMs / 1000} s: ${ADVICE["no-answer"]}`,
+          { cause: error },
+        );
       if (d.signal.aborted) return abortError(target, d, error);
       const kind = requestErrorKind(error);
       const code = (error as { code?: string }).code;

@@ -61,7 +61,7 @@ export type ToolCauseCode = NetworkCode | "unauthenticated" | "forbidden";
 
 const TOOL_CAUSES: readonly [RegExp, ToolCauseCode][] = [
   [
-    /\b(Unauthorized|You must be logged in|password authentication failed|authentication failed)\b/i,
+    /\b(Unauthorized|You must be logged in|password authentication failed|authentication failed)\b|asked for the client to provide credentials/i,
     "unauthenticated",
   ],
   [/\b(is forbidden|Forbidden|permission denied for|must be owner of)\b/, "forbidden"],

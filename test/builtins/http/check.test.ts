@@ -74,6 +74,10 @@ describe("http.check against real servers on loopback", () => {
         res.end("x".repeat(5000));
       } else if (req.url === "/slow") {
         setTimeout(() => res.end("late"), 3000);
+      } else if (req.url === "/dribble") {
+        res.writeHead(200);
+        res.write("first");
+        setTimeout(() => res.end(" late"), 3000);
       } else {
         res.writeHead(404);
         res.end("no such page");
@@ -146,7 +150,7 @@ describe("http.check against real servers on loopback", () => {
     expect(err.message).not.toContain("no such page");
   });
 
-  it("distinguishes connection refused, DNS, TLS and timeout", async () => {
+  it("distinguishes connection refused, DNS, TLS, no answer and a slow answer", async () => {
     const port = await freePort();
     const refused = await failure(httpCheck.run(testContext(none), { url: `http://127.0.0.1:${port}/` }));
     expect(refused.code).toBe("connection-refused");
@@ -158,7 +162,13 @@ describe("http.check against real servers on loopback", () => {
     const slow = await failure(
       httpCheck.run(testContext(none), { url: `http://${host}/slow`, timeout: "300ms" }),
     );
-    expect(slow.code).toBe("timeout");
+    // Nothing came back at all: the endpoint did not answer (a hung server), a cause of its own.
+    expect(slow.code).toBe("no-answer");
+    expect(slow.message).toMatch(/\/slow did not answer within 0.3 s: the server did not answer in time/);
+    const dribble = await failure(
+      httpCheck.run(testContext(none), { url: `http://${host}/dribble`, timeout: "300ms" }),
+    );
+    expect(dribble.code).toBe("timeout");
   });
 
   it("trusts a CA file, or skips verification when insecure", async () => {
