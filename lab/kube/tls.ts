@@ -1,6 +1,7 @@
 // A self-signed certificate for the stand-in on 127.0.0.1: kubectl, helm and client-node send a kubeconfig's
 // bearer token only over TLS, so an API that checks tokens must speak HTTPS (made with the openssl CLI).
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,12 @@ export interface ServingCert {
   cert: string;
 }
 
+/** The openssl binary: on PATH, else where Debian and most systems put it (a lab may run with a bare PATH). */
+function opensslPath(): string {
+  const dirs = [...(process.env.PATH ?? "").split(":").filter(Boolean), "/usr/bin", "/bin", "/usr/local/bin"];
+  return dirs.map((d) => join(d, "openssl")).find((p) => existsSync(p)) ?? "openssl";
+}
+
 /** A fresh P-256 key and a certificate for IP 127.0.0.1 and localhost, valid 30 days. */
 export async function selfSignedCert(): Promise<ServingCert> {
   const dir = await mkdtemp(join(tmpdir(), "rbx-lab-tls-"));
@@ -19,7 +26,7 @@ export async function selfSignedCert(): Promise<ServingCert> {
     const key = join(dir, "key.pem");
     const cert = join(dir, "cert.pem");
     await promisify(execFile)(
-      "openssl",
+      opensslPath(),
       [
         "req",
         "-x509",
