@@ -22,7 +22,7 @@ import {
   statusOf,
   stopLab,
 } from "./support/lab.js";
-import { killLiveRbx } from "./support/rbx.js";
+import { killLiveRbx, REPO, rbx } from "./support/rbx.js";
 
 const RUNBOOK = "runbooks/kryton.rb.yaml";
 let lab: Lab | undefined;
@@ -79,6 +79,27 @@ function revisions(l: Lab): { revision: number; status: string; description: str
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** stdout of an rbx command against the lab (e.g. `rbx lab kubeconfig --bad-token`). */
+async function labRbxText(l: Lab, args: string[]): Promise<string> {
+  const r = await rbx(args, { env: l.env, timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`rbx ${args.join(" ")} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The rbx process of the run being rehearsed, to send it signals as a terminal would. */
+let current: import("node:child_process").ChildProcess | undefined;
+function trackChild(
+  onStderr: (text: string, child: import("node:child_process").ChildProcess) => void,
+): (text: string, child: import("node:child_process").ChildProcess) => void {
+  return (text, child) => {
+    current = child;
+    onStderr(text, child);
+  };
+}
+function signalRbx(signal: NodeJS.Signals): void {
+  if (current?.pid && current.exitCode === null) process.kill(current.pid, signal);
+}
+
 describe("kryton runbook: faults of what it depends on, rehearsed in the lab", () => {
   it("the API refused for 20 s mid-rollout: the wait rides it out and the run completes", async () => {
     lab = await startLab("kryton");
@@ -100,5 +121,266 @@ describe("kryton runbook: faults of what it depends on, rehearsed in the lab", (
     expect(starts(l, id, "helmUpgrade")).toBe(1);
     expect(journalOf(l, id).some((e) => e.type === "rollback.started")).toBe(false);
     expect(await served(l)).toMatchObject({ version: "4.6.5" });
+  }, 600_000);
+
+  it("the API hung past the rollout's timeout: no rollback into the outage; the run halts, and resume completes", async () => {
+    lab = await startLab("kryton");
+    const l = lab;
+    const hang = onceSeen(/… rollout kubectl\.rolloutStatus/, () => labFault(l, "api", "hang"));
+    const r = await run(l, { rolloutTimeout: "20s" }, { onStderr: hang.onStderr });
+    await hang.done();
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/rollout waiting for: the Kubernetes API unreachable for \d+ s \(no answer\)/);
+    expect(r.stderr).toMatch(
+      /✗ rollout [\d.]+s failed: action-error: deployment kryton\/kryton did not roll out within 20s: the Kubernetes API never answered \(no answer\)/,
+    );
+    expect(r.stderr).toMatch(
+      /halted \(target-unreachable\) at rollout: rollout failed because the Kubernetes API \(connection cluster\) cannot be reached/,
+    );
+    expect(r.stderr).toContain(
+      "No rollback was started: rollback:upgrade/1 (helm.rollback) would need the same target.",
+    );
+    const id = runIdOf(r);
+    const halted = await verified(l, id);
+    expect(halted.status).toBe("halted");
+    expect(journalOf(l, id).some((e) => e.type === "rollback.started")).toBe(false);
+    await labFault(l, "api", "start");
+    const resumed = await labRbx(l, ["resume", id]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect((await verified(l, id)).status).toBe("completed");
+    expect(starts(l, id, "helmUpgrade")).toBe(1);
+    expect(await served(l)).toMatchObject({ version: "4.6.5" });
+  }, 600_000);
+
+  it("PostgreSQL stopped as the backup starts: the run halts before any change, and resume after it is back completes", async () => {
+    lab = await startLab("kryton");
+    const l = lab;
+    const stop = onceSeen(/✓ ledgerBefore/, () => labFault(l, "postgres", "stop"));
+    const r = await run(l, {}, { onStderr: stop.onStderr });
+    await stop.done();
+    expect(r.code, r.stderr).toBe(3);
+    const id = runIdOf(r);
+    const halted = await verified(l, id);
+    expect(halted.step).toMatchObject({ key: "backup", status: "failed" });
+    const failed = journalOf(l, id).find((e) => e.type === "step.failed" && e.step === "backup");
+    expect(["connection-refused", "connection-reset"]).toContain(failed?.error?.code);
+    // Bounded: a few lines, never the tool's whole verbose stderr.
+    expect(failed?.error?.message.split("\n").length).toBeLessThanOrEqual(4);
+    expect(starts(l, id, "helmUpgrade")).toBe(0);
+    await labFault(l, "postgres", "start");
+    const resumed = await labRbx(l, ["resume", id]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect((await verified(l, id)).status).toBe("completed");
+    expect(starts(l, id, "helmUpgrade")).toBe(1);
+  }, 600_000);
+
+  it("PostgreSQL stopped for 10 s during the migration wait: the wait retries through it and the run completes", async () => {
+    lab = await startLab("kryton");
+    const l = lab;
+    const blip = onceSeen(/… migrations sql\.migrations/, async () => {
+      await labFault(l, "postgres", "stop");
+      await sleep(10_000);
+      await labFault(l, "postgres", "start");
+    });
+    const r = await run(l, { migrationWait: "3m", rolloutTimeout: "3m" }, { onStderr: blip.onStderr });
+    await blip.done();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /! migrations attempt \d+ failed: action-error: .*(connection-refused|Connection refused|connection)/i,
+    );
+    const id = runIdOf(r);
+    expect((await verified(l, id)).status).toBe("completed");
+    expect(journalOf(l, id).some((e) => e.type === "rollback.started")).toBe(false);
+    expect(await served(l)).toMatchObject({ version: "4.6.5" });
+    const ledger = await sql<{ n: number }>(
+      l.env.KRYTON_POSTGRES_URL ?? "",
+      "select count(*)::int as n from drizzle.__drizzle_migrations",
+    );
+    expect(ledger[0]?.n).toBe(3);
+  }, 600_000);
+
+  it("a hanging endpoint: the precheck says it did not answer and the run halts before anything changed", async () => {
+    lab = await startLab("kryton");
+    const l = lab;
+    const held: import("node:net").Socket[] = [];
+    const hung: Server = createServer((socket) => {
+      held.push(socket);
+    });
+    await new Promise<void>((done) => hung.listen(0, "127.0.0.1", done));
+    try {
+      const port = (hung.address() as { port: number }).port;
+      const r = await run(l, { baseUrl: `http://127.0.0.1:${port}` });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain(`GET http://127.0.0.1:${port}/api/version did not answer within 30 s`);
+      const id = runIdOf(r);
+      const st = await verified(l, id);
+      expect(st.step).toMatchObject({ key: "versionBefore", status: "failed" });
+      expect(starts(l, id, "helmUpgrade")).toBe(0);
+      expect(revisions(l)).toHaveLength(1);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise<void>((done) => hung.close(() => done()));
+    }
+  }, 600_000);
+
+  it("401 from the API mid-run (the token is rejected): the run halts instead of rolling back, resume completes with good credentials", async () => {
+    lab = await startLab("kryton");
+    const l = lab;
+    const kubeconfig = join(l.dir, "kubeconfig-run");
+    copyFileSync(l.env.KUBECONFIG ?? "", kubeconfig);
+    const bad = (
+      await labRbxText(l, ["lab", "kubeconfig", "--bad-token", "--dir", join(l.dir, "lab")])
+    ).trim();
+    const reject = onceSeen(/… migrations sql\.migrations/, async () => copyFileSync(bad, kubeconfig));
+    const r = await run(l, {}, { onStderr: reject.onStderr, env: { KUBECONFIG: kubeconfig } });
+    await reject.done();
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain("(HTTP 401) — the API rejects the kubeconfig's credentials");
+    expect(r.stderr).toMatch(
+      /halted \(target-unreachable\) at rollout: rollout failed because the Kubernetes API \(connection cluster\) rejects rbx's credentials/,
+    );
+    const id = runIdOf(r);
+    expect(journalOf(l, id).find((e) => e.type === "step.failed")?.error?.code).toBe("unauthenticated");
+    // Not retried: a rejected token does not get better by asking again.
+    expect(starts(l, id, "rollout")).toBe(1);
+    copyFileSync(l.env.KUBECONFIG ?? "", kubeconfig);
+    const resumed = await labRbx(l, ["resume", id], { env: { KUBECONFIG: kubeconfig } });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect((await verified(l, id)).status).toBe("completed");
+    expect(starts(l, id, "helmUpgrade")).toBe(1);
+  }, 600_000);
+
+  it("helm missing, then helm failing: each halts with the decisive line and nothing is changed twice", async () => {
+    lab = await startLab("kryton");
+    const l = lab;
+    const missing = await run(l, {}, { env: { RBX_HELM: "/nonexistent/helm" } });
+    expect(missing.code, missing.stderr).toBe(3);
+    expect(missing.stderr).toContain(
+      "history failed: action-error: helm history failed: /nonexistent/helm not found — install helm, or set the connection's `helm` or RBX_HELM",
+    );
+    const first = runIdOf(missing);
+    expect(journalOf(l, first).filter((e) => e.type === "step.started" && e.step === "history")).toHaveLength(
+      1,
+    );
+    expect(journalOf(l, first).find((e) => e.type === "step.failed")?.error?.code).toBe("helm-not-found");
+
+    const failing = await run(l, { chart: join(l.dir, "no-such-chart.tgz") });
+    expect(failing.code, failing.stderr).toBe(3);
+    const id = runIdOf(failing);
+    const error = journalOf(l, id).find((e) => e.type === "step.failed")?.error;
+    expect(error?.code).toBe("helm-failed");
+    expect(error?.message).toMatch(/^helm upgrade failed: Error: path ".*no-such-chart\.tgz" not found/);
+    expect((await verified(l, id)).step).toMatchObject({ key: "helmUpgrade", status: "failed" });
+    expect(revisions(l)).toHaveLength(1);
+  }, 600_000);
+
+  it("pg_dump missing, then pg_dump failing verbosely: the decisive line first, its stderr once in the log artifact", async () => {
+    lab = await startLab("kryton");
+    const l = lab;
+    const empty = join(l.dir, "no-pg");
+    mkdirSync(empty);
+    const missing = await run(l, {}, { env: { RBX_PG_BIN_DIR: empty } });
+    expect(missing.code, missing.stderr).toBe(3);
+    expect(journalOf(l, runIdOf(missing)).find((e) => e.type === "step.failed")?.error?.code).toBe(
+      "pg-dump-not-found",
+    );
+    expect(missing.stderr).toContain(
+      `pg_dump failed: ${empty}/pg_dump not found — install the PostgreSQL client`,
+    );
+
+    // A pg_dump that talks a lot and then fails, as a real one does when a table cannot be locked.
+    const wrapped = join(l.dir, "pg-wrapped");
+    mkdirSync(wrapped);
+    const realDir = execFileSync("sh", ["-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1"], {
+      encoding: "utf8",
+    }).trim();
+    writeFileSync(
+      join(wrapped, "pg_dump"),
+      `#!/bin/sh
+if [ "$1" = "--version" ]; then exec ${realDir}/pg_dump --version; fi
+i=0
+while [ $i -lt 54 ]; do echo "pg_dump: reading dependency data $i" >&2; i=$((i+1)); done
+echo 'pg_dump: error: query failed: ERROR:  could not obtain lock on relation "notes"' >&2
+echo 'pg_dump: detail: Query was: LOCK TABLE public.notes IN ACCESS SHARE MODE NOWAIT' >&2
+exit 1
+`,
+    );
+    chmodSync(join(wrapped, "pg_dump"), 0o755);
+    const failing = await run(l, {}, { env: { RBX_PG_BIN_DIR: wrapped } });
+    expect(failing.code, failing.stderr).toBe(3);
+    const id = runIdOf(failing);
+    const error = journalOf(l, id).find((e) => e.type === "step.failed")?.error as {
+      code: string;
+      message: string;
+      cause?: string;
+      details: { log: string };
+    };
+    expect(error.message.split("\n")[0]).toBe(
+      'pg_dump failed: pg_dump: error: query failed: ERROR:  could not obtain lock on relation "notes"',
+    );
+    expect(error.cause).toBeUndefined();
+    const journal = readFileSync(join(l.stateDir, "runs", `${id}.jsonl`), "utf8");
+    expect(journal).not.toContain("reading dependency data");
+    expect(failing.stderr).not.toContain("reading dependency data 0");
+    expect(readFileSync(join(REPO, error.details.log), "utf8")).toContain(
+      "pg_dump: reading dependency data 0\n",
+    );
+  }, 600_000);
+
+  it("SIGINT during the rollback's helm.rollback: interrupted, and resume finishes the rollback without a second helm rollback", async () => {
+    lab = await startLab("kryton");
+    const l = lab;
+    const interrupt = onceSeen(/… rollback:upgrade\/1 helm\.rollback/, async () => {
+      await sleep(300);
+      signalRbx("SIGINT");
+    });
+    const r = await run(
+      l,
+      { targetVersion: "4.6.5-never-ready", rolloutTimeout: "20s" },
+      { onStderr: trackChild(interrupt.onStderr) },
+    );
+    await interrupt.done();
+    expect(r.code, r.stderr).toBe(130);
+    const id = runIdOf(r);
+    const st = await verified(l, id);
+    expect(st.status).toBe("interrupted");
+    expect(await releaseSettled(l, "kryton", "kryton")).not.toMatch(/^pending-/);
+    const resumed = await labRbx(l, ["resume", id]);
+    expect([0, 1]).toContain(resumed.code);
+    expect((await verified(l, id)).status).toBe("rolled-back");
+    expect(revisions(l).filter((x) => /^Rollback to/.test(x.description))).toHaveLength(1);
+    expect(await served(l)).toMatchObject({ version: "4.6.4" });
+  }, 600_000);
+
+  it("two SIGINTs during helm upgrade: rbx stops at once with a verified journal, and resume settles the upgrade before anything runs again", async () => {
+    lab = await startLab("kryton");
+    const l = lab;
+    const interrupt = onceSeen(/… helmUpgrade helm\.upgrade/, async () => {
+      await sleep(200);
+      signalRbx("SIGINT");
+      await sleep(300);
+      signalRbx("SIGINT");
+    });
+    const r = await run(l, {}, { onStderr: trackChild(interrupt.onStderr) });
+    await interrupt.done();
+    expect(r.code, r.stderr).toBe(130);
+    const id = runIdOf(r);
+    expect(["interrupted", "crashed"]).toContain((await verified(l, id)).status);
+    await releaseSettled(l, "kryton", "kryton");
+    const resumed = await labRbx(l, ["resume", id]);
+    const journal = journalOf(l, id);
+    // The upgrade is settled by its probe (or the operator) — never simply run a second time over a revision.
+    expect(journal.some((e) => e.type === "step.probed" && e.step === "helmUpgrade")).toBe(true);
+    const upgrades = revisions(l).filter((x) => /Upgrade complete/.test(x.description));
+    expect(upgrades.length).toBeLessThanOrEqual(1);
+    if (resumed.code === 0) {
+      expect((await verified(l, id)).status).toBe("completed");
+      expect(await served(l)).toMatchObject({ version: "4.6.5" });
+    } else {
+      expect(resumed.code, resumed.stderr).toBe(3);
+      const st = await verified(l, id);
+      expect(st.status).toBe("halted");
+      expect(String(st.detail)).toMatch(/helmUpgrade/);
+    }
   }, 600_000);
 });

@@ -87,8 +87,9 @@ export async function diagnosePods(
   labelSelector: string,
   target: string,
 ): Promise<Diagnosis | undefined> {
+  let c: KubeClients | undefined;
   try {
-    const c = await kubeClients(ctx, args);
+    c = await kubeClients(ctx, args);
     const list = await answerWithin(
       c.core.listNamespacedPod({ namespace: c.namespace, labelSelector }),
       REQUEST_MS,
@@ -100,6 +101,7 @@ export async function diagnosePods(
       .slice(0, MAX_PODS);
     if (pods.length === 0) return undefined;
     const logs: Diagnosis["logs"] = [];
+    const clients = c;
     for (const p of pods.filter((x) => x.failing.length > 0 && x.phase !== "Pending")) {
       for (const container of p.failing) {
         if (logs.length >= MAX_LOG_CONTAINERS) break;
@@ -109,7 +111,7 @@ export async function diagnosePods(
             pod: p.name,
             container,
             previous,
-            lines: await logTail(ctx, c, p.name, container, previous),
+            lines: await logTail(ctx, clients, p.name, container, previous),
           });
         } catch (error) {
           logs.push({
@@ -131,5 +133,7 @@ export async function diagnosePods(
     };
   } catch {
     return undefined;
+  } finally {
+    c?.close();
   }
 }

@@ -169,6 +169,7 @@ export const kubectlGet = defineAction<GetArgs, GetOutput>({
       }
     } finally {
       d.clear();
+      c.close();
     }
   },
 });

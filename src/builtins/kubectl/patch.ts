@@ -138,6 +138,7 @@ async function patchAndWait(ctx: ActionContext, args: PatchArgs): Promise<PatchO
     };
   } finally {
     d.clear();
+    c.close();
   }
 }
 

@@ -142,6 +142,7 @@ async function waitRollout(ctx: ActionContext, args: RolloutStatusArgs): Promise
     );
   } finally {
     d.clear();
+    c.close();
   }
 }
 
@@ -197,13 +198,16 @@ export const kubectlRolloutStatus = defineAction<RolloutStatusArgs, RolloutStatu
   run: waitRollout,
   async diagnose(ctx, args) {
     const kind = KINDS[args.kind ?? "deployment"] as WorkloadKind;
+    let c: KubeClients | undefined;
     try {
-      const c = await kubeClients(ctx, args);
+      c = await kubeClients(ctx, args);
       const w = await answerWithin(readWorkload(c, kind, args.name), 5_000, API);
       const selector = selectorString(selectorOf(w));
       return selector ? diagnosePods(ctx, args, selector, `${kind.toLowerCase()} ${args.name}`) : undefined;
     } catch {
       return undefined;
+    } finally {
+      c?.close();
     }
   },
 });

@@ -58,7 +58,7 @@ function resultOf(job: V1Job): JobResult {
 
 async function readJobs(c: KubeClients, args: WaitJobArgs): Promise<V1Job[]> {
   const { BatchV1Api } = await import("@kubernetes/client-node");
-  const batch = c.kc.makeApiClient(BatchV1Api);
+  const batch = c.api(BatchV1Api);
   try {
     if (args.name) return [await batch.readNamespacedJob({ name: args.name, namespace: c.namespace })];
     return (await batch.listNamespacedJob({ namespace: c.namespace, labelSelector: args.selector ?? "" }))
@@ -123,6 +123,7 @@ async function waitJobs(ctx: ActionContext, args: WaitJobArgs): Promise<WaitJobO
     return out;
   } finally {
     d.clear();
+    c.close();
   }
 }
 

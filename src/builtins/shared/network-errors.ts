@@ -45,6 +45,8 @@ export function errnoOf(error: unknown): string | undefined {
 
 /** The network code of a thrown error (its own code or its cause's), or undefined when it is not one. */
 export function networkCode(error: unknown): NetworkCode | undefined {
+  // An abandoned request (its lifetime ran out) is one the target never answered.
+  if ((error as { name?: unknown } | undefined)?.name === "TimeoutError") return "no-answer";
   const errno = errnoOf(error);
   if (errno) {
     const code = byErrno(errno);

@@ -4,6 +4,15 @@ import type { JsonValue } from "../../contract/json.js";
 
 const MAX_PATHS = 4;
 
+/** A list of records that have names (migrations, pods, jobs) is shown by their names. */
+function named(value: JsonValue): JsonValue {
+  if (!Array.isArray(value) || value.length === 0) return value;
+  const names = value.map((v) =>
+    v && typeof v === "object" && !Array.isArray(v) && typeof v.name === "string" ? v.name : undefined,
+  );
+  return names.every((n) => n !== undefined) ? (names as string[]) : value;
+}
+
 /** `output.a.b` paths in `text`, each followed as far as the output has those keys, with the value found. */
 export function lastOutputOf(text: string, output: JsonValue): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
@@ -16,7 +25,7 @@ export function lastOutputOf(text: string, output: JsonValue): Record<string, Js
       path += `.${key}`;
     }
     if (path === "output" || path in out) continue;
-    out[path] = value;
+    out[path] = named(value);
     if (Object.keys(out).length >= MAX_PATHS) break;
   }
   return out;
