@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
   getJson,
@@ -76,6 +76,13 @@ function revisions(l: Lab): { revision: number; status: string; description: str
     }),
   );
 }
+
+/** A second upgrade after a first one completed: 4.6.5 → 4.7.0. */
+const to470 = {
+  targetVersion: "4.7.0",
+  chartVersion: "4.7.0",
+  migrationsDir: "lab/products/kryton/migrations/4.7.0",
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -255,23 +262,27 @@ describe("kryton runbook: faults of what it depends on, rehearsed in the lab", (
     const l = lab;
     const missing = await run(l, {}, { env: { RBX_HELM: "/nonexistent/helm" } });
     expect(missing.code, missing.stderr).toBe(3);
-    expect(missing.stderr).toContain(
-      "history failed: action-error: helm history failed: /nonexistent/helm not found — install helm, or set the connection's `helm` or RBX_HELM",
+    expect(missing.stderr).toMatch(
+      /✗ history \S+ failed: action-error: helm history failed: \/nonexistent\/helm not found — install helm, or set the connection's `helm` or RBX_HELM/,
     );
     const first = runIdOf(missing);
-    expect(journalOf(l, first).filter((e) => e.type === "step.started" && e.step === "history")).toHaveLength(
-      1,
-    );
+    // Not retried: a missing binary does not appear by asking again.
+    expect(starts(l, first, "history")).toBe(1);
     expect(journalOf(l, first).find((e) => e.type === "step.failed")?.error?.code).toBe("helm-not-found");
+    expect(starts(l, first, "helmUpgrade")).toBe(0);
+    // helm installed again: resume completes the upgrade, once.
+    const fixed = await labRbx(l, ["resume", first]);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(starts(l, first, "helmUpgrade")).toBe(1);
 
-    const failing = await run(l, { chart: join(l.dir, "no-such-chart.tgz") });
+    const failing = await run(l, { ...to470, chart: join(l.dir, "no-such-chart.tgz") });
     expect(failing.code, failing.stderr).toBe(3);
     const id = runIdOf(failing);
     const error = journalOf(l, id).find((e) => e.type === "step.failed")?.error;
     expect(error?.code).toBe("helm-failed");
     expect(error?.message).toMatch(/^helm upgrade failed: Error: path ".*no-such-chart\.tgz" not found/);
     expect((await verified(l, id)).step).toMatchObject({ key: "helmUpgrade", status: "failed" });
-    expect(revisions(l)).toHaveLength(1);
+    expect(revisions(l)).toHaveLength(2);
   }, 600_000);
 
   it("pg_dump missing, then pg_dump failing verbosely: the decisive line first, its stderr once in the log artifact", async () => {
@@ -287,6 +298,9 @@ describe("kryton runbook: faults of what it depends on, rehearsed in the lab", (
     expect(missing.stderr).toContain(
       `pg_dump failed: ${empty}/pg_dump not found — install the PostgreSQL client`,
     );
+    // The client installed again: resume takes the backup and completes the upgrade.
+    const fixed = await labRbx(l, ["resume", runIdOf(missing)]);
+    expect(fixed.code, fixed.stderr).toBe(0);
 
     // A pg_dump that talks a lot and then fails, as a real one does when a table cannot be locked.
     const wrapped = join(l.dir, "pg-wrapped");
@@ -306,7 +320,7 @@ exit 1
 `,
     );
     chmodSync(join(wrapped, "pg_dump"), 0o755);
-    const failing = await run(l, {}, { env: { RBX_PG_BIN_DIR: wrapped } });
+    const failing = await run(l, to470, { env: { RBX_PG_BIN_DIR: wrapped } });
     expect(failing.code, failing.stderr).toBe(3);
     const id = runIdOf(failing);
     const error = journalOf(l, id).find((e) => e.type === "step.failed")?.error as {
@@ -322,7 +336,7 @@ exit 1
     const journal = readFileSync(join(l.stateDir, "runs", `${id}.jsonl`), "utf8");
     expect(journal).not.toContain("reading dependency data");
     expect(failing.stderr).not.toContain("reading dependency data 0");
-    expect(readFileSync(join(REPO, error.details.log), "utf8")).toContain(
+    expect(readFileSync(resolve(REPO, error.details.log), "utf8")).toContain(
       "pg_dump: reading dependency data 0\n",
     );
   }, 600_000);
