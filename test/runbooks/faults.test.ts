@@ -344,7 +344,7 @@ exit 1
   it("SIGINT during the rollback's helm.rollback: interrupted, and resume finishes the rollback without a second helm rollback", async () => {
     lab = await startLab("kryton");
     const l = lab;
-    const interrupt = onceSeen(/… rollback:upgrade\/1 helm\.rollback/, async () => {
+    const interrupt = onceSeen(/rollback:upgrade\/1 rolling kryton back from revision/, async () => {
       await sleep(300);
       signalRbx("SIGINT");
     });
@@ -358,10 +358,15 @@ exit 1
     const id = runIdOf(r);
     const st = await verified(l, id);
     expect(st.status).toBe("interrupted");
-    expect(await releaseSettled(l, "kryton", "kryton")).not.toMatch(/^pending-/);
+    expect(r.stderr).toContain("helm rollback keeps running until it finishes");
+    expect(await releaseSettled(l, "kryton", "kryton")).toBe("deployed");
     const resumed = await labRbx(l, ["resume", id]);
     expect([0, 1]).toContain(resumed.code);
     expect((await verified(l, id)).status).toBe("rolled-back");
+    expect(journalOf(l, id).some((e) => e.type === "step.probed" && e.step === "rollback:upgrade/1")).toBe(
+      true,
+    );
+    expect(starts(l, id, "rollback:upgrade/1")).toBe(1);
     expect(revisions(l).filter((x) => /^Rollback to/.test(x.description))).toHaveLength(1);
     expect(await served(l)).toMatchObject({ version: "4.6.4" });
   }, 600_000);
@@ -369,7 +374,7 @@ exit 1
   it("two SIGINTs during helm upgrade: rbx stops at once with a verified journal, and resume settles the upgrade before anything runs again", async () => {
     lab = await startLab("kryton");
     const l = lab;
-    const interrupt = onceSeen(/… helmUpgrade helm\.upgrade/, async () => {
+    const interrupt = onceSeen(/helmUpgrade helm 3: upgrading kryton/, async () => {
       await sleep(200);
       signalRbx("SIGINT");
       await sleep(300);
@@ -377,24 +382,23 @@ exit 1
     });
     const r = await run(l, {}, { onStderr: trackChild(interrupt.onStderr) });
     await interrupt.done();
-    expect(r.code, r.stderr).toBe(130);
+    // Exit status 130 either way: by rbx's own exit, or by the second SIGINT once the run had ended and rbx only
+    // waited for helm.
+    expect(r.code === 130 || r.signal === "SIGINT", r.stderr).toBe(true);
     const id = runIdOf(r);
     expect(["interrupted", "crashed"]).toContain((await verified(l, id)).status);
     await releaseSettled(l, "kryton", "kryton");
+    expect(r.stderr).toContain("helm upgrade keeps running until it finishes");
+    // helm was not killed midway: it finishes on its own, and the release is deployed, not pending.
+    expect(await releaseSettled(l, "kryton", "kryton")).toBe("deployed");
     const resumed = await labRbx(l, ["resume", id]);
+    expect(resumed.code, resumed.stderr).toBe(0);
     const journal = journalOf(l, id);
-    // The upgrade is settled by its probe (or the operator) — never simply run a second time over a revision.
+    // The upgrade is settled by its probe, never run a second time over the revision helm made.
     expect(journal.some((e) => e.type === "step.probed" && e.step === "helmUpgrade")).toBe(true);
-    const upgrades = revisions(l).filter((x) => /Upgrade complete/.test(x.description));
-    expect(upgrades.length).toBeLessThanOrEqual(1);
-    if (resumed.code === 0) {
-      expect((await verified(l, id)).status).toBe("completed");
-      expect(await served(l)).toMatchObject({ version: "4.6.5" });
-    } else {
-      expect(resumed.code, resumed.stderr).toBe(3);
-      const st = await verified(l, id);
-      expect(st.status).toBe("halted");
-      expect(String(st.detail)).toMatch(/helmUpgrade/);
-    }
+    expect(starts(l, id, "helmUpgrade")).toBe(1);
+    expect(revisions(l).filter((x) => /Upgrade complete/.test(x.description))).toHaveLength(1);
+    expect((await verified(l, id)).status).toBe("completed");
+    expect(await served(l)).toMatchObject({ version: "4.6.5" });
   }, 600_000);
 });

@@ -78,6 +78,7 @@ export async function runHelm(
   inv: HelmInvocation,
   argv: string[],
   onLine: (line: string) => void = () => {},
+  opts: { finishOnInterrupt?: boolean } = {},
 ): Promise<string> {
   return runTool(
     ctx,
@@ -87,6 +88,7 @@ export async function runHelm(
       args: [...argv, ...inv.globals],
       env: ctx.env,
       label: `helm ${argv[0]}`,
+      ...(opts.finishOnInterrupt ? { finishOnInterrupt: true } : {}),
       killAfterMs: 10_000,
       tailChars: 6000,
       failure: (why, notFound, cause) => {

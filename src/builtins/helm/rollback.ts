@@ -57,7 +57,9 @@ function rollback(ctx: ActionContext, args: HelmRollbackArgs): Promise<HelmRollb
     ctx.log.info(
       `rolling ${args.release} back from revision ${before} to ${args.revision ?? "the previous one"}`,
     );
-    await runHelm(ctx, d, inv, rollbackArgv(args, major), (line) => ctx.log.progress(line));
+    await runHelm(ctx, d, inv, rollbackArgv(args, major), (line) => ctx.log.progress(line), {
+      finishOnInterrupt: true,
+    });
     const last = (await releaseHistory(ctx, d, inv, args.release, 1))?.at(-1);
     const to = Number(/Rollback to (\d+)/.exec(last?.description ?? "")?.[1] ?? args.revision ?? 0);
     return {

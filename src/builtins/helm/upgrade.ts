@@ -76,7 +76,9 @@ function upgradeOnce(ctx: ActionContext, args: HelmUpgradeArgs): Promise<HelmUpg
     const since = new Date();
     let out: string;
     try {
-      out = await runHelm(ctx, d, inv, upgradeArgv(args, major), (line) => ctx.log.progress(line));
+      out = await runHelm(ctx, d, inv, upgradeArgv(args, major), (line) => ctx.log.progress(line), {
+        finishOnInterrupt: true,
+      });
     } catch (error) {
       throw await withFailedHooks(ctx, args, inv, error, {
         release: args.release,

@@ -29,6 +29,13 @@ export interface ToolCommand {
     notFound: boolean,
     cause: ToolCauseCode | undefined,
   ) => { code: string; hint: string };
+  /**
+   * A write that must not be cut in half (helm upgrade, helm rollback: killed midway, the release stays
+   * pending-*): an interruption of the run lets it finish — only the deadline stops it — and it runs in its own
+   * process group, so a terminal's Ctrl-C reaches rbx only. rbx records the interruption at once; the process
+   * ends when the tool does (a second Ctrl-C leaves it running on its own).
+   */
+  finishOnInterrupt?: boolean;
 }
 
 /** How long a tool may stay silent before the step says it is still waiting for it. */
@@ -46,10 +53,12 @@ export async function runTool(
 ): Promise<string> {
   const { execa } = await import("execa");
   const started = Date.now();
+  const shield = tool.finishOnInterrupt === true;
   const child = execa(tool.command, tool.args, {
     env: { ...tool.env },
     extendEnv: false,
-    cancelSignal: d.signal,
+    cancelSignal: shield ? d.expired : d.signal,
+    ...(shield ? { detached: true } : {}),
     forceKillAfterDelay: tool.killAfterMs,
     stdin: "ignore",
     reject: false,
@@ -63,6 +72,13 @@ export async function runTool(
     lastSpoke = Date.now();
     for (const line of text.split("\n")) if (line.trim()) onLine(line.trim());
   });
+  const onInterrupt = () => {
+    if (!d.timedOut())
+      ctx.log.warn(
+        `interrupted: ${tool.label} keeps running until it finishes (stopping it midway would leave the release pending); rbx exits when it is done — press Ctrl-C again to leave it running on its own`,
+      );
+  };
+  if (shield) d.signal.addEventListener("abort", onInterrupt, { once: true });
   // A tool waiting on an unresponsive server prints nothing: say so, so no wait is ever silent.
   const heartbeat = setInterval(() => {
     const quiet = Date.now() - lastSpoke;
@@ -74,6 +90,7 @@ export async function runTool(
     result = await child;
   } finally {
     clearInterval(heartbeat);
+    d.signal.removeEventListener("abort", onInterrupt);
   }
   if (d.signal.aborted) throw abortError(tool.label, d);
   if (result.failed) {
