@@ -74,7 +74,23 @@ async function logTail(
     .split("\n")
     .filter((l) => l.trim() !== "")
     .slice(-LOG_LINES)
+    .map(readable)
     .map((l) => (l.length > LINE_CHARS ? `${l.slice(0, LINE_CHARS)}…` : l));
+}
+
+/** A structured (JSON) log line as its level, message and error: `error migration failed: relation … does not exist`. */
+export function readable(line: string): string {
+  if (!line.startsWith("{")) return line;
+  try {
+    const o = JSON.parse(line) as Record<string, unknown>;
+    const msg = o.msg ?? o.message;
+    if (typeof msg !== "string") return line;
+    const level = typeof (o.level ?? o.severity) === "string" ? `${o.level ?? o.severity} ` : "";
+    const error = o.error ?? o.err;
+    return `${level}${msg}${typeof error === "string" && error ? `: ${error}` : ""}`;
+  } catch {
+    return line;
+  }
 }
 
 /**
