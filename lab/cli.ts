@@ -189,11 +189,23 @@ export async function labCommand(argv: string[], io: LabIO): Promise<number> {
     );
     return 1;
   }
+  const { requestFault } = await import("./fault-control.js");
+  const faults = await requestFault(flags.dir, "status", "", 2_000);
+  const api =
+    typeof faults === "string" || faults.api === "up"
+      ? ""
+      : faults.api === "down"
+        ? ", stopped by `rbx lab api stop`"
+        : ", hung by `rbx lab api hang`";
+  const pg =
+    typeof faults !== "string" && faults.postgres === "stopped"
+      ? " — stopped by `rbx lab postgres stop`"
+      : "";
   const lines = [
     `Lab running since ${s.startedAt} (supervisor pid ${s.supervisorPid}, log ${s.logFile})`,
-    `  kubernetes API  ${s.apiUrl} (${status.apiReachable ? "reachable" : "NOT reachable"})`,
+    `  kubernetes API  ${s.apiUrl} (${status.apiReachable ? "reachable" : "NOT reachable"}${api})`,
     `  kubeconfig      ${s.kubeconfig}`,
-    `  postgres        127.0.0.1:${s.postgres.port} (pid ${s.postgres.pid})`,
+    `  postgres        127.0.0.1:${s.postgres.port} (pid ${s.postgres.pid})${pg}`,
     ...s.releases.map(
       (r) =>
         `  release         ${r.namespace}/${r.release} installed at ${r.installed}; charts: ${Object.keys(r.charts).join(", ")}`,
