@@ -5,6 +5,7 @@ import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
 import type { ApiMode } from "./kube/api-switch.js";
 import type { LabStack } from "./stack.js";
+import type { LabTools } from "./tool-binaries.js";
 
 /** The faults, as `rbx lab api …` and `rbx lab postgres …` name them. */
 export const FAULTS = {
@@ -24,7 +25,7 @@ export function controlSocket(dir: string): string {
   return join(dir, "control.sock");
 }
 
-function stateOf(stack: LabStack): FaultState {
+function stateOf(stack: LabStack<LabTools>): FaultState {
   return {
     api: stack.standIn.api.mode,
     postgres: stack.postgres.running?.() === false ? "stopped" : "running",
@@ -35,7 +36,7 @@ function stateOf(stack: LabStack): FaultState {
 /** Serve fault requests for `stack` on the lab's control socket; `changed` runs after each one. */
 export async function serveFaults(
   dir: string,
-  stack: LabStack,
+  stack: LabStack<LabTools>,
   changed: () => void,
   log: (line: string) => void,
 ): Promise<Server> {

@@ -49,7 +49,7 @@ describe("rollback preview", () => {
   it("status says which rollback steps will run or skip and that the database will not be restored", async () => {
     const r = await startRun(runbook(), { cli: new Map() }, undefined, h.opts());
     expect(r.status).toBe("halted");
-    const status = await inspectRun(h.store, r.runId as string, h.dir, h.opts().catalog, {});
+    const status = await inspectRun(h.store, r.runId as string, h.dir, h.opts().catalog, undefined, {});
     expect(status.rollbackNow).toEqual([
       {
         boundary: "upgrade",

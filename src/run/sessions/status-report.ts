@@ -1,6 +1,7 @@
 // `rbx status`: where a run stands, who runs it, what a rollback would run now, and each recovery choice.
 import type { JsonValue } from "../../contract/json.js";
 import type { Program } from "../bind/program.js";
+import { causeLines } from "../model/failure-cause.js";
 import {
   type RecoveryChoice,
   type Runner,
@@ -10,7 +11,6 @@ import {
   shellWord,
   stoppedStep,
 } from "../model/recovery-choices.js";
-import { causeLines } from "../model/failure-cause.js";
 import type { RunState } from "../model/state.js";
 import type { JournalRead } from "../store/journal-file.js";
 import type { LockConflict } from "../store/run-store.js";
