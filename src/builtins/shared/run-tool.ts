@@ -51,6 +51,8 @@ export async function runTool(
   tool: ToolCommand,
   onLine: (line: string) => void = () => {},
 ): Promise<string> {
+  // Interrupted before it started: a write that has not begun is not begun now.
+  if (d.signal.aborted) throw abortError(tool.label, d);
   const { execa } = await import("execa");
   const started = Date.now();
   const shield = tool.finishOnInterrupt === true;
@@ -75,7 +77,7 @@ export async function runTool(
   const onInterrupt = () => {
     if (!d.timedOut())
       ctx.log.warn(
-        `interrupted: ${tool.label} keeps running until it finishes (stopping it midway would leave the release pending); rbx exits when it is done — press Ctrl-C again to leave it running on its own`,
+        `interrupted: ${tool.label} keeps running until it finishes (stopping it midway would leave the release pending); rbx exits when it is done — press Ctrl-C again to leave it running on its own (then let it finish before \`rbx resume\`)`,
       );
   };
   if (shield) d.signal.addEventListener("abort", onInterrupt, { once: true });
