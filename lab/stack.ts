@@ -1,10 +1,11 @@
-// The whole lab in one process: PostgreSQL, the Kubernetes stand-in with real pod processes, Service proxies.
+// The whole lab in one process: PostgreSQL, the Kubernetes stand-in with real pod processes, Service proxies, markers.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { labCustomResources } from "./custom-resources.js";
 import { type KubeStandIn, startKubeStandIn } from "./kube/server.js";
 import { selfSignedCert } from "./kube/tls.js";
+import { type MarkerServer, startMarkerServer } from "./markers/server.js";
 import { type PostgresServer, startPostgres } from "./postgres.js";
 import { type ProductPodRuntime, type ProductRuntimeOptions, productRuntime } from "./product-pods.js";
 import { chartsDir } from "./products/common/paths.js";
@@ -34,6 +35,8 @@ export interface LabStack<T extends LabTools = ToolPaths> {
   standIn: KubeStandIn;
   runtime: ProductPodRuntime;
   proxies: ServiceProxies;
+  /** The deploy-marker service (examples/deploy-marker's actions talk to it). */
+  markers: MarkerServer;
   tools: T;
   /** Environment for helm/kubectl (KUBECONFIG, private HOME and HELM_* dirs). */
   toolEnv: Record<string, string>;
@@ -65,7 +68,9 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
   const runtime = productRuntime(opts.runtime);
   let standIn: KubeStandIn | undefined;
   let proxies: ServiceProxies | undefined;
+  let markers: MarkerServer | undefined;
   const stop = async () => {
+    await markers?.stop();
     await proxies?.stop();
     await standIn?.stop();
     await runtime.close();
@@ -87,6 +92,8 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
       endpoints: runtime,
     });
     await proxies.start();
+    markers = await startMarkerServer();
+    log(`deploy-marker service listening on ${markers.url}`);
     const toolEnv = labToolEnv(opts.dir, kubeconfig);
     toolEnv.PATH = `${binDir}:${toolEnv.PATH}`;
     return {
@@ -97,6 +104,7 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
       standIn,
       runtime,
       proxies,
+      markers,
       tools,
       toolEnv,
       binDir,

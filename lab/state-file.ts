@@ -30,6 +30,8 @@ export interface LabState {
   releases: LabRelease[];
   /** "namespace/service" → proxy URL */
   services: Record<string, string>;
+  /** The deploy-marker service and its bearer token (a lab secret, masked by `status --json`). */
+  markers?: { url: string; token: string };
   /** Process pods last seen: "namespace/pod" → pid */
   pods: Record<string, number>;
 }
@@ -100,6 +102,7 @@ export function redactedState(state: LabState): LabState {
     ...state,
     postgres: { ...state.postgres, url: redactUrl(state.postgres.url) },
     databases: Object.fromEntries(Object.entries(state.databases).map(([db, url]) => [db, redactUrl(url)])),
+    ...(state.markers ? { markers: { ...state.markers, token: "***" } } : {}),
   };
 }
 
@@ -116,6 +119,11 @@ export function envLines(state: LabState): string[] {
     `export RBX_LAB_API=${quote(state.apiUrl)}`,
     `export RBX_LAB_POSTGRES_URL=${quote(state.postgres.url)}`,
   ];
+  if (state.markers)
+    lines.push(
+      `export RBX_LAB_MARKERS_URL=${quote(state.markers.url)}`,
+      `export RBX_LAB_MARKERS_TOKEN=${quote(state.markers.token)}`,
+    );
   for (const sample of labSamples) {
     const release = state.releases.find((r) => r.sample === sample.name);
     if (!release) continue;

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
       },
       databases,
       releases,
+      markers: { url: s.markers.url, token: s.markers.token },
       services: Object.fromEntries(s.proxies.list().map((p) => [`${p.namespace}/${p.name}`, p.url])),
       pods: Object.fromEntries(
         s.runtime.all().flatMap((p) => (p.pid ? [[`${p.namespace}/${p.name}`, p.pid]] : [])),

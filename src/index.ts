@@ -18,12 +18,18 @@ import {
 } from "./parser/load.js";
 
 export { actions, builtinCatalog } from "./builtins/index.js";
-// The action contract a new action implements, and the built-in catalog.
+// The action contract a project's own action implements (docs/writing-an-action.md): the definition and its
+// context, the output types (`T`, from the expression language below), the failures an action throws.
 export type * from "./contract/action.js";
-export { catalogOf, defineAction } from "./contract/action.js";
+export { ACTION_CONTRACT_VERSION, catalogOf, defineAction } from "./contract/action.js";
 export type * from "./contract/approval.js";
 export type * from "./contract/connection.js";
+export type { FailureKind, FailureRecord } from "./contract/failure.js";
+export { fail, StepFailure } from "./contract/failure.js";
 export type * from "./contract/json.js";
+// A project's catalog as every rbx verb builds it: the built-ins plus the modules `.rbx.yaml` lists.
+export type { CatalogQuery, ProjectCatalog } from "./project/project-catalog.js";
+export { projectCatalog } from "./project/project-catalog.js";
 
 /** The built-in action of this name (`helm.upgrade`), or undefined. */
 export function findAction(name: string): AnyAction | undefined {

@@ -55,7 +55,13 @@ export function checkRunbook(
   const order = new RunOrder(runbook);
   const envs = new RunbookEnvs(runbook, catalog);
   const base = envs.base;
-  const opts = file ? { file } : {};
+  // Exact positions come from each expression's own file: the runbook's, or a check library it imports.
+  const files = new Map(runbook.libraries.map((l) => [l.source.name, l.source]));
+  if (file) files.set(file.name, file);
+  const optsOf = (source: SourceText | string): { file?: SourceFile } => {
+    const f = typeof source === "string" ? undefined : files.get(source.span.file);
+    return f ? { file: f } : {};
+  };
 
   const refsOk = (source: SourceText | string, ast: Parameters<typeof stepRefs>[0], ctx: Context) => {
     for (const r of stepRefs(ast)) {
@@ -64,7 +70,14 @@ export function checkRunbook(
       if (!place) continue;
       const where = place.phase ? `in phase '${place.phase}'` : `in check suite '${place.suite}'`;
       const message = `step '${r.id}' has not run yet when this is evaluated (it runs ${where}, later); read only steps that run earlier, or move this expression after it`;
-      out.push(diagnostic("step-not-yet-run", "error", message, spanIn({ source, ...opts }, r.start, r.end)));
+      out.push(
+        diagnostic(
+          "step-not-yet-run",
+          "error",
+          message,
+          spanIn({ source, ...optsOf(source) }, r.start, r.end),
+        ),
+      );
     }
   };
 
@@ -74,7 +87,7 @@ export function checkRunbook(
     want?: { type: CelType; what: string },
   ): CelType | undefined => {
     if (!source) return undefined;
-    const r = analyze(source, ctx.env, opts);
+    const r = analyze(source, ctx.env, optsOf(source));
     out.push(...r.diagnostics);
     if (!r.ok) return undefined;
     refsOk(source, r.ast, ctx);
@@ -82,7 +95,12 @@ export function checkRunbook(
     if (want && !compatible(t, want.type)) {
       const message = `${want.what} must be ${typeName(want.type)}, but this expression is ${typeName(t)}; compare it, e.g. x == "value" or size(x) > 0`;
       out.push(
-        diagnostic("type-mismatch", "error", message, spanIn({ source, ...opts }, 0, source.text.length)),
+        diagnostic(
+          "type-mismatch",
+          "error",
+          message,
+          spanIn({ source, ...optsOf(source) }, 0, source.text.length),
+        ),
       );
     }
     return t;
@@ -96,7 +114,7 @@ export function checkRunbook(
         "expr-syntax",
         "error",
         "this `${{` is never closed; add `}}` after the expression",
-        spanIn({ source: v.source, ...opts }, unclosedAt, unclosedAt + 3),
+        spanIn({ source: v.source, ...optsOf(v.source) }, unclosedAt, unclosedAt + 3),
       );
       out.push(d);
       return undefined;
@@ -143,7 +161,7 @@ export function checkRunbook(
         "type-mismatch",
         "error",
         message,
-        spanIn({ source: v.source, ...opts }, 0, v.source.text.length),
+        spanIn({ source: v.source, ...optsOf(v.source) }, 0, v.source.text.length),
       ),
     );
   };
@@ -165,7 +183,9 @@ export function checkRunbook(
     const message = `\`${field}\` must be a duration or a string such as "5m", but this expression is ${typeName(t)}; use a duration param, duration("90s"), or a string like string(params.minutes) + "m"`;
     const start = source.text.length - source.text.trimStart().length;
     const end = source.text.trimEnd().length;
-    out.push(diagnostic("type-mismatch", "error", message, spanIn({ source, ...opts }, start, end)));
+    out.push(
+      diagnostic("type-mismatch", "error", message, spanIn({ source, ...optsOf(source) }, start, end)),
+    );
   };
 
   const step = (s: Step, ran: RanBefore) => {
@@ -202,7 +222,7 @@ export function checkRunbook(
           "type-mismatch",
           "error",
           message,
-          spanIn({ source: d.source, ...opts }, 0, d.source.text.length),
+          spanIn({ source: d.source, ...optsOf(d.source) }, 0, d.source.text.length),
         ),
       );
     }
@@ -215,7 +235,7 @@ export function checkRunbook(
           "secret-in-default",
           "error",
           message,
-          spanIn({ source: d.source, ...opts }, r.start, r.end),
+          spanIn({ source: d.source, ...optsOf(d.source) }, r.start, r.end),
         ),
       );
     }

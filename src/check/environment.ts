@@ -38,8 +38,17 @@ export function valueType(v: ValueNode): CelType {
   }
 }
 
-/** The type of `output` for a step: its built-in's declared output type, or dyn when unknown. */
+/** The output of a `run:` step: which child run it was, how it ended, and the child runbook's identity. */
+export const CHILD_RUN_OUTPUT: CelType = T.object("child run", {
+  runId: T.string,
+  status: T.string,
+  runbook: T.string,
+  version: T.string,
+});
+
+/** The type of `output` for a step: its action's declared output type (a child run's for `run:`), else dyn. */
 export function stepOutputType(step: Step, catalog: ActionCatalog): CelType {
+  if (step.run) return CHILD_RUN_OUTPUT;
   const action = step.action ? catalog.find(step.action.value) : undefined;
   return action?.output ?? T.dyn;
 }

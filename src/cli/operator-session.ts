@@ -1,16 +1,17 @@
 // The session the run verbs drive from the CLI: the file store, terminal prompts, and the live view or NDJSON.
 
-import { builtinCatalog } from "../builtins/index.js";
 import { createProgress } from "../progress/create.js";
 import { maxAttempts } from "../run/bind/retry-policy.js";
 import type { Ask } from "../run/interpreter/approvals.js";
 import type { SettleChoice } from "../run/interpreter/driver.js";
 import type { RunObserver } from "../run/model/observer.js";
+import { childVerbs } from "../run/sessions/child-verbs.js";
 import type { ObservedRun } from "../run/sessions/run-scope.js";
 import type { SessionOptions } from "../run/sessions/session-options.js";
 import { FileRunStore } from "../run/store/file-store.js";
 import type { CliIO } from "./io.js";
 import { currentUser, stateDir } from "./operator.js";
+import { cliCatalogResolver } from "./project-catalog.js";
 import { terminalAsk } from "./terminal-ask.js";
 
 /** Session options for the CLI: file store, terminal prompts when interactive, live progress or NDJSON. */
@@ -36,7 +37,8 @@ export function cliSession(
   const ask = interactive ? pausing(terminalAsk(process.stdin, io.stderr), () => watching) : undefined;
   return {
     store: new FileRunStore(stateDir(io, flags.stateDir)),
-    catalog: builtinCatalog,
+    catalog: cliCatalogResolver(),
+    children: childVerbs,
     cwd: io.cwd,
     env: io.env,
     user: currentUser(io.env),
@@ -97,10 +99,6 @@ function watchRun(io: CliIO, run: ObservedRun, flags: { stateDir?: string; json?
   // A second Ctrl-C exits at once (process.exit): leave the terminal without a half-drawn live view.
   const onExit = () => observer.close();
   process.once("exit", onExit);
-  // A reader that went away (`rbx run --json | head`) must not kill the run: the journal has every event.
-  const ignore = () => {};
-  io.stdout.on("error", ignore);
-  io.stderr.on("error", ignore);
   return {
     onEvent: (e) => observer.onEvent(e),
     onProgress: (step, message) => observer.onProgress(step, message),
@@ -110,8 +108,6 @@ function watchRun(io: CliIO, run: ObservedRun, flags: { stateDir?: string; json?
     close: () => {
       process.off("exit", onExit);
       observer.close();
-      io.stdout.off("error", ignore);
-      io.stderr.off("error", ignore);
     },
   };
 }

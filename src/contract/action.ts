@@ -1,10 +1,17 @@
-// The action contract: one definition per built-in, read by the checker, planner, linter and interpreter.
+// The action contract: one definition per action (built-in or a project's own), read by every stage of rbx.
 import type { ApprovalAsk, GrantedApproval } from "./approval.js";
 import type { CelType } from "./cel-types.js";
 import type { ConnectionKind, ResolvedConnection } from "./connection.js";
 import type { JsonSchema, JsonValue } from "./json.js";
 
 export type Effect = "read" | "write";
+
+/**
+ * The version of this contract. `defineAction` stamps it on every definition, so a project's action module
+ * built against another rbx is refused at load with a clear message instead of failing mid-run. Raise it only
+ * when a change would break existing definitions (a field removed or its meaning changed).
+ */
+export const ACTION_CONTRACT_VERSION = 1;
 
 /** Masks every secret-derived substring; the only way text leaves an action for logs or errors. */
 export interface Redactor {
@@ -63,9 +70,12 @@ export type ProbeResult =
   | { state: "not-done" }
   | { state: "unknown"; reason: string };
 
-/** One built-in action, defined once. `run` may import heavy modules lazily; nothing else should. */
+/** One action, defined once. `run` may import heavy modules lazily; nothing else should. */
 export interface ActionDefinition<Args = Record<string, unknown>, Output = unknown> {
+  /** Dotted camelCase words; a project's own actions live in a namespace of their own (`acme.argocd.sync`). */
   name: string;
+  /** The contract version the definition was written for; `defineAction` sets it. */
+  contract?: number;
   effect: Effect;
   summary: string;
   /** JSON Schema of `with:`; contributed to schema/runbook.schema.json. */
@@ -121,16 +131,30 @@ export interface DiagnosedPod {
   lastExit?: string;
 }
 
-/** Identity helper that keeps each definition's argument and output types. */
+/** Keeps each definition's argument and output types, and stamps the contract version it was written for. */
 export function defineAction<Args, Output>(
   def: ActionDefinition<Args, Output>,
 ): ActionDefinition<Args, Output> {
-  return def;
+  return { ...def, contract: ACTION_CONTRACT_VERSION };
 }
 
 /** Any definition, whatever its argument and output types; what catalogs hold. */
 // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of definitions; each keeps its own types where defined.
 export type AnyAction = ActionDefinition<any, any>;
+
+/** Where a project's own actions came from, as `.rbx.yaml` lists them; runs record it in their journal. */
+export interface ActionModule {
+  /** As written in `.rbx.yaml`: `./rbx-actions/argocd.js`, `@acme/rbx-actions`. */
+  spec: string;
+  /** The file it resolved to. */
+  file: string;
+  /** The package it belongs to and its version, when it is a package. */
+  package?: { name: string; version: string };
+  /** sha256 of the module's entry file, so a run records exactly which code it used. */
+  contentHash: string;
+  /** The actions it defines. */
+  actions: readonly string[];
+}
 
 /** The actions a runbook may use, looked up by name; passed to every stage that needs it, never global. */
 export interface ActionCatalog {
@@ -140,11 +164,13 @@ export interface ActionCatalog {
   find(name: string): AnyAction | undefined;
   /** True for the built-in catalog only: documents are checked against the committed, precompiled schema. */
   readonly committedSchema?: boolean;
+  /** The project's action modules the catalog holds besides the built-ins (none for the built-in catalog). */
+  readonly modules?: readonly ActionModule[];
 }
 
 /** A catalog over a list of definitions (the first of a name wins). */
-export function catalogOf(actions: readonly AnyAction[]): ActionCatalog {
+export function catalogOf(actions: readonly AnyAction[], modules?: readonly ActionModule[]): ActionCatalog {
   const byName = new Map<string, AnyAction>();
   for (const a of actions) if (!byName.has(a.name)) byName.set(a.name, a);
-  return { actions, find: (name) => byName.get(name) };
+  return { actions, find: (name) => byName.get(name), ...(modules ? { modules } : {}) };
 }

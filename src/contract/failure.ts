@@ -149,9 +149,38 @@ export const fail = {
   approvalDenied: (message: string) => new StepFailure("approval-denied", message, false),
 };
 
+const KINDS: ReadonlySet<string> = new Set<FailureKind>([
+  "action-error",
+  "timeout",
+  "aborted",
+  "assertion",
+  "until-not-met",
+  "expression",
+  "invalid-input",
+  "approval-pending",
+  "approval-denied",
+]);
+
+/**
+ * A StepFailure made by another copy of this module — a project's action module importing rbx from its own
+ * install (or the CLI's bundle next to the package's files) — recognised by its shape, so its kind is kept.
+ */
+function foreignFailure(err: unknown): StepFailure | undefined {
+  if (!(err instanceof Error) || err.name !== "StepFailure") return undefined;
+  const { kind, retryable, code } = err as Error & { kind?: unknown; retryable?: unknown; code?: unknown };
+  if (typeof kind !== "string" || !KINDS.has(kind) || typeof retryable !== "boolean") return undefined;
+  const options: { cause?: unknown; code?: string; details?: Record<string, unknown> } = { cause: err.cause };
+  if (typeof code === "string") options.code = code;
+  const details = errorDetails(err);
+  if (details) options.details = details;
+  return new StepFailure(kind as FailureKind, err.message, retryable, options);
+}
+
 /** Turn anything an action threw into a StepFailure; whether it may be retried follows its code's cause. */
 export function asFailure(err: unknown, signal?: AbortSignal): StepFailure {
   if (err instanceof StepFailure) return err;
+  const foreign = foreignFailure(err);
+  if (foreign) return foreign;
   if (signal?.aborted) {
     const reason = signal.reason;
     if (reason instanceof StepFailure) return reason;

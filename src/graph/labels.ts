@@ -16,7 +16,7 @@ export function stepLabel(step: Step): string[] {
     lines.push(step.id ? `${step.id.value}: check ${step.check.value}` : `check ${step.check.value}`);
   } else {
     if (step.id) lines.push(step.id.value);
-    lines.push(step.action?.value ?? "(no action)");
+    lines.push(step.run ? `run ${step.run.value}` : (step.action?.value ?? "(no action)"));
   }
   if (step.when) lines.push(`when ${clip(step.when.text)}`);
   if (step.guards.length > 0) lines.push(`guards: ${step.guards.length}`);

@@ -77,6 +77,7 @@ function stepNode(
   const kind: GraphNodeKind = step.check ? "check" : action === "approve" ? "approval" : "step";
   const node: GraphNode = { id, kind, lines: stepLabel(step) };
   if (def) node.effect = def.effect;
+  else if (step.run) node.effect = "write";
   if (rollback) node.rollback = true;
   return node;
 }

@@ -1,16 +1,13 @@
-// `.rbx.yaml`: per-rule severities and options, found upward from the linted file (or given with --config).
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { isMap, isScalar, type Node, parseDocument } from "yaml";
+// The `lint:` section of `.rbx.yaml`: per-rule severities and options (the file is found and read by project/).
+import { isMap, isScalar, type Node } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { SourceFile } from "../diagnostics/source-file.js";
+import type { SourceFile } from "../diagnostics/source-file.js";
+import { configProblem, readConfigFile } from "../project/config-file.js";
 import type { RuleLevel } from "./rule.js";
 import { findRule } from "./rules/index.js";
 import { suppressionMeta } from "./suppressions.js";
 
-/** The name looked for in each directory. */
-export const CONFIG_NAME = ".rbx.yaml";
+export { CONFIG_NAME, findConfigFile } from "../project/config-path.js";
 
 /** One rule's setting from the config. */
 export interface RuleSetting {
@@ -29,61 +26,39 @@ export const EMPTY_CONFIG: LintConfig = { rules: new Map() };
 
 const LEVELS = new Set(["off", "info", "warning", "error"]);
 
-/** The nearest `.rbx.yaml` in `dir` or one of its ancestors. */
-export function findConfigFile(dir: string): string | undefined {
-  let cur = resolve(dir);
-  for (;;) {
-    const candidate = join(cur, CONFIG_NAME);
-    if (existsSync(candidate)) return candidate;
-    const up = dirname(cur);
-    if (up === cur) return undefined;
-    cur = up;
-  }
-}
-
 const knownId = (id: string) => findRule(id) !== undefined || suppressionMeta.some((m) => m.id === id);
 
-/** Read and validate a config file; problems are diagnostics on the config's own lines. */
-export async function loadConfig(path: string): Promise<{ config: LintConfig; diagnostics: Diagnostic[] }> {
-  const text = await readFile(path, "utf8");
-  const source = new SourceFile(path, text);
-  const diagnostics: Diagnostic[] = [];
-  const at = (node: Node | null | undefined) => {
-    const r = node?.range;
-    return r ? source.span(r[0], r[1]) : source.span(0, 0);
-  };
+/** A config as read: its settings, the problems in it (on its own lines) and its text to show them with. */
+export interface LoadedConfig {
+  config: LintConfig;
+  diagnostics: Diagnostic[];
+  source: SourceFile;
+}
+
+/** Read and validate the `lint:` section of a config file; problems are diagnostics on the config's own lines. */
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  const file = readConfigFile(path);
+  const diagnostics: Diagnostic[] = [...file.diagnostics];
   const problem = (message: string, node: Node | null | undefined) =>
-    diagnostics.push({ code: "invalid-config", severity: "error", message, span: at(node) });
-  const doc = parseDocument(text);
-  for (const e of doc.errors)
-    diagnostics.push({
-      code: "invalid-config",
-      severity: "error",
-      message: e.message,
-      span: source.span(e.pos[0], e.pos[1]),
-    });
+    diagnostics.push(configProblem(file.source, message, node));
   const rules = new Map<string, RuleSetting>();
   const config: LintConfig = { file: path, rules };
-  if (diagnostics.length > 0 || doc.contents === null) return { config, diagnostics };
-  if (!isMap(doc.contents)) {
-    problem(`${CONFIG_NAME} must be a mapping with a \`lint:\` key`, doc.contents);
-    return { config, diagnostics };
-  }
-  const lint = doc.contents.get("lint", true);
-  if (lint === undefined) return { config, diagnostics };
+  if (!file.root || !isMap(file.root)) return { config, diagnostics, source: file.source };
+  const lint = file.root.get("lint", true);
+  if (lint === undefined) return { config, diagnostics, source: file.source };
   if (!isMap(lint)) {
     problem("`lint:` must be a mapping with a `rules:` key", lint as Node);
-    return { config, diagnostics };
+    return { config, diagnostics, source: file.source };
   }
   for (const pair of lint.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : "";
     if (key !== "rules") problem(`unknown key \`lint.${key}\`; the only key is \`rules\``, pair.key as Node);
   }
   const ruleMap = lint.get("rules", true);
-  if (ruleMap === undefined) return { config, diagnostics };
+  if (ruleMap === undefined) return { config, diagnostics, source: file.source };
   if (!isMap(ruleMap)) {
     problem("`lint.rules` must map rule ids to a severity or `{ severity, options }`", ruleMap as Node);
-    return { config, diagnostics };
+    return { config, diagnostics, source: file.source };
   }
   for (const pair of ruleMap.items) {
     const id = isScalar(pair.key) ? String(pair.key.value) : "";
@@ -120,7 +95,7 @@ export async function loadConfig(path: string): Promise<{ config: LintConfig; di
       value ?? (pair.key as Node),
     );
   }
-  return { config, diagnostics };
+  return { config, diagnostics, source: file.source };
 }
 
 /** Check a rule's options against its schema (ajv is loaded only when a config gives options). */

@@ -35,7 +35,14 @@ export function createContext<O extends object>(
       if (r.related && r.related.length > 0) d.related = r.related;
       out.push(d);
     },
-    textSpan: (text, start, end) => textSpan(source, text, start, end),
+    // An imported suite's text maps onto its library's file.
+    textSpan: (text, start, end) =>
+      textSpan(
+        runbook.libraries.find((l) => l.source.name === text.span.file)?.source ?? source,
+        text,
+        start,
+        end,
+      ),
   };
 }
 

@@ -14,8 +14,9 @@ export class StepEffects {
     return step.action ? this.catalog.find(step.action.value) : undefined;
   }
 
-  /** The effect of a step: check steps read; action steps take the catalog's `effect`. */
+  /** The effect of a step: a child run writes, check steps read; action steps take the catalog's `effect`. */
   effectOf(step: Step): StepEffect {
+    if (step.run) return "write";
     if (step.check) return "read";
     if (!step.action) return "read";
     const def = this.catalog.find(step.action.value);

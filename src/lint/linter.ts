@@ -16,6 +16,8 @@ export interface LintResult {
   file: string;
   source: SourceFile;
   diagnostics: Diagnostic[];
+  /** The file and the check libraries it imports, for diagnostics that point into a library. */
+  sources?: ReadonlyMap<string, SourceFile>;
 }
 
 /** What one lint pass runs against: the actions runbooks may use and the `.rbx.yaml` settings. */
@@ -43,9 +45,15 @@ export async function lintLoaded(
   if (loaded.runbook) {
     if (hasSql(loaded.runbook)) await loadSqlParser();
     all.push(...checkRunbook(loaded.runbook, catalog, loaded.source));
-    all.push(...runRules(loaded.runbook, loaded.source, catalog, config));
+    const found = runRules(loaded.runbook, loaded.source, catalog, config);
+    // A library's suites are there to be imported, not run in place.
+    const library = loaded.runbook.kind.value === "CheckLibrary";
+    all.push(...(library ? found.filter((d) => d.code !== "unused-check") : found));
   }
   const severityOf = (code: string): Severity | "off" => levelOf(code, config) ?? "error";
-  const diagnostics = applySuppressions(loaded.source, all, severityOf).sort(compareDiagnostics);
-  return { file, source: loaded.source, diagnostics };
+  let diagnostics = applySuppressions(loaded.source, all, severityOf);
+  for (const lib of loaded.runbook?.libraries ?? [])
+    diagnostics = applySuppressions(lib.source, diagnostics, severityOf);
+  diagnostics.sort(compareDiagnostics);
+  return { file, source: loaded.source, diagnostics, sources: loaded.sources };
 }

@@ -2,6 +2,7 @@
 
 import type { ConnectionKind } from "../contract/connection.js";
 import type { Span } from "../diagnostics/diagnostic.js";
+import type { SourceFile } from "../diagnostics/source-file.js";
 
 /** Anything that came from the file carries where it came from. */
 export interface Node {
@@ -92,6 +93,8 @@ export interface Param extends Node {
   from?: { env: string; span: Span };
   /** No default and no `from`: the operator must give it. */
   required: boolean;
+  /** Declared by a check library whose suites need it (its spans point into that file). */
+  importedFrom?: string;
 }
 
 /** An environment variable the document declares and expressions may read as `env.NAME`. */
@@ -137,14 +140,26 @@ export interface Retry extends Node {
   timeout?: DurationValue;
 }
 
+/** What the loader learnt of a child runbook a `run:` step names (when it could read it). */
+export interface ChildRunbook {
+  /** The child's file, resolved from the parent's folder. */
+  file: string;
+  name: string;
+  version: string;
+}
+
 /**
- * One step: either an action (`action` + `with`) or a named check suite run in place (`check`).
- * Steps inside `rollback:` may omit `id`.
+ * One step: an action (`action` + `with`), a named check suite run in place (`check`), or another runbook run
+ * as a child run (`run` + `with` for its params). Steps inside `rollback:` may omit `id`.
  */
 export interface Step extends Node {
   id?: Name;
   action?: Name;
   check?: Name;
+  /** The child runbook's path as written (relative to this file). */
+  run?: Name;
+  /** The child runbook, once the loader read it. */
+  child?: ChildRunbook;
   with?: MapValue;
   when?: ExprText;
   guards: Assertion[];
@@ -160,6 +175,29 @@ export interface Step extends Node {
 export interface CheckSuite extends Node {
   name: Name;
   steps: Step[];
+  /** The check library an imported suite was written in (its nodes' spans point into that file). */
+  from?: string;
+}
+
+/** An `imports:` entry: named check suites (and the params they need) from a check library, at a pinned version. */
+export interface Import extends Node {
+  from: Name;
+  version: Name;
+  checks: Name[];
+}
+
+/** A check library the document's imports loaded (directly or through another library). */
+export interface LoadedLibrary {
+  /** As diagnostics show it: beside the importing file. */
+  file: string;
+  name: string;
+  version: string;
+  /** sha256 of its text: a run records it, and a resume notices a changed library. */
+  contentHash: string;
+  /** Its text, for diagnostics with its line and for exact positions in its expressions. */
+  source: SourceFile;
+  /** The suites the document took from it. */
+  checks: string[];
 }
 
 export interface Phase extends Node {
@@ -180,12 +218,15 @@ export interface Metadata extends Node {
   owners: Name[];
 }
 
-/** A whole rbx/v1 document. */
+/** A whole rbx/v1 document: a Runbook, or a CheckLibrary (params and checks for other documents to import). */
 export interface Runbook extends Node {
   file: string;
   apiVersion: Name;
   kind: Name;
   metadata: Metadata;
+  imports: Import[];
+  /** Every library loaded for the imports, the imports' own imports included. */
+  libraries: LoadedLibrary[];
   params: Param[];
   env: EnvDecl[];
   connections: Connection[];

@@ -1,25 +1,27 @@
 // The loader: text → YAML (ranges kept) → schema check → typed Runbook AST, with every problem as a Diagnostic.
-import { readFile } from "node:fs/promises";
 import type { Document } from "yaml";
 import { compareDiagnostics, type Diagnostic, diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
+import { readSourceOrThrow, readSourceText } from "../diagnostics/read-source.js";
 import { SourceFile } from "../diagnostics/source-file.js";
 import type { Runbook } from "./ast.js";
 import { buildRunbook } from "./ast-builder/build-runbook.js";
 import { Reader } from "./ast-builder/reader.js";
 import type { ShapeCatalog } from "./catalog.js";
+import { importLibraries, libraryShapeProblems } from "./check-libraries.js";
+import { childRunbookProblems, type ReadText } from "./child-runbooks.js";
 import { paramProblems } from "./param-checks.js";
 import { defaultCycleProblems } from "./param-defaults.js";
 import { referenceProblems } from "./reference-checks.js";
-import { runbookSchemaFor } from "./schema/build-schema.js";
-import { builtinValidator } from "./schema/precompiled.js";
-import { readSchemaText } from "./schema/runbook-schema.js";
-import { compileValidator } from "./schema/schema-validator.js";
-import { type ShapeSchema, validateShape } from "./schema/validate-shape.js";
+import { schemaFor } from "./schema/catalog-schema.js";
+import { validateShape } from "./schema/validate-shape.js";
 import { parseYaml } from "./yaml-document.js";
 
 /** What loading one file gives: the AST when the shape is sound, every problem found, and the text. */
 export interface LoadResult {
-  /** Present when the YAML and the schema checks passed (reference problems may still be listed). */
+  /**
+   * Present when the YAML is sound and the schema found at most problems of single values (an unknown field, a
+   * duration, a name); reference and other problems may still be listed. Check `diagnostics` before using it.
+   */
   runbook?: Runbook;
   diagnostics: Diagnostic[];
   source: SourceFile;
@@ -30,6 +32,8 @@ export interface LoadResult {
   partial?: Runbook;
   /** With `editor: true`: the parsed YAML (ranges kept), so an editor can tell which key the cursor is in. */
   yaml?: Document.Parsed;
+  /** The file and every check library it imports, by name, for showing diagnostics with their lines. */
+  sources: ReadonlyMap<string, SourceFile>;
 }
 
 export interface LoadOptions {
@@ -37,34 +41,58 @@ export interface LoadOptions {
   catalog: ShapeCatalog;
   /** Also return the parsed YAML and, when the document is refused, the partial AST (the language server). */
   editor?: boolean;
+  /**
+   * How files a document names (`run:` children, check libraries) are read: as regular files of at most
+   * MAX_SOURCE_BYTES unless given (an editor's buffers); a failure throws an Error whose message is the reason.
+   */
+  readText?: ReadText;
 }
 
-const catalogKeys = new WeakMap<ShapeCatalog, string>();
+/** Shape problems of one value only: the AST is still built, and checked, when these are all there is. */
+const VALUE_CODES = new Set(["unknown-field", "invalid-duration", "invalid-name", "invalid-semver"]);
 
 /**
- * The schema for a catalog: the committed file for the built-ins (its validator precompiled by the build),
- * generated and compiled now for any other list.
+ * One literal token, one report: when two stages flag exactly the same text (the schema calls `action: Http
+ * Check` an invalid name, the reference check an unknown action with a "did you mean"), the later stage, which
+ * knows more, speaks for it.
  */
-function schemaFor(catalog: ShapeCatalog): ShapeSchema {
-  if (catalog.committedSchema) {
-    return { key: "builtin", validator: () => builtinValidator(readSchemaText()) };
-  }
-  let key = catalogKeys.get(catalog);
-  if (key === undefined) {
-    key = `custom-${Math.random().toString(36).slice(2)}`;
-    catalogKeys.set(catalog, key);
-  }
-  return { key, validator: () => compileValidator(runbookSchemaFor(catalog.actions)) };
+function onePerToken(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const at = (d: Diagnostic) => `${d.span.file}\u0000${d.span.start.offset}\u0000${d.span.end.offset}`;
+  const last = new Map<string, Diagnostic>();
+  for (const d of diagnostics) last.set(at(d), d);
+  return diagnostics.filter((d) => last.get(at(d)) === d);
 }
 
 /** Load a runbook from its text; `file` is the name diagnostics print. Never throws for a bad document. */
 export function loadRunbook(file: string, text: string, options: LoadOptions): LoadResult {
+  const read = options.readText ?? readSourceOrThrow;
+  const shaped = loadDocument(file, text, options);
+  const { runbook, source } = shaped;
+  const sources = new Map([[source.name, source]]);
+  const diagnostics = [...shaped.diagnostics];
+  if (runbook) {
+    // Libraries are loaded without the editor's extras: only the document being edited needs them.
+    const { editor: _editor, ...plain } = options;
+    diagnostics.push(...importLibraries(runbook, read, (f, t) => loadDocument(f, t, plain)));
+    for (const lib of runbook.libraries) sources.set(lib.source.name, lib.source);
+    diagnostics.push(
+      ...referenceProblems(runbook, options.catalog.actions),
+      ...childRunbookProblems(runbook, read),
+    );
+  }
+  return { ...shaped, diagnostics: onePerToken(diagnostics).sort(compareDiagnostics), sources };
+}
+
+/** What loading one document gives before its imports and references are looked at. */
+type Shaped = Omit<LoadResult, "sources">;
+
+/** One document's YAML, shape and params, built into an AST: the part a runbook and a library share. */
+function loadDocument(file: string, text: string, options: LoadOptions): Shaped {
   const source = new SourceFile(file, text);
   const parsed = parseYaml(source);
   const diagnostics = [...parsed.diagnostics];
-  const done = (runbook?: Runbook): LoadResult => {
-    diagnostics.sort(compareDiagnostics);
-    const result: LoadResult = runbook ? { runbook, diagnostics, source } : { diagnostics, source };
+  const done = (runbook?: Runbook): Shaped => {
+    const result: Shaped = runbook ? { runbook, diagnostics, source } : { diagnostics, source };
     if (options.editor) {
       result.yaml = parsed.doc;
       if (!runbook) {
@@ -81,13 +109,19 @@ export function loadRunbook(file: string, text: string, options: LoadOptions): L
   } catch {
     return done();
   }
-  diagnostics.push(...validateShape(parsed.doc, data, source, schemaFor(options.catalog)));
-  if (hasErrors(diagnostics)) return done();
+  const shape = validateShape(parsed.doc, data, source, schemaFor(options.catalog));
+  diagnostics.push(...shape);
+  // Problems of single values (a field the format does not define, a duration or a name that does not parse)
+  // leave the structure the AST is built from intact: build it anyway, so the problems that are independent of
+  // them — a duplicate step id elsewhere, an unknown action, a type error in an expression — come in the same
+  // pass. A wrong type or a missing field changes the structure itself: stop there.
+  if (hasErrors(diagnostics) && !shape.every((d) => d.severity !== "error" || VALUE_CODES.has(d.code)))
+    return done();
   const runbook = buildRunbook(new Reader(source), parsed.doc);
   diagnostics.push(
     ...paramProblems(runbook.params),
     ...defaultCycleProblems(runbook.params, source),
-    ...referenceProblems(runbook, options.catalog.actions),
+    ...libraryShapeProblems(runbook),
   );
   return done(runbook);
 }
@@ -101,16 +135,22 @@ function partialRunbook(source: SourceFile, doc: Document.Parsed): Runbook | und
   }
 }
 
-/** Read and load a file; an unreadable file is reported as a `read-error` diagnostic. */
+/**
+ * Read and load a file (a regular file of at most MAX_SOURCE_BYTES); one that cannot be read is reported as a
+ * `read-error` diagnostic.
+ */
 export async function loadRunbookFile(path: string, options: LoadOptions): Promise<LoadResult> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    const source = new SourceFile(path, "");
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-    const message = `Cannot read the file (${reason}); check the path and its permissions`;
-    return { diagnostics: [diagnostic("read-error", "error", message, source.span(0, 0))], source };
-  }
-  return loadRunbook(path, text, options);
+  const read = readSourceText(path);
+  return read.ok ? loadRunbook(path, read.text, options) : unreadable(path, read.reason);
+}
+
+/** What loading gives for a file that could not be read (`reason` as readSourceText says it). */
+export function unreadable(file: string, reason: string): LoadResult {
+  const source = new SourceFile(file, "");
+  const message = `Cannot read the file: ${reason}`;
+  return {
+    diagnostics: [diagnostic("read-error", "error", message, source.span(0, 0))],
+    source,
+    sources: new Map([[file, source]]),
+  };
 }

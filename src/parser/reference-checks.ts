@@ -49,7 +49,17 @@ function stepProblems(
 ): Diagnostic[] {
   const { step, where } = placed;
   const out: Diagnostic[] = [];
-  if (step.action && step.check) {
+  const kinds = [step.action, step.check, step.run].filter((n) => n !== undefined);
+  if (step.run && kinds.length > 1) {
+    out.push(
+      diagnostic(
+        "action-or-check",
+        "error",
+        "A step runs an action, a check suite or a runbook, one of them; split it into several steps",
+        step.run.span,
+      ),
+    );
+  } else if (step.action && step.check) {
     out.push(
       diagnostic(
         "action-or-check",
@@ -58,16 +68,17 @@ function stepProblems(
         step.check.span,
       ),
     );
-  } else if (!step.action && !step.check) {
+  } else if (kinds.length === 0) {
     out.push(
       diagnostic(
         "action-or-check",
         "error",
-        "This step does nothing: give it `action: <built-in>` (with `with:`) or `check: <suite>`",
+        "This step does nothing: give it `action: <built-in>` (with `with:`), `check: <suite>` or `run: <runbook>`",
         step.id?.span ?? step.span,
       ),
     );
   }
+  if (step.run) out.push(...runStepProblems(step, step.run, where));
   if (step.check && !suites.includes(step.check.value)) {
     const hint = didYouMean(step.check.value, suites);
     const fix =
@@ -109,6 +120,51 @@ function stepProblems(
         ),
       );
     }
+  }
+  return out;
+}
+
+/** A `run:` step runs its child from a phase's steps, once, and is undone by unwinding it: nothing else fits. */
+function runStepProblems(step: Step, run: Name, where: PlacedStep["where"]): Diagnostic[] {
+  if (where !== "phase") {
+    const place = { check: "a check suite", verify: "a verify step", rollback: "a rollback", phase: "" }[
+      where
+    ];
+    return [
+      diagnostic(
+        "run-placement",
+        "error",
+        `A runbook cannot be run from ${place}: a child run changes things and is undone by unwinding it; run it from a phase's steps`,
+        run.span,
+      ),
+    ];
+  }
+  const options = (["retry", "timeout", "verify"] as const).filter((k) => step[k] !== undefined);
+  return options.map((k) =>
+    diagnostic(
+      "run-placement",
+      "error",
+      `\`${k}:\` does not apply to a \`run:\` step: the child runbook's own steps carry their retries, timeouts and verifications; remove it`,
+      (step[k] as { span: Name["span"] }).span,
+    ),
+  );
+}
+
+/** A phase that runs a child runbook must be a rollback boundary: its rollback is where the child is unwound. */
+function runNeedsBoundary(rb: Runbook): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const phase of rb.phases) {
+    if (phase.rollback) continue;
+    for (const step of phase.steps)
+      if (step.run)
+        out.push(
+          diagnostic(
+            "run-needs-boundary",
+            "error",
+            `Phase ${phase.id.value} runs ${step.run.value} but is not a rollback boundary: add \`rollback:\` to it (a check that the product is back, at least); rolling the phase back unwinds the child run first`,
+            step.run.span,
+          ),
+        );
   }
   return out;
 }
@@ -163,5 +219,6 @@ export function referenceProblems(rb: Runbook, catalog: readonly ActionShape[]):
     ),
     ...placed.flatMap((p) => stepProblems(p, suites, byName)),
     ...checkCycles(rb),
+    ...runNeedsBoundary(rb),
   ];
 }

@@ -216,6 +216,9 @@ export function foldReport(events: readonly RunEvent[], options: FoldOptions = {
         }
         break;
       }
+      case "child.started":
+        stepFor(e.step).child = { runId: e.runId, file: e.file };
+        break;
       case "step.probed":
         stepFor(e.step).settlement = `probe: ${e.result}${e.reason ? ` (${e.reason})` : ""}`;
         break;

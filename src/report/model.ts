@@ -74,6 +74,8 @@ export interface StepReport {
   approval?: { prompt: string; by?: string; via?: string };
   /** What a probe or postcondition said when the step was in doubt. */
   settlement?: string;
+  /** A `run:` step: the child run it started (its own report is `rbx report CHILD`). */
+  child?: { runId: string; file: string };
 }
 
 /** One phase; `boundary` phases can be unwound by their rollback steps. */

@@ -1,6 +1,6 @@
 // Golden fixtures: ok/ must load without a diagnostic; each err/ case must print exactly its .out file.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { loaderCodes } from "../../src/parser/codes.js";
@@ -14,8 +14,13 @@ const update = process.env.UPDATE_GOLDEN === "1";
 const line = (d: Diagnostic): string =>
   `${d.span.file}:${d.span.start.line}:${d.span.start.column}: ${d.message} [${d.code}]`;
 
+/** Files a fixture names (`run:` children) are read from the fixtures dir, as the fixture's own name is. */
+const readText = (path: string): string =>
+  readFileSync(join(fixtures, relative(process.cwd(), path)), "utf8");
+
 function load(rel: string): Diagnostic[] {
-  return loadRunbook(rel, readFileSync(join(fixtures, rel), "utf8"), { catalog: fixtureCatalog }).diagnostics;
+  return loadRunbook(rel, readFileSync(join(fixtures, rel), "utf8"), { catalog: fixtureCatalog, readText })
+    .diagnostics;
 }
 
 const cases = (dir: string): string[] =>

@@ -28,6 +28,19 @@ export class Harness {
     return join(this.dir, name);
   }
 
+  /** The test catalog: the built-in shapes' stand-ins that do real work on the test's files. */
+  readonly catalog = catalogOf(testCatalog as readonly AnyAction[]);
+
+  /** What `planRunbook` takes: the workspace, the test catalog, and the said lines. */
+  planOpts() {
+    return {
+      cwd: this.dir,
+      env: { PATH: process.env.PATH },
+      catalog: this.catalog,
+      say: (l: string) => this.said.push(l),
+    };
+  }
+
   /** Session options with the test catalog; `over` replaces any of them. */
   opts(over: Partial<SessionOptions> = {}): SessionOptions {
     return {
@@ -35,7 +48,7 @@ export class Harness {
       cwd: this.dir,
       env: { PATH: process.env.PATH },
       user: "tester",
-      catalog: catalogOf(testCatalog as readonly AnyAction[]),
+      catalog: this.catalog,
       signal: new AbortController().signal,
       log: { info: () => {}, warn: () => {}, progress: () => {} },
       onEvent: (e) => this.events.push(e),

@@ -85,7 +85,7 @@ describe("rollback preview", () => {
     );
     const read = await h.store.read(r.runId as string);
     const report = foldReport(read.events);
-    const preview = previewFromJournal(report.runId, read.events, h.dir, h.opts().catalog, {});
+    const preview = await previewFromJournal(report.runId, read.events, h.dir, h.opts().catalog, {});
     expect(preview?.database).toBeUndefined();
     expect(preview?.boundaries[0]?.steps.map((s) => s.will)).toEqual(["run", "run"]);
     if (preview) report.rollbackPreview = preview;

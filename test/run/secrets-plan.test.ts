@@ -87,7 +87,7 @@ describe("secrets", () => {
     const plan = planRunbook(
       file,
       { cli: new Map() },
-      { cwd: h.dir, env: { DB_PASSWORD: SECRET }, catalog: h.opts().catalog, say: (l) => h.said.push(l) },
+      { cwd: h.dir, env: { DB_PASSWORD: SECRET }, catalog: h.catalog, say: (l) => h.said.push(l) },
     );
     expect(plan).toBeDefined();
     const text = JSON.stringify(plan);
@@ -181,7 +181,7 @@ phases:
         expect: [{ that: output.exitCode == 0 }]
 `,
     );
-  const opts = () => ({ cwd: h.dir, env: {}, catalog: h.opts().catalog, say: (l: string) => h.said.push(l) });
+  const opts = () => ({ cwd: h.dir, env: {}, catalog: h.catalog, say: (l: string) => h.said.push(l) });
 
   it("lists steps in order with commands, templates left for run time, and rollback posture", () => {
     const plan = planRunbook(file(), { cli: new Map([["tag", "v2"]]) }, opts());

@@ -41,7 +41,7 @@ describe("param defaults written as templates", () => {
     );
 
   it("are evaluated over the given params, in dependency order, and the plan shows the values", () => {
-    const plan = planRunbook(file(), { cli: new Map([["targetVersion", "3.2.0"]]) }, h.opts());
+    const plan = planRunbook(file(), { cli: new Map([["targetVersion", "3.2.0"]]) }, h.planOpts());
     expect(plan?.params).toEqual({
       label: "v3.2.0",
       targetVersion: "3.2.0",
@@ -57,7 +57,7 @@ describe("param defaults written as templates", () => {
       ["targetVersion", "3.2.0"],
       ["chartVersion", "9.9.9-rc.1"],
     ]);
-    const plan = planRunbook(file(), { cli }, h.opts());
+    const plan = planRunbook(file(), { cli }, h.planOpts());
     expect(plan?.params).toMatchObject({ label: "v9.9.9-rc.1", chartVersion: "9.9.9-rc.1", replicas: 11 });
   });
 
@@ -91,11 +91,11 @@ describe("param defaults written as templates", () => {
     expect(h.said.join("\n")).toContain(
       'param "chart" must be a semantic version such as 1.4.0; got "latest" (from its default `${{ params.name }}`)',
     );
-    expect(planRunbook(bad, { cli: new Map([["name", "2.0.0"]]) }, h.opts())?.params.chart).toBe("2.0.0");
+    expect(planRunbook(bad, { cli: new Map([["name", "2.0.0"]]) }, h.planOpts())?.params.chart).toBe("2.0.0");
   });
 
   it("that read a missing param say so next to the missing param's own error", () => {
-    expect(planRunbook(file(), { cli: new Map() }, h.opts())).toBeUndefined();
+    expect(planRunbook(file(), { cli: new Map() }, h.planOpts())).toBeUndefined();
     expect(h.said).toContain(
       'error: param "targetVersion" (semver) is required: give it with --param targetVersion=VALUE',
     );
@@ -146,7 +146,7 @@ ${steps}`,
           maxEvery: "\${{ duration('30ms') }}"
           timeout: "\${{ params.label == 'soon' ? '1s' : '2s' }}"
 `);
-    const plan = planRunbook(file, { cli: new Map() }, h.opts());
+    const plan = planRunbook(file, { cli: new Map() }, h.planOpts());
     const step = plan?.phases[0]?.steps[0];
     expect(step?.timeout).toBe("50ms");
     expect(step?.retry).toBe("3 attempts, every 20ms, backoff ×2, at most 30ms apart, within 1s");
@@ -164,14 +164,14 @@ ${steps}`,
         with: { ms: 1 }
         timeout: "\${{ params.label }}"
 `);
-    const plan = planRunbook(file, { cli: new Map() }, h.opts());
+    const plan = planRunbook(file, { cli: new Map() }, h.planOpts());
     expect(plan?.phases[0]?.steps[0]?.timeout).toBe("${{ params.label }}");
     const r = await startRun(file, { cli: new Map() }, undefined, h.opts());
     expect(r).toMatchObject({ exit: 1, status: "failed" });
     const failed = (await h.journal(r.runId as string)).find((l) => l.startsWith("step.failed"));
     expect(failed).toContain('"kind":"expression"');
     expect(failed).toContain(
-      'timeout `${{ params.label }}`: \\"soon\\" is not a duration; it must look like 500ms, 30s, 5m or 1h30m',
+      'timeout `${{ params.label }}`: \\"soon\\" is not a duration; write whole numbers with h, m, s or ms, largest first, e.g. 500ms, 30s, 1m30s, 2h',
     );
     expect(h.events.some((e) => e.type === "step.started")).toBe(false);
   });
@@ -185,7 +185,7 @@ ${steps}`,
         with: { ms: 5000 }
         timeout: "\${{ steps.first.output.attempt == 1 ? '40ms' : '10m' }}"
 `);
-    const plan = planRunbook(file, { cli: new Map() }, h.opts());
+    const plan = planRunbook(file, { cli: new Map() }, h.planOpts());
     expect(plan?.phases[0]?.steps[1]?.timeout).toBe(
       "${{ steps.first.output.attempt == 1 ? '40ms' : '10m' }}",
     );

@@ -1,4 +1,5 @@
 // `rbx lsp`: the language server on stdin/stdout, for editors (see docs/editors.md).
+import { parseCommandLine } from "../command-line.js";
 import type { CliIO } from "../io.js";
 
 /** Shown by `rbx lsp --help`. */
@@ -16,17 +17,18 @@ Options:
 
 /** Run the server until the editor tells it to exit. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const unknown = argv.find((a) => a !== "--stdio");
-  if (unknown !== undefined) {
-    io.stderr.write(`rbx lsp: unknown option "${unknown}"\n${usage}`);
-    return 2;
-  }
+  if (!parseCommandLine("lsp", argv, { stdio: { type: "boolean" } }, io)) return 2;
   const { createConnection } = await import("vscode-languageserver/node");
   const { startServer } = await import("../../lsp/server.js");
-  const { builtinCatalog } = await import("../../builtins/index.js");
+  const { projectCatalog } = await import("../../project/project-catalog.js");
+  // The catalog every verb builds, for the workspace's `.rbx.yaml`: the project's own actions complete and check
+  // in the editor too. Its problems go to stderr (the editor's server log); stdout is the protocol.
+  const project = await projectCatalog({ near: io.cwd }, true);
+  for (const d of project.diagnostics)
+    io.stderr.write(`rbx lsp: ${d.span.file}:${d.span.start.line}:${d.span.start.column}: ${d.message}\n`);
   // Given the streams themselves, the library ends the process when the editor exits or closes stdin.
   const connection = createConnection(process.stdin, process.stdout);
   const exited = new Promise<number>((done) => connection.onExit(() => done(0)));
-  startServer(connection, builtinCatalog);
+  startServer(connection, project.catalog);
   return exited;
 }

@@ -1,12 +1,14 @@
 // `rbx validate FILE|DIR...`: load each runbook, check its shape, references and expressions, print the problems.
 
-import { builtinCatalog } from "../../builtins/index.js";
 import { checkRunbook } from "../../check/check-runbook.js";
+import { useColor } from "../../diagnostics/color.js";
 import { compareDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
 import { loadRunbookFile } from "../../parser/load.js";
 import { findRunbookFiles } from "../../parser/runbook-files.js";
+import { projectCatalog } from "../../project/project-catalog.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 
 /** Shown by `rbx validate --help`. */
@@ -22,31 +24,44 @@ Options:
 Exit status: 0 no errors, 1 errors found, 2 usage error (unknown option, missing path).
 `;
 
-/** Everything `rbx validate` reports for one file: loader problems, then the semantic checks on a sound AST. */
-export async function validateFile(path: string): Promise<{ diagnostics: Diagnostic[]; source: SourceFile }> {
-  const loaded = await loadRunbookFile(path, { catalog: builtinCatalog });
-  const diagnostics = [
+/**
+ * Everything `rbx validate` reports for one file: the problems of the `.rbx.yaml` above it (its action modules,
+ * once per config), loader problems, then the semantic checks on a sound AST.
+ */
+export async function validateFile(
+  path: string,
+  seenConfigs: Set<string> = new Set(),
+): Promise<{ diagnostics: Diagnostic[]; sources: ReadonlyMap<string, SourceFile> }> {
+  const project = await projectCatalog({ near: path });
+  const sources = new Map<string, SourceFile>();
+  const diagnostics: Diagnostic[] = [];
+  if (project.configFile && project.source && !seenConfigs.has(project.configFile)) {
+    seenConfigs.add(project.configFile);
+    sources.set(project.source.name, project.source);
+    diagnostics.push(...project.diagnostics);
+  }
+  const { catalog } = project;
+  const loaded = await loadRunbookFile(path, { catalog });
+  for (const [name, source] of loaded.sources) sources.set(name, source);
+  diagnostics.push(
     ...loaded.diagnostics,
-    ...(loaded.runbook ? checkRunbook(loaded.runbook, builtinCatalog, loaded.source) : []),
-  ].sort(compareDiagnostics);
-  return { diagnostics, source: loaded.source };
+    ...(loaded.runbook ? checkRunbook(loaded.runbook, catalog, loaded.source) : []),
+  );
+  diagnostics.sort(compareDiagnostics);
+  return { diagnostics, sources };
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Validate the given paths; returns the exit code. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const quiet = argv.includes("--quiet") || argv.includes("-q");
-  const unknown = argv.find((a) => a.startsWith("-") && a !== "--quiet" && a !== "-q");
-  if (unknown !== undefined) {
-    io.stderr.write(`rbx validate: unknown option "${unknown}"\n${usage}`);
-    return 2;
-  }
-  const paths = argv.filter((a) => !a.startsWith("-"));
-  if (paths.length === 0) {
-    io.stderr.write(`rbx validate: give at least one runbook file or directory\n${usage}`);
-    return 2;
-  }
+  const parsed = parseCommandLine("validate", argv, { quiet: { type: "boolean", short: "q" } }, io, {
+    positionals: true,
+  });
+  if (!parsed) return 2;
+  const quiet = parsed.values.quiet === true;
+  const paths = parsed.positionals;
+  if (paths.length === 0) return usageError(io, "validate", "give at least one runbook file or directory");
   const files: string[] = [];
   for (const p of paths) {
     const found = await findRunbookFiles(p);
@@ -65,15 +80,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let errors = 0;
   let warnings = 0;
   let failedFiles = 0;
+  const seenConfigs = new Set<string>();
   for (const file of [...new Set(files)]) {
-    const { diagnostics, source } = await validateFile(file);
-    sources.set(file, source);
+    const found = await validateFile(file, seenConfigs);
+    const { diagnostics } = found;
+    for (const [name, source] of found.sources) sources.set(name, source);
     const e = diagnostics.filter((d) => d.severity === "error").length;
     errors += e;
     warnings += diagnostics.filter((d) => d.severity === "warning").length;
     if (e > 0) failedFiles++;
     if (diagnostics.length > 0)
-      io.stdout.write(await formatDiagnostics(diagnostics, (f) => sources.get(f), { color }));
+      io.stdout.write(formatDiagnostics(diagnostics, (f) => sources.get(f), { color }));
   }
   const total = [...new Set(files)].length;
   if (!quiet) {

@@ -6,6 +6,7 @@ import type {
   CheckSuite,
   Connection,
   EnvDecl,
+  Import,
   Metadata,
   Param,
   ParamType,
@@ -103,6 +104,15 @@ function buildPhase(r: Reader, node: YamlNode): Phase {
   return phase;
 }
 
+function buildImports(r: Reader, node: YamlNode | undefined): Import[] {
+  return r.items(node).map((n) => ({
+    from: r.name(r.get(n, "from")),
+    version: r.name(r.get(n, "version")),
+    checks: r.items(r.get(n, "checks")).map((c) => r.name(c)),
+    span: r.span(n),
+  }));
+}
+
 /** The whole document. */
 export function buildRunbook(r: Reader, doc: Document.Parsed): Runbook {
   const root = doc.contents as YamlNode;
@@ -114,6 +124,8 @@ export function buildRunbook(r: Reader, doc: Document.Parsed): Runbook {
     apiVersion: r.name(r.get(root, "apiVersion")),
     kind: r.name(r.get(root, "kind")),
     metadata: buildMetadata(r, r.get(root, "metadata")),
+    imports: buildImports(r, r.get(root, "imports")),
+    libraries: [],
     params: buildParams(r, r.get(root, "params")),
     env: buildEnv(r, r.get(root, "env")),
     connections: buildConnections(r, r.get(root, "connections")),

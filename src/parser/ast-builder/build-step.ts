@@ -48,7 +48,7 @@ export function buildStep(r: Reader, node: YamlNode): Step {
     expect: buildAssertions(r, r.get(node, "expect")),
     span: r.span(node),
   };
-  for (const k of ["id", "action", "check"] as const) {
+  for (const k of ["id", "action", "check", "run"] as const) {
     const n = r.get(node, k);
     if (n !== undefined) step[k] = r.name(n);
   }

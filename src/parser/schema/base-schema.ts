@@ -1,5 +1,6 @@
 // The hand-written part of the rbx/v1 JSON Schema; build-schema.ts adds each built-in's `with:` to it.
 
+import { connectionKinds } from "../../contract/connection.js";
 import { durationOrTemplatePattern } from "../../contract/duration.js";
 import type { SchemaNode } from "../catalog.js";
 import {
@@ -12,7 +13,6 @@ import {
 
 /** The param types, connection kinds and failure policies the format knows (also used by the loader). */
 export const paramTypes = ["string", "int", "bool", "semver", "duration", "url", "enum", "secret"] as const;
-export const connectionKinds = ["kubernetes", "postgres", "http"] as const;
 export const failurePolicies = ["rollback", "halt"] as const;
 
 const ref = (name: string): SchemaNode => ({ $ref: `#/$defs/${name}` });
@@ -52,6 +52,11 @@ const stepProperties: Record<string, SchemaNode> = {
     },
   ),
   check: doc(ref("name"), "Run the named suite from `checks:` here, in place of an action.", "healthy"),
+  run: doc(
+    { type: "string", pattern: "\\.ya?ml$" },
+    "Run another runbook (a path relative to this file) as a child run, `with:` giving its params; its phase must be a rollback boundary, whose rollback unwinds the child.",
+    "./kryton.rb.yaml",
+  ),
   when: doc(
     ref("expression"),
     "Skip the step when this expression is false.",
@@ -93,6 +98,39 @@ const stepProperties: Record<string, SchemaNode> = {
   ),
 };
 
+/** The document's check suites (a CheckLibrary's whole content). */
+const checksProperty: SchemaNode = {
+  type: "object",
+  description: "Named, read-only verification suites, run with `check: <name>` from a phase or a rollback.",
+  examples: [{ healthy: [{ id: "ready", action: "http.check", with: { url: "/readyz" } }] }],
+  propertyNames: ref("name"),
+  additionalProperties: { type: "array", minItems: 1, items: ref("step") },
+};
+
+/** A runbook's phases (a CheckLibrary has none). */
+const phasesProperty: SchemaNode = doc(
+  { type: "array", minItems: 1, items: ref("phase") },
+  "What the runbook does, in order. A phase with `rollback:` is a rollback boundary: a later failure unwinds it.",
+  [
+    {
+      id: "upgrade",
+      rollback: [
+        {
+          action: "helm.rollback",
+          with: { release: "kryton", revision: "${{ steps.history.output.current.revision }}" },
+        },
+      ],
+      steps: [
+        {
+          id: "upgrade",
+          action: "helm.upgrade",
+          with: { release: "kryton", chart: "./charts/kryton", wait: true, timeout: "10m" },
+        },
+      ],
+    },
+  ],
+);
+
 /** The base schema: everything but the per-action `with:` schemas. */
 export const baseSchema: SchemaNode = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -100,11 +138,34 @@ export const baseSchema: SchemaNode = {
   title: "rbx/v1 runbook",
   description: "A declarative upgrade runbook: typed params, connections, guards, check suites and phases.",
   type: "object",
-  required: ["apiVersion", "kind", "metadata", "phases"],
+  required: ["apiVersion", "kind", "metadata"],
   additionalProperties: false,
+  // A CheckLibrary holds checks for runbooks to import; a Runbook needs phases (the properties restated so strict
+  // mode sees where the required names come from). What a library may not hold, the loader says.
+  allOf: [
+    {
+      if: {
+        type: "object",
+        properties: { kind: { const: "CheckLibrary", description: "A check library." } },
+        required: ["kind"],
+      },
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
+      then: { type: "object", properties: { checks: checksProperty }, required: ["checks"] },
+      else: { type: "object", properties: { phases: phasesProperty }, required: ["phases"] },
+    },
+  ],
   properties: {
     apiVersion: { const: "rbx/v1", description: "The version of the runbook format: always `rbx/v1`." },
-    kind: { const: "Runbook", description: "What the document is: always `Runbook`." },
+    kind: {
+      enum: ["Runbook", "CheckLibrary"],
+      description:
+        "What the document is: a `Runbook`, or a `CheckLibrary` of check suites other documents import.",
+    },
+    imports: doc(
+      { type: "array", items: ref("import") },
+      "Check suites (and the params they need) taken from check libraries, at pinned versions.",
+      [{ from: "./lib/checks.rb.yaml", version: "1.0.0", checks: ["ready"] }],
+    ),
     metadata: doc(
       ref("metadata"),
       "The runbook's name and version (recorded in every run), product, summary and owners.",
@@ -152,36 +213,8 @@ export const baseSchema: SchemaNode = {
       "Assertions that must all hold before anything runs; nothing changes when one is false.",
       [{ that: "semver(params.targetVersion) > semver('4.6.4')", message: "nothing to upgrade" }],
     ),
-    checks: {
-      type: "object",
-      description:
-        "Named, read-only verification suites, run with `check: <name>` from a phase or a rollback.",
-      examples: [{ healthy: [{ id: "ready", action: "http.check", with: { url: "/readyz" } }] }],
-      propertyNames: ref("name"),
-      additionalProperties: { type: "array", minItems: 1, items: ref("step") },
-    },
-    phases: doc(
-      { type: "array", minItems: 1, items: ref("phase") },
-      "What the runbook does, in order. A phase with `rollback:` is a rollback boundary: a later failure unwinds it.",
-      [
-        {
-          id: "upgrade",
-          rollback: [
-            {
-              action: "helm.rollback",
-              with: { release: "kryton", revision: "${{ steps.history.output.current.revision }}" },
-            },
-          ],
-          steps: [
-            {
-              id: "upgrade",
-              action: "helm.upgrade",
-              with: { release: "kryton", chart: "./charts/kryton", wait: true, timeout: "10m" },
-            },
-          ],
-        },
-      ],
-    ),
+    checks: checksProperty,
+    phases: phasesProperty,
     onFailure: doc(
       ref("failurePolicy"),
       "What a failure does by default: `rollback` (unwind the boundaries entered, newest first) or `halt` (stop for the operator).",
@@ -195,6 +228,28 @@ export const baseSchema: SchemaNode = {
   },
   $defs: {
     identifier: { type: "string", pattern: identifierPattern },
+    import: {
+      type: "object",
+      required: ["from", "version", "checks"],
+      additionalProperties: false,
+      properties: {
+        from: doc(
+          { type: "string", pattern: "\\.ya?ml$" },
+          "The check library's file, relative to this one.",
+          "./lib/checks.rb.yaml",
+        ),
+        version: doc(
+          ref("semver"),
+          "The library's version this document was written against; another version is refused.",
+          "1.0.0",
+        ),
+        checks: doc(
+          { type: "array", minItems: 1, uniqueItems: true, items: ref("name") },
+          "The suites to take; the suites they run and the params they read come along.",
+          ["ready"],
+        ),
+      },
+    },
     name: { type: "string", pattern: namePattern },
     envName: { type: "string", pattern: envNamePattern },
     semver: { type: "string", pattern: semverPattern },
@@ -378,6 +433,11 @@ export const baseSchema: SchemaNode = {
         ref("stepBody"),
         {
           if: { type: "object", properties: { action: stepProperties.action }, required: ["action"] },
+          // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
+          then: { type: "object", properties: { id: stepProperties.id }, required: ["id"] },
+        },
+        {
+          if: { type: "object", properties: { run: stepProperties.run }, required: ["run"] },
           // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
           then: { type: "object", properties: { id: stepProperties.id }, required: ["id"] },
         },

@@ -1,32 +1,16 @@
 // Checks a parsed document against the JSON Schema with ajv and turns each error into a Diagnostic on its node.
-import type { ErrorObject, ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import type { Document, Node as YamlNode } from "yaml";
 import { type Diagnostic, diagnostic } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../diagnostics/did-you-mean.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
 import { keyNode, locate, pointerSegments } from "../yaml-path.js";
+import { type ShapeSchema, validatorFor } from "./catalog-schema.js";
 import { schemaErrorMessage } from "./schema-messages.js";
 import { POINTER_KEYWORD } from "./schema-validator.js";
 
+export type { ShapeSchema } from "./catalog-schema.js";
 export { createAjv } from "./schema-validator.js";
-
-/** Which schema to validate with: `key` names it for the cache; `validator` builds its function once. */
-export interface ShapeSchema {
-  key: string;
-  validator: () => ValidateFunction;
-}
-
-const compiled = new Map<string, ValidateFunction>();
-
-/** Build once per schema and process; validation runs many times (every file of `rbx validate DIR`). */
-function validatorFor(schema: ShapeSchema): ValidateFunction {
-  let v = compiled.get(schema.key);
-  if (!v) {
-    v = schema.validator();
-    compiled.set(schema.key, v);
-  }
-  return v;
-}
 
 /** Errors that only explain another error (the `if` that chose a branch, the template alternative of an anyOf). */
 function isNoise(e: ErrorObject): boolean {
@@ -82,7 +66,12 @@ function mergeTypeErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const constrained = new Set(
     errors
       .filter(
-        (e) => e.keyword !== "type" && e.keyword !== "anyOf" && !e.schemaPath.includes("/$defs/template/"),
+        (e) =>
+          e.keyword !== "type" &&
+          e.keyword !== "anyOf" &&
+          // An `if` failing only says which branch was taken (a CheckLibrary's or a Runbook's).
+          e.keyword !== "if" &&
+          !e.schemaPath.includes("/$defs/template/"),
       )
       .map((e) => e.instancePath),
   );

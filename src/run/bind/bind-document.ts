@@ -18,6 +18,8 @@ export interface BindOptions {
 
 /** A runbook checked and bound to its params: what a verb runs, plans and locks. */
 export interface Bound {
+  /** The catalog the document was checked and bound with; the driver runs its actions from it. */
+  catalog: ActionCatalog;
   prepared: Extract<Prepared, { ok: true }>;
   bound: BoundRun;
   keys: LockKey[];
@@ -63,7 +65,7 @@ export function bindDocument(
     identity,
     keys.map((k) => k.label),
   );
-  return { prepared, bound, keys, plan };
+  return { catalog: opts.catalog, prepared, bound, keys, plan };
 }
 
 /** Plan a runbook without side effects. */

@@ -1,12 +1,12 @@
 // The Evaluator over the expression language: compile once per expression, bind the run's state, taint.
 
-import { paramType, RunbookEnvs } from "../../check/environment.js";
+import { paramType, RunbookEnvs, stepOutputType } from "../../check/environment.js";
 import type { TypeEnv } from "../../check/type-env.js";
 import type { ActionCatalog } from "../../contract/action.js";
 import type { CelType } from "../../contract/cel-types.js";
 import type { Bindings, CelValue } from "../../contract/cel-values.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
-import { parseDuration } from "../../contract/duration.js";
+import { DURATION_HINT, parseDuration } from "../../contract/duration.js";
 import type { JsonValue } from "../../contract/json.js";
 import {
   CelDuration,
@@ -98,7 +98,7 @@ class CelEvaluator implements RunEvaluator {
       if (!id) continue;
       const entry = this.bound.get(id) ?? {
         keys: [],
-        type: o.catalog.find(unit.action)?.output ?? { kind: "dyn" },
+        type: stepOutputType(unit.step, o.catalog),
       };
       this.unitAt.set(unit.key, { id, index: entry.keys.length });
       entry.keys.push(unit.key);
@@ -289,7 +289,7 @@ class CelEvaluator implements RunEvaluator {
         const shown = this.o.redactor.redact(JSON.stringify(v));
         return {
           ok: false,
-          message: `${shown} is not a duration; it must look like 500ms, 30s, 5m or 1h30m`,
+          message: `${shown} is not a duration; ${DURATION_HINT}`,
         };
       }
     } else {

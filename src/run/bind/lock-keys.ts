@@ -33,6 +33,11 @@ export function lockKeysFor(
   const names = new Set<string>();
   let writes = false;
   for (const unit of program.units.values()) {
+    // A child run takes its own targets' locks; the parent holds its runbook's, so two stacks never overlap.
+    if (unit.run) {
+      writes = true;
+      continue;
+    }
     const action = catalog.find(unit.action);
     if (action?.effect !== "write") continue;
     writes = true;

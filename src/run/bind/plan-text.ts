@@ -9,6 +9,14 @@ export function formatPlan(plan: RunPlan): string {
     ([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`,
   );
   if (params.length > 0) out.push(`params: ${params.join(" ")}`);
+  for (const l of plan.imports ?? [])
+    out.push(
+      `imports: ${l.checks.join(", ")} from ${l.name} ${l.version} (${l.file}, sha256 ${l.contentHash.slice(0, 12)})`,
+    );
+  for (const m of plan.modules ?? []) {
+    const from = m.package ? `${m.package.name}@${m.package.version}` : m.spec;
+    out.push(`actions: ${m.actions.join(", ")} from ${from} (sha256 ${m.contentHash.slice(0, 12)})`);
+  }
   if (plan.locks.length > 0) out.push(`locks: ${plan.locks.join(", ")}`);
   for (const g of plan.guards) out.push(`guard: ${g}`);
   for (const phase of plan.phases) {

@@ -1,12 +1,13 @@
 // `rbx plan`: what a run would do, in order, without touching anything — and the hash that pins it.
 
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import type { ActionCatalog, PlannedEffect } from "../../contract/action.js";
 import { formatDuration } from "../../contract/duration.js";
 import type { JsonValue } from "../../contract/json.js";
 import type { DurationValue, ValueNode } from "../../parser/ast.js";
 import { emptyState } from "../model/state.js";
-import type { BoundRun } from "./bind-run.js";
+import { type BoundRun, contentHash } from "./bind-run.js";
 import type { EvalScope } from "./evaluator.js";
 import type { StepUnit } from "./program.js";
 
@@ -36,9 +37,30 @@ export interface PlannedPhase {
   rollback: PlannedStep[];
 }
 
-/** The whole plan; `planHash` covers the document, the params and every resolved command. */
+/** A project action module the plan uses, as journaled: which code ran the project's own actions. */
+export interface UsedModule {
+  spec: string;
+  package?: { name: string; version: string };
+  contentHash: string;
+  actions: string[];
+}
+
+/** A check library as the plan and the journal pin it. */
+export interface ImportedLibrary {
+  file: string;
+  name: string;
+  version: string;
+  contentHash: string;
+  checks: string[];
+}
+
+/** The whole plan; `planHash` covers the document, the params, the project's action modules and every resolved command. */
 export interface RunPlan {
   runbook: { name: string; version: string; file: string; contentHash: string };
+  /** The project's own action modules the runbook uses (absent when it uses only built-ins). */
+  modules?: UsedModule[];
+  /** The check libraries it imports: which version and content of each, and the suites taken. */
+  imports?: ImportedLibrary[];
   params: Record<string, JsonValue>;
   guards: string[];
   locks: string[];
@@ -74,7 +96,12 @@ function plannedStep(
   const action = catalog.find(unit.action);
   const step = unit.step;
   let effects: PlannedEffect[] = [];
-  if (action) {
+  if (unit.run) effects = [childEffect(bound, unit, scope)];
+  else if (unit.unwind)
+    effects = [
+      { kind: "note", text: `rolls back the child run ${unit.unwind} started (rbx rollback CHILD)` },
+    ];
+  else if (action) {
     const args = step.with ? planValue(bound, step.with, scope) : {};
     try {
       effects = action.plan(args, { connections: bound.connections, redactor: bound.redactor });
@@ -88,7 +115,7 @@ function plannedStep(
   const out: PlannedStep = {
     key: unit.key,
     action: unit.action,
-    effect: action?.effect ?? "unknown",
+    effect: unit.run || unit.unwind ? "write" : (action?.effect ?? "unknown"),
     guards: unit.guards.map((g) => g.that.text),
     expect: step.expect.map((a) => a.that.text),
     effects,
@@ -113,6 +140,22 @@ function plannedStep(
   return out;
 }
 
+/** A `run:` step in the plan: which runbook it runs, at which version and content, with which params. */
+function childEffect(bound: BoundRun, unit: StepUnit, scope: EvalScope): PlannedEffect {
+  const child = unit.step.child;
+  const given = unit.step.with ? planValue(bound, unit.step.with, scope) : {};
+  const params = Object.entries(given as Record<string, JsonValue>)
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(" ");
+  const what = child ? `${child.name} ${child.version}` : "?";
+  const hash =
+    unit.run && existsSync(unit.run) ? contentHash(readFileSync(unit.run, "utf8")).slice(0, 12) : "missing";
+  return {
+    kind: "note",
+    text: `runs ${unit.step.run?.value} (${what}, sha256 ${hash}) as a child run${params ? ` with ${params}` : ""}; its own plan: rbx plan ${unit.step.run?.value}`,
+  };
+}
+
 /** Build the plan of a bound runbook. */
 export function buildPlan(
   bound: BoundRun,
@@ -132,16 +175,44 @@ export function buildPlan(
       if (u.kind === "step" && u.unit.phase === id) steps.push(plannedStep(bound, u.unit, catalog, unwinds));
     }
     const rollback = (program.rollbacks.get(id) ?? []).map((u) => plannedStep(bound, u, catalog, []));
-    phases.push({ id, boundary: phase.rollback !== undefined, steps, rollback });
+    phases.push({ id, boundary: program.rollbacks.has(id), steps, rollback });
   }
   const guards = program.runbook.guards.map((g) => g.that.text);
+  const used = new Set([...program.units.values()].map((u) => u.action));
+  const modules = (catalog.modules ?? [])
+    .filter((m) => m.actions.some((a) => used.has(a)))
+    .map((m) => ({
+      spec: m.spec,
+      ...(m.package ? { package: m.package } : {}),
+      contentHash: m.contentHash,
+      actions: m.actions.filter((a) => used.has(a)),
+    }));
+  const imports = program.runbook.libraries.map((l) => ({
+    file: l.file,
+    name: l.name,
+    version: l.version,
+    contentHash: l.contentHash,
+    checks: l.checks,
+  }));
   const hashed = {
     contentHash: identity.contentHash,
+    ...(imports.length > 0 ? { imports } : {}),
+    ...(modules.length > 0 ? { modules } : {}),
+    ...(imports.length > 0 ? { imports } : {}),
     params: bound.publicParams,
     steps: phases.flatMap((p) =>
       [...p.steps, ...p.rollback].map((s) => [s.key, s.action, s.effects.map((e) => e.text)]),
     ),
   };
   const planHash = createHash("sha256").update(JSON.stringify(hashed)).digest("hex").slice(0, 16);
-  return { runbook: identity, params: bound.publicParams, guards, locks, phases, planHash };
+  return {
+    runbook: identity,
+    ...(modules.length > 0 ? { modules } : {}),
+    ...(imports.length > 0 ? { imports } : {}),
+    params: bound.publicParams,
+    guards,
+    locks,
+    phases,
+    planHash,
+  };
 }

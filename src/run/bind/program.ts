@@ -1,4 +1,5 @@
 // The runbook flattened into an ordered list of units the interpreter walks: guards, phases, steps.
+import { dirname, resolve } from "node:path";
 import type { ExprText, FailurePolicy, Phase, Runbook, Step } from "../../parser/ast.js";
 
 /** One step the interpreter runs: a main step, a check-suite step run in place, or a rollback step. */
@@ -18,6 +19,10 @@ export interface StepUnit {
   /** The check suite this step belongs to, when run through `check: NAME`. */
   suite?: string;
   rollback: boolean;
+  /** A `run:` step: the child runbook's file (resolved from the parent's folder). */
+  run?: string;
+  /** A rollback unit that unwinds the child run the main step of this key started (newest first). */
+  unwind?: string;
 }
 
 /** What the main flow is made of, in order. */
@@ -47,28 +52,56 @@ export function buildProgram(runbook: Runbook): Program {
   const suites = new Map(runbook.checks.map((c) => [c.name.value, c]));
   const boundaries: string[] = [];
 
+  /** A suite's steps as units, nested `check:` steps expanded in place (the loader refuses cycles). */
+  const suiteUnits = (
+    name: string,
+    base: string,
+    whens: ExprText[],
+    guards: Step["guards"],
+    policy: FailurePolicy,
+    phase: Phase,
+    rollback: boolean,
+    seen: readonly string[],
+  ): StepUnit[] => {
+    if (seen.includes(name)) return [];
+    const out: StepUnit[] = [];
+    for (const [j, inner] of (suites.get(name)?.steps ?? []).entries()) {
+      const innerWhens = inner.when ? [...whens, inner.when] : whens;
+      const innerGuards = [...guards, ...inner.guards];
+      const innerPolicy = inner.onFailure?.value ?? policy;
+      if (inner.check) {
+        const nested = `${base}/${inner.id?.value ?? j}:check:${inner.check.value}`;
+        out.push(
+          ...suiteUnits(inner.check.value, nested, innerWhens, innerGuards, innerPolicy, phase, rollback, [
+            ...seen,
+            name,
+          ]),
+        );
+        continue;
+      }
+      out.push({
+        key: `${base}/${inner.id?.value ?? j}`,
+        phase: phase.id.value,
+        step: inner,
+        action: inner.action?.value ?? "",
+        whens: innerWhens,
+        guards: innerGuards,
+        policy: innerPolicy,
+        suite: name,
+        rollback,
+      });
+    }
+    return out;
+  };
+
   const expand = (steps: Step[], phase: Phase, prefix: string, rollback: boolean): StepUnit[] => {
     const out: StepUnit[] = [];
     steps.forEach((step, i) => {
       const policy = step.onFailure?.value ?? phase.onFailure?.value ?? runbook.onFailure.value;
       const whens = step.when ? [step.when] : [];
       if (step.check) {
-        const suite = suites.get(step.check.value);
         const base = `${prefix}${step.id?.value ?? `${i}`}:check:${step.check.value}`;
-        for (const [j, inner] of (suite?.steps ?? []).entries()) {
-          const unit: StepUnit = {
-            key: `${base}/${inner.id?.value ?? j}`,
-            phase: phase.id.value,
-            step: inner,
-            action: inner.action?.value ?? "",
-            whens: inner.when ? [...whens, inner.when] : whens,
-            guards: [...step.guards, ...inner.guards],
-            policy: inner.onFailure?.value ?? policy,
-            suite: step.check.value,
-            rollback,
-          };
-          out.push(unit);
-        }
+        out.push(...suiteUnits(step.check.value, base, whens, [...step.guards], policy, phase, rollback, []));
         return;
       }
       const id = step.id?.value;
@@ -77,12 +110,13 @@ export function buildProgram(runbook: Runbook): Program {
         key,
         phase: phase.id.value,
         step,
-        action: step.action?.value ?? "",
+        action: step.run ? `run ${step.run.value}` : (step.action?.value ?? ""),
         whens,
         guards: step.guards,
         policy,
         rollback,
       };
+      if (step.run) unit.run = resolve(dirname(runbook.file), step.run.value);
       if (id && !rollback) unit.outputId = id;
       out.push(unit);
     });
@@ -98,7 +132,26 @@ export function buildProgram(runbook: Runbook): Program {
     flow.push({ kind: "exit", phase });
     if (phase.rollback) {
       boundaries.push(phase.id.value);
-      const rb = expand(phase.rollback, phase, `rollback:${phase.id.value}/`, true);
+      // The phase's child runs are unwound first, newest first; then its own rollback steps run.
+      const unwinds = phase.steps
+        .filter((s) => s.run && s.id)
+        .reverse()
+        .map((s): StepUnit => {
+          const of = s.id?.value as string;
+          return {
+            key: `rollback:${phase.id.value}/unwind:${of}`,
+            phase: phase.id.value,
+            // Without the id: the unwinding's result must not stand for `steps.<id>.output` of the run step.
+            step: { ...s, id: undefined },
+            action: `unwind ${of}`,
+            whens: [],
+            guards: [],
+            policy: "halt",
+            rollback: true,
+            unwind: of,
+          };
+        });
+      const rb = [...unwinds, ...expand(phase.rollback, phase, `rollback:${phase.id.value}/`, true)];
       for (const unit of rb) units.set(unit.key, unit);
       rollbacks.set(phase.id.value, rb);
     }

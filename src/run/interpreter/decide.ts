@@ -14,6 +14,7 @@ import {
   shownDuration,
 } from "../bind/step-durations.js";
 import type { EventBody } from "../model/events.js";
+import { decideChild, decideUnwind } from "./child-steps.js";
 import { type DecideContext, type DecideProgress, evalArgs } from "./decide-context.js";
 import { settleInDoubt } from "./in-doubt.js";
 import type { AttemptOutcome, Instruction } from "./instructions.js";
@@ -86,7 +87,7 @@ function mainUnit(ctx: DecideContext, u: FlowUnit | undefined): Instruction {
       return record({
         type: "phase.entered",
         phase: u.phase.id.value,
-        boundary: u.phase.rollback !== undefined,
+        boundary: ctx.program.rollbacks.has(u.phase.id.value),
       });
     case "exit":
       return record({ type: "phase.completed", phase: u.phase.id.value });
@@ -152,8 +153,11 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
   // A skip that would pass an approval gate counts for nothing until the approval is given.
   const status = skipBypassesApproval(ctx, unit) ? "pending" : (st?.status ?? "pending");
   if (status === "failed") return afterFailure(ctx, unit, st?.error ?? failure("action-error", "failed"));
+  // A child run settles itself: its journal says how far it got, so the parent takes it up again.
+  if (status === "in-doubt" && unit.run) return decideChild(ctx, unit, st?.attempt ?? 1);
   if (status === "in-doubt") return settleInDoubt(ctx, unit);
   if (status !== "pending") return { kind: "stop" };
+  if (unit.unwind) return decideUnwind(ctx, unit);
   const scope: EvalScope = { state };
   const attempt = (st?.attempt ?? 0) + 1;
   if (attempt === 1) {
@@ -186,6 +190,7 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
     const wait = st.lastFailedAt + st.retryInMs - ctx.now;
     if (wait > 0) return { kind: "sleep", step: unit.key, ms: wait };
   }
+  if (unit.run) return decideChild(ctx, unit, attempt);
   const action = ctx.catalog.find(unit.action);
   if (!action) return stepFailed(unit, 0, failure("invalid-input", `unknown action "${unit.action}"`));
   const args = evalArgs(evaluator, unit.step.with, scope);
@@ -222,9 +227,19 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
  * the answer is recorded here; nothing else (a skip, a retry) ever lets the step run without one.
  */
 function approvalGate(unit: StepUnit, action: AnyAction, args: JsonValue, attempt: number): Instruction {
-  const ask = action.approvalRequest?.(args) ?? {
-    prompt: `${unit.key} runs ${unit.action}, which needs a person's approval.`,
-  };
+  let asked: ReturnType<NonNullable<AnyAction["approvalRequest"]>> | undefined;
+  try {
+    asked = action.approvalRequest?.(args);
+  } catch (err) {
+    // A project's action whose approvalRequest throws fails its step; the run never crashes on it.
+    const message = err instanceof Error ? err.message : String(err);
+    return stepFailed(
+      unit,
+      attempt - 1,
+      failure("action-error", `${unit.action} could not say what to approve: ${message}`),
+    );
+  }
+  const ask = asked ?? { prompt: `${unit.key} runs ${unit.action}, which needs a person's approval.` };
   return {
     kind: "approve",
     unit,

@@ -8,8 +8,14 @@ import type {
   RunResources,
 } from "../../contract/action.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
-import { asFailure, boundDetails, fail, targetUnavailable } from "../../contract/failure.js";
-import type { JsonValue } from "../../contract/json.js";
+import {
+  asFailure,
+  boundDetails,
+  fail,
+  type StepFailure,
+  targetUnavailable,
+} from "../../contract/failure.js";
+import { type JsonValue, toJsonValue } from "../../contract/json.js";
 import type { Evaluator } from "../bind/evaluator.js";
 import type { Program, StepUnit } from "../bind/program.js";
 import type { TaintRedactor } from "../bind/taint-redactor.js";
@@ -20,10 +26,26 @@ import type { ApprovalBroker } from "./approvals.js";
 import { decide } from "./decide.js";
 import { type DecideProgress, START } from "./decide-context.js";
 import { diagnosisSource } from "./diagnosis-source.js";
-import type { AttemptOutcome, Instruction } from "./instructions.js";
+import type { AttemptOutcome, ChildOutcome, Instruction } from "./instructions.js";
 
 /** How an in-doubt step was settled by the operator up front (`--settle STEP=done|redo`). */
 export type SettleChoice = "done" | "redo";
+
+/** Child runs, as the session that drives this run starts, takes up and rolls them back (`run:` steps). */
+export interface ChildRuns {
+  /** A run id for a new child, journaled by the parent before the child exists. */
+  newRunId(): string;
+  /** Start the child runbook as run `runId` (`fresh`), or take that run up again where it stopped. */
+  run(request: {
+    step: string;
+    file: string;
+    params: JsonValue;
+    runId: string;
+    fresh: boolean;
+  }): Promise<ChildOutcome>;
+  /** Roll the child run back (nothing to do when it already is). */
+  unwind(runId: string): Promise<ChildOutcome>;
+}
 
 /** Everything the driver needs; built by the session, injected so tests can drive a run directly. */
 export interface DriverOptions {
@@ -51,6 +73,8 @@ export interface DriverOptions {
   onEvent?: (event: RunEvent) => void;
   /** Where the interruption came from, recorded in the journal. */
   signalName?: () => string;
+  /** Runs `run:` steps' child runbooks; without it such a step fails. */
+  children?: ChildRuns;
 }
 
 /** Drives one run until it stops; returns the status reached. */
@@ -146,7 +170,66 @@ export class Driver {
         return this.askApproval(cmd);
       case "ask-in-doubt":
         return this.askInDoubt(cmd.unit, cmd.why);
+      case "child":
+        return this.child(cmd);
+      case "unwind":
+        return this.unwind(cmd);
     }
+  }
+
+  /** A `run:` step: journal the link to the child run, then run (or take up) the child to where it stops. */
+  private async child(cmd: Extract<Instruction, { kind: "child" }>): Promise<void> {
+    const { unit } = cmd;
+    const children = this.o.children;
+    this.record([
+      {
+        type: "step.started",
+        step: unit.key,
+        phase: unit.phase,
+        action: unit.action,
+        effect: "write",
+        attempt: cmd.attempt,
+        args: cmd.params,
+      },
+    ]);
+    if (!children) {
+      this.record(cmd.settle({ runId: "", refused: "this session cannot run child runbooks" }));
+      return;
+    }
+    const runId = cmd.existing ?? children.newRunId();
+    if (!cmd.existing) this.record([{ type: "child.started", step: unit.key, runId, file: cmd.file }]);
+    await this.flush();
+    const outcome = await children.run({
+      step: unit.key,
+      file: cmd.file,
+      params: cmd.params,
+      runId,
+      fresh: cmd.existing === undefined,
+    });
+    if (this.interrupted(unit)) return;
+    this.record(cmd.settle(outcome));
+  }
+
+  /** Roll back the child run of a `run:` step, as its phase's rollback. */
+  private async unwind(cmd: Extract<Instruction, { kind: "unwind" }>): Promise<void> {
+    const { unit } = cmd;
+    this.record([
+      {
+        type: "step.started",
+        step: unit.key,
+        phase: unit.phase,
+        action: unit.action,
+        effect: "write",
+        attempt: 1,
+        args: { runId: cmd.runId },
+      },
+    ]);
+    await this.flush();
+    const outcome = this.o.children
+      ? await this.o.children.unwind(cmd.runId)
+      : { runId: cmd.runId, refused: "this session cannot roll back child runs" };
+    if (this.interrupted(unit)) return;
+    this.record(cmd.settle(outcome));
   }
 
   private interrupted(unit: StepUnit): boolean {
@@ -218,7 +301,14 @@ export class Driver {
       }
     }
     // A credential written in the step itself (a header, a URL's password) is masked before its args are journaled.
-    for (const v of action.credentials?.(cmd.args, this.o.connections) ?? []) this.o.redactor.addSecret(v);
+    try {
+      for (const v of action.credentials?.(cmd.args, this.o.connections) ?? []) this.o.redactor.addSecret(v);
+    } catch (err) {
+      // A project's action whose `credentials` throws: the step fails before anything is journaled with its args.
+      const f = fail.fatal(`${unit.action} could not name its credentials: ${asFailure(err).message}`, err);
+      this.record(cmd.settle({ ok: false, failure: redacted(f, this.o.redactor) }, Date.now()));
+      return;
+    }
     this.record([
       {
         type: "step.started",
@@ -302,10 +392,9 @@ export class Driver {
     const { ctx, seal } = this.context(unit, controller.signal);
     try {
       const output = await abortable(action.run(ctx, args), controller.signal);
-      return { ok: true, output };
+      return { ok: true, output: journalable(unit.action, output) };
     } catch (err) {
-      const f = asFailure(err, controller.signal);
-      return { ok: false, failure: f.withMessage(this.o.redactor.redact(f.message)) };
+      return { ok: false, failure: redacted(asFailure(err, controller.signal), this.o.redactor) };
     } finally {
       // An action cut off by a timeout or an interruption may still be running: nothing it says from now on
       // reaches the view, so no line of a finished step prints after it ended.
@@ -350,6 +439,20 @@ const silentLogger: ActionLogger = { info() {}, warn() {}, progress() {} };
 
 /** How long the cause of a failure may take to collect. */
 const DIAGNOSE_MS = 20_000;
+
+/** A failure whose message passes through the run's redactor (an action's own message may quote a secret). */
+function redacted(f: StepFailure, redactor: TaintRedactor): StepFailure {
+  return f.withMessage(redactor.redact(f.message));
+}
+
+/** An action's output as the journal keeps it; one that is not plain data (a cycle) fails the step. */
+function journalable(action: string, output: unknown): JsonValue {
+  try {
+    return toJsonValue(output);
+  } catch (err) {
+    throw fail.fatal(`${action} returned an output that is not plain data (${asFailure(err).message})`, err);
+  }
+}
 
 function isTerminal(status: RunStatus): boolean {
   return status === "completed" || status === "rolled-back" || status === "failed" || status === "halted";

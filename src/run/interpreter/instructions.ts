@@ -10,6 +10,14 @@ import type { EventBody } from "../model/events.js";
 /** The result of running an action once: its output or how it failed. */
 export type AttemptOutcome = { ok: true; output: unknown } | { ok: false; failure: StepFailure };
 
+/**
+ * How a child run ended (or stopped) when its `run:` step or its unwinding gave control back: its final status,
+ * or why it never started. Statuses are a run's (`completed`, `rolled-back`, `failed`, `halted`, …).
+ */
+export type ChildOutcome =
+  | { runId: string; status: string; name: string; version: string; why?: string }
+  | { runId: string; refused: string };
+
 /** One instruction from the interpreter; `settle` turns the driver's result into journal events. */
 export type Instruction =
   /** Pure bookkeeping: append these events. */
@@ -50,6 +58,21 @@ export type Instruction =
       timeoutMs?: number;
       settle(answer: ApprovalAnswer): EventBody[];
     }
+  /**
+   * Run a `run:` step's child runbook (or take up the child it started, `existing`): journal the link first, then
+   * start or resume the child run; `settle` turns how it ended into the parent's events.
+   */
+  | {
+      kind: "child";
+      unit: StepUnit;
+      attempt: number;
+      file: string;
+      params: JsonValue;
+      existing?: string;
+      settle(outcome: ChildOutcome): EventBody[];
+    }
+  /** Roll back the child run a `run:` step started, as part of its phase's rollback. */
+  | { kind: "unwind"; unit: StepUnit; runId: string; settle(outcome: ChildOutcome): EventBody[] }
   /** Nothing settles an in-doubt step: ask the operator, or halt with instructions. */
   | { kind: "ask-in-doubt"; unit: StepUnit; why: string }
   /** The run reached a state it cannot leave without the operator (or a terminal one). */

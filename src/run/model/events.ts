@@ -28,7 +28,9 @@ export type HaltReason =
   | "in-doubt"
   | "rollback-failed"
   | "target-unreachable"
-  | "integrity";
+  | "integrity"
+  /** A child run (`run:`) stopped for the operator; resuming or rolling back the parent continues it. */
+  | "child-stopped";
 
 /** What identifies the document a run executes; the hash makes resume refuse a changed file. */
 export interface RunbookIdentity {
@@ -50,6 +52,19 @@ export type EventBody =
       host: string;
       pid: number;
       locks: { key: string; label: string }[];
+      /** A child run: the run and the `run:` step that started it. */
+      parent?: { runId: string; step: string };
+      /** Lock keys held by an ancestor run, which this child works under instead of taking them. */
+      inherited?: string[];
+      /** The check libraries the runbook imports: file, name, pinned version, content hash, suites taken. */
+      imports?: { file: string; name: string; version: string; contentHash: string; checks: string[] }[];
+      /** The project's own action modules the run uses: spec, package version and the entry file's hash. */
+      modules?: {
+        spec: string;
+        package?: { name: string; version: string };
+        contentHash: string;
+        actions: string[];
+      }[];
     }
   | { type: "run.resumed"; user: string; host: string; pid: number; changes?: string[] }
   | { type: "journal.repaired"; droppedBytes: number }
@@ -90,6 +105,8 @@ export type EventBody =
       settledBy?: "probe" | "verify" | "operator";
     }
   | { type: "step.failed"; step: string; attempt: number; error: FailureRecord }
+  /** A `run:` step started (or took up again) its child run, journaled before the child's first event. */
+  | { type: "child.started"; step: string; runId: string; file: string }
   | { type: "step.probed"; step: string; result: "done" | "not-done" | "unknown"; reason?: string }
   | { type: "step.verified"; step: string; holds: boolean; reason?: string }
   | { type: "approval.requested"; step: string; prompt: string }

@@ -144,6 +144,15 @@ function haltedChoices(state: RunState, cmd: Cmd, andContinue: string): Recovery
           explains: `${step} did not happen: run it again, then ${andContinue}`,
         },
       ];
+    case "child-stopped":
+      // The child keeps its own journal and lock; resuming the parent takes the child up where it stopped.
+      return [
+        {
+          verb: "resume",
+          command: cmd(["resume", run]),
+          explains: `take the child run of ${step} up where it stopped (\`rbx status\` of the child says why), then ${andContinue}`,
+        },
+      ];
     case "guard-failed":
       // A guard is a safety check: it is made to hold, not skipped around.
       return [

@@ -40,6 +40,8 @@ export interface StepState {
   };
   probe?: "done" | "not-done" | "unknown";
   verified?: boolean;
+  /** A `run:` step: the child run it started. */
+  child?: string;
 }
 
 /** The overall state of a run. */
@@ -201,6 +203,9 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       state.lastStep = e.step;
       break;
     }
+    case "child.started":
+      step(state, e.step).child = e.runId;
+      break;
     case "step.probed": {
       const s = step(state, e.step);
       s.probe = e.result;

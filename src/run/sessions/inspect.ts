@@ -7,6 +7,7 @@ import { foldEvents, type RunState } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import { standings } from "./lock-messages.js";
 import { previewRollback } from "./rollback-preview.js";
+import type { CatalogResolver } from "./session-options.js";
 import { runnerOf, type StatusReport, statusReport } from "./status-report.js";
 
 /**
@@ -17,18 +18,23 @@ export async function inspectRun(
   store: RunStore,
   runId: string,
   cwd: string,
-  catalog: ActionCatalog,
+  catalogs: ActionCatalog | CatalogResolver,
   stateDir?: string,
   env: Readonly<Record<string, string | undefined>> = {},
 ): Promise<StatusReport> {
   const read = await store.read(runId);
   const state = foldEvents(runId, read.events);
   const file = state.started?.runbook.file;
-  const prepared = file ? prepareRunbook(file, cwd, catalog) : undefined;
+  // Status shows the journal even when the runbook's actions cannot be loaded; only "rollback now" needs them.
+  const found = file && typeof catalogs === "function" ? await catalogs(file) : undefined;
+  const catalog =
+    typeof catalogs !== "function" ? catalogs : found && "catalog" in found ? found.catalog : undefined;
+  const prepared = file && catalog ? prepareRunbook(file, cwd, catalog) : undefined;
   const program = prepared?.ok ? buildProgram(prepared.runbook) : undefined;
   const holders = state.started ? await store.holders(state.started.locks) : [];
   const journalPath = store.journalFile?.(runId);
-  const preview = program && state.started ? previewRollback(state, program, catalog, env) : undefined;
+  const preview =
+    program && catalog && state.started ? previewRollback(state, program, catalog, env) : undefined;
   return statusReport(state, read, {
     ...(program ? { program } : {}),
     holders,

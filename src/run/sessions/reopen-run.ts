@@ -12,8 +12,10 @@ import { foldEvents, type RunState, type RunStatus } from "../model/state.js";
 import type { JournalRead } from "../store/journal-file.js";
 import { resolveRunId } from "../store/run-ids.js";
 import type { RunStore } from "../store/run-store.js";
-import { driverFor, finish, scopeFor, takeLocks } from "./drive-session.js";
+import { StoreWriteError } from "../store/store-error.js";
+import { driverFor, finish, journalFailed, scopeFor, takeLocks } from "./drive-session.js";
 import type { RunScope } from "./run-scope.js";
+import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
 /**
@@ -78,11 +80,13 @@ export async function reopenRun(
   }
   const copy = join(opts.store.workDir(runId), "runbook.rb.yaml");
   const path = extra.file ?? started.runbook.file;
-  const prepared = prepareRunbook(path, opts.cwd, opts.catalog);
+  const catalog = await catalogFor(opts, path);
+  if (!catalog) return { exit: EXIT_CODES.usage, runId };
+  const prepared = prepareRunbook(path, opts.cwd, catalog);
   let changes: string[] | undefined;
   if (prepared.ok && prepared.contentHash !== started.runbook.contentHash) {
     const old = existsSync(copy)
-      ? prepareText(started.runbook.file, readFileSync(copy, "utf8"), opts.catalog)
+      ? prepareText(started.runbook.file, readFileSync(copy, "utf8"), catalog)
       : undefined;
     changes = documentChanges(old?.ok ? old.runbook : undefined, prepared.runbook);
     if (!opts.acceptChanges) {
@@ -97,10 +101,11 @@ export async function reopenRun(
   const b = bindDocument(
     prepared,
     { cli: new Map(), recorded: started.params, ...(extra.paramsFile ? { file: extra.paramsFile } : {}) },
-    opts,
+    { ...opts, catalog },
   );
   if (!b) return { exit: EXIT_CODES.usage, runId };
-  const keys = started.locks;
+  // A child run works under the locks its ancestors hold; it takes back only its own.
+  const keys = started.locks.filter((k) => !(started.inherited ?? []).includes(k.key));
   b.keys = keys;
   const taken = await takeLocks(keys, runId, opts);
   if (!taken) return { exit: EXIT_CODES.usage, runId };
@@ -139,6 +144,10 @@ export async function driveReopened(
     before?.();
     await r.driver.run();
     return await finish(opts, r.b, r.scope, r.state);
+  } catch (err) {
+    if (!(err instanceof StoreWriteError)) throw err;
+    await r.scope.end(); // the live view gives the terminal back before the error is said
+    return await journalFailed(opts, r.b.keys, r.runId, r.journal, err);
   } finally {
     await r.scope.end();
     await r.journal.close();

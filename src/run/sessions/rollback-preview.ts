@@ -9,6 +9,7 @@ import { prepareRunbook } from "../bind/prepare.js";
 import { buildProgram, type Program, type StepUnit } from "../bind/program.js";
 import type { RunEvent } from "../model/events.js";
 import { foldEvents, type RunState } from "../model/state.js";
+import type { CatalogResolver } from "./session-options.js";
 
 /** One rollback step as it would go now. */
 export interface PreviewStep {
@@ -134,16 +135,19 @@ export function previewRollback(
 }
 
 /** The preview for a journal read on its own (`rbx report`): undefined when its runbook cannot be read now. */
-export function previewFromJournal(
+export async function previewFromJournal(
   runId: string,
   events: readonly RunEvent[],
   cwd: string,
-  catalog: ActionCatalog,
+  catalogs: ActionCatalog | CatalogResolver,
   env: Readonly<Record<string, string | undefined>>,
-): RollbackPreview | undefined {
+): Promise<RollbackPreview | undefined> {
   const state = foldEvents(runId, events);
   const file = state.started?.runbook.file;
   if (!file) return undefined;
+  const found = typeof catalogs === "function" ? await catalogs(file) : { catalog: catalogs };
+  if (!("catalog" in found)) return undefined;
+  const { catalog } = found;
   const prepared = prepareRunbook(file, cwd, catalog);
   if (!prepared.ok) return undefined;
   return previewRollback(state, buildProgram(prepared.runbook), catalog, env);

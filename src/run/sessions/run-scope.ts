@@ -38,6 +38,9 @@ export interface RunScope {
   readonly driver: Pick<DriverOptions, "resources" | "logFor" | "log" | "onEvent">;
   /** Close the view and release the shared resources; never throws, so the run's result is kept. */
   end(): Promise<void>;
+  /** Stop drawing while a child run shows its own view, and draw again after. */
+  pauseView(): void;
+  resumeView(): void;
 }
 
 /** Open the scope of one run; the caller must `await scope.end()` in a finally block. */
@@ -51,6 +54,8 @@ export function openRunScope(run: ObservedRun, hooks: ScopeHooks): RunScope {
   let ended = false;
   return {
     observed: observer !== undefined,
+    pauseView: () => observer?.pause?.(),
+    resumeView: () => observer?.resume?.(),
     driver: {
       resources,
       onEvent,

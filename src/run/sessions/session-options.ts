@@ -7,14 +7,52 @@ import type { RunStatus } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import type { ObserveRun } from "./run-scope.js";
 
+/**
+ * The catalog of a runbook, found per file — the CLI's reads the `.rbx.yaml` above the file — or why there is
+ * none; `warnings` are the config's lesser problems, said before the run goes on.
+ */
+export type CatalogResolver = (
+  runbookFile: string,
+) => Promise<{ catalog: ActionCatalog; warnings?: string } | { problem: string }>;
+
+/** The verbs a `run:` step drives its child runs with (injected: the verbs themselves drive runs with children). */
+export interface ChildVerbs {
+  start(
+    file: string,
+    params: { cli: ReadonlyMap<string, string>; file?: Record<string, unknown> },
+    planHash: string | undefined,
+    opts: SessionOptions,
+  ): Promise<SessionResult>;
+  resume(
+    id: string,
+    extra: { paramsFile?: Record<string, unknown>; file?: string },
+    opts: SessionOptions,
+  ): Promise<SessionResult>;
+  rollback(
+    id: string,
+    extra: { paramsFile?: Record<string, unknown>; file?: string },
+    opts: SessionOptions,
+  ): Promise<SessionResult>;
+}
+
+/** A child run's place under its parent: who started it, the locks it inherits, the runbooks above it. */
+export interface ParentLink {
+  runId: string;
+  step: string;
+  /** Lock keys an ancestor holds: the child works under them instead of taking them. */
+  locks: ReadonlySet<string>;
+  /** The runbook files of every ancestor, so none is run again below itself. */
+  files: readonly string[];
+}
+
 /** What every verb needs from its caller (the CLI, or a test). */
 export interface SessionOptions {
   store: RunStore;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   user: string;
-  /** Replaces the built-in catalog (tests register actions that do real work). */
-  catalog: ActionCatalog;
+  /** The actions runbooks may use: one catalog for every file (tests, library callers), or found per file. */
+  catalog: ActionCatalog | CatalogResolver;
   approve?: ReadonlySet<string>;
   approveAll?: boolean;
   ask?: Ask;
@@ -33,6 +71,12 @@ export interface SessionOptions {
   stateDir?: string;
   /** Operator-facing lines (stderr). */
   say: (line: string) => void;
+  /** How `run:` steps start, resume and unwind child runs (the CLI passes `childVerbs`); absent: they fail. */
+  children?: ChildVerbs;
+  /** Set for a child run: its parent, inherited locks and ancestry. */
+  parent?: ParentLink;
+  /** The id a new run takes (a parent journals its child's id before the child starts). */
+  runId?: string;
 }
 
 /** How a verb ended. */

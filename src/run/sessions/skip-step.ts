@@ -2,12 +2,14 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ActionCatalog } from "../../contract/action.js";
 import { prepareRunbook, prepareText } from "../bind/prepare.js";
 import { buildProgram, type Program } from "../bind/program.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
 import { rbxCommand, safetyCheck } from "../model/recovery-choices.js";
 import { foldEvents, type RunState } from "../model/state.js";
 import { readRun } from "./reopen-run.js";
+import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
 /** How far a skip may go: `overrideCheck` (`--override-check`) passes a safety check; nothing passes an approval. */
@@ -41,7 +43,9 @@ export async function skipStep(
     );
     return { exit: EXIT_CODES.usage, runId };
   }
-  const program = runProgram(state, opts);
+  const catalog = await catalogFor(opts, state.started.runbook.file);
+  if (!catalog) return { exit: EXIT_CODES.usage, runId };
+  const program = runProgram(state, opts, catalog);
   if (typeof program === "string") {
     opts.say(
       `error: cannot check step ${step} against the runbook of run ${runId}: ${program}. ` +
@@ -62,7 +66,7 @@ export async function skipStep(
     return { exit: EXIT_CODES.usage, runId };
   }
   const cmd = (...words: string[]) => `\`${rbxCommand(words, opts.stateDir)}\``;
-  const action = opts.catalog.find(unit.action);
+  const action = catalog.find(unit.action);
   // An approval is given only by a person approving: no flag turns a skip into one.
   if ((action?.requiresApproval || action?.approvalRequest) && !state.approvals.has(step)) {
     opts.say(
@@ -103,14 +107,14 @@ export async function skipStep(
 }
 
 /** The run's document: the runbook file as it is now, else the copy kept when the run started. */
-function runProgram(state: RunState, opts: SessionOptions): Program | string {
+function runProgram(state: RunState, opts: SessionOptions, catalog: ActionCatalog): Program | string {
   const started = state.started;
   if (!started) return "the journal has no start event";
-  const prepared = prepareRunbook(started.runbook.file, opts.cwd, opts.catalog);
+  const prepared = prepareRunbook(started.runbook.file, opts.cwd, catalog);
   if (prepared.ok) return buildProgram(prepared.runbook);
   const copy = join(opts.store.workDir(state.runId), "runbook.rb.yaml");
   if (existsSync(copy)) {
-    const kept = prepareText(started.runbook.file, readFileSync(copy, "utf8"), opts.catalog);
+    const kept = prepareText(started.runbook.file, readFileSync(copy, "utf8"), catalog);
     if (kept.ok) return buildProgram(kept.runbook);
   }
   return prepared.message.trim();

@@ -1,13 +1,17 @@
 // `rbx run`: check the runbook, lock its targets, journal and drive a new run.
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
+import { describeSystemError, isSystemError } from "../../diagnostics/system-error.js";
 import { bindDocument } from "../bind/bind-document.js";
 import { prepareRunbook } from "../bind/prepare.js";
 import type { EventBody } from "../model/events.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
 import { foldEvents } from "../model/state.js";
 import { newRunId } from "../store/run-ids.js";
-import { driverFor, finish, scopeFor, takeLocks } from "./drive-session.js";
+import type { RunJournal } from "../store/run-store.js";
+import { StoreWriteError } from "../store/store-error.js";
+import { driverFor, finish, journalFailed, ownKeys, scopeFor, takeLocks } from "./drive-session.js";
+import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
 /** `rbx run`: check, lock, journal and drive a new run. */
@@ -17,7 +21,9 @@ export async function startRun(
   planHash: string | undefined,
   opts: SessionOptions,
 ): Promise<SessionResult> {
-  const b = bindDocument(prepareRunbook(file, opts.cwd, opts.catalog), params, opts);
+  const catalog = await catalogFor(opts, file);
+  if (!catalog) return { exit: EXIT_CODES.usage };
+  const b = bindDocument(prepareRunbook(file, opts.cwd, catalog), params, { ...opts, catalog });
   if (!b) return { exit: EXIT_CODES.usage };
   if (planHash !== undefined && planHash !== b.plan.planHash) {
     opts.say(
@@ -26,12 +32,30 @@ export async function startRun(
     );
     return { exit: EXIT_CODES.usage };
   }
-  const runId = newRunId();
-  const taken = await takeLocks(b.keys, runId, opts);
+  // Ctrl-C or SIGTERM while the runbook was read and checked: nothing has started, so no run is made.
+  if (opts.signal.aborted) {
+    opts.say(`interrupted by ${opts.signalName?.() ?? "a signal"} before the run started; nothing ran`);
+    return { exit: EXIT_CODES.interrupted };
+  }
+  const runId = opts.runId ?? newRunId();
+  const all = b.keys;
+  const { own, inherited } = ownKeys(all, opts);
+  b.keys = own;
+  const taken = await takeLocks(own, runId, opts);
   if (!taken) return { exit: EXIT_CODES.usage };
   const { holder, locked } = taken;
-  const journal = await opts.store.create(runId);
-  copyFileSync(b.prepared.file, join(opts.store.workDir(runId), "runbook.rb.yaml"));
+  let journal: RunJournal;
+  try {
+    // The copy first: on a disk too full for it, no journal is left behind.
+    copyFileSync(b.prepared.file, join(opts.store.workDir(runId), "runbook.rb.yaml"));
+    journal = await opts.store.create(runId);
+  } catch (err) {
+    await opts.store.unlock(runId, b.keys);
+    if (!(err instanceof StoreWriteError) && !isSystemError(err)) throw err;
+    const why = err instanceof StoreWriteError ? err.message : describeSystemError(err);
+    opts.say(`error: ${why}; nothing ran. Make room in ${opts.store.location}, then run the command again.`);
+    return { exit: EXIT_CODES.usage };
+  }
   const state = foldEvents(runId, []);
   const scope = scopeFor(b, runId, [], opts);
   const driver = driverFor(b, state, journal, opts, scope);
@@ -42,10 +66,13 @@ export async function startRun(
       runbook: b.plan.runbook,
       params: b.bound.publicParams,
       planHash: b.plan.planHash,
+      ...(b.plan.modules ? { modules: b.plan.modules } : {}),
+      ...(b.plan.imports ? { imports: b.plan.imports } : {}),
       user: opts.user,
       host: holder.host,
       pid: holder.pid,
-      locks: b.keys,
+      locks: all,
+      ...(opts.parent ? { parent: { runId: opts.parent.runId, step: opts.parent.step }, inherited } : {}),
     },
     ...locked.forced.map((previous): EventBody => ({ type: "lock.forced", previous, by: opts.user })),
   ];
@@ -58,6 +85,10 @@ export async function startRun(
     );
     await driver.run();
     return await finish(opts, b, scope, state);
+  } catch (err) {
+    if (!(err instanceof StoreWriteError)) throw err;
+    await scope.end(); // the live view gives the terminal back before the error is said
+    return await journalFailed(opts, b.keys, runId, journal, err);
   } finally {
     await scope.end();
     await journal.close();

@@ -24,12 +24,16 @@ function parseEnvLines(text: string, basePath: string): Record<string, string> {
   return env;
 }
 
-/** Start a lab holding one sample product, installed at its old version. */
-export async function startLab(product: "kryton" | "scrydon" | "alexandria"): Promise<Lab> {
-  const dir = mkdtempSync(join(tmpdir(), `rbx-rehearsal-${product}-`));
+/** The sample products a lab can hold. */
+export type LabProduct = "kryton" | "scrydon" | "alexandria";
+
+/** Start a lab holding one sample product (or several: a stack), installed at its old version. */
+export async function startLab(product: LabProduct | readonly LabProduct[]): Promise<Lab> {
+  const products = typeof product === "string" ? [product] : product;
+  const dir = mkdtempSync(join(tmpdir(), `rbx-rehearsal-${products.join("-")}-`));
   const basePath = dirname(process.execPath);
   const home = join(dir, "home");
-  const up = await rbx(["lab", "up", "--dir", join(dir, "lab"), "--products", product], {
+  const up = await rbx(["lab", "up", "--dir", join(dir, "lab"), "--products", products.join(",")], {
     env: { PATH: basePath, HOME: home },
     timeoutMs: 240_000,
   });
