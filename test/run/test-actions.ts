@@ -216,6 +216,34 @@ export const lateTalker = defineAction<{ lateMs: number }, Record<string, never>
   },
 });
 
+/**
+ * "Deploy" by appending a line to a file, failing with `failCode` when given; its `diagnose` reads what the workload
+ * looks like from `<path>.pods.json` (a Diagnosis) and notes each call in `<path>.asked`.
+ */
+export const deploy = defineAction<{ path: string; failCode?: string }, { count: number }>({
+  name: "test.deploy",
+  effect: "write",
+  summary: "deploy (a line of a file) and tell what its pods look like",
+  input: {
+    type: "object",
+    required: ["path"],
+    properties: { path: { type: "string" }, failCode: { type: "string" } },
+  },
+  output: T.object("test.deploy.output", { count: T.int }),
+  plan: (args) => [{ kind: "command", text: `deploy to ${args.path}` }],
+  async run(_ctx, args) {
+    if (args.failCode)
+      throw Object.assign(new Error(`deploy failed (${args.failCode})`), { code: args.failCode });
+    appendFileSync(args.path, "deployed\n");
+    return { count: lines(args.path).length };
+  },
+  async diagnose(_ctx, args) {
+    appendFileSync(`${args.path}.asked`, "asked\n");
+    const file = `${args.path}.pods.json`;
+    return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
+  },
+});
+
 /** The catalog the runtime tests run with: the built-ins plus the actions above. */
 export const testCatalog: readonly ActionDefinition<never, unknown>[] = [
   ...builtins,
@@ -230,4 +258,5 @@ export const testCatalog: readonly ActionDefinition<never, unknown>[] = [
   migrate,
   postTo,
   lateTalker,
+  deploy,
 ] as never;
