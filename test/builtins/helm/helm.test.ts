@@ -103,8 +103,13 @@ describe.each([
   });
 
   it("rolls back to a recorded revision, and the probe sees the new revision", async () => {
-    const before = await helmRollback.before?.(ctx(), { release: "shop", revision: 1 });
+    const recording = ctx();
+    const before = await helmRollback.before?.(recording, { release: "shop", revision: 1 });
     expect(before).toEqual({ revision: 2 });
+    // Never a silent wait: recording the revision (helm history, slow when the API is) says what it waits for.
+    expect(recording.lines).toContain(
+      "progress: recording the current revision of shop (helm history), for the probe",
+    );
     expect(await helmRollback.probe?.(ctx(), { release: "shop", revision: 1 }, before)).toEqual({
       state: "not-done",
     });
