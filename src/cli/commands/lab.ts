@@ -40,7 +40,13 @@ Options:
   --bad-token          kubeconfig: a kubeconfig with a token the API rejects
 `;
 
-const subcommands = ["up", "down", "status", "env"];
+const subcommands = ["up", "down", "status", "env", "api", "postgres", "kubeconfig"];
+
+/** The faults `rbx lab api …` and `rbx lab postgres …` inject (the lab's fault-control holds the same words). */
+export const labFaults: Readonly<Record<string, readonly string[]>> = {
+  api: ["stop", "start", "hang"],
+  postgres: ["stop", "start"],
+};
 
 const options = {
   dir: { type: "string" },
@@ -48,6 +54,7 @@ const options = {
   helm: { type: "string" },
   json: { type: "boolean" },
   "show-secrets": { type: "boolean" },
+  "bad-token": { type: "boolean" },
 } as const;
 
 /**
@@ -62,7 +69,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (sub === undefined) return usageError(io, "lab", `give what to do: ${subcommands.join(", ")}`);
   if (!subcommands.includes(sub))
     return usageError(io, "lab", `unknown lab command "${sub}".${didYouMean(sub, subcommands)}`);
-  if (extra.length > 0) return usageError(io, "lab", `unexpected argument "${extra[0]}"`);
+  const faults = labFaults[sub];
+  if (faults) {
+    const [verb, ...more] = extra;
+    if (verb === undefined)
+      return usageError(io, "lab", `give what to do to the ${sub}: ${faults.join(", ")}`);
+    if (!faults.includes(verb))
+      return usageError(io, "lab", `unknown ${sub} fault "${verb}".${didYouMean(verb, faults)}`);
+    if (more.length > 0) return usageError(io, "lab", `unexpected argument "${more[0]}"`);
+  } else if (extra.length > 0) return usageError(io, "lab", `unexpected argument "${extra[0]}"`);
   const child = spawn(process.execPath, nodeModuleArgs(modulesPath("lab", "cli"), argv), {
     cwd: io.cwd,
     env: { ...io.env },
