@@ -378,7 +378,10 @@ exit 1
     expect(r.stderr).toContain("helm rollback keeps running until it finishes");
     expect(await releaseSettled(l, "kryton", "kryton")).toBe("deployed");
     const resumed = await labRbx(l, ["resume", id]);
-    expect([0, 1]).toContain(resumed.code);
+    // The failure started this unwinding: finished by resume, it exits as `rbx run` would have (1).
+    expect(resumed.code, resumed.stderr).toBe(1);
+    expect(resumed.stderr).toContain(`run ${id} resumed`);
+    expect(resumed.stderr).toMatch(/: continuing the rollback of upgrade/);
     expect((await verified(l, id)).status).toBe("rolled-back");
     // The rollback's helm.rollback step, whatever its position in the boundary's rollback list.
     const helmBack = (journalOf(l, id) as { type: string; step?: string; action?: string }[]).find(
