@@ -10,7 +10,9 @@ import { kubectlGet } from "../../../src/builtins/kubectl/get.js";
 import { kubectlRolloutStatus } from "../../../src/builtins/kubectl/rollout-status.js";
 import { kubectlWaitJob } from "../../../src/builtins/kubectl/wait-job.js";
 import { classifyCode, targetUnavailable } from "../../../src/contract/failure.js";
+import { startRun } from "../../../src/run/sessions/start-run.js";
 import { statefulSetYaml } from "../../lab/kube/workload-yaml.js";
+import { Harness } from "../../run/harness.js";
 import { connections, failure, testContext } from "../context.js";
 import { type KubeLab, startKubeLab } from "../kube-lab.js";
 
@@ -96,6 +98,64 @@ describe("kubectl waits when the API falters (stand-in with a token)", () => {
       await lab.harness.standIn.api.start();
     }
   }, 30_000);
+
+  it("a step polling kubectl.get with retry rides out an API stopped for 3 s and completes once the object is there", async () => {
+    const h = new Harness();
+    /** A runbook polling for ConfigMap `name` to appear (`optional`: missing is found=false, not an error). */
+    const poll = (name: string, optional: boolean) =>
+      h.write(
+        `${name}.rb.yaml`,
+        `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: ${name}, version: 1.0.0 }
+connections:
+  cluster: { kind: kubernetes, kubeconfig: "${lab.harness.kubeconfig}", namespace: apps }
+phases:
+  - id: one
+    steps:
+      - id: config
+        action: kubectl.get
+        with: { kind: ConfigMap, name: ${name}, optional: ${optional} }
+        retry: { until: "output.found", every: 200ms, maxEvery: 500ms, attempts: 100, timeout: 30s }
+`,
+      );
+    try {
+      await lab.harness.standIn.api.stop();
+      const later = (async () => {
+        await new Promise((r) => setTimeout(r, 3_000));
+        await lab.harness.standIn.api.start();
+        await new Promise((r) => setTimeout(r, 1_000));
+        await apply(
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: late, namespace: apps}\ndata: {a: b}\n",
+        );
+      })();
+      const r = await startRun(poll("late", true), { cli: new Map() }, undefined, h.opts({ env: lab.env }));
+      await later;
+      const read = await h.store.read(r.runId as string);
+      const steps = read.events.filter((e) => e.type.startsWith("step."));
+      expect(r.status, JSON.stringify(steps.slice(-3))).toBe("completed");
+      const failed = steps.flatMap((e) =>
+        e.type === "step.attempt-failed" ? [e.error.code ?? e.error.kind] : [],
+      );
+      // Refused while the API was down, then not there yet, then found.
+      expect(failed).toContain("connection-refused");
+      expect(steps.some((e) => e.type === "step.failed")).toBe(false);
+
+      // Without optional, a missing object is not-found: permanent, the step fails at its first attempt.
+      const missing = await startRun(
+        poll("never", false),
+        { cli: new Map() },
+        undefined,
+        h.opts({ env: lab.env }),
+      );
+      const events = (await h.store.read(missing.runId as string)).events;
+      const lastFailure = events.findLast((e) => e.type === "step.failed");
+      expect(lastFailure).toMatchObject({ attempt: 1, error: { code: "not-found", retryable: false } });
+    } finally {
+      await lab.harness.standIn.api.start();
+      h.cleanup();
+    }
+  }, 60_000);
 
   it("objects survive a stop and start of the API", async () => {
     await lab.harness.standIn.api.stop();
