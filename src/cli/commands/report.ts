@@ -113,6 +113,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ...(args.stateDir ? { stateDir: args.stateDir } : {}),
     ...(found.runner ? { runner: found.runner } : {}),
   });
+  const { previewFromJournal } = await import("../../run/sessions/rollback-preview.js");
+  const { cliCatalogResolver } = await import("../project-catalog.js");
+  const preview = await previewFromJournal(report.runId, read.events, io.cwd, cliCatalogResolver(), io.env);
+  if (preview) report.rollbackPreview = preview;
   for (const p of read.problems) {
     report.notes.push(
       `journal integrity: ${p.message}; the report covers the ${read.events.length} events that verify`,

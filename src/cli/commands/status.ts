@@ -27,7 +27,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length > 1) return usageError(io, "status", "give at most one run id");
   const { store, runId } = await findRun(io, values["state-dir"], positionals[0]);
-  const report = await inspectRun(store, runId, io.cwd, cliCatalogResolver(), values["state-dir"]);
+  const report = await inspectRun(store, runId, io.cwd, cliCatalogResolver(), values["state-dir"], io.env);
   io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
   return 0;
 }

@@ -6,16 +6,21 @@ import type { Runner } from "../model/recovery-choices.js";
 import { foldEvents, type RunState } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import { standings } from "./lock-messages.js";
+import { previewRollback } from "./rollback-preview.js";
 import type { CatalogResolver } from "./session-options.js";
 import { runnerOf, type StatusReport, statusReport } from "./status-report.js";
 
-/** The status report of one run; `stateDir` is repeated in the commands it suggests, as the operator gave it. */
+/**
+ * The status report of one run; `stateDir` is repeated in the commands it suggests, as the operator gave it;
+ * `env` lets it evaluate the rollback's `when`s over the recorded params.
+ */
 export async function inspectRun(
   store: RunStore,
   runId: string,
   cwd: string,
   catalogs: ActionCatalog | CatalogResolver,
   stateDir?: string,
+  env: Readonly<Record<string, string | undefined>> = {},
 ): Promise<StatusReport> {
   const read = await store.read(runId);
   const state = foldEvents(runId, read.events);
@@ -28,12 +33,15 @@ export async function inspectRun(
   const program = prepared?.ok ? buildProgram(prepared.runbook) : undefined;
   const holders = state.started ? await store.holders(state.started.locks) : [];
   const journalPath = store.journalFile?.(runId);
+  const preview =
+    program && catalog && state.started ? previewRollback(state, program, catalog, env) : undefined;
   return statusReport(state, read, {
     ...(program ? { program } : {}),
     holders,
     standings: await standings(store, holders, state),
     ...(stateDir ? { stateDir } : {}),
     ...(journalPath ? { journalPath } : {}),
+    ...(preview ? { preview } : {}),
   });
 }
 
