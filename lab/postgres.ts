@@ -32,10 +32,12 @@ export interface PostgresServer {
   createDatabase(name?: string): Promise<string>;
   dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
-  /** Shut the server down keeping its data (a store going away); only on a server this process started. */
-  down?(): Promise<void>;
-  /** Start it again on the same port after `down`, with the same data. */
-  up?(): Promise<void>;
+  /** Servers this process started: stop the server but keep its data (a fault to rehearse)... */
+  stopServer?(): Promise<void>;
+  /** ...and start it again on the same port and data directory. */
+  startServer?(): Promise<void>;
+  /** Whether the server process runs now. */
+  running?(): boolean;
 }
 
 export interface StartPostgresOptions {
@@ -140,8 +142,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   rmSync(pwFile);
   const port = options.port ?? (await freePort());
   let output = "";
-  const launch = () => {
-    const c = spawn(
+  let child: ChildProcess;
+  // Start the server on the data directory (again, after stopServer: same port, same data).
+  const launch = async (): Promise<void> => {
+    const started = spawn(
       join(binDir, "postgres"),
       [
         "-D",
@@ -157,44 +161,48 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       ],
       { ...asOwner, stdio: ["ignore", "pipe", "pipe"] },
     );
-    c.stdout?.on("data", (d: Buffer) => {
+    child = started;
+    started.stdout?.on("data", (d: Buffer) => {
       output = (output + d.toString()).slice(-8000);
     });
-    c.stderr?.on("data", (d: Buffer) => {
+    started.stderr?.on("data", (d: Buffer) => {
       output = (output + d.toString()).slice(-8000);
     });
-    return c;
+    await waitReady(binDir, port, started, () => output);
   };
-  let child = launch();
-  const pid = child.pid ?? 0;
-  const shutdown = async (): Promise<void> => {
+  // Fast shutdown (SIGINT), SIGKILL after 10 s; the data directory stays.
+  const stopServer = async (): Promise<void> => {
     const c = child;
-    if (c.exitCode === null && c.signalCode === null) {
+    if (c.exitCode === null && c.signalCode === null && c.pid) {
       const exited = new Promise<void>((r) => c.once("exit", () => r()));
-      if (c.pid) process.kill(c.pid, "SIGINT"); // fast shutdown
+      process.kill(c.pid, "SIGINT");
       const timer = setTimeout(() => c.exitCode === null && c.pid && process.kill(c.pid, "SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
     }
   };
   const stop = async (): Promise<void> => {
-    await shutdown();
+    await stopServer();
     rmSync(base, { recursive: true, force: true });
   };
   try {
-    await waitReady(binDir, port, child, () => output);
+    await launch();
   } catch (error) {
     await stop();
     throw error;
   }
+  const handle = postgresHandle({ port, password, pid: child!.pid ?? 0, binDir, dataDir }, stop);
   return {
-    ...postgresHandle({ port, password, pid, binDir, dataDir }, stop),
-    down: shutdown,
-    async up() {
-      if (child.exitCode === null && child.signalCode === null) return;
-      child = launch();
-      await waitReady(binDir, port, child, () => output);
+    ...handle,
+    get pid() {
+      return child.pid ?? 0;
     },
+    stopServer,
+    async startServer() {
+      if (child.exitCode === null && child.signalCode === null) return;
+      await launch();
+    },
+    running: () => child.exitCode === null && child.signalCode === null,
   };
 }
 

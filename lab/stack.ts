@@ -1,9 +1,11 @@
 // The whole lab in one process: PostgreSQL, the Kubernetes stand-in with real pod processes, Service proxies, markers.
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { labCustomResources } from "./custom-resources.js";
 import { type KubeStandIn, startKubeStandIn } from "./kube/server.js";
 import { simulatedRuntime } from "./kube/sim-runtime.js";
+import { selfSignedCert } from "./kube/tls.js";
 import { type MarkerServer, startMarkerServer } from "./markers/server.js";
 import { type PostgresServer, startPostgres } from "./postgres.js";
 import { type ProductPodRuntime, type ProductRuntimeOptions, productRuntime } from "./product-pods.js";
@@ -85,10 +87,19 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
     await postgres.stop();
   };
   try {
-    standIn = await startKubeStandIn({ runtime, customResources: [...labCustomResources] });
+    // The API requires the token the kubeconfig carries (over HTTPS: clients send tokens only over TLS), so a
+    // rehearsal can hand out a wrong one.
+    const token = randomBytes(16).toString("hex");
+    const tls = await selfSignedCert();
+    standIn = await startKubeStandIn({ runtime, customResources: [...labCustomResources], token, tls });
     log(`kubernetes stand-in listening on ${standIn.url}`);
-    writeFileSync(kubeconfig, kubeconfigYaml(standIn.url), { mode: 0o600 });
-    proxies = new ServiceProxies({ apiUrl: standIn.url, endpoints: runtime });
+    writeFileSync(kubeconfig, kubeconfigYaml(standIn.url, "default", token, tls.cert), { mode: 0o600 });
+    writeFileSync(join(opts.dir, "ca.crt"), tls.cert, { mode: 0o644 });
+    proxies = new ServiceProxies({
+      apiUrl: standIn.url,
+      access: { token, ca: tls.cert },
+      endpoints: runtime,
+    });
     await proxies.start();
     markers = await startMarkerServer();
     log(`deploy-marker service listening on ${markers.url}`);

@@ -1,5 +1,7 @@
 // The detached process that owns a running lab: starts everything, installs the samples, keeps the state file current.
+import type { Server } from "node:http";
 import { join } from "node:path";
+import { serveFaults } from "./fault-control.js";
 import { pickSamples } from "./samples.js";
 import {
   installSample,
@@ -38,11 +40,13 @@ async function main(): Promise<void> {
   const helmMajor = arg("helm", "3");
   let stack: LabStack<LabTools> | undefined;
   let state: LabState | undefined;
+  let faults: Server | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log("stopping the lab");
+    faults?.close();
     await stack?.stop().catch((e: Error) => log(`stop failed: ${e.message}`));
     removeState(dir);
     log("lab stopped");
@@ -109,16 +113,19 @@ async function main(): Promise<void> {
     });
     state = snapshot();
     writeState(state);
-    log(`lab ready: ${stack.apiUrl}`);
-    send({ type: "ready", state });
-    // Keep the state current as Services and pods come and go (a runbook upgrades, rolls back...).
-    setInterval(() => {
-      if (stopping) return;
+    const refresh = () => {
       const next = snapshot();
       if (JSON.stringify(next) !== JSON.stringify(state)) {
         state = next;
         writeState(state);
       }
+    };
+    faults = await serveFaults(dir, stack, refresh, log);
+    log(`lab ready: ${stack.apiUrl}`);
+    send({ type: "ready", state });
+    // Keep the state current as Services and pods come and go (a runbook upgrades, rolls back...).
+    setInterval(() => {
+      if (!stopping) refresh();
     }, 2000);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -140,9 +140,11 @@ export const exec = defineAction<ExecArgs, ExecOutput>({
           d.signal.removeEventListener("abort", onAbort);
           const hint = e.code === "ENOENT" ? "; check the program name and PATH" : "";
           reject(
-            new ActionError("spawn-failed", ctx.redactor.redact(`cannot run ${what}: ${e.message}${hint}`), {
-              cause: e,
-            }),
+            new ActionError(
+              e.code === "ENOENT" ? "program-not-found" : "spawn-failed",
+              ctx.redactor.redact(`cannot run ${what}: ${e.message}${hint}`),
+              { cause: e },
+            ),
           );
         });
         child.on("close", (code, signal) => {

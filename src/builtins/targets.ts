@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ResolvedConnection } from "../contract/connection.js";
 import type { TargetLeaseApi, TargetLeaseRecord, TargetSupport } from "../contract/target.js";
-import { connectionNamespace, loadKubeConfig } from "./kubectl/kube-client.js";
+import { boundedConfiguration, connectionNamespace, loadKubeConfig } from "./kubectl/kube-client.js";
 import { kubeError } from "./kubectl/kube-errors.js";
 import { pgTarget } from "./sql/pg-connection.js";
 
@@ -44,7 +44,8 @@ async function kubeLease(
 ): Promise<TargetLeaseApi> {
   const { kc, k8s } = await loadKubeConfig(conn, env);
   const namespace = connectionNamespace(conn, kc);
-  const api = kc.makeApiClient(k8s.CoordinationV1Api);
+  // Every request bounded in time: a hung API must not hold a run (or its end) open.
+  const api = new k8s.CoordinationV1Api(boundedConfiguration(k8s, kc, []));
   const where = `lease ${name} in namespace ${namespace} of ${kc.getCurrentCluster()?.server ?? "the cluster"}`;
   const body = (spec: Omit<TargetLeaseRecord, "resourceVersion">, resourceVersion?: string) => ({
     apiVersion: "coordination.k8s.io/v1",

@@ -3,6 +3,7 @@
 import { formatElapsed } from "../contract/elapsed.js";
 import type { FailureRecord } from "../contract/failure.js";
 import { formatActor, type RunEvent } from "../run/model/events.js";
+import { causeLines } from "../run/model/failure-cause.js";
 import type { Paint } from "./ansi.js";
 
 /** What `describe` needs besides the event: when each step started, to print how long it took. */
@@ -75,7 +76,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
       return undefined;
     case "step.skipped":
       return e.reason === "when"
-        ? `${p.dim("↷")} ${e.step} ${p.dim("skipped: its `when` is false")}`
+        ? `${p.dim("↷")} ${e.step} ${p.dim(`skipped: ${e.condition ?? "its `when` is false"}`)}`
         : `${p.yellow("↷")} ${e.step} marked done by ${e.by ?? "the operator"}${e.overrode ? ", overriding a safety check" : ""}: ${e.note ?? ""}`;
     case "step.started":
       return `${p.cyan("…")} ${e.step} ${p.dim(`${e.action}${e.effect === "write" ? " (write)" : ""}`)}${e.attempt > 1 ? ` attempt ${e.attempt}` : ""}`;
@@ -90,7 +91,10 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
       return `${p.green("✓")} ${e.step}${took(e.step, e.at)}${tries}${settled}`;
     }
     case "step.failed":
-      return `${p.red("✗")} ${e.step}${took(e.step, e.at)} failed${e.attempt > 1 ? ` after ${e.attempt} attempts` : ""}: ${failure(e.error)}`;
+      return [
+        `${p.red("✗")} ${e.step}${took(e.step, e.at)} failed${e.attempt > 1 ? ` after ${e.attempt} attempts` : ""}: ${failure(e.error)}`,
+        ...causeLines(e.error, "    ").map((l) => p.dim(l)),
+      ].join("\n");
     case "child.started":
       return `${p.cyan("↳")} ${e.step} runs ${e.file} as child run ${e.runId}`;
     case "step.probed":

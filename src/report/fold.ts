@@ -153,6 +153,7 @@ export function foldReport(events: readonly RunEvent[], options: FoldOptions = {
           ...(e.by ? { by: e.by } : {}),
           ...(e.note ? { note: e.note } : {}),
           ...(e.overrode ? { overrode: e.overrode } : {}),
+          ...(e.condition ? { condition: e.condition } : {}),
         };
         if (e.reason === "operator")
           report.notes.push(

@@ -350,7 +350,7 @@ describe("a store stopped mid-run", () => {
       cwd: dir,
       env: { RBX_STORE: url },
       onStderr: (text) => {
-        if (!downed && text.includes("… wait")) downed = committed().then(() => server.down?.());
+        if (!downed && text.includes("… wait")) downed = committed().then(() => server.stopServer?.());
       },
     });
     await downed;
@@ -363,7 +363,7 @@ describe("a store stopped mid-run", () => {
     expect(r.stderr).not.toContain(server.password);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(() => readFileSync(out)).toThrow();
-    await server.up?.();
+    await server.startServer?.();
     const resumed = await startRbx(["resume", runId], { cwd: dir, env: { RBX_STORE: url } });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(readFileSync(out, "utf8")).toBe("written\n");

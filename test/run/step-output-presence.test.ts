@@ -79,7 +79,9 @@ phases:
       const { r, undo, journal } = await run({ failMigrations: "true" });
       expect(r).toMatchObject({ exit: 1, status: "rolled-back" });
       expect(undo).toBe("helm rollback\n");
-      expect(journal).toContain('step.skipped {"step":"rollback:upgrade/restore","reason":"when"}');
+      expect(journal).toContain(
+        'step.skipped {"step":"rollback:upgrade/restore","reason":"when","condition":"`has(steps.migrations.output) && steps.migrations.output.applied.size() > 0` is false (steps.migrations failed)"}',
+      );
       expect(journal.some((l) => l.startsWith("step.failed") && l.includes("rollback:"))).toBe(false);
     });
 
@@ -87,8 +89,12 @@ phases:
       const { r, undo, journal } = await run({ migrate: "false" });
       expect(r).toMatchObject({ exit: 1, status: "rolled-back" });
       expect(undo).toBe("helm rollback\n");
-      expect(journal).toContain('step.skipped {"step":"migrations","reason":"when"}');
-      expect(journal).toContain('step.skipped {"step":"rollback:upgrade/restore","reason":"when"}');
+      expect(journal).toContain(
+        'step.skipped {"step":"migrations","reason":"when","condition":"params.migrate is false"}',
+      );
+      expect(journal).toContain(
+        'step.skipped {"step":"rollback:upgrade/restore","reason":"when","condition":"`has(steps.migrations.output) && steps.migrations.output.applied.size() > 0` is false (steps.migrations skipped)"}',
+      );
     });
 
     it("is skipped when migrations never ran (an earlier step failed)", async () => {

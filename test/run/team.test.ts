@@ -355,7 +355,7 @@ phases:
       const driving = startRun(file, { cli: new Map() }, undefined, h.opts());
       await eventSeen(h, (e) => e.type === "step.started" && e.step === "first");
       await durable(h, "first");
-      await server.down?.();
+      await server.stopServer?.();
       const stopped = await driving;
       expect(stopped).toMatchObject({ exit: 3, status: "store-unreachable" });
       const said = h.said.join("\n");
@@ -364,7 +364,7 @@ phases:
       expect(said).not.toContain(server.password);
       expect(said).toContain(`\`rbx resume ${stopped.runId}\` continues it once the store answers again`);
       expect(readFileSync(log, "utf8")).toBe("first\n");
-      await server.up?.();
+      await server.startServer?.();
       const resumed = await resumeRun(stopped.runId as string, {}, h.opts());
       expect(resumed).toMatchObject({ exit: 0, status: "completed" });
       // The first step's end was never recorded: its probe found it done, so it did not run again.

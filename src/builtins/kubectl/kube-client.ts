@@ -2,7 +2,14 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { CoreV1Api, KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
+import type {
+  Configuration,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  RequestContext,
+  ResponseContext,
+} from "@kubernetes/client-node";
 import type { ActionContext, PlanContext } from "../../contract/action.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
 import { ActionError, messageOf } from "../shared/action-error.js";
@@ -15,7 +22,17 @@ export interface KubeClients {
   core: CoreV1Api;
   namespace: string;
   connection: string;
+  /** Clients of another API group, with the same bounded requests (`BatchV1Api`...). */
+  api<T>(type: new (configuration: Configuration) => T): T;
+  /** Abandon every request still open (a hung API's sockets would keep the process alive). */
+  close(): void;
 }
+
+/**
+ * No single API request lives longer than this, whatever the caller waits for: a request to a hung API is
+ * abandoned (its socket closed) instead of holding the process open for minutes after the step ended.
+ */
+export const REQUEST_LIFETIME_MS = 30_000;
 
 /** The namespace a step works in without contacting the cluster (for plans). */
 export function planNamespace(
@@ -75,6 +92,32 @@ export function connectionNamespace(conn: ResolvedConnection, kc: KubeConfig, ov
   );
 }
 
+/**
+ * An API configuration as kc.makeApiClient builds it, plus a signal on every request: `signals` (the step's,
+ * the clients' close()) and a lifetime, so no request to a hung API holds the process open.
+ */
+export function boundedConfiguration(
+  k8s: typeof import("@kubernetes/client-node"),
+  kc: KubeConfig,
+  signals: readonly AbortSignal[],
+): Configuration {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster)
+    throw new ActionError("invalid-kubeconfig", "The kubeconfig has no cluster for its current context");
+  const bounded = {
+    pre: async (context: RequestContext) => {
+      context.setSignal(AbortSignal.any([...signals, AbortSignal.timeout(REQUEST_LIFETIME_MS)]));
+      return context;
+    },
+    post: async (context: ResponseContext) => context,
+  };
+  return k8s.createConfiguration({
+    baseServer: new k8s.ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [bounded],
+  });
+}
+
 /** Build clients from the connection named in args (or the only kubernetes one). */
 export async function kubeClients(
   ctx: ActionContext,
@@ -82,11 +125,18 @@ export async function kubeClients(
 ): Promise<KubeClients> {
   const conn = pickConnection(ctx.connections, "kubernetes", args.connection);
   const { kc, k8s } = await loadKubeConfig(conn, ctx.env);
+  const namespace = connectionNamespace(conn, kc, args.namespace);
+  const closed = new AbortController();
+  const configuration = boundedConfiguration(k8s, kc, [ctx.signal, closed.signal]);
+  const objects = new k8s.KubernetesObjectApi(configuration);
+  (objects as unknown as { setDefaultNamespace(kc: KubeConfig): string }).setDefaultNamespace(kc);
   return {
     kc,
-    objects: k8s.KubernetesObjectApi.makeApiClient(kc),
-    core: kc.makeApiClient(k8s.CoreV1Api),
-    namespace: connectionNamespace(conn, kc, args.namespace),
+    objects,
+    core: new k8s.CoreV1Api(configuration),
+    namespace,
     connection: conn.name,
+    api: (type) => new type(configuration),
+    close: () => closed.abort(),
   };
 }

@@ -132,6 +132,10 @@ async function write(args: Args, io: CliIO, store: RunStore | undefined): Promis
     ...(args.stateDir ? { stateDir: args.stateDir } : {}),
     ...(found.runner ? { runner: found.runner } : {}),
   });
+  const { previewFromJournal } = await import("../../run/sessions/rollback-preview.js");
+  const { cliCatalogResolver } = await import("../project-catalog.js");
+  const preview = await previewFromJournal(report.runId, read.events, io.cwd, cliCatalogResolver(), io.env);
+  if (preview) report.rollbackPreview = preview;
   for (const p of read.problems) {
     report.notes.push(
       `journal integrity: ${p.message}; the report covers the ${read.events.length} events that verify`,

@@ -221,6 +221,11 @@ export const baseSchema: SchemaNode = {
       "What a failure does by default: `rollback` (unwind the boundaries entered, newest first) or `halt` (stop for the operator).",
       "halt",
     ),
+    onUnreachable: doc(
+      { enum: ["halt", "rollback"] },
+      "When a step fails because its target cannot be reached (refused, DNS, TLS, no answer, rejected credentials) and the rollback would need that same target: `halt` (the default: resume or roll back once it answers again) or `rollback` anyway.",
+      "rollback",
+    ),
   },
   $defs: {
     identifier: { type: "string", pattern: identifierPattern },

@@ -1,9 +1,10 @@
 // The run loop's brain: from the state the journal reached, the next command. It never does I/O.
 
 import type { AnyAction } from "../../contract/action.js";
-import type { FailureRecord } from "../../contract/failure.js";
+import { boundDetails, type FailureRecord } from "../../contract/failure.js";
 import { type JsonValue, toJsonValue } from "../../contract/json.js";
 import type { EvalScope } from "../bind/evaluator.js";
+import { explainFalse } from "../bind/explain-condition.js";
 import type { FlowUnit, StepUnit } from "../bind/program.js";
 import { maxAttempts, retryDelay } from "../bind/retry-policy.js";
 import {
@@ -18,6 +19,8 @@ import { decideChild, decideUnwind } from "./child-steps.js";
 import { type DecideContext, type DecideProgress, evalArgs } from "./decide-context.js";
 import { settleInDoubt } from "./in-doubt.js";
 import type { AttemptOutcome, Instruction } from "./instructions.js";
+import { lastOutputOf } from "./last-output.js";
+import { headline, unreachableHalt } from "./unreachable.js";
 
 const TERMINAL = new Set(["completed", "rolled-back", "failed", "halted", "interrupted"]);
 
@@ -139,6 +142,8 @@ const failure = (kind: FailureRecord["kind"], message: string, retryable = false
   retryable,
 });
 
+const clip = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 const stepFailed = (unit: StepUnit, attempt: number, error: FailureRecord): Instruction =>
   record({ type: "step.failed", step: unit.key, attempt, error });
 
@@ -160,7 +165,13 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
     for (const w of unit.whens) {
       const r = evaluator.condition(w, scope);
       if (!r.ok) return stepFailed(unit, 0, failure("expression", `when: ${r.message}`));
-      if (!r.value) return record({ type: "step.skipped", step: unit.key, reason: "when" });
+      if (!r.value)
+        return record({
+          type: "step.skipped",
+          step: unit.key,
+          reason: "when",
+          condition: explainFalse(w, state, ctx.program),
+        });
     }
     for (const [index, g] of unit.guards.entries()) {
       const r = evaluator.condition(g.that, scope);
@@ -307,16 +318,17 @@ function settleAttempt(
   if (until) {
     const r = ctx.evaluator.condition(until, scope);
     if (!r.ok || !r.value) {
-      const why = r.ok ? "" : ` (${r.message})`;
-      return attemptFailed(
-        ctx,
-        unit,
-        attempt,
-        failure("until-not-met", `until \`${until.text}\` does not hold${why}`, true),
-        [],
-        now,
-        durations,
-      );
+      // The values the condition reads from the output (the pending migrations...), so a halt shows why.
+      const last = lastOutputOf(until.text, output);
+      const seen = Object.entries(last)
+        .map(([k, v]) => `${k} = ${clip(JSON.stringify(v))}`)
+        .join(", ");
+      const error = r.ok
+        ? failure("until-not-met", `until \`${until.text}\` does not hold${seen ? ` (${seen})` : ""}`, true)
+        : failure("expression", `until \`${until.text}\` cannot be evaluated: ${r.message}`, true);
+      const details = Object.keys(last).length > 0 ? boundDetails({ lastOutput: last }) : undefined;
+      if (details) error.details = details;
+      return attemptFailed(ctx, unit, attempt, error, [], now, durations);
     }
   }
   const events: EventBody[] = [];
@@ -324,11 +336,16 @@ function settleAttempt(
   for (const a of unit.step.expect) {
     const r = ctx.evaluator.condition(a.that, scope);
     if (r.ok && r.value) continue;
-    const message = !r.ok
-      ? `${a.that.text}: ${r.message}`
-      : a.message
-        ? ctx.evaluator.message(a.message, scope)
-        : `expected ${a.that.text}`;
+    // An expression that cannot be evaluated (a missing key...) is the runbook's error, not a failed assertion.
+    if (!r.ok) {
+      const error = failure(
+        "expression",
+        `expect \`${a.that.text}\` cannot be evaluated: ${r.message}`,
+        true,
+      );
+      return attemptFailed(ctx, unit, attempt, error, events, now, durations);
+    }
+    const message = a.message ? ctx.evaluator.message(a.message, scope) : `expected ${a.that.text}`;
     messages.push(message);
     events.push({ type: "assertion.failed", step: unit.key, attempt, expression: a.that.text, message });
   }
@@ -378,7 +395,7 @@ function afterFailure(ctx: DecideContext, unit: StepUnit, error: FailureRecord):
       type: "run.halted",
       reason: "rollback-failed",
       step: unit.key,
-      message: `rollback step ${unit.key} failed: ${error.message}`,
+      message: `rollback step ${unit.key} failed: ${headline(error.message)}`,
     });
   }
   if (unit.policy === "halt") {
@@ -386,7 +403,7 @@ function afterFailure(ctx: DecideContext, unit: StepUnit, error: FailureRecord):
       type: "run.halted",
       reason: "step-failed",
       step: unit.key,
-      message: `${unit.key} failed: ${error.message}`,
+      message: `${unit.key} failed: ${headline(error.message)}`,
     });
   }
   const boundaries = state.entered.filter((p) => program.rollbacks.has(p)).reverse();
@@ -394,9 +411,11 @@ function afterFailure(ctx: DecideContext, unit: StepUnit, error: FailureRecord):
     return record({
       type: "run.failed",
       reason: "step-failed",
-      message: `${unit.key} failed: ${error.message}; no rollback boundary was entered, so nothing was undone`,
+      message: `${unit.key} failed: ${headline(error.message)}; no rollback boundary was entered, so nothing was undone`,
     });
   }
+  const halt = unreachableHalt(ctx, unit, error, boundaries);
+  if (halt) return record(halt);
   return record({
     type: "rollback.started",
     reason: "failure",

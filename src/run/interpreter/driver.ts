@@ -8,7 +8,13 @@ import type {
   RunResources,
 } from "../../contract/action.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
-import { asFailure, fail, StepFailure } from "../../contract/failure.js";
+import {
+  asFailure,
+  boundDetails,
+  fail,
+  type StepFailure,
+  targetUnavailable,
+} from "../../contract/failure.js";
 import { type JsonValue, toJsonValue } from "../../contract/json.js";
 import type { Evaluator } from "../bind/evaluator.js";
 import type { Program, StepUnit } from "../bind/program.js";
@@ -19,6 +25,7 @@ import type { RunJournal } from "../store/run-store.js";
 import type { ApprovalBroker } from "./approvals.js";
 import { decide } from "./decide.js";
 import { type DecideProgress, START } from "./decide-context.js";
+import { diagnosisSource } from "./diagnosis-source.js";
 import type { AttemptOutcome, ChildOutcome, Instruction } from "./instructions.js";
 
 /** How an in-doubt step was settled by the operator up front (`--settle STEP=done|redo`). */
@@ -154,11 +161,14 @@ export class Driver {
         await this.flush();
         const action = this.o.catalog.find(cmd.unit.action);
         let events: EventBody[];
+        const { ctx, seal } = this.context(cmd.unit, this.o.signal);
         try {
-          const r = await action?.probe?.(this.context(cmd.unit, this.o.signal), cmd.args, cmd.before);
+          const r = await action?.probe?.(ctx, cmd.args, cmd.before);
           events = cmd.settle(r ?? { state: "unknown", reason: "no probe" });
         } catch (err) {
           events = cmd.settle({ state: "unknown", reason: this.o.redactor.redact(asFailure(err).message) });
+        } finally {
+          seal();
         }
         if (this.interrupted(cmd.unit)) return;
         this.record(events);
@@ -284,9 +294,9 @@ export class Driver {
   private async attempt(cmd: Extract<Instruction, { kind: "attempt" }>): Promise<void> {
     const { unit } = cmd;
     const action = this.o.catalog.find(unit.action) as AnyAction;
-    const ctx = this.context(unit, this.o.signal);
     let before: JsonValue | undefined;
     if (action.effect === "write" && action.before) {
+      const { ctx, seal } = this.context(unit, this.o.signal);
       try {
         before = (await action.before(ctx, cmd.args)) ?? null;
       } catch (err) {
@@ -294,6 +304,8 @@ export class Driver {
         if (this.interrupted(unit)) return;
         this.record(cmd.settle({ ok: false, failure: f }, Date.now()));
         return;
+      } finally {
+        seal();
       }
     }
     // A credential written in the step itself (a header, a URL's password) is masked before its args are journaled.
@@ -321,7 +333,51 @@ export class Driver {
     await this.flush();
     const outcome = await this.invoke(action, unit, cmd.args, cmd.timeoutMs);
     if (this.interrupted(unit)) return;
-    this.record(cmd.settle(outcome, Date.now()));
+    const events = cmd.settle(outcome, Date.now());
+    await this.diagnose(unit, cmd.args, events);
+    if (this.interrupted(unit)) return;
+    this.record(events);
+  }
+
+  /**
+   * A step that finally failed: add what its target looks like now (pods, restarts, waiting reasons, the failing
+   * containers' last log lines) to its error, from the step's own action or, for a step that waits on what an
+   * earlier one changed (a migration wait, a readiness check), from the nearest earlier step that can tell.
+   */
+  private async diagnose(unit: StepUnit, args: JsonValue, events: EventBody[]): Promise<void> {
+    const failed = events.find(
+      (e): e is Extract<EventBody, { type: "step.failed" }> =>
+        e.type === "step.failed" && e.step === unit.key,
+    );
+    if (!failed) return;
+    const source = diagnosisSource(
+      this.o.program,
+      this.o.state,
+      this.o.catalog,
+      unit,
+      this.o.evaluator,
+      args,
+    );
+    // The target itself did not answer: asking it again for its pods would only wait longer.
+    if (!source || (source.unit === unit && targetUnavailable(failed.error))) return;
+    const { ctx, seal } = this.context(unit, this.o.signal);
+    ctx.log.progress(`looking for the cause: reading the target of ${source.unit.key}`);
+    try {
+      const found = await abortable(
+        Promise.race([
+          source.action.diagnose?.(ctx, source.args) ?? Promise.resolve(undefined),
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), DIAGNOSE_MS).unref()),
+        ]),
+        this.o.signal,
+      );
+      if (!found || found.pods.every((p) => p.ready && p.restarts === 0)) return;
+      const details = boundDetails({ ...(failed.error.details ?? {}), diagnosis: found });
+      failed.error = { ...failed.error, ...(details ? { details } : {}) };
+    } catch {
+      // A diagnosis is best effort: the failure stands as it is.
+    } finally {
+      seal();
+    }
   }
 
   /** Run an action once with the run's signal and the attempt's timeout; never throws. */
@@ -342,22 +398,33 @@ export class Driver {
             timeoutMs,
           )
         : undefined;
+    const { ctx, seal } = this.context(unit, controller.signal);
     try {
-      const ctx = this.context(unit, controller.signal);
       const output = await abortable(action.run(ctx, args), controller.signal);
       return { ok: true, output: journalable(unit.action, output) };
     } catch (err) {
       return { ok: false, failure: redacted(asFailure(err, controller.signal), this.o.redactor) };
     } finally {
+      // An action cut off by a timeout or an interruption may still be running: nothing it says from now on
+      // reaches the view, so no line of a finished step prints after it ended.
+      seal();
       if (timer) clearTimeout(timer);
       this.o.signal.removeEventListener("abort", onAbort);
     }
   }
 
-  private context(unit: StepUnit, signal: AbortSignal): ActionContext {
+  /** The context of one call into an action; `seal` silences its logger once the call is over. */
+  private context(unit: StepUnit, signal: AbortSignal): { ctx: ActionContext; seal: () => void } {
+    let open = true;
+    const base = this.o.logFor?.(unit.key) ?? this.o.log ?? silentLogger;
+    const log: ActionLogger = {
+      info: (m) => open && base.info(m),
+      warn: (m) => open && base.warn(m),
+      progress: (m) => open && base.progress(m),
+    };
     const ctx: ActionContext = {
       signal,
-      log: this.o.logFor?.(unit.key) ?? this.o.log ?? silentLogger,
+      log,
       redactor: this.o.redactor,
       connections: this.o.connections,
       runId: this.o.state.runId,
@@ -372,16 +439,23 @@ export class Driver {
       ctx.approval = { by: last.by, via: last.via, at: last.at, approvers: [...new Set(names)] };
     }
     if (this.o.resources) ctx.resources = this.o.resources;
-    return ctx;
+    return {
+      ctx,
+      seal: () => {
+        open = false;
+      },
+    };
   }
 }
 
 const silentLogger: ActionLogger = { info() {}, warn() {}, progress() {} };
 
+/** How long the cause of a failure may take to collect. */
+const DIAGNOSE_MS = 20_000;
+
 /** A failure whose message passes through the run's redactor (an action's own message may quote a secret). */
 function redacted(f: StepFailure, redactor: TaintRedactor): StepFailure {
-  const message = redactor.redact(f.message);
-  return message === f.message ? f : new StepFailure(f.kind, message, f.retryable);
+  return f.withMessage(redactor.redact(f.message));
 }
 
 /** An action's output as the journal keeps it; one that is not plain data (a cycle) fails the step. */

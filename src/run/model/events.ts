@@ -37,6 +37,7 @@ export type HaltReason =
   | "waiting-for-approval"
   | "in-doubt"
   | "rollback-failed"
+  | "target-unreachable"
   | "integrity"
   | "lock-taken-over"
   /** A child run (`run:`) stopped for the operator; resuming or rolling back the parent continues it. */
@@ -105,6 +106,8 @@ export type EventBody =
       note?: string;
       /** The operator passed a safety check (`--override-check`): a read step, or a step whose guard was false. */
       overrode?: "check" | "guard";
+      /** For `when`: the condition that was false and what it read, e.g. `params.analyticsEnabled is false`. */
+      condition?: string;
     }
   | {
       type: "step.started";

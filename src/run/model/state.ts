@@ -31,7 +31,13 @@ export interface StepState {
   output?: JsonValue;
   error?: FailureRecord;
   settledBy?: "probe" | "verify" | "operator";
-  skipped?: { reason: "when" | "operator"; by?: string; note?: string; overrode?: "check" | "guard" };
+  skipped?: {
+    reason: "when" | "operator";
+    by?: string;
+    note?: string;
+    overrode?: "check" | "guard";
+    condition?: string;
+  };
   probe?: "done" | "not-done" | "unknown";
   verified?: boolean;
   /** A `run:` step: the child run it started. */
@@ -176,6 +182,7 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
         ...(e.by ? { by: e.by } : {}),
         ...(e.note ? { note: e.note } : {}),
         ...(e.overrode ? { overrode: e.overrode } : {}),
+        ...(e.condition ? { condition: e.condition } : {}),
       };
       state.lastStep = e.step;
       break;

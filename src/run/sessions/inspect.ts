@@ -5,14 +5,16 @@ import type { Runner } from "../model/recovery-choices.js";
 import { foldEvents, type RunState } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import { standings } from "./lock-messages.js";
+import { previewRollback } from "./rollback-preview.js";
 import { runDocument } from "./run-document.js";
 import type { CatalogResolver } from "./session-options.js";
 import { runSnapshots, snapshotDump, snapshotWhere } from "./snapshots.js";
 import { runnerOf, type StatusReport, statusReport } from "./status-report.js";
 
 /**
- * The status report of one run; `stateDir` is repeated in the commands it suggests, as the operator gave it,
- * and `env` tells where this machine looks for snapshot dumps (RBX_SNAPSHOTS_DIR).
+ * The status report of one run; `stateDir` is repeated in the commands it suggests, as the operator gave it;
+ * `env` lets it evaluate the rollback's `when`s over the recorded params and tells where this machine looks for
+ * snapshot dumps (RBX_SNAPSHOTS_DIR).
  */
 export async function inspectRun(
   store: RunStore,
@@ -42,6 +44,8 @@ export async function inspectRun(
     where: snapshotWhere(s),
     readableHere: snapshotDump(s, env) !== undefined,
   }));
+  const preview =
+    program && catalog && state.started ? previewRollback(state, program, catalog, env) : undefined;
   return statusReport(state, read, {
     ...(program ? { program } : {}),
     holders,
@@ -49,6 +53,7 @@ export async function inspectRun(
     ...(stateDir ? { stateDir } : {}),
     ...(journalPath ? { journalPath } : {}),
     snapshots,
+    ...(preview ? { preview } : {}),
   });
 }
 

@@ -2,6 +2,7 @@
 import type { JsonValue } from "../../contract/json.js";
 import type { Program } from "../bind/program.js";
 import { formatActor } from "../model/events.js";
+import { causeLines } from "../model/failure-cause.js";
 import {
   type RecoveryChoice,
   type Runner,
@@ -15,6 +16,7 @@ import type { RunState } from "../model/state.js";
 import type { JournalRead } from "../store/journal-file.js";
 import type { LockConflict } from "../store/run-store.js";
 import { describeLock, type HolderStanding, type LockDescription } from "./lock-messages.js";
+import type { RollbackPreview } from "./rollback-preview.js";
 
 export type { RecoveryChoice } from "../model/recovery-choices.js";
 
@@ -35,7 +37,8 @@ export interface StatusReport {
   integrity: { ok: boolean; events: number; problems: string[]; tornBytesIgnored: number };
   /** The phase reached; during an unwinding, the rollback and the boundaries it undoes. */
   phase?: string;
-  step?: { key: string; status: string; attempt: number; error?: string };
+  /** `cause`: what the failure's details say (the last output an until judged, the target's pods and logs). */
+  step?: { key: string; status: string; attempt: number; error?: string; cause?: string[] };
   lastBoundary?: string;
   /** The unwinding started, when there is one: why (a failed step, or who asked) and whether it finished. */
   rollback?: {
@@ -45,7 +48,13 @@ export interface StatusReport {
     boundaries: string[];
     done: boolean;
   };
-  rollbackNow: { boundary: string; steps: { key: string; action: string; when?: string }[] }[];
+  /** Each step a rollback would run now: `will` says whether its `when` holds now, `why` when it skips. */
+  rollbackNow: {
+    boundary: string;
+    steps: { key: string; action: string; when?: string; will?: "run" | "skip" | "unknown"; why?: string }[];
+  }[];
+  /** Said plainly when the rollback would not restore the database (see rollback-preview). */
+  database?: string;
   locks: LockDescription[];
   /** The snapshots the run took: where each dump was written and whether this machine can read it. */
   snapshots: { step: string; id: string; where: string; readableHere: boolean }[];
@@ -63,6 +72,8 @@ export interface StatusInputs {
   journalPath?: string;
   /** The run's snapshots, as `snapshots` reports them. */
   snapshots?: StatusReport["snapshots"];
+  /** What a rollback would do now, evaluated (rollback-preview.ts); without it, the `when`s are only listed. */
+  preview?: RollbackPreview;
 }
 
 /** Whether a process runs the run, from its own locks: alive here, unknown on another host, else gone. */
@@ -96,8 +107,19 @@ export function statusReport(state: RunState, read: JournalRead, inputs: StatusI
   const stepKey = stoppedStep(state) ?? state.lastStep;
   const st = stepKey ? state.steps.get(stepKey) : undefined;
   const open = rollbackOpen(state);
-  const rollbackNow =
-    state.status === "rolled-back" || state.rollback?.done
+  const preview = inputs.preview;
+  const rollbackNow = preview
+    ? preview.boundaries.map((b) => ({
+        boundary: b.boundary,
+        steps: b.steps.map((p) => ({
+          key: p.key,
+          action: p.action,
+          ...(p.when ? { when: p.when } : {}),
+          will: p.will,
+          ...(p.why ? { why: p.why } : {}),
+        })),
+      }))
+    : state.status === "rolled-back" || state.rollback?.done
       ? []
       : (open ? (state.rollback?.boundaries ?? []) : [...state.boundaries].reverse()).map((b) => ({
           boundary: b,
@@ -131,6 +153,7 @@ export function statusReport(state: RunState, read: JournalRead, inputs: StatusI
       : recoveryChoices(state, { runner, ...(inputs.stateDir ? { stateDir: inputs.stateDir } : {}) }),
   };
   if (detail) report.detail = detail;
+  if (preview?.database) report.database = preview.database;
   if (s) {
     report.runbook = { name: s.runbook.name, version: s.runbook.version, file: s.runbook.file };
     report.startedAt = s.at;
@@ -173,6 +196,8 @@ export function statusReport(state: RunState, read: JournalRead, inputs: StatusI
       attempt: st.attempt,
       ...(st.error ? { error: st.error.message } : {}),
     };
+    const cause = causeLines(st.error, "");
+    if (cause.length > 0) report.step.cause = cause;
   }
   if (state.boundaries.length > 0) report.lastBoundary = state.boundaries.at(-1) as string;
   return report;
@@ -203,6 +228,10 @@ export function formatStatus(r: StatusReport): string {
   if (r.step) {
     const err = r.step.error ? ` — ${r.step.error}` : "";
     lines.push(`  step:      ${r.step.key} (${r.step.status}, attempt ${r.step.attempt})${err}`);
+    if (r.step.cause) {
+      lines.push("  cause:");
+      for (const l of r.step.cause) lines.push(`    ${l}`);
+    }
   }
   lines.push(`  boundary:  ${r.lastBoundary ?? "none entered"}`);
   if (r.rollback) {
@@ -223,10 +252,21 @@ export function formatStatus(r: StatusReport): string {
     );
     for (const b of r.rollbackNow) {
       lines.push(`    ${b.boundary}:`);
-      for (const s of b.steps) lines.push(`      ${s.key}  ${s.action}${s.when ? `  when ${s.when}` : ""}`);
+      for (const s of b.steps) {
+        const will =
+          s.will === "skip"
+            ? `  — will skip: ${s.why ?? "its when is false"}`
+            : s.will === "run"
+              ? "  — will run"
+              : s.will === "unknown"
+                ? `  — cannot tell now: ${s.why ?? ""}`
+                : "";
+        lines.push(`      ${s.key}  ${s.action}${s.when ? `  when ${s.when}` : ""}${will}`);
+      }
       if (b.steps.length === 0) lines.push("      (no steps left)");
     }
   }
+  if (r.database) lines.push(`  ${r.database}`);
   for (const l of r.locks) lines.push(`  lock:      ${l.label}: ${l.holder}, ${l.state}`);
   for (const s of r.snapshots) {
     const here = s.readableHere ? "" : " — NOT READABLE from this machine";

@@ -3,6 +3,7 @@
 import {
   closeSync,
   existsSync,
+  fsyncSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -12,9 +13,10 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { isSystemError } from "../../diagnostics/system-error.js";
 import type { LockHolder, LockKey } from "../model/events.js";
+import { fsyncDir, fsyncNewDir } from "./durable.js";
 import { type JournalRead, JournalWriter, readJournalFile } from "./journal-file.js";
 import { holderAlive } from "./liveness.js";
 import type { LockConflict, LockOutcome, LockRequest, RunJournal, RunStore } from "./run-store.js";
@@ -54,7 +56,7 @@ export class FileRunStore implements RunStore {
   async create(runId: string): Promise<RunJournal> {
     const path = this.journalPath(runId);
     return this.writing("create the run's journal", () => {
-      mkdirSync(this.runsDir, { recursive: true, mode: 0o700 });
+      this.makeDir(this.runsDir);
       return JournalWriter.create(path);
     });
   }
@@ -66,6 +68,13 @@ export class FileRunStore implements RunStore {
     } catch (err) {
       throw isSystemError(err) ? new StoreWriteError(this.stateDir, doing, err) : err;
     }
+  }
+
+  /** mkdir -p, with every directory it created fsync'd into its parent. */
+  private makeDir(dir: string): void {
+    const created = mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (created === undefined) return;
+    for (let d = dir; d.length >= created.length; d = dirname(d)) fsyncNewDir(d);
   }
 
   async read(runId: string): Promise<JournalRead> {
@@ -161,7 +170,7 @@ export class FileRunStore implements RunStore {
     },
   ): void {
     const { taken, fresh, forced, reclaimed, conflicts } = out;
-    mkdirSync(this.locksDir, { recursive: true, mode: 0o700 });
+    this.makeDir(this.locksDir);
     for (const k of sorted) {
       const mine: LockHolder = { ...holder, key: k.key, label: k.label, token };
       const path = this.lockPath(k.key);
@@ -174,12 +183,14 @@ export class FileRunStore implements RunStore {
       if (fd !== undefined) {
         try {
           writeFileSync(fd, `${JSON.stringify(mine)}\n`);
+          fsyncSync(fd);
         } catch (err) {
           rmSync(path, { force: true });
           throw err;
         } finally {
           closeSync(fd);
         }
+        fsyncDir(this.locksDir);
         taken.push(k);
         fresh.push(k);
         continue;
@@ -219,18 +230,28 @@ export class FileRunStore implements RunStore {
   private replace(path: string, holder: LockHolder): void {
     const tmp = `${path}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
+      const fd = openSync(tmp, "w", 0o600);
+      try {
+        writeFileSync(fd, `${JSON.stringify(holder)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, path);
     } catch (err) {
       rmSync(tmp, { force: true });
       throw err;
     }
+    fsyncDir(this.locksDir);
   }
 
   async unlock(runId: string, keys: readonly LockKey[]): Promise<void> {
     for (const k of keys) {
       const current = this.readHolder(k.key);
-      if (current && current.runId === runId) rmSync(this.lockPath(k.key), { force: true });
+      if (current && current.runId === runId) {
+        rmSync(this.lockPath(k.key), { force: true });
+        fsyncDir(this.locksDir);
+      }
     }
   }
 

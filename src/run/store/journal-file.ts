@@ -12,6 +12,7 @@ import {
 } from "node:fs";
 import { dirname } from "node:path";
 import type { EventBody, RunEvent } from "../model/events.js";
+import { fsyncDir } from "./durable.js";
 import { StoreWriteError } from "./store-error.js";
 
 /** The `prev` of the first event: nothing precedes it. */
@@ -178,10 +179,11 @@ export class JournalWriter {
     private lastHash: string,
   ) {}
 
-  /** Create a new journal (mode 0600); fails if the file exists. */
+  /** Create a new journal (mode 0600); fails if the file exists. Both names are on disk when it returns. */
   static create(path: string): JournalWriter {
     const fd = openSync(path, "wx", 0o600);
     const headFd = openSync(`${path}.head`, "w", 0o600);
+    fsyncDir(dirname(path));
     return new JournalWriter(path, fd, headFd, 0, GENESIS);
   }
 
@@ -195,6 +197,8 @@ export class JournalWriter {
     // Not truncated on open: rewritten in place, the sidecar needs no new space, so a full disk cannot
     // leave it empty (it would then no longer tell a journal cut short from one that ends).
     const headFd = openSync(`${path}.head`, constants.O_RDWR | constants.O_CREAT, 0o600);
+    // The head sidecar may have been created just now (a journal copied without it).
+    fsyncDir(dirname(path));
     const writer = new JournalWriter(path, fd, headFd, read.events.length, read.lastHash);
     writer.position = read.validBytes;
     writer.durable = { seq: read.events.length, hash: read.lastHash };
