@@ -78,7 +78,7 @@ export const commands: readonly CommandEntry[] = [
     name: "fleet",
     summary:
       "one runbook on many targets at a controlled rate (max-concurrency, max-errors, canary), resumable",
-    load: () => import("./commands/fleet.js"),
+    load: () => import("./commands/fleet/index.js"),
   },
   {
     name: "store",
