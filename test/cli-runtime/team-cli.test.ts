@@ -88,9 +88,10 @@ describe("choosing the store", () => {
     const migrated = await startRbx(["store", "migrate"], { cwd });
     expect(migrated.code, migrated.stderr).toBe(0);
     expect(migrated.stdout).toMatch(/applied version 1: runs, hash-chained events/);
-    expect((await startRbx(["store", "migrate"], { cwd })).stdout).toMatch(/schema version 1, up to date/);
+    expect(migrated.stdout).toMatch(/applied version 2: /);
+    expect((await startRbx(["store", "migrate"], { cwd })).stdout).toMatch(/schema version 2, up to date/);
     expect((await startRbx(["store", "status"], { cwd })).stdout).toMatch(
-      /^schema: {3}version 1 \(current\)$/m,
+      /^schema: {3}version 2 \(current\)$/m,
     );
     const wrong = await startRbx(["runs", "--store", "mysql://x@y/z"], { cwd });
     expect(wrong.code).toBe(2);
