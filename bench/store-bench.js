@@ -25,14 +25,15 @@ export const figures = [
   },
 ];
 
-/** The newest run in the store, its state and the bytes its journal rows hold. */
-async function newestRun(client) {
+/** A run of the store by id: its state and the bytes its journal rows hold. */
+async function runById(client, runId) {
   const r = await client.query(
     `SELECT e.run_id, sum(octet_length(e.line))::bigint AS bytes, count(*)::int AS events,
             max(e.type) FILTER (WHERE e.seq = r.head_seq) AS last
        FROM rbx.events e JOIN rbx.runs r USING (run_id)
-      WHERE e.run_id = (SELECT max(run_id) FROM rbx.runs)
+      WHERE e.run_id = $1
       GROUP BY e.run_id`,
+    [runId],
   );
   const row = r.rows[0];
   if (!row) throw new Error("the benchmark run left no journal in the store");
@@ -79,13 +80,17 @@ export async function measure({ quick = false, log = () => {} } = {}) {
         return [n, f];
       }),
     );
+    let runs = 0;
     const runOnce = async (n, tag) => {
       const state = join(root, `state-${tag}`);
       rmSync(state, { recursive: true, force: true });
-      const ms = timeProcess([rbx, "run", files[n], "--store", server.url(), "--state-dir", state], {
-        cwd: root,
-      });
-      const run = await newestRun(client);
+      // Each run named by the bench: two runs started in the same second are told apart.
+      const runId = `bench-${tag}-${++runs}`;
+      const ms = timeProcess(
+        [rbx, "run", files[n], "--store", server.url(), "--state-dir", state, "--run-id", runId],
+        { cwd: root },
+      );
+      const run = await runById(client, runId);
       // run.started, guards.passed, phase.entered, two events a step, phase.completed, run.completed.
       if (run.events !== 2 * n + 5 || run.last !== "run.completed")
         throw new Error(
