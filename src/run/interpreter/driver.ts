@@ -10,6 +10,7 @@ import type {
 import type { ResolvedConnection } from "../../contract/connection.js";
 import { asFailure, fail, StepFailure } from "../../contract/failure.js";
 import { type JsonValue, toJsonValue } from "../../contract/json.js";
+import { stepEffect } from "../../parser/step-effect.js";
 import type { Evaluator } from "../bind/evaluator.js";
 import type { Program, StepUnit } from "../bind/program.js";
 import type { TaintRedactor } from "../bind/taint-redactor.js";
@@ -278,7 +279,8 @@ export class Driver {
     const action = this.o.catalog.find(unit.action) as AnyAction;
     const ctx = this.context(unit, this.o.signal);
     let before: JsonValue | undefined;
-    if (action.effect === "write" && action.before) {
+    const effect = stepEffect(unit.step, action);
+    if (effect === "write" && action.before) {
       try {
         before = (await action.before(ctx, cmd.args)) ?? null;
       } catch (err) {
@@ -303,7 +305,7 @@ export class Driver {
         step: unit.key,
         phase: unit.phase,
         action: unit.action,
-        effect: action.effect,
+        effect,
         attempt: cmd.attempt,
         args: cmd.args,
         ...(before !== undefined ? { before } : {}),
