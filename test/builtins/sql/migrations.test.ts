@@ -200,10 +200,86 @@ describe("sql.migrations and sql.repairTracking against Drizzle's ledger", () =>
       { id: 2, hash: "def", createdAt: 20, name: "" },
     ]);
     expect(sqlMigrations.plan(args, planContext(conns))[0]?.text).toBe(
-      '[postgres] select id, hash, created_at from "platform_migrations" order by id',
+      '[postgres] select id, hash, created_at from "platform_migrations" order by id; fingerprint the schema',
     );
     expect(sqlRepairTracking.requiresApproval).toBe(true);
     const bad = await failure(sqlMigrations.run(ctx, { table: "x; drop table y" }));
     expect(bad.code).toBe("invalid-identifier");
+  });
+
+  it("verifyFromFiles derives the check from each file's SQL: a ghost nobody listed is found, a later drop excused", async () => {
+    const entries: [string, number, string][] = [
+      [
+        "0000_users",
+        1_700_000_000_000,
+        'CREATE TABLE IF NOT EXISTS "users" (id serial PRIMARY KEY, legacy text);',
+      ],
+      [
+        "0001_orders",
+        1_700_000_100_000,
+        'CREATE TABLE "orders" (id serial);\nCREATE INDEX "orders_id_idx" ON "orders" (id);',
+      ],
+      [
+        "0002_drop_legacy",
+        1_700_000_200_000,
+        'ALTER TABLE "users" DROP COLUMN "legacy";\nALTER TABLE "users" ADD CONSTRAINT "u" UNIQUE (id);',
+      ],
+      [
+        "0003_audit",
+        1_700_000_300_000,
+        'ALTER TABLE "users" ADD COLUMN "audited" boolean;\nCREATE OR REPLACE VIEW "v_users" AS SELECT id FROM users;',
+      ],
+    ];
+    const { db, dir, conns, ctx } = await fresh(entries);
+    await drizzleMigrate(pg.url(db), dir);
+    const clean = await sqlMigrations.run(ctx, { migrationsDir: dir, verifyFromFiles: true });
+    expect(clean.desync.detected).toBe(false);
+    expect(clean.upToDate).toBe(true);
+    // 0003's objects vanish (a ghost row) although no hand-written `verify` names 0003.
+    await sqlExec.run(testContext(conns), {
+      statements: ['drop view "v_users"', 'alter table "users" drop column "audited"'],
+    });
+    const listed = await sqlMigrations.run(testContext(conns), {
+      migrationsDir: dir,
+      verify: { "0000_users": "select true" },
+    });
+    expect(listed.desync.detected).toBe(false);
+    const derived = await sqlMigrations.run(testContext(conns), {
+      migrationsDir: dir,
+      verifyFromFiles: true,
+    });
+    expect(derived.desync).toMatchObject({ detected: true, repairable: true });
+    expect(derived.desync.rows.map((r) => [r.name, r.objects])).toEqual([["0003_audit", "missing"]]);
+    expect(
+      sqlMigrations.plan({ migrationsDir: dir, verifyFromFiles: true }, planContext(conns))[0]?.text,
+    ).toMatch(/verify the objects each applied migration's SQL creates .*; fingerprint the schema$/);
+    // The repair accepts the derived check instead of a `verify` list; Drizzle then re-applies 0003.
+    const repaired = await sqlRepairTracking.run(testContext(conns), {
+      migrationsDir: dir,
+      verifyFromFiles: true,
+    });
+    expect(repaired.removed.map((r) => r.name)).toEqual(["0003_audit"]);
+    await drizzleMigrate(pg.url(db), dir);
+    expect(
+      (await sqlMigrations.run(testContext(conns), { migrationsDir: dir, verifyFromFiles: true })).upToDate,
+    ).toBe(true);
+    const noDir = await failure(sqlMigrations.run(testContext(conns), { verifyFromFiles: true }));
+    expect(noDir.code).toBe("invalid-arguments");
+  });
+
+  it("fingerprints the schema: stable across reads and data changes, moved by a column or a constraint", async () => {
+    const { db, dir, conns, ctx } = await fresh();
+    await drizzleMigrate(pg.url(db), dir);
+    const first = (await sqlMigrations.run(ctx, {})).fingerprint;
+    expect(first).toMatch(/^[0-9a-f]{32}$/);
+    await sqlExec.run(testContext(conns), { statements: ["insert into users (email) values ('a@b.c')"] });
+    expect((await sqlMigrations.run(testContext(conns), {})).fingerprint).toBe(first);
+    await sqlExec.run(testContext(conns), { statements: ["alter table users add column nick text"] });
+    const withColumn = (await sqlMigrations.run(testContext(conns), {})).fingerprint;
+    expect(withColumn).not.toBe(first);
+    await sqlExec.run(testContext(conns), {
+      statements: ["alter table users add constraint nick_unique unique (nick)"],
+    });
+    expect((await sqlMigrations.run(testContext(conns), {})).fingerprint).not.toBe(withColumn);
   });
 });
