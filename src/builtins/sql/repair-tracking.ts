@@ -29,6 +29,12 @@ async function repairableRows(
   ctx: ActionContext,
   args: RepairTrackingArgs,
 ): Promise<AppliedMigration[]> {
+  // What tells a ghost row from a real one: hand-written queries, or the objects derived from the files.
+  if (!args.verify && !args.verifyFromFiles)
+    throw new ActionError(
+      "invalid-arguments",
+      "Give `verify` queries or `verifyFromFiles: true` (with migrationsDir)",
+    );
   const folder = await migrationFolderOf(args);
   const rows = (await readLedger(s.client, args)) ?? [];
   const cmp = compareLedger(rows, folder?.files ?? []);
@@ -57,11 +63,6 @@ export const sqlRepairTracking = defineAction<RepairTrackingArgs, RepairTracking
   input: {
     type: "object",
     additionalProperties: false,
-    // What tells a ghost row from a real one: hand-written queries, or the objects derived from the files.
-    anyOf: [
-      { required: ["verify"] },
-      { required: ["verifyFromFiles"], properties: { verifyFromFiles: { const: true } } },
-    ],
     properties: {
       ...ledgerFields,
       ids: {
