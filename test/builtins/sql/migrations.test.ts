@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresServer } from "../../../lab/postgres.js";
 import { sqlExec } from "../../../src/builtins/sql/exec.js";
+import { sqlMarkApplied } from "../../../src/builtins/sql/mark-applied.js";
 import { drizzleHash } from "../../../src/builtins/sql/migration-files.js";
 import { sqlMigrations } from "../../../src/builtins/sql/migrations.js";
 import { sqlRepairTracking } from "../../../src/builtins/sql/repair-tracking.js";
@@ -281,5 +282,62 @@ describe("sql.migrations and sql.repairTracking against Drizzle's ledger", () =>
       statements: ["alter table users add constraint nick_unique unique (nick)"],
     });
     expect((await sqlMigrations.run(testContext(conns), {})).fingerprint).not.toBe(withColumn);
+  });
+
+  it("markApplied skips a failing migration the way Drizzle honours it, and refuses to skip an earlier one", async () => {
+    const entries: [string, number, string][] = [
+      ...MIGRATIONS.slice(0, 1),
+      ["0001_orders", 1_700_000_100_000, "CREATE TABLE orders (id serial PRIMARY KEY, user_id int);"],
+      [
+        "0002_fk",
+        1_700_000_200_000,
+        "ALTER TABLE orders ADD CONSTRAINT orders_owner_fk FOREIGN KEY (user_id) REFERENCES owners(id);",
+      ],
+    ];
+    const { db, dir, conns, ctx } = await fresh(entries);
+    const first = join(dir, "..", `${dir.split("/").at(-1)}-first`);
+    writeFolder(first, entries.slice(0, 1));
+    await drizzleMigrate(pg.url(db), first);
+    // 0002 fails (no owners table): Drizzle runs the pending ones in one transaction, so 0001 is not applied either.
+    await expect(drizzleMigrate(pg.url(db), dir)).rejects.toThrow();
+    const pending = await sqlMigrations.run(ctx, { migrationsDir: dir });
+    expect(pending.pending.map((p) => p.name)).toEqual(["0001_orders", "0002_fk"]);
+
+    const earlier = await failure(
+      sqlMarkApplied.run(testContext(conns), { migrationsDir: dir, tags: ["0002_fk"] }),
+    );
+    expect(earlier.code).toBe("earlier-pending");
+    expect(earlier.message).toMatch(/0001_orders is pending before 0002_fk/);
+    const unknown = await failure(
+      sqlMarkApplied.run(testContext(conns), { migrationsDir: dir, tags: ["0009_x"] }),
+    );
+    expect(unknown.code).toBe("unknown-migration");
+
+    // Fix forward the first by hand, then skip the failing one: the ledger holds Drizzle's hash and `when`.
+    await sqlExec.run(testContext(conns), {
+      statements: ["CREATE TABLE orders (id serial PRIMARY KEY, user_id int)"],
+    });
+    const already = await failure(
+      sqlMarkApplied.run(testContext(conns), { migrationsDir: dir, tags: ["0000_users"] }),
+    );
+    expect(already.code).toBe("already-applied");
+    const args = { migrationsDir: dir, tags: ["0001_orders", "0002_fk"] };
+    const before = await sqlMarkApplied.before?.(testContext(conns), args);
+    expect(await sqlMarkApplied.probe?.(testContext(conns), args, before)).toEqual({ state: "not-done" });
+    const out = await sqlMarkApplied.run(testContext(conns), args);
+    expect(out.marked.map((r) => [r.name, r.createdAt])).toEqual([
+      ["0001_orders", 1_700_000_100_000],
+      ["0002_fk", 1_700_000_200_000],
+    ]);
+    expect(await sqlMarkApplied.probe?.(testContext(conns), args, before)).toMatchObject({ state: "done" });
+    // Drizzle's own migrator now finds nothing to do, and the constraint was never created.
+    await drizzleMigrate(pg.url(db), dir);
+    const after = await sqlMigrations.run(testContext(conns), { migrationsDir: dir });
+    expect(after.pending).toEqual([]);
+    expect(after.applied.map((r) => r.name)).toEqual(["0000_users", "0001_orders", "0002_fk"]);
+    expect(sqlMarkApplied.requiresApproval).toBe(true);
+    expect(sqlMarkApplied.plan(args, planContext(conns))[0]?.text).toMatch(
+      /LOCK TABLE "drizzle"."__drizzle_migrations" IN EXCLUSIVE MODE; INSERT INTO .* -- 0001_orders, 0002_fk from .*, not run; COMMIT;/,
+    );
   });
 });
