@@ -33,6 +33,7 @@ const mine = [
   "kubectl.get",
   "kubectl.patch",
   "kubectl.logs",
+  "dotenv.set",
 ];
 
 function filesUnder(dir: string): string[] {

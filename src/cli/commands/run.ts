@@ -18,7 +18,7 @@ Options:
   --param NAME=VALUE   a param (repeatable); secret params come from the environment (from: env.NAME)
   --params-file F      params from a JSON or YAML map
   --plan-hash H        refuse to start unless \`rbx plan\` would print this hash now
-  --approve ID         approve the approval step ID up front (repeatable)
+  --approve ID[=VAL]   approve the approval step ID up front, with its value if it asks for one (repeatable)
   --approve-all        approve every approval step
   --force-unlock       take over a lock whose holder is gone (recorded in the journal)
   --json               NDJSON events on stdout (one per line, secrets masked); the progress view on stderr

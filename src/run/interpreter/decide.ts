@@ -234,9 +234,18 @@ function approvalGate(unit: StepUnit, action: AnyAction, args: JsonValue, attemp
     unit,
     prompt: ask.prompt,
     ...(ask.timeoutMs !== undefined ? { timeoutMs: ask.timeoutMs } : {}),
+    ...(ask.input ? { input: ask.input } : {}),
     settle: (answer) => {
       if (answer.approved)
-        return [{ type: "approval.granted", step: unit.key, by: answer.by, via: answer.via }];
+        return [
+          {
+            type: "approval.granted",
+            step: unit.key,
+            by: answer.by,
+            via: answer.via,
+            ...(answer.value !== undefined ? { value: answer.value } : {}),
+          },
+        ];
       if (answer.reason === "denied") {
         const who = answer.by ?? "the operator";
         const error = failure("approval-denied", `${who} declined ${unit.key}: ${ask.prompt}`);
@@ -248,7 +257,7 @@ function approvalGate(unit: StepUnit, action: AnyAction, args: JsonValue, attemp
           type: "run.halted",
           reason: "waiting-for-approval",
           step: unit.key,
-          message: `waiting for approval of ${unit.key}: ${ask.prompt}`,
+          message: `waiting for approval of ${unit.key}: ${answer.message ? `${answer.message}. ` : ""}${ask.prompt}`,
         },
       ];
     },

@@ -237,6 +237,7 @@ export class Driver {
       prompt: this.o.redactor.redact(cmd.prompt),
       signal: this.o.signal,
       ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
+      ...(cmd.input ? { input: cmd.input } : {}),
     });
     if (!answer.approved && answer.reason === "pending" && this.interrupted(cmd.unit)) return;
     this.record(cmd.settle(answer));

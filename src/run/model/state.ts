@@ -60,7 +60,7 @@ export interface RunState {
   boundaries: string[];
   completed: Set<string>;
   steps: Map<string, StepState>;
-  approvals: Map<string, { by: string; via: string; at: string }>;
+  approvals: Map<string, { by: string; via: string; at: string; value?: string }>;
   rollback?: {
     reason: "failure" | "operator";
     /** Who asked for it, when the operator did. */
@@ -215,7 +215,12 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       step(state, e.step).status = "waiting-approval";
       break;
     case "approval.granted":
-      state.approvals.set(e.step, { by: e.by, via: e.via, at: event.at });
+      state.approvals.set(e.step, {
+        by: e.by,
+        via: e.via,
+        at: event.at,
+        ...(e.value !== undefined ? { value: e.value } : {}),
+      });
       break;
     case "rollback.started":
       for (const key of [...state.steps.keys()]) {

@@ -1,0 +1,59 @@
+// An approval that carries a value: given with --approve STEP=VALUE, journaled, and read by later steps.
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resumeRun } from "../../src/run/sessions/resume-run.js";
+import { startRun } from "../../src/run/sessions/start-run.js";
+import { Harness } from "./harness.js";
+
+let h: Harness;
+beforeEach(() => {
+  h = new Harness();
+});
+afterEach(() => h.cleanup());
+
+const runbook = (log: string) => `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: approval-value, version: 1.0.0 }
+phases:
+  - id: main
+    onFailure: halt
+    steps:
+      - id: pick
+        action: approve
+        with:
+          prompt: Which migration should be marked applied?
+          input: { pattern: "(auth|cortex):[0-9]{4}_[a-z_]+", description: "DATABASE:TAG" }
+      - id: use
+        action: test.append
+        with: { path: "${log}", line: "\${{ steps.pick.output.value.split(':')[1] }} on \${{ steps.pick.output.value.split(':')[0] }}" }
+`;
+
+describe("approve with an input value", () => {
+  it("halts asking for the value, and resume --approve STEP=VALUE records it for the next steps", async () => {
+    const log = h.path("log.txt");
+    const file = h.write("a.rb.yaml", runbook(log));
+    const first = await startRun(file, { cli: new Map() }, undefined, h.opts({ approveAll: true }));
+    expect(first.status).toBe("halted");
+    const halted = h.events.find((e) => e.type === "run.halted");
+    expect(halted && "message" in halted ? halted.message : "").toMatch(
+      /pick needs a value \(DATABASE:TAG, matching .*\): give it with --approve pick=VALUE/,
+    );
+    const refused = await resumeRun(
+      first.runId as string,
+      {},
+      h.opts({ approve: new Set(["pick=auth:drop"]) }),
+    );
+    expect(refused.status).toBe("halted");
+    const resumed = await resumeRun(
+      first.runId as string,
+      {},
+      h.opts({ approve: new Set(["pick=cortex:0001_models_owner_fk"]) }),
+    );
+    expect(resumed.status).toBe("completed");
+    expect(readFileSync(log, "utf8")).toBe("0001_models_owner_fk on cortex\n");
+    const journal = await h.journal(first.runId as string);
+    expect(journal.filter((l) => l.startsWith("approval.granted"))).toEqual([
+      'approval.granted {"step":"pick","by":"tester","via":"flag","value":"cortex:0001_models_owner_fk"}',
+    ]);
+  });
+});
