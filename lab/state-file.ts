@@ -34,6 +34,8 @@ export interface LabState {
   markers?: { url: string; token: string };
   /** Process pods last seen: "namespace/pod" → pid */
   pods: Record<string, number>;
+  /** Further `rbx lab env` values the samples export (stand-ins, generated passwords, data directories). */
+  env?: Record<string, string>;
 }
 
 /** The state file inside a lab directory. */
@@ -108,7 +110,11 @@ export function redactedState(state: LabState): LabState {
 
 const quote = (v: string) => `'${v.replaceAll("'", `'\\''`)}'`;
 
-/** `export NAME='value'` lines for a POSIX shell: KUBECONFIG, PATH, helm homes, database and service URLs. */
+/**
+ * `export NAME='value'` lines for a POSIX shell: KUBECONFIG, PATH (helm, kubectl and the stand-ins), helm homes,
+ * database and service URLs, and what each sample exports. A service is found in whichever namespace it runs
+ * (a release may split its services across namespaces).
+ */
 export function envLines(state: LabState): string[] {
   const lines = [
     `export KUBECONFIG=${quote(state.kubeconfig)}`,
@@ -132,9 +138,12 @@ export function envLines(state: LabState): string[] {
       if (url) lines.push(`export ${name}=${quote(url)}`);
     }
     for (const [svc, name] of Object.entries(sample.serviceEnv)) {
-      const url = state.services[`${release.namespace}/${svc}`];
+      const url =
+        state.services[`${release.namespace}/${svc}`] ??
+        Object.entries(state.services).find(([key]) => key.endsWith(`/${svc}`))?.[1];
       if (url) lines.push(`export ${name}=${quote(url)}`);
     }
   }
+  for (const [name, value] of Object.entries(state.env ?? {})) lines.push(`export ${name}=${quote(value)}`);
   return lines;
 }

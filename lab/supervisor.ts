@@ -1,5 +1,6 @@
 // The detached process that owns a running lab: starts everything, installs the samples, keeps the state file current.
 import { join } from "node:path";
+import { type SampleExtras, startSampleExtras, stopComposeHost } from "./sample-extras.js";
 import { pickSamples } from "./samples.js";
 import {
   installSample,
@@ -39,10 +40,13 @@ async function main(): Promise<void> {
   let stack: LabStack<LabTools> | undefined;
   let state: LabState | undefined;
   let stopping = false;
+  const extras: SampleExtras[] = [];
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log("stopping the lab");
+    for (const e of extras) await e.stop();
+    await stopComposeHost().catch((e: Error) => log(`compose host stop failed: ${e.message}`));
     await stack?.stop().catch((e: Error) => log(`stop failed: ${e.message}`));
     removeState(dir);
     log("lab stopped");
@@ -62,13 +66,19 @@ async function main(): Promise<void> {
     const helm = labHelm(stack, major);
     const releases: LabRelease[] = [];
     const databases: Record<string, string> = {};
+    const env: Record<string, string> = {};
     for (const sample of samples) {
-      log(`installing ${sample.name} ${sample.old.chart} into namespace ${sample.namespace}`);
-      await prepareSample(stack, sample);
+      log(
+        `installing ${sample.name} ${sample.old.chart} ${sample.install === "compose" ? "with Docker Compose" : `into namespace ${sample.namespace}`}`,
+      );
+      const secrets = await prepareSample(stack, sample);
       const charts: Record<string, string> = {};
       for (const v of [sample.old, sample.next, ...sample.others])
-        charts[v.chart] = await packageChart(stack, sample, v.chart, v.app);
-      await installSample(stack, sample, charts[sample.old.chart]!, helm);
+        charts[v.chart] = await packageChart(stack, sample, v);
+      if (sample.install === "helm") await installSample(stack, sample, charts[sample.old.chart]!, helm);
+      const extra = await startSampleExtras(stack, sample, secrets);
+      extras.push(extra);
+      Object.assign(env, extra.env);
       releases.push({
         sample: sample.name,
         release: sample.release,
@@ -102,6 +112,7 @@ async function main(): Promise<void> {
       databases,
       releases,
       markers: { url: s.markers.url, token: s.markers.token },
+      env,
       services: Object.fromEntries(s.proxies.list().map((p) => [`${p.namespace}/${p.name}`, p.url])),
       pods: Object.fromEntries(
         s.runtime.all().flatMap((p) => (p.pid ? [[`${p.namespace}/${p.name}`, p.pid]] : [])),
