@@ -96,6 +96,8 @@ export async function startSampleExtras(
   secrets: Record<string, Record<string, string>>,
 ): Promise<SampleExtras> {
   const env: Record<string, string> = { ...sample.exports?.({ dir: stack.dir, secrets }) };
+  // The notes volume exists from the start, as a PVC does (empty until the first note).
+  if (env.KRYTON_NOTES_DIR) mkdirSync(env.KRYTON_NOTES_DIR, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
   if (sample.name === "scrydon") {
     // Polls api-platform through its Service proxy, looked up each time (the proxy moves if the Service is recreated).

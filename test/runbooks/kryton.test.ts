@@ -1,6 +1,8 @@
 // Rehearsals of runbooks/kryton.rb.yaml (helm method) in the lab: the happy path and every failure path of 002/004.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
   getJson,
@@ -38,6 +40,7 @@ function run(l: Lab, params: Record<string, string>, extra: Parameters<typeof la
   const all = {
     chart: labChart(l, `kryton-${params.chartVersion ?? "4.6.5"}.tgz`),
     rolloutTimeout: "30s",
+    backupDir: join(l.dir, "backups"),
     ...params,
   };
   for (const [k, v] of Object.entries(all)) args.push("--param", `${k}=${v}`);
@@ -45,6 +48,7 @@ function run(l: Lab, params: Record<string, string>, extra: Parameters<typeof la
 }
 
 const broken = {
+  migrationWait: "15s",
   targetVersion: BROKEN,
   chartVersion: BROKEN,
   expectedCommit: commit(BROKEN),
@@ -86,6 +90,14 @@ describe("kryton runbook rehearsed in the lab", () => {
     expect((await statusOf(lab, id)).json.status).toBe("completed");
     expect(await served(lab)).toMatchObject({ version: "4.6.5", commit: commit("4.6.5") });
     expect(await ledgerRows(lab)).toBe(3);
+    // The tag as Kryton publishes it (002: kryton:v4.6.4), and the notes tarball of the checklist.
+    const image = execFileSync(
+      "kubectl",
+      ["get", "deploy", "kryton", "-n", "kryton", "-o", "jsonpath={.spec.template.spec.containers[0].image}"],
+      { env: lab.env, encoding: "utf8" },
+    );
+    expect(image).toBe("registry.example/kryton:v4.6.5");
+    expect(existsSync(join(lab.dir, "backups", "kryton-notes-pre-v4.6.5.tgz"))).toBe(true);
   }, 600_000);
 
   it("failing migration halts; resume after the fix (the missing table created) completes on the new version", async () => {

@@ -11,6 +11,8 @@ import { migrateProd } from "./migrate-prod.js";
 const env = serviceEnv("kryton", "kryton");
 const url = env.require("POSTGRES_URL");
 const pool = new pg.Pool({ connectionString: url, max: 4 });
+// A session the database ended (a restore, a failover) is logged, not fatal: the pool opens a new one, as services do.
+pool.on("error", (error) => env.log("warn", "database connection lost", { error: error.message }));
 
 // The columns this version's code reads: 4.7.0 dropped legacy_title, so an older image fails against its schema.
 const columns = ["id", "title", "body", "created_at"];

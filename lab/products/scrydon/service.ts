@@ -13,6 +13,8 @@ const service = process.env.SCRYDON_SERVICE ?? "api-platform";
 const env = serviceEnv("scrydon", service);
 const bootedAt = Date.now();
 const pool = new pg.Pool({ connectionString: env.require("DATABASE_URL"), max: 4 });
+// A session the database ended (a restore, a failover) is logged, not fatal: the pool opens a new one, as services do.
+pool.on("error", (error) => env.log("warn", "database connection lost", { error: error.message }));
 // The table whose absence means "migrations never ran" for this service's database.
 const marker: Record<string, string> = {
   auth: "audit_events",

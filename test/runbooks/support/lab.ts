@@ -24,14 +24,15 @@ function parseEnvLines(text: string, basePath: string): Record<string, string> {
   return env;
 }
 
-/** The sample products a lab can hold. */
-export type LabProduct = "kryton" | "scrydon" | "alexandria";
+/** The sample products a lab can hold (kryton-compose: Kryton on a Compose host instead of the cluster). */
+export type LabProduct = "kryton" | "kryton-compose" | "scrydon" | "alexandria";
 
 /** Start a lab holding one sample product (or several: a stack), installed at its old version. */
 export async function startLab(product: LabProduct | readonly LabProduct[]): Promise<Lab> {
   const products = typeof product === "string" ? [product] : product;
   const dir = mkdtempSync(join(tmpdir(), `rbx-rehearsal-${products.join("-")}-`));
-  const basePath = dirname(process.execPath);
+  // Node, then the system's programs an operator has (tar, find); the lab's bin comes first on the lab PATH.
+  const basePath = `${dirname(process.execPath)}:/usr/bin:/bin`;
   const home = join(dir, "home");
   const up = await rbx(["lab", "up", "--dir", join(dir, "lab"), "--products", products.join(",")], {
     env: { PATH: basePath, HOME: home },
@@ -158,4 +159,52 @@ export async function releaseSettled(
     await new Promise((r) => setTimeout(r, 1_000));
   }
   return status;
+}
+
+/**
+ * Leave `release` stuck in pending-upgrade, as a helm killed mid-upgrade does: start `helm upgrade … --wait` of a
+ * rollout that never becomes ready, SIGKILL that helm (by its PID) once its revision is pending, and return.
+ */
+export async function orphanPendingUpgrade(
+  lab: Lab,
+  release: string,
+  namespace: string,
+  chart: string,
+  setArgs: string[],
+): Promise<void> {
+  const { spawn, execFileSync } = await import("node:child_process");
+  const helm = spawn(
+    "helm",
+    ["upgrade", release, chart, "-n", namespace, "--reuse-values", ...setArgs, "--wait", "--timeout", "2m"],
+    { env: lab.env, stdio: "ignore" },
+  );
+  try {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const out = execFileSync("helm", ["history", release, "-n", namespace, "-o", "json", "--max", "1"], {
+        env: lab.env,
+        encoding: "utf8",
+      });
+      if ((JSON.parse(out) as { status: string }[]).at(-1)?.status === "pending-upgrade") return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${release} never became pending-upgrade`);
+  } finally {
+    if (helm.pid && helm.exitCode === null) process.kill(helm.pid, "SIGKILL");
+  }
+}
+
+/** The files under the lab's snapshots directory (RBX_SNAPSHOTS_DIR). */
+export async function snapshotFiles(lab: Lab): Promise<string[]> {
+  const { existsSync, readdirSync } = await import("node:fs");
+  const dir = lab.env.RBX_SNAPSHOTS_DIR ?? "";
+  return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String) : [];
+}
+
+/** The journal of a run as parsed events (`<state>/runs/<id>.jsonl`). */
+export function journalOf(lab: Lab, runId: string): { type: string; step?: string; [k: string]: unknown }[] {
+  return readFileSync(join(lab.stateDir, "runs", `${runId}.jsonl`), "utf8")
+    .split("\n")
+    .filter((l) => l.trim().startsWith("{"))
+    .map((l) => JSON.parse(l) as { type: string; step?: string });
 }
