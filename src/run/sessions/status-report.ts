@@ -1,6 +1,6 @@
 // `rbx status`: where a run stands, who runs it, what a rollback would run now, and each recovery choice.
 import type { JsonValue } from "../../contract/json.js";
-import type { Program } from "../bind/program.js";
+import type { Program, StepUnit } from "../bind/program.js";
 import {
   type RecoveryChoice,
   type Runner,
@@ -44,7 +44,10 @@ export interface StatusReport {
     boundaries: string[];
     done: boolean;
   };
-  rollbackNow: { boundary: string; steps: { key: string; action: string; when?: string }[] }[];
+  rollbackNow: {
+    boundary: string;
+    steps: { key: string; action: string; when?: string; decision?: string; reason?: string }[];
+  }[];
   locks: LockDescription[];
   choices: RecoveryChoice[];
   params?: Record<string, JsonValue>;
@@ -58,6 +61,24 @@ export interface StatusInputs {
   stateDir?: string;
   /** Where the journal is kept, for `tail -f` while the run goes on. */
   journalPath?: string;
+  /** What the rollback will do with each of its steps (rollback-preview.ts), by unit key. */
+  decisions?: ReadonlyMap<string, { decision: string; reason: string }>;
+}
+
+/** The boundaries a rollback unwinds now (newest first) and the units left in each. */
+export function unwindNow(
+  state: RunState,
+  program: Program | undefined,
+): { boundary: string; units: StepUnit[] }[] {
+  const open = rollbackOpen(state);
+  if (state.status === "rolled-back" || state.rollback?.done) return [];
+  return (open ? (state.rollback?.boundaries ?? []) : [...state.boundaries].reverse()).map((b) => ({
+    boundary: b,
+    units: (program?.rollbacks.get(b) ?? []).filter((u) => {
+      const done = state.steps.get(u.key)?.status;
+      return !(open && (done === "succeeded" || done === "skipped"));
+    }),
+  }));
 }
 
 /** Whether a process runs the run, from its own locks: alive here, unknown on another host, else gone. */
@@ -91,22 +112,18 @@ export function statusReport(state: RunState, read: JournalRead, inputs: StatusI
   const stepKey = stoppedStep(state) ?? state.lastStep;
   const st = stepKey ? state.steps.get(stepKey) : undefined;
   const open = rollbackOpen(state);
-  const rollbackNow =
-    state.status === "rolled-back" || state.rollback?.done
-      ? []
-      : (open ? (state.rollback?.boundaries ?? []) : [...state.boundaries].reverse()).map((b) => ({
-          boundary: b,
-          steps: (program?.rollbacks.get(b) ?? [])
-            .filter((u) => {
-              const done = state.steps.get(u.key)?.status;
-              return !(open && (done === "succeeded" || done === "skipped"));
-            })
-            .map((u) => ({
-              key: u.key,
-              action: u.suite ? `check ${u.suite}: ${u.action}` : u.action,
-              ...(u.whens.length > 0 ? { when: u.whens.map((w) => w.text).join(" && ") } : {}),
-            })),
-        }));
+  const rollbackNow = unwindNow(state, program).map(({ boundary, units }) => ({
+    boundary,
+    steps: units.map((u) => {
+      const d = inputs.decisions?.get(u.key);
+      return {
+        key: u.key,
+        action: u.suite ? `check ${u.suite}: ${u.action}` : u.action,
+        ...(u.whens.length > 0 ? { when: u.whens.map((w) => w.text).join(" && ") } : {}),
+        ...(d ? { decision: d.decision, reason: d.reason } : {}),
+      };
+    }),
+  }));
   const alive = going && runner === "alive";
   const report: StatusReport = {
     runId,
@@ -217,7 +234,10 @@ export function formatStatus(r: StatusReport): string {
     );
     for (const b of r.rollbackNow) {
       lines.push(`    ${b.boundary}:`);
-      for (const s of b.steps) lines.push(`      ${s.key}  ${s.action}${s.when ? `  when ${s.when}` : ""}`);
+      for (const s of b.steps) {
+        lines.push(`      ${s.key}  ${s.action}${s.when ? `  when ${s.when}` : ""}`);
+        if (s.decision) lines.push(`        → ${s.decision}: ${s.reason}`);
+      }
       if (b.steps.length === 0) lines.push("      (no steps left)");
     }
   }
