@@ -337,6 +337,8 @@ describe("scrydon: a cortex migration that fails — restored, then skipped (one
       "skipMigration=cortex:0001_models_owner_fk",
       "--approve",
       "markCortexApplied",
+      "--approve",
+      "dashboardsCompared",
     ]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect((await statusOf(lab, id)).json.status).toBe("completed");

@@ -53,7 +53,8 @@ describe("scrydon runbook rehearsed in the lab", () => {
       lab.env.SCRYDON_AGENTIC_DATABASE_URL ?? "",
       "create table public.automations (id serial primary key)",
     );
-    const resumed = await labRbx(lab, ["resume", id]);
+    // Approvals are given per session: the one of the verify phase (000: compare the dashboards) again.
+    const resumed = await labRbx(lab, ["resume", id, "--approve", "dashboardsCompared"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect((await statusOf(lab, id)).json.status).toBe("completed");
     expect(await versions(lab)).toEqual([BROKEN, BROKEN, BROKEN, BROKEN, BROKEN]);
@@ -96,7 +97,14 @@ describe("scrydon runbook rehearsed in the lab", () => {
     ]);
     expect(skip.code, skip.stderr).toBe(0);
     // 001's skip asks which migration to mark applied: "none", the upgrade was done by hand.
-    const resumed = await labRbx(lab, ["resume", id, "--approve", "skipMigration=none"]);
+    const resumed = await labRbx(lab, [
+      "resume",
+      id,
+      "--approve",
+      "skipMigration=none",
+      "--approve",
+      "dashboardsCompared",
+    ]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect((await statusOf(lab, id)).json.status).toBe("completed");
     expect(await versions(lab)).toEqual([BROKEN, BROKEN, BROKEN, BROKEN, BROKEN]);
@@ -153,7 +161,8 @@ describe("scrydon runbook rehearsed in the lab", () => {
     const id = runIdOf(r);
     // The helm rbx started keeps running without it: resume only once it has finished (as an operator would check).
     expect(await releaseSettled(lab, "scrydon", "scrydon-platform")).not.toMatch(/^pending-/);
-    const resumed = await labRbx(lab, ["resume", id]);
+    // Approvals are given per session: the one of the verify phase (000: compare the dashboards) again.
+    const resumed = await labRbx(lab, ["resume", id, "--approve", "dashboardsCompared"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect((await statusOf(lab, id)).json.status).toBe("completed");
     expect(await versions(lab)).toEqual(["2.5.0", "2.5.0", "2.5.0", "2.5.0", "2.5.0"]);
