@@ -2,13 +2,11 @@
 // journal — and, with `live`, after running the read-only rollback steps those conditions read (a ledger, a
 // schema fingerprint) without journaling anything, so `rbx status` can say whether a restore will happen.
 
-import { stepRefs } from "../../check/run-order.js";
 import type { ActionCatalog, ActionContext, AnyAction } from "../../contract/action.js";
 import type { JsonValue } from "../../contract/json.js";
-import { parseExpr } from "../../parser/expr/parse.js";
-import { stepEffect } from "../../parser/step-effect.js";
 import type { BoundRun } from "../bind/bind-run.js";
 import type { StepUnit } from "../bind/program.js";
+import { stepsReadBy, unitEffect } from "../bind/unit-reads.js";
 import type { EventBody, RunEvent } from "../model/events.js";
 import { applyEvent, type RunState } from "../model/state.js";
 
@@ -28,14 +26,6 @@ export interface PreviewInputs {
   units: readonly StepUnit[];
   /** Run the read-only rollback steps later conditions read (needs the run's secrets in the environment). */
   live?: { env: Readonly<Record<string, string | undefined>>; workDir: string; signal: AbortSignal };
-}
-
-/** The `steps.<id>` a unit's conditions read. */
-function readsOf(unit: StepUnit): string[] {
-  return unit.whens.flatMap((w) => {
-    const parsed = parseExpr(w.text);
-    return parsed.ok ? stepRefs(parsed.ast).map((r) => r.id) : [];
-  });
 }
 
 /** Fold an event into the preview's copy of the state (never journaled). */
@@ -88,11 +78,11 @@ export async function previewRollback(inputs: PreviewInputs): Promise<RollbackDe
   // A rollback step's `steps.<id>` is its own id (main steps carry it as outputId).
   const idOf = (u: StepUnit) => u.outputId ?? u.step.id?.value;
   const ids = new Map(inputs.units.flatMap((u) => (idOf(u) ? [[idOf(u) as string, u] as const] : [])));
-  const readLater = new Set(inputs.units.flatMap((u) => readsOf(u)));
+  const readLater = new Set(inputs.units.flatMap((u) => stepsReadBy(u)));
   const out: RollbackDecision[] = [];
   const failedReads = new Map<string, string>();
   for (const unit of inputs.units) {
-    const pending = readsOf(unit).filter((id) => {
+    const pending = stepsReadBy(unit).filter((id) => {
       const u = ids.get(id);
       return u && !inputs.state.steps.get(u.key)?.output && !failedReads.has(id);
     });
@@ -120,7 +110,7 @@ export async function previewRollback(inputs: PreviewInputs): Promise<RollbackDe
         break;
       }
     }
-    const failed = readsOf(unit).find((id) => failedReads.has(id));
+    const failed = stepsReadBy(unit).find((id) => failedReads.has(id));
     if (failed)
       reason += ` (reading ${failed} failed now: ${failedReads.get(failed)}; the rollback reads it again)`;
     const undecided = reason.startsWith("its condition cannot");
@@ -131,7 +121,7 @@ export async function previewRollback(inputs: PreviewInputs): Promise<RollbackDe
     });
     const action = inputs.catalog.find(unit.action);
     const id = idOf(unit);
-    if (holds && action && id && readLater.has(id) && stepEffect(unit.step, action) === "read") {
+    if (holds && action && id && readLater.has(id) && unitEffect(unit, action) === "read") {
       const error = await runRead(action, unit, inputs);
       if (error) failedReads.set(id, error);
     }
