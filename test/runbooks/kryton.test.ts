@@ -182,7 +182,11 @@ describe("kryton runbook rehearsed in the lab", () => {
 
   it("a pod that never becomes ready rolls back to the recorded revision, verified", async () => {
     lab = await startLab("kryton");
-    const r = await run(lab, { targetVersion: "4.6.5-never-ready", expectedCommit: commit("4.6.5") });
+    const r = await run(lab, {
+      targetVersion: "4.6.5-never-ready",
+      expectedCommit: commit("4.6.5"),
+      rolloutTimeout: "15s",
+    });
     expect(r.code, r.stderr).toBe(1);
     const id = runIdOf(r);
     const st = await statusOf(lab, id);

@@ -130,7 +130,8 @@ describe("scrydon runbook rehearsed in the lab", () => {
       "never-ready.yaml",
       "apiPlatform:\n  podAnnotations:\n    lab.rbx.dev/fault: never-ready\n",
     );
-    const r = await run(lab, { valuesFile: values });
+    // A short helm --timeout: the pods never become ready, so the wait only decides how long this takes.
+    const r = await run(lab, { valuesFile: values, upgradeTimeout: "20s" });
     expect(r.code, r.stderr).toBe(3);
     const id = runIdOf(r);
     expect((await statusOf(lab, id)).json.step).toMatchObject({ key: "upgrade", status: "failed" });
