@@ -7,6 +7,7 @@ import { freePort } from "./postgres.js";
 import { krytonNotesDir, type LabSample } from "./samples.js";
 import type { LabStack } from "./stack.js";
 import { startAuditForwarder } from "./stand-ins/audit-forwarder.js";
+import type { LabTools } from "./tool-binaries.js";
 
 /** A sample's companions: their env lines and how to stop them. */
 export interface SampleExtras {
@@ -17,7 +18,7 @@ export interface SampleExtras {
 /** The lab's Compose host, started on first use (kryton-compose) and shared by every Compose project. */
 let composeHost: ComposeHost | undefined;
 
-async function hostOf(stack: LabStack): Promise<ComposeHost> {
+async function hostOf(stack: LabStack<LabTools>): Promise<ComposeHost> {
   if (!composeHost) {
     const dir = join(stack.dir, "compose");
     mkdirSync(dir, { recursive: true });
@@ -28,7 +29,7 @@ async function hostOf(stack: LabStack): Promise<ComposeHost> {
 }
 
 /** The Kryton Compose project 002 describes: its image line reads ${KRYTON_TAG}, pinned in the project's .env. */
-async function krytonCompose(stack: LabStack, sample: LabSample): Promise<SampleExtras> {
+async function krytonCompose(stack: LabStack<LabTools>, sample: LabSample): Promise<SampleExtras> {
   const host = await hostOf(stack);
   const project = join(stack.dir, "compose", "kryton");
   mkdirSync(project, { recursive: true });
@@ -91,7 +92,7 @@ async function krytonCompose(stack: LabStack, sample: LabSample): Promise<Sample
 
 /** Start what the sample needs beside its chart (after it is installed); `secrets` are the ones the lab created. */
 export async function startSampleExtras(
-  stack: LabStack,
+  stack: LabStack<LabTools>,
   sample: LabSample,
   secrets: Record<string, Record<string, string>>,
 ): Promise<SampleExtras> {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Build step after tsc: bundles the compiled CLI (dist/src/cli/main.js) into dist/bundle/ so a cold start loads about
 // ten chunks instead of ~200 modules. Each lazily imported command and module stays a chunk of its own.
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
@@ -13,12 +13,14 @@ const outDir = `${root}dist/bundle`;
  * Packages copied into the bundle; every other one stays external and loads from node_modules when imported:
  * the heavy ones (@kubernetes/client-node, pg, execa, drizzle-orm, playwright-core) only where a command needs
  * them, ajv's compiler only for custom catalogs and lint configs. Measured on a cold `rbx validate` of the
- * 50-step bench runbook: inlining yaml saves ~10 ms (one chunk instead of 72 files); chalk loads only for
- * coloured output and costs nothing either way. chevrotain stays external: src/parser/expr/chevrotain.ts
+ * 50-step bench runbook: inlining yaml saves ~10 ms (one chunk instead of 72 files). chevrotain stays external: src/parser/expr/chevrotain.ts
  * requires its single-file build on first use, and a bundled or minified copy loaded no faster (its ~8 ms is
  * evaluation, not parsing). The precompiled validator's one ajv runtime helper costs ~0.3 ms as a file.
  */
-const inline = new Set(["yaml", "chalk"]);
+// An inlined package must not use its own `#name` subpath imports (package.json "imports"): outside its
+// package they resolve against rbx's package.json and fail (chalk did, on every terminal; rbx now colours
+// with src/diagnostics/color.ts). The check after the build refuses such a chunk.
+const inline = new Set(["yaml"]);
 
 /** The package a bare import specifier names (`@scope/name/sub` → `@scope/name`); undefined for paths. */
 const packageOf = (id) => /^(@[^/]+\/[^/]+|[^./][^/]*)/.exec(id)?.[1];
@@ -52,5 +54,14 @@ await build({
   },
 });
 if (!existsSync(`${outDir}/main.js`)) throw new Error("bundle-cli: rolldown wrote no dist/bundle/main.js");
+for (const chunk of readdirSync(outDir)) {
+  const hash = /\bfrom\s*["'](#[^"']+)["']|\bimport\(\s*["'](#[^"']+)["']/.exec(
+    readFileSync(`${outDir}/${chunk}`, "utf8"),
+  );
+  if (hash)
+    throw new Error(
+      `bundle-cli: ${chunk} imports "${hash[1] ?? hash[2]}", a subpath import of an inlined package`,
+    );
+}
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 process.stdout.write(`bundled the CLI into dist/bundle/ in ${ms.toFixed(0)} ms\n`);

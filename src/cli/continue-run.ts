@@ -1,15 +1,10 @@
 // `rbx resume` and `rbx rollback` take the same arguments and differ only in the verb they drive.
 
 import type { SessionOptions, SessionResult } from "../run/sessions/session-options.js";
+import { parseCommandLine, usageError } from "./command-line.js";
+import { findRun } from "./find-run.js";
 import type { CliIO } from "./io.js";
-import {
-  continueOptions,
-  driveRun,
-  parseCommandLine,
-  readParams,
-  readSettle,
-  sessionOptions,
-} from "./run-options.js";
+import { continueOptions, driveRun, readParams, readSettle, sessionOptions } from "./run-options.js";
 
 /** What resume and rollback call: the run id, the secrets file and a moved runbook, and the session. */
 export type ContinueVerb = (
@@ -21,31 +16,24 @@ export type ContinueVerb = (
 /** Parse `RUN [options]`, then continue that run with `verb`; the exit code as `rbx run` gives it. */
 export async function continueRunCommand(
   command: string,
-  usage: string,
   argv: string[],
   io: CliIO,
   verb: ContinueVerb,
 ): Promise<number> {
-  const parsed = parseCommandLine(
-    command,
-    usage,
-    argv,
-    { allowPositionals: true, options: { ...sessionOptions, ...continueOptions } },
-    io,
-  );
+  const parsed = parseCommandLine(command, argv, { ...sessionOptions, ...continueOptions }, io, {
+    positionals: true,
+  });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    io.stderr.write(`rbx ${command}: give the run id (\`rbx runs\` lists them)\n${usage}`);
-    return 2;
-  }
+  if (positionals.length !== 1) return usageError(io, command, "give the run id (`rbx runs` lists them)");
   const settle = readSettle(command, values.settle, io);
   if (!settle) return 2;
-  const params = await readParams(command, values, io);
+  const params = readParams(command, values, io);
   if (!params) return 2;
   const extra = {
     ...(params.file ? { paramsFile: params.file } : {}),
     ...(values.file ? { file: values.file } : {}),
   };
-  return driveRun(io, values, settle, (opts) => verb(positionals[0] as string, extra, opts));
+  const { runId } = await findRun(io, values["state-dir"], positionals[0]);
+  return driveRun(io, values, settle, (opts) => verb(runId, extra, opts));
 }

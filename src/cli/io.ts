@@ -1,4 +1,5 @@
 // The streams, environment and working directory a command runs with; tests pass their own.
+import { systemReason } from "../diagnostics/system-error.js";
 
 /** Where a command writes; tests pass their own. */
 export interface CliIO {
@@ -6,4 +7,37 @@ export interface CliIO {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+}
+
+/** Codes of a reader that went away (`rbx schema | head -1`), and of writes after it did. */
+const CLOSED = new Set(["EPIPE", "ERR_STREAM_DESTROYED", "ERR_STREAM_WRITE_AFTER_END"]);
+
+/**
+ * The process's own streams, made safe to write to whatever happens to them: a closed pipe is quiet (what
+ * was left to print goes nowhere; the exit code stays the command's own), and any other write failure
+ * (a terminal hung up, a disk that filled under `> file`) is said once on stderr and makes a successful
+ * exit 1, since the output is incomplete.
+ */
+export function processIO(): CliIO {
+  if (!guarded) guardProcessStreams();
+  guarded = true;
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+let guarded = false;
+
+function guardProcessStreams(): void {
+  let failure: string | undefined;
+  const guard = (stream: NodeJS.WriteStream, name: string) => {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (CLOSED.has(err.code ?? "") || failure !== undefined) return;
+      failure = `rbx: cannot write to ${name}: ${systemReason(err)}`;
+      if (stream !== process.stderr) process.stderr.write(`${failure}\n`);
+    });
+  };
+  guard(process.stdout, "standard output");
+  guard(process.stderr, "standard error");
+  process.once("exit", () => {
+    if (failure !== undefined && !process.exitCode) process.exitCode = 1;
+  });
 }

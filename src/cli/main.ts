@@ -1,8 +1,10 @@
 // The rbx entry point: parse the command name, load only that command, map errors to exit codes.
 
+import { didYouMean } from "../diagnostics/did-you-mean.js";
 import { rbxPackage } from "../package-root.js";
+import { reportThrown } from "./cli-error.js";
 import { commands } from "./command-table.js";
-import type { CliIO } from "./io.js";
+import { type CliIO, processIO } from "./io.js";
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, problems: 1, usage: 2, halted: 3, interrupted: 130 } as const;
@@ -25,15 +27,8 @@ function help(): string {
   ].join("\n");
 }
 
-const defaultIO = (): CliIO => ({
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-});
-
 /** Run rbx with the given arguments and return the exit code. */
-export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [first, ...rest] = argv;
   if (first === "--version" || first === "-V") {
     io.stdout.write(`${rbxPackage().version}\n`);
@@ -47,8 +42,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   }
   const entry = commands.find((c) => c.name === first);
   if (!entry) {
-    const near = commands.filter((c) => c.name.startsWith(first.slice(0, 2))).map((c) => c.name);
-    const hint = near.length > 0 ? ` Did you mean ${near.join(" or ")}?` : "";
+    const hint = didYouMean(
+      first,
+      commands.map((c) => c.name),
+    );
     io.stderr.write(`rbx: unknown command "${first}".${hint} Run \`rbx --help\` for the list.\n`);
     return EXIT.usage;
   }
@@ -57,5 +54,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     io.stdout.write(mod.usage);
     return EXIT.ok;
   }
-  return mod.run(rest, io);
+  try {
+    return await mod.run(rest, io);
+  } catch (err) {
+    return reportThrown(first, err, io);
+  }
 }

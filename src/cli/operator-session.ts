@@ -99,10 +99,6 @@ function watchRun(io: CliIO, run: ObservedRun, flags: { stateDir?: string; json?
   // A second Ctrl-C exits at once (process.exit): leave the terminal without a half-drawn live view.
   const onExit = () => observer.close();
   process.once("exit", onExit);
-  // A reader that went away (`rbx run --json | head`) must not kill the run: the journal has every event.
-  const ignore = () => {};
-  io.stdout.on("error", ignore);
-  io.stderr.on("error", ignore);
   return {
     onEvent: (e) => observer.onEvent(e),
     onProgress: (step, message) => observer.onProgress(step, message),
@@ -112,8 +108,6 @@ function watchRun(io: CliIO, run: ObservedRun, flags: { stateDir?: string; json?
     close: () => {
       process.off("exit", onExit);
       observer.close();
-      io.stdout.off("error", ignore);
-      io.stderr.off("error", ignore);
     },
   };
 }

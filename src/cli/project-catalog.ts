@@ -1,7 +1,8 @@
 // Every verb's action catalog comes from here: project/'s projectCatalog, its problems printed with their line.
 import type { ActionCatalog } from "../contract/action.js";
+import { useColor } from "../diagnostics/color.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { formatDiagnostic, formatDiagnostics, useColor } from "../diagnostics/format.js";
+import { formatDiagnostic, formatDiagnostics } from "../diagnostics/format.js";
 import { type CatalogQuery, type ProjectCatalog, projectCatalog } from "../project/project-catalog.js";
 import type { CatalogResolver } from "../run/sessions/session-options.js";
 import type { CliIO } from "./io.js";
@@ -21,7 +22,7 @@ export async function cliCatalog(
   const found = await projectCatalog(query, isDirectory);
   if (found.diagnostics.length > 0) {
     io.stderr.write(
-      await formatDiagnostics(found.diagnostics, () => found.source, { color: useColor(io.stderr, io.env) }),
+      formatDiagnostics(found.diagnostics, () => found.source, { color: useColor(io.stderr, io.env) }),
     );
   }
   if (!hasErrors(found.diagnostics)) return found.catalog;

@@ -1,8 +1,8 @@
 // The options the run commands (plan, run, resume, rollback, skip, status, runs) share, read one way everywhere.
 
-import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
+import { resolve } from "node:path";
 import { parseParamArgs } from "../run/bind/params.js";
-import { readParamsFile } from "../run/bind/params-file.js";
+import { readDataFile } from "../run/bind/params-file.js";
 import type { SettleChoice } from "../run/interpreter/driver.js";
 import type { SessionOptions, SessionResult } from "../run/sessions/session-options.js";
 import type { CliIO } from "./io.js";
@@ -32,24 +32,12 @@ export const continueOptions = {
   file: { type: "string" },
 } as const;
 
-/** Parse argv strictly; a mistake is printed with the usage and gives undefined (the command exits 2). */
-export function parseCommandLine<
-  const C extends { options: ParseArgsOptionsConfig; allowPositionals?: boolean },
->(command: string, usage: string, argv: string[], config: C, io: CliIO) {
-  try {
-    return parseArgs({ ...config, args: argv });
-  } catch (err) {
-    io.stderr.write(`rbx ${command}: ${(err as Error).message}\n${usage}`);
-    return undefined;
-  }
-}
-
 /** The params given on the command line and in a params file, or undefined once what is wrong is printed. */
-export async function readParams(
+export function readParams(
   command: string,
   values: { param?: string[]; "params-file"?: string },
   io: CliIO,
-): Promise<{ cli: Map<string, string>; file?: Record<string, unknown> } | undefined> {
+): { cli: Map<string, string>; file?: Record<string, unknown> } | undefined {
   const params = parseParamArgs(values.param ?? []);
   if (params.bad.length > 0) {
     io.stderr.write(
@@ -57,14 +45,14 @@ export async function readParams(
     );
     return undefined;
   }
-  let file: Record<string, unknown> | undefined;
-  try {
-    file = values["params-file"] ? await readParamsFile(values["params-file"], io.cwd) : undefined;
-  } catch (err) {
-    io.stderr.write(`rbx ${command}: cannot read the params file: ${(err as Error).message}\n`);
+  const path = values["params-file"];
+  if (path === undefined) return { cli: params.params };
+  const file = readDataFile(resolve(io.cwd, path), path);
+  if (!file.ok) {
+    io.stderr.write(`rbx ${command}: the params file: ${file.message}\n`);
     return undefined;
   }
-  return { cli: params.params, ...(file ? { file } : {}) };
+  return { cli: params.params, file: file.data };
 }
 
 /** `--settle STEP=done|redo` values, or undefined once the malformed ones are printed. */

@@ -1,7 +1,11 @@
-// Durations as an operator reads them: 850ms, 12.4s, 3m05s, 1h02m.
+// Times measured while a run goes, as an operator reads them: 850ms, 12.4s, 3m05s, 1h02m.
 
-/** Format milliseconds compactly; negative or non-finite input shows as "-". */
-export function formatDuration(ms: number): string {
+/**
+ * How long something took or still waits, compactly, for the live view, the log and the reports; negative
+ * or non-finite input shows as "-". Not a runbook duration: durations a runbook writes are spelled by
+ * `formatDuration` in duration.ts.
+ */
+export function formatElapsed(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return "-";
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;

@@ -1,16 +1,7 @@
 // Prints diagnostics for people: `file:line:col: severity: message [code]`, the source line and a caret.
-import type { ChalkInstance } from "chalk";
+import { paint as ansi, type Paint as Styles } from "./color.js";
 import type { Diagnostic, Span } from "./diagnostic.js";
 import type { SourceFile } from "./source-file.js";
-
-/** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function useColor(
-  stream: { isTTY?: boolean },
-  env: Readonly<Record<string, string | undefined>>,
-): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
-  return stream.isTTY === true;
-}
 
 /** The first line of a diagnostic, without colour: `file:line:col: severity: message [code]`. */
 export function headline(d: Diagnostic): string {
@@ -30,30 +21,41 @@ interface Paint {
 
 const plain: Paint = { location: (s) => s, severity: (_v, s) => s, caret: (s) => s, dim: (s) => s };
 
-function painter(chalk: ChalkInstance): Paint {
+function painter(c: Styles): Paint {
   const sev = {
-    error: chalk.red.bold,
-    warning: chalk.yellow.bold,
-    info: chalk.blue.bold,
-    note: chalk.cyan.bold,
+    error: (s: string) => c.bold(c.red(s)),
+    warning: (s: string) => c.bold(c.yellow(s)),
+    info: (s: string) => c.bold(c.blue(s)),
+    note: (s: string) => c.bold(c.cyan(s)),
   };
   return {
-    location: (s) => chalk.bold(s),
+    location: (s) => c.bold(s),
     severity: (v, s) => sev[v](s),
-    caret: (s) => chalk.green.bold(s),
-    dim: (s) => chalk.dim(s),
+    caret: (s) => c.bold(c.green(s)),
+    dim: (s) => c.dim(s),
   };
 }
+
+/** The most characters of a source line an excerpt shows. */
+const EXCERPT_WIDTH = 120;
 
 /** The source line of a span and a `^~~~` under it (clipped to the first line of the span). */
 function excerpt(span: Span, source: SourceFile | undefined, paint: Paint): string[] {
   if (!source || span.start.line > source.lineStarts.length) return [];
-  const text = source.lineText(span.start.line);
-  const from = span.start.column - 1;
-  const to =
+  const line = source.lineText(span.start.line);
+  const column = span.start.column - 1;
+  const end =
     span.end.line === span.start.line
-      ? Math.max(from + 1, span.end.column - 1)
-      : Math.max(from + 1, text.length);
+      ? Math.max(column + 1, span.end.column - 1)
+      : Math.max(column + 1, line.length);
+  // A very long line (minified JSON, a runaway `[[[[`) is shown as the part around the caret, marked by "…".
+  const start =
+    line.length <= EXCERPT_WIDTH ? 0 : Math.max(0, Math.min(column - 40, line.length - EXCERPT_WIDTH));
+  const cut = start + EXCERPT_WIDTH < line.length;
+  const lead = start > 0 ? "…" : "";
+  const text = `${lead}${line.slice(start, start + EXCERPT_WIDTH)}${cut ? "…" : ""}`;
+  const from = column - start + lead.length;
+  const to = Math.min(end - start + lead.length, lead.length + EXCERPT_WIDTH);
   const width = Math.max(1, Math.min(to, Math.max(text.length, from + 1)) - from);
   const pad = text.slice(0, from).replace(/[^\t]/g, " ");
   const gutter = String(span.start.line);
@@ -81,16 +83,12 @@ export function formatDiagnostic(
   return lines.join("\n");
 }
 
-/** Format many diagnostics; loads chalk only when colour is wanted. */
-export async function formatDiagnostics(
+/** Format many diagnostics, coloured when `options.color` (decide it with `useColor`). */
+export function formatDiagnostics(
   diagnostics: readonly Diagnostic[],
   sourceOf: (file: string) => SourceFile | undefined,
   options: { color: boolean },
-): Promise<string> {
-  let paint = plain;
-  if (options.color) {
-    const { Chalk } = await import("chalk");
-    paint = painter(new Chalk({ level: 1 }));
-  }
+): string {
+  const paint = options.color ? painter(ansi(true)) : plain;
   return diagnostics.map((d) => `${formatDiagnostic(d, sourceOf, paint)}\n`).join("");
 }

@@ -4,14 +4,20 @@ import type { Position, Span } from "./diagnostic.js";
 /** One loaded file: its display name, its text and the offsets where its lines start. */
 export class SourceFile {
   readonly lineStarts: number[];
+  /** The text, with each lone CR read as the line break it is (YAML 1.2 counts CR, LF and CRLF alike). */
+  readonly text: string;
 
   constructor(
     readonly name: string,
-    readonly text: string,
+    text: string,
   ) {
+    // Same length, so offsets into the file stay offsets into this text: a file saved with old Mac line
+    // endings reads as its lines instead of one line (or "empty").
+    const lines = text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
+    this.text = lines;
     this.lineStarts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    for (let i = 0; i < lines.length; i++) {
+      if (lines.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
     }
   }
 

@@ -32,7 +32,12 @@ export class Program {
     try {
       return this.root(ctx);
     } catch (err) {
-      const why = err instanceof RangeError ? "the expression is too deeply nested to evaluate" : String(err);
+      const why =
+        err instanceof RangeError && /call stack/i.test(err.message)
+          ? "the expression is too deeply nested to evaluate"
+          : err instanceof Error
+            ? err.message
+            : String(err);
       return new CelError(`evaluation failed: ${why}; check that bindings match their declared types`);
     }
   }

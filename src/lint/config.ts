@@ -1,6 +1,7 @@
 // The `lint:` section of `.rbx.yaml`: per-rule severities and options (the file is found and read by project/).
 import { isMap, isScalar, type Node } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { SourceFile } from "../diagnostics/source-file.js";
 import { configProblem, readConfigFile } from "../project/config-file.js";
 import type { RuleLevel } from "./rule.js";
 import { findRule } from "./rules/index.js";
@@ -27,30 +28,37 @@ const LEVELS = new Set(["off", "info", "warning", "error"]);
 
 const knownId = (id: string) => findRule(id) !== undefined || suppressionMeta.some((m) => m.id === id);
 
+/** A config as read: its settings, the problems in it (on its own lines) and its text to show them with. */
+export interface LoadedConfig {
+  config: LintConfig;
+  diagnostics: Diagnostic[];
+  source: SourceFile;
+}
+
 /** Read and validate the `lint:` section of a config file; problems are diagnostics on the config's own lines. */
-export async function loadConfig(path: string): Promise<{ config: LintConfig; diagnostics: Diagnostic[] }> {
+export async function loadConfig(path: string): Promise<LoadedConfig> {
   const file = readConfigFile(path);
   const diagnostics: Diagnostic[] = [...file.diagnostics];
   const problem = (message: string, node: Node | null | undefined) =>
     diagnostics.push(configProblem(file.source, message, node));
   const rules = new Map<string, RuleSetting>();
   const config: LintConfig = { file: path, rules };
-  if (!file.root || !isMap(file.root)) return { config, diagnostics };
+  if (!file.root || !isMap(file.root)) return { config, diagnostics, source: file.source };
   const lint = file.root.get("lint", true);
-  if (lint === undefined) return { config, diagnostics };
+  if (lint === undefined) return { config, diagnostics, source: file.source };
   if (!isMap(lint)) {
     problem("`lint:` must be a mapping with a `rules:` key", lint as Node);
-    return { config, diagnostics };
+    return { config, diagnostics, source: file.source };
   }
   for (const pair of lint.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : "";
     if (key !== "rules") problem(`unknown key \`lint.${key}\`; the only key is \`rules\``, pair.key as Node);
   }
   const ruleMap = lint.get("rules", true);
-  if (ruleMap === undefined) return { config, diagnostics };
+  if (ruleMap === undefined) return { config, diagnostics, source: file.source };
   if (!isMap(ruleMap)) {
     problem("`lint.rules` must map rule ids to a severity or `{ severity, options }`", ruleMap as Node);
-    return { config, diagnostics };
+    return { config, diagnostics, source: file.source };
   }
   for (const pair of ruleMap.items) {
     const id = isScalar(pair.key) ? String(pair.key.value) : "";
@@ -87,7 +95,7 @@ export async function loadConfig(path: string): Promise<{ config: LintConfig; di
       value ?? (pair.key as Node),
     );
   }
-  return { config, diagnostics };
+  return { config, diagnostics, source: file.source };
 }
 
 /** Check a rule's options against its schema (ajv is loaded only when a config gives options). */

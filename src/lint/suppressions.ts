@@ -1,4 +1,5 @@
-// `# rbx-disable-next-line` and `# rbx-disable … # rbx-enable` comments: each needs a reason; unused ones are reported.
+// `# rbx-disable-next-line` (the next line, or the block it opens) and `# rbx-disable … # rbx-enable`
+// comments: each needs a reason; unused ones are reported.
 import { Lexer } from "yaml";
 import type { Diagnostic, Severity, Span } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
@@ -81,6 +82,28 @@ function nextCodeLine(source: SourceFile, line: number): number {
   return line + 1;
 }
 
+/** Columns of leading blanks; a sequence item's `-` counts as content. */
+const indentOf = (text: string): number => text.length - text.trimStart().length;
+
+/**
+ * The last line of the block that starts at `line`: the lines after it indented deeper (blank lines and
+ * comments in between included), as YAML nests block mappings and sequences. A comment above `- id: upgrade`
+ * thus covers the whole step, where rules report at its `action:` or `with:` lines; a line that opens no
+ * block covers itself.
+ */
+function blockEnd(source: SourceFile, line: number): number {
+  const indent = indentOf(source.lineText(line));
+  let end = line;
+  for (let l = line + 1; l <= source.lineStarts.length; l++) {
+    const text = source.lineText(l);
+    const t = text.trim();
+    if (t === "" || t.startsWith("#")) continue;
+    if (indentOf(text) <= indent) break;
+    end = l;
+  }
+  return end;
+}
+
 /** Parse the directives of a file; malformed ones become diagnostics in `problems`. */
 function parseDirectives(
   source: SourceFile,
@@ -140,7 +163,7 @@ function parseDirectives(
     }
     if (kind === "disable-next-line") {
       const next = nextCodeLine(source, line);
-      directives.push({ kind, ids, reason, span, from: next, to: next, used: new Set() });
+      directives.push({ kind, ids, reason, span, from: next, to: blockEnd(source, next), used: new Set() });
     } else {
       const d: Directive = { kind, ids, reason, span, from: line, to: lastLine, used: new Set() };
       directives.push(d);
@@ -167,7 +190,7 @@ export function applySuppressions(
   const byLine = new Map<number, Directive[]>();
   const ranged: Directive[] = [];
   for (const dir of directives) {
-    if (dir.kind !== "disable-next-line") ranged.push(dir);
+    if (dir.from !== dir.to) ranged.push(dir);
     else {
       const list = byLine.get(dir.from);
       if (list) list.push(dir);
@@ -193,7 +216,7 @@ export function applySuppressions(
     for (const dir of directives) {
       for (const id of dir.ids) {
         if (dir.used.has(id)) continue;
-        const where = dir.kind === "disable-next-line" ? `on line ${dir.from}` : "in its range";
+        const where = dir.from === dir.to ? `on line ${dir.from}` : `on lines ${dir.from}-${dir.to}`;
         problems.push({
           code: SUPPRESSION_CODES.unused,
           severity: sev,

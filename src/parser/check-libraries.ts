@@ -1,10 +1,12 @@
 // `imports:`: check suites (and the params they need) taken from CheckLibrary files at a pinned version, merged into
 // the document as if written in place; their nodes keep the library's spans, so problems point into the library.
+
 import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
+import { systemReason } from "../diagnostics/system-error.js";
 import type { Assertion, CheckSuite, Import, LoadedLibrary, Param, Runbook, Step, ValueNode } from "./ast.js";
 import type { ReadText } from "./child-runbooks.js";
 
@@ -107,12 +109,12 @@ function loadLibrary(doc: Runbook, imp: Import, chain: readonly string[], ctx: C
   try {
     text = ctx.read(abs);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    const reason = systemReason(e);
     ctx.out.push(
       diagnostic(
         "import-not-found",
         "error",
-        `Cannot read the check library ${file} (${reason}); the path is relative to this file's folder`,
+        `Cannot read the check library ${file}: ${reason}; the path is relative to this file's folder`,
         imp.from.span,
       ),
     );

@@ -1,8 +1,10 @@
 // The runbooks a document runs as child runs (`run:`): found, their params given, and no runbook running itself.
+
 import { dirname, relative, resolve } from "node:path";
 import { parse } from "yaml";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
+import { systemReason } from "../diagnostics/system-error.js";
 import type { Runbook, Step } from "./ast.js";
 
 /** Reads a file's text, or throws (an ENOENT, EACCES…); the loader's is readFileSync. */
@@ -33,10 +35,10 @@ function readFacts(file: string, read: ReadText): Read {
   try {
     text = read(file);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    const reason = systemReason(e);
     return {
       code: "child-not-found",
-      problem: `cannot read ${shown(file)} (${reason}); the path is relative to this runbook's folder`,
+      problem: `cannot read ${shown(file)}: ${reason}; the path is relative to this runbook's folder`,
     };
   }
   let doc: unknown;

@@ -10,6 +10,8 @@ export const loaderCodes: Readonly<Record<string, string>> = {
   "yaml-anchor": "an anchor (&name) or alias (*name) is used",
   "yaml-merge-key": "a merge key (<<) is used",
   "yaml-tag": "an explicit tag (!!str, !custom) is used",
+  "complex-key": "a key is a list or a mapping, not a name",
+  "too-deeply-nested": "lists and mappings nest deeper than rbx reads (64 levels)",
   "unknown-api-version": "apiVersion is not rbx/v1",
   "wrong-kind": "kind is not Runbook or CheckLibrary",
   "unknown-field": "a field the format does not define (with a did-you-mean)",

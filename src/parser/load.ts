@@ -1,8 +1,7 @@
 // The loader: text → YAML (ranges kept) → schema check → typed Runbook AST, with every problem as a Diagnostic.
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import type { Document } from "yaml";
 import { compareDiagnostics, type Diagnostic, diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
+import { readSourceOrThrow, readSourceText } from "../diagnostics/read-source.js";
 import { SourceFile } from "../diagnostics/source-file.js";
 import type { Runbook } from "./ast.js";
 import { buildRunbook } from "./ast-builder/build-runbook.js";
@@ -19,7 +18,10 @@ import { parseYaml } from "./yaml-document.js";
 
 /** What loading one file gives: the AST when the shape is sound, every problem found, and the text. */
 export interface LoadResult {
-  /** Present when the YAML and the schema checks passed (reference problems may still be listed). */
+  /**
+   * Present when the YAML is sound and the schema found at most problems of single values (an unknown field, a
+   * duration, a name); reference and other problems may still be listed. Check `diagnostics` before using it.
+   */
   runbook?: Runbook;
   diagnostics: Diagnostic[];
   source: SourceFile;
@@ -39,13 +41,31 @@ export interface LoadOptions {
   catalog: ShapeCatalog;
   /** Also return the parsed YAML and, when the document is refused, the partial AST (the language server). */
   editor?: boolean;
-  /** How files a document names (`run:` children) are read; readFileSync unless given (an editor's buffers). */
+  /**
+   * How files a document names (`run:` children, check libraries) are read: as regular files of at most
+   * MAX_SOURCE_BYTES unless given (an editor's buffers); a failure throws an Error whose message is the reason.
+   */
   readText?: ReadText;
+}
+
+/** Shape problems of one value only: the AST is still built, and checked, when these are all there is. */
+const VALUE_CODES = new Set(["unknown-field", "invalid-duration", "invalid-name", "invalid-semver"]);
+
+/**
+ * One literal token, one report: when two stages flag exactly the same text (the schema calls `action: Http
+ * Check` an invalid name, the reference check an unknown action with a "did you mean"), the later stage, which
+ * knows more, speaks for it.
+ */
+function onePerToken(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const at = (d: Diagnostic) => `${d.span.file}\u0000${d.span.start.offset}\u0000${d.span.end.offset}`;
+  const last = new Map<string, Diagnostic>();
+  for (const d of diagnostics) last.set(at(d), d);
+  return diagnostics.filter((d) => last.get(at(d)) === d);
 }
 
 /** Load a runbook from its text; `file` is the name diagnostics print. Never throws for a bad document. */
 export function loadRunbook(file: string, text: string, options: LoadOptions): LoadResult {
-  const read = options.readText ?? ((path: string) => readFileSync(path, "utf8"));
+  const read = options.readText ?? readSourceOrThrow;
   const shaped = loadDocument(file, text, options);
   const { runbook, source } = shaped;
   const sources = new Map([[source.name, source]]);
@@ -60,8 +80,7 @@ export function loadRunbook(file: string, text: string, options: LoadOptions): L
       ...childRunbookProblems(runbook, read),
     );
   }
-  diagnostics.sort(compareDiagnostics);
-  return { ...shaped, diagnostics, sources };
+  return { ...shaped, diagnostics: onePerToken(diagnostics).sort(compareDiagnostics), sources };
 }
 
 /** What loading one document gives before its imports and references are looked at. */
@@ -90,8 +109,14 @@ function loadDocument(file: string, text: string, options: LoadOptions): Shaped 
   } catch {
     return done();
   }
-  diagnostics.push(...validateShape(parsed.doc, data, source, schemaFor(options.catalog)));
-  if (hasErrors(diagnostics)) return done();
+  const shape = validateShape(parsed.doc, data, source, schemaFor(options.catalog));
+  diagnostics.push(...shape);
+  // Problems of single values (a field the format does not define, a duration or a name that does not parse)
+  // leave the structure the AST is built from intact: build it anyway, so the problems that are independent of
+  // them — a duplicate step id elsewhere, an unknown action, a type error in an expression — come in the same
+  // pass. A wrong type or a missing field changes the structure itself: stop there.
+  if (hasErrors(diagnostics) && !shape.every((d) => d.severity !== "error" || VALUE_CODES.has(d.code)))
+    return done();
   const runbook = buildRunbook(new Reader(source), parsed.doc);
   diagnostics.push(
     ...paramProblems(runbook.params),
@@ -110,20 +135,22 @@ function partialRunbook(source: SourceFile, doc: Document.Parsed): Runbook | und
   }
 }
 
-/** Read and load a file; an unreadable file is reported as a `read-error` diagnostic. */
+/**
+ * Read and load a file (a regular file of at most MAX_SOURCE_BYTES); one that cannot be read is reported as a
+ * `read-error` diagnostic.
+ */
 export async function loadRunbookFile(path: string, options: LoadOptions): Promise<LoadResult> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    const source = new SourceFile(path, "");
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-    const message = `Cannot read the file (${reason}); check the path and its permissions`;
-    return {
-      diagnostics: [diagnostic("read-error", "error", message, source.span(0, 0))],
-      source,
-      sources: new Map([[path, source]]),
-    };
-  }
-  return loadRunbook(path, text, options);
+  const read = readSourceText(path);
+  return read.ok ? loadRunbook(path, read.text, options) : unreadable(path, read.reason);
+}
+
+/** What loading gives for a file that could not be read (`reason` as readSourceText says it). */
+export function unreadable(file: string, reason: string): LoadResult {
+  const source = new SourceFile(file, "");
+  const message = `Cannot read the file: ${reason}`;
+  return {
+    diagnostics: [diagnostic("read-error", "error", message, source.span(0, 0))],
+    source,
+    sources: new Map([[file, source]]),
+  };
 }

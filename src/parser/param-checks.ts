@@ -1,6 +1,6 @@
 // Param declarations that cannot work: defaults that do not fit the type, enums without values, literal secrets.
 
-import { parseDuration } from "../contract/duration.js";
+import { DURATION_HINT, parseDuration } from "../contract/duration.js";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import type { Param, ValueNode } from "./ast.js";
@@ -36,9 +36,7 @@ function defaultMismatch(param: Param, value: ValueNode): string | undefined {
         ? undefined
         : "write a semantic version such as 1.4.0 (quoted)";
     case "duration":
-      return str !== undefined && parseDuration(str) !== undefined
-        ? undefined
-        : "write a duration such as 500ms, 5s, 1m30s or 2h";
+      return str !== undefined && parseDuration(str) !== undefined ? undefined : DURATION_HINT;
     case "url":
       return str !== undefined && isHttpUrl(str) ? undefined : "write an absolute http:// or https:// URL";
     case "enum": {

@@ -2,6 +2,7 @@
 import {
   type Document,
   isAlias,
+  isCollection,
   isMap,
   isScalar,
   type Pair,
@@ -24,7 +25,15 @@ export interface ParsedYaml {
 const yamlCodes: Record<string, string> = {
   TAB_AS_INDENT: "tab-indentation",
   MULTIPLE_DOCS: "multiple-documents",
+  RESOURCE_EXHAUSTION: "too-deeply-nested",
 };
+
+/** The deepest nesting of lists and mappings rbx reads; runbooks use a handful, helm values a dozen or two. */
+export const MAX_NESTING = 64;
+
+const TOO_DEEP =
+  `Lists and mappings nest deeper than rbx reads (${MAX_NESTING} levels); a runbook needs a handful. ` +
+  "Look for an unclosed `[` or `{`, or indentation that keeps growing";
 
 /** yaml's message without its own "at line…" excerpt (ours prints the caret). */
 function yamlMessage(e: YAMLError): string {
@@ -34,9 +43,46 @@ function yamlMessage(e: YAMLError): string {
       return "Tabs are not allowed in indentation; indent with spaces";
     case "MULTIPLE_DOCS":
       return "A runbook file holds one document; remove the `---` separator or move the second document to its own file";
+    case "RESOURCE_EXHAUSTION":
+      return TOO_DEEP;
     default:
-      return `Invalid YAML: ${base.replace(/\.$/, "")}; fix the syntax here (indentation, quotes, brackets)`;
+      return `Invalid YAML: ${syntaxHint(e.code, base.replace(/\.$/, ""))}`;
   }
+}
+
+/** What the yaml package's message means where runbooks go wrong, and what to write instead. */
+function syntaxHint(code: string, base: string): string {
+  const quote = 'quote the value if it is text (for example `input: "x[0]"`)';
+  if (code === "UNEXPECTED_TOKEN" && /flow-(seq|map)-start at node end/.test(base))
+    return `a \`${base.includes("seq") ? "[" : "{"}\` in the middle of a value starts a ${base.includes("seq") ? "list" : "mapping"}; inside \`{ }\` or \`[ ]\`, ${quote.replace("quote the value if it is text", "quote a value that holds [ ] { } or ,")}`;
+  const unclosed = unclosedFlow(code, base);
+  if (unclosed)
+    return `this \`${unclosed.open}\` is never closed: close it with \`${unclosed.close}\`, or ${quote}`;
+  if (code === "BLOCK_AS_IMPLICIT_KEY")
+    return `a \`: \` inside a plain value starts a mapping: ${quote.replace("x[0]", "a: b")}, or put the mapping on its own lines`;
+  if (code === "MULTILINE_IMPLICIT_KEY")
+    return "a key must be on one line: check for a missing `:` or a value that runs onto the next line";
+  return `${base}; fix the syntax here (indentation, quotes, brackets)`;
+}
+
+/** The bracket an "unclosed flow collection" error is about, or undefined for any other error. */
+function unclosedFlow(code: string, base: string): { open: string; close: string } | undefined {
+  if (code !== "BAD_INDENT" || !/^Flow (sequence|map) in block collection/.test(base)) return undefined;
+  return base.includes("sequence") ? { open: "[", close: "]" } : { open: "{", close: "}" };
+}
+
+/**
+ * Where the bracket that is never closed opens: yaml reports where it gave up (the next line, the end of the
+ * file), the operator needs to see the `[`. Scans back from `pos`, skipping brackets that are matched.
+ */
+function openerBefore(text: string, pos: number, open: string, close: string): number | undefined {
+  let depth = 0;
+  for (let i = Math.min(pos, text.length) - 1; i >= 0; i--) {
+    const c = text[i];
+    if (c === close) depth++;
+    else if (c === open && depth-- === 0) return i;
+  }
+  return undefined;
 }
 
 /**
@@ -83,8 +129,13 @@ function propertySpan(
 function refusedConstructs(doc: Document.Parsed, src: SourceFile, scalars: [number, number][]): Diagnostic[] {
   const out: Diagnostic[] = [];
   visit(doc, {
-    Node(_key, node) {
+    Node(_key, node, path) {
       const range = node.range ?? [0, 0, 0];
+      // The path holds the document, each collection and each pair above the node: count the collections.
+      if (path.length > MAX_NESTING && path.filter((p) => isCollection(p)).length > MAX_NESTING) {
+        out.push(diagnostic("too-deeply-nested", "error", TOO_DEEP, src.span(range[0], range[0] + 1)));
+        return visit.BREAK;
+      }
       if (isScalar(node)) scalars.push([range[0], range[1]]);
       if (isAlias(node)) {
         out.push(
@@ -137,6 +188,18 @@ function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Dia
   const seen = new Map<string, Scalar>();
   for (const pair of items) {
     const key = pair.key;
+    if (isCollection(key)) {
+      const [ks, ke] = key.range ?? [0, 0];
+      out.push(
+        diagnostic(
+          "complex-key",
+          "error",
+          "A key must be a name, not a list or a mapping: write `name: value` (a `?` key or a `[`…`]` key is YAML rbx does not read)",
+          src.span(ks, ke),
+        ),
+      );
+      continue;
+    }
     if (!isScalar(key)) continue;
     const name = String(key.value);
     const [ks, ke] = key.range ?? [0, 0];
@@ -170,19 +233,29 @@ function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Dia
 
 /** Parse one file's text. */
 export function parseYaml(src: SourceFile): ParsedYaml {
-  const doc = parseDocument(src.text, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+  // logLevel "error": the yaml package's warnings (a collection used as a key, …) would go to the process's
+  // stderr raw; every problem is a diagnostic here instead.
+  const doc = parseDocument(src.text, {
+    keepSourceTokens: true,
+    uniqueKeys: false,
+    prettyErrors: false,
+    logLevel: "error",
+  });
   const scalars: [number, number][] = [];
   const refused = refusedConstructs(doc, src, scalars);
   const tabs = tabDiagnostics(src, scalars);
   const tabLines = new Set(tabs.map((d) => d.span.start.line));
   const diagnostics: Diagnostic[] = [...tabs];
-  const seenLines = new Set<number>();
-  for (const e of doc.errors) {
-    const span = src.span(e.pos[0], e.pos[1]);
-    const code = yamlCodes[e.code] ?? "yaml-syntax";
-    if (tabLines.has(span.start.line) || seenLines.has(span.start.line)) continue;
-    seenLines.add(span.start.line);
-    diagnostics.push(diagnostic(code, "error", yamlMessage(e), span));
+  // One YAML mistake, one error: after the first the parser is lost, and what it reports further down (often
+  // dozens of lines) follows from the first. Tabs in indentation are found on their own, each reported.
+  const first = [...doc.errors]
+    .sort((a, b) => a.pos[0] - b.pos[0])
+    .find((e) => !tabLines.has(src.position(e.pos[0]).line));
+  if (first) {
+    const unclosed = unclosedFlow(first.code, first.message);
+    const opener = unclosed && openerBefore(src.text, first.pos[0], unclosed.open, unclosed.close);
+    const span = opener !== undefined ? src.span(opener, opener + 1) : src.span(first.pos[0], first.pos[1]);
+    diagnostics.push(diagnostic(yamlCodes[first.code] ?? "yaml-syntax", "error", yamlMessage(first), span));
   }
   for (const w of doc.warnings) {
     if (w.code === "TAG_RESOLVE_FAILED") continue;
@@ -200,7 +273,9 @@ export function parseYaml(src: SourceFile): ParsedYaml {
     );
     return { doc, diagnostics, fatal: true };
   }
-  diagnostics.push(...refused);
+  // The parser itself may already have given up on the nesting: say it once.
+  const deep = diagnostics.some((d) => d.code === "too-deeply-nested");
+  diagnostics.push(...(deep ? refused.filter((d) => d.code !== "too-deeply-nested") : refused));
   // Refused constructs change what the data means, so schema errors past them would mislead: stop here.
   return { doc, diagnostics, fatal: diagnostics.some((d) => d.severity === "error") };
 }

@@ -1,8 +1,8 @@
 // Pick the run's observers from the command line and the terminal: live view, plain lines, or NDJSON.
 import type { Redactor } from "../contract/action.js";
+import { paint, useColor } from "../diagnostics/color.js";
 import type { RunEvent } from "../run/model/events.js";
 import { fanOut, type RunObserver } from "../run/model/observer.js";
-import { paint, useColor } from "./ansi.js";
 import { JsonRenderer } from "./json-renderer.js";
 import { LineRenderer } from "./line-renderer.js";
 import { TtyRenderer } from "./tty-renderer.js";
@@ -24,6 +24,8 @@ export interface ProgressOptions {
   history?: readonly RunEvent[];
   /** Redraw period of the live view (default 100 ms; 0: redraw on events only). */
   tickMs?: number;
+  /** Off a terminal: silence before a heartbeat line (default 30 s; 0: none). */
+  heartbeatMs?: number;
 }
 
 /**
@@ -54,7 +56,13 @@ export function createProgress(options: ProgressOptions): RunObserver {
         }),
       );
     } else {
-      observers.push(new LineRenderer(shared));
+      observers.push(
+        new LineRenderer({
+          ...shared,
+          ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+          ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+        }),
+      );
     }
   }
   if (observers.length === 1) return observers[0] as RunObserver;

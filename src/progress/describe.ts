@@ -1,6 +1,6 @@
 // One human sentence per journal event, shared by the terminal view and the plain-line log.
 
-import { formatDuration } from "../contract/elapsed.js";
+import { formatElapsed } from "../contract/elapsed.js";
 import type { FailureRecord } from "../contract/failure.js";
 import type { RunEvent } from "../run/model/events.js";
 import type { Paint } from "./ansi.js";
@@ -17,14 +17,23 @@ export interface DescribeContext {
   openRollback?: string[] | undefined;
 }
 
+// A failure's message is shown whole: actions compose it, and some give it lines of their own (the pods of a
+// rollout that did not finish, with their reasons). What comes raw from the world is made one line where it
+// enters: an HTTP body in http.check's message, an action's log and progress lines in the views.
 const failure = (e: FailureRecord) => `${e.kind}: ${e.message}${e.cause ? ` (${e.cause})` : ""}`;
+
+/** The line that closes a streak of failed attempts the view left out (RepeatedAttempts). */
+export function sameFailure(p: Paint, step: string, from: number, to: number): string {
+  const which = from === to ? `attempt ${from}` : `attempts ${from}-${to}`;
+  return `${p.yellow("!")} ${step} ${which} failed the same way`;
+}
 
 /** A line for an event, or undefined when the event says nothing an operator needs to see. */
 export function describe(e: RunEvent, ctx: DescribeContext): string | undefined {
   const p = ctx.paint;
   const took = (step: string, at: string) => {
     const start = ctx.stepStart(step);
-    return start === undefined ? "" : ` ${p.dim(formatDuration(Date.parse(at) - start))}`;
+    return start === undefined ? "" : ` ${p.dim(formatElapsed(Date.parse(at) - start))}`;
   };
   switch (e.type) {
     case "run.started":
@@ -63,7 +72,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
     case "assertion.failed":
       return `${p.red("✗")} ${e.step} expect failed: ${e.message} ${p.dim(`(${e.expression})`)}`;
     case "step.attempt-failed":
-      return `${p.yellow("!")} ${e.step} attempt ${e.attempt} failed: ${failure(e.error)}; retrying in ${formatDuration(e.retryInMs)}`;
+      return `${p.yellow("!")} ${e.step} attempt ${e.attempt} failed: ${failure(e.error)}; retrying in ${formatElapsed(e.retryInMs)}`;
     case "step.succeeded": {
       const n = ctx.attempts(e.step);
       const tries = n > 1 ? p.dim(` after ${n} attempts`) : "";

@@ -1,4 +1,5 @@
 // The steps running right now and what each waits for: the state the live view draws from.
+import { formatElapsed } from "../contract/elapsed.js";
 import type { RunEvent } from "../run/model/events.js";
 import type { Paint } from "./ansi.js";
 import type { DescribeContext } from "./describe.js";
@@ -16,6 +17,25 @@ export interface LiveStep {
   /** Between attempts: when the next one starts. */
   retryAt?: number;
   approval?: string;
+}
+
+/**
+ * What a running step is doing, as the live view and the plain log's heartbeat both say it: its action, how
+ * long it has run, the attempt (`attempt 2/5`), and what it waits for (an approval, the next attempt, what
+ * the action last reported).
+ */
+export function runningParts(s: LiveStep, now: number, paint: Paint, maxAttempts?: number): string[] {
+  const parts = [
+    paint.dim(s.action + (s.effect === "write" ? " (write)" : "")),
+    formatElapsed(now - s.startedAt),
+  ];
+  if (s.attempt > 1 || maxAttempts !== undefined)
+    parts.push(`attempt ${s.attempt}${maxAttempts !== undefined ? `/${maxAttempts}` : ""}`);
+  if (s.approval) parts.push(paint.magenta(`waiting for approval: ${s.approval}`));
+  else if (s.retryAt !== undefined && s.retryAt > now)
+    parts.push(paint.yellow(`next attempt in ${formatElapsed(s.retryAt - now)}`));
+  if (s.waitingFor) parts.push(`waiting for: ${s.waitingFor}`);
+  return parts;
 }
 
 /** Tracks running steps and first-start times from journal events; renderers read it. */

@@ -1,12 +1,13 @@
 // The live terminal view: finished lines scroll up, running steps stay at the bottom and redraw in place.
 
-import { formatDuration } from "../contract/elapsed.js";
+import { oneLine } from "../diagnostics/one-line.js";
 import type { RunEvent } from "../run/model/events.js";
 import type { RunObserver } from "../run/model/observer.js";
 import { type Paint, rewind, stripAnsi } from "./ansi.js";
-import { describe } from "./describe.js";
-import { type LiveStep, LiveSteps } from "./live-steps.js";
+import { describe, sameFailure } from "./describe.js";
+import { type LiveStep, LiveSteps, runningParts } from "./live-steps.js";
 import { RecoveryHint } from "./recovery-hint.js";
+import { RepeatedAttempts } from "./repeats.js";
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -36,8 +37,10 @@ export class TtyRenderer implements RunObserver {
   private paused = false;
   private readonly now: () => number;
   private readonly hint: RecoveryHint;
+  private readonly repeats: RepeatedAttempts;
 
   constructor(private readonly options: TtyOptions) {
+    this.repeats = new RepeatedAttempts((step, from, to) => sameFailure(options.paint, step, from, to));
     this.now = options.now ?? Date.now;
     this.hint = new RecoveryHint(options.paint, options.stateDir);
     if (options.history) {
@@ -47,24 +50,26 @@ export class TtyRenderer implements RunObserver {
   }
 
   onEvent(event: RunEvent): void {
+    const verdict = this.repeats.judge(event);
     // Started steps are drawn live rather than as a scrolling line.
     const line =
-      event.type === "step.started"
+      event.type === "step.started" || !verdict.show
         ? undefined
         : describe(event, this.live.describeContext(this.options.paint, event));
     this.live.apply(event);
-    this.draw([...(line === undefined ? [] : [line]), ...this.hint.add(event)]);
+    this.draw([...verdict.before, ...(line === undefined ? [] : [line]), ...this.hint.add(event)]);
     this.updateTimer();
   }
 
   onProgress(step: string, message: string): void {
-    this.live.progress(step, message);
+    this.live.progress(step, oneLine(message));
     this.draw([]);
   }
 
   onLog(step: string, level: "info" | "warn", message: string): void {
     const p = this.options.paint;
-    this.draw([`  ${p.dim(step)} ${level === "warn" ? p.yellow(message) : message}`]);
+    const text = oneLine(message);
+    this.draw([`  ${p.dim(step)} ${level === "warn" ? p.yellow(text) : text}`]);
   }
 
   /** Erase the live lines and stop the spinner so a prompt below them is not overwritten. */
@@ -132,19 +137,7 @@ export class TtyRenderer implements RunObserver {
 
   private liveLine(s: LiveStep): string {
     const p = this.options.paint;
-    const now = this.now();
-    const max = this.options.maxAttempts?.(s.key);
-    const parts = [
-      `${p.cyan(SPINNER[this.frame] ?? "*")} ${s.key}`,
-      p.dim(s.action + (s.effect === "write" ? " (write)" : "")),
-      formatDuration(now - s.startedAt),
-    ];
-    if (s.attempt > 1 || max !== undefined)
-      parts.push(`attempt ${s.attempt}${max !== undefined ? `/${max}` : ""}`);
-    if (s.approval) parts.push(p.magenta(`waiting for approval: ${s.approval}`));
-    else if (s.retryAt !== undefined && s.retryAt > now)
-      parts.push(p.yellow(`next attempt in ${formatDuration(s.retryAt - now)}`));
-    if (s.waitingFor) parts.push(`waiting for: ${s.waitingFor}`);
-    return parts.join("  ");
+    const parts = runningParts(s, this.now(), p, this.options.maxAttempts?.(s.key));
+    return [`${p.cyan(SPINNER[this.frame] ?? "*")} ${s.key}`, ...parts].join("  ");
   }
 }

@@ -1,8 +1,9 @@
 // `.rbx.yaml`, the project's file: parsed with positions, for every section's reader (lint:, actions:).
-import { readFileSync } from "node:fs";
-import { type Document, isMap, type Node, parseDocument } from "yaml";
+import { type Document, isMap, type Node } from "yaml";
 import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
+import { readSourceText } from "../diagnostics/read-source.js";
 import { SourceFile } from "../diagnostics/source-file.js";
+import { parseYaml } from "../parser/yaml-document.js";
 
 import { CONFIG_NAME } from "./config-path.js";
 
@@ -30,28 +31,27 @@ export function configProblem(
   return { code: "invalid-config", severity: "error", message, span: spanOf(source, node) };
 }
 
-/** Read and parse a config file; an unreadable file is an `invalid-config` diagnostic. */
+/**
+ * Read and parse a config file: a regular file of at most MAX_SOURCE_BYTES, its YAML read by the runbook's
+ * rules (one error per mistake, with a hint; nesting bounded; no library warning on stderr). What is wrong is
+ * an `invalid-config` diagnostic on the config's own lines.
+ */
 export function readConfigFile(path: string): ProjectConfigFile {
-  let text = "";
-  const diagnostics: Diagnostic[] = [];
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
+  const read = readSourceText(path);
+  if (!read.ok) {
     const source = new SourceFile(path, "");
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-    return { path, source, diagnostics: [configProblem(source, `cannot read ${path} (${reason})`, null)] };
+    return {
+      path,
+      source,
+      diagnostics: [configProblem(source, `cannot read ${path}: ${read.reason}`, null)],
+    };
   }
-  const source = new SourceFile(path, text);
-  const doc = parseDocument(text);
-  for (const e of doc.errors)
-    diagnostics.push({
-      code: "invalid-config",
-      severity: "error",
-      message: e.message,
-      span: source.span(e.pos[0], e.pos[1]),
-    });
+  const source = new SourceFile(path, read.text);
+  const parsed = parseYaml(source);
+  const diagnostics: Diagnostic[] = parsed.diagnostics.map((d) => ({ ...d, code: "invalid-config" }));
+  const doc = parsed.doc;
   const out: ProjectConfigFile = { path, source, diagnostics };
-  if (diagnostics.length === 0 && doc.contents !== null) {
+  if (!parsed.fatal && doc.contents !== null) {
     if (isMap(doc.contents)) out.root = doc.contents;
     else
       diagnostics.push(

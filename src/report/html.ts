@@ -1,5 +1,5 @@
 // The report as one self-contained HTML file: inline CSS and SVG, no scripts, no external assets.
-import { formatDuration } from "../contract/elapsed.js";
+import { formatElapsed } from "../contract/elapsed.js";
 import type { RollbackReport, RunReport, StepReport } from "./model.js";
 import { htmlText as h, renderTimeline } from "./timeline.js";
 import { outcomeText, statusWord } from "./words.js";
@@ -32,7 +32,7 @@ details{margin:4px 0}
 .st.in-doubt,.st.waiting-approval,.st.running{background:#fef3c7;color:#92400e}
 `;
 
-const dur = (ms: number | undefined) => (ms === undefined ? "–" : formatDuration(ms));
+const dur = (ms: number | undefined) => (ms === undefined ? "–" : formatElapsed(ms));
 
 function detail(s: StepReport): string {
   const parts: string[] = [];
@@ -58,7 +58,7 @@ function detail(s: StepReport): string {
   if (s.attempts.length > 1) {
     const items = s.attempts.map(
       (a) =>
-        `<li>attempt ${a.attempt}: ${dur(a.durationMs)}, ${a.error ? h(`${a.error.kind}: ${a.error.message}`) : h(a.outcome)}${a.retryInMs ? `, retried after ${formatDuration(a.retryInMs)}` : ""}</li>`,
+        `<li>attempt ${a.attempt}: ${dur(a.durationMs)}, ${a.error ? h(`${a.error.kind}: ${a.error.message}`) : h(a.outcome)}${a.retryInMs ? `, retried after ${formatElapsed(a.retryInMs)}` : ""}</li>`,
     );
     parts.push(
       `<details><summary>${s.attempts.length} attempts, ${failed.length} failed</summary><ul>${items.join("")}</ul></details>`,

@@ -1,6 +1,6 @@
 // The report as GitHub-flavoured Markdown, sized to paste into a pull request or an incident ticket.
 
-import { formatDuration } from "../contract/elapsed.js";
+import { formatElapsed } from "../contract/elapsed.js";
 import type { JsonValue } from "../contract/json.js";
 import type { RollbackReport, RunReport, StepReport } from "./model.js";
 import { outcomeText, statusMark } from "./words.js";
@@ -21,7 +21,7 @@ export function mdCode(text: string): string {
   return `${ticks}${pad}${one}${pad}${ticks}`;
 }
 
-const dur = (ms: number | undefined) => (ms === undefined ? "-" : formatDuration(ms));
+const dur = (ms: number | undefined) => (ms === undefined ? "-" : formatElapsed(ms));
 
 function attemptsText(s: StepReport): string {
   const n = s.attempts.length;
@@ -62,7 +62,7 @@ function retries(steps: readonly StepReport[], out: string[]): void {
     out.push("", `<details><summary>${mdText(s.id)}: ${s.attempts.length} attempts</summary>`, "");
     for (const a of s.attempts) {
       const why = a.error ? `${a.error.kind}: ${a.error.message}` : a.outcome;
-      const wait = a.retryInMs ? `, retried after ${formatDuration(a.retryInMs)}` : "";
+      const wait = a.retryInMs ? `, retried after ${formatElapsed(a.retryInMs)}` : "";
       out.push(`- attempt ${a.attempt} (${dur(a.durationMs)}): ${mdText(why)}${wait}`);
     }
     out.push("", "</details>");

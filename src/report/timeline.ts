@@ -1,5 +1,5 @@
 // A Gantt-like SVG of a run: one row per phase and step, attempts inside each bar, rollback apart.
-import { formatDuration } from "../contract/elapsed.js";
+import { formatElapsed } from "../contract/elapsed.js";
 import type { RunReport, StepReport } from "./model.js";
 
 /** Escape text for HTML and SVG content and attribute values. */
@@ -62,7 +62,7 @@ function stepRow(s: StepReport, kind: Row["kind"], now: number, fallback: number
     end,
     open: s.endedAt === undefined,
     status: s.status,
-    title: `${s.id}${s.action ? ` (${s.action})` : ""}: ${s.status}, ${formatDuration(end - start)}${tries}`,
+    title: `${s.id}${s.action ? ` (${s.action})` : ""}: ${s.status}, ${formatElapsed(end - start)}${tries}`,
     attempts,
   };
 }
@@ -80,7 +80,7 @@ function rows(report: RunReport, now: number): Row[] {
       end,
       open: p.status === "running",
       status: p.status,
-      title: `phase ${p.id}: ${p.status}, ${formatDuration(end - start)}${p.boundary ? " (rollback boundary)" : ""}`,
+      title: `phase ${p.id}: ${p.status}, ${formatElapsed(end - start)}${p.boundary ? " (rollback boundary)" : ""}`,
       attempts: [],
     });
     for (const s of p.steps) out.push(stepRow(s, "step", now, start));
@@ -131,7 +131,7 @@ export function renderTimeline(report: RunReport): string {
   for (const tick of ticks(span)) {
     const tx = x(t0 + tick).toFixed(1);
     out.push(`<line class="tick" x1="${tx}" y1="${AXIS_H - 6}" x2="${tx}" y2="${height}"/>`);
-    out.push(`<text class="axis" x="${tx}" y="${AXIS_H - 10}">+${htmlText(formatDuration(tick))}</text>`);
+    out.push(`<text class="axis" x="${tx}" y="${AXIS_H - 10}">+${htmlText(formatElapsed(tick))}</text>`);
   }
   list.forEach((r, i) => {
     const y = AXIS_H + i * ROW_H;

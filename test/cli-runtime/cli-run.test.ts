@@ -116,6 +116,10 @@ describe("rbx run", () => {
     const resume = await startRbx(["resume", "latest", "--state-dir", "s3"], { cwd: dir });
     expect(resume.code).toBe(2);
     const runs = await startRbx(["runs", "--state-dir", "s1"], { cwd: dir });
-    expect(runs.stdout).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}\s+rolled-back\s+fails 1\.0\.0/);
+    const [header, row] = runs.stdout.split("\n");
+    expect(header).toMatch(/^RUN\s+STATE\s+RUNBOOK\s+STARTED\s+JOURNAL$/);
+    expect(row).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}\s+rolled-back\s+fails 1\.0\.0\s+\S+Z\s+verifies$/);
+    const edited = await startRbx(["runs", "--state-dir", "s3"], { cwd: dir });
+    expect(edited.stdout.split("\n")[1]).toMatch(/\sDOES NOT VERIFY \(rbx status RUN shows where\)$/);
   });
 });

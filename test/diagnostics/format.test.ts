@@ -1,8 +1,9 @@
 // The human format: headline, source line, caret under the span, related notes, colour only when asked.
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
+import { useColor } from "../../src/diagnostics/color.js";
 import { diagnostic } from "../../src/diagnostics/diagnostic.js";
-import { formatDiagnostics, headline, useColor } from "../../src/diagnostics/format.js";
+import { formatDiagnostics, headline } from "../../src/diagnostics/format.js";
 import { SourceFile } from "../../src/diagnostics/source-file.js";
 
 const src = new SourceFile("rb.yaml", "phases:\n  - id: main\n    steps:\n      - id: main\n");
@@ -52,5 +53,16 @@ describe("useColor", () => {
     expect(useColor({ isTTY: true }, { NO_COLOR: "1" })).toBe(false);
     expect(useColor({ isTTY: false }, {})).toBe(false);
     expect(useColor({}, {})).toBe(false);
+    expect(useColor({ isTTY: true }, { TERM: "dumb" })).toBe(false);
+  });
+
+  it("is forced on by FORCE_COLOR, off by FORCE_COLOR=0 or false, and NO_COLOR wins over both", () => {
+    expect(useColor({ isTTY: false }, { FORCE_COLOR: "1" })).toBe(true);
+    expect(useColor({ isTTY: false }, { FORCE_COLOR: "3" })).toBe(true);
+    expect(useColor({ isTTY: true }, { FORCE_COLOR: "0" })).toBe(false);
+    expect(useColor({ isTTY: true }, { FORCE_COLOR: "false" })).toBe(false);
+    expect(useColor({ isTTY: false }, { FORCE_COLOR: "" })).toBe(false);
+    expect(useColor({ isTTY: true }, { FORCE_COLOR: "1", NO_COLOR: "1" })).toBe(false);
+    expect(useColor({ isTTY: true }, { NO_COLOR: "" })).toBe(true);
   });
 });

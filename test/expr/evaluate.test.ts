@@ -44,6 +44,14 @@ function run(expr: string, b: Bindings = bindings): CelValue | CelError {
 }
 
 describe("evaluate", () => {
+  it("says a format precision over 100 digits is a precision error, not a nesting one", () => {
+    const e = run("'%.101f'.format([1.5])") as CelError;
+    expect(isError(e)).toBe(true);
+    expect(e.message).toBe("could not format %.101f: the precision is at most 100 digits");
+    expect((run("'%.102e'.format([1.5])") as CelError).message).toMatch(/precision is at most 100 digits/);
+    expect(run("'%.100f'.format([1.5])")).toBe(`1.5${"0".repeat(99)}`);
+  });
+
   it("orders semantic versions by precedence and reads their parts", () => {
     expect(
       run('v < semver("4.2.0") && v > semver("4.2.0-beta.9") && semver("v10.0.0") > semver("9.9.9")'),

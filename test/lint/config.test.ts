@@ -93,6 +93,6 @@ describe(".rbx.yaml", () => {
   it("reports YAML syntax errors", async () => {
     const { diagnostics } = await loadConfig(configFile("syntax.yaml", "lint:\n  rules: [unclosed\n"));
     expect(diagnostics.length).toBeGreaterThan(0);
-    expect(diagnostics[0]?.code).toBe("invalid-config");
+    expect(diagnostics[0]?.code).toBe("yaml-syntax");
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REASON_PLACEHOLDER, suppressionComment } from "../../src/lint/suppressions.js";
 import { brief, lintRulesOnly } from "./lint-helpers.js";
@@ -12,6 +14,39 @@ describe("suppression comments", () => {
   b: { type: string, default: y }
 ${TAIL}`);
     expect(brief(lintRulesOnly(text))).toEqual(["9:3 unused-param"]);
+  });
+
+  it("above `- id:` covers the whole step, where rules report at its action (the example of the docs)", () => {
+    const page = readFileSync(
+      join(import.meta.dirname, "../../docs/rules/suppression-reason-required.md"),
+      "utf8",
+    );
+    const comment = /## Good\n\n```yaml\n(# rbx-disable-next-line[^\n]*)\n/.exec(page)?.[1] as string;
+    expect(comment).toBe(
+      "# rbx-disable-next-line upgrade-without-backup -- stateless service, nothing to snapshot",
+    );
+    const steps = (first: string) =>
+      doc(`connections:
+  db: { kind: postgres, url: "postgres://app@db/app" }
+phases:
+  - id: upgrade
+    steps:
+${first}      - id: upgrade
+        action: helm.upgrade
+        with: { release: kryton, chart: oci://r.example/kryton, version: 3.2.0, wait: true, timeout: 15m }
+      - id: web
+        action: helm.upgrade
+        with: { release: web, chart: oci://r.example/web, version: 1.0.0, wait: true, timeout: 15m }
+`);
+    const backup = (ds: string[]) => ds.filter((d) => d.endsWith("upgrade-without-backup"));
+    expect(backup(brief(lintRulesOnly(steps(""))))).toEqual([
+      "12:17 upgrade-without-backup",
+      "15:17 upgrade-without-backup",
+    ]);
+    // The comment covers the step it stands above (and is used), not the next one.
+    const suppressed = brief(lintRulesOnly(steps(`${comment}\n`)));
+    expect(backup(suppressed)).toEqual(["16:17 upgrade-without-backup"]);
+    expect(suppressed.filter((d) => d.includes("suppression"))).toEqual([]);
   });
 
   it("skips blank and comment lines to reach the next line of content", () => {

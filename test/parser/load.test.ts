@@ -1,9 +1,12 @@
 // The loader end to end: the AST it builds, where expression characters land, and what it refuses.
 
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { builtinCatalog } from "../../src/builtins/index.js";
+import { checkRunbook } from "../../src/check/check-runbook.js";
+import { MAX_SOURCE_BYTES } from "../../src/diagnostics/read-source.js";
 import { SourceFile } from "../../src/diagnostics/source-file.js";
 import type { SourceText } from "../../src/parser/ast.js";
 import { loadRunbook, loadRunbookFile } from "../../src/parser/load.js";
@@ -11,6 +14,8 @@ import { fixtureCatalog } from "../fixtures/catalog.js";
 
 const okFile = join(import.meta.dirname, "..", "fixtures", "ok", "kryton-upgrade.rb.yaml");
 const okText = readFileSync(okFile, "utf8");
+const tmp = mkdtempSync(join(tmpdir(), "rbx-load-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const load = (text: string) => loadRunbook("rb.yaml", text, { catalog: fixtureCatalog });
 
 /** line:col in `text` of the i-th decoded character of an expression. */
@@ -153,8 +158,62 @@ describe("loadRunbookFile", () => {
     });
     expect(r.runbook).toBeUndefined();
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ["read-error", "Cannot read the file (ENOENT); check the path and its permissions"],
+      ["read-error", "Cannot read the file: it does not exist (ENOENT)"],
     ]);
+  });
+
+  it("reads only a regular file of at most 4 MiB: a device, a directory or a huge file is a read-error", async () => {
+    const big = join(tmp, "big.rb.yaml");
+    writeFileSync(big, `# ${"x".repeat(MAX_SOURCE_BYTES)}\n`);
+    for (const [path, reason] of [
+      ["/dev/zero", "it is not a regular file (a device, a pipe or a socket); give a file"],
+      [tmp, "it is a directory; give a file"],
+      [big, "it is larger than the 4 MiB rbx reads; is it the right file?"],
+    ] as const) {
+      const r = await loadRunbookFile(path, { catalog: fixtureCatalog });
+      expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+        ["read-error", `Cannot read the file: ${reason}`],
+      ]);
+    }
+  });
+});
+
+describe("what the loader says about odd YAML, once and in words", () => {
+  const codes = (text: string) => load(text).diagnostics.map((d) => `${d.span.start.line}:${d.code}`);
+
+  it("reads a file with only CR line endings as its lines", () => {
+    const r = load(okText.replaceAll("\n", "\r"));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.runbook?.metadata.name.value).toBe("kryton-upgrade");
+    const broken = load(okText.replace("kind: Runbook", "kind: Runbok").replaceAll("\n", "\r"));
+    expect(broken.diagnostics.map((d) => `${d.span.start.line}:${d.code}`)).toEqual(["3:wrong-kind"]);
+  });
+
+  it("says a list nested 10,000 levels deep nests too deeply, in one diagnostic", () => {
+    expect(codes(`a: ${"[".repeat(10_000)}${"]".repeat(10_000)}\n`)).toEqual(["1:too-deeply-nested"]);
+    const blocks = Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i)}k:`).join("\n");
+    expect(codes(blocks)).toEqual([expect.stringMatching(/:too-deeply-nested$/)]);
+  });
+
+  it("refuses lists and mappings nested more than 64 levels even when YAML reads them", () => {
+    const d = load(`${okText}x: ${"[".repeat(65)}${"]".repeat(65)}\n`).diagnostics;
+    expect(d.map((x) => x.code)).toEqual(["too-deeply-nested"]);
+    expect(d[0]?.message).toMatch(/nest deeper than rbx reads \(64 levels\).*unclosed `\[` or `\{`/);
+    expect(load(`${okText}x: ${"[".repeat(60)}${"]".repeat(60)}\n`).diagnostics.map((x) => x.code)).toEqual([
+      "unknown-field",
+    ]);
+  });
+
+  it("says a list used as a key is not a name, and the yaml package's own warning never reaches stderr", () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarning);
+    try {
+      expect(codes(`${okText}? [a, b]\n: 1\n`)).toEqual([`${okText.split("\n").length}:complex-key`]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([]);
   });
 });
 
@@ -177,5 +236,67 @@ describe("loadRunbook for an editor", () => {
     expect(
       loadRunbook("rb.yaml", "phases: [", { catalog: fixtureCatalog, editor: true }).partial,
     ).toBeDefined();
+  });
+});
+
+describe("every independent problem in one pass, one report for each", () => {
+  const lines = (text: string) => {
+    const loaded = loadRunbook("rb.yaml", text, { catalog: builtinCatalog });
+    const checked = loaded.runbook ? checkRunbook(loaded.runbook, builtinCatalog, loaded.source) : [];
+    return [...loaded.diagnostics, ...checked].map((d) => `${d.span.start.line}:${d.code}`).sort();
+  };
+  const steps = (extra: string) => `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: one-pass, version: 1.0.0 }
+phases:
+  - id: a
+    steps:
+      - id: ping
+        action: exec
+        with: { program: "true" }
+        retyr: { attempts: 2 }
+      - id: ping
+        action: exec
+        with: { program: "true" }
+        when: params.missing == 1
+${extra}`;
+
+  it("an unknown field hides neither a duplicate step id elsewhere nor a type error in an expression", () => {
+    expect(lines(steps(""))).toEqual(["10:unknown-field", "11:duplicate-step-id", "14:unknown-field"]);
+  });
+
+  it("one YAML mistake gives one error with a hint, however many lines follow it", () => {
+    const more = Array.from(
+      { length: 30 },
+      (_, i) => `      - id: s${i}\n        action: exec\n        with: { program: "true" }\n`,
+    ).join("");
+    const broken = steps(more).replace(
+      'with: { program: "true" }\n        retyr',
+      'with: { program: "true", input: x[0] }\n        retyr',
+    );
+    const d = loadRunbook("rb.yaml", broken, { catalog: builtinCatalog }).diagnostics;
+    expect(d.map((x) => `${x.span.start.line}:${x.span.start.column}:${x.code}`)).toEqual([
+      "9:42:yaml-syntax",
+    ]);
+    expect(d[0]?.message).toContain("a `[` in the middle of a value starts a list");
+    expect(d[0]?.message).toContain('quote a value that holds [ ] { } or , (for example `input: "x[0]"`)');
+    const unclosed = loadRunbook("rb.yaml", broken.replace("input: x[0] }", "args: [x }"), {
+      catalog: builtinCatalog,
+    }).diagnostics;
+    expect(unclosed.map((x) => `${x.span.start.line}:${x.span.start.column}:${x.code}`)).toEqual([
+      "9:40:yaml-syntax",
+    ]);
+    expect(unclosed[0]?.message).toContain("this `[` is never closed");
+  });
+
+  it("one literal token, one report: a misspelt action is an unknown action with a suggestion, not also a bad name", () => {
+    expect(
+      lines(
+        steps("").replace(
+          'action: exec\n        with: { program: "true" }\n        retyr: { attempts: 2 }',
+          'action: Exec Step\n        with: { program: "true" }',
+        ),
+      ),
+    ).toEqual(["10:duplicate-step-id", "13:unknown-field", "8:unknown-action"]);
   });
 });

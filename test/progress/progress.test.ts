@@ -9,7 +9,14 @@ import { TtyRenderer } from "../../src/progress/tty-renderer.js";
 import { TaintRedactor } from "../../src/run/bind/taint-redactor.js";
 import type { RunEvent } from "../../src/run/model/events.js";
 import { stepLogger } from "../../src/run/sessions/step-logger.js";
-import { approvalRun, haltedRun, rolledBackRun, tempStateDir, writeJournal } from "../report/journals.js";
+import {
+  approvalRun,
+  haltedRun,
+  rolledBackRun,
+  type Timed,
+  tempStateDir,
+  writeJournal,
+} from "../report/journals.js";
 
 const dir = tempStateDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -234,5 +241,124 @@ describe("createProgress for the CLI", () => {
       expect(text.match(/rbx resume again --approve notes --state-dir st/g)).toHaveLength(1);
       expect(text).not.toContain("guards passed");
     }
+  });
+});
+
+describe("plain lines in a CI log: one line per event, repeats counted, a heartbeat", () => {
+  const fail = (message: string) => ({ kind: "action-error" as const, message, retryable: true });
+  const start = (attempt: number): Timed => [
+    attempt * 1000,
+    {
+      type: "step.started",
+      step: "health",
+      phase: "verify",
+      action: "http.check",
+      effect: "read",
+      attempt,
+      args: {},
+    },
+  ];
+  const failed = (attempt: number, message: string): Timed => [
+    attempt * 1000 + 500,
+    { type: "step.attempt-failed", step: "health", attempt, error: fail(message), retryInMs: 500 },
+  ];
+  const plainLines = (id: string, timed: Timed[]) => {
+    const out = capture(false);
+    const r = new LineRenderer({ out, paint: paint(false), heartbeatMs: 0 });
+    for (const e of writeJournal(dir, id, timed)) r.onEvent(e);
+    r.close();
+    return out
+      .text()
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => l.replace(/^\S+Z {2}/, ""));
+  };
+
+  it("says identical failed attempts once, then how many failed the same way", () => {
+    const a = "GET http://app/healthz answered 503, expected 200";
+    const lines = plainLines("repeats", [
+      [
+        0,
+        {
+          type: "run.started",
+          runId: "repeats",
+          runbook: { name: "r", version: "1.0.0", file: "r.rb.yaml", contentHash: "h" },
+          params: {},
+          planHash: "p",
+          user: "u",
+          host: "h",
+          pid: 1,
+          locks: [],
+        } as never,
+      ],
+      start(1),
+      failed(1, a),
+      start(2),
+      failed(2, a),
+      start(3),
+      failed(3, a),
+      start(4),
+      failed(4, "connection refused"),
+      start(5),
+      [6000, { type: "step.succeeded", step: "health", attempt: 5, output: null }],
+    ]);
+    expect(lines.slice(1)).toEqual([
+      "… health http.check",
+      `! health attempt 1 failed: action-error: ${a}; retrying in 500ms`,
+      "… health http.check attempt 2",
+      "! health attempts 2-3 failed the same way",
+      "! health attempt 4 failed: action-error: connection refused; retrying in 500ms",
+      "… health http.check attempt 5",
+      expect.stringMatching(/^✓ health \S+ after 5 attempts$/),
+    ]);
+  });
+
+  it("keeps an action's log and progress lines to one bounded line each", () => {
+    const body = `<html>\n  <body>\n    <h1>502 Bad Gateway</h1>\n${"x".repeat(2000)}\n  </body>\n</html>\n`;
+    const out = capture(false);
+    const r = new LineRenderer({ out, paint: paint(false), heartbeatMs: 0 });
+    r.onLog("health", "warn", `answered 502: ${body}`);
+    r.onProgress("health", `waiting on\r\n${"y".repeat(500)}`);
+    r.close();
+    const lines = out
+      .text()
+      .split("\n")
+      .filter((l) => l !== "");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(
+      "health warning: answered 502: <html> ⏎ <body> ⏎ <h1>502 Bad Gateway</h1> ⏎ xxx",
+    );
+    expect(lines[0]?.endsWith("…")).toBe(true);
+    expect(lines[1]).toContain("health waiting for: waiting on ⏎ yyy");
+    for (const l of lines) expect(l.length).toBeLessThan(300);
+  });
+
+  it("prints a heartbeat while a step runs and the log is silent, and stops with the step", async () => {
+    const out = capture(false);
+    const r = new LineRenderer({ out, paint: paint(false), heartbeatMs: 60 });
+    const [started, , succeeded] = writeJournal(dir, "beat", [
+      start(1),
+      [
+        1100,
+        { type: "step.attempt-failed", step: "health", attempt: 1, error: fail("503"), retryInMs: 60_000 },
+      ],
+      [1200, { type: "step.succeeded", step: "health", attempt: 1, output: null }],
+    ]);
+    r.onEvent(started as RunEvent);
+    r.onProgress("health", "3/5 replicas available");
+    await new Promise((res) => setTimeout(res, 200));
+    const beats = out
+      .text()
+      .split("\n")
+      .filter((l) => l.includes("still running"));
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    expect(beats[0]).toMatch(
+      /^\S+Z {2}… still running: health {2}http\.check {2}\S+ {2}waiting for: 3\/5 replicas available$/,
+    );
+    r.onEvent(succeeded as RunEvent);
+    const after = out.text().length;
+    await new Promise((res) => setTimeout(res, 200));
+    expect(out.text().length).toBe(after);
+    r.close();
   });
 });

@@ -93,7 +93,7 @@ describe("rbx report", () => {
 
   it("says what to do for an unknown run and a bad format", async () => {
     const missing = await cli(["report", "nope", "--state-dir", dir]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.err).toContain('no run "nope"');
     const bad = await cli(["report", "cli1", "--format", "pdf"]);
     expect(bad.code).toBe(2);

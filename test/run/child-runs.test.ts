@@ -258,7 +258,7 @@ describe("the loader's checks of run: steps", () => {
         with: { nmae: b }
 `),
     ).toEqual([
-      `9:14 child-not-found: cannot read ${h.path("nope.rb.yaml")} (ENOENT); the path is relative to this runbook's folder`,
+      `9:14 child-not-found: cannot read ${h.path("nope.rb.yaml")}: it does not exist (ENOENT); the path is relative to this runbook's folder`,
       "11:14 missing-child-param: ./product.rb.yaml requires name; give it under `with:`",
       '12:17 unknown-child-param: ./product.rb.yaml has no param "nmae". Did you mean "name"?',
     ]);

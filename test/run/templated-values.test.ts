@@ -171,7 +171,7 @@ ${steps}`,
     const failed = (await h.journal(r.runId as string)).find((l) => l.startsWith("step.failed"));
     expect(failed).toContain('"kind":"expression"');
     expect(failed).toContain(
-      'timeout `${{ params.label }}`: \\"soon\\" is not a duration; it must look like 500ms, 30s, 5m or 1h30m',
+      'timeout `${{ params.label }}`: \\"soon\\" is not a duration; write whole numbers with h, m, s or ms, largest first, e.g. 500ms, 30s, 1m30s, 2h',
     );
     expect(h.events.some((e) => e.type === "step.started")).toBe(false);
   });

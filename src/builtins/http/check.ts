@@ -4,6 +4,7 @@ import { defineAction, type PlanContext } from "../../contract/action.js";
 import { T } from "../../contract/cel-types.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
 import type { JsonValue } from "../../contract/json.js";
+import { oneLine } from "../../diagnostics/one-line.js";
 import { ActionError } from "../shared/action-error.js";
 import { boolField, connectionField, pickConnection, stringField } from "../shared/connection.js";
 import { deadline } from "../shared/deadline.js";
@@ -236,12 +237,11 @@ export const httpCheck = defineAction<HttpCheckArgs, HttpCheckOutput>({
       const where = redact(`${req.method} ${req.url.toString()}`);
       ctx.log.info(`${where} → ${res.status} in ${res.timeMs} ms`);
       if (!statusOk(args, res.status)) {
-        const snippet = res.text.length > 300 ? `${res.text.slice(0, 300)}…` : res.text;
+        // Redacted whole before it is cut: a secret across the cut would otherwise leave its first half.
+        const snippet = oneLine(redact(res.text), 300);
         throw new ActionError(
           "unexpected-status",
-          redact(
-            `${where} answered ${res.status}, expected ${expectedText(args)}${snippet ? `: ${snippet}` : ""}`,
-          ),
+          `${where} answered ${res.status}, expected ${expectedText(args)}${snippet ? `: ${snippet}` : ""}`,
           { details: { status: res.status, timeMs: res.timeMs } },
         );
       }

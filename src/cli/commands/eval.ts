@@ -1,9 +1,10 @@
 // `rbx eval 'EXPR' [--vars FILE]`: try an expression; prints its value and CEL type, or the caret diagnostic.
 
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
+import { useColor } from "../../diagnostics/color.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
 import { SourceFile } from "../../diagnostics/source-file.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 
 /** Shown by `rbx eval --help`. */
@@ -21,50 +22,23 @@ Exit status: 0 evaluated, 1 the expression does not compile or evaluates to an e
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-async function readVars(path: string): Promise<Record<string, Json>> {
-  const text = await readFile(path, "utf8");
-  let data: unknown;
-  if (/\.ya?ml$/i.test(path)) {
-    const { parse } = await import("yaml");
-    data = parse(text);
-  } else data = JSON.parse(text);
-  if (data === null || data === undefined) return {};
-  if (typeof data !== "object" || Array.isArray(data))
-    throw new Error("the file must hold a mapping of variable names to values");
-  return data as Record<string, Json>;
-}
-
 /** Evaluate the expression; returns the exit code. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let varsPath: string | undefined;
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === "--vars") {
-      varsPath = argv[++i];
-      if (!varsPath) {
-        io.stderr.write("rbx eval: --vars needs a file name.\n");
-        return 2;
-      }
-    } else if (a.startsWith("--vars=")) varsPath = a.slice(7);
-    else if (a.startsWith("--") && a.length > 2) {
-      io.stderr.write(`rbx eval: unknown option ${a}. Run \`rbx eval --help\`.\n`);
-      return 2;
-    } else rest.push(a);
-  }
-  if (rest.length !== 1) {
-    io.stderr.write(`rbx eval: give exactly one expression (quote it), e.g. rbx eval '1 + 2'.\n`);
-    return 2;
-  }
-  const source = rest[0] as string;
+  const parsed = parseCommandLine("eval", argv, { vars: { type: "string" } }, io, { positionals: true });
+  if (!parsed) return 2;
+  const varsPath = parsed.values.vars;
+  if (parsed.positionals.length !== 1)
+    return usageError(io, "eval", "give exactly one expression (quote it), e.g. rbx eval '1 + 2'");
+  const source = parsed.positionals[0] as string;
   let vars: Record<string, Json> = {};
   if (varsPath) {
-    try {
-      vars = await readVars(resolve(io.cwd, varsPath));
-    } catch (e) {
-      io.stderr.write(`rbx eval: cannot read variables from ${varsPath}: ${(e as Error).message}\n`);
+    const { readDataFile } = await import("../../run/bind/params-file.js");
+    const read = readDataFile(resolve(io.cwd, varsPath), varsPath);
+    if (!read.ok) {
+      io.stderr.write(`rbx eval: the variables file: ${read.message}\n`);
       return 2;
     }
+    vars = read.data as Record<string, Json>;
   }
   const { compile, displayValue, inferType, isError, runtimeTypeName, toCel, typeName } = await import(
     "../../expr/index.js"
@@ -74,7 +48,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!compiled.ok) {
     const file = new SourceFile("<expr>", source);
     io.stderr.write(
-      await formatDiagnostics(compiled.diagnostics, () => file, { color: useColor(io.stderr, io.env) }),
+      formatDiagnostics(compiled.diagnostics, () => file, { color: useColor(io.stderr, io.env) }),
     );
     return 1;
   }

@@ -2,10 +2,12 @@
 
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { useColor } from "../../diagnostics/color.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
 import { type GraphFormat, graphFormats, renderGraph } from "../../graph/render.js";
 import { loadRunbookFile } from "../../parser/load.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 import { cliCatalog } from "../project-catalog.js";
 
@@ -29,32 +31,21 @@ runbook, 2 usage error.
 
 /** Draw one runbook; returns the exit code. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let format: GraphFormat = "mermaid";
-  let output: string | undefined;
-  const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] =
-      arg.startsWith("--") && arg.includes("=")
-        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-        : [arg, undefined];
-    if (flag === "--format" || flag === "-f" || flag === "-o" || flag === "--output") {
-      const value = inline ?? argv[++i];
-      if (value === undefined) return usageError(io, `${flag} needs a value`);
-      if (flag === "-o" || flag === "--output") output = value;
-      else if ((graphFormats as readonly string[]).includes(value)) format = value as GraphFormat;
-      else return usageError(io, `unknown format "${value}"; use ${graphFormats.join(" or ")}`);
-    } else if (arg.startsWith("-")) {
-      return usageError(io, `unknown option "${arg}"`);
-    } else files.push(arg);
-  }
-  if (files.length !== 1) return usageError(io, "give exactly one runbook file");
+  const options = { format: { type: "string", short: "f" }, output: { type: "string", short: "o" } } as const;
+  const parsed = parseCommandLine("graph", argv, options, io, { positionals: true });
+  if (!parsed) return 2;
+  const { values, positionals: files } = parsed;
+  const format = (values.format ?? "mermaid") as GraphFormat;
+  if (!(graphFormats as readonly string[]).includes(format))
+    return usageError(io, "graph", `unknown format "${format}"; use ${graphFormats.join(" or ")}`);
+  const output = values.output;
+  if (files.length !== 1) return usageError(io, "graph", "give exactly one runbook file");
   const catalog = await cliCatalog("graph", io, { near: resolve(io.cwd, files[0]!) });
   if (!catalog) return 1;
   const loaded = await loadRunbookFile(files[0]!, { catalog });
   if (!loaded.runbook) {
     io.stderr.write(
-      await formatDiagnostics(loaded.diagnostics, (f) => loaded.sources.get(f), {
+      formatDiagnostics(loaded.diagnostics, (f) => loaded.sources.get(f), {
         color: useColor(io.stderr, io.env),
       }),
     );
@@ -72,9 +63,4 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (output !== undefined) await writeFile(output, text);
   else io.stdout.write(text);
   return 0;
-}
-
-function usageError(io: CliIO, message: string): number {
-  io.stderr.write(`rbx graph: ${message}\n${usage}`);
-  return 2;
 }

@@ -1,7 +1,9 @@
 // `rbx lab up|down|status|env`: a local lab (Kubernetes stand-in, PostgreSQL, sample products) to rehearse runbooks on.
 // The lab is its own wing (lab/): this starts its command as a child process and relays its output and exit code.
 import { spawn } from "node:child_process";
+import { didYouMean } from "../../diagnostics/did-you-mean.js";
 import { modulesPath, nodeModuleArgs } from "../../package-root.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 
 /** Usage text for `rbx lab --help`. */
@@ -30,8 +32,29 @@ Options:
   --show-secrets       status --json: print the database URLs with their password
 `;
 
-/** Run `rbx lab ...` in the lab's own process; its output is relayed, Ctrl-C reaches it, its code is ours. */
+const subcommands = ["up", "down", "status", "env"];
+
+const options = {
+  dir: { type: "string" },
+  products: { type: "string" },
+  helm: { type: "string" },
+  json: { type: "boolean" },
+  "show-secrets": { type: "boolean" },
+} as const;
+
+/**
+ * Run `rbx lab ...` in the lab's own process; its output is relayed, Ctrl-C reaches it, its code is ours. The
+ * command line is read here first, as every command's is, so a mistake is said the same way (with "did you
+ * mean") before a process starts.
+ */
 export async function run(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parseCommandLine("lab", argv, options, io, { positionals: true });
+  if (!parsed) return 2;
+  const [sub, ...extra] = parsed.positionals;
+  if (sub === undefined) return usageError(io, "lab", `give what to do: ${subcommands.join(", ")}`);
+  if (!subcommands.includes(sub))
+    return usageError(io, "lab", `unknown lab command "${sub}".${didYouMean(sub, subcommands)}`);
+  if (extra.length > 0) return usageError(io, "lab", `unexpected argument "${extra[0]}"`);
   const child = spawn(process.execPath, nodeModuleArgs(modulesPath("lab", "cli"), argv), {
     cwd: io.cwd,
     env: { ...io.env },

@@ -1,11 +1,13 @@
 // `rbx lint`: everything `rbx validate` finds plus the lint rules, for people (stylish) and for CI (sarif, github, json).
 
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { builtinCatalog } from "../../builtins/index.js";
-import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
-import { SourceFile } from "../../diagnostics/source-file.js";
-import { EMPTY_CONFIG, findConfigFile, type LintConfig, loadConfig } from "../../lint/config.js";
+import { useColor } from "../../diagnostics/color.js";
+import { hasErrors } from "../../diagnostics/diagnostic.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
+import { readSourceText } from "../../diagnostics/read-source.js";
+import { EMPTY_CONFIG, findConfigFile, type LoadedConfig, loadConfig } from "../../lint/config.js";
 import { expandTargets } from "../../lint/files.js";
 import { tally } from "../../lint/formatters/formatter.js";
 import { defaultFormat, FORMAT_NAMES, type FormatName, formatterFor } from "../../lint/formatters/index.js";
@@ -13,6 +15,8 @@ import { type LintResult, lintSource } from "../../lint/linter.js";
 import { rules } from "../../lint/rules/index.js";
 import { suppressionMeta } from "../../lint/suppressions.js";
 import { rbxPackage } from "../../package-root.js";
+import { unreadable } from "../../parser/load.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 import { cliCatalog } from "../project-catalog.js";
 
@@ -51,65 +55,43 @@ interface Args {
   targets: string[];
 }
 
-function parseArgs(argv: readonly string[]): Args | string {
-  const a: Args = { noConfig: false, quiet: false, listRules: false, targets: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i] as string;
-    const eq = raw.startsWith("--") ? raw.indexOf("=") : -1;
-    const flag = eq > 0 ? raw.slice(0, eq) : raw;
-    const value = (): string | undefined => (eq > 0 ? raw.slice(eq + 1) : argv[++i]);
-    const need = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
-    switch (flag) {
-      case "-f":
-      case "--format": {
-        const v = need(value());
-        if (!v || !(FORMAT_NAMES as readonly string[]).includes(v))
-          return `--format needs one of ${FORMAT_NAMES.join(", ")}`;
-        a.format = v as FormatName;
-        break;
-      }
-      case "-c":
-      case "--config": {
-        const v = need(value());
-        if (!v) return "--config needs a file";
-        a.config = v;
-        break;
-      }
-      case "--max-warnings": {
-        const v = need(value());
-        if (!v || !/^\d+$/.test(v)) return "--max-warnings needs a whole number, e.g. --max-warnings 0";
-        a.maxWarnings = Number(v);
-        break;
-      }
-      case "-o":
-      case "--output": {
-        const v = need(value());
-        if (!v) return "--output needs a file";
-        a.output = v;
-        break;
-      }
-      case "--docs-url": {
-        const v = need(value());
-        if (!v) return "--docs-url needs a base URI";
-        a.docsUrl = v;
-        break;
-      }
-      case "--no-config":
-        a.noConfig = true;
-        break;
-      case "--quiet":
-        a.quiet = true;
-        break;
-      case "--list-rules":
-        a.listRules = true;
-        break;
-      default:
-        if (raw.startsWith("-") && raw !== "-") return `unknown option ${raw}`;
-        a.targets.push(raw);
-    }
-  }
-  if (a.config && a.noConfig) return "--config and --no-config contradict each other; give one";
-  return a;
+const options = {
+  format: { type: "string", short: "f" },
+  config: { type: "string", short: "c" },
+  "no-config": { type: "boolean" },
+  "max-warnings": { type: "string" },
+  quiet: { type: "boolean" },
+  output: { type: "string", short: "o" },
+  "docs-url": { type: "string" },
+  "list-rules": { type: "boolean" },
+} as const;
+
+/** The command line as Args, or undefined once the mistake is said. */
+function parseArgs(argv: readonly string[], io: CliIO): Args | undefined {
+  const parsed = parseCommandLine("lint", argv, options, io, { positionals: true });
+  if (!parsed) return undefined;
+  const v = parsed.values;
+  const wrong = (message: string) => {
+    usageError(io, "lint", message);
+    return undefined;
+  };
+  if (v.format !== undefined && !(FORMAT_NAMES as readonly string[]).includes(v.format))
+    return wrong(`--format needs one of ${FORMAT_NAMES.join(", ")}`);
+  if (v["max-warnings"] !== undefined && !/^\d+$/.test(v["max-warnings"]))
+    return wrong("--max-warnings needs a whole number, e.g. --max-warnings 0");
+  if (v.config !== undefined && v["no-config"])
+    return wrong("--config and --no-config contradict each other; give one");
+  return {
+    ...(v.format !== undefined ? { format: v.format as FormatName } : {}),
+    ...(v.config !== undefined ? { config: v.config } : {}),
+    noConfig: v["no-config"] === true,
+    ...(v["max-warnings"] !== undefined ? { maxWarnings: Number(v["max-warnings"]) } : {}),
+    quiet: v.quiet === true,
+    ...(v.output !== undefined ? { output: v.output } : {}),
+    ...(v["docs-url"] !== undefined ? { docsUrl: v["docs-url"] } : {}),
+    listRules: v["list-rules"] === true,
+    targets: parsed.positionals,
+  };
 }
 
 function listRules(): string {
@@ -127,10 +109,7 @@ function listRules(): string {
 
 /** Configs are looked up once per directory. */
 class ConfigResolver {
-  private readonly byPath = new Map<
-    string,
-    Promise<{ config: LintConfig; diagnostics: import("../../diagnostics/diagnostic.js").Diagnostic[] }>
-  >();
+  private readonly byPath = new Map<string, Promise<LoadedConfig>>();
   constructor(
     private readonly cwd: string,
     private readonly explicit: string | undefined,
@@ -145,8 +124,8 @@ class ConfigResolver {
       : (findConfigFile(dirname(resolve(this.cwd, file))) ?? findConfigFile(this.cwd));
   }
 
-  /** The config for a file, and problems in it. */
-  async forFile(file: string) {
+  /** The config for a file, and problems in it (with the config's text when there is one). */
+  async forFile(file: string): Promise<Partial<LoadedConfig> & Pick<LoadedConfig, "config" | "diagnostics">> {
     const path = this.pathFor(file);
     if (!path) return { config: EMPTY_CONFIG, diagnostics: [] };
     let p = this.byPath.get(path);
@@ -160,21 +139,18 @@ class ConfigResolver {
 
 /** Run `rbx lint`. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv);
-  if (typeof args === "string") {
-    io.stderr.write(`rbx lint: ${args}. Run \`rbx lint --help\` for usage.\n`);
-    return 2;
-  }
+  const args = parseArgs(argv, io);
+  if (!args) return 2;
   if (args.listRules) {
     io.stdout.write(listRules());
     return 0;
   }
-  if (args.targets.length === 0) {
-    io.stderr.write(
-      "rbx lint: give the runbooks to lint: files, directories or globs, e.g. `rbx lint runbooks`.\n",
+  if (args.targets.length === 0)
+    return usageError(
+      io,
+      "lint",
+      "give the runbooks to lint: files, directories or globs, e.g. `rbx lint runbooks`",
     );
-    return 2;
-  }
   const { files, missing } = await expandTargets(args.targets, io.cwd);
   if (missing.length > 0) {
     io.stderr.write(
@@ -183,24 +159,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   if (args.config) {
-    try {
-      await readFile(resolve(io.cwd, args.config));
-    } catch {
-      io.stderr.write(`rbx lint: cannot read the config file "${args.config}"; check the path.\n`);
+    const read = readSourceText(resolve(io.cwd, args.config));
+    if (!read.ok) {
+      io.stderr.write(`rbx lint: cannot read the config file "${args.config}": ${read.reason}\n`);
       return 2;
     }
   }
   const configs = new ConfigResolver(io.cwd, args.config, args.noConfig);
   const results: LintResult[] = [];
   for (const file of files) {
-    const { config, diagnostics } = await configs.forFile(file);
-    if (diagnostics.length > 0) {
-      const sources = new Map<string, SourceFile>();
-      const text = await readFile(diagnostics[0]!.span.file, "utf8");
-      sources.set(diagnostics[0]!.span.file, new SourceFile(diagnostics[0]!.span.file, text));
-      io.stderr.write(
-        await formatDiagnostics(diagnostics, (f) => sources.get(f), { color: useColor(io.stderr, io.env) }),
-      );
+    const { config, diagnostics, source } = await configs.forFile(file);
+    if (hasErrors(diagnostics)) {
+      io.stderr.write(formatDiagnostics(diagnostics, () => source, { color: useColor(io.stderr, io.env) }));
       io.stderr.write("rbx lint: fix the config file above (or pass --no-config).\n");
       return 2;
     }
@@ -210,8 +180,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       ? await cliCatalog("lint", io, { near: resolve(io.cwd, file), configFile })
       : builtinCatalog;
     if (!catalog) return 2;
-    const text = await readFile(resolve(io.cwd, file), "utf8");
-    const result = await lintSource(file, text, { catalog, config });
+    const read = readSourceText(resolve(io.cwd, file));
+    const result = read.ok
+      ? await lintSource(file, read.text, { catalog, config })
+      : { file, ...unreadable(file, read.reason) };
     if (args.quiet) result.diagnostics = result.diagnostics.filter((d) => d.severity === "error");
     results.push(result);
   }

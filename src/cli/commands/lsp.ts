@@ -1,4 +1,5 @@
 // `rbx lsp`: the language server on stdin/stdout, for editors (see docs/editors.md).
+import { parseCommandLine } from "../command-line.js";
 import type { CliIO } from "../io.js";
 
 /** Shown by `rbx lsp --help`. */
@@ -16,11 +17,7 @@ Options:
 
 /** Run the server until the editor tells it to exit. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const unknown = argv.find((a) => a !== "--stdio");
-  if (unknown !== undefined) {
-    io.stderr.write(`rbx lsp: unknown option "${unknown}"\n${usage}`);
-    return 2;
-  }
+  if (!parseCommandLine("lsp", argv, { stdio: { type: "boolean" } }, io)) return 2;
   const { createConnection } = await import("vscode-languageserver/node");
   const { startServer } = await import("../../lsp/server.js");
   const { projectCatalog } = await import("../../project/project-catalog.js");

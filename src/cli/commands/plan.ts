@@ -3,9 +3,10 @@
 import { resolve } from "node:path";
 import { planRunbook } from "../../run/bind/bind-document.js";
 import { formatPlan } from "../../run/bind/plan-text.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 import { cliCatalog } from "../project-catalog.js";
-import { paramOptions, parseCommandLine, readParams } from "../run-options.js";
+import { paramOptions, readParams } from "../run-options.js";
 
 export { formatPlan };
 
@@ -23,20 +24,12 @@ Exit status: 0 planned, 2 usage or validation error.
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine(
-    "plan",
-    usage,
-    argv,
-    { allowPositionals: true, options: { ...paramOptions, json: { type: "boolean" } } },
-    io,
-  );
+  const options = { ...paramOptions, json: { type: "boolean" } } as const;
+  const parsed = parseCommandLine("plan", argv, options, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    io.stderr.write(`rbx plan: give exactly one runbook file\n${usage}`);
-    return 2;
-  }
-  const params = await readParams("plan", values, io);
+  if (positionals.length !== 1) return usageError(io, "plan", "give exactly one runbook file");
+  const params = readParams("plan", values, io);
   if (!params) return 2;
   const file = positionals[0] as string;
   const catalog = await cliCatalog("plan", io, { near: resolve(io.cwd, file) });

@@ -1,11 +1,16 @@
 // `rbx report RUN`: fold a run's journal into a report for a pull request, an incident ticket or a tool.
 
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { systemReason } from "../../diagnostics/system-error.js";
 import { foldReport } from "../../report/fold.js";
 import { type ReportFormat, renderReport, reportFormats } from "../../report/render.js";
 import type { Runner } from "../../run/model/recovery-choices.js";
 import type { JournalRead } from "../../run/store/journal-file.js";
+import { CliError } from "../cli-error.js";
+import { parseCommandLine, usageError } from "../command-line.js";
+import { findRun } from "../find-run.js";
 import type { CliIO } from "../io.js";
 
 /** Shown by `rbx report --help`. */
@@ -27,7 +32,7 @@ Options:
   --state-dir DIR  where runs are kept (default: .rbx in the working directory, or RBX_STATE_DIR)
   -o, --output OUT write to OUT instead of standard output
 
-Exit status: 0 written, 1 the run or its journal cannot be read, 2 usage error.
+Exit status: 0 written, 1 the journal cannot be read, 2 usage error or no such run.
 `;
 
 interface Args {
@@ -37,30 +42,31 @@ interface Args {
   output?: string;
 }
 
-function parse(argv: string[]): Args | string {
-  const positional: string[] = [];
-  const out: Partial<Args> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const takes = ["--format", "-f", "--state-dir", "-o", "--output"].includes(flag);
-    if (!takes) {
-      if (arg.startsWith("-") && arg !== "-") return `unknown option "${arg}"`;
-      positional.push(arg);
-      continue;
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) return `${flag} needs a value`;
-    if (flag === "--format" || flag === "-f") {
-      if (!(reportFormats as readonly string[]).includes(value))
-        return `unknown format "${value}"; use ${reportFormats.join(", ")}`;
-      out.format = value as ReportFormat;
-    } else if (flag === "--state-dir") out.stateDir = value;
-    else out.output = value;
+const options = {
+  format: { type: "string", short: "f" },
+  "state-dir": { type: "string" },
+  output: { type: "string", short: "o" },
+} as const;
+
+/** The command line as Args, or undefined once the mistake is said. */
+function parse(argv: string[], io: CliIO): Args | undefined {
+  const parsed = parseCommandLine("report", argv, options, io, { positionals: true });
+  if (!parsed) return undefined;
+  const { values, positionals } = parsed;
+  if (values.format !== undefined && !(reportFormats as readonly string[]).includes(values.format)) {
+    usageError(io, "report", `unknown format "${values.format}"; use ${reportFormats.join(", ")}`);
+    return undefined;
   }
-  if (positional.length !== 1) return "give exactly one run id (rbx runs lists them)";
-  return { ...out, run: positional[0]! } as Args;
+  if (positionals.length !== 1) {
+    usageError(io, "report", "give exactly one run id (rbx runs lists them)");
+    return undefined;
+  }
+  return {
+    run: positionals[0] as string,
+    ...(values.format !== undefined ? { format: values.format as ReportFormat } : {}),
+    ...(values["state-dir"] !== undefined ? { stateDir: values["state-dir"] } : {}),
+    ...(values.output !== undefined ? { output: values.output } : {}),
+  };
 }
 
 function formatFor(args: Args): ReportFormat {
@@ -70,46 +76,32 @@ function formatFor(args: Args): ReportFormat {
   return "md";
 }
 
-/** Find and read the journal: a path, "last", or an id in the state directory. */
-async function readRun(args: Args, io: CliIO): Promise<{ read: JournalRead; runner?: Runner } | string> {
+/** Find and read the journal: a path, or a run (id, unique prefix, "last") in the state directory. */
+async function readRun(args: Args, io: CliIO): Promise<{ read: JournalRead; runner?: Runner }> {
   if (args.run.endsWith(".jsonl")) {
+    const path = resolve(io.cwd, args.run);
+    if (!existsSync(path)) throw new CliError(`no run journal at ${path}`);
     const { readJournalFile } = await import("../../run/store/journal-file.js");
-    return { read: readJournalFile(resolve(io.cwd, args.run)) };
+    return { read: readJournalFile(path) };
   }
-  const { FileRunStore } = await import("../../run/store/file-store.js");
-  const stateDir = resolve(io.cwd, args.stateDir ?? io.env.RBX_STATE_DIR ?? ".rbx");
-  const store = new FileRunStore(stateDir);
-  let id = args.run;
-  if (id === "last" || id === "latest") {
-    const ids = await store.list();
-    const newest = ids[ids.length - 1];
-    if (newest === undefined) return `no runs in ${stateDir}; give --state-dir if they are kept elsewhere`;
-    id = newest;
-  } else if (!(await store.list()).includes(id)) {
-    return `no run "${id}" in ${stateDir}; rbx runs lists the runs there (or give --state-dir)`;
-  }
-  const read = await store.read(id);
+  const { store, runId } = await findRun(io, args.stateDir, args.run);
+  const read = await store.read(runId);
   const { foldEvents } = await import("../../run/model/state.js");
   const { runnerOfRun } = await import("../../run/sessions/inspect.js");
   // Whether a process still runs it, so a live run gets no recovery choices (as in `rbx status`).
-  return { read, runner: await runnerOfRun(store, foldEvents(id, read.events)) };
+  return { read, runner: await runnerOfRun(store, foldEvents(runId, read.events)) };
 }
 
 /** Write the report; returns the exit code. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parse(argv);
-  if (typeof args === "string") {
-    io.stderr.write(`rbx report: ${args}\n${usage}`);
-    return 2;
-  }
+  const args = parse(argv, io);
+  if (!args) return 2;
   let found: Awaited<ReturnType<typeof readRun>>;
   try {
     found = await readRun(args, io);
   } catch (err) {
-    found = `cannot read the journal: ${err instanceof Error ? err.message : String(err)}`;
-  }
-  if (typeof found === "string") {
-    io.stderr.write(`rbx report: ${found}\n`);
+    if (err instanceof CliError) throw err;
+    io.stderr.write(`rbx report: cannot read the journal: ${systemReason(err)}\n`);
     return 1;
   }
   const { read } = found;

@@ -29,5 +29,5 @@ ${EXIT_STATUS_HELP}
 
 /** Run the command. */
 export function run(argv: string[], io: CliIO): Promise<number> {
-  return continueRunCommand("resume", usage, argv, io, resumeRun);
+  return continueRunCommand("resume", argv, io, resumeRun);
 }

@@ -28,5 +28,5 @@ ${EXIT_STATUS_HELP}
 
 /** Run the command. */
 export function run(argv: string[], io: CliIO): Promise<number> {
-  return continueRunCommand("rollback", usage, argv, io, rollbackRun);
+  return continueRunCommand("rollback", argv, io, rollbackRun);
 }

@@ -2,8 +2,9 @@
 
 import { EXIT_STATUS_HELP } from "../../run/model/exit-codes.js";
 import { startRun } from "../../run/sessions/start-run.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
-import { driveRun, paramOptions, parseCommandLine, readParams, sessionOptions } from "../run-options.js";
+import { driveRun, paramOptions, readParams, sessionOptions } from "../run-options.js";
 
 /** Shown by `rbx run --help`. */
 export const usage = `Usage: rbx run FILE [--param NAME=VALUE]... [--params-file F] [options]
@@ -11,7 +12,8 @@ export const usage = `Usage: rbx run FILE [--param NAME=VALUE]... [--params-file
 Run a runbook: params are checked against their types before anything runs, the targets it writes to are
 locked, and every event is journaled (fsync'd, hash-chained) under .rbx/runs/ before the next action.
 Progress goes to stderr: on a terminal, a live line per running step (spinner, elapsed time, attempts,
-what it waits for); otherwise one timestamped line per event. NO_COLOR turns colour off. stdout gets
+what it waits for); otherwise one timestamped line per event. NO_COLOR turns colour off, FORCE_COLOR=1
+on. stdout gets
 "RUN STATUS" when the run stops, or NDJSON events with --json.
 
 Options:
@@ -29,23 +31,12 @@ ${EXIT_STATUS_HELP}
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine(
-    "run",
-    usage,
-    argv,
-    {
-      allowPositionals: true,
-      options: { ...paramOptions, "plan-hash": { type: "string" }, ...sessionOptions },
-    },
-    io,
-  );
+  const options = { ...paramOptions, "plan-hash": { type: "string" }, ...sessionOptions } as const;
+  const parsed = parseCommandLine("run", argv, options, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    io.stderr.write(`rbx run: give exactly one runbook file\n${usage}`);
-    return 2;
-  }
-  const params = await readParams("run", values, io);
+  if (positionals.length !== 1) return usageError(io, "run", "give exactly one runbook file");
+  const params = readParams("run", values, io);
   if (!params) return 2;
   return driveRun(io, values, undefined, (opts) =>
     startRun(positionals[0] as string, params, values["plan-hash"], opts),

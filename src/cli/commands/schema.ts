@@ -2,6 +2,7 @@
 
 import { resolve } from "node:path";
 import { readSchemaText } from "../../parser/schema/runbook-schema.js";
+import { parseCommandLine } from "../command-line.js";
 import type { CliIO } from "../io.js";
 
 /** Shown by `rbx schema --help`. */
@@ -19,13 +20,9 @@ Exit status: 0 printed, 2 usage error or an action module that cannot be used.
 
 /** Write the schema to stdout: the committed one, or one generated for the project's catalog. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const [flag, value, ...rest] = argv;
-  const config = flag === "--config" ? value : undefined;
-  if ((flag !== undefined && config === undefined) || rest.length > 0) {
-    const wrong = flag === "--config" ? "--config needs a file" : `unexpected argument "${flag ?? rest[0]}"`;
-    io.stderr.write(`rbx schema: ${wrong}\n${usage}`);
-    return 2;
-  }
+  const parsed = parseCommandLine("schema", argv, { config: { type: "string" } }, io);
+  if (!parsed) return 2;
+  const config = parsed.values.config;
   // Loaded here, not at the top: printing the built-ins' schema reads one file and parses nothing.
   const { cliCatalog } = await import("../project-catalog.js");
   const catalog = await cliCatalog(

@@ -1,9 +1,10 @@
 // `rbx skip RUN STEP --reason TEXT`: mark a step done without running it; who and why are journaled.
 
 import { skipStep } from "../../run/sessions/skip-step.js";
+import { parseCommandLine, usageError } from "../command-line.js";
+import { findRun } from "../find-run.js";
 import type { CliIO } from "../io.js";
 import { cliSession } from "../operator-session.js";
-import { parseCommandLine } from "../run-options.js";
 
 /** Shown by `rbx skip --help`. */
 export const usage = `Usage: rbx skip RUN STEP --reason TEXT [--override-check] [--state-dir DIR]
@@ -24,30 +25,18 @@ an approval, a safety check without --override-check).
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine(
-    "skip",
-    usage,
-    argv,
-    {
-      allowPositionals: true,
-      options: {
-        reason: { type: "string" },
-        "override-check": { type: "boolean" },
-        "state-dir": { type: "string" },
-      },
-    },
-    io,
-  );
+  const options = {
+    reason: { type: "string" },
+    "override-check": { type: "boolean" },
+    "state-dir": { type: "string" },
+  } as const;
+  const parsed = parseCommandLine("skip", argv, options, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
-  if (positionals.length !== 2) {
-    io.stderr.write(`rbx skip: give the run id and the step\n${usage}`);
-    return 2;
-  }
-  if (!values.reason?.trim()) {
-    io.stderr.write("rbx skip: say why with --reason TEXT; it is recorded in the journal\n");
-    return 2;
-  }
+  if (positionals.length !== 2) return usageError(io, "skip", "give the run id and the step");
+  if (!values.reason?.trim())
+    return usageError(io, "skip", "say why with --reason TEXT; it is recorded in the journal");
+  const { runId } = await findRun(io, values["state-dir"], positionals[0]);
   const controller = new AbortController();
   const opts = cliSession(
     io,
@@ -55,12 +44,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     controller.signal,
     () => "SIGINT",
   );
-  const result = await skipStep(
-    positionals[0] as string,
-    positionals[1] as string,
-    values.reason.trim(),
-    opts,
-    { overrideCheck: values["override-check"] === true },
-  );
+  const result = await skipStep(runId, positionals[1] as string, values.reason.trim(), opts, {
+    overrideCheck: values["override-check"] === true,
+  });
   return result.exit;
 }

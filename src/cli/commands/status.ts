@@ -1,12 +1,10 @@
 // `rbx status [RUN]`: where a run stands, what a rollback would run now, and the recovery choices.
 import { inspectRun } from "../../run/sessions/inspect.js";
 import { formatStatus } from "../../run/sessions/status-report.js";
-import { FileRunStore } from "../../run/store/file-store.js";
-import { resolveRunId } from "../../run/store/run-ids.js";
+import { parseCommandLine, usageError } from "../command-line.js";
+import { findRun } from "../find-run.js";
 import type { CliIO } from "../io.js";
-import { stateDir } from "../operator.js";
 import { cliCatalogResolver } from "../project-catalog.js";
-import { parseCommandLine } from "../run-options.js";
 
 /** Shown by `rbx status --help`. */
 export const usage = `Usage: rbx status [RUN] [--json] [--preview-rollback] [--state-dir DIR]
@@ -28,32 +26,20 @@ Exit status: 0 shown (even when the journal does not verify: the report says so)
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandLine(
-    "status",
-    usage,
-    argv,
-    {
-      allowPositionals: true,
-      options: {
-        json: { type: "boolean" },
-        "preview-rollback": { type: "boolean" },
-        "state-dir": { type: "string" },
-      },
-    },
-    io,
-  );
+  const options = {
+    json: { type: "boolean" },
+    "preview-rollback": { type: "boolean" },
+    "state-dir": { type: "string" },
+  } as const;
+  const parsed = parseCommandLine("status", argv, options, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
-  const store = new FileRunStore(stateDir(io, values["state-dir"]));
-  const id = await resolveRunId(store, positionals[0]);
-  if (typeof id !== "string") {
-    io.stderr.write(`rbx status: ${id.error}\n`);
-    return 2;
-  }
+  if (positionals.length > 1) return usageError(io, "status", "give at most one run id");
+  const { store, runId } = await findRun(io, values["state-dir"], positionals[0]);
   const live = values["preview-rollback"]
     ? { env: io.env, signal: AbortSignal.timeout(300_000), say: (l: string) => io.stderr.write(`${l}\n`) }
     : undefined;
-  const report = await inspectRun(store, id, io.cwd, cliCatalogResolver(), values["state-dir"], live);
+  const report = await inspectRun(store, runId, io.cwd, cliCatalogResolver(), values["state-dir"], live);
   io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
   return 0;
 }

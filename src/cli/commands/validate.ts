@@ -1,12 +1,14 @@
 // `rbx validate FILE|DIR...`: load each runbook, check its shape, references and expressions, print the problems.
 
 import { checkRunbook } from "../../check/check-runbook.js";
+import { useColor } from "../../diagnostics/color.js";
 import { compareDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import { formatDiagnostics, useColor } from "../../diagnostics/format.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
 import { loadRunbookFile } from "../../parser/load.js";
 import { findRunbookFiles } from "../../parser/runbook-files.js";
 import { projectCatalog } from "../../project/project-catalog.js";
+import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 
 /** Shown by `rbx validate --help`. */
@@ -53,17 +55,13 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 
 /** Validate the given paths; returns the exit code. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const quiet = argv.includes("--quiet") || argv.includes("-q");
-  const unknown = argv.find((a) => a.startsWith("-") && a !== "--quiet" && a !== "-q");
-  if (unknown !== undefined) {
-    io.stderr.write(`rbx validate: unknown option "${unknown}"\n${usage}`);
-    return 2;
-  }
-  const paths = argv.filter((a) => !a.startsWith("-"));
-  if (paths.length === 0) {
-    io.stderr.write(`rbx validate: give at least one runbook file or directory\n${usage}`);
-    return 2;
-  }
+  const parsed = parseCommandLine("validate", argv, { quiet: { type: "boolean", short: "q" } }, io, {
+    positionals: true,
+  });
+  if (!parsed) return 2;
+  const quiet = parsed.values.quiet === true;
+  const paths = parsed.positionals;
+  if (paths.length === 0) return usageError(io, "validate", "give at least one runbook file or directory");
   const files: string[] = [];
   for (const p of paths) {
     const found = await findRunbookFiles(p);
@@ -92,7 +90,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     warnings += diagnostics.filter((d) => d.severity === "warning").length;
     if (e > 0) failedFiles++;
     if (diagnostics.length > 0)
-      io.stdout.write(await formatDiagnostics(diagnostics, (f) => sources.get(f), { color }));
+      io.stdout.write(formatDiagnostics(diagnostics, (f) => sources.get(f), { color }));
   }
   const total = [...new Set(files)].length;
   if (!quiet) {

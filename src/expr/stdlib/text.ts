@@ -144,6 +144,9 @@ function clause(verb: string, precision: number | undefined, v: CelValue): strin
   return new CelError(`could not parse formatting clause: unrecognized formatting clause "${verb}"`);
 }
 
+/** The most digits %.Nf and %.Ne give (JavaScript's toFixed and toExponential stop there). */
+const MAX_PRECISION = 100;
+
 /** `"%s is %d".format([a, b])`: the strings extension's format with %s %d %f %e %b %o %x %X and %%. */
 export function format(template: string, args: readonly CelValue[]): string | CelError {
   let out = "";
@@ -161,6 +164,10 @@ export function format(template: string, args: readonly CelValue[]): string | Ce
     }
     const m = /^(?:\.(\d+))?([a-zA-Z])/.exec(template.slice(i + 1));
     if (!m) return new CelError("could not parse formatting clause: missing verb after %");
+    if (m[1] !== undefined && Number(m[1]) > MAX_PRECISION)
+      return new CelError(
+        `could not format %.${m[1]}${m[2]}: the precision is at most ${MAX_PRECISION} digits`,
+      );
     i += m[0].length;
     if (next >= args.length) return new CelError(`index ${next} out of range: format needs more arguments`);
     const piece = clause(

@@ -3,9 +3,12 @@ import type { SourceText } from "../../parser/ast.js";
 import { defineRule } from "../rule.js";
 import type { ValueSite } from "../visitor.js";
 
-/** Known credential shapes; the message names the kind and never echoes the value. */
+/**
+ * Known credential shapes, the specific ones first; the message names the kind and never echoes the value. A
+ * literal that several shapes match (a GitHub token after `Bearer`, a JWT inside a URL) is reported once, as
+ * the first shape that matched it.
+ */
 const PATTERNS: readonly { kind: string; re: RegExp }[] = [
-  { kind: "a password inside a URL", re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@$]+:(?!\$\{\{)[^\s/@]+@/gi },
   { kind: "a GitHub token", re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g },
   { kind: "a GitLab token", re: /\bglpat-[A-Za-z0-9_-]{20,}/g },
   { kind: "a Slack token", re: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g },
@@ -14,6 +17,7 @@ const PATTERNS: readonly { kind: string; re: RegExp }[] = [
   { kind: "an npm token", re: /\bnpm_[A-Za-z0-9]{36}\b/g },
   { kind: "a private key", re: /-----BEGIN [A-Z ]*PRIVATE KEY-----/g },
   { kind: "a JSON Web Token", re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  { kind: "a password inside a URL", re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@$]+:(?!\$\{\{)[^\s/@]+@/gi },
   { kind: "a bearer token", re: /\bBearer\s+(?!\$\{\{)[A-Za-z0-9._~+/-]{16,}=*/g },
 ];
 
@@ -41,14 +45,14 @@ export const secretLiteral = defineRule({
   },
   create(ctx) {
     const scan = (text: SourceText) => {
+      const taken: [number, number][] = [];
       for (const { kind, re } of PATTERNS) {
         re.lastIndex = 0;
         for (let m = re.exec(text.text); m; m = re.exec(text.text)) {
-          ctx.report({
-            messageId: "pattern",
-            span: ctx.textSpan(text, m.index, m.index + m[0].length),
-            data: { kind },
-          });
+          const [from, to] = [m.index, m.index + m[0].length];
+          if (taken.some(([f, t]) => from < t && f < to)) continue;
+          taken.push([from, to]);
+          ctx.report({ messageId: "pattern", span: ctx.textSpan(text, from, to), data: { kind } });
         }
       }
     };

@@ -55,9 +55,8 @@ function pgDurationMs(value: PgNode | undefined): number | undefined {
   return Number(m[1]) * unit;
 }
 
-/** Milliseconds of a `lockTimeout:` value (a duration, or a bare number of seconds); undefined for a template. */
+/** Milliseconds of a `lockTimeout:` value (a runbook duration); undefined for a template. */
 function stepDurationMs(v: ValueNode): number | undefined {
-  if (v.kind === "number") return v.value * 1000;
   if (v.kind === "string" && !v.template) return parseDuration(v.value.trim());
   return undefined;
 }

@@ -1,5 +1,6 @@
 // What each JSON Schema failure means for a runbook author: a diagnostic code and a message saying what to do.
 import type { ErrorObject } from "ajv";
+import { DURATION_HINT, durationPattern } from "../../contract/duration.js";
 import { closestNames, didYouMeanPhrase } from "../../diagnostics/did-you-mean.js";
 
 /** The thing a schema definition describes, for "Unknown field … in a step". */
@@ -88,10 +89,12 @@ export function schemaErrorMessage(
       message: `kind must be Runbook (or CheckLibrary for a file of shared checks), not ${show(e.data)}; set \`kind: Runbook\``,
     };
   }
-  if (def === "duration" && e.keyword !== "required") {
+  // A step's or retry's duration (which may be a template), or one in an action's `with:`: the same grammar.
+  const inWith = (e.parentSchema as { pattern?: unknown } | undefined)?.pattern === durationPattern;
+  if ((def === "duration" || inWith) && e.keyword !== "required") {
     return {
       code: "invalid-duration",
-      message: `${show(e.data)} is not a duration; write one like 500ms, 5s, 1m30s, 15m or 2h (units in the order h, m, s, ms), or one whole \`\${{ }}\` template such as "\${{ params.wait }}"`,
+      message: `${show(e.data)} is not a duration; ${DURATION_HINT}, or one whole \`\${{ }}\` template such as "\${{ params.wait }}"`,
     };
   }
   if (def === "semver") {

@@ -6,7 +6,7 @@ import type { ActionCatalog } from "../../contract/action.js";
 import type { CelType } from "../../contract/cel-types.js";
 import type { Bindings, CelValue } from "../../contract/cel-values.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
-import { parseDuration } from "../../contract/duration.js";
+import { DURATION_HINT, parseDuration } from "../../contract/duration.js";
 import type { JsonValue } from "../../contract/json.js";
 import {
   CelDuration,
@@ -289,7 +289,7 @@ class CelEvaluator implements RunEvaluator {
         const shown = this.o.redactor.redact(JSON.stringify(v));
         return {
           ok: false,
-          message: `${shown} is not a duration; it must look like 500ms, 30s, 5m or 1h30m`,
+          message: `${shown} is not a duration; ${DURATION_HINT}`,
         };
       }
     } else {

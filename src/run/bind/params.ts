@@ -1,6 +1,6 @@
 // Params from `--param k=v`, a params file, defaults and the environment, checked against their types.
 
-import { parseDuration } from "../../contract/duration.js";
+import { DURATION_HINT, parseDuration } from "../../contract/duration.js";
 import type { JsonValue } from "../../contract/json.js";
 import type { Param, Runbook, ValueNode } from "../../parser/ast.js";
 import { templateDefault } from "../../parser/param-defaults.js";
@@ -77,7 +77,7 @@ export function coerceParam(
     case "duration":
       return text !== undefined && parseDuration(text) !== undefined
         ? { ok: true, value: text }
-        : bad("a duration such as 30s, 5m or 1h30m");
+        : bad(`a duration (${DURATION_HINT})`);
     case "url":
       return text !== undefined && isHttpUrl(text)
         ? { ok: true, value: text }

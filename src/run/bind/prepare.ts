@@ -1,11 +1,11 @@
 // Loading and checking a runbook for plan, run and resume: the loader, then the type checker.
 
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkRunbook } from "../../check/check-runbook.js";
 import type { ActionCatalog } from "../../contract/action.js";
 import { compareDiagnostics, type Diagnostic, hasErrors } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostic } from "../../diagnostics/format.js";
+import { readSourceText } from "../../diagnostics/read-source.js";
 import type { Runbook } from "../../parser/ast.js";
 import { loadRunbook } from "../../parser/load.js";
 import { contentHash } from "./bind-run.js";
@@ -18,16 +18,9 @@ export type Prepared =
 /** Read, load and type-check a runbook file; `catalog` replaces the built-ins (tests register their own). */
 export function prepareRunbook(path: string, cwd: string, catalog: ActionCatalog): Prepared {
   const file = resolve(cwd, path);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    return {
-      ok: false,
-      message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    };
-  }
-  return prepareText(file, text, catalog);
+  const read = readSourceText(file);
+  if (!read.ok) return { ok: false, message: `error: cannot read ${path}: ${read.reason}` };
+  return prepareText(file, read.text, catalog);
 }
 
 /** Load and check a runbook's text. */

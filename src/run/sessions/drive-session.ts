@@ -5,10 +5,11 @@ import type { Bound } from "../bind/bind-document.js";
 import { ApprovalBroker } from "../interpreter/approvals.js";
 import { type ChildRuns, Driver } from "../interpreter/driver.js";
 import type { LockKey, RunEvent } from "../model/events.js";
-import { exitCodeFor } from "../model/exit-codes.js";
+import { EXIT_CODES, exitCodeFor } from "../model/exit-codes.js";
 import { rbxCommand } from "../model/recovery-choices.js";
 import type { RunState } from "../model/state.js";
-import type { LockOutcome, RunStore } from "../store/run-store.js";
+import type { LockOutcome, RunJournal, RunStore } from "../store/run-store.js";
+import { StoreWriteError } from "../store/store-error.js";
 import { childRunsFor, type ParentRun } from "./child-runs.js";
 import { describeConflicts } from "./lock-messages.js";
 import { openRunScope, type RunScope } from "./run-scope.js";
@@ -27,7 +28,14 @@ export async function takeLocks(
   opts: SessionOptions,
 ): Promise<TakenLocks | undefined> {
   const holder = { runId, pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
-  const locked = await opts.store.lock(keys, holder, opts.forceUnlock ?? false);
+  let locked: LockOutcome;
+  try {
+    locked = await opts.store.lock(keys, holder, opts.forceUnlock ?? false);
+  } catch (err) {
+    if (!(err instanceof StoreWriteError)) throw err;
+    opts.say(`error: ${err.message}; nothing ran. Make room there, then run the command again.`);
+    return undefined;
+  }
   if (locked.ok) return { holder, locked };
   for (const line of await describeConflicts(opts.store, locked.conflicts, opts.stateDir))
     opts.say(`error: ${line}`);
@@ -92,6 +100,35 @@ export function scopeFor(
   opts: SessionOptions,
 ): RunScope {
   return openRunScope({ runId, program: b.bound.program, redactor: b.bound.redactor, history }, opts);
+}
+
+/**
+ * The journal could not be written (a full disk): the driver stopped before its next action. A run with no
+ * event on disk never started: its journal is removed and its lock released (exit 2, as a refusal). Otherwise
+ * the journal ends at its last durable event and verifies, the lock stays, and the operator frees space and
+ * resumes (exit 3, as a halt: nothing more runs until they do).
+ */
+export async function journalFailed(
+  opts: SessionOptions,
+  keys: readonly LockKey[],
+  runId: string,
+  journal: RunJournal,
+  err: StoreWriteError,
+): Promise<SessionResult> {
+  const durable = err.durableSeq ?? 0;
+  opts.say(`error: ${err.message}`);
+  if (durable === 0) {
+    await journal.discard?.();
+    await opts.store.unlock(runId, keys);
+    opts.say(`Nothing ran and no run was recorded. Make room in ${err.where}, then run the command again.`);
+    return { exit: EXIT_CODES.usage };
+  }
+  opts.say(
+    `Run ${runId} stopped before its next action. Its journal keeps events 1-${durable} and verifies; ` +
+      `the lock on its targets is kept. Make room in ${err.where}, then \`${rbxCommand(["resume", runId], opts.stateDir)}\`: a step that ` +
+      "had started is checked (probed) before anything runs again.",
+  );
+  return { exit: EXIT_CODES.halted, runId };
 }
 
 /** A run that stopped: release its lock unless the operator must come back to it, and give its exit code. */

@@ -9,8 +9,8 @@ import type { Runner } from "../model/recovery-choices.js";
 import { foldEvents, type RunState } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import { standings } from "./lock-messages.js";
-import type { CatalogResolver } from "./session-options.js";
 import { previewRollback, type RollbackDecision } from "./rollback-preview.js";
+import type { CatalogResolver } from "./session-options.js";
 import { runnerOf, type StatusReport, statusReport, unwindNow } from "./status-report.js";
 
 /** `rbx status --preview-rollback`: run the rollback's reads now, with the run's secrets from `env`. */

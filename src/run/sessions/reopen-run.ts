@@ -12,7 +12,8 @@ import { foldEvents, type RunState, type RunStatus } from "../model/state.js";
 import type { JournalRead } from "../store/journal-file.js";
 import { resolveRunId } from "../store/run-ids.js";
 import type { RunStore } from "../store/run-store.js";
-import { driverFor, finish, scopeFor, takeLocks } from "./drive-session.js";
+import { StoreWriteError } from "../store/store-error.js";
+import { driverFor, finish, journalFailed, scopeFor, takeLocks } from "./drive-session.js";
 import type { RunScope } from "./run-scope.js";
 import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
@@ -143,6 +144,10 @@ export async function driveReopened(
     before?.();
     await r.driver.run();
     return await finish(opts, r.b, r.scope, r.state);
+  } catch (err) {
+    if (!(err instanceof StoreWriteError)) throw err;
+    await r.scope.end(); // the live view gives the terminal back before the error is said
+    return await journalFailed(opts, r.b.keys, r.runId, r.journal, err);
   } finally {
     await r.scope.end();
     await r.journal.close();

@@ -1,13 +1,16 @@
 // `rbx run`: check the runbook, lock its targets, journal and drive a new run.
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
+import { describeSystemError, isSystemError } from "../../diagnostics/system-error.js";
 import { bindDocument } from "../bind/bind-document.js";
 import { prepareRunbook } from "../bind/prepare.js";
 import type { EventBody } from "../model/events.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
 import { foldEvents } from "../model/state.js";
 import { newRunId } from "../store/run-ids.js";
-import { driverFor, finish, ownKeys, scopeFor, takeLocks } from "./drive-session.js";
+import type { RunJournal } from "../store/run-store.js";
+import { StoreWriteError } from "../store/store-error.js";
+import { driverFor, finish, journalFailed, ownKeys, scopeFor, takeLocks } from "./drive-session.js";
 import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
@@ -29,6 +32,11 @@ export async function startRun(
     );
     return { exit: EXIT_CODES.usage };
   }
+  // Ctrl-C or SIGTERM while the runbook was read and checked: nothing has started, so no run is made.
+  if (opts.signal.aborted) {
+    opts.say(`interrupted by ${opts.signalName?.() ?? "a signal"} before the run started; nothing ran`);
+    return { exit: EXIT_CODES.interrupted };
+  }
   const runId = opts.runId ?? newRunId();
   const all = b.keys;
   const { own, inherited } = ownKeys(all, opts);
@@ -36,8 +44,18 @@ export async function startRun(
   const taken = await takeLocks(own, runId, opts);
   if (!taken) return { exit: EXIT_CODES.usage };
   const { holder, locked } = taken;
-  const journal = await opts.store.create(runId);
-  copyFileSync(b.prepared.file, join(opts.store.workDir(runId), "runbook.rb.yaml"));
+  let journal: RunJournal;
+  try {
+    // The copy first: on a disk too full for it, no journal is left behind.
+    copyFileSync(b.prepared.file, join(opts.store.workDir(runId), "runbook.rb.yaml"));
+    journal = await opts.store.create(runId);
+  } catch (err) {
+    await opts.store.unlock(runId, b.keys);
+    if (!(err instanceof StoreWriteError) && !isSystemError(err)) throw err;
+    const why = err instanceof StoreWriteError ? err.message : describeSystemError(err);
+    opts.say(`error: ${why}; nothing ran. Make room in ${opts.store.location}, then run the command again.`);
+    return { exit: EXIT_CODES.usage };
+  }
   const state = foldEvents(runId, []);
   const scope = scopeFor(b, runId, [], opts);
   const driver = driverFor(b, state, journal, opts, scope);
@@ -67,6 +85,10 @@ export async function startRun(
     );
     await driver.run();
     return await finish(opts, b, scope, state);
+  } catch (err) {
+    if (!(err instanceof StoreWriteError)) throw err;
+    await scope.end(); // the live view gives the terminal back before the error is said
+    return await journalFailed(opts, b.keys, runId, journal, err);
   } finally {
     await scope.end();
     await journal.close();

@@ -12,9 +12,11 @@ import {
 } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { isSystemError } from "../../diagnostics/system-error.js";
 import type { LockHolder, LockKey } from "../model/events.js";
 import { type JournalRead, JournalWriter, readJournalFile } from "./journal-file.js";
 import type { LockConflict, LockOutcome, RunJournal, RunStore } from "./run-store.js";
+import { StoreWriteError } from "./store-error.js";
 
 /** Is a process alive on this host? Signal 0 probes without touching it. */
 export function processAlive(pid: number): boolean {
@@ -50,8 +52,20 @@ export class FileRunStore implements RunStore {
   }
 
   async create(runId: string): Promise<RunJournal> {
-    mkdirSync(this.runsDir, { recursive: true, mode: 0o700 });
-    return JournalWriter.create(this.journalPath(runId));
+    const path = this.journalPath(runId);
+    return this.writing("create the run's journal", () => {
+      mkdirSync(this.runsDir, { recursive: true, mode: 0o700 });
+      return JournalWriter.create(path);
+    });
+  }
+
+  /** Do a write under the state directory; an error of the system is a StoreWriteError saying where. */
+  private writing<T>(doing: string, write: () => T): T {
+    try {
+      return write();
+    } catch (err) {
+      throw isSystemError(err) ? new StoreWriteError(this.stateDir, doing, err) : err;
+    }
   }
 
   async read(runId: string): Promise<JournalRead> {
@@ -59,7 +73,8 @@ export class FileRunStore implements RunStore {
   }
 
   async reopen(runId: string, read: JournalRead): Promise<RunJournal> {
-    return JournalWriter.reopen(this.journalPath(runId), read);
+    const path = this.journalPath(runId);
+    return this.writing("reopen the run's journal", () => JournalWriter.reopen(path, read));
   }
 
   async list(): Promise<string[]> {
@@ -92,23 +107,62 @@ export class FileRunStore implements RunStore {
     holder: Omit<LockHolder, "key" | "label">,
     force: boolean,
   ): Promise<LockOutcome> {
-    mkdirSync(this.locksDir, { recursive: true, mode: 0o700 });
     const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : 1));
     const taken: LockKey[] = [];
     const forced: LockHolder[] = [];
     const reclaimed: LockHolder[] = [];
     const conflicts: LockConflict[] = [];
+    const fresh: LockKey[] = [];
+    try {
+      this.takeEach(sorted, holder, force, { taken, fresh, forced, reclaimed, conflicts });
+    } catch (err) {
+      // A lock file that could not be written (a full disk): release the ones this call created and leave
+      // none half-written; a lock taken over from a previous holder stays as it is (it was its lock).
+      await this.unlock(holder.runId, fresh);
+      throw isSystemError(err) ? new StoreWriteError(this.stateDir, "take the run's lock", err) : err;
+    }
+    if (conflicts.length > 0) {
+      await this.unlock(holder.runId, taken);
+      return { ok: false, conflicts };
+    }
+    return { ok: true, forced, reclaimed };
+  }
+
+  private takeEach(
+    sorted: readonly LockKey[],
+    holder: Omit<LockHolder, "key" | "label">,
+    force: boolean,
+    out: {
+      taken: LockKey[];
+      fresh: LockKey[];
+      forced: LockHolder[];
+      reclaimed: LockHolder[];
+      conflicts: LockConflict[];
+    },
+  ): void {
+    const { taken, fresh, forced, reclaimed, conflicts } = out;
+    mkdirSync(this.locksDir, { recursive: true, mode: 0o700 });
     for (const k of sorted) {
       const mine: LockHolder = { ...holder, key: k.key, label: k.label };
       const path = this.lockPath(k.key);
+      let fd: number | undefined;
       try {
-        const fd = openSync(path, "wx", 0o600);
-        writeFileSync(fd, `${JSON.stringify(mine)}\n`);
-        closeSync(fd);
-        taken.push(k);
-        continue;
+        fd = openSync(path, "wx", 0o600);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+      if (fd !== undefined) {
+        try {
+          writeFileSync(fd, `${JSON.stringify(mine)}\n`);
+        } catch (err) {
+          rmSync(path, { force: true });
+          throw err;
+        } finally {
+          closeSync(fd);
+        }
+        taken.push(k);
+        fresh.push(k);
+        continue;
       }
       const current = this.readHolder(k.key);
       const alive = current ? holderAlive(current) : false;
@@ -126,17 +180,17 @@ export class FileRunStore implements RunStore {
       }
       conflicts.push({ holder: current, alive });
     }
-    if (conflicts.length > 0) {
-      await this.unlock(holder.runId, taken);
-      return { ok: false, conflicts };
-    }
-    return { ok: true, forced, reclaimed };
   }
 
   private replace(path: string, holder: LockHolder): void {
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
-    renameSync(tmp, path);
+    try {
+      writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
+      renameSync(tmp, path);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
   }
 
   async unlock(runId: string, keys: readonly LockKey[]): Promise<void> {
@@ -161,7 +215,7 @@ export class FileRunStore implements RunStore {
 
   workDir(runId: string): string {
     const dir = join(this.stateDir, "work", runId);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.writing("create the run's work directory", () => mkdirSync(dir, { recursive: true, mode: 0o700 }));
     return dir;
   }
 }

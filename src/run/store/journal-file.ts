@@ -1,7 +1,18 @@
 // The append-only journal on disk: JSON lines, hash-chained, fsync'd in batches before any action runs.
 import { createHash } from "node:crypto";
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { dirname } from "node:path";
 import type { EventBody, RunEvent } from "../model/events.js";
+import { StoreWriteError } from "./store-error.js";
 
 /** The `prev` of the first event: nothing precedes it. */
 export const GENESIS = "0".repeat(64);
@@ -127,6 +138,8 @@ function crashHooks(env: NodeJS.ProcessEnv): { after?: number; torn?: number } {
 /**
  * Appends events to one run's journal. `append` buffers; `flush` writes the batch and fsyncs it, and
  * the driver flushes before every action starts, so each event is durable before the next action runs.
+ * A batch that cannot be written (a full disk) is cut off again, so the file ends at the last durable
+ * event and verifies; the flush throws a StoreWriteError and the writer accepts nothing more.
  */
 export class JournalWriter {
   private pending: string[] = [];
@@ -134,9 +147,11 @@ export class JournalWriter {
   private pendingHashes: string[] = [];
   private durable = { seq: 0, hash: GENESIS };
   private closed = false;
+  private failed: StoreWriteError | undefined;
   private readonly hooks = crashHooks(process.env);
 
   private constructor(
+    private readonly path: string,
     private readonly fd: number,
     private readonly headFd: number,
     private seq: number,
@@ -147,7 +162,7 @@ export class JournalWriter {
   static create(path: string): JournalWriter {
     const fd = openSync(path, "wx", 0o600);
     const headFd = openSync(`${path}.head`, "w", 0o600);
-    return new JournalWriter(fd, headFd, 0, GENESIS);
+    return new JournalWriter(path, fd, headFd, 0, GENESIS);
   }
 
   /** Reopen a verified journal for appending, cutting off a torn last line first. */
@@ -157,8 +172,10 @@ export class JournalWriter {
       ftruncateSync(fd, read.validBytes);
       fsyncSync(fd);
     }
-    const headFd = openSync(`${path}.head`, "w", 0o600);
-    const writer = new JournalWriter(fd, headFd, read.events.length, read.lastHash);
+    // Not truncated on open: rewritten in place, the sidecar needs no new space, so a full disk cannot
+    // leave it empty (it would then no longer tell a journal cut short from one that ends).
+    const headFd = openSync(`${path}.head`, constants.O_RDWR | constants.O_CREAT, 0o600);
+    const writer = new JournalWriter(path, fd, headFd, read.events.length, read.lastHash);
     writer.position = read.validBytes;
     writer.durable = { seq: read.events.length, hash: read.lastHash };
     writer.writeHead();
@@ -172,9 +189,15 @@ export class JournalWriter {
     return this.seq;
   }
 
+  /** The last event on disk: the journal verifies up to it. */
+  get durableSeq(): number {
+    return this.durable.seq;
+  }
+
   /** Add an event to the batch and return it as stored. Nothing is durable until `flush`. */
   append(body: EventBody, at: Date = new Date()): RunEvent {
     if (this.closed) throw new Error("journal is closed");
+    if (this.failed) throw this.failed;
     const event = { seq: this.seq + 1, at: at.toISOString(), prev: this.lastHash, ...body } as RunEvent;
     const line = JSON.stringify(event);
     this.seq = event.seq;
@@ -187,6 +210,7 @@ export class JournalWriter {
 
   /** Write the batch and fsync it; returns once every appended event is on disk. */
   flush(): void {
+    if (this.failed) throw this.failed;
     if (this.pending.length === 0) return;
     const { after, torn } = this.hooks;
     if (torn !== undefined && this.pendingSeqs.includes(torn)) {
@@ -208,11 +232,15 @@ export class JournalWriter {
     const data = this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join("");
     const buf = Buffer.from(data, "utf8");
     let off = 0;
-    while (off < buf.length) {
-      off += writeSync(this.fd, buf, off, buf.length - off, this.position + off);
+    try {
+      while (off < buf.length) {
+        off += writeSync(this.fd, buf, off, buf.length - off, this.position + off);
+      }
+      fsyncSync(this.fd);
+    } catch (err) {
+      this.fail(err);
     }
     this.position += buf.length;
-    fsyncSync(this.fd);
     this.durable = { seq: this.pendingSeqs.at(-1) as number, hash: this.pendingHashes.at(-1) as string };
     this.pending = [];
     this.pendingSeqs = [];
@@ -230,19 +258,56 @@ export class JournalWriter {
     process.kill(process.pid, "SIGKILL");
   }
 
-  // The head sidecar is written after the fsync, so it never runs ahead of the journal; it lets a
-  // reader tell a journal cut short after the fact from one that simply ends.
-  private writeHead(): void {
-    const line = `${String(this.durable.seq).padStart(HEAD_WIDTH, "0")} ${this.durable.hash}\n`;
-    writeSync(this.headFd, line, 0, "utf8");
+  /**
+   * A batch that did not reach the disk: cut off what part of it did (shrinking a file needs no space), so
+   * the journal ends at its last durable event and verifies; then refuse every further event.
+   */
+  private fail(err: unknown): never {
+    try {
+      ftruncateSync(this.fd, this.position);
+    } catch {
+      // Left as a torn last line, which readers ignore and the next resume cuts off.
+    }
+    this.pending = [];
+    this.pendingSeqs = [];
+    this.pendingHashes = [];
+    this.failed = new StoreWriteError(
+      dirname(this.path),
+      "append to the run's journal",
+      err,
+      this.durable.seq,
+    );
+    throw this.failed;
   }
 
-  /** Flush and close the files. */
+  // The head sidecar is written after the fsync, so it never runs ahead of the journal; it lets a
+  // reader tell a journal cut short after the fact from one that simply ends. One that cannot be written
+  // (the first write of a new file on a full disk) only lags behind: readers check the journal up to it.
+  private writeHead(): void {
+    const line = `${String(this.durable.seq).padStart(HEAD_WIDTH, "0")} ${this.durable.hash}\n`;
+    try {
+      writeSync(this.headFd, line, 0, "utf8");
+    } catch {
+      // see above: a lagging head is safe
+    }
+  }
+
+  /** Flush and close the files; after a failed write only closes them (the error was thrown then). */
   close(): void {
     if (this.closed) return;
-    this.flush();
+    if (!this.failed) this.flush();
     this.closed = true;
     closeSync(this.fd);
     closeSync(this.headFd);
+  }
+
+  /** Remove a journal that holds no durable event (a run that could not record its start). */
+  discard(): void {
+    if (this.durable.seq > 0) return;
+    this.closed = true;
+    closeSync(this.fd);
+    closeSync(this.headFd);
+    rmSync(this.path, { force: true });
+    rmSync(`${this.path}.head`, { force: true });
   }
 }

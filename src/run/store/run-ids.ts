@@ -11,14 +11,21 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${rand}`;
 }
 
-/** Find a run by id or unique prefix; `undefined` means the newest. */
+/** Find a run by id or unique prefix; `undefined`, `last` and `latest` mean the newest. */
 export async function resolveRunId(
   store: RunStore,
   id: string | undefined,
 ): Promise<string | { error: string }> {
   const all = await store.list();
-  if (all.length === 0) return { error: `no runs under ${store.location}` };
-  if (id === undefined || id === "latest") return all[all.length - 1] as string;
+  const elsewhere = "give --state-dir if they are kept elsewhere";
+  if (all.length === 0)
+    return {
+      error:
+        id === undefined
+          ? `no runs under ${store.location}; ${elsewhere}`
+          : `no run "${id}" under ${store.location}: it holds no runs; ${elsewhere}`,
+    };
+  if (id === undefined || id === "latest" || id === "last") return all[all.length - 1] as string;
   if (all.includes(id)) return id;
   const matches = all.filter((r) => r.startsWith(id));
   if (matches.length === 1) return matches[0] as string;

@@ -2,12 +2,18 @@
 import type { EventBody, LockHolder, LockKey, RunEvent } from "../model/events.js";
 import type { JournalRead } from "./journal-file.js";
 
-/** An open journal a run appends to; `flush` makes every appended event durable. */
+/**
+ * An open journal a run appends to; `flush` makes every appended event durable. A write the store cannot
+ * make throws a StoreWriteError (store-error.ts); the journal then ends at its last durable event, still
+ * verifies, and takes no more events.
+ */
 export interface RunJournal {
   append(body: EventBody, at?: Date): RunEvent;
   /** Durable before it returns (or resolves); the driver calls it before every action. */
   flush(): void | Promise<void>;
   close(): void | Promise<void>;
+  /** Remove the journal if no event of it is durable (a run that could not even record its start). */
+  discard?(): void | Promise<void>;
 }
 
 /** A lock that could not be taken, and whether its holder still runs. */

@@ -69,6 +69,12 @@ describe("http.check against real servers on loopback", () => {
           res.writeHead(201, { "content-type": "application/json" });
           res.end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization ?? null }));
         });
+      } else if (req.url === "/error-page") {
+        // An HTML error page whose secret straddles the 300th character of the body.
+        res.writeHead(500, { "content-type": "text/html" });
+        res.end(
+          `<html>\n  <body>\n    <h1>Internal error</h1>\n${"x".repeat(240)} token=s3cr3t-t0ken-value\n</body></html>\n`,
+        );
       } else if (req.url === "/big") {
         res.writeHead(200);
         res.end("x".repeat(5000));
@@ -99,6 +105,16 @@ describe("http.check against real servers on loopback", () => {
     expect(out.json).toEqual({ version: "4.6.5", commit: "abc1234", major: 4 });
     expect(out.headers["content-type"]).toBe("application/json");
     expect(out.timeMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("puts an error page in the failure as one line of at most 300 characters, redacted before it is cut", async () => {
+    const ctx = testContext(none, { secrets: ["s3cr3t-t0ken-value"] });
+    const err = await failure(httpCheck.run(ctx, { url: `http://${host}/error-page` }));
+    const snippet = err.message.split("expected 2xx: ")[1] as string;
+    expect(err.message).not.toContain("\n");
+    expect(snippet.startsWith("<html> ⏎ <body> ⏎ <h1>Internal error</h1> ⏎ xxx")).toBe(true);
+    expect(snippet.length).toBeLessThanOrEqual(300);
+    expect(err.message).not.toMatch(/s3cr|t0ken|3cr3t/);
   });
 
   it("fails on 503 with unexpected-status, then passes once the server answers 200 (single shot each)", async () => {

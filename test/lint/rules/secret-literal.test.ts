@@ -62,6 +62,23 @@ params:
 ${TAIL}`),
         errors: [{ line: 7, column: 28, at: "xoxb-", message: "a Slack token" }],
       },
+      {
+        name: "one literal token, one report: a GitHub token after Bearer, a JWT after Bearer",
+        code: doc(`
+connections:
+  api: { kind: http, baseUrl: "https://api.example", headers: { X-Auth: "Bearer ghp_abcdefghijklmnopqrstuvwxyz0123456789" } }
+phases:
+  - id: look
+    steps:
+      - id: call
+        action: exec
+        with: { program: curl, args: ["-H", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghijklmnop"] }
+`),
+        errors: [
+          { line: 7, column: 81, at: "ghp_", message: "a GitHub token" },
+          { line: 13, column: 68, at: "eyJ", message: "a JSON Web Token" },
+        ],
+      },
     ],
   });
 });

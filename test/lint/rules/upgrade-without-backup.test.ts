@@ -98,7 +98,15 @@ phases:
         action: snapshot.create
         with: { connection: db, label: too-late }
 `),
-        errors: [{ line: 10, column: 17, at: "helm.upgrade" }],
+        errors: [
+          {
+            line: 10,
+            column: 17,
+            at: "helm.upgrade",
+            message:
+              "helm.upgrade in step upgrade upgrades in place before its backup: step snap (snapshot.create) runs only after it and captures the upgraded state; move step snap before step upgrade (to an earlier phase)",
+          },
+        ],
       },
       {
         name: "a snapshot inside a rollback is not a backup before the upgrade",
