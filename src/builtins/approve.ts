@@ -44,13 +44,24 @@ export const approve = defineAction<ApproveArgs, ApproveOutput>({
         type: "object",
         additionalProperties: false,
         required: ["pattern"],
+        examples: [{ pattern: "^[0-9]{4}_[a-z0-9_]+$", description: "The migration to skip" }],
         description:
           "The approval carries a value (`--approve STEP=VALUE`, or typed at the prompt), e.g. which migration to skip; journaled in the clear, never a secret.",
         properties: {
-          pattern: { type: "string", minLength: 1, description: "RE2 pattern the whole value must match." },
-          description: { type: "string", description: "What the value is, shown when it is asked for." },
+          pattern: {
+            type: "string",
+            minLength: 1,
+            examples: ["^[0-9]{4}_[a-z0-9_]+$"],
+            description: "RE2 pattern the whole value must match.",
+          },
+          description: {
+            type: "string",
+            examples: ["The migration to mark applied without running it"],
+            description: "What the value is, shown when it is asked for.",
+          },
           default: {
             type: "string",
+            examples: ["none"],
             description: "Used by `--approve STEP` or `--approve-all` without a value.",
           },
         },

@@ -78,11 +78,18 @@ export const dotenvSet = defineAction<DotenvSetArgs, DotenvSetOutput>({
       path: {
         type: "string",
         minLength: 1,
+        examples: ["/srv/kryton/.env"],
         description: "The dotenv file, e.g. the Compose project's .env.",
       },
-      name: { type: "string", pattern: NAME.source, description: "The variable, e.g. KRYTON_TAG." },
+      name: {
+        type: "string",
+        pattern: NAME.source,
+        examples: ["KRYTON_TAG"],
+        description: "The variable, e.g. KRYTON_TAG.",
+      },
       value: {
         type: "string",
+        examples: ["v4.6.5"],
         description: "Its new value (one line); quoted in the file when it needs it.",
       },
       createFile: {

@@ -126,10 +126,15 @@ const upgradeFields = {
   chart: {
     type: "string",
     minLength: 1,
+    examples: ["oci://registry.example.com/charts/scrydon"],
     description: "oci://registry/path/chart, repo/chart (with `repo`), or a local chart directory or .tgz.",
   },
-  version: { type: "string", description: "Chart version (--version)." },
-  repo: { type: "string", description: "Chart repository URL (--repo)." },
+  version: { type: "string", examples: ["2.5.0"], description: "Chart version (--version)." },
+  repo: {
+    type: "string",
+    examples: ["https://charts.example.com"],
+    description: "Chart repository URL (--repo).",
+  },
   install: {
     type: "boolean",
     default: false,
@@ -138,16 +143,19 @@ const upgradeFields = {
   values: {
     type: "array",
     items: { type: "string" },
+    examples: [["values.customer.yaml"]],
     description: "Values files, applied in this order (--values); later files win.",
   },
   set: {
     type: "object",
     additionalProperties: { type: ["string", "number", "boolean"] },
+    examples: [{ "cortex.migration.repairTracking": true }],
     description: "Values by path (--set).",
   },
   setString: {
     type: "object",
     additionalProperties: { type: "string" },
+    examples: [{ "image.tag": "${{ params.targetVersion }}" }],
     description: "Values forced to strings (--set-string).",
   },
   reuseValues: {

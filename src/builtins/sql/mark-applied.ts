@@ -114,6 +114,7 @@ export const sqlMarkApplied = defineAction<MarkAppliedArgs, MarkAppliedOutput>({
       ...pick(ledgerFields, ["connection", "table", "columns"]),
       migrationsDir: {
         type: "string",
+        examples: ["migrations/cortex/2.5.0"],
         description:
           "The release's migrations folder: the hashes and `when` written come from its files and journal.",
       },
@@ -121,6 +122,7 @@ export const sqlMarkApplied = defineAction<MarkAppliedArgs, MarkAppliedOutput>({
         type: "array",
         minItems: 1,
         items: { type: "string", minLength: 1 },
+        examples: [["0001_models_owner_fk"]],
         description: "The migrations to mark applied, by file name without .sql (e.g. 0001_models_owner_fk).",
       },
       ...pick(ledgerFields, ["timeout", "lockTimeout"]),
