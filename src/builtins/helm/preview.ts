@@ -84,9 +84,8 @@ function preview(ctx: ActionContext, args: HelmPreviewArgs): Promise<HelmPreview
       "upgrade --dry-run",
     );
     const namespace = rel.namespace ?? inv.namespace ?? "";
-    const objects = [rel.manifest ?? "", ...(rel.hooks ?? []).map((h) => h.manifest ?? "")].flatMap((m) =>
-      renderedObjects(m, namespace),
-    );
+    const manifests = [rel.manifest ?? "", ...(rel.hooks ?? []).map((h) => h.manifest ?? "")];
+    const objects = (await Promise.all(manifests.map((m) => renderedObjects(m, namespace)))).flat();
     const meta = rel.chart?.metadata ?? {};
     const values = coalesceValues(rel.chart?.values ?? {}, rel.config ?? {});
     const deployments = Object.fromEntries(

@@ -1,5 +1,4 @@
 // What a rendered release holds: its objects (hooks marked), their images, and the values helm computed.
-import { parseAllDocuments } from "yaml";
 import { T } from "../../contract/cel-types.js";
 import type { JsonValue } from "../../contract/json.js";
 
@@ -56,8 +55,12 @@ function stringMap(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
 }
 
-/** Every object of a multi-document manifest; `namespace` defaults to the release's. */
-export function renderedObjects(manifest: string, namespace: string): RenderedObject[] {
+/**
+ * Every object of a multi-document manifest; `namespace` defaults to the release's. The YAML parser is loaded
+ * here, when a preview runs, so `rbx --version` and `rbx schema` stay without it.
+ */
+export async function renderedObjects(manifest: string, namespace: string): Promise<RenderedObject[]> {
+  const { parseAllDocuments } = await import("yaml");
   const out: RenderedObject[] = [];
   for (const doc of parseAllDocuments(manifest)) {
     if (!("toJS" in doc)) continue;
