@@ -1,7 +1,8 @@
 // One shape and one printout for every benchmark figure, so `npm run bench` and each bench alone read the same.
 //
-// A figure: { id, title, ours, baseline, ratio, target: { op: "<=" | ">=", value }, unit?, note? } — ratio is
-// always ours / baseline; or { id, title, target, error } when it could not be measured. A figure without a
+// A figure: { id, title, ours, baseline, ratio, spread: [lo, hi], target: { op: "<=" | ">=", value }, unit?, note? }
+// — ratio is ours / baseline (the median of per-round ratios where rounds are paired), spread the interquartile
+// range of those ratios; or { id, title, target, error } when it could not be measured. A figure without a
 // target is a reference printed for context (marked REF): it passes or misses nothing.
 
 /** Whether a measured figure meets its target. */
@@ -9,8 +10,12 @@ export function meets(f) {
   return f.target.op === "<=" ? f.ratio <= f.target.value : f.ratio >= f.target.value;
 }
 
-/** PASS, MISS, ERROR for a figure that could not be measured, or REF for a reference without a target. */
+/**
+ * PASS, MISS, ERROR for a figure that could not be measured, SKIP for one whose tool is not installed here (no
+ * error: the machine lacks what it compares with), or REF for a reference without a target.
+ */
 export function mark(f) {
+  if (f.skipped) return "SKIP";
   if (f.error) return "ERROR";
   if (!f.target) return "REF";
   return meets(f) ? "PASS" : "MISS";
@@ -20,6 +25,12 @@ export function mark(f) {
 export function targetText(f) {
   if (!f.target) return "—";
   return `${f.target.op === "<=" ? "≤" : "≥"} ${f.target.value}×`;
+}
+
+/** The ratio with its spread, e.g. "1.12× (1.05–1.20)". */
+export function ratioText(f) {
+  const r = `${f.ratio.toFixed(2)}×`;
+  return f.spread ? `${r} (${f.spread[0].toFixed(2)}–${f.spread[1].toFixed(2)})` : r;
 }
 
 /** A measured value with its unit, with as many digits as its size needs. */
@@ -40,18 +51,25 @@ export function figureLines(figures) {
   const lines = [];
   for (const f of figures) {
     const head = `${mark(f).padEnd(5)} ${f.title.padEnd(width)}`;
-    if (f.error) {
-      lines.push(`${head}  ${"—".padStart(7)}  target ${targetText(f).padEnd(7)}  not measured: ${f.error}`);
+    if (f.error || f.skipped) {
+      const why = f.error ?? f.skipped;
+      lines.push(`${head}  ${"—".padStart(19)}  target ${targetText(f).padEnd(7)}  not measured: ${why}`);
       continue;
     }
     lines.push(
-      `${head}  ${`${f.ratio.toFixed(2)}×`.padStart(7)}  target ${targetText(f).padEnd(7)}  ` +
+      `${head}  ${ratioText(f).padStart(19)}  target ${targetText(f).padEnd(7)}  ` +
         `${valueText(f.ours, f.unit)} vs ${valueText(f.baseline, f.unit)}`,
     );
   }
   const notes = figures.filter((f) => f.note);
+  lines.push("", "ratio (spread): the median ratio and the 25th–75th percentile of its rounds");
   if (notes.length > 0) lines.push("", ...notes.map((f) => `${f.id}: ${f.note}`));
   return lines;
+}
+
+/** Figures not measured because the machine lacks the tool they compare with (not an error). */
+export function skipped(list, reason) {
+  return list.map((f) => ({ id: f.id, title: f.title, target: f.target, skipped: reason }));
 }
 
 /** The failure of a whole bench file, as its figures marked unmeasured. */

@@ -1,9 +1,11 @@
-// The runbooks the benchmarks feed rbx: one realistic generator shared by cold validate, validate and lint, and a trivial one for the interpreter.
+// The runbooks the benchmarks feed rbx: one realistic generator shared by cold validate, validate and lint, and one of cheap http.check steps for rbx run.
 
 /**
  * The text of a valid, lint-clean rbx/v1 runbook of `steps` steps: params (one secret), a postgres connection,
- * a guard, a check suite with a poll, a backup phase, then phases of ten behind rollback boundaries mixing
- * http.check with expectations, sql.query with `when`, sql.exec with retry and probe, approvals and checks.
+ * a guard, a check suite with a poll, a backup phase (snapshot, then its verification), then phases of ten
+ * behind rollback boundaries mixing
+ * http.check with expectations, sql.query with `when` and an expectation, sql.exec with retry and probe,
+ * approvals and checks.
  * `n` makes the runbook distinct: names and expression constants vary with it, so expression caches cannot
  * serve one runbook from another's work.
  */
@@ -37,6 +39,9 @@ export function generateRunbook(steps = 60, n = 0) {
     "      - id: snap",
     "        action: snapshot.create",
     `        with: { connection: db, label: "bench-${n}-\${{ params.targetVersion }}" }`,
+    "      - id: snapok",
+    "        action: snapshot.verify",
+    '        with: { snapshot: "${{ steps.snap.output.id }}" }',
   ];
   const perPhase = 10;
   let made = 1;
@@ -67,6 +72,7 @@ export function generateRunbook(steps = 60, n = 0) {
             `        with: { connection: db, sql: "select count(*) as n from t${i} where v = $1", params: ["\${{ string(params.targetVersion) }}"] }`,
           );
           lines.push(`        when: params.replicas${n} >= ${(p * 10 + i) % 7}`);
+          lines.push("        expect:", `          - that: size(output.rows) >= ${i}`);
           break;
         case 2:
           lines.push(`      - id: ${id}`, "        action: sql.exec");
@@ -91,8 +97,29 @@ export function generateRunbook(steps = 60, n = 0) {
 }
 
 /**
+ * A runbook of `steps` steps of the cheapest real built-in a user has: `http.check` of `base`/s<i> (a local
+ * server that answers 200 at once), one phase, no `when`, no timeout; with `approval`, a last `approve` step
+ * that halts the run for the operator (so status, report and resume have a stopped run to read).
+ */
+export function httpRunbook(steps, base, { approval = false } = {}) {
+  const lines = [
+    "apiVersion: rbx/v1",
+    "kind: Runbook",
+    "metadata: { name: bench-steps, version: 1.0.0 }",
+    "phases:",
+    "  - id: all",
+    "    steps:",
+  ];
+  for (let i = 0; i < steps; i++)
+    lines.push(`      - { id: s${i}, action: http.check, with: { url: "${base}/s${i}" } }`);
+  if (approval) lines.push('      - { id: last, action: approve, with: { prompt: "Go on?" } }');
+  return `${lines.join("\n")}\n`;
+}
+
+/**
  * A runbook of `steps` trivial steps in one phase, each calling `action` with no input, no `when`, no timeout:
- * what is left to time is the interpreter and its journal.
+ * what is left to time is the interpreter and its store. Kept for store-bench.js (the PostgreSQL store's
+ * per-step figure, which lands with the store).
  */
 export function trivialRunbook(steps, action) {
   const lines = [

@@ -19,7 +19,7 @@ import {
   StreamMessageWriter,
 } from "vscode-languageserver-protocol/node";
 import { standalone } from "./figures.js";
-import { median } from "./timing.js";
+import { median, spread as quartiles } from "./timing.js";
 
 const rbx = fileURLToPath(new URL("../bin/rbx.js", import.meta.url));
 const file = fileURLToPath(new URL("../runbooks/scrydon.rb.yaml", import.meta.url));
@@ -164,6 +164,7 @@ export async function measure({ quick = false, log = () => {} } = {}) {
         ours: median(diagnostics),
         baseline: 50,
         ratio: median(diagnostics) / 50,
+        spread: quartiles(diagnostics).map((x) => x / 50),
         unit: "ms",
         note: `${spread(diagnostics)}${cpuNote(cpuDiagnostics, "edit")}; an edit after a quiet spell is linted at once (edits within 25 ms of each other are coalesced); includes the stdio round trip`,
       },
@@ -172,6 +173,7 @@ export async function measure({ quick = false, log = () => {} } = {}) {
         ours: median(completion),
         baseline: 20,
         ratio: median(completion) / 20,
+        spread: quartiles(completion).map((x) => x / 20),
         unit: "ms",
         note: `${spread(completion)}${cpuNote(cpuCompletion, "edit, completion and the edit's lint")}; each request loads the just-edited text first`,
       },

@@ -22,6 +22,6 @@ export function machine() {
 export function machineLine(m) {
   return (
     `${m.cpu} (${m.cores} cores), ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}, ` +
-    `load ${m.load.join(" ")}${m.loaded ? " (busy: other work shares this machine)" : ""}`
+    `load ${m.load.join(" ")}${m.loadEnd ? ` (at end ${m.loadEnd.join(" ")})` : ""}${m.loaded ? " (busy: other work shares this machine)" : ""}`
   );
 }

@@ -1,22 +1,25 @@
 // bench/RESULTS.md: the figures of one `npm run bench -- --write` and the machine they came from.
-import { mark, targetText, valueText } from "./figures.js";
+import { mark, ratioText, targetText, valueText } from "./figures.js";
 
 const cell = (s) => String(s).replaceAll("|", "\\|");
 
 /** The Markdown page for `figures` measured on machine `m`. */
-export function resultsMarkdown(figures, m, { quick = false, seconds = 0 } = {}) {
+export function resultsMarkdown(figures, m, { quick = false, seconds = 0, context } = {}) {
   const rows = figures.map((f) =>
-    f.error
-      ? `| ${cell(f.title)} | – | – | – | ${targetText(f)} | ${mark(f)}: ${cell(f.error)} |`
-      : `| ${cell(f.title)} | ${valueText(f.ours, f.unit)} | ${valueText(f.baseline, f.unit)} | ${f.ratio.toFixed(2)}× | ${targetText(f)} | ${mark(f)} |`,
+    f.error || f.skipped
+      ? `| ${cell(f.title)} | – | – | – | ${targetText(f)} | ${mark(f)}: ${cell(f.error ?? f.skipped)} |`
+      : `| ${cell(f.title)} | ${valueText(f.ours, f.unit)} | ${valueText(f.baseline, f.unit)} | ${ratioText(f)} | ${targetText(f)} | ${mark(f)} |`,
   );
   const notes = figures.filter((f) => f.note).map((f) => `- \`${f.id}\`: ${cell(f.note)}`);
   return [
     "# Benchmark results",
     "",
     `Written by \`npm run bench -- --write${quick ? " --quick" : ""}\` (bench/run.js) in ${seconds.toFixed(0)} s.`,
-    "Each ratio is rbx / baseline, both measured in the same run on the same machine, interleaved.",
-    "What each figure measures and why its target is what it is: [README.md](README.md).",
+    "Each ratio is rbx / baseline, both measured in the same run on the same machine, interleaved; where rounds",
+    "pair a measurement of rbx with one of its baseline, the ratio is the median of the per-round ratios and the",
+    "spread in brackets their interquartile range (25th to 75th percentile).",
+    "What each figure measures and why its target is what it is: [README.md](README.md); the reasons measured",
+    "behind each MISS and what would unblock it: [README.md](README.md#where-a-target-is-not-met-and-why).",
     "",
     "## Machine",
     "",
@@ -26,6 +29,8 @@ export function resultsMarkdown(figures, m, { quick = false, seconds = 0 } = {})
     `- OS: ${m.os}`,
     `- Date: ${m.date}`,
     `- Load average at start (1, 5, 15 min): ${m.load.join(", ")}`,
+    ...(m.loadEnd ? [`- Load average at end (1, 5, 15 min): ${m.loadEnd.join(", ")}`] : []),
+    ...(context ? [`- Also running: ${context}`] : []),
     ...(m.loaded
       ? [
           "",
@@ -37,7 +42,7 @@ export function resultsMarkdown(figures, m, { quick = false, seconds = 0 } = {})
     "",
     "## Figures",
     "",
-    "| figure | rbx | baseline | ratio | target | |",
+    "| figure | rbx | baseline | ratio (spread) | target | |",
     "|---|---|---|---|---|---|",
     ...rows,
     "",

@@ -15,7 +15,16 @@ interface Flags {
   json: boolean;
   /** `--show-secrets`: `status --json` prints the database URLs with their password. */
   showSecrets: boolean;
+  /** `--instances N`: install each product N times (kryton-01 …) — a fleet to rehearse on. */
+  instances: number;
+  /** `--fault 7=broken-migration` (repeatable): a fault injected into one instance. */
+  faults: string[];
+  /** Positional words after the subcommand (`fleet kryton`, `fault kryton-07 none`). */
+  words: string[];
+  badToken: boolean;
 }
+
+const SUBCOMMANDS = ["up", "down", "status", "env", "api", "postgres", "kubeconfig", "fleet", "fault"];
 
 function parse(argv: string[], cwd: string): Flags | string {
   const flags: Flags = {
@@ -24,6 +33,10 @@ function parse(argv: string[], cwd: string): Flags | string {
     helm: undefined,
     json: false,
     showSecrets: false,
+    instances: 0,
+    faults: [],
+    words: [],
+    badToken: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -44,6 +57,14 @@ function parse(argv: string[], cwd: string): Flags | string {
         flags.helm = v;
       } else if (a === "--json") flags.json = true;
       else if (a === "--show-secrets") flags.showSecrets = true;
+      else if (a === "--instances") {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 200)
+          return `--instances takes a number from 1 to 200, not ${JSON.stringify(v)}`;
+        flags.instances = Number(v);
+      } else if (a === "--fault") flags.faults.push(value());
+      else if (a !== undefined && !a.startsWith("-")) flags.words.push(a);
+      else if (a === "--bad-token") flags.badToken = true;
       else return `unknown option ${JSON.stringify(a)}`;
     } catch (error) {
       return (error as Error).message;
@@ -73,17 +94,62 @@ async function preflight(asked: "3" | "4" | undefined): Promise<{ helm: "3" | "4
   return problems.length > 0 ? { problem: problems.join("\n") } : { helm };
 }
 
+/** `rbx lab api stop|start|hang`, `rbx lab postgres stop|start`: a fault injected through the supervisor. */
+async function fault(part: "api" | "postgres", action: string | undefined, flags: Flags, io: LabIO) {
+  const { FAULTS, requestFault } = await import("./fault-control.js");
+  const allowed: readonly string[] = FAULTS[part];
+  if (action === undefined || !allowed.includes(action)) {
+    io.stderr.write(`rbx lab ${part}: expected ${allowed.join(", ")}.\n`);
+    return 2;
+  }
+  const r = await requestFault(flags.dir, part, action);
+  if (typeof r === "string") {
+    io.stderr.write(`rbx lab ${part} ${action}: ${r}\n`);
+    return 1;
+  }
+  io.stderr.write(
+    `API ${r.api === "up" ? "up" : r.api === "down" ? "stopped (connections refused; objects kept)" : "hung (accepts, never answers)"}; PostgreSQL ${r.postgres}${r.postgres === "running" ? ` (pid ${r.postgresPid})` : " (data kept)"}\n`,
+  );
+  return 0;
+}
+
 /** Run `rbx lab ...`: the subcommand and its flags; the exit code. */
 export async function labCommand(argv: string[], io: LabIO): Promise<number> {
   const [sub, ...rest] = argv;
+  // `api` and `postgres` take the fault to inject first: `rbx lab api stop`.
+  const action = sub === "api" || sub === "postgres" ? rest.shift() : undefined;
   const flags = parse(rest, io.cwd);
-  if (typeof flags === "string" || sub === undefined || !["up", "down", "status", "env"].includes(sub)) {
+  if (typeof flags === "string" || sub === undefined || !SUBCOMMANDS.includes(sub)) {
     io.stderr.write(
-      `rbx lab: ${typeof flags === "string" ? flags : `expected up, down, status or env`}. Run \`rbx lab --help\`.\n`,
+      `rbx lab: ${typeof flags === "string" ? flags : `expected ${SUBCOMMANDS.join(", ")}`}. Run \`rbx lab --help\`.\n`,
     );
     return 2;
   }
+  if (sub === "fleet" || sub === "fault") {
+    const { labFleetCommand } = await import("./fleet-command.js");
+    return labFleetCommand(sub, flags.words, flags.dir, io);
+  }
+  if (sub === "up" && flags.faults.length > 0) {
+    const { parseFault } = await import("./fleet-instances.js");
+    for (const f of flags.faults) {
+      const p = flags.instances > 0 ? parseFault(f, flags.instances) : "--fault needs --instances N";
+      if (typeof p === "string") {
+        io.stderr.write(`rbx lab: ${p}\n`);
+        return 2;
+      }
+    }
+  }
+  if (sub === "api" || sub === "postgres") return fault(sub, action, flags, io);
   const lab = await import("./control.js");
+  if (sub === "kubeconfig") {
+    const path = await lab.labKubeconfig(flags.dir, flags.badToken);
+    if (!path) {
+      io.stderr.write(`rbx lab: no running lab in ${flags.dir}. Start one with \`rbx lab up\`.\n`);
+      return 1;
+    }
+    io.stdout.write(`${path}\n`);
+    return 0;
+  }
   const { envLines } = await import("./state-file.js");
   if (sub === "up") {
     const { pickSamples } = await import("./samples.js");
@@ -111,7 +177,7 @@ export async function labCommand(argv: string[], io: LabIO): Promise<number> {
       helm = ready.helm;
     }
     io.stderr.write(
-      `Starting the lab in ${flags.dir} (this installs ${flags.products.join(", ")} with helm ${helm}; about a minute)...\n`,
+      `Starting the lab in ${flags.dir} (this installs ${flags.products.join(", ")}${flags.instances ? ` × ${flags.instances} instances` : ""} with helm ${helm}; about a minute${flags.instances > 4 ? " or more" : ""})...\n`,
     );
     const result = await lab.labUp({ ...flags, helm, onLog: (line) => io.stderr.write(`  ${line}\n`) });
     if (result.kind === "failed") {
@@ -159,11 +225,23 @@ export async function labCommand(argv: string[], io: LabIO): Promise<number> {
     );
     return 1;
   }
+  const { requestFault } = await import("./fault-control.js");
+  const faults = await requestFault(flags.dir, "status", "", 2_000);
+  const api =
+    typeof faults === "string" || faults.api === "up"
+      ? ""
+      : faults.api === "down"
+        ? ", stopped by `rbx lab api stop`"
+        : ", hung by `rbx lab api hang`";
+  const pg =
+    typeof faults !== "string" && faults.postgres === "stopped"
+      ? " — stopped by `rbx lab postgres stop`"
+      : "";
   const lines = [
     `Lab running since ${s.startedAt} (supervisor pid ${s.supervisorPid}, log ${s.logFile})`,
-    `  kubernetes API  ${s.apiUrl} (${status.apiReachable ? "reachable" : "NOT reachable"})`,
+    `  kubernetes API  ${s.apiUrl} (${status.apiReachable ? "reachable" : "NOT reachable"}${api})`,
     `  kubeconfig      ${s.kubeconfig}`,
-    `  postgres        127.0.0.1:${s.postgres.port} (pid ${s.postgres.pid})`,
+    `  postgres        127.0.0.1:${s.postgres.port} (pid ${s.postgres.pid})${pg}`,
     ...s.releases.map(
       (r) =>
         `  release         ${r.namespace}/${r.release} installed at ${r.installed}; charts: ${Object.keys(r.charts).join(", ")}`,

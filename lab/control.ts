@@ -1,8 +1,9 @@
 // `rbx lab up|down|status|env`: start the lab as a detached supervisor, find it again, and tear it down by PID.
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { modulesPath, nodeModuleArgs } from "../src/package-root.js";
+import { apiGet } from "./api-get.js";
 import { type LabState, processAlive, readState, removeState } from "./state-file.js";
 import type { SupervisorMessage } from "./supervisor.js";
 
@@ -16,6 +17,10 @@ export interface LabUpOptions {
   dir: string;
   products: string[];
   helm: "3" | "4";
+  /** Install each product this many times (namespaces kryton-01 …); 0: once, in its own namespace. */
+  instances?: number;
+  /** Per-instance faults, `7=broken-migration`. */
+  faults?: string[];
   timeoutMs?: number;
   onLog?: (line: string) => void;
 }
@@ -52,6 +57,8 @@ export async function labUp(opts: LabUpOptions): Promise<LabUpResult> {
     opts.products.join(","),
     "--helm",
     opts.helm,
+    ...(opts.instances ? ["--instances", String(opts.instances)] : []),
+    ...(opts.faults && opts.faults.length > 0 ? ["--faults", opts.faults.join(",")] : []),
   ]);
   const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd, "ipc"], cwd: dir });
   closeSync(fd);
@@ -95,7 +102,9 @@ export async function labStatus(dir: string): Promise<LabStatus> {
   const running = processAlive(state.supervisorPid, SUPERVISOR_MARKER);
   let apiReachable = false;
   try {
-    apiReachable = (await fetch(`${state.apiUrl}/version`, { signal: AbortSignal.timeout(2000) })).ok;
+    const caFile = join(state.dir, "ca.crt");
+    const ca = existsSync(caFile) ? readFileSync(caFile, "utf8") : undefined;
+    apiReachable = (await apiGet(state.apiUrl, "/version", ca ? { ca } : {}, 2000)).status === 200;
   } catch {
     apiReachable = false;
   }
@@ -111,19 +120,56 @@ async function waitGone(pid: number, marker: string | undefined, ms: number): Pr
   return !processAlive(pid, marker);
 }
 
-// A supervisor that died uncleanly may leave pod processes and PostgreSQL: end those we recorded, by PID.
+/** The PID in a PostgreSQL data directory's postmaster.pid (its first line), if the file is there. */
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number.parseInt(
+      readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0] ?? "",
+      10,
+    );
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Stop a PostgreSQL server serving `dataDir` (fast shutdown, SIGKILL after 10 s); its command line must name it.
+async function stopPostgres(pid: number, dataDir: string): Promise<void> {
+  if (!processAlive(pid, dataDir)) return;
+  process.kill(pid, "SIGINT");
+  if (!(await waitGone(pid, dataDir, 10_000))) {
+    process.kill(pid, "SIGKILL");
+    await waitGone(pid, dataDir, 5_000);
+  }
+}
+
+// A supervisor that died uncleanly may leave pod processes and PostgreSQL: end those we recorded, by PID — and
+// whatever server holds the data directory now (postmaster.pid: one restarted during the lab's life has a new
+// PID), before the directory is removed.
 async function cleanupStale(state: LabState): Promise<void> {
   for (const pid of Object.values(state.pods)) {
     if (processAlive(pid, "products")) process.kill(pid, "SIGKILL");
   }
-  if (processAlive(state.postgres.pid, state.postgres.dataDir)) {
-    process.kill(state.postgres.pid, "SIGINT");
-    await waitGone(state.postgres.pid, state.postgres.dataDir, 10_000);
-  }
-  const pgBase = dirname(state.postgres.dataDir);
-  if (basename(pgBase).startsWith("rbx-pg-") && !processAlive(state.postgres.pid))
-    rmSync(pgBase, { recursive: true, force: true });
+  const dataDir = state.postgres.dataDir;
+  await stopPostgres(state.postgres.pid, dataDir);
+  const holder = postmasterPid(dataDir);
+  if (holder !== undefined) await stopPostgres(holder, dataDir);
+  const pgBase = dirname(dataDir);
+  const alive =
+    processAlive(state.postgres.pid, dataDir) || (holder !== undefined && processAlive(holder, dataDir));
+  if (basename(pgBase).startsWith("rbx-pg-") && !alive) rmSync(pgBase, { recursive: true, force: true });
   removeState(state.dir);
+}
+
+/** The lab's kubeconfig, or (badToken) a copy next to it whose token the API rejects; undefined without a lab. */
+export async function labKubeconfig(dir: string, badToken: boolean): Promise<string | undefined> {
+  const state = readState(resolve(dir));
+  if (!state || !processAlive(state.supervisorPid, SUPERVISOR_MARKER)) return undefined;
+  if (!badToken) return state.kubeconfig;
+  const path = join(dirname(state.kubeconfig), "kubeconfig-bad-token");
+  const text = readFileSync(state.kubeconfig, "utf8").replace(/^(\s*token:\s*).*$/m, "$1not-the-lab-token");
+  writeFileSync(path, text, { mode: 0o600 });
+  return path;
 }
 
 /** Stop the lab in `dir` by its supervisor's PID; returns false when there was nothing to stop. */

@@ -32,6 +32,12 @@ export interface PostgresServer {
   createDatabase(name?: string): Promise<string>;
   dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
+  /** Servers this process started: stop the server but keep its data (a fault to rehearse)... */
+  stopServer?(): Promise<void>;
+  /** ...and start it again on the same port and data directory. */
+  startServer?(): Promise<void>;
+  /** Whether the server process runs now. */
+  running?(): boolean;
 }
 
 export interface StartPostgresOptions {
@@ -39,6 +45,8 @@ export interface StartPostgresOptions {
   dir?: string;
   /** Port on 127.0.0.1 (default: a free one). */
   port?: number;
+  /** fsync on (a benchmark of durable commits); off by default, for speed. */
+  durable?: boolean;
 }
 
 /** The newest installed PostgreSQL server's bin directory (Debian layout), or an error saying what to install. */
@@ -134,46 +142,68 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   rmSync(pwFile);
   const port = options.port ?? (await freePort());
   let output = "";
-  const child = spawn(
-    join(binDir, "postgres"),
-    [
-      "-D",
-      dataDir,
-      "-p",
-      String(port),
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      `unix_socket_directories=${base}`,
-      "-c",
-      "fsync=off",
-    ],
-    { ...asOwner, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  child.stdout?.on("data", (d: Buffer) => {
-    output = (output + d.toString()).slice(-8000);
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    output = (output + d.toString()).slice(-8000);
-  });
-  const pid = child.pid ?? 0;
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once("exit", () => r()));
-      process.kill(pid, "SIGINT"); // fast shutdown
-      const timer = setTimeout(() => child.exitCode === null && process.kill(pid, "SIGKILL"), 10_000);
+  let child: ChildProcess;
+  // Start the server on the data directory (again, after stopServer: same port, same data).
+  const launch = async (): Promise<void> => {
+    const started = spawn(
+      join(binDir, "postgres"),
+      [
+        "-D",
+        dataDir,
+        "-p",
+        String(port),
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        `unix_socket_directories=${base}`,
+        "-c",
+        `fsync=${options.durable ? "on" : "off"}`,
+      ],
+      { ...asOwner, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child = started;
+    started.stdout?.on("data", (d: Buffer) => {
+      output = (output + d.toString()).slice(-8000);
+    });
+    started.stderr?.on("data", (d: Buffer) => {
+      output = (output + d.toString()).slice(-8000);
+    });
+    await waitReady(binDir, port, started, () => output);
+  };
+  // Fast shutdown (SIGINT), SIGKILL after 10 s; the data directory stays.
+  const stopServer = async (): Promise<void> => {
+    const c = child;
+    if (c.exitCode === null && c.signalCode === null && c.pid) {
+      const exited = new Promise<void>((r) => c.once("exit", () => r()));
+      process.kill(c.pid, "SIGINT");
+      const timer = setTimeout(() => c.exitCode === null && c.pid && process.kill(c.pid, "SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
     }
+  };
+  const stop = async (): Promise<void> => {
+    await stopServer();
     rmSync(base, { recursive: true, force: true });
   };
   try {
-    await waitReady(binDir, port, child, () => output);
+    await launch();
   } catch (error) {
     await stop();
     throw error;
   }
-  return postgresHandle({ port, password, pid, binDir, dataDir }, stop);
+  const handle = postgresHandle({ port, password, pid: child!.pid ?? 0, binDir, dataDir }, stop);
+  return {
+    ...handle,
+    get pid() {
+      return child.pid ?? 0;
+    },
+    stopServer,
+    async startServer() {
+      if (child.exitCode === null && child.signalCode === null) return;
+      await launch();
+    },
+    running: () => child.exitCode === null && child.signalCode === null,
+  };
 }
 
 /** What identifies a running server, so another process (a test worker) can use it. */

@@ -27,7 +27,7 @@ export interface PodEndpoint {
 }
 
 /** A pod that can never start because its image tag does not exist in the "registry". */
-class PullErrorPod implements RunningPod {
+export class PullErrorPod implements RunningPod {
   private state: PodRuntimeStatus;
   private readonly listeners: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;

@@ -67,8 +67,16 @@ export async function mustRunTool(
   return r.stdout;
 }
 
-/** A kubeconfig for the stand-in: plain HTTP on loopback, insecure-skip-tls-verify (client-node needs it). */
-export function kubeconfigYaml(apiUrl: string, namespace = "default"): string {
+/**
+ * A kubeconfig for the stand-in on loopback: with `ca` (HTTPS) the cluster's CA, else plain HTTP with
+ * insecure-skip-tls-verify (client-node needs it); the token is sent over HTTPS only (kubectl and helm).
+ */
+export function kubeconfigYaml(
+  apiUrl: string,
+  namespace = "default",
+  token = "rbx-lab",
+  ca?: string,
+): string {
   return [
     "apiVersion: v1",
     "kind: Config",
@@ -76,11 +84,13 @@ export function kubeconfigYaml(apiUrl: string, namespace = "default"): string {
     "  - name: rbx-lab",
     "    cluster:",
     `      server: ${apiUrl}`,
-    "      insecure-skip-tls-verify: true",
+    ca
+      ? `      certificate-authority-data: ${Buffer.from(ca).toString("base64")}`
+      : "      insecure-skip-tls-verify: true",
     "users:",
     "  - name: rbx-lab",
     "    user:",
-    "      token: rbx-lab",
+    `      token: ${token}`,
     "contexts:",
     "  - name: rbx-lab",
     "    context:",

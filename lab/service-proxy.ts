@@ -1,6 +1,7 @@
 // kube-proxy for the lab: one loopback HTTP reverse proxy per Service, forwarding to a ready pod process.
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type ApiAccess, apiGet } from "./api-get.js";
 import type { PodEndpoint } from "./product-pods.js";
 
 /** Where the proxies find the pods behind a selector (the product runtime). */
@@ -19,6 +20,8 @@ export interface ProxiedService {
 /** Options: the stand-in's URL, the endpoint source, preferred ports (from a previous state), a change hook. */
 export interface ServiceProxyOptions {
   apiUrl: string;
+  /** The bearer token and CA of the stand-in, when it requires them. */
+  access?: ApiAccess;
   endpoints: EndpointSource;
   pollMs?: number;
   preferredPorts?: Record<string, number>;
@@ -69,9 +72,9 @@ export class ServiceProxies {
 
   /** Fetch the Service list and open/close proxies to match it. */
   async sync(): Promise<void> {
-    const res = await fetch(`${this.opts.apiUrl}/api/v1/services`, { signal: AbortSignal.timeout(5000) });
-    if (!res.ok) throw new Error(`listing services failed: HTTP ${res.status}`);
-    const list = (await res.json()) as ServiceList;
+    const res = await apiGet(this.opts.apiUrl, "/api/v1/services", this.opts.access);
+    if (res.status !== 200) throw new Error(`listing services failed: HTTP ${res.status}`);
+    const list = JSON.parse(res.text) as ServiceList;
     const seen = new Set<string>();
     let changed = false;
     for (const svc of list.items) {

@@ -1,4 +1,5 @@
 // The whole lab in one process: PostgreSQL, the Kubernetes stand-in with real pod processes, Service proxies, markers.
+import { randomBytes } from "node:crypto";
 import {
   cpSync,
   existsSync,
@@ -13,10 +14,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { labCustomResources } from "./custom-resources.js";
 import { type KubeStandIn, startKubeStandIn } from "./kube/server.js";
+import { simulatedRuntime } from "./kube/sim-runtime.js";
+import { selfSignedCert } from "./kube/tls.js";
 import { type MarkerServer, startMarkerServer } from "./markers/server.js";
 import { type PostgresServer, startPostgres } from "./postgres.js";
 import { type ProductPodRuntime, type ProductRuntimeOptions, productRuntime } from "./product-pods.js";
 import { chartsDir } from "./products/common/paths.js";
+import { rbxPodRuntime } from "./rbx-pods.js";
 import { kubeconfigYaml, labToolEnv, mustRunTool } from "./run-tool.js";
 import type { ChartVersion, LabSample } from "./samples.js";
 import { ServiceProxies } from "./service-proxy.js";
@@ -77,7 +81,15 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
   // Not under opts.dir: as root the server runs as the `postgres` user, which may not traverse it.
   const postgres = await startPostgres();
   log(`postgres listening on 127.0.0.1:${postgres.port} (pid ${postgres.pid})`);
-  const runtime = productRuntime(opts.runtime);
+  // Pods of rbx's own image (`rbx:<version>`, a submitted run's Job) run this rbx; the rest as before.
+  const kubeconfig = join(opts.dir, "kubeconfig");
+  const rbxPods = rbxPodRuntime({
+    dir: opts.dir,
+    kubeconfig,
+    binDir,
+    fallback: opts.runtime?.fallback ?? simulatedRuntime(),
+  });
+  const runtime = productRuntime({ ...opts.runtime, fallback: rbxPods });
   let standIn: KubeStandIn | undefined;
   let proxies: ServiceProxies | undefined;
   let markers: MarkerServer | undefined;
@@ -89,11 +101,19 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
     await postgres.stop();
   };
   try {
-    standIn = await startKubeStandIn({ runtime, customResources: [...labCustomResources] });
+    // The API requires the token the kubeconfig carries (over HTTPS: clients send tokens only over TLS), so a
+    // rehearsal can hand out a wrong one.
+    const token = randomBytes(16).toString("hex");
+    const tls = await selfSignedCert();
+    standIn = await startKubeStandIn({ runtime, customResources: [...labCustomResources], token, tls });
     log(`kubernetes stand-in listening on ${standIn.url}`);
-    const kubeconfig = join(opts.dir, "kubeconfig");
-    writeFileSync(kubeconfig, kubeconfigYaml(standIn.url), { mode: 0o600 });
-    proxies = new ServiceProxies({ apiUrl: standIn.url, endpoints: runtime });
+    writeFileSync(kubeconfig, kubeconfigYaml(standIn.url, "default", token, tls.cert), { mode: 0o600 });
+    writeFileSync(join(opts.dir, "ca.crt"), tls.cert, { mode: 0o644 });
+    proxies = new ServiceProxies({
+      apiUrl: standIn.url,
+      access: { token, ca: tls.cert },
+      endpoints: runtime,
+    });
     await proxies.start();
     markers = await startMarkerServer();
     log(`deploy-marker service listening on ${markers.url}`);

@@ -1,6 +1,7 @@
 // The lab's state file (.rbx/lab/state.json): what runs, where, and the shell lines that reach it.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { instanceEnvLines, type LabInstances } from "./fleet-instances.js";
 import { labSamples } from "./samples.js";
 
 /** One installed sample release and the chart packages the lab prepared for it. */
@@ -36,6 +37,8 @@ export interface LabState {
   pods: Record<string, number>;
   /** Further `rbx lab env` values the samples export (stand-ins, generated passwords, data directories). */
   env?: Record<string, string>;
+  /** `--instances N`: the samples installed as N instances (kryton-01 …), with their injected faults. */
+  instances?: LabInstances[];
 }
 
 /** The state file inside a lab directory. */
@@ -145,5 +148,6 @@ export function envLines(state: LabState): string[] {
     }
   }
   for (const [name, value] of Object.entries(state.env ?? {})) lines.push(`export ${name}=${quote(value)}`);
+  lines.push(...instanceEnvLines(state, labSamples, quote));
   return lines;
 }

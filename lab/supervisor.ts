@@ -1,5 +1,8 @@
 // The detached process that owns a running lab: starts everything, installs the samples, keeps the state file current.
+import type { Server } from "node:http";
 import { join } from "node:path";
+import { serveFaults } from "./fault-control.js";
+import { injectFault, instanceSample, type LabInstances, parseFault } from "./fleet-instances.js";
 import { type SampleExtras, startSampleExtras, stopComposeHost } from "./sample-extras.js";
 import { pickSamples } from "./samples.js";
 import {
@@ -37,14 +40,21 @@ async function main(): Promise<void> {
   const dir = arg("dir", ".rbx/lab");
   const { samples } = pickSamples(arg("products", "kryton,scrydon,alexandria").split(","));
   const helmMajor = arg("helm", "3");
+  // --instances N installs each sample N times (namespaces kryton-01 …); --fault 7=broken-migration,…
+  const instances = Number(arg("instances", "0"));
+  const faultArgs = arg("faults", "")
+    .split(",")
+    .filter((f) => f !== "");
   let stack: LabStack<LabTools> | undefined;
   let state: LabState | undefined;
+  let faults: Server | undefined;
   let stopping = false;
   const extras: SampleExtras[] = [];
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log("stopping the lab");
+    faults?.close();
     for (const e of extras) await e.stop();
     await stopComposeHost().catch((e: Error) => log(`compose host stop failed: ${e.message}`));
     await stack?.stop().catch((e: Error) => log(`stop failed: ${e.message}`));
@@ -66,8 +76,45 @@ async function main(): Promise<void> {
     const helm = labHelm(stack, major);
     const releases: LabRelease[] = [];
     const databases: Record<string, string> = {};
+    const groups: LabInstances[] = [];
+    for (const base of instances > 0 ? samples : []) {
+      const group: LabInstances = { sample: base.name, count: instances, faults: {} };
+      const faults = new Map<number, string>();
+      for (const f of faultArgs) {
+        const parsed = parseFault(f, instances);
+        if (typeof parsed === "string") throw new Error(parsed);
+        faults.set(parsed.index, parsed.fault);
+      }
+      const charts: Record<string, string> = {};
+      for (const v of [base.old, base.next, ...base.others])
+        charts[v.chart] = await packageChart(stack, base, v);
+      for (let i = 1; i <= instances; i++) {
+        const sample = instanceSample(base, i, instances);
+        log(
+          `installing ${base.name} ${base.old.chart} instance ${i} of ${instances} into namespace ${sample.namespace}`,
+        );
+        await prepareSample(stack, sample);
+        await installSample(stack, sample, charts[base.old.chart]!, helm);
+        releases.push({
+          sample: base.name,
+          release: sample.release,
+          namespace: sample.namespace,
+          installed: base.old.chart,
+          charts,
+        });
+        for (const db of Object.keys(sample.databaseEnv)) databases[db] = stack.postgres.url(db);
+        const fault = faults.get(i);
+        if (fault) {
+          const db = Object.keys(sample.databaseEnv)[0]!;
+          await injectFault(stack.postgres.url(db), fault as never);
+          group.faults[sample.namespace] = fault as never;
+          log(`injected fault ${fault} into ${sample.namespace}`);
+        }
+      }
+      groups.push(group);
+    }
     const env: Record<string, string> = {};
-    for (const sample of samples) {
+    for (const sample of instances > 0 ? [] : samples) {
       log(
         `installing ${sample.name} ${sample.old.chart} ${sample.install === "compose" ? "with Docker Compose" : `into namespace ${sample.namespace}`}`,
       );
@@ -117,19 +164,23 @@ async function main(): Promise<void> {
       pods: Object.fromEntries(
         s.runtime.all().flatMap((p) => (p.pid ? [[`${p.namespace}/${p.name}`, p.pid]] : [])),
       ),
+      ...(groups.length > 0 ? { instances: groups } : {}),
     });
     state = snapshot();
     writeState(state);
-    log(`lab ready: ${stack.apiUrl}`);
-    send({ type: "ready", state });
-    // Keep the state current as Services and pods come and go (a runbook upgrades, rolls back...).
-    setInterval(() => {
-      if (stopping) return;
+    const refresh = () => {
       const next = snapshot();
       if (JSON.stringify(next) !== JSON.stringify(state)) {
         state = next;
         writeState(state);
       }
+    };
+    faults = await serveFaults(dir, stack, refresh, log);
+    log(`lab ready: ${stack.apiUrl}`);
+    send({ type: "ready", state });
+    // Keep the state current as Services and pods come and go (a runbook upgrades, rolls back...).
+    setInterval(() => {
+      if (!stopping) refresh();
     }, 2000);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

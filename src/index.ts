@@ -94,11 +94,33 @@ export function lintSource(
   return lintWith(file, text, { ...options, catalog: options.catalog ?? builtinCatalog });
 }
 
+// Team scale: the PostgreSQL store, approvals from anyone sharing it, following runs, the targets' identity and
+// Leases (pass `targets: builtinTargets` in the session options to lock a cluster by what it is, with a Lease).
+export { builtinTargets } from "./builtins/targets.js";
+export type { Actor, ApproverRule } from "./contract/approval.js";
+export type { TargetLeaseApi, TargetLeaseRecord, TargetSupport } from "./contract/target.js";
 // Runs: plan, start, resume, roll back and skip, with the journal in a run store (pass `catalog: builtinCatalog`).
 export { planRunbook } from "./run/bind/bind-document.js";
+export type { LockHolder, LockKey, RunEvent } from "./run/model/events.js";
+export { foldEvents, type RunState, type RunStatus } from "./run/model/state.js";
+export { approveStep } from "./run/sessions/approve-step.js";
+export { type FollowEnd, type FollowPause, followRun, watchRuns } from "./run/sessions/follow-run.js";
+export { inspectRun, listRuns } from "./run/sessions/inspect.js";
 export { resumeRun } from "./run/sessions/resume-run.js";
 export { rollbackRun } from "./run/sessions/rollback-run.js";
 export type { SessionOptions, SessionResult } from "./run/sessions/session-options.js";
 export { skipStep } from "./run/sessions/skip-step.js";
 export { startRun } from "./run/sessions/start-run.js";
 export { FileRunStore } from "./run/store/file-store.js";
+export { importRuns } from "./run/store/import-runs.js";
+export { DEFAULT_LEASE_MS, PgRunStore, type PgStoreOptions } from "./run/store/pg-store.js";
+export { newRunId, resolveRunId } from "./run/store/run-ids.js";
+export {
+  type Fence,
+  type LockConflict,
+  type LockOutcome,
+  type RunJournal,
+  type RunStore,
+  StoreFencedError,
+  StoreUnavailableError,
+} from "./run/store/run-store.js";

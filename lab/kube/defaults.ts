@@ -169,7 +169,15 @@ export function applyDefaults(t: ResourceType, obj: KObject): void {
       setDefault(s, "parallelism", 1);
       setDefault(s, "completionMode", "NonIndexed");
       setDefault(s, "suspend", false);
-      setDefault(s, "podReplacementPolicy", "TerminatingOrFailed");
+      // As Kubernetes: a Job with a podFailurePolicy replaces a pod only once it has stopped.
+      setDefault(s, "podReplacementPolicy", isMap(s.podFailurePolicy) ? "Failed" : "TerminatingOrFailed");
+      if (isMap(s.podFailurePolicy) && ps.restartPolicy !== "Never")
+        throw invalid(
+          t,
+          name,
+          "spec.template.spec.restartPolicy",
+          'Invalid value: only "Never" is supported when podFailurePolicy is specified',
+        );
       defaultPodSpec(ps);
       break;
     }

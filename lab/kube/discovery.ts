@@ -58,6 +58,8 @@ function subresourceEntry(t: ResourceType, sub: string): JsonMap {
   if (sub === "scale")
     return { ...base, group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] };
   if (sub === "log") return { ...base, kind: "Pod", verbs: ["get"] };
+  if (sub === "eviction")
+    return { ...base, group: "policy", version: "v1", kind: "Eviction", verbs: ["create"] };
   return { ...base, kind: t.kind, verbs: ["get", "patch", "update"] };
 }
 

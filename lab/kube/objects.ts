@@ -27,7 +27,7 @@ const JOB_UID = "batch.kubernetes.io/controller-uid";
 /** The API semantics on top of the store; used by the HTTP layer and the controllers alike. */
 export class Objects {
   /** Stops a pod's container; a promise means "delete the pod once it settles" (set by the pod controller). */
-  terminator?: (pod: KObject) => Promise<void> | undefined;
+  terminator?: (pod: KObject, graceSeconds: number) => Promise<void> | undefined;
 
   constructor(
     readonly store: Store,
@@ -149,20 +149,23 @@ export class Objects {
     t: ResourceType,
     namespace: string | undefined,
     name: string,
-    opts: { dryRun?: boolean; propagation?: string } = {},
+    opts: { dryRun?: boolean; propagation?: string; gracePeriodSeconds?: number } = {},
   ): KObject {
     const cur = this.store.get(t, namespace, name);
     if (!cur) throw notFound(t, name);
     if (opts.dryRun) return cur;
     if (t.kind === "Pod") {
-      // Graceful deletion: the pod stays (Terminating) until its container has stopped.
+      // Graceful deletion: the pod stays (Terminating) until its container has stopped, at most its grace period
+      // (the DeleteOptions', else the pod's terminationGracePeriodSeconds, else 30 s); 0 (--force) removes it now.
       if (cur.metadata.deletionTimestamp) return cur;
-      const stopping = this.terminator?.(cur);
-      if (stopping) {
+      const fromSpec = isMap(cur.spec) ? cur.spec.terminationGracePeriodSeconds : undefined;
+      const grace = opts.gracePeriodSeconds ?? (typeof fromSpec === "number" ? fromSpec : 30);
+      const stopping = this.terminator?.(cur, grace);
+      if (stopping && grace > 0) {
         cur.metadata.deletionTimestamp = nowTime();
-        cur.metadata.deletionGracePeriodSeconds = 30;
+        cur.metadata.deletionGracePeriodSeconds = grace;
         const stored = this.store.put(t, cur);
-        const limit = new Promise<void>((resolve) => setTimeout(resolve, 30_000).unref());
+        const limit = new Promise<void>((resolve) => setTimeout(resolve, grace * 1000 + 1000).unref());
         void Promise.race([stopping, limit])
           .catch(() => undefined)
           .then(() => {

@@ -21,6 +21,8 @@ export interface PodSpecInput {
   restartPolicy: string;
   /** Kind of the controlling owner ("ReplicaSet", "Job") or undefined for a bare pod. */
   ownerKind?: string;
+  /** The pod's terminationGracePeriodSeconds, when it names one. */
+  terminationGracePeriodSeconds?: number;
   /** Per container name: the env with secretKeyRef/configMapKeyRef/fieldRef values resolved to strings. */
   resolvedEnv: Record<string, Record<string, string>>;
 }
@@ -44,8 +46,11 @@ export interface RunningPod {
   logs(): string;
   /** Called on every status change so the stand-in can update pod status and wake controllers. */
   onChange(listener: () => void): void;
-  /** Stop the container (pod deleted or server stopped); resolves when it is gone. */
-  stop(): Promise<void>;
+  /**
+   * Stop the container (pod deleted or server stopped); resolves when it is gone. `graceMs`: the pod's grace
+   * period, SIGTERM then SIGKILL once it is over (0: at once); runtimes may keep their own.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** What the stand-in asks of whoever runs pod containers. */

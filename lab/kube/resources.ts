@@ -63,7 +63,7 @@ function builtin(
 /** The built-in kinds the lab needs (core, apps, batch): workloads, their pods and revisions, one node. */
 export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin("", "Namespace", "namespaces", { namespaced: false, short: ["ns"], sub: ["status"] }),
-  builtin("", "Pod", "pods", { short: ["po"], sub: ["status", "log"] }),
+  builtin("", "Pod", "pods", { short: ["po"], sub: ["status", "log", "eviction"] }),
   builtin("", "Secret", "secrets"),
   builtin("", "ConfigMap", "configmaps", { short: ["cm"] }),
   builtin("", "Service", "services", { short: ["svc"], sub: ["status"] }),
@@ -84,6 +84,12 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin("apps", "DaemonSet", "daemonsets", { short: ["ds"], sub: ["status"], generation: true }),
   builtin("apps", "ControllerRevision", "controllerrevisions"),
   builtin("batch", "Job", "jobs", { sub: ["status"], generation: true }),
+  // Leases: what rbx (and client-go's leader election) lock a target with — create answers 409 AlreadyExists,
+  // an update with a stale resourceVersion 409 Conflict, like any object here.
+  builtin("coordination.k8s.io", "Lease", "leases"),
+  // The rights a submitted run's ServiceAccount gets (stored and served; the lab does not enforce RBAC).
+  builtin("rbac.authorization.k8s.io", "Role", "roles"),
+  builtin("rbac.authorization.k8s.io", "RoleBinding", "rolebindings"),
 ];
 
 /** ResourceType of a configured custom resource (always namespaced, with a status subresource). */

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { serverSideApply } from "./apply.js";
 import type { ApiContext } from "./context.js";
 import { ApiError, badRequest, methodNotAllowed, notFound, unsupportedMedia } from "./errors.js";
+import { evictPod } from "./eviction.js";
 import { decodeBody, mediaType, readBody, sendJson } from "./http.js";
 import { jsonPatch, mergePatch } from "./patch-json.js";
 import { strategicMergePatch } from "./patch-strategic.js";
@@ -56,6 +57,11 @@ export async function handleResource(
     throw methodNotAllowed(method);
   }
   if (sub === "log" && method === "GET") return serveLog(ctx, req, res, namespace ?? "", name, query);
+  if (sub === "eviction") {
+    if (method !== "POST") throw methodNotAllowed(method);
+    const body = await decodeBody(await readBody(req), mediaType(req));
+    return sendJson(res, 201, evictPod(ctx, t, namespace ?? "", name, body));
+  }
   const status = sub === "status";
   switch (method) {
     case "GET": {
@@ -83,7 +89,16 @@ export async function handleResource(
       const o = isMap(opts) ? opts : {};
       const propagation = query.get("propagationPolicy") ?? (o.propagationPolicy as string | undefined);
       const dry = dryRun || (Array.isArray(o.dryRun) && o.dryRun.includes("All"));
-      return sendJson(res, 200, ctx.objects.delete(t, namespace, name, { dryRun: dry, propagation }));
+      const grace = Number(query.get("gracePeriodSeconds") ?? o.gracePeriodSeconds ?? Number.NaN);
+      return sendJson(
+        res,
+        200,
+        ctx.objects.delete(t, namespace, name, {
+          dryRun: dry,
+          propagation,
+          ...(Number.isInteger(grace) && grace >= 0 ? { gracePeriodSeconds: grace } : {}),
+        }),
+      );
     }
     default:
       throw methodNotAllowed(method);

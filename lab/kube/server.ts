@@ -1,6 +1,8 @@
 // The Kubernetes API stand-in: an HTTP server on loopback that real kubectl, helm and client-node talk to.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { ApiSwitch } from "./api-switch.js";
 import type { ApiContext } from "./context.js";
 import { ControllerManager } from "./controllers/manager.js";
 import { coreVersions, groupList, groupOne, resourceList, versionDoc } from "./discovery.js";
@@ -14,6 +16,7 @@ import { type CustomResourceConfig, ResourceRegistry } from "./resources.js";
 import { handleResource, type ResourceRoute } from "./rest.js";
 import { simulatedRuntime } from "./sim-runtime.js";
 import { Store } from "./store.js";
+import type { ServingCert } from "./tls.js";
 
 /** How to start the stand-in. */
 export interface KubeStandInOptions {
@@ -33,6 +36,13 @@ export interface KubeStandInOptions {
   controllerIntervalMs?: number;
   /** Events kept for watch replay (default 20000); older resourceVersions get 410 Expired. */
   eventLogLimit?: number;
+  /**
+   * A bearer token every request but /version and the health checks must carry (default: none required).
+   * Clients send tokens only over TLS, so a token needs `tls`.
+   */
+  token?: string;
+  /** Serve HTTPS with this key and certificate (default: plain HTTP). */
+  tls?: ServingCert;
 }
 
 /** A running stand-in. */
@@ -43,6 +53,8 @@ export interface KubeStandIn {
   objects: Objects;
   store: Store;
   controllers: ControllerManager;
+  /** Faults of the API server itself: stop/start (objects kept), hang; and the token it requires. */
+  api: ApiSwitch;
   /** Close every connection and stop every pod (by its runtime). */
   stop(): Promise<void>;
 }
@@ -129,9 +141,14 @@ export async function startKubeStandIn(options: KubeStandInOptions = {}): Promis
     objects.create(objects.namespaceType, undefined, { metadata: { name: ns } });
   }
   createLabNode(objects, ctx.version.gitVersion);
-  const server = createServer((req, res) => {
+  let api: ApiSwitch | undefined;
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    if (api?.intercept(req, res)) return;
     handle(ctx, req, res).catch((err) => sendError(res, err));
-  });
+  };
+  const server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : createServer(listener);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -139,20 +156,21 @@ export async function startKubeStandIn(options: KubeStandInOptions = {}): Promis
   });
   controllers.start();
   const port = (server.address() as AddressInfo).port;
+  api = new ApiSwitch(server, host, port, options.token);
+  const apiSwitch = api;
   let stopped: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? "https" : "http"}://${host}:${port}`,
     port,
     objects,
     store,
     controllers,
+    api: apiSwitch,
     stop: () => {
       stopped ??= (async () => {
         closing.abort();
         await controllers.stop();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await closed;
+        await apiSwitch.stop();
       })();
       return stopped;
     },

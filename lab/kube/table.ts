@@ -169,6 +169,7 @@ const COLUMNS: Record<string, Column[]> = {
     AGE,
   ],
   ConfigMap: [{ name: "Data", cell: (o) => Object.keys(isMap(o.data) ? o.data : {}).length }, AGE],
+  Lease: [{ name: "Holder", cell: (o) => String(spec(o).holderIdentity ?? "") }, AGE],
 };
 
 /** True when the client asked for a meta.k8s.io Table. */

@@ -116,6 +116,8 @@ export const exec = defineAction<ExecArgs, ExecOutput>({
     const what = `${args.program}`;
     try {
       return await new Promise<ExecOutput>((resolve, reject) => {
+        // Aborted while loading child_process (an interruption right as the step starts): never start it.
+        if (d.signal.aborted) return reject(abortError(what, d));
         const child = spawn(args.program, args.args ?? [], {
           cwd: args.cwd,
           env: { ...ctx.env, ...(args.env ?? {}) },
@@ -134,13 +136,16 @@ export const exec = defineAction<ExecArgs, ExecOutput>({
           killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
         };
         d.signal.addEventListener("abort", onAbort, { once: true });
+        if (d.signal.aborted) onAbort();
         child.on("error", (e: NodeJS.ErrnoException) => {
           d.signal.removeEventListener("abort", onAbort);
           const hint = e.code === "ENOENT" ? "; check the program name and PATH" : "";
           reject(
-            new ActionError("spawn-failed", ctx.redactor.redact(`cannot run ${what}: ${e.message}${hint}`), {
-              cause: e,
-            }),
+            new ActionError(
+              e.code === "ENOENT" ? "program-not-found" : "spawn-failed",
+              ctx.redactor.redact(`cannot run ${what}: ${e.message}${hint}`),
+              { cause: e },
+            ),
           );
         });
         child.on("close", (code, signal) => {

@@ -12,6 +12,8 @@ export interface CommandEntry {
   name: string;
   summary: string;
   load: () => Promise<CommandModule>;
+  /** The command holds a whole run (runbook, journal, state): it keeps V8's young generation small (heap-policy.ts). */
+  holdsRun?: true;
 }
 
 /** Every command rbx has, in the order `rbx --help` lists them. */
@@ -31,31 +33,57 @@ export const commands: readonly CommandEntry[] = [
     name: "run",
     summary: "run a runbook with locks and a crash-safe journal",
     load: () => import("./commands/run.js"),
+    holdsRun: true,
+  },
+  {
+    name: "submit",
+    summary: "run a runbook as a Kubernetes Job; a pod that dies is replaced and resumes the same run",
+    load: () => import("./commands/submit.js"),
   },
   {
     name: "status",
-    summary: "where a run stands, what a rollback would run, the recovery choices",
+    summary: "where a run stands, what a rollback would run, the recovery choices (--follow: live)",
     load: () => import("./commands/status.js"),
+    holdsRun: true,
   },
   {
     name: "runs",
-    summary: "list runs with the state each reached",
+    summary: "list runs with the state each reached (--watch: every run's events live)",
     load: () => import("./commands/runs.js"),
   },
   {
     name: "resume",
     summary: "continue a halted, interrupted or crashed run from its journal",
     load: () => import("./commands/resume.js"),
+    holdsRun: true,
+  },
+  {
+    name: "approve",
+    summary: "approve a halted run's step, from any machine sharing the store (who is recorded)",
+    load: () => import("./commands/approve.js"),
   },
   {
     name: "skip",
     summary: "mark a step of a halted run done, with a recorded reason",
     load: () => import("./commands/skip.js"),
+    holdsRun: true,
   },
   {
     name: "rollback",
     summary: "unwind a run's rollback boundaries, newest first (also after it completed)",
     load: () => import("./commands/rollback.js"),
+    holdsRun: true,
+  },
+  {
+    name: "fleet",
+    summary:
+      "one runbook on many targets at a controlled rate (max-concurrency, max-errors, canary), resumable",
+    load: () => import("./commands/fleet/index.js"),
+  },
+  {
+    name: "store",
+    summary: "the team's PostgreSQL run store: migrate, status, import a state directory",
+    load: () => import("./commands/store.js"),
   },
   {
     name: "lint",
@@ -66,6 +94,7 @@ export const commands: readonly CommandEntry[] = [
     name: "report",
     summary: "a run's report (md, html with a timeline, json): steps, outputs, rollback, recovery",
     load: () => import("./commands/report.js"),
+    holdsRun: true,
   },
   {
     name: "eval",

@@ -34,6 +34,7 @@ export async function continueRunCommand(
     ...(params.file ? { paramsFile: params.file } : {}),
     ...(values.file ? { file: values.file } : {}),
   };
-  const { runId } = await findRun(io, values["state-dir"], positionals[0]);
-  return driveRun(io, values, settle, (opts) => verb(runId, extra, opts));
+  return driveRun(command, io, values, settle, async (opts) =>
+    verb(await findRun(opts.store, positionals[0]), extra, opts),
+  );
 }

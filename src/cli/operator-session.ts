@@ -1,5 +1,7 @@
-// The session the run verbs drive from the CLI: the file store, terminal prompts, and the live view or NDJSON.
+// The session the run verbs drive from the CLI: the store (files or PostgreSQL), the built-in target support,
+// terminal prompts, and the live view or NDJSON.
 
+import { builtinTargets } from "../builtins/targets.js";
 import { createProgress } from "../progress/create.js";
 import { maxAttempts } from "../run/bind/retry-policy.js";
 import type { Ask } from "../run/interpreter/approvals.js";
@@ -8,15 +10,17 @@ import type { RunObserver } from "../run/model/observer.js";
 import { childVerbs } from "../run/sessions/child-verbs.js";
 import type { ObservedRun } from "../run/sessions/run-scope.js";
 import type { SessionOptions } from "../run/sessions/session-options.js";
-import { FileRunStore } from "../run/store/file-store.js";
+import type { RunStore } from "../run/store/run-store.js";
 import type { CliIO } from "./io.js";
-import { currentUser, stateDir } from "./operator.js";
+import { currentUser, type StoreChoice } from "./operator.js";
 import { cliCatalogResolver } from "./project-catalog.js";
 import { terminalAsk } from "./terminal-ask.js";
 
-/** Session options for the CLI: file store, terminal prompts when interactive, live progress or NDJSON. */
+/** Session options for the CLI: its store, terminal prompts when interactive, live progress or NDJSON. */
 export function cliSession(
   io: CliIO,
+  store: RunStore,
+  choice: StoreChoice,
   flags: {
     stateDir?: string;
     approve?: string[];
@@ -36,11 +40,16 @@ export function cliSession(
   let watching: RunObserver | undefined;
   const ask = interactive ? pausing(terminalAsk(process.stdin, io.stderr), () => watching) : undefined;
   return {
-    store: new FileRunStore(stateDir(io, flags.stateDir)),
+    store,
     catalog: cliCatalogResolver(),
     children: childVerbs,
+    targets: builtinTargets,
+    ...(choice.leaseMs ? { leaseMs: choice.leaseMs } : {}),
     cwd: io.cwd,
-    env: io.env,
+    // Snapshot dumps go where `.rbx.yaml` (`snapshots:`) or RBX_SNAPSHOTS_DIR say, else beside the state. The
+    // store URL is rbx's own: no step sees it, and its password is masked in whatever a step prints.
+    env: { ...io.env, RBX_STORE: undefined, RBX_SNAPSHOTS_DIR: choice.snapshotsDir },
+    ...(choice.secrets.length > 0 ? { secrets: choice.secrets } : {}),
     user: currentUser(io.env),
     approve: new Set(flags.approve ?? []),
     approveAll: flags.approveAll ?? false,

@@ -5,7 +5,9 @@ import { parseParamArgs } from "../run/bind/params.js";
 import { readDataFile } from "../run/bind/params-file.js";
 import type { SettleChoice } from "../run/interpreter/driver.js";
 import type { SessionOptions, SessionResult } from "../run/sessions/session-options.js";
+import { type RunStore, StoreFencedError, StoreUnavailableError } from "../run/store/run-store.js";
 import type { CliIO } from "./io.js";
+import { openStore, type StoreChoice, storeChoice } from "./operator.js";
 import { cliSession } from "./operator-session.js";
 import { interruptOnSignals } from "./signals.js";
 
@@ -15,13 +17,19 @@ export const paramOptions = {
   "params-file": { type: "string" },
 } as const;
 
-/** What every command that drives a run takes: approvals, the lock, the output form, the state directory. */
+/** Where runs are kept: a PostgreSQL store (`--store`, RBX_STORE, `store:` in .rbx.yaml) or the state directory. */
+export const storeOptions = {
+  store: { type: "string" },
+  "state-dir": { type: "string" },
+} as const;
+
+/** What every command that drives a run takes: approvals, the lock, the output form, the store. */
 export const sessionOptions = {
   approve: { type: "string", multiple: true },
   "approve-all": { type: "boolean" },
   "force-unlock": { type: "boolean" },
-  "state-dir": { type: "string" },
   json: { type: "boolean" },
+  ...storeOptions,
 } as const;
 
 /** What continuing a run adds (resume, rollback): settle in-doubt steps, a changed or moved document, secrets. */
@@ -67,45 +75,90 @@ export function readSettle(
   return undefined;
 }
 
+/** The parsed store options. */
+export interface StoreValues {
+  store?: string;
+  "state-dir"?: string;
+}
+
 /** The parsed session options, as `sessionOptions` (and `continueOptions`) give them. */
-export interface SessionValues {
+export interface SessionValues extends StoreValues {
   approve?: string[];
   "approve-all"?: boolean;
   "force-unlock"?: boolean;
-  "state-dir"?: string;
   json?: boolean;
   "accept-changes"?: boolean;
 }
 
+/**
+ * Open the store the flags, the environment and `.rbx.yaml` choose, run `use`, and close it. A store that cannot
+ * be reached, refuses (a missing grant) or was misconfigured is one clear line and `failExit`, never a trace.
+ */
+export async function withStore(
+  command: string,
+  io: CliIO,
+  values: StoreValues,
+  failExit: number,
+  use: (store: RunStore, choice: StoreChoice) => Promise<number>,
+  migrateOnUse = true,
+): Promise<number> {
+  const choice = storeChoice(io, {
+    ...(values.store ? { store: values.store } : {}),
+    ...(values["state-dir"] ? { stateDir: values["state-dir"] } : {}),
+  });
+  if ("error" in choice) {
+    io.stderr.write(`rbx ${command}: ${choice.error}\n`);
+    return 2;
+  }
+  const store = await openStore(choice, migrateOnUse);
+  try {
+    return await use(store, choice);
+  } catch (err) {
+    if (err instanceof StoreUnavailableError || err instanceof StoreFencedError) {
+      io.stderr.write(`rbx ${command}: error: ${err.message}\n`);
+      return failExit;
+    }
+    throw err;
+  } finally {
+    await store.close();
+  }
+}
+
 /** Drive one verb under the CLI's session (signals, prompts, live view); print "RUN STATUS" unless --json. */
 export async function driveRun(
+  command: string,
   io: CliIO,
   values: SessionValues,
   settle: Map<string, SettleChoice> | undefined,
   verb: (opts: SessionOptions) => Promise<SessionResult>,
 ): Promise<number> {
-  const signals = interruptOnSignals();
-  try {
-    const opts = cliSession(
-      io,
-      {
-        ...(values["state-dir"] ? { stateDir: values["state-dir"] } : {}),
-        approve: values.approve ?? [],
-        approveAll: values["approve-all"] ?? false,
-        ...(settle ? { settle } : {}),
-        forceUnlock: values["force-unlock"] ?? false,
-        json: values.json ?? false,
-        acceptChanges: values["accept-changes"] ?? false,
-      },
-      signals.signal,
-      signals.name,
-    );
-    const result = await verb(opts);
-    if (result.runId && result.status && !values.json) io.stdout.write(`${result.runId} ${result.status}\n`);
-    return result.exit;
-  } finally {
-    signals.dispose();
-  }
+  return withStore(command, io, values, 2, async (store, choice) => {
+    const signals = interruptOnSignals();
+    try {
+      const opts = cliSession(
+        io,
+        store,
+        choice,
+        {
+          ...(values["state-dir"] ? { stateDir: values["state-dir"] } : {}),
+          approve: values.approve ?? [],
+          approveAll: values["approve-all"] ?? false,
+          ...(settle ? { settle } : {}),
+          forceUnlock: values["force-unlock"] ?? false,
+          json: values.json ?? false,
+          acceptChanges: values["accept-changes"] ?? false,
+        },
+        signals.signal,
+        signals.name,
+      );
+      const result = await verb(opts);
+      if (result.runId && result.status && !values.json)
+        io.stdout.write(`${result.runId} ${result.status}\n`);
+      return result.exit;
+    } finally {
+      signals.dispose();
+    }
+  });
 }
 
 /** Parse `--settle STEP=done|redo` values. */

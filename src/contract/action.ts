@@ -107,6 +107,33 @@ export interface ActionDefinition<Args = Record<string, unknown>, Output = unkno
   before?(ctx: ActionContext, args: Args): Promise<JsonValue>;
   /** Write actions: did the write happen? Called on resume for an in-doubt step; must not mutate. */
   probe?(ctx: ActionContext, args: Args, before: JsonValue | undefined): Promise<ProbeResult>;
+  /**
+   * What the target the action works on looks like now (read-only), for the cause of a failure: e.g. the
+   * workload's pods, their phases, restarts, waiting reasons and last log lines (a `Diagnosis`). Called by the
+   * interpreter when this step, or a later one that waits for what it changed, finally fails.
+   */
+  diagnose?(ctx: ActionContext, args: Args): Promise<Diagnosis | undefined>;
+}
+
+/** What a workload looked like when a step failed: its pods and the last log lines of failing containers. */
+export interface Diagnosis {
+  /** What was looked at, e.g. "deployment kryton/kryton" or "pods of release kryton in kryton". */
+  target: string;
+  pods: DiagnosedPod[];
+  logs: { pod: string; container: string; previous: boolean; lines: string[] }[];
+}
+
+/** One pod of a diagnosis. */
+export interface DiagnosedPod {
+  name: string;
+  phase: string;
+  ready: boolean;
+  restarts: number;
+  /** Why a container waits or ended, e.g. CrashLoopBackOff, ErrImagePull, Error. */
+  reason?: string;
+  message?: string;
+  /** The last termination, e.g. "exit 1 (Error)". */
+  lastExit?: string;
 }
 
 /** Keeps each definition's argument and output types, and stamps the contract version it was written for. */

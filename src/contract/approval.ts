@@ -1,6 +1,22 @@
 // Approvals: what an action or the interpreter asks a person, and the answers a run can get.
 
 /**
+ * A person who caused something: the OS user (or `RBX_USER`), the host, and — with a store that authenticates —
+ * the database role (`session_user`), which is the identity approvals compare.
+ */
+export interface Actor {
+  user: string;
+  host: string;
+  role?: string;
+}
+
+/** Who must approve: how many distinct people, and whether the person who started the run may be one of them. */
+export interface ApproverRule {
+  min: number;
+  notStarter: boolean;
+}
+
+/**
  * A value the approver gives with the approval (`--approve STEP=VALUE`), e.g. which migration to skip. It is
  * journaled in the clear: never a secret.
  */
@@ -25,7 +41,7 @@ export interface ApprovalRequest {
 
 /** The answer: approved (by whom, how), declined, or nobody could answer now (the run halts and waits). */
 export type ApprovalAnswer =
-  | { approved: true; by: string; via: "tty" | "flag" | "all"; at: string; value?: string }
+  | { approved: true; by: string; via: "tty" | "flag" | "all"; at: string; actor?: Actor; value?: string }
   | { approved: false; reason: "pending" | "denied"; by?: string; message?: string };
 
 /** Where approvals come from: `--approve ID`, `--approve-all`, or an interactive prompt on a TTY. */
@@ -38,6 +54,8 @@ export interface GrantedApproval {
   by: string;
   via: string;
   at: string;
+  /** Everyone whose approval counted, in order (one name unless the step needs several approvers). */
+  approvers?: string[];
   /** The value given with it, for an approval that asks for one. */
   value?: string;
 }
@@ -47,4 +65,6 @@ export interface ApprovalAsk {
   prompt: string;
   timeoutMs?: number;
   input?: ApprovalInput;
+  /** Who must approve (default: one person, who may be the starter). */
+  approvers?: ApproverRule;
 }

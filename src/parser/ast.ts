@@ -121,6 +121,12 @@ export interface Assertion extends Node {
 
 export type FailurePolicy = "rollback" | "halt";
 
+/**
+ * What a failure whose cause is an unreachable target (refused, DNS, TLS, no answer, rejected credentials)
+ * does when the rollback would need that same target: `halt` (the default) or `rollback` as for any failure.
+ */
+export type UnreachablePolicy = "halt" | "rollback";
+
 export interface Retry extends Node {
   attempts?: number;
   every?: DurationValue;
@@ -230,4 +236,5 @@ export interface Runbook extends Node {
   checks: CheckSuite[];
   phases: Phase[];
   onFailure: { value: FailurePolicy; span: Span | undefined };
+  onUnreachable: { value: UnreachablePolicy; span: Span | undefined };
 }

@@ -231,12 +231,20 @@ function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Dia
   return out;
 }
 
+/**
+ * A line that ends with a block scalar's header (`|` or `>`, indicators, a comment): only a block scalar's decoding
+ * reads the source tokens, which hold as much memory again as the document (~4 KB per step of a large runbook).
+ * A false match only keeps them; a block scalar always matches.
+ */
+const BLOCK_HEADER = /[|>][0-9+-]*[ \t]*(?:#[^\n]*)?\r?$/m;
+
 /** Parse one file's text. */
 export function parseYaml(src: SourceFile): ParsedYaml {
+  const keepSourceTokens = BLOCK_HEADER.test(src.text);
   // logLevel "error": the yaml package's warnings (a collection used as a key, …) would go to the process's
   // stderr raw; every problem is a diagnostic here instead.
   const doc = parseDocument(src.text, {
-    keepSourceTokens: true,
+    keepSourceTokens,
     uniqueKeys: false,
     prettyErrors: false,
     logLevel: "error",

@@ -2,7 +2,8 @@
 
 import { formatElapsed } from "../contract/elapsed.js";
 import type { FailureRecord } from "../contract/failure.js";
-import type { RunEvent } from "../run/model/events.js";
+import { formatActor, type RunEvent } from "../run/model/events.js";
+import { causeLines } from "../run/model/failure-cause.js";
 import type { Paint } from "./ansi.js";
 
 /** What `describe` needs besides the event: when each step started, to print how long it took. */
@@ -37,19 +38,29 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
   };
   switch (e.type) {
     case "run.started":
-      return `${p.bold(`run ${e.runId}`)}: ${e.runbook.name} ${e.runbook.version} (${e.runbook.file}) by ${e.user}@${e.host}`;
+      return `${p.bold(`run ${e.runId}`)}: ${e.runbook.name} ${e.runbook.version} (${e.runbook.file}) by ${formatActor(e)}`;
     case "run.resumed": {
       const changes = e.changes?.length ? `, accepting changes: ${e.changes.join("; ")}` : "";
       const rb = ctx.openRollback?.length
         ? `: continuing the rollback of ${ctx.openRollback.join(", ")}`
         : "";
-      return `${p.bold(`run ${ctx.runId} resumed`)} by ${e.user}@${e.host}${changes}${rb}`;
+      return `${p.bold(`run ${ctx.runId} resumed`)} by ${formatActor(e)}${changes}${rb}`;
     }
     case "journal.repaired":
       return p.yellow(`cut off a torn last journal line (${e.droppedBytes} bytes) left by a crash`);
     case "lock.forced":
       return p.yellow(
         `forced the lock of run ${e.previous.runId} (pid ${e.previous.pid} on ${e.previous.host}) on ${e.previous.label}`,
+      );
+    case "lock.taken-over":
+      return p.yellow(
+        p.bold(
+          `■ run ${ctx.runId}: run ${e.to} took over its locks (--force-unlock by ${e.actor ? formatActor(e.actor) : e.by})`,
+        ),
+      );
+    case "run.fenced":
+      return p.red(
+        `■ the process driving run ${ctx.runId} (pid ${e.pid} on ${e.host}) lost its locks and stopped: ${e.reason}`,
       );
     case "lock.reclaimed":
       return p.yellow(
@@ -65,7 +76,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
       return undefined;
     case "step.skipped":
       return e.reason === "when"
-        ? `${p.dim("↷")} ${e.step} ${p.dim("skipped: its `when` is false")}`
+        ? `${p.dim("↷")} ${e.step} ${p.dim(`skipped: ${e.condition ?? "its `when` is false"}`)}`
         : `${p.yellow("↷")} ${e.step} marked done by ${e.by ?? "the operator"}${e.overrode ? ", overriding a safety check" : ""}: ${e.note ?? ""}`;
     case "step.started":
       return `${p.cyan("…")} ${e.step} ${p.dim(`${e.action}${e.effect === "write" ? " (write)" : ""}`)}${e.attempt > 1 ? ` attempt ${e.attempt}` : ""}`;
@@ -80,7 +91,10 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
       return `${p.green("✓")} ${e.step}${took(e.step, e.at)}${tries}${settled}`;
     }
     case "step.failed":
-      return `${p.red("✗")} ${e.step}${took(e.step, e.at)} failed${e.attempt > 1 ? ` after ${e.attempt} attempts` : ""}: ${failure(e.error)}`;
+      return [
+        `${p.red("✗")} ${e.step}${took(e.step, e.at)} failed${e.attempt > 1 ? ` after ${e.attempt} attempts` : ""}: ${failure(e.error)}`,
+        ...causeLines(e.error, "    ").map((l) => p.dim(l)),
+      ].join("\n");
     case "child.started":
       return `${p.cyan("↳")} ${e.step} runs ${e.file} as child run ${e.runId}`;
     case "step.probed":
@@ -90,7 +104,7 @@ export function describe(e: RunEvent, ctx: DescribeContext): string | undefined 
     case "approval.requested":
       return `${p.magenta("✋")} ${e.step} waits for approval: ${e.prompt}`;
     case "approval.granted":
-      return `${p.green("✓")} ${e.step} approved by ${e.by} (${e.via})`;
+      return `${p.green("✓")} ${e.step} approved by ${e.actor ? formatActor(e.actor) : e.by} (${e.via})`;
     case "rollback.started": {
       const why =
         e.reason === "operator"

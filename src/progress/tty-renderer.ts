@@ -62,6 +62,11 @@ export class TtyRenderer implements RunObserver {
   }
 
   onProgress(step: string, message: string): void {
+    // Before a step starts (a write recording its state for the probe) it is not drawn live: print the line.
+    if (!this.live.running.has(step)) {
+      this.draw([`  ${this.options.paint.dim(`${step} waiting for: ${oneLine(message)}`)}`]);
+      return;
+    }
     this.live.progress(step, oneLine(message));
     this.draw([]);
   }

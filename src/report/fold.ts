@@ -1,5 +1,5 @@
 // Fold a journal's events into a RunReport: timings, attempts, assertions, rollbacks and the way out.
-import type { RunEvent } from "../run/model/events.js";
+import { formatActor, type RunEvent } from "../run/model/events.js";
 import { type RecoveryOptions, recoveryChoices } from "../run/model/recovery-choices.js";
 import { foldEvents } from "../run/model/state.js";
 import { keyOutputs } from "./key-outputs.js";
@@ -97,6 +97,18 @@ export function foldReport(events: readonly RunEvent[], options: FoldOptions = {
           `${e.at}: ${e.by} forced the lock held by run ${e.previous.runId} (pid ${e.previous.pid} on ${e.previous.host})`,
         );
         break;
+      case "lock.taken-over":
+        end(report, e.at, "halted");
+        report.haltReason = "lock-taken-over";
+        report.message = `run ${e.to} took over its locks (--force-unlock by ${e.actor ? formatActor(e.actor) : e.by})`;
+        report.notes.push(`${e.at}: ${report.message}`);
+        break;
+      case "run.fenced":
+        report.notes.push(
+          `${e.at}: the process driving it (pid ${e.pid} on ${e.host}) found it no longer held the locks and stopped: ${e.reason}` +
+            (e.discarded > 0 ? ` (${e.discarded} unrecorded event(s) discarded)` : ""),
+        );
+        break;
       case "lock.reclaimed":
         report.notes.push(
           `${e.at}: took back its own lock on ${e.previous.label}, held by its earlier process (pid ${e.previous.pid} on ${e.previous.host}, which had ended)`,
@@ -141,6 +153,7 @@ export function foldReport(events: readonly RunEvent[], options: FoldOptions = {
           ...(e.by ? { by: e.by } : {}),
           ...(e.note ? { note: e.note } : {}),
           ...(e.overrode ? { overrode: e.overrode } : {}),
+          ...(e.condition ? { condition: e.condition } : {}),
         };
         if (e.reason === "operator")
           report.notes.push(
@@ -233,7 +246,9 @@ export function foldReport(events: readonly RunEvent[], options: FoldOptions = {
       }
       case "approval.granted": {
         const s = stepFor(e.step);
-        s.approval = { prompt: s.approval?.prompt ?? "", by: e.by, via: e.via };
+        const by = e.actor ? formatActor(e.actor) : e.by;
+        const earlier = s.approval?.by && s.approval.by !== by ? `${s.approval.by}, ` : "";
+        s.approval = { prompt: s.approval?.prompt ?? "", by: `${earlier}${by}`, via: e.via };
         if (s.status === "waiting-approval") s.status = "running";
         break;
       }

@@ -2,7 +2,7 @@
 import { formatElapsed } from "../contract/elapsed.js";
 import type { RollbackReport, RunReport, StepReport } from "./model.js";
 import { htmlText as h, renderTimeline } from "./timeline.js";
-import { outcomeText, statusWord } from "./words.js";
+import { outcomeText, statusWord, stoppedCause } from "./words.js";
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2937;margin:24px auto;max-width:1040px;padding:0 16px}
@@ -39,7 +39,9 @@ function detail(s: StepReport): string {
   if (s.skipped) {
     parts.push(
       s.skipped.reason === "when"
-        ? "skipped: <code>when</code> was false"
+        ? s.skipped.condition
+          ? `skipped: ${h(s.skipped.condition)}`
+          : "skipped: <code>when</code> was false"
         : `marked done by ${h(s.skipped.by ?? "the operator")}${s.skipped.overrode ? ", overriding a safety check" : ""}: ${h(s.skipped.note ?? "")}`,
     );
   }
@@ -104,6 +106,8 @@ export function renderHtml(report: RunReport): string {
     parts.push(
       `<p class="message">${h(report.message)}${report.stoppedAt ? ` (at step <code>${h(report.stoppedAt)}</code>)` : ""}</p>`,
     );
+  const cause = stoppedCause(report);
+  if (cause.length > 0) parts.push(`<p>Cause:</p><pre class="cause">${h(cause.join("\n"))}</pre>`);
   for (const s of report.sessions.slice(1)) {
     parts.push(
       `<p class="meta">resumed ${h(s.at)} by ${h(s.user)} on ${h(s.host)}${s.changes?.length ? `, accepting changes: ${h(s.changes.join("; "))}` : ""}</p>`,
@@ -116,6 +120,17 @@ export function renderHtml(report: RunReport): string {
     for (const c of report.recovery)
       parts.push(`<li><strong>${h(c.verb)}</strong>: ${h(c.explains)}<pre>${h(c.command)}</pre></li>`);
     parts.push("</ul>");
+  }
+  const preview = report.rollbackPreview;
+  if (preview?.boundaries.some((b) => b.steps.length > 0)) {
+    parts.push("<h2>A rollback now would</h2><ul>");
+    for (const b of preview.boundaries)
+      for (const s of b.steps)
+        parts.push(
+          `<li><code>${h(s.key)}</code> <code>${h(s.action)}</code>: ${s.will === "run" ? "will run" : s.will === "skip" ? `will skip — ${h(s.why ?? "")}` : `cannot tell now — ${h(s.why ?? "")}`}</li>`,
+        );
+    parts.push("</ul>");
+    if (preview.database) parts.push(`<p><strong>${h(preview.database)}</strong></p>`);
   }
   parts.push(
     "<h2>Timeline</h2>",

@@ -3,7 +3,7 @@
 import { formatElapsed } from "../contract/elapsed.js";
 import type { JsonValue } from "../contract/json.js";
 import type { RollbackReport, RunReport, StepReport } from "./model.js";
-import { outcomeText, statusMark } from "./words.js";
+import { outcomeText, statusMark, stoppedCause } from "./words.js";
 
 /** Escape text for a Markdown table cell or a line: pipes, markup characters and line breaks. */
 export function mdText(text: string): string {
@@ -33,7 +33,7 @@ function detail(s: StepReport): string {
   if (s.skipped) {
     parts.push(
       s.skipped.reason === "when"
-        ? "skipped: `when` was false"
+        ? `skipped: ${s.skipped.condition ?? "`when` was false"}`
         : `marked done by ${s.skipped.by ?? "the operator"}${s.skipped.overrode ? ", overriding a safety check" : ""}: ${s.skipped.note ?? ""}`,
     );
   }
@@ -100,6 +100,8 @@ export function renderMarkdown(report: RunReport): string {
       "",
       `> ${mdText(report.message)}${report.stoppedAt ? ` (at step ${mdCode(report.stoppedAt)})` : ""}`,
     );
+  const cause = stoppedCause(report);
+  if (cause.length > 0) out.push("", "Cause:", "", "```", ...cause, "```");
   for (const s of report.sessions.slice(1)) {
     out.push(
       "",
@@ -110,6 +112,16 @@ export function renderMarkdown(report: RunReport): string {
     out.push("", report.outcome === "completed" ? "### To undo this run" : "### Recovery choices", "");
     for (const c of report.recovery)
       out.push(`- **${c.verb}**: ${mdText(c.explains)}`, "", "  ```sh", `  ${c.command}`, "  ```");
+  }
+  const preview = report.rollbackPreview;
+  if (preview?.boundaries.some((b) => b.steps.length > 0)) {
+    out.push("", "### A rollback now would", "");
+    for (const b of preview.boundaries)
+      for (const s of b.steps)
+        out.push(
+          `- ${mdCode(s.key)} ${mdCode(s.action)}: ${s.will === "run" ? "will run" : s.will === "skip" ? `will skip — ${mdText(s.why ?? "")}` : `cannot tell now — ${mdText(s.why ?? "")}`}`,
+        );
+    if (preview.database) out.push("", `**${mdText(preview.database)}**`);
   }
   const params = Object.entries(report.params);
   if (params.length > 0) {

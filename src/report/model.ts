@@ -63,7 +63,14 @@ export interface StepReport {
   keyOutputs: KeyOutput[];
   error?: FailureRecord;
   settledBy?: "probe" | "verify" | "operator";
-  skipped?: { reason: "when" | "operator"; by?: string; note?: string; overrode?: "check" | "guard" };
+  skipped?: {
+    reason: "when" | "operator";
+    by?: string;
+    note?: string;
+    overrode?: "check" | "guard";
+    /** For `when`: the condition that was false and what it read. */
+    condition?: string;
+  };
   approval?: { prompt: string; by?: string; via?: string };
   /** What a probe or postcondition said when the step was in doubt. */
   settlement?: string;
@@ -130,6 +137,17 @@ export interface RunReport {
   /** Every assertion that did not hold, in order. */
   assertions: AssertionResult[];
   recovery: RecoveryChoice[];
+  /**
+   * What a rollback would do now, evaluated over the run (when the runbook could be read): each step will run or
+   * skip, and a plain word when the database would not be restored.
+   */
+  rollbackPreview?: {
+    boundaries: {
+      boundary: string;
+      steps: { key: string; action: string; when?: string; will: "run" | "skip" | "unknown"; why?: string }[];
+    }[];
+    database?: string;
+  };
   /** Operator interventions the journal records: forced locks, repaired journal tails, skips. */
   notes: string[];
   eventCount: number;

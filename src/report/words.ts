@@ -1,5 +1,6 @@
 // The words and marks every renderer uses for outcomes and step states, so md, html and text agree.
-import type { RunOutcome, StepStatus } from "./model.js";
+import { causeLines } from "../run/model/failure-cause.js";
+import type { RunOutcome, RunReport, StepStatus } from "./model.js";
 
 /** A run's outcome in a few words; a rollback reads differently when the operator asked for it. */
 export function outcomeText(outcome: RunOutcome, rollbackReason?: "failure" | "operator"): string {
@@ -48,4 +49,15 @@ export function statusWord(status: StepStatus): string {
     : status === "waiting-approval"
       ? "approval"
       : status.replace("-", " ");
+}
+
+/**
+ * The cause of the step the run stopped at (or whose failure started the latest rollback): the last output its
+ * `until` judged and what its target looked like, as lines (empty when the journal records none).
+ */
+export function stoppedCause(report: RunReport): string[] {
+  const all = [...report.phases.flatMap((p) => p.steps), ...report.rollbacks.flatMap((r) => r.steps)];
+  const at = report.stoppedAt ? all.find((s) => s.id === report.stoppedAt) : undefined;
+  const error = at?.error ?? report.rollbacks.at(-1)?.trigger?.error;
+  return causeLines(error, "");
 }

@@ -1,10 +1,10 @@
 // The run verbs through the real CLI: exit codes, SIGINT, plan hash, status on a tampered journal, runs.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readJournalFile } from "../../src/run/store/journal-file.js";
 import { killAll, startRbx } from "./cli.js";
+import { CLI_STORES, CliStores } from "./stores.js";
 
 let dir: string;
 beforeAll(() => {
@@ -46,21 +46,27 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const journalOf = (state: string): string => {
-  const runs = readdirSync(join(dir, state, "runs")).filter((n) => n.endsWith(".jsonl"));
-  return join(dir, state, "runs", runs.at(-1) as string);
-};
+// Every test runs against both stores: state directories, or databases on the test run's PostgreSQL (--store).
+describe.each(CLI_STORES)("rbx run (%s store)", (kind) => {
+  let stores: CliStores;
+  beforeAll(() => {
+    stores = new CliStores(kind, dir);
+  });
+  afterAll(() => stores.dispose());
 
-describe("rbx run", () => {
   it("exits 1 after a failed step was rolled back, and 2 on usage errors", async () => {
-    const r = await startRbx(["run", "fails.rb.yaml", "--state-dir", "s1"], { cwd: dir });
+    rmSync(join(dir, "undo.txt"), { force: true });
+    const r = await startRbx(["run", "fails.rb.yaml", ...(await stores.args("s1"))], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("migration 0042 failed");
     expect(r.stderr).toMatch(/✗ run \S+ failed and was rolled back/);
     expect(readFileSync(join(dir, "undo.txt"), "utf8")).toBe("undone\n");
-    const usage = await startRbx(["run", "sleepy.rb.yaml", "--param", "seconds=soon", "--state-dir", "s1"], {
-      cwd: dir,
-    });
+    const usage = await startRbx(
+      ["run", "sleepy.rb.yaml", "--param", "seconds=soon", ...(await stores.args("s1"))],
+      {
+        cwd: dir,
+      },
+    );
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('param "seconds" must be a whole number; got "soon"');
   });
@@ -68,7 +74,7 @@ describe("rbx run", () => {
   it("aborts the running action on SIGINT, records interrupted, and exits 130", async () => {
     const started = Date.now();
     let sent = false;
-    const r = await startRbx(["run", "sleepy.rb.yaml", "--state-dir", "s2"], {
+    const r = await startRbx(["run", "sleepy.rb.yaml", ...(await stores.args("s2"))], {
       cwd: dir,
       onStderr: (text, child) => {
         if (!sent && text.includes("… nap")) {
@@ -79,9 +85,9 @@ describe("rbx run", () => {
     });
     expect(r.code).toBe(130);
     expect(Date.now() - started).toBeLessThan(20_000);
-    const events = readJournalFile(journalOf("s2")).events;
+    const events = (await stores.newest("s2")).read.events;
     expect(events.at(-1)).toMatchObject({ type: "run.interrupted", step: "nap", signal: "SIGINT" });
-    const status = await startRbx(["status", "--state-dir", "s2"], { cwd: dir });
+    const status = await startRbx(["status", ...(await stores.args("s2"))], { cwd: dir });
     expect(status.stdout).toContain("state:     interrupted");
     expect(status.stdout).toContain("rbx resume");
   });
@@ -95,31 +101,46 @@ describe("rbx run", () => {
     };
     expect(parsed.phases[0]?.steps[0]?.effects[0]?.text).toBe("sleep 1");
     const refused = await startRbx(
-      ["run", "sleepy.rb.yaml", "--param", "seconds=0", "--plan-hash", parsed.planHash, "--state-dir", "s3"],
+      [
+        "run",
+        "sleepy.rb.yaml",
+        "--param",
+        "seconds=0",
+        "--plan-hash",
+        parsed.planHash,
+        ...(await stores.args("s3")),
+      ],
       { cwd: dir },
     );
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`not the reviewed ${parsed.planHash}`);
     const ok = await startRbx(
-      ["run", "sleepy.rb.yaml", "--param", "seconds=1", "--plan-hash", parsed.planHash, "--state-dir", "s3"],
+      [
+        "run",
+        "sleepy.rb.yaml",
+        "--param",
+        "seconds=1",
+        "--plan-hash",
+        parsed.planHash,
+        ...(await stores.args("s3")),
+      ],
       { cwd: dir },
     );
     expect(ok.code).toBe(0);
   });
 
   it("status reports a journal that was edited; runs lists the state of each run", async () => {
-    const path = journalOf("s3");
-    writeFileSync(path, readFileSync(path, "utf8").replace('"seconds":1', '"seconds":2'));
-    const status = await startRbx(["status", "--state-dir", "s3"], { cwd: dir });
+    await stores.tamper("s3", '"seconds":1', '"seconds":2');
+    const status = await startRbx(["status", ...(await stores.args("s3"))], { cwd: dir });
     expect(status.code).toBe(0);
     expect(status.stdout).toContain("journal:   DOES NOT VERIFY — event 2 does not chain to event 1");
-    const resume = await startRbx(["resume", "latest", "--state-dir", "s3"], { cwd: dir });
+    const resume = await startRbx(["resume", "latest", ...(await stores.args("s3"))], { cwd: dir });
     expect(resume.code).toBe(2);
-    const runs = await startRbx(["runs", "--state-dir", "s1"], { cwd: dir });
+    const runs = await startRbx(["runs", ...(await stores.args("s1"))], { cwd: dir });
     const [header, row] = runs.stdout.split("\n");
     expect(header).toMatch(/^RUN\s+STATE\s+RUNBOOK\s+STARTED\s+JOURNAL$/);
     expect(row).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}\s+rolled-back\s+fails 1\.0\.0\s+\S+Z\s+verifies$/);
-    const edited = await startRbx(["runs", "--state-dir", "s3"], { cwd: dir });
+    const edited = await startRbx(["runs", ...(await stores.args("s3"))], { cwd: dir });
     expect(edited.stdout.split("\n")[1]).toMatch(/\sDOES NOT VERIFY \(rbx status RUN shows where\)$/);
   });
 });

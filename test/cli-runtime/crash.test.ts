@@ -1,22 +1,14 @@
 // The crash test: SIGKILL a real `rbx run` at every journal boundary (and once mid-write), then resume:
 // every write happens exactly once, the journal verifies, and the run completes.
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { foldEvents } from "../../src/run/model/state.js";
-import { readJournalFile } from "../../src/run/store/journal-file.js";
 import { killAll, startRbx } from "./cli.js";
+import { CLI_STORES, CliStores } from "./stores.js";
 
 let root: string;
 let server: Server;
@@ -69,14 +61,19 @@ afterAll(() => {
 
 const expected = Array.from({ length: 10 }, (_, i) => `line-${i + 1}`);
 
-/** A run in its own state directory: start it with a crash hook, then resume until it completes. */
+/**
+ * A run in its own place (a state directory, or a database with the PostgreSQL store): start it with a crash
+ * hook, then resume until it completes.
+ */
 async function crashAndRecover(
+  stores: CliStores,
   name: string,
   hook: Record<string, string>,
 ): Promise<{ killed: boolean; resumes: number }> {
-  const dir = join(root, name);
-  mkdirSync(dir);
+  const dir = join(root, stores.kind, name);
+  mkdirSync(dir, { recursive: true });
   const out = join(dir, "out.txt");
+  const place = join(dir, "state");
   const first = await startRbx(
     [
       "run",
@@ -84,9 +81,8 @@ async function crashAndRecover(
       "--param",
       `out=${out}`,
       "--param",
-      `run=${name}`,
-      "--state-dir",
-      join(dir, "state"),
+      `run=${stores.kind}/${name}`,
+      ...(await stores.args(place)),
     ],
     {
       cwd: dir,
@@ -94,22 +90,17 @@ async function crashAndRecover(
     },
   );
   const killed = first.signal === "SIGKILL";
-  expect(existsSync(join(dir, "state", "runs")), first.stderr).toBe(true);
+  expect(await stores.runs(place), first.stderr).toHaveLength(1);
   let resumes = 0;
   for (let i = 0; i < 3; i++) {
-    const runs = readdir(join(dir, "state", "runs"));
-    const state = foldEvents("x", readJournalFile(join(dir, "state", "runs", runs[0] as string)).events);
-    if (state.status === "completed") break;
-    const r = await startRbx(
-      ["resume", runs[0]?.replace(/\.jsonl$/, "") as string, "--state-dir", join(dir, "state")],
-      { cwd: dir },
-    );
+    const { runId, read } = await stores.newest(place);
+    if (foldEvents("x", read.events).status === "completed") break;
+    const r = await startRbx(["resume", runId, ...(await stores.args(place))], { cwd: dir });
     resumes++;
     expect(r.code, r.stderr).toBe(0);
   }
-  const runs = readdir(join(dir, "state", "runs"));
-  expect(runs).toHaveLength(1);
-  const read = readJournalFile(join(dir, "state", "runs", runs[0] as string));
+  expect(await stores.runs(place)).toHaveLength(1);
+  const { read } = await stores.newest(place);
   expect(read.problems).toEqual([]);
   expect(read.tornBytes).toBe(0);
   expect(foldEvents("x", read.events).status).toBe("completed");
@@ -117,39 +108,43 @@ async function crashAndRecover(
   return { killed, resumes };
 }
 
-function readdir(path: string): string[] {
-  return readdirSync(path).filter((n) => n.endsWith(".jsonl"));
-}
+// Both stores: a SIGKILL after any committed event leaves a journal that resumes to the same end.
+describe.each(CLI_STORES)("crash safety of rbx run (%s store)", (kind) => {
+  let stores: CliStores;
+  beforeAll(() => {
+    stores = new CliStores(kind, root);
+  });
+  afterAll(() => stores.dispose());
 
-describe("crash safety of rbx run", () => {
   it("a clean run journals a known number of events", async () => {
-    const r = await crashAndRecover("clean", {});
+    const r = await crashAndRecover(stores, "clean", {});
     expect(r).toEqual({ killed: false, resumes: 0 });
   });
 
   it("recovers from SIGKILL at every event boundary with each write exactly once", async () => {
-    const clean = readJournalFile(
-      join(root, "clean", "state", "runs", readdir(join(root, "clean", "state", "runs"))[0] as string),
-    );
-    const total = clean.events.length;
+    const total = (await stores.newest(join(root, kind, "clean", "state"))).read.events.length;
     expect(total).toBe(27);
-    // Two crash-and-resume cycles at a time keep the runtime modest; each has its own state directory.
+    // Two crash-and-resume cycles at a time keep the runtime modest; each has its own place.
     const boundaries = Array.from({ length: total - 1 }, (_, i) => i + 1);
     const worker = async () => {
       for (let n = boundaries.shift(); n !== undefined; n = boundaries.shift()) {
-        const r = await crashAndRecover(`kill-${n}`, { RBX_TEST_CRASH_AFTER_EVENT: String(n) });
+        const r = await crashAndRecover(stores, `kill-${n}`, { RBX_TEST_CRASH_AFTER_EVENT: String(n) });
         expect(r.killed, `killed after event ${n}`).toBe(true);
         expect(r.resumes).toBe(1);
       }
     };
     await Promise.all([worker(), worker()]);
-  }, 120_000);
+  }, 180_000);
+});
 
+// A torn line exists only in a file: a PostgreSQL append commits whole or not at all.
+describe("crash safety of rbx run (file store, mid-write)", () => {
   it("recovers from SIGKILL in the middle of a journal write (a torn last line)", async () => {
-    const r = await crashAndRecover("torn", { RBX_TEST_TORN_EVENT: "12" });
+    const stores = new CliStores("file", root);
+    const r = await crashAndRecover(stores, "torn", { RBX_TEST_TORN_EVENT: "12" });
     expect(r).toEqual({ killed: true, resumes: 1 });
-    const dir = join(root, "torn", "state", "runs");
-    const events = readJournalFile(join(dir, readdir(dir)[0] as string)).events;
-    expect(events.map((e) => e.type)).toContain("journal.repaired");
+    const { read } = await stores.newest(join(root, "file", "torn", "state"));
+    expect(read.events.map((e) => e.type)).toContain("journal.repaired");
+    await stores.dispose();
   });
 });

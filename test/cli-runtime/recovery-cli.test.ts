@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/run/model/events.js";
 import { readJournalFile } from "../../src/run/store/journal-file.js";
 import { type Ended, killAll, startRbx } from "./cli.js";
+import { CLI_STORES, CliStores } from "./stores.js";
 
 let dir: string;
 let server: Server;
@@ -73,7 +74,23 @@ kind: Runbook
 metadata: { name: ${name}, version: 1.0.0 }
 `;
 
-describe("one answer for what now", () => {
+// Against both stores: state directories, or databases on the test run's PostgreSQL (--store) beside them.
+describe.each(CLI_STORES)("one answer for what now (%s store)", (kind) => {
+  let stores: CliStores;
+  beforeAll(() => {
+    stores = new CliStores(kind, dir);
+  });
+  afterAll(() => stores.dispose());
+  const at = (state: string) => stores.args(state);
+  const events = async (state: string, runId: string): Promise<RunEvent[]> =>
+    (await (await stores.store(state)).read(runId)).events;
+  const statusOf = async (runId: string, state: string): Promise<StatusJson> =>
+    JSON.parse((await rbx("status", runId, "--json", ...(await at(state)))).stdout) as StatusJson;
+  const choicesOf = async (runId: string, state: string): Promise<string[]> => {
+    const r = await rbx("report", runId, "--format", "json", ...(await at(state)));
+    return (JSON.parse(r.stdout) as { recovery: { command: string }[] }).recovery.map((c) => c.command);
+  };
+
   it("an approval gate is approved or rolled back, never skipped; the hint, status and report agree", async () => {
     write(
       "gate.rb.yaml",
@@ -98,35 +115,42 @@ describe("one answer for what now", () => {
 `,
     );
     const state = "state dir 1";
-    const run = await rbx("run", "gate.rb.yaml", "--state-dir", state);
+    const run = await rbx("run", "gate.rb.yaml", ...(await at(state)));
     expect(run.code, run.stderr).toBe(3);
     const id = runIdOf(run);
     const expected = [
       `rbx resume ${id} --approve gate --state-dir 'state dir 1'`,
+      `rbx approve ${id} gate --state-dir 'state dir 1'`,
       `rbx rollback ${id} --state-dir 'state dir 1'`,
     ];
     expect(commandsIn(run.stderr)).toEqual(expected);
-    const status = await rbx("status", id, "--state-dir", state);
+    const status = await rbx("status", id, ...(await at(state)));
     expect(commandsIn(status.stdout)).toEqual(expected);
     expect(status.stdout).toContain("approve: approve gate yourself");
-    expect((await statusJson(id, state)).choices.map((c) => c.verb)).toEqual(["approve", "rollback"]);
-    expect(await reportChoices(id, state)).toEqual(expected);
+    expect((await statusOf(id, state)).choices.map((c) => c.verb)).toEqual([
+      "approve",
+      "approve",
+      "rollback",
+    ]);
+    expect(await choicesOf(id, state)).toEqual(expected);
 
-    const before = journal(state, id).length;
-    const skip = await rbx("skip", id, "gate", "--reason", "nobody is around", "--state-dir", state);
+    const before = (await events(state, id)).length;
+    const skip = await rbx("skip", id, "gate", "--reason", "nobody is around", ...(await at(state)));
     expect(skip.code).toBe(2);
     expect(skip.stderr).toContain("an approval is given only by approving");
     expect(skip.stderr).toContain(`rbx resume ${id} --approve gate --state-dir 'state dir 1'`);
     // Not even with the override of safety checks.
-    const forced = await rbx("skip", id, "gate", "--reason", "x", "--override-check", "--state-dir", state);
+    const forced = await rbx("skip", id, "gate", "--reason", "x", "--override-check", ...(await at(state)));
     expect(forced.code).toBe(2);
-    expect(journal(state, id)).toHaveLength(before);
+    expect(await events(state, id)).toHaveLength(before);
     expect(skip.stderr + forced.stderr).not.toMatch(/ at \S+\.(js|ts):\d+/);
 
-    expect((await rbx("resume", id, "--state-dir", state)).code).toBe(3);
-    const approved = await rbx("resume", id, "--approve", "gate", "--state-dir", state);
+    expect((await rbx("resume", id, ...(await at(state)))).code).toBe(3);
+    const approved = await rbx("resume", id, "--approve", "gate", ...(await at(state)));
     expect(approved.code, approved.stderr).toBe(0);
-    expect(journal(state, id).find((e) => e.type === "approval.granted")).toMatchObject({ by: "tester" });
+    expect((await events(state, id)).find((e) => e.type === "approval.granted")).toMatchObject({
+      by: "tester",
+    });
   });
 
   it("a failed write offers resume, skip and rollback, the same in all three places; skip then resume completes", async () => {
@@ -145,7 +169,7 @@ describe("one answer for what now", () => {
         with: { program: sh, args: ["-c", "echo 'migration 7 failed' >&2; exit 3"] }
 `,
     );
-    const run = await rbx("run", "write.rb.yaml", "--state-dir", "w");
+    const run = await rbx("run", "write.rb.yaml", ...(await at("w")));
     expect(run.code).toBe(3);
     const id = runIdOf(run);
     const expected = [
@@ -154,15 +178,15 @@ describe("one answer for what now", () => {
       `rbx rollback ${id} --state-dir w`,
     ];
     expect(commandsIn(run.stderr)).toEqual(expected);
-    expect(commandsIn((await rbx("status", id, "--state-dir", "w")).stdout)).toEqual(expected);
-    expect(await reportChoices(id, "w")).toEqual(expected);
-    const md = await rbx("report", id, "--state-dir", "w");
+    expect(commandsIn((await rbx("status", id, ...(await at("w")))).stdout)).toEqual(expected);
+    expect(await choicesOf(id, "w")).toEqual(expected);
+    const md = await rbx("report", id, ...(await at("w")));
     expect(commandsIn(md.stdout)).toEqual(expected);
 
-    const skip = await rbx("skip", id, "migrate", "--reason", "applied by hand (INC-7)", "--state-dir", "w");
+    const skip = await rbx("skip", id, "migrate", "--reason", "applied by hand (INC-7)", ...(await at("w")));
     expect(skip.code, skip.stderr).toBe(0);
     expect(skip.stderr).toContain(`\`rbx resume ${id} --state-dir w\` continues`);
-    const resumed = await rbx("resume", id, "--state-dir", "w");
+    const resumed = await rbx("resume", id, ...(await at("w")));
     expect(resumed.code, resumed.stderr).toBe(0);
   });
 
@@ -186,13 +210,13 @@ phases:
         with: { program: "true" }
 `,
     );
-    const pre = await rbx("run", "pre.rb.yaml", "--state-dir", "p");
+    const pre = await rbx("run", "pre.rb.yaml", ...(await at("p")));
     expect(pre.code, pre.stderr).toBe(3);
     const id = runIdOf(pre);
     // No boundary entered: nothing to unwind, and a pre-check is fixed, not marked done.
     expect(commandsIn(pre.stderr)).toEqual([`rbx resume ${id} --state-dir p`]);
-    expect((await statusJson(id, "p")).choices.map((c) => c.verb)).toEqual(["resume"]);
-    const refused = await rbx("skip", id, "licence", "--reason", "it is fine", "--state-dir", "p");
+    expect((await statusOf(id, "p")).choices.map((c) => c.verb)).toEqual(["resume"]);
+    const refused = await rbx("skip", id, "licence", "--reason", "it is fine", ...(await at("p")));
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("licence is a safety check");
     expect(refused.stderr).toContain("--override-check");
@@ -203,20 +227,19 @@ phases:
       "--reason",
       "licence checked in the portal: 200 days left",
       "--override-check",
-      "--state-dir",
-      "p",
+      ...(await at("p")),
     );
     expect(over.code, over.stderr).toBe(0);
     expect(over.stderr).toContain("overriding a safety check");
-    expect(journal("p", id).at(-1)).toMatchObject({
+    expect((await events("p", id)).at(-1)).toMatchObject({
       type: "step.skipped",
       step: "licence",
       by: "tester",
       overrode: "check",
     });
-    const md = await rbx("report", id, "--state-dir", "p");
+    const md = await rbx("report", id, ...(await at("p")));
     expect(md.stdout).toContain("overrode the safety check licence");
-    expect((await rbx("resume", id, "--state-dir", "p")).code).toBe(0);
+    expect((await rbx("resume", id, ...(await at("p")))).code).toBe(0);
 
     write(
       "guard.rb.yaml",
@@ -237,13 +260,13 @@ phases:
         with: { program: "true" }
 `,
     );
-    const guarded = await rbx("run", "guard.rb.yaml", "--state-dir", "g");
+    const guarded = await rbx("run", "guard.rb.yaml", ...(await at("g")));
     expect(guarded.code).toBe(3);
     const gid = runIdOf(guarded);
-    const choices = (await statusJson(gid, "g")).choices;
+    const choices = (await statusOf(gid, "g")).choices;
     expect(choices.map((c) => c.verb)).toEqual(["resume", "rollback"]);
     expect(choices[0]?.explains).toContain("the guard is checked again before change runs");
-    const no = await rbx("skip", gid, "change", "--reason", "window is open", "--state-dir", "g");
+    const no = await rbx("skip", gid, "change", "--reason", "window is open", ...(await at("g")));
     expect(no.code).toBe(2);
     expect(no.stderr).toContain("its guard does not hold (change: the maintenance window is not open)");
     const yes = await rbx(
@@ -253,11 +276,10 @@ phases:
       "--reason",
       "opened by CAB-12",
       "--override-check",
-      "--state-dir",
-      "g",
+      ...(await at("g")),
     );
     expect(yes.code, yes.stderr).toBe(0);
-    expect(journal("g", gid).at(-1)).toMatchObject({ type: "step.skipped", overrode: "guard" });
+    expect((await events("g", gid)).at(-1)).toMatchObject({ type: "step.skipped", overrode: "guard" });
   });
 });
 
@@ -356,14 +378,14 @@ describe("a running run, a crashed one, and the locks of halted runs", () => {
     const second = await rbx("run", "held.rb.yaml", "--state-dir", "h");
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(
-      `runbook held is locked by run ${id}, halted at gate (waiting-for-approval) since`,
+      `runbook held is held by halted run ${id}, halted at step gate by tester@`,
     );
-    expect(second.stderr).toContain("run by tester@");
+    expect(second.stderr).toContain("(waiting-for-approval)");
     expect(second.stderr).toContain("it waits for the operator");
     expect(second.stderr).not.toMatch(/stale|--force-unlock/);
     const status = await statusJson(id, "h");
     expect(status.locks[0]?.state).toMatch(
-      /^kept: halted at gate \(waiting-for-approval\) since \S+, run by tester@\S+, waiting for the operator$/,
+      /^kept: held by halted run \S+, halted at step gate by tester@\S+ at \S+ \(waiting-for-approval\), waiting for the operator$/,
     );
     expect(status.locks[0]?.forceUnlock).toBe(false);
 
@@ -388,7 +410,16 @@ describe("a running run, a crashed one, and the locks of halted runs", () => {
   });
 });
 
-describe("one exit code per outcome, whichever verb reaches it", () => {
+describe.each(CLI_STORES)("one exit code per outcome, whichever verb reaches it (%s store)", (kind) => {
+  let stores: CliStores;
+  beforeAll(() => {
+    stores = new CliStores(kind, dir);
+  });
+  afterAll(() => stores.dispose());
+  const at = (state: string) => stores.args(state);
+  const statusOf = async (runId: string, state: string): Promise<StatusJson> =>
+    JSON.parse((await rbx("status", runId, "--json", ...(await at(state)))).stdout) as StatusJson;
+
   const slowUndo = () =>
     write(
       "slowundo.rb.yaml",
@@ -411,11 +442,11 @@ describe("one exit code per outcome, whichever verb reaches it", () => {
     );
   /** A completed run whose operator-requested rollback is interrupted during its rollback step. */
   async function interruptedRollback(state: string): Promise<string> {
-    const run = await rbx("run", slowUndo(), "--state-dir", state);
+    const run = await rbx("run", slowUndo(), ...(await at(state)));
     expect(run.code).toBe(0);
     const id = runIdOf(run);
     let sent = false;
-    const rb = await startRbx(["rollback", id, "--state-dir", state], {
+    const rb = await startRbx(["rollback", id, ...(await at(state))], {
       cwd: dir,
       onStderr: (text, c) => {
         if (!sent && text.includes("… rollback:upgrade/undo")) {
@@ -430,18 +461,18 @@ describe("one exit code per outcome, whichever verb reaches it", () => {
 
   it("an operator's rollback exits 0 whether rbx rollback or rbx resume finishes it; status says resume continues it", async () => {
     const id = await interruptedRollback("o1");
-    const status = await rbx("status", id, "--state-dir", "o1");
+    const status = await rbx("status", id, ...(await at("o1")));
     expect(status.stdout).toContain("phase:     rollback of upgrade (newest first)");
     expect(status.stdout).not.toContain("phase:     verify");
     expect(status.stdout).toContain("rollback:  of upgrade, requested by tester; not finished");
-    const json = await statusJson(id, "o1");
+    const json = await statusOf(id, "o1");
     expect(json.choices.map((c) => c.verb)).toEqual(["resume"]);
     expect(json.choices[0]?.explains).toMatch(
       /^continue the rollback of upgrade; rollback:upgrade\/undo was started/,
     );
     expect(status.stdout).not.toMatch(/fix forward|re-run rollback/);
     // The in-doubt rollback step has no probe: answer it, and the rollback completes.
-    const resumed = await rbx("resume", id, "--settle", "rollback:upgrade/undo=redo", "--state-dir", "o1");
+    const resumed = await rbx("resume", id, "--settle", "rollback:upgrade/undo=redo", ...(await at("o1")));
     expect(resumed.stderr).toContain(`run ${id} resumed by tester@`);
     expect(resumed.stderr).toContain(": continuing the rollback of upgrade");
     expect(resumed.stderr).toContain("rolled back at the operator's request");
@@ -453,14 +484,13 @@ describe("one exit code per outcome, whichever verb reaches it", () => {
       again,
       "--settle",
       "rollback:upgrade/undo=redo",
-      "--state-dir",
-      "o2",
+      ...(await at("o2")),
     );
     expect(rolled.code).toBe(0);
   }, 60_000);
 
   it("a rollback a failure forced exits 1 whether rbx resume or rbx rollback finishes it", async () => {
-    const flag = join(dir, "undo-works");
+    const flag = join(dir, `undo-works-${kind}`);
     write(
       "failundo.rb.yaml",
       `${head("failundo")}phases:
@@ -477,11 +507,11 @@ describe("one exit code per outcome, whichever verb reaches it", () => {
     );
     const ids: string[] = [];
     for (const state of ["f1", "f2"]) {
-      const run = await rbx("run", "failundo.rb.yaml", "--state-dir", state);
+      const run = await rbx("run", "failundo.rb.yaml", ...(await at(state)));
       expect(run.code).toBe(3);
       ids.push(runIdOf(run));
     }
-    const status = await statusJson(ids[0] as string, "f1");
+    const status = await statusOf(ids[0] as string, "f1");
     expect(status.choices.map((c) => [c.verb, c.explains])).toEqual([
       ["resume", "fix the cause, then run rollback:upgrade/undo again and continue the rollback of upgrade"],
       [
@@ -490,8 +520,8 @@ describe("one exit code per outcome, whichever verb reaches it", () => {
       ],
     ]);
     writeFileSync(flag, "");
-    const byResume = await rbx("resume", ids[0] as string, "--state-dir", "f1");
-    const byRollback = await rbx("rollback", ids[1] as string, "--state-dir", "f2");
+    const byResume = await rbx("resume", ids[0] as string, ...(await at("f1")));
+    const byRollback = await rbx("rollback", ids[1] as string, ...(await at("f2")));
     expect([byResume.code, byRollback.code]).toEqual([1, 1]);
     expect(byRollback.stderr).toContain("failed and was rolled back");
   }, 60_000);

@@ -10,12 +10,22 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresServer } from "../../lab/postgres.js";
 import { actions } from "../../src/builtins/index.js";
+import type { CliIO } from "../../src/cli/io.js";
+import { type StoreChoice, storeChoice } from "../../src/cli/operator.js";
 import { cliSession } from "../../src/cli/operator-session.js";
 import { type AnyAction, catalogOf, defineAction } from "../../src/contract/action.js";
 import { T } from "../../src/contract/cel-types.js";
 import { startRun } from "../../src/run/sessions/start-run.js";
+import { FileRunStore } from "../../src/run/store/file-store.js";
 import { readJournalFile } from "../../src/run/store/journal-file.js";
 import { testPostgres } from "../support/postgres.js";
+
+/** The CLI's session over a file store in `stateDir`, as `rbx run --state-dir` builds it. */
+function fileSession(cli: CliIO, stateDir: string) {
+  const choice = storeChoice(cli, { stateDir }) as StoreChoice;
+  const store = new FileRunStore(choice.stateDir);
+  return cliSession(cli, store, choice, { stateDir }, new AbortController().signal, () => "SIGINT");
+}
 
 let dir: string;
 let server: PostgresServer;
@@ -97,7 +107,7 @@ phases:
 `,
     );
     const cli = io({ TEST_DB_URL: server.url(db) });
-    const opts = cliSession(cli, { stateDir: "pool-state" }, new AbortController().signal, () => "SIGINT");
+    const opts = fileSession(cli, "pool-state");
     const r = await startRun(join(dir, "pool.rb.yaml"), { cli: new Map() }, undefined, opts);
     expect(r.exit, cli.stderr.text()).toBe(0);
     const runs = readdirSync(join(dir, "pool-state", "runs")).filter((n) => n.endsWith(".jsonl"));
@@ -150,7 +160,7 @@ phases:
     );
     const cli = io({ TOKEN: "tok-5ecret" });
     const opts = {
-      ...cliSession(cli, { stateDir: "file-state" }, new AbortController().signal, () => "SIGINT"),
+      ...fileSession(cli, "file-state"),
       catalog: catalogOf([...actions, sharedFile as AnyAction]),
     };
     const r = await startRun(join(dir, "files.rb.yaml"), { cli: new Map() }, undefined, opts);

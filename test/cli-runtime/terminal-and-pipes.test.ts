@@ -54,6 +54,12 @@ const cases: { name: string; args: string[]; code: number; colours?: boolean }[]
   { name: "report", args: ["report", "last", "--state-dir", "S"], code: 0 },
   { name: "resume", args: ["resume", "last", "--state-dir", "S"], code: 2 },
   { name: "skip", args: ["skip", "last", "b", "--reason", "done by hand", "--state-dir", "S"], code: 2 },
+  { name: "approve", args: ["approve", "last", "b", "--state-dir", "S"], code: 2 },
+  { name: "store", args: ["store", "status"], code: 2 },
+  // A fleet lives in a PostgreSQL store: without one, every fleet verb is refused.
+  { name: "fleet", args: ["fleet", "list"], code: 2 },
+  // Without a PostgreSQL store a submitted run could not be followed: refused before the cluster is asked.
+  { name: "submit", args: ["submit", "ok.rb.yaml", "--namespace", "apps"], code: 2 },
   { name: "rollback", args: ["rollback", "last", "--state-dir", "S"], code: 0 },
   { name: "lint", args: ["lint", "--no-config", "bad.rb.yaml"], code: 1, colours: true },
   { name: "eval", args: ["eval", "1 +"], code: 1, colours: true },

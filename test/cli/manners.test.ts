@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
+import { FAULTS } from "../../lab/fault-control.js";
 import { commands } from "../../src/cli/command-table.js";
+import { labFaults } from "../../src/cli/commands/lab.js";
 import { main } from "../../src/cli/main.js";
 import { rbx } from "./run-rbx.js";
 
@@ -41,6 +43,18 @@ describe("did you mean", () => {
     );
     const opt = await rbx(["lab", "status", "--drr", "x"]);
     expect(opt.stderr).toContain('rbx lab: unknown option "--drr". Did you mean "--dir"?');
+    const fault = await rbx(["lab", "api", "stpo"]);
+    expect(fault).toMatchObject({ code: 2, stdout: "" });
+    expect(fault.stderr).toBe(
+      'rbx lab: unknown api fault "stpo". Did you mean "stop"?\nRun `rbx lab --help` for its usage.\n',
+    );
+    expect((await rbx(["lab", "postgres"])).stderr).toBe(
+      "rbx lab: give what to do to the postgres: stop, start\nRun `rbx lab --help` for its usage.\n",
+    );
+  });
+
+  it("knows the same lab faults as the lab itself", () => {
+    expect(labFaults).toEqual(FAULTS);
   });
 });
 
@@ -107,6 +121,7 @@ describe("no such run, and a state directory that is a file", () => {
     ["resume", "nope"],
     ["rollback", "nope"],
     ["skip", "nope", "step", "--reason", "why"],
+    ["approve", "nope", "step"],
   ];
 
   it("every verb says 'no such run' in the same words and exits 2", async () => {

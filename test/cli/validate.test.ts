@@ -120,8 +120,8 @@ describe("rbx schema, --version, --help", () => {
     expect(r.stdout).toMatch(/schema\s+print the runbook JSON Schema/);
   });
 
-  it("loads neither ajv, yaml nor chalk for --version or schema", async () => {
-    for (const args of [["--version"], ["schema"]]) {
+  it("loads neither ajv, yaml, chalk nor chevrotain for --version, --help or schema", async () => {
+    for (const args of [["--version"], ["--help"], ["schema"]]) {
       const r = await rbx(args, {
         nodeArgs: ["--import", join(repoRoot, "test", "cli", "trace-imports.mjs")],
       });
@@ -131,8 +131,20 @@ describe("rbx schema, --version, --help", () => {
       if (args[0] !== "--version")
         expect(urls.some((u) => /\/dist\/(bundle|src\/cli)\/main\.js$/.test(u))).toBe(true);
       expect(
-        urls.filter((u) => /node_modules\/(ajv|yaml|chalk)\/|\/dist\/bundle\/(yaml|chalk)-/.test(u)),
+        urls.filter((u) =>
+          /node_modules\/(ajv|yaml|chalk|chevrotain)\/|\/dist\/bundle\/(yaml|chalk)-/.test(u),
+        ),
       ).toEqual([]);
     }
+  });
+
+  it("loads chevrotain and builds its parser only when a command parses an expression", async () => {
+    // The same trace sees chevrotain when validate meets the runbooks' expressions, so its absence above counts.
+    const r = await rbx(["validate", "--quiet", "runbooks"], {
+      nodeArgs: ["--import", join(repoRoot, "test", "cli", "trace-imports.mjs")],
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const urls = JSON.parse(/IMPORTS (.*)\n$/.exec(r.stderr)?.[1] ?? "null") as string[];
+    expect(urls.filter((u) => u.includes("/node_modules/chevrotain/")).length).toBeGreaterThan(0);
   });
 });

@@ -90,9 +90,11 @@ describe(".rbx.yaml", () => {
     expect(diagnostics.every((d) => d.code === "invalid-config" && d.severity === "error")).toBe(true);
   });
 
-  it("reports YAML syntax errors", async () => {
+  it("reports a YAML syntax error once, as a problem of the config, with the runbook's hint", async () => {
     const { diagnostics } = await loadConfig(configFile("syntax.yaml", "lint:\n  rules: [unclosed\n"));
-    expect(diagnostics.length).toBeGreaterThan(0);
-    expect(diagnostics[0]?.code).toBe("yaml-syntax");
+    expect(diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column])).toEqual([
+      ["invalid-config", 2, 10],
+    ]);
+    expect(diagnostics[0]?.message).toContain("this `[` is never closed");
   });
 });

@@ -115,7 +115,7 @@ describe("diagnostics", () => {
   });
 
   it("lints a burst of edits once, after it (debounced)", async () => {
-    const slow = await LspClient.start({ initializationOptions: { diagnosticsDelayMs: 1500 } });
+    const slow = await LspClient.start({ initializationOptions: { diagnosticsDelayMs: 5000 } });
     try {
       const rb = runbook("kryton.rb.yaml");
       await slow.open(rb.uri, rb.text);

@@ -18,7 +18,7 @@ function strictAjv() {
   return ajv;
 }
 
-/** Every declared property: its JSON pointer, name and schema. */
+/** Every declared property: its JSON pointer, name and schema (a `true` only names a key a branch requires). */
 function properties(
   node: unknown,
   pointer = "#",
@@ -30,6 +30,7 @@ function properties(
     if (["const", "enum", "default", "examples"].includes(k)) continue;
     if (k === "properties" && typeof v === "object" && v !== null) {
       for (const [name, schema] of Object.entries(v)) {
+        if (schema === true) continue;
         const p = `${pointer}/properties/${name}`;
         out.push({ pointer: p, name, schema: schema as AnySchemaObject }, ...properties(schema, p));
       }

@@ -313,6 +313,20 @@ describe("plain lines in a CI log: one line per event, repeats counted, a heartb
     ]);
   });
 
+  it("on a terminal, says what a step waits for before it starts (recording helm's revision for the probe)", () => {
+    const out = capture(true);
+    const r = new TtyRenderer({ out, paint: paint(false), tickMs: 0 });
+    // A write's `before` runs ahead of step.started: no live line is drawn for it yet, so the line is printed.
+    r.onProgress(
+      "rollback:upgrade/1",
+      "recording the current revision of kryton (helm history), for the probe",
+    );
+    r.close();
+    expect(out.text()).toContain(
+      "  rollback:upgrade/1 waiting for: recording the current revision of kryton (helm history), for the probe\n",
+    );
+  });
+
   it("keeps an action's log and progress lines to one bounded line each", () => {
     const body = `<html>\n  <body>\n    <h1>502 Bad Gateway</h1>\n${"x".repeat(2000)}\n  </body>\n</html>\n`;
     const out = capture(false);

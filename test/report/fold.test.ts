@@ -68,7 +68,10 @@ describe("foldReport", () => {
   it("offers the approval command when the run waits for one", () => {
     const report = foldReport(writeJournal(dir, "appr", approvalRun("appr")));
     expect(report.phases[0]!.steps[0]!.status).toBe("waiting-approval");
-    expect(report.recovery.map((c) => c.command)).toEqual(["rbx resume appr --approve notes"]);
+    expect(report.recovery.map((c) => c.command)).toEqual([
+      "rbx resume appr --approve notes",
+      "rbx approve appr notes",
+    ]);
   });
 
   it("marks a step started but never finished as in doubt when the run halted on it", () => {

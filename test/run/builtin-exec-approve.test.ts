@@ -93,7 +93,12 @@ describe("exec", () => {
 
 describe("approve", () => {
   const approvals = (over: Partial<ConstructorParameters<typeof ApprovalBroker>[0]> = {}) =>
-    new ApprovalBroker({ approve: new Set(), approveAll: false, user: "dana", ...over });
+    new ApprovalBroker({
+      approve: new Set(),
+      approveAll: false,
+      actor: { user: "dana", host: "host-a" },
+      ...over,
+    });
   const ask = (over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
     step: "s",
     prompt: "ok?",
@@ -104,7 +109,7 @@ describe("approve", () => {
   it("reports who approved, when and how: the approval the interpreter recorded before the step ran", async () => {
     const at = new Date().toISOString();
     const out = await approve.run(ctx({ approval: { by: "dana", via: "flag", at } }), { prompt: "ok?" });
-    expect(out).toEqual({ approvedBy: "dana", approvedAt: at, via: "flag", value: "" });
+    expect(out).toEqual({ approvedBy: "dana", approvedAt: at, via: "flag", value: "", approvers: ["dana"] });
     const valued = await approve.run(
       ctx({ approval: { by: "dana", via: "flag", at, value: "cortex:0001_fk" } }),
       {

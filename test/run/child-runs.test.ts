@@ -10,13 +10,9 @@ import { childVerbs } from "../../src/run/sessions/child-verbs.js";
 import { resumeRun } from "../../src/run/sessions/resume-run.js";
 import { rollbackRun } from "../../src/run/sessions/rollback-run.js";
 import { startRun } from "../../src/run/sessions/start-run.js";
-import { Harness } from "./harness.js";
+import { Harness, STORES } from "./harness.js";
 
 let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(() => h.cleanup());
 
 /** A product runbook: one boundary that appends "up NAME" and unwinds with "undo NAME"; `check` may fail. */
 function product(): void {
@@ -104,7 +100,12 @@ async function children(runId: string) {
   return out;
 }
 
-describe("a stack of child runs", () => {
+describe.each(STORES)("a stack of child runs (%s store)", (kind) => {
+  beforeEach(async () => {
+    h = await Harness.create(kind);
+  });
+  afterEach(() => h.cleanup());
+
   it("runs the children in order, each with its own journal linked to the parent; outputs are typed", async () => {
     const r = await startRun(stack(), { cli: new Map() }, undefined, opts());
     expect(r.status, h.said.join("\n")).toBe("completed");
@@ -229,6 +230,67 @@ ${conn("shared")}phases:
     expect(await h.store.holders(started.locks)).toEqual([]);
   });
 
+  it("a child stops before its next write once its parent's locks were forced away, and so does the parent", async () => {
+    const path = h.path("log.txt");
+    const conn = (name: string) => `  ${name}: { kind: http, baseUrl: "http://127.0.0.1:9/${name}" }\n`;
+    h.write(
+      "child.rb.yaml",
+      `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: child, version: 1.0.0 }
+connections:
+${conn("shared")}${conn("own")}phases:
+  - id: p
+    rollback: [{ action: test.append, with: { path: "${path}", line: undo } }]
+    steps:
+      - { id: a, action: test.append, with: { path: "${path}", line: shared, connection: shared, holdMs: 1500 } }
+      - { id: b, action: test.append, with: { path: "${path}", line: own, connection: own } }
+`,
+    );
+    const parent = h.write(
+      "parent.rb.yaml",
+      `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: parent, version: 1.0.0 }
+connections:
+${conn("shared")}phases:
+  - id: p
+    rollback: [{ action: test.append, with: { path: "${path}", line: undo, connection: shared } }]
+    steps:
+      - { id: kid, run: ./child.rb.yaml }
+      - { id: after, action: test.append, with: { path: "${path}", line: after, connection: shared } }
+`,
+    );
+    // Another run takes the shared target with --force-unlock while the child works under its parent's lock.
+    const thief = h.write(
+      "thief.rb.yaml",
+      `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: thief, version: 1.0.0 }
+connections:
+${conn("shared")}phases:
+  - id: p
+    steps:
+      - { id: t, action: test.append, with: { path: "${h.path("thief.txt")}", line: took, connection: shared } }
+`,
+    );
+    const running = startRun(parent, { cli: new Map() }, undefined, opts());
+    for (let i = 0; i < 300 && !h.events.some((e) => e.type === "step.started" && e.step === "a"); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    const took = await startRun(thief, { cli: new Map() }, undefined, h.opts({ forceUnlock: true }));
+    expect(took, h.said.join("\n")).toMatchObject({ exit: 0, status: "completed" });
+    const r = await running;
+    expect(r.exit, h.said.join("\n")).toBe(3);
+    // Neither the child's next write nor the parent's ran.
+    expect(log()).toEqual(["shared"]);
+    const [kid] = await children(r.runId as string);
+    const kidJournal = await h.journal(kid?.runId as string);
+    expect(kidJournal.some((l) => l.startsWith('step.started {"step":"b"'))).toBe(false);
+    expect(kidJournal.at(-1)).toMatch(/^run\.fenced \{.*"reason":".*(no longer held|taken over).*"/);
+    const parentJournal = await h.journal(r.runId as string);
+    expect(parentJournal.some((l) => l.startsWith('step.started {"step":"after"'))).toBe(false);
+  });
+
   it("without child verbs a run: step fails instead of running anything", async () => {
     const r = await startRun(stack(), { cli: new Map() }, undefined, h.opts());
     expect(r.status).toBe("rolled-back");
@@ -239,6 +301,11 @@ ${conn("shared")}phases:
 });
 
 describe("the loader's checks of run: steps", () => {
+  beforeEach(() => {
+    h = new Harness();
+  });
+  afterEach(() => h.cleanup());
+
   const load = (text: string) =>
     loadRunbook(h.path("stack.rb.yaml"), text, { catalog: h.catalog }).diagnostics.map(
       (d) => `${d.span.start.line}:${d.span.start.column} ${d.code}: ${d.message}`,

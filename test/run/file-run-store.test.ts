@@ -34,7 +34,12 @@ async function deadPid(): Promise<number> {
 describe("FileRunStore locks", () => {
   it("gives a target to one run and names the holder to the next", async () => {
     const store = new FileRunStore(dir);
-    expect(await store.lock(keys, holder("run-1"), false)).toEqual({ ok: true, forced: [], reclaimed: [] });
+    expect(await store.lock(keys, holder("run-1"), false)).toEqual({
+      ok: true,
+      token: expect.any(Number),
+      forced: [],
+      reclaimed: [],
+    });
     expect(statSync(join(dir, "locks", "postgres-aaaa.json")).mode & 0o777).toBe(0o600);
     const second = await store.lock([keys[0] as (typeof keys)[0]], holder("run-2"), false);
     expect(second.ok).toBe(false);

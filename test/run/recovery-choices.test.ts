@@ -69,7 +69,7 @@ describe("recoveryChoices", () => {
       step: "gate",
       message: "waiting",
     });
-    expect(verbs(approval)).toEqual(["approve", "rollback"]);
+    expect(verbs(approval)).toEqual(["approve", "approve", "rollback"]);
     const guard = fold(enter("upgrade", true), {
       type: "run.halted",
       reason: "guard-failed",

@@ -1,9 +1,14 @@
-// rbx status says before a rollback what it will do with each step: from the journal, or after running now the
-// read-only rollback steps the conditions read (nothing journaled, nothing changed).
+// What a rollback would do now, as status and the report say it: each rollback step's `when` evaluated over the
+// run (will run / will skip, and why), and a plain word when the database would not be restored; a restore that
+// reads a step the rollback runs first waits for it, and --preview-rollback runs those reads now (nothing journaled).
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { foldReport } from "../../src/report/fold.js";
+import { renderMarkdown } from "../../src/report/markdown.js";
 import { inspectRun } from "../../src/run/sessions/inspect.js";
+import { previewFromJournal } from "../../src/run/sessions/rollback-preview.js";
 import { startRun } from "../../src/run/sessions/start-run.js";
+import { formatStatus } from "../../src/run/sessions/status-report.js";
 import { Harness } from "./harness.js";
 
 let h: Harness;
@@ -13,11 +18,91 @@ beforeEach(() => {
 afterEach(() => h.cleanup());
 
 function runbook(): string {
+  return h.write(
+    "p.rb.yaml",
+    `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: p, version: 1.0.0 }
+params:
+  releaseMigrations: { type: enum, values: [additive, destructive], default: additive }
+connections:
+  db: { kind: postgres, url: "postgres://u@127.0.0.1:1/db" }
+phases:
+  - id: upgrade
+    onFailure: halt
+    rollback:
+      - action: snapshot.restore
+        when: params.releaseMigrations == "destructive"
+        with: { snapshot: pre-upgrade }
+      - action: test.append
+        with: { path: "${h.path("undo.txt")}", line: "helm rollback" }
+    steps:
+      - id: change
+        action: test.append
+        with: { path: "${h.path("log.txt")}", line: changed }
+      - id: wait
+        action: test.fail
+        with: { message: "migrations pending" }
+`,
+  );
+}
+
+describe("rollback preview", () => {
+  it("status says which rollback steps will run or skip and that the database will not be restored", async () => {
+    const r = await startRun(runbook(), { cli: new Map() }, undefined, h.opts());
+    expect(r.status).toBe("halted");
+    const status = await inspectRun(h.store, r.runId as string, h.dir, h.opts().catalog, undefined, {});
+    expect(status.rollbackNow).toEqual([
+      {
+        boundary: "upgrade",
+        steps: [
+          {
+            key: "rollback:upgrade/0",
+            action: "snapshot.restore",
+            when: 'params.releaseMigrations == "destructive"',
+            will: "skip",
+            why: '`params.releaseMigrations == "destructive"` is false (params.releaseMigrations = "additive")',
+          },
+          { key: "rollback:upgrade/1", action: "test.append", will: "run" },
+        ],
+      },
+    ]);
+    expect(status.database).toBe(
+      'This rollback will NOT restore the database: rollback:upgrade/0 (snapshot.restore) will skip — `params.releaseMigrations == "destructive"` is false (params.releaseMigrations = "additive").',
+    );
+    const text = formatStatus(status);
+    expect(text).toContain(
+      '      rollback:upgrade/0  snapshot.restore  when params.releaseMigrations == "destructive"  — will skip: `params.releaseMigrations == "destructive"` is false (params.releaseMigrations = "additive")',
+    );
+    expect(text).toContain("      rollback:upgrade/1  test.append  — will run");
+    expect(text).toContain("  This rollback will NOT restore the database:");
+  });
+
+  it("the report says the same, from the journal and the runbook", async () => {
+    const r = await startRun(
+      runbook(),
+      { cli: new Map([["releaseMigrations", "destructive"]]) },
+      undefined,
+      h.opts(),
+    );
+    const read = await h.store.read(r.runId as string);
+    const report = foldReport(read.events);
+    const preview = await previewFromJournal(report.runId, read.events, h.dir, h.opts().catalog, {});
+    expect(preview?.database).toBeUndefined();
+    expect(preview?.boundaries[0]?.steps.map((s) => s.will)).toEqual(["run", "run"]);
+    if (preview) report.rollbackPreview = preview;
+    const md = renderMarkdown(report);
+    expect(md).toContain("### A rollback now would");
+    expect(md).toContain("- `rollback:upgrade/0` `snapshot.restore`: will run");
+  });
+});
+
+function readsRunbook(): string {
   const ledger = h.path("ledger.txt");
   const undo = h.path("undo.txt");
   writeFileSync(ledger, "0000\n");
   return h.write(
-    "preview.rb.yaml",
+    "reads.rb.yaml",
     `apiVersion: rbx/v1
 kind: Runbook
 metadata: { name: preview, version: 1.0.0 }
@@ -53,33 +138,33 @@ phases:
 }
 
 const decisions = (report: Awaited<ReturnType<typeof inspectRun>>) =>
-  Object.fromEntries(report.rollbackNow.flatMap((b) => b.steps).map((s) => [s.key, s.decision]));
+  Object.fromEntries(report.rollbackNow.flatMap((b) => b.steps).map((s) => [s.key, s.will]));
 
 describe("the rollback preview of rbx status", () => {
   it("decides from the journal what it can, and names the read a restore waits for", async () => {
-    const r = await startRun(runbook(), { cli: new Map() }, undefined, h.opts());
+    const r = await startRun(readsRunbook(), { cli: new Map() }, undefined, h.opts());
     expect(r.status).toBe("halted");
-    const report = await inspectRun(h.store, r.runId as string, h.dir, h.opts().catalog);
+    const report = await inspectRun(h.store, r.runId as string, h.dir, h.opts().catalog, undefined, {});
     expect(decisions(report)).toEqual({
-      "rollback:upgrade/ledgerNow": "will run",
-      "rollback:upgrade/restore": "decided when the rollback runs",
-      "rollback:upgrade/neverNeeded": "will skip",
+      "rollback:upgrade/ledgerNow": "run",
+      "rollback:upgrade/restore": "unknown",
+      "rollback:upgrade/neverNeeded": "skip",
     });
     const restore = report.rollbackNow[0]?.steps.find((s) => s.key === "rollback:upgrade/restore");
-    expect(restore?.reason).toMatch(/it reads ledgerNow, which the rollback runs first/);
+    expect(restore?.why).toMatch(/it reads ledgerNow, which the rollback runs first/);
   });
 
   it("live: runs the read now and decides the restore, journaling nothing and changing nothing", async () => {
-    const r = await startRun(runbook(), { cli: new Map() }, undefined, h.opts());
+    const r = await startRun(readsRunbook(), { cli: new Map() }, undefined, h.opts());
     const runId = r.runId as string;
     const before = (await h.journal(runId)).length;
-    const live = { env: {}, signal: new AbortController().signal, say: () => {} };
-    const moved = await inspectRun(h.store, runId, h.dir, h.opts().catalog, undefined, live);
-    expect(decisions(moved)["rollback:upgrade/restore"]).toBe("will run");
+    const live = { signal: new AbortController().signal, say: () => {} };
+    const moved = await inspectRun(h.store, runId, h.dir, h.opts().catalog, undefined, {}, live);
+    expect(decisions(moved)["rollback:upgrade/restore"]).toBe("run");
     // The ledger back where the baseline saw it: the same preview now says the restore will be skipped.
     writeFileSync(h.path("ledger.txt"), "0000\n");
-    const back = await inspectRun(h.store, runId, h.dir, h.opts().catalog, undefined, live);
-    expect(decisions(back)["rollback:upgrade/restore"]).toBe("will skip");
+    const back = await inspectRun(h.store, runId, h.dir, h.opts().catalog, undefined, {}, live);
+    expect(decisions(back)["rollback:upgrade/restore"]).toBe("skip");
     expect((await h.journal(runId)).length).toBe(before);
     expect(() => readFileSync(h.path("undo.txt"), "utf8")).toThrow();
   });

@@ -49,6 +49,25 @@ export const fileAppend = defineAction<{ path: string; line: string; holdMs?: nu
   },
 });
 
+/** `test.append` as a change to a Kubernetes target: it locks the cluster connection (and its Lease). */
+export const clusterAppend = defineAction<{ path: string; line: string; holdMs?: number }, { count: number }>(
+  {
+    ...fileAppend,
+    name: "test.cluster-append",
+    connectionKinds: ["kubernetes"],
+    input: {
+      type: "object",
+      required: ["path", "line"],
+      properties: {
+        path: { type: "string" },
+        line: { type: "string" },
+        holdMs: { type: "integer" },
+        connection: { type: "string" },
+      },
+    },
+  },
+);
+
 /** Append without a probe (so only `verify:` or the operator can settle it). */
 export const fileAppendBlind = defineAction<
   { path: string; line: string; holdMs?: number },
@@ -175,10 +194,80 @@ export const migrate = defineAction<{ path: string; names: string[]; fail?: bool
   },
 );
 
+/** POST to the `http` connection's baseUrl (a write through that target); refused gives `connection-refused`. */
+export const postTo = defineAction<{ connection?: string; path: string }, { status: number }>({
+  name: "test.post",
+  effect: "write",
+  summary: "POST to an http connection",
+  connectionKinds: ["http"],
+  input: {
+    type: "object",
+    required: ["path"],
+    properties: { connection: { type: "string" }, path: { type: "string" } },
+  },
+  output: T.object("test.post.output", { status: T.int }),
+  plan: (args) => [{ kind: "http", text: `POST ${args.path}` }],
+  async run(ctx, args) {
+    const conn = [...ctx.connections.values()].find(
+      (c) => c.kind === "http" && (args.connection === undefined || c.name === args.connection),
+    );
+    const res = await fetch(new URL(args.path, String(conn?.fields.baseUrl)), {
+      method: "POST",
+      signal: ctx.signal,
+    });
+    return { status: res.status };
+  },
+});
+
+/** Says progress at once and again after `lateMs`, whatever the signal says (an action that outlives its step). */
+export const lateTalker = defineAction<{ lateMs: number }, Record<string, never>>({
+  name: "test.late",
+  effect: "read",
+  summary: "talk late",
+  input: { type: "object", required: ["lateMs"], properties: { lateMs: { type: "integer" } } },
+  output: T.object("test.late.output", {}),
+  plan: () => [{ kind: "note", text: "talk late" }],
+  async run(ctx, args) {
+    ctx.log.progress("early line");
+    await new Promise((r) => setTimeout(r, args.lateMs));
+    ctx.log.progress("late line from a finished step");
+    return {};
+  },
+});
+
+/**
+ * "Deploy" by appending a line to a file, failing with `failCode` when given; its `diagnose` reads what the workload
+ * looks like from `<path>.pods.json` (a Diagnosis) and notes each call in `<path>.asked`.
+ */
+export const deploy = defineAction<{ path: string; failCode?: string }, { count: number }>({
+  name: "test.deploy",
+  effect: "write",
+  summary: "deploy (a line of a file) and tell what its pods look like",
+  input: {
+    type: "object",
+    required: ["path"],
+    properties: { path: { type: "string" }, failCode: { type: "string" } },
+  },
+  output: T.object("test.deploy.output", { count: T.int }),
+  plan: (args) => [{ kind: "command", text: `deploy to ${args.path}` }],
+  async run(_ctx, args) {
+    if (args.failCode)
+      throw Object.assign(new Error(`deploy failed (${args.failCode})`), { code: args.failCode });
+    appendFileSync(args.path, "deployed\n");
+    return { count: lines(args.path).length };
+  },
+  async diagnose(_ctx, args) {
+    appendFileSync(`${args.path}.asked`, "asked\n");
+    const file = `${args.path}.pods.json`;
+    return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
+  },
+});
+
 /** The catalog the runtime tests run with: the built-ins plus the actions above. */
 export const testCatalog: readonly ActionDefinition<never, unknown>[] = [
   ...builtins,
   fileAppend,
+  clusterAppend,
   fileAppendBlind,
   fileRead,
   flaky,
@@ -187,4 +276,7 @@ export const testCatalog: readonly ActionDefinition<never, unknown>[] = [
   readToken,
   failWith,
   migrate,
+  postTo,
+  lateTalker,
+  deploy,
 ] as never;

@@ -281,31 +281,31 @@ describe("scrydon: a cortex migration that fails — restored, then skipped (one
     // Every other database migrated before cortex failed (helm runs weight 6 by name: cortex last).
     expect(await ledgers(lab)).toEqual([2, 2, 2, 1, 2]);
     // Which database each restore is for, and what rbx status says of it.
-    type Step = { action: string; when?: string; decision?: string };
+    type Step = { action: string; when?: string; will?: string };
     const restoreDecisions = (report: { rollbackNow: { steps: Step[] }[] }) =>
       Object.fromEntries(
         report.rollbackNow
           .flatMap((b) => b.steps)
           .filter((st) => st.action === "snapshot.restore")
-          .map((st) => [/steps\.(\w+)Snapshot\.output\)/.exec(st.when ?? "")?.[1], st.decision]),
+          .map((st) => [/steps\.(\w+)Snapshot\.output\)/.exec(st.when ?? "")?.[1], st.will]),
       );
     expect(restoreDecisions(st.json as never)).toEqual({
-      auth: "decided when the rollback runs",
-      agentic: "decided when the rollback runs",
-      analytics: "decided when the rollback runs",
-      cortex: "decided when the rollback runs",
-      ontology: "decided when the rollback runs",
+      auth: "unknown",
+      agentic: "unknown",
+      analytics: "unknown",
+      cortex: "unknown",
+      ontology: "unknown",
     });
     const preview = await labRbx(lab, ["status", id, "--json", "--preview-rollback"]);
     expect(restoreDecisions(JSON.parse(preview.stdout))).toEqual({
-      auth: "will run",
-      agentic: "will run",
-      analytics: "will run",
-      cortex: "will skip",
-      ontology: "will run",
+      auth: "run",
+      agentic: "run",
+      analytics: "run",
+      cortex: "skip",
+      ontology: "run",
     });
     expect((await labRbx(lab, ["status", id, "--preview-rollback"])).stdout).toMatch(
-      /→ will skip: its condition is false/,
+      /rollback:\S+ {2}snapshot\.restore .*cortexSnapshot.*— will skip: `/,
     );
     const rb = await labRbx(lab, ["rollback", id]);
     expect(rb.code, rb.stderr).toBe(0);

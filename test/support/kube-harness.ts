@@ -30,8 +30,11 @@ export interface KubeHarness {
   stop(): Promise<void>;
 }
 
-/** kubeconfig text for a plain-HTTP server (client-node needs insecure-skip-tls-verify to accept it). */
-export function kubeconfigText(url: string, namespace = "default"): string {
+/**
+ * kubeconfig text for the stand-in: plain HTTP with insecure-skip-tls-verify (client-node needs it to accept
+ * it), or HTTPS trusting `ca`. kubectl and helm send the token only over HTTPS.
+ */
+export function kubeconfigText(url: string, namespace = "default", ca?: string): string {
   return [
     "apiVersion: v1",
     "kind: Config",
@@ -39,7 +42,9 @@ export function kubeconfigText(url: string, namespace = "default"): string {
     "- name: lab",
     "  cluster:",
     `    server: ${url}`,
-    "    insecure-skip-tls-verify: true",
+    ca
+      ? `    certificate-authority-data: ${Buffer.from(ca).toString("base64")}`
+      : "    insecure-skip-tls-verify: true",
     "users:",
     "- name: lab",
     "  user:",
@@ -68,7 +73,7 @@ export async function startKubeHarness(options: KubeStandInOptions = {}): Promis
     throw err;
   }
   const kubeconfig = join(dir, "kubeconfig");
-  await writeFile(kubeconfig, kubeconfigText(standIn.url), { mode: 0o600 });
+  await writeFile(kubeconfig, kubeconfigText(standIn.url, "default", options.tls?.cert), { mode: 0o600 });
   return {
     standIn,
     url: standIn.url,

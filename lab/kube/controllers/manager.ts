@@ -33,7 +33,7 @@ export class ControllerManager {
   ) {
     this.kinds = kindsOf(objects);
     this.pods = new PodController(objects, this.kinds, runtime, () => this.schedule());
-    objects.terminator = (pod) => this.pods.terminate(pod);
+    objects.terminator = (pod, grace) => this.pods.terminate(pod, grace);
   }
 
   /** Begin reacting to changes. */

@@ -1,5 +1,6 @@
 // The kubelet's part: start each pod's container through the PodRuntime and mirror its state into pod status.
 import type { PodLogSource } from "../context.js";
+import { DISRUPTION_TARGET } from "../eviction.js";
 import { LAB_NODE } from "../node.js";
 import type { Objects } from "../objects.js";
 import type {
@@ -42,10 +43,10 @@ export class PodController implements PodLogSource {
     return p === "Succeeded" || p === "Failed";
   }
 
-  /** Stop a pod's container for a graceful delete; undefined when it has none. */
-  terminate(pod: KObject): Promise<void> | undefined {
+  /** Stop a pod's container for a delete, within its grace period (seconds); undefined when it has none. */
+  terminate(pod: KObject, graceSeconds: number): Promise<void> | undefined {
     const h = this.handles.get(this.key(pod.metadata.namespace ?? "", pod.metadata.name));
-    return h ? h.running.stop() : undefined;
+    return h ? h.running.stop(graceSeconds * 1000) : undefined;
   }
 
   /** A pod left the store: stop its container. */
@@ -102,7 +103,14 @@ export class PodController implements PodLogSource {
         c("Ready", st.ready),
         c("ContainersReady", st.ready),
         c("PodScheduled", true),
-      ].map(({ reason: _r, message: _m, ...rest }) => rest),
+      ]
+        .map(({ reason: _r, message: _m, ...rest }): unknown => rest)
+        // An eviction's mark stays until the pod is gone (a Job's podFailurePolicy reads it).
+        .concat(
+          Array.isArray(prev.conditions)
+            ? prev.conditions.filter((cond) => isMap(cond) && cond.type === DISRUPTION_TARGET)
+            : [],
+        ),
       hostIP: "127.0.0.1",
       podIP: "127.0.0.1",
       podIPs: [{ ip: "127.0.0.1" }],
@@ -160,6 +168,9 @@ export class PodController implements PodLogSource {
       containers,
       restartPolicy: typeof spec.restartPolicy === "string" ? spec.restartPolicy : "Always",
       ...(owner ? { ownerKind: owner.kind } : {}),
+      ...(typeof spec.terminationGracePeriodSeconds === "number"
+        ? { terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds }
+        : {}),
       resolvedEnv,
     };
   }

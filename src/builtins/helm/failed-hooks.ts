@@ -79,7 +79,7 @@ function completed(job: V1Job): boolean {
 async function jobsIn(c: KubeClients, namespace: string): Promise<V1Job[]> {
   const { BatchV1Api } = await import("@kubernetes/client-node");
   try {
-    return (await c.kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace })).items;
+    return (await c.api(BatchV1Api).listNamespacedJob({ namespace })).items;
   } catch (error) {
     throw kubeError(error, `jobs in ${namespace}`);
   }

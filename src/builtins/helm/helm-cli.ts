@@ -2,9 +2,12 @@
 
 import type { ActionContext, PlanContext, PlannedEffect } from "../../contract/action.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
+import { classifyCode } from "../../contract/failure.js";
+import { apiUnreachable } from "../kubectl/reachability.js";
 import { ActionError } from "../shared/action-error.js";
 import { pickConnection, stringField } from "../shared/connection.js";
 import { type Deadline, deadline } from "../shared/deadline.js";
+import { networkPhrase } from "../shared/network-errors.js";
 import { runTool } from "../shared/run-tool.js";
 
 /** The helm binary and the flags that point it at the connection's cluster and namespace. */
@@ -78,29 +81,57 @@ export async function runHelm(
   inv: HelmInvocation,
   argv: string[],
   onLine: (line: string) => void = () => {},
+  opts: { finishOnInterrupt?: boolean } = {},
 ): Promise<string> {
-  return runTool(
-    ctx,
-    d,
-    {
-      command: inv.bin,
-      args: [...argv, ...inv.globals],
-      env: ctx.env,
-      label: `helm ${argv[0]}`,
-      killAfterMs: 10_000,
-      tailChars: 6000,
-      failure: (why, notFound) => {
-        const code = /release: not found|release not found/i.test(why)
-          ? "release-not-found"
-          : notFound
+  try {
+    return await runTool(
+      ctx,
+      d,
+      {
+        command: inv.bin,
+        args: [...argv, ...inv.globals],
+        env: ctx.env,
+        label: `helm ${argv[0]}`,
+        ...(opts.finishOnInterrupt ? { finishOnInterrupt: true } : {}),
+        killAfterMs: 10_000,
+        tailChars: 6000,
+        failure: (why, notFound, cause) => {
+          const code = notFound
             ? "helm-not-found"
-            : "helm-failed";
-        const hint =
-          code === "helm-not-found" ? " — install helm, or set the connection's `helm` or RBX_HELM" : "";
-        return { code, hint };
+            : /release: not found|release not found/i.test(why)
+              ? "release-not-found"
+              : (cause ?? "helm-failed");
+          const hint =
+            code === "helm-not-found" ? " — install helm, or set the connection's `helm` or RBX_HELM" : "";
+          return { code, hint };
+        },
       },
+      (line) => onLine(ctx.redactor.redact(line)),
+    );
+  } catch (error) {
+    throw await unlessUnreachable(ctx, inv, error);
+  }
+}
+
+/**
+ * helm failed: when the Kubernetes API does not answer now, that is the cause (helm 3 says only "context deadline
+ * exceeded" when its wait ran out while the API was down), and the error says so with an unreachable code.
+ */
+async function unlessUnreachable(ctx: ActionContext, inv: HelmInvocation, error: unknown): Promise<unknown> {
+  if (!(error instanceof ActionError) || ctx.signal.aborted) return error;
+  const known = classifyCode(error.code);
+  if (known.category !== "other") return error;
+  const down = await apiUnreachable(ctx, {
+    connection: inv.connection,
+    ...(inv.namespace ? { namespace: inv.namespace } : {}),
+  });
+  if (!down) return error;
+  return new ActionError(
+    down,
+    `${error.message} — the Kubernetes API does not answer now (${networkPhrase(down)})`,
+    {
+      ...(error.details ? { details: { ...error.details } } : {}),
     },
-    (line) => onLine(ctx.redactor.redact(line)),
   );
 }
 

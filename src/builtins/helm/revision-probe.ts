@@ -10,6 +10,7 @@ export async function recordRevision(
   ctx: ActionContext,
   args: HelmCommonArgs & { release: string },
 ): Promise<{ revision: number }> {
+  ctx.log.progress(`recording the current revision of ${args.release} (helm history), for the probe`);
   return withHelm(ctx, args, 60_000, async (inv, d) => ({
     revision: (await releaseHistory(ctx, d, inv, args.release, 1))?.at(-1)?.revision ?? 0,
   }));

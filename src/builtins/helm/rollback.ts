@@ -4,6 +4,7 @@ import { type ActionContext, defineAction } from "../../contract/action.js";
 import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import { durationOr, goDuration } from "../shared/duration-field.js";
+import { diagnoseRelease } from "./diagnose-release.js";
 import { type HelmCommonArgs, helmTimeoutField, releaseInput } from "./fields.js";
 import { helmInvocation, helmMajor, helmPlan, runHelm, withHelm } from "./helm-cli.js";
 import { helmMajorForPlan } from "./plan-major.js";
@@ -56,7 +57,9 @@ function rollback(ctx: ActionContext, args: HelmRollbackArgs): Promise<HelmRollb
     ctx.log.info(
       `rolling ${args.release} back from revision ${before} to ${args.revision ?? "the previous one"}`,
     );
-    await runHelm(ctx, d, inv, rollbackArgv(args, major), (line) => ctx.log.progress(line));
+    await runHelm(ctx, d, inv, rollbackArgv(args, major), (line) => ctx.log.progress(line), {
+      finishOnInterrupt: true,
+    });
     const last = (await releaseHistory(ctx, d, inv, args.release, 1))?.at(-1);
     const to = Number(/Rollback to (\d+)/.exec(last?.description ?? "")?.[1] ?? args.revision ?? 0);
     return {
@@ -113,6 +116,7 @@ export const helmRollback = defineAction<HelmRollbackArgs, HelmRollbackOutput>({
     return helmPlan(ctx, inv, rollbackArgv(args, helmMajorForPlan(inv.bin) ?? 3));
   },
   run: rollback,
+  diagnose: (ctx, args) => diagnoseRelease(ctx, args),
   before: recordRevision,
   probe(ctx, args, before) {
     return probeNewRevision(ctx, args, before, "rollback", async (last) => {

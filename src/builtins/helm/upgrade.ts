@@ -5,6 +5,7 @@ import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import type { Deadline } from "../shared/deadline.js";
 import { durationOr } from "../shared/duration-field.js";
+import { diagnoseRelease } from "./diagnose-release.js";
 import { withFailedHooks } from "./failed-hooks.js";
 import { helmCommonFields, helmTimeoutField, releaseField } from "./fields.js";
 import {
@@ -75,7 +76,9 @@ function upgradeOnce(ctx: ActionContext, args: HelmUpgradeArgs): Promise<HelmUpg
     const since = new Date();
     let out: string;
     try {
-      out = await runHelm(ctx, d, inv, upgradeArgv(args, major), (line) => ctx.log.progress(line));
+      out = await runHelm(ctx, d, inv, upgradeArgv(args, major), (line) => ctx.log.progress(line), {
+        finishOnInterrupt: true,
+      });
     } catch (error) {
       throw await withFailedHooks(ctx, args, inv, error, {
         release: args.release,
@@ -210,6 +213,7 @@ export const helmUpgrade = defineAction<HelmUpgradeArgs, HelmUpgradeOutput>({
     return helmPlan(ctx, inv, argv, note);
   },
   run: upgradeOnce,
+  diagnose: (ctx, args) => diagnoseRelease(ctx, args),
   before: recordRevision,
   probe(ctx, args, before) {
     return probeNewRevision(ctx, args, before, "upgrade", async (last, recorded, inv, d) => {

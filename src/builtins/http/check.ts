@@ -124,6 +124,21 @@ function statusOk(args: HttpCheckArgs, status: number): boolean {
   return Array.isArray(s) ? s.includes(status) : s === status;
 }
 
+/**
+ * The code of a status that was not expected: 401 and 403 name their cause (asking again with the same
+ * credentials cannot succeed, and a rollback through the same endpoint would meet the same refusal).
+ */
+function statusCode(status: number): string {
+  if (status === 401) return "unauthenticated";
+  if (status === 403) return "forbidden";
+  return "unexpected-status";
+}
+
+const STATUS_ADVICE: Record<number, string> = {
+  401: " — the endpoint rejects the credentials the request carries",
+  403: " — the credentials are valid but lack the permission",
+};
+
 function decodeJson(text: string, contentType: string | undefined): JsonValue {
   const looksJson = /json/i.test(contentType ?? "") || /^\s*[[{]/.test(text);
   if (!looksJson || text.trim() === "") return null;
@@ -240,8 +255,8 @@ export const httpCheck = defineAction<HttpCheckArgs, HttpCheckOutput>({
         // Redacted whole before it is cut: a secret across the cut would otherwise leave its first half.
         const snippet = oneLine(redact(res.text), 300);
         throw new ActionError(
-          "unexpected-status",
-          `${where} answered ${res.status}, expected ${expectedText(args)}${snippet ? `: ${snippet}` : ""}`,
+          statusCode(res.status),
+          `${where} answered ${res.status}, expected ${expectedText(args)}${STATUS_ADVICE[res.status] ?? ""}${snippet ? `: ${snippet}` : ""}`,
           { details: { status: res.status, timeMs: res.timeMs } },
         );
       }

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { IncomingHttpHeaders } from "node:http";
 import { ActionError, messageOf } from "../shared/action-error.js";
 import { abortError, type Deadline } from "../shared/deadline.js";
+import { networkCode } from "../shared/network-errors.js";
 
 /** What to send. */
 export interface HttpRequest {
@@ -23,16 +24,9 @@ export interface HttpResponse {
   timeMs: number;
 }
 
-const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_|HOSTNAME|ALTNAME/;
-
-/** The error kind of a failed request: connection-refused, dns, tls, connection-reset, or http-error. */
+/** The error kind of a failed request: connection-refused, dns, tls, connection-reset, no-answer or http-error. */
 export function requestErrorKind(error: unknown): string {
-  const code = String((error as { code?: unknown })?.code ?? "");
-  if (code === "ECONNREFUSED") return "connection-refused";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME") return "dns";
-  if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET") return "connection-reset";
-  if (TLS_CODE.test(code)) return "tls";
-  return "http-error";
+  return networkCode(error) ?? "http-error";
 }
 
 const ADVICE: Record<string, string> = {
@@ -40,6 +34,7 @@ const ADVICE: Record<string, string> = {
   dns: "the host name does not resolve; check the URL",
   tls: "the certificate is not trusted for this host; set `ca` to the issuing CA (or `insecure: true` for a lab)",
   "connection-reset": "the server closed the connection",
+  "no-answer": "the server did not answer in time",
 };
 
 function flatHeaders(h: IncomingHttpHeaders): Record<string, string> {
@@ -68,6 +63,7 @@ export async function sendRequest(
   }
   const target = redact(`${req.method} ${req.url.origin}${req.url.pathname}`);
   const started = performance.now();
+  let answered = false;
   return new Promise<HttpResponse>((resolve, reject) => {
     const request = mod.request(
       req.url,
@@ -78,6 +74,7 @@ export async function sendRequest(
         ...(isHttps ? { ca, rejectUnauthorized: !req.insecure } : {}),
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (chunk: Buffer) => {
@@ -109,6 +106,13 @@ export async function sendRequest(
       },
     );
     const fail = (error: unknown): ActionError => {
+      // The time ran out before the server said anything: it did not answer (a hung or black-holed endpoint).
+      if (d.signal.aborted && d.timedOut() && !answered)
+        return new ActionError(
+          "no-answer",
+          `${target} did not answer within ${d.timeoutMs / 1000} s: ${ADVICE["no-answer"]}`,
+          { cause: error },
+        );
       if (d.signal.aborted) return abortError(target, d, error);
       const kind = requestErrorKind(error);
       const code = (error as { code?: string }).code;

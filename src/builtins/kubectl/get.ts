@@ -10,7 +10,9 @@ import { type KubeCommonArgs, kubeCommonFields } from "./fields.js";
 import { resolveKind } from "./kinds.js";
 import { kubeClients, planNamespace } from "./kube-client.js";
 import { isNotFound, kubeError } from "./kube-errors.js";
-import { untilAborted } from "./poll.js";
+import { answerWithin, REQUEST_TIMEOUT_MS, untilAborted } from "./poll.js";
+
+const API = "the Kubernetes API";
 
 /** Arguments of kubectl.get. */
 export interface GetArgs extends KubeCommonArgs {
@@ -123,7 +125,11 @@ export const kubectlGet = defineAction<GetArgs, GetOutput>({
       if (args.name) {
         try {
           const obj = await untilAborted(
-            c.objects.read({ apiVersion, kind, metadata: { name: args.name, namespace: c.namespace } }),
+            answerWithin(
+              c.objects.read({ apiVersion, kind, metadata: { name: args.name, namespace: c.namespace } }),
+              REQUEST_TIMEOUT_MS,
+              API,
+            ),
             d,
             "kubectl.get",
           );
@@ -137,15 +143,19 @@ export const kubectlGet = defineAction<GetArgs, GetOutput>({
       }
       try {
         const list = await untilAborted(
-          c.objects.list(
-            apiVersion,
-            kind,
-            c.namespace,
-            undefined,
-            undefined,
-            undefined,
-            args.fieldSelector,
-            args.selector,
+          answerWithin(
+            c.objects.list(
+              apiVersion,
+              kind,
+              c.namespace,
+              undefined,
+              undefined,
+              undefined,
+              args.fieldSelector,
+              args.selector,
+            ),
+            REQUEST_TIMEOUT_MS,
+            API,
           ),
           d,
           "kubectl.get",
@@ -159,6 +169,7 @@ export const kubectlGet = defineAction<GetArgs, GetOutput>({
       }
     } finally {
       d.clear();
+      c.close();
     }
   },
 });

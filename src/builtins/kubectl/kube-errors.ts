@@ -1,14 +1,22 @@
-// Kubernetes API failures as ActionErrors: not-found, forbidden, conflict, invalid, connection-refused, ...
+// Kubernetes API failures as ActionErrors: not-found, unauthenticated, forbidden, conflict, connection-refused, ...
 import { ActionError, messageOf } from "../shared/action-error.js";
+import { errnoOf, networkCode, networkPhrase } from "../shared/network-errors.js";
 
 const BY_STATUS: Record<number, string> = {
-  401: "unauthorized",
+  400: "invalid",
+  401: "unauthenticated",
   403: "forbidden",
   404: "not-found",
   409: "conflict",
   415: "unsupported-media-type",
   422: "invalid",
   429: "throttled",
+  503: "api-unavailable",
+};
+
+const HINT: Record<string, string> = {
+  unauthenticated: " — the API rejects the kubeconfig's credentials (expired or wrong token?)",
+  forbidden: " — the credentials are valid but lack the permission (RBAC)",
 };
 
 function statusMessage(body: unknown): string | undefined {
@@ -31,21 +39,15 @@ export function kubeError(error: unknown, what: string): ActionError {
   if (typeof status === "number") {
     const kind = BY_STATUS[status] ?? "api-error";
     const detail = statusMessage((error as { body?: unknown }).body) ?? messageOf(error);
-    return new ActionError(kind, `${what}: ${detail} (HTTP ${status})`, {
+    return new ActionError(kind, `${what}: ${detail} (HTTP ${status})${HINT[kind] ?? ""}`, {
       cause: error,
       details: { httpStatus: status },
     });
   }
-  const errno = String((error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? status ?? "");
-  const kind =
-    errno === "ECONNREFUSED"
-      ? "connection-refused"
-      : errno === "ENOTFOUND" || errno === "EAI_AGAIN"
-        ? "dns"
-        : "api-error";
-  return new ActionError(kind, `${what}: cannot reach the Kubernetes API (${errno || messageOf(error)})`, {
-    cause: error,
-  });
+  const kind = networkCode(error) ?? "api-error";
+  const errno = errnoOf(error);
+  const why = kind === "api-error" ? messageOf(error) : `${networkPhrase(kind)}${errno ? `, ${errno}` : ""}`;
+  return new ActionError(kind, `${what}: cannot reach the Kubernetes API (${why})`, { cause: error });
 }
 
 /** True when the error is an API 404. */

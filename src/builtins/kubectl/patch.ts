@@ -11,7 +11,7 @@ import { type KubeCommonArgs, kubeCommonFields, pollIntervalField, pollMs } from
 import { resolveKind, valueAt } from "./kinds.js";
 import { type KubeClients, kubeClients, planNamespace } from "./kube-client.js";
 import { kubeError } from "./kube-errors.js";
-import { pollUntil, untilAborted } from "./poll.js";
+import { answerWithin, pollUntil, unanswered, untilAborted } from "./poll.js";
 
 /** Arguments of kubectl.patch. */
 export interface PatchArgs extends KubeCommonArgs {
@@ -88,9 +88,13 @@ async function patchAndWait(ctx: ActionContext, args: PatchArgs): Promise<PatchO
       const want = JSON.stringify(wait.equals);
       const waiting = deadline(ctx.signal, timeoutMs);
       obj = await pollUntil(
-        waiting,
-        pollMs(wait.pollInterval),
-        `waiting for ${what} ${wait.field}`,
+        {
+          d: waiting,
+          intervalMs: pollMs(wait.pollInterval),
+          what: `waiting for ${what} ${wait.field}`,
+          target: "the Kubernetes API",
+          log: ctx.log,
+        },
         async () => {
           const current = await read(c, args);
           const value = valueAt(current, wait.field);
@@ -99,8 +103,17 @@ async function patchAndWait(ctx: ActionContext, args: PatchArgs): Promise<PatchO
           seen = value;
           return JSON.stringify(value) === want ? current : undefined;
         },
-        async () => {
-          const conds = valueAt(await read(c, args).catch(() => ({})), "status.conditions");
+        async (reach) => {
+          const gone = unanswered(reach, "the Kubernetes API");
+          if (gone)
+            return new ActionError(
+              gone.code,
+              `${what}: ${wait.field} is ${JSON.stringify(seen) ?? "unset"}, not ${want}, after ${goDuration(timeoutMs)}: ${gone.clause}`,
+            );
+          const conds = valueAt(
+            await answerWithin(read(c, args), 5_000, "the Kubernetes API").catch(() => ({})),
+            "status.conditions",
+          );
           const detail = Array.isArray(conds)
             ? conds
                 .map(
@@ -125,6 +138,7 @@ async function patchAndWait(ctx: ActionContext, args: PatchArgs): Promise<PatchO
     };
   } finally {
     d.clear();
+    c.close();
   }
 }
 

@@ -5,12 +5,13 @@ import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import { deadline } from "../shared/deadline.js";
 import { durationOr, durationSchema, goDuration } from "../shared/duration-field.js";
+import { diagnosePods } from "./diagnose.js";
 import { type KubeCommonArgs, kubeCommonFields, pollIntervalField, pollMs } from "./fields.js";
 import { selectorString } from "./kinds.js";
 import { type KubeClients, kubeClients, planNamespace } from "./kube-client.js";
 import { kubeError } from "./kube-errors.js";
 import { podProblems } from "./pod-reasons.js";
-import { pollUntil } from "./poll.js";
+import { answerWithin, pollUntil, unanswered } from "./poll.js";
 import { rolloutState, type Workload, type WorkloadKind } from "./rollout-state.js";
 
 /** Arguments of kubectl.rolloutStatus. */
@@ -34,6 +35,12 @@ export interface RolloutStatusOutput {
   availableReplicas: number;
 }
 
+/** How the waits name the target in progress lines and errors. */
+const API = "the Kubernetes API";
+
+const selectorOf = (w: Workload | undefined) =>
+  (w as { spec?: { selector?: unknown } } | undefined)?.spec?.selector;
+
 const KINDS: Record<string, WorkloadKind> = {
   deployment: "Deployment",
   statefulset: "StatefulSet",
@@ -56,12 +63,16 @@ async function readWorkload(
   }
 }
 
-// The failing pods' reasons, for the error of a rollout that did not finish.
+// The failing pods' reasons, for the error of a rollout that did not finish (bounded: the API may be slow).
 async function podsReport(c: KubeClients, selector: unknown): Promise<string> {
   const labelSelector = selectorString(selector);
   if (!labelSelector) return "";
   try {
-    const pods = await c.core.listNamespacedPod({ namespace: c.namespace, labelSelector });
+    const pods = await answerWithin(
+      c.core.listNamespacedPod({ namespace: c.namespace, labelSelector }),
+      5_000,
+      API,
+    );
     const lines = podProblems(pods.items as V1Pod[]);
     return lines.length ? `\nPods not ready:\n  ${lines.join("\n  ")}` : "";
   } catch {
@@ -100,9 +111,7 @@ async function waitRollout(ctx: ActionContext, args: RolloutStatusArgs): Promise
   let lastMessage = "";
   try {
     return await pollUntil(
-      d,
-      pollMs(args.pollInterval),
-      `rollout of ${what}`,
+      { d, intervalMs: pollMs(args.pollInterval), what: `rollout of ${what}`, target: API, log: ctx.log },
       async () => {
         last = await readWorkload(c, kind, args.name);
         const s = rolloutState(kind, last);
@@ -113,19 +122,27 @@ async function waitRollout(ctx: ActionContext, args: RolloutStatusArgs): Promise
           const progressing = last.status?.conditions?.find((x) => x.type === "Progressing")?.message;
           throw new ActionError(
             s.code,
-            `${s.message}${progressing ? ` (${progressing})` : ""}${await podsReport(c, (last as { spec?: { selector?: unknown } }).spec?.selector)}`,
+            `${s.message}${progressing ? ` (${progressing})` : ""}${await podsReport(c, selectorOf(last))}`,
           );
         }
         return undefined;
       },
-      async () =>
-        new ActionError(
+      async (reach) => {
+        const within = `${what} did not roll out within ${goDuration(timeoutMs)}`;
+        const gone = unanswered(reach, API);
+        if (gone) {
+          const seen = lastMessage ? `; last seen: ${lastMessage}` : "";
+          return new ActionError(gone.code, `${within}: ${gone.clause}${seen}`);
+        }
+        return new ActionError(
           "rollout-timeout",
-          `${what} did not roll out within ${goDuration(timeoutMs)}: ${lastMessage || "never observed"}${await podsReport(c, (last as { spec?: { selector?: unknown } } | undefined)?.spec?.selector)}`,
-        ),
+          `${within}: ${lastMessage || "never observed"}${await podsReport(c, selectorOf(last))}`,
+        );
+      },
     );
   } finally {
     d.clear();
+    c.close();
   }
 }
 
@@ -179,4 +196,18 @@ export const kubectlRolloutStatus = defineAction<RolloutStatusArgs, RolloutStatu
     ];
   },
   run: waitRollout,
+  async diagnose(ctx, args) {
+    const kind = KINDS[args.kind ?? "deployment"] as WorkloadKind;
+    let c: KubeClients | undefined;
+    try {
+      c = await kubeClients(ctx, args);
+      const w = await answerWithin(readWorkload(c, kind, args.name), 5_000, API);
+      const selector = selectorString(selectorOf(w));
+      return selector ? diagnosePods(ctx, args, selector, `${kind.toLowerCase()} ${args.name}`) : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      c?.close();
+    }
+  },
 });

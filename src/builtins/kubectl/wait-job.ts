@@ -5,11 +5,12 @@ import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
 import { deadline } from "../shared/deadline.js";
 import { durationOr, durationSchema, goDuration } from "../shared/duration-field.js";
+import { diagnosePods } from "./diagnose.js";
 import { type KubeCommonArgs, kubeCommonFields, pollIntervalField, pollMs } from "./fields.js";
 import { type KubeClients, kubeClients, planNamespace } from "./kube-client.js";
 import { isNotFound, kubeError } from "./kube-errors.js";
 import { joinLogs, type LogEntry, logEntryType, podLogs, podsBySelector } from "./pod-logs.js";
-import { pollUntil } from "./poll.js";
+import { pollUntil, unanswered } from "./poll.js";
 
 /** Arguments of kubectl.waitJob: `name` or `selector`. */
 export interface WaitJobArgs extends KubeCommonArgs {
@@ -39,6 +40,8 @@ export interface WaitJobOutput {
   logs: LogEntry[];
 }
 
+const API = "the Kubernetes API";
+
 function resultOf(job: V1Job): JobResult {
   const conds = job.status?.conditions ?? [];
   const done = conds.find((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True");
@@ -55,7 +58,7 @@ function resultOf(job: V1Job): JobResult {
 
 async function readJobs(c: KubeClients, args: WaitJobArgs): Promise<V1Job[]> {
   const { BatchV1Api } = await import("@kubernetes/client-node");
-  const batch = c.kc.makeApiClient(BatchV1Api);
+  const batch = c.api(BatchV1Api);
   try {
     if (args.name) return [await batch.readNamespacedJob({ name: args.name, namespace: c.namespace })];
     return (await batch.listNamespacedJob({ namespace: c.namespace, labelSelector: args.selector ?? "" }))
@@ -79,9 +82,7 @@ async function waitJobs(ctx: ActionContext, args: WaitJobArgs): Promise<WaitJobO
   let progress = "";
   try {
     const jobs = await pollUntil(
-      d,
-      pollMs(args.pollInterval),
-      `waiting for ${what}`,
+      { d, intervalMs: pollMs(args.pollInterval), what: `waiting for ${what}`, target: API, log: ctx.log },
       async () => {
         const results = (await readJobs(c, args)).map(resultOf);
         const running = results.filter((r) => r.status === "running");
@@ -92,8 +93,16 @@ async function waitJobs(ctx: ActionContext, args: WaitJobArgs): Promise<WaitJobO
         progress = line;
         return results.length && running.length === 0 ? results : undefined;
       },
-      async () =>
-        new ActionError("job-timeout", `${what} did not finish within ${goDuration(timeoutMs)}: ${progress}`),
+      async (reach) => {
+        const within = `${what} did not finish within ${goDuration(timeoutMs)}`;
+        const gone = unanswered(reach, API);
+        if (gone)
+          return new ActionError(
+            gone.code,
+            `${within}: ${gone.clause}${progress ? `; last seen: ${progress}` : ""}`,
+          );
+        return new ActionError("job-timeout", `${within}: ${progress}`);
+      },
     );
     const failed = jobs.filter((j) => j.status === "failed");
     const logs: LogEntry[] = [];
@@ -104,7 +113,9 @@ async function waitJobs(ctx: ActionContext, args: WaitJobArgs): Promise<WaitJobO
     const out: WaitJobOutput = { status: failed.length ? "failed" : "complete", jobs, logs };
     if (failed.length && !args.allowFailure) {
       const why = failed.map((j) => `${j.name}: ${j.reason}${j.message ? ` (${j.message})` : ""}`).join("; ");
-      throw new ActionError("job-failed", `${what} failed — ${why}\n${joinLogs(logs)}`, {
+      // The message ends with the last lines of the logs; the whole tails stay in details (bounded).
+      const lastLines = joinLogs(logs).trimEnd().split("\n").slice(-12).join("\n");
+      throw new ActionError("job-failed", `${what} failed — ${why}${lastLines ? `\n${lastLines}` : ""}`, {
         details: { ...out },
       });
     }
@@ -112,6 +123,7 @@ async function waitJobs(ctx: ActionContext, args: WaitJobArgs): Promise<WaitJobO
     return out;
   } finally {
     d.clear();
+    c.close();
   }
 }
 
@@ -184,4 +196,11 @@ export const kubectlWaitJob = defineAction<WaitJobArgs, WaitJobOutput>({
     ];
   },
   run: waitJobs,
+  diagnose: (ctx, args) =>
+    diagnosePods(
+      ctx,
+      args,
+      args.name ? `job-name=${args.name}` : (args.selector ?? ""),
+      args.name ? `pods of job ${args.name}` : `pods of jobs -l ${args.selector}`,
+    ),
 });

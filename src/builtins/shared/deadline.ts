@@ -4,6 +4,8 @@ import { ActionError } from "./action-error.js";
 /** The signal an action's I/O listens to, plus what ended it. */
 export interface Deadline {
   signal: AbortSignal;
+  /** Aborts only when the time limit passes (not when the run is interrupted). */
+  expired: AbortSignal;
   timeoutMs: number;
   /** True once the time limit (not the run) aborted the signal. */
   timedOut(): boolean;
@@ -14,16 +16,20 @@ export interface Deadline {
 /** A signal that aborts when `parent` does or after `timeoutMs`. */
 export function deadline(parent: AbortSignal, timeoutMs: number): Deadline {
   const controller = new AbortController();
+  const timeUp = new AbortController();
   let expired = false;
   const timer = setTimeout(() => {
     expired = true;
-    controller.abort(new ActionError("timeout", `timed out after ${timeoutMs} ms`));
+    const reason = new ActionError("timeout", `timed out after ${timeoutMs} ms`);
+    timeUp.abort(reason);
+    controller.abort(reason);
   }, timeoutMs);
   const onAbort = () => controller.abort(parent.reason);
   if (parent.aborted) onAbort();
   else parent.addEventListener("abort", onAbort, { once: true });
   return {
     signal: controller.signal,
+    expired: timeUp.signal,
     timeoutMs,
     timedOut: () => expired,
     clear() {

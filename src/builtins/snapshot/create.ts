@@ -1,10 +1,11 @@
 // snapshot.create: pg_dump the database into the snapshot store, with a manifest (size, sha256, versions, label).
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { defineAction } from "../../contract/action.js";
 import { ActionError } from "../shared/action-error.js";
 import { connectionField, pickConnection } from "../shared/connection.js";
 import { deadline } from "../shared/deadline.js";
+import { fsyncDirectory, fsyncTree } from "../shared/durable.js";
 import { durationOr, durationSchema } from "../shared/duration-field.js";
 import { planPgTarget, resolvePg, withPgSession } from "../sql/pg-session.js";
 import { type StoreArgs, storeBinDir, storeDir, storeFields } from "./fields.js";
@@ -140,7 +141,11 @@ export const snapshotCreate = defineAction<SnapshotCreateArgs, SnapshotCreateOut
         createdAt: new Date().toISOString(),
       };
       await writeFile(join(staging, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+      // The dump and its manifest reach the disk before the snapshot gets its name, and the name after.
+      await fsyncTree(staging);
       await rename(staging, join(dir, id));
+      await fsyncDirectory(dir);
+      await fsyncDirectory(dirname(dir)); // the store itself may have been created for this snapshot
       ctx.log.info(
         `snapshot ${id}: ${size} bytes, ${entries} archive entries, sha256 ${sha256.slice(0, 12)}…`,
       );

@@ -58,7 +58,7 @@ export function connectionArgs(target: PgTarget, database = target.database): st
   ];
 }
 
-/** Run a PostgreSQL client tool; stderr lines feed `onLine`; failures carry the (redacted) stderr tail. */
+/** Run a PostgreSQL client tool; stderr lines feed `onLine`; a failure leads with its decisive stderr line. */
 export async function runPgTool(
   ctx: ActionContext,
   d: Deadline,
@@ -78,8 +78,10 @@ export async function runPgTool(
       label: name,
       killAfterMs: 5_000,
       tailChars: 4000,
-      failure: (_why, notFound) => ({
-        code: `${name.replace("_", "-")}-failed`,
+      failure: (_why, notFound, cause) => ({
+        code: notFound
+          ? `${name.replace("_", "-")}-not-found`
+          : (cause ?? `${name.replace("_", "-")}-failed`),
         hint: notFound ? " — install the PostgreSQL client or set `binDir`" : "",
       }),
     },

@@ -2,6 +2,7 @@
 import { ActionError, messageOf } from "../shared/action-error.js";
 import type { Deadline } from "../shared/deadline.js";
 import { abortError } from "../shared/deadline.js";
+import { networkCode } from "../shared/network-errors.js";
 
 interface PgLikeError {
   code?: string;
@@ -15,19 +16,15 @@ const KIND_BY_SQLSTATE: Record<string, string> = {
   "55P03": "lock-timeout",
   "40P01": "deadlock",
   "40001": "serialization-failure",
-  "28P01": "auth-failed",
-  "28000": "auth-failed",
+  "28P01": "unauthenticated",
+  "28000": "unauthenticated",
+  "42501": "forbidden",
+  "57P01": "connection-reset",
+  "57P02": "connection-reset",
+  "57P03": "connection-refused",
   "3D000": "database-not-found",
   "42P01": "undefined-table",
   "23505": "unique-violation",
-};
-
-const KIND_BY_ERRNO: Record<string, string> = {
-  ECONNREFUSED: "connection-refused",
-  ENOTFOUND: "dns",
-  EAI_AGAIN: "dns",
-  ECONNRESET: "connection-reset",
-  ETIMEDOUT: "timeout",
 };
 
 /** An ActionError for a pg failure: `statement-timeout`, `lock-timeout`, `sql-error` (with the SQLSTATE), ... */
@@ -42,9 +39,9 @@ export function pgError(
   if (d?.signal.aborted) return abortError(what, d, error);
   const e = (error ?? {}) as PgLikeError;
   const code = e.code ?? "";
-  const isSqlState = /^[0-9A-Z]{5}$/.test(code);
+  const isSqlState = /^[0-9A-Z]{5}$/.test(code) && !code.startsWith("E");
   let kind =
-    KIND_BY_SQLSTATE[code] ?? KIND_BY_ERRNO[code] ?? (isSqlState ? "sql-error" : "connection-failed");
+    KIND_BY_SQLSTATE[code] ?? (isSqlState ? "sql-error" : (networkCode(error) ?? "connection-failed"));
   if (code === "57014")
     kind = /statement timeout/i.test(e.message ?? "") ? "statement-timeout" : "query-canceled";
   const parts = [`${what} on connection "${connection}" failed: ${messageOf(error)}`];

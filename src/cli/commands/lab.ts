@@ -1,4 +1,4 @@
-// `rbx lab up|down|status|env`: a local lab (Kubernetes stand-in, PostgreSQL, sample products) to rehearse runbooks on.
+// `rbx lab up|down|status|env|api|postgres|kubeconfig`: a local lab (Kubernetes stand-in, PostgreSQL, sample products) to rehearse runbooks on.
 // The lab is its own wing (lab/): this starts its command as a child process and relays its output and exit code.
 import { spawn } from "node:child_process";
 import { didYouMean } from "../../diagnostics/did-you-mean.js";
@@ -7,7 +7,7 @@ import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
 
 /** Usage text for `rbx lab --help`. */
-export const usage = `Usage: rbx lab <up|down|status|env> [options]
+export const usage = `Usage: rbx lab <up|down|status|env|api|postgres|kubeconfig|fleet|fault> [options]
 
 Bring up a local lab on loopback: a private PostgreSQL, a Kubernetes API stand-in that the real
 kubectl and helm talk to, and the sample products (Kryton, Scrydon, Alexandria EE) installed at
@@ -23,6 +23,15 @@ Commands:
   down     stop every process of the lab (by PID) and remove its state
   status   report what runs; exit 1 when no lab runs or its state is stale
   env      print the shell lines again: eval "$(rbx lab env)"
+  fleet P  print the kind: Fleet document of product P's instances (a lab started with --instances)
+  fault NS FAULT|none  inject a fault into one instance (e.g. kryton-07 broken-migration), or take it out
+
+Faults to rehearse (the lab keeps every object, pod and database row through them):
+  api stop|start|hang  stop the Kubernetes API (connections refused), start it again, or hang it
+                       (it accepts connections and never answers)
+  postgres stop|start  stop PostgreSQL (fast shutdown, data kept) and start it again on the same port
+  kubeconfig           print the path of the lab's kubeconfig; with --bad-token, of a copy whose token
+                       the API rejects (401 Unauthorized)
 
 Options:
   --dir DIR            lab directory holding state.json, kubeconfig, charts (default .rbx/lab)
@@ -30,9 +39,22 @@ Options:
   --helm 3|4           helm major used for the initial installs (default 3 when found, else 4)
   --json               status: print the state as JSON (database passwords masked as ***)
   --show-secrets       status --json: print the database URLs with their password
+  --instances N        up: install each product N times, in namespaces kryton-01 … each with its own
+                       database (rbx lab env exports KRYTON_01_URL, KRYTON_01_POSTGRES_URL, …)
+  --fault I=FAULT      up: inject a fault into instance I (repeatable): broken-migration — its database
+                       drifted so the next release's migration fails and its pod crash-loops
+  --bad-token          kubeconfig: a kubeconfig with a token the API rejects
 `;
 
-const subcommands = ["up", "down", "status", "env"];
+const subcommands = ["up", "down", "status", "env", "api", "postgres", "kubeconfig", "fleet", "fault"];
+/** The words `fleet PRODUCT` and `fault NAMESPACE FAULT|none` take after them. */
+const words: Readonly<Record<string, number>> = { fleet: 1, fault: 2 };
+
+/** The faults `rbx lab api …` and `rbx lab postgres …` inject (the lab's fault-control holds the same words). */
+export const labFaults: Readonly<Record<string, readonly string[]>> = {
+  api: ["stop", "start", "hang"],
+  postgres: ["stop", "start"],
+};
 
 const options = {
   dir: { type: "string" },
@@ -40,6 +62,9 @@ const options = {
   helm: { type: "string" },
   json: { type: "boolean" },
   "show-secrets": { type: "boolean" },
+  instances: { type: "string" },
+  fault: { type: "string", multiple: true },
+  "bad-token": { type: "boolean" },
 } as const;
 
 /**
@@ -54,7 +79,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (sub === undefined) return usageError(io, "lab", `give what to do: ${subcommands.join(", ")}`);
   if (!subcommands.includes(sub))
     return usageError(io, "lab", `unknown lab command "${sub}".${didYouMean(sub, subcommands)}`);
-  if (extra.length > 0) return usageError(io, "lab", `unexpected argument "${extra[0]}"`);
+  const faults = labFaults[sub];
+  if (faults) {
+    const [verb, ...more] = extra;
+    if (verb === undefined)
+      return usageError(io, "lab", `give what to do to the ${sub}: ${faults.join(", ")}`);
+    if (!faults.includes(verb))
+      return usageError(io, "lab", `unknown ${sub} fault "${verb}".${didYouMean(verb, faults)}`);
+    if (more.length > 0) return usageError(io, "lab", `unexpected argument "${more[0]}"`);
+  } else if (extra.length > (words[sub] ?? 0))
+    return usageError(io, "lab", `unexpected argument "${extra[words[sub] ?? 0]}"`);
   const child = spawn(process.execPath, nodeModuleArgs(modulesPath("lab", "cli"), argv), {
     cwd: io.cwd,
     env: { ...io.env },

@@ -3,6 +3,7 @@
 import { writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { builtinCatalog } from "../../builtins/index.js";
+import type { ActionCatalog } from "../../contract/action.js";
 import { useColor } from "../../diagnostics/color.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
@@ -11,13 +12,13 @@ import { EMPTY_CONFIG, findConfigFile, type LoadedConfig, loadConfig } from "../
 import { expandTargets } from "../../lint/files.js";
 import { tally } from "../../lint/formatters/formatter.js";
 import { defaultFormat, FORMAT_NAMES, type FormatName, formatterFor } from "../../lint/formatters/index.js";
-import { type LintResult, lintSource } from "../../lint/linter.js";
 import { rules } from "../../lint/rules/index.js";
 import { suppressionMeta } from "../../lint/suppressions.js";
 import { rbxPackage } from "../../package-root.js";
-import { unreadable } from "../../parser/load.js";
 import { parseCommandLine, usageError } from "../command-line.js";
 import type { CliIO } from "../io.js";
+import type { LintJob } from "../lint-jobs.js";
+import { lintJobs } from "../lint-pool.js";
 import { cliCatalog } from "../project-catalog.js";
 
 /** Shown by `rbx lint --help`. */
@@ -166,8 +167,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
   }
   const configs = new ConfigResolver(io.cwd, args.config, args.noConfig);
-  const results: LintResult[] = [];
-  for (const file of files) {
+  const jobs: LintJob[] = [];
+  const catalogs: ActionCatalog[] = [];
+  for (const [index, file] of files.entries()) {
     const { config, diagnostics, source } = await configs.forFile(file);
     if (hasErrors(diagnostics)) {
       io.stderr.write(formatDiagnostics(diagnostics, () => source, { color: useColor(io.stderr, io.env) }));
@@ -180,13 +182,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       ? await cliCatalog("lint", io, { near: resolve(io.cwd, file), configFile })
       : builtinCatalog;
     if (!catalog) return 2;
-    const read = readSourceText(resolve(io.cwd, file));
-    const result = read.ok
-      ? await lintSource(file, read.text, { catalog, config })
-      : { file, ...unreadable(file, read.reason) };
-    if (args.quiet) result.diagnostics = result.diagnostics.filter((d) => d.severity === "error");
-    results.push(result);
+    jobs.push({ index, file, path: resolve(io.cwd, file), config, ...(configFile ? { configFile } : {}) });
+    catalogs.push(catalog);
   }
+  const results = await lintJobs(jobs, (job) => catalogs[job.index] as ActionCatalog);
+  if (args.quiet)
+    for (const r of results) r.diagnostics = r.diagnostics.filter((d) => d.severity === "error");
   const format = args.format ?? defaultFormat(io.env);
   const color = args.output === undefined && useColor(io.stdout, io.env);
   const options = args.docsUrl ? { color, cwd: io.cwd, docsBaseUri: args.docsUrl } : { color, cwd: io.cwd };

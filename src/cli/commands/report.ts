@@ -8,13 +8,15 @@ import { foldReport } from "../../report/fold.js";
 import { type ReportFormat, renderReport, reportFormats } from "../../report/render.js";
 import type { Runner } from "../../run/model/recovery-choices.js";
 import type { JournalRead } from "../../run/store/journal-file.js";
+import type { RunStore } from "../../run/store/run-store.js";
 import { CliError } from "../cli-error.js";
 import { parseCommandLine, usageError } from "../command-line.js";
 import { findRun } from "../find-run.js";
 import type { CliIO } from "../io.js";
+import { storeOptions, withStore } from "../run-options.js";
 
 /** Shown by `rbx report --help`. */
-export const usage = `Usage: rbx report RUN [--format md|html|json] [--state-dir DIR] [-o OUT]
+export const usage = `Usage: rbx report RUN [--format md|html|json] [--store URL | --state-dir DIR] [-o OUT]
 
 Report what a run did, from its journal: phases and steps with durations and attempts, key outputs
 (secrets are masked in the journal), assertions that did not hold, what was rolled back and why, and,
@@ -29,22 +31,24 @@ Formats:
 
 Options:
   --format F       md, html or json (default: from the -o suffix, else md)
+  --store URL      a PostgreSQL run store (also RBX_STORE, or \`store:\` in .rbx.yaml)
   --state-dir DIR  where runs are kept (default: .rbx in the working directory, or RBX_STATE_DIR)
   -o, --output OUT write to OUT instead of standard output
 
-Exit status: 0 written, 1 the journal cannot be read, 2 usage error or no such run.
+Exit status: 0 written, 1 the journal or the store cannot be read, 2 usage error or no such run.
 `;
 
 interface Args {
   run: string;
   format?: ReportFormat;
   stateDir?: string;
+  store?: string;
   output?: string;
 }
 
 const options = {
   format: { type: "string", short: "f" },
-  "state-dir": { type: "string" },
+  ...storeOptions,
   output: { type: "string", short: "o" },
 } as const;
 
@@ -65,6 +69,7 @@ function parse(argv: string[], io: CliIO): Args | undefined {
     run: positionals[0] as string,
     ...(values.format !== undefined ? { format: values.format as ReportFormat } : {}),
     ...(values["state-dir"] !== undefined ? { stateDir: values["state-dir"] } : {}),
+    ...(values.store !== undefined ? { store: values.store } : {}),
     ...(values.output !== undefined ? { output: values.output } : {}),
   };
 }
@@ -77,14 +82,18 @@ function formatFor(args: Args): ReportFormat {
 }
 
 /** Find and read the journal: a path, or a run (id, unique prefix, "last") in the state directory. */
-async function readRun(args: Args, io: CliIO): Promise<{ read: JournalRead; runner?: Runner }> {
-  if (args.run.endsWith(".jsonl")) {
+async function readRun(
+  args: Args,
+  io: CliIO,
+  store: RunStore | undefined,
+): Promise<{ read: JournalRead; runner?: Runner }> {
+  if (!store) {
     const path = resolve(io.cwd, args.run);
     if (!existsSync(path)) throw new CliError(`no run journal at ${path}`);
     const { readJournalFile } = await import("../../run/store/journal-file.js");
     return { read: readJournalFile(path) };
   }
-  const { store, runId } = await findRun(io, args.stateDir, args.run);
+  const runId = await findRun(store, args.run);
   const read = await store.read(runId);
   const { foldEvents } = await import("../../run/model/state.js");
   const { runnerOfRun } = await import("../../run/sessions/inspect.js");
@@ -96,9 +105,19 @@ async function readRun(args: Args, io: CliIO): Promise<{ read: JournalRead; runn
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parse(argv, io);
   if (!args) return 2;
+  if (args.run.endsWith(".jsonl")) return write(args, io, undefined);
+  const values = {
+    ...(args.store ? { store: args.store } : {}),
+    ...(args.stateDir ? { "state-dir": args.stateDir } : {}),
+  };
+  return withStore("report", io, values, 1, (store) => write(args, io, store));
+}
+
+/** Read the run (from the store, or a journal file when there is none) and write its report; the exit code. */
+async function write(args: Args, io: CliIO, store: RunStore | undefined): Promise<number> {
   let found: Awaited<ReturnType<typeof readRun>>;
   try {
-    found = await readRun(args, io);
+    found = await readRun(args, io, store);
   } catch (err) {
     if (err instanceof CliError) throw err;
     io.stderr.write(`rbx report: cannot read the journal: ${systemReason(err)}\n`);
@@ -113,6 +132,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ...(args.stateDir ? { stateDir: args.stateDir } : {}),
     ...(found.runner ? { runner: found.runner } : {}),
   });
+  const { previewFromJournal } = await import("../../run/sessions/rollback-preview.js");
+  const { cliCatalogResolver } = await import("../project-catalog.js");
+  const preview = await previewFromJournal(report.runId, read.events, io.cwd, cliCatalogResolver(), io.env);
+  if (preview) report.rollbackPreview = preview;
   for (const p of read.problems) {
     report.notes.push(
       `journal integrity: ${p.message}; the report covers the ${read.events.length} events that verify`,

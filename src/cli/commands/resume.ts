@@ -20,9 +20,11 @@ Options:
   --accept-changes        continue with a changed document (the change summary is journaled)
   --params-file F         values for secret params that have no \`from: env\`
   --file F                the runbook, if it moved since the run started
-  --force-unlock          take over a lock whose holder is gone (recorded)
+  --force-unlock          take over a lock held by another run (recorded in both runs' journals)
   --json                  NDJSON events on stdout (one per line, secrets masked); progress on stderr
   --state-dir DIR         where journals and locks live (default .rbx, or RBX_STATE_DIR)
+  --store URL             a PostgreSQL run store shared by the team (also RBX_STORE, or \`store:\` in
+                          .rbx.yaml); journals, locks and approvals live there
 
 ${EXIT_STATUS_HELP}
 `;

@@ -20,25 +20,37 @@ Options:
   --param NAME=VALUE   a param (repeatable); secret params come from the environment (from: env.NAME)
   --params-file F      params from a JSON or YAML map
   --plan-hash H        refuse to start unless \`rbx plan\` would print this hash now
+  --run-id ID          the run's id (letters, digits, . _ -) instead of a new one; refused if it exists
+                       (a fleet names its targets' runs this way, so a target never runs twice)
   --approve ID[=VAL]   approve the approval step ID up front, with its value if it asks for one (repeatable)
   --approve-all        approve every approval step
-  --force-unlock       take over a lock whose holder is gone (recorded in the journal)
+  --force-unlock       take over a lock held by another run (recorded in both runs' journals)
   --json               NDJSON events on stdout (one per line, secrets masked); the progress view on stderr
   --state-dir DIR      where journals and locks live (default .rbx, or RBX_STATE_DIR)
+  --store URL          a PostgreSQL run store shared by the team (also RBX_STORE, or \`store:\` in
+                       .rbx.yaml); journals, locks and approvals live there
 
 ${EXIT_STATUS_HELP}
 `;
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const options = { ...paramOptions, "plan-hash": { type: "string" }, ...sessionOptions } as const;
+  const options = {
+    ...paramOptions,
+    "plan-hash": { type: "string" },
+    "run-id": { type: "string" },
+    ...sessionOptions,
+  } as const;
   const parsed = parseCommandLine("run", argv, options, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return usageError(io, "run", "give exactly one runbook file");
   const params = readParams("run", values, io);
   if (!params) return 2;
-  return driveRun(io, values, undefined, (opts) =>
-    startRun(positionals[0] as string, params, values["plan-hash"], opts),
+  return driveRun("run", io, values, undefined, (opts) =>
+    startRun(positionals[0] as string, params, values["plan-hash"], {
+      ...opts,
+      ...(values["run-id"] !== undefined ? { runId: values["run-id"] } : {}),
+    }),
   );
 }

@@ -1,10 +1,12 @@
 // `rbx validate FILE|DIR...`: load each runbook, check its shape, references and expressions, print the problems.
 
+import { readFile } from "node:fs/promises";
 import { checkRunbook } from "../../check/check-runbook.js";
 import { useColor } from "../../diagnostics/color.js";
 import { compareDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
+import { isFleetText, loadFleetText } from "../../fleet/fleet-document.js";
 import { loadRunbookFile } from "../../parser/load.js";
 import { findRunbookFiles } from "../../parser/runbook-files.js";
 import { projectCatalog } from "../../project/project-catalog.js";
@@ -14,7 +16,7 @@ import type { CliIO } from "../io.js";
 /** Shown by `rbx validate --help`. */
 export const usage = `Usage: rbx validate [--quiet] FILE|DIR...
 
-Check runbooks against the rbx/v1 schema, their references (step ids, check suites, actions, param
+Check runbooks (and kind: Fleet documents) against the rbx/v1 schema, their references (step ids, check suites, actions, param
 defaults) and the types of their expressions. A directory is searched recursively for *.rb.yaml and
 *.rb.yml files. Problems print as file:line:col with the source line and a caret.
 
@@ -32,6 +34,11 @@ export async function validateFile(
   path: string,
   seenConfigs: Set<string> = new Set(),
 ): Promise<{ diagnostics: Diagnostic[]; sources: ReadonlyMap<string, SourceFile> }> {
+  const text = await readFile(path, "utf8").catch(() => "");
+  if (isFleetText(text)) {
+    const fleet = await loadFleetText(text, path);
+    return { diagnostics: fleet.diagnostics, sources: new Map([[path, fleet.source]]) };
+  }
   const project = await projectCatalog({ near: path });
   const sources = new Map<string, SourceFile>();
   const diagnostics: Diagnostic[] = [];

@@ -12,6 +12,7 @@ import type {
   ParamType,
   Phase,
   Runbook,
+  UnreachablePolicy,
 } from "../ast.js";
 import { buildAssertions, buildPolicy, buildSteps } from "./build-step.js";
 import type { Reader } from "./reader.js";
@@ -116,6 +117,8 @@ function buildImports(r: Reader, node: YamlNode | undefined): Import[] {
 export function buildRunbook(r: Reader, doc: Document.Parsed): Runbook {
   const root = doc.contents as YamlNode;
   const onFailure = buildPolicy(r, r.get(root, "onFailure"));
+  const unreachableNode = r.get(root, "onUnreachable");
+  const onUnreachable = r.string(unreachableNode);
   return {
     file: r.src.name,
     apiVersion: r.name(r.get(root, "apiVersion")),
@@ -130,6 +133,10 @@ export function buildRunbook(r: Reader, doc: Document.Parsed): Runbook {
     checks: buildChecks(r, r.get(root, "checks")),
     phases: r.items(r.get(root, "phases")).map((n) => buildPhase(r, n)),
     onFailure: onFailure ?? { value: "rollback", span: undefined },
+    onUnreachable:
+      onUnreachable === undefined
+        ? { value: "halt", span: undefined }
+        : { value: onUnreachable as UnreachablePolicy, span: r.span(unreachableNode) },
     span: r.span(root),
   };
 }

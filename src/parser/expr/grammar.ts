@@ -1,167 +1,481 @@
-// The CEL grammar as a chevrotain CstParser: the grammar alone, rules as class fields, no semantics.
-// Rules are few and wide (an operand with its prefixes, primary and suffixes is one rule), because each rule
-// invocation is the parser's main cost; labels keep the children of each part apart for the visitor.
-import type { CstNode, CstParser, IOrAlt, ParserMethod } from "chevrotain";
+// The CEL grammar as a chevrotain EmbeddedActionsParser: each rule returns its AST node as it parses (macros
+// expanded, CEL precedence applied), so no CST is built and none is visited. Rules are few and wide (an operand
+// with its prefixes, primary and suffixes is one rule), because each rule invocation is the parser's main cost.
+//   expr     = operand {BinOp operand} ["?" binary ":" expr]     BinOp is one token category; folded by precedence
+//   binary   = operand {BinOp operand}
+//   operand  = {"!" | "-"} primary {"." Name [callArgs] | "[" expr "]"}
+//   primary  = ["."] Identifier [callArgs] | "(" expr ")" | listLiteral | mapLiteral | Literal
+//   callArgs = "(" [expr {"," expr}] ")"          listLiteral = "[" [expr {"," expr} [","]] "]"
+//   mapLiteral = "{" [mapEntry {"," mapEntry} [","]] "}"      mapEntry = expr ":" expr
+// Node ids are given as nodes complete (children first) and problems are listed in the order nodes complete.
+// While chevrotain records the grammar (once, at the first parse) every DSL call returns a placeholder, so each
+// action is skipped when RECORDING_PHASE is set.
+import type { EmbeddedActionsParser, IOrAlt, IToken, ParserMethod, TokenType } from "chevrotain";
+import type { CallExpr, ComprehensionMacro, Expr, ExprProblem, LiteralValue } from "./ast.js";
 import type { ChevrotainModule } from "./chevrotain.js";
+import { decodeInt, decodeQuoted, decodeUint } from "./literals.js";
+import { COMPREHENSIONS, PRECEDENCE, REL_FN, RESERVED } from "./syntax-tables.js";
 import type { Tokens } from "./tokens.js";
 
-type Rule = ParserMethod<[], CstNode>;
-
-/** Labels given to CONSUME/SUBRULE below; with rule and token names they are the keys of CST children. */
-const LABELS = ["absDot", "literal", "member", "memberArgs", "indexOpen", "index", "indexClose"];
-
-/**
- * Fails when the plain-object children would be unsafe or the hook is gone: a child key that is an
- * Object.prototype member, or a chevrotain that no longer builds nodes through cstInvocationStateUpdate.
- */
-function checkPlainChildren(parser: CstParser, tk: Tokens): void {
-  const base = Object.getPrototypeOf(Object.getPrototypeOf(parser)) as Record<string, unknown>;
-  if (typeof base.cstInvocationStateUpdate !== "function")
-    throw new Error("chevrotain no longer has cstInvocationStateUpdate; remove the override in grammar.ts");
-  const keys = [...Object.keys(parser.getGAstProductions()), ...tk.all.map((t) => t.name), ...LABELS];
-  const clash = keys.find((k) => k in Object.prototype);
-  if (clash) throw new Error(`CST child name '${clash}' is an Object.prototype member`);
+/** The parser the one instance of which `parse` reuses: the entry rule and what one parse found. */
+export interface CelGrammar extends EmbeddedActionsParser {
+  expr: ParserMethod<[], Expr>;
+  /** Problems of a syntactically sound text (reserved words, macros, literals), in the order nodes complete. */
+  problems: ExprProblem[];
+  /** The id the next node gets; nodes built so far are `nextId - 1`. */
+  nextId: number;
+  /** Forget the last parse's problems and ids. */
+  resetAst(): void;
 }
 
-/** The parser's rule methods the visitor and `parse` call. */
-export interface CelGrammar extends CstParser {
-  expr: Rule;
+/** A node-shaped value returned while chevrotain records the grammar; never part of a real AST. */
+const RECORDING: Expr = { kind: "literal", value: null, id: 0, start: -1, end: -1 };
+
+function endOf(tok: IToken): number {
+  return tok.startOffset + tok.image.length;
 }
 
 /** Build the one parser instance (called once, after chevrotain is loaded); `validate` runs the grammar checks. */
 export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = true } = {}): CelGrammar {
-  class Grammar extends chev.CstParser {
+  // Binding strength and CEL function by token type index, so folding an operator row reads arrays.
+  const precedence: number[] = [];
+  const fnOf: string[] = [];
+  const byName = tk as unknown as Record<string, TokenType>;
+  for (const [name, p] of Object.entries(PRECEDENCE)) precedence[byName[name]?.tokenTypeIdx as number] = p;
+  for (const [name, fn] of Object.entries(REL_FN)) fnOf[byName[name]?.tokenTypeIdx as number] = fn;
+  const prec = (op: IToken) => precedence[op.tokenTypeIdx] as number;
+
+  class Grammar extends chev.EmbeddedActionsParser implements CelGrammar {
+    problems: ExprProblem[] = [];
+    nextId = 1;
+    // Handed between a rule and the alternatives it calls (cached closures cannot see the rule's locals); each is
+    // read before anything nested can set it again.
+    /** The operand's prefixes allow a number literal to take the minus (set before its primary is chosen). */
+    private negatable = false;
+    /** The literal just built took the innermost minus. */
+    private negated = false;
+    /** The operand a suffix applies to, and the result after it. */
+    private acc: Expr = RECORDING;
+    /** Where the last argument list's ")" ends. */
+    private argsEnd = 0;
+    /** The prefix operators of the operands being parsed, innermost last (each operand takes its own off). */
+    private prefixes: IToken[] = [];
+    // The bodies of the operand's two loops, made once (a closure per operand would be garbage at once).
+    private prefix = (): void => {
+      this.prefixes.push(this.CONSUME(tk.PrefixOp));
+    };
+    private suffix = (): void => this.OR2(this.suffixAlts as IOrAlt<void>[]);
+    // Alternatives of each OR, built on first use and reused (chevrotain's "caching arrays of alternatives").
+    private primaryAlts: IOrAlt<Expr>[] | undefined = undefined;
+    private suffixAlts: IOrAlt<void>[] | undefined = undefined;
+
     constructor() {
       super(tk.all, { maxLookahead: 2, skipValidations: !validate });
       this.performSelfAnalysis();
-      if (validate) checkPlainChildren(this, tk);
     }
 
-    // chevrotain starts each CST node's children as Object.create(null), a dictionary-mode object; a plain
-    // object is ~10% faster to fill and read back. Safe because no rule, label or token name of this grammar
-    // is an Object.prototype member (checkPlainChildren, run by validateGrammar, proves it).
-    cstInvocationStateUpdate(name: string): void {
-      (this as unknown as { CST_STACK: CstNode[] }).CST_STACK.push({ name, children: {} } as CstNode);
+    resetAst(): void {
+      if (this.problems.length > 0) this.problems = [];
+      this.nextId = 1;
+      this.negated = false;
+      this.prefixes.length = 0;
     }
 
-    // Expr = Binary ["?" Binary ":" Expr]; the first Binary is inline (children `operand`, `BinOp`), the
-    // second is the `binary` child and the last the `expr` child.
-    expr: Rule = this.RULE("expr", () => {
-      this.SUBRULE(this.operand);
-      this.MANY(() => {
-        this.CONSUME(tk.BinOp);
-        this.SUBRULE2(this.operand);
-      });
+    private problem(code: ExprProblem["code"], message: string, start: number, end: number): void {
+      this.problems.push({ code, message, start, end });
+    }
+
+    expr: ParserMethod<[], Expr> = this.RULE("expr", (): Expr => {
+      const test = this.chain();
+      let cond: Expr | undefined;
       this.OPTION(() => {
         this.CONSUME(tk.Question);
-        this.SUBRULE(this.binary);
+        const then = this.SUBRULE(this.binary);
         this.CONSUME(tk.Colon);
-        this.SUBRULE(this.expr);
+        const otherwise = this.SUBRULE(this.expr);
+        if (this.RECORDING_PHASE) return;
+        cond = {
+          kind: "cond",
+          test,
+          then,
+          otherwise,
+          id: this.nextId++,
+          start: test.start,
+          end: otherwise.end,
+        };
       });
+      return cond ?? test;
     });
 
-    // Binary = Operand {op Operand} for || && relations (with in) + - * / %; precedence is applied by the visitor.
-    binary: Rule = this.RULE("binary", () => {
-      this.SUBRULE(this.operand);
+    binary: ParserMethod<[], Expr> = this.RULE("binary", (): Expr => this.chain());
+
+    /**
+     * Operands and operators in a row, folded by CEL precedence as they come (all operators associate to the
+     * left): before the next operand is parsed, every pending operator that binds at least as tightly is applied.
+     */
+    private chain(): Expr {
+      const first = this.SUBRULE(this.operand);
+      let out: Expr[] | undefined;
+      let ops: IToken[] | undefined;
       this.MANY(() => {
-        this.CONSUME(tk.BinOp);
-        this.SUBRULE2(this.operand);
+        const op = this.CONSUME(tk.BinOp);
+        if (!this.RECORDING_PHASE) {
+          out ??= [first];
+          ops ??= [];
+          const p = prec(op);
+          while (ops.length > 0 && prec(ops[ops.length - 1] as IToken) >= p) this.apply(out, ops);
+          ops.push(op);
+        }
+        const right = this.SUBRULE2(this.operand);
+        out?.push(right);
       });
+      if (out === undefined || ops === undefined) return first;
+      while (ops.length > 0) this.apply(out, ops);
+      return out[0] as Expr;
+    }
+
+    /** Apply the last pending operator to the last two operands. */
+    private apply(out: Expr[], ops: IToken[]): void {
+      const right = out.pop() as Expr;
+      const left = out.pop() as Expr;
+      const op = ops.pop() as IToken;
+      const type = op.tokenType;
+      if (type === tk.OrOr || type === tk.AndAnd) {
+        const kind = type === tk.OrOr ? "or" : "and";
+        out.push({ kind, left, right, id: this.nextId++, start: left.start, end: right.end });
+        return;
+      }
+      out.push({
+        kind: "call",
+        fn: fnOf[op.tokenTypeIdx] as string,
+        args: [left, right],
+        id: this.nextId++,
+        start: left.start,
+        end: right.end,
+        fnStart: op.startOffset,
+      });
+    }
+
+    /** Prefix operators, a primary and its suffixes; `-` before a number literal with no suffix negates it. */
+    operand: ParserMethod<[], Expr> = this.RULE("operand", (): Expr => {
+      const stack = this.prefixes;
+      const base = stack.length;
+      this.MANY(this.prefix);
+      const count = stack.length - base;
+      const recording = this.RECORDING_PHASE;
+      const bang = count > 0 && !recording && (stack[base] as IToken).tokenType === tk.Bang;
+      if (count > 1 && !recording) {
+        for (let i = base + 1; i < stack.length; i++) {
+          const t = stack[i] as IToken;
+          if ((t.tokenType === tk.Bang) === bang) continue;
+          this.problem(
+            "expr-syntax",
+            "'!' and '-' cannot be mixed in a row; add parentheses, e.g. -(!x)",
+            t.startOffset,
+            t.startOffset + 1,
+          );
+          break;
+        }
+      }
+      this.negatable = count > 0 && !bang;
+      this.primaryAlts ??= this.primaryAlternatives();
+      const primary = this.OR(this.primaryAlts);
+      const negated = this.negated;
+      this.negated = false;
+      this.acc = primary;
+      this.suffixAlts ??= this.suffixAlternatives();
+      this.MANY2(this.suffix);
+      if (recording) return RECORDING;
+      let operand = this.acc;
+      if (count === 0) return operand;
+      // Nested operands have taken their own prefixes off the stack: this operand's are on top again.
+      let n = negated ? count - 1 : count;
+      if (negated) operand.start = (stack[base + n] as IToken).startOffset;
+      const fn = bang ? "!_" : "-_";
+      while (n > 0) {
+        const start = (stack[base + --n] as IToken).startOffset;
+        operand = {
+          kind: "call",
+          fn,
+          args: [operand],
+          id: this.nextId++,
+          start,
+          end: operand.end,
+          fnStart: start,
+        };
+      }
+      stack.length = base;
+      return operand;
     });
 
-    // Alternatives of each OR, built on first use and reused: chevrotain's "caching arrays of alternatives"
-    // (each call would otherwise allocate the array, its objects and their closures).
-    private primaryAlts?: IOrAlt<unknown>[];
-    private suffixAlts?: IOrAlt<unknown>[];
-
-    // Operand = {"!" | "-"} Primary {Suffix} (the visitor refuses "!" and "-" mixed, as CEL's grammar does).
-    // Primary: ["."] IDENT ["(" args ")"] | "(" Expr ")" | list | map | literal (label `literal`).
-    // Suffix: "." NAME ["(" args ")"] (labels `member`, `memberArgs`) | "[" Expr "]" (labels `indexOpen`,
-    // `index`, `indexClose`); NAME is an identifier or a `quoted` name. Every choice is decided by one token.
-    operand: Rule = this.RULE("operand", () => {
-      this.MANY(() => this.CONSUME(tk.PrefixOp));
-      this.primaryAlts ??= [
+    private primaryAlternatives(): IOrAlt<Expr>[] {
+      return [
         {
           ALT: () => {
-            this.OPTION(() => this.CONSUME(tk.Dot, { LABEL: "absDot" }));
-            this.CONSUME(tk.Identifier);
-            this.OPTION2(() => this.SUBRULE(this.callArgs));
+            const dot = this.OPTION(() => this.CONSUME(tk.Dot, { LABEL: "absDot" }));
+            const name = this.CONSUME(tk.Identifier);
+            if (!this.RECORDING_PHASE && RESERVED.has(name.image))
+              this.problem(
+                "reserved-word",
+                `'${name.image}' is a reserved word in expressions; choose another name`,
+                name.startOffset,
+                endOf(name),
+              );
+            const args = this.OPTION2(() => this.SUBRULE(this.callArgs));
+            return this.RECORDING_PHASE ? RECORDING : this.identOrCall(name, dot, args);
           },
         },
         {
           ALT: () => {
             this.CONSUME(tk.LParen);
-            this.SUBRULE(this.expr);
+            const inner = this.SUBRULE(this.expr);
             this.CONSUME(tk.RParen);
+            return inner;
           },
         },
         { ALT: () => this.SUBRULE(this.listLiteral) },
         { ALT: () => this.SUBRULE(this.mapLiteral) },
-        { ALT: () => this.CONSUME(tk.Literal, { LABEL: "literal" }) },
+        {
+          ALT: () => {
+            const tok = this.CONSUME(tk.Literal, { LABEL: "literal" });
+            if (this.RECORDING_PHASE) return RECORDING;
+            // The operand's innermost minus belongs to a number literal that no suffix follows (`-1`, not `-1[0]`).
+            const type = tok.tokenType;
+            const next = this.LA(1).tokenType;
+            const negated =
+              this.negatable &&
+              (type === tk.IntLit || type === tk.FloatLit) &&
+              next !== tk.Dot &&
+              next !== tk.LBracket;
+            this.negated = negated;
+            return this.literal(tok, negated);
+          },
+        },
       ];
-      this.OR(this.primaryAlts);
-      this.suffixAlts ??= [
+    }
+
+    /** `.field`, `.method(args)` and `[index]`, each applied to `acc` in source order. */
+    private suffixAlternatives(): IOrAlt<void>[] {
+      return [
         {
           ALT: () => {
             this.CONSUME2(tk.Dot);
-            this.CONSUME(tk.Name, { LABEL: "member" });
-            this.OPTION3(() => this.SUBRULE2(this.callArgs, { LABEL: "memberArgs" }));
+            const name = this.CONSUME(tk.Name, { LABEL: "member" });
+            const operand = this.acc;
+            const args = this.OPTION3(() => this.SUBRULE2(this.callArgs, { LABEL: "memberArgs" }));
+            if (this.RECORDING_PHASE) return;
+            this.acc = args === undefined ? this.select(operand, name) : this.method(operand, name, args);
           },
         },
         {
           ALT: () => {
             this.CONSUME(tk.LBracket, { LABEL: "indexOpen" });
-            this.SUBRULE2(this.expr, { LABEL: "index" });
-            this.CONSUME(tk.RBracket, { LABEL: "indexClose" });
+            const operand = this.acc;
+            const index = this.SUBRULE2(this.expr, { LABEL: "index" });
+            const close = this.CONSUME(tk.RBracket, { LABEL: "indexClose" });
+            if (this.RECORDING_PHASE) return;
+            this.acc = {
+              kind: "index",
+              operand,
+              index,
+              id: this.nextId++,
+              start: operand.start,
+              end: endOf(close),
+            };
           },
         },
       ];
-      this.MANY2(() => this.OR2(this.suffixAlts as IOrAlt<unknown>[]));
-    });
+    }
 
-    callArgs: Rule = this.RULE("callArgs", () => {
+    /** The arguments; where the ")" ends is left in `argsEnd`. */
+    callArgs: ParserMethod<[], Expr[]> = this.RULE("callArgs", (): Expr[] => {
       this.CONSUME(tk.LParen);
+      const args: Expr[] = [];
       this.OPTION(() => {
-        this.SUBRULE(this.expr);
+        args.push(this.SUBRULE(this.expr));
         this.MANY(() => {
           this.CONSUME(tk.Comma);
-          this.SUBRULE2(this.expr);
+          args.push(this.SUBRULE2(this.expr));
         });
       });
-      this.CONSUME(tk.RParen);
+      const close = this.CONSUME(tk.RParen);
+      this.argsEnd = endOf(close);
+      return args;
     });
 
-    listLiteral: Rule = this.RULE("listLiteral", () => {
-      this.CONSUME(tk.LBracket);
+    listLiteral: ParserMethod<[], Expr> = this.RULE("listLiteral", (): Expr => {
+      const open = this.CONSUME(tk.LBracket);
+      const elems: Expr[] = [];
       this.OPTION(() => {
-        this.SUBRULE(this.expr);
+        elems.push(this.SUBRULE(this.expr));
         this.MANY(() => {
           this.CONSUME(tk.Comma);
-          this.SUBRULE2(this.expr);
-        });
-        this.OPTION2(() => this.CONSUME2(tk.Comma));
-      });
-      this.CONSUME(tk.RBracket);
-    });
-
-    mapLiteral: Rule = this.RULE("mapLiteral", () => {
-      this.CONSUME(tk.LBrace);
-      this.OPTION(() => {
-        this.SUBRULE(this.mapEntry);
-        this.MANY(() => {
-          this.CONSUME(tk.Comma);
-          this.SUBRULE2(this.mapEntry);
+          elems.push(this.SUBRULE2(this.expr));
         });
         this.OPTION2(() => this.CONSUME2(tk.Comma));
       });
-      this.CONSUME(tk.RBrace);
+      const close = this.CONSUME(tk.RBracket);
+      if (this.RECORDING_PHASE) return RECORDING;
+      return { kind: "list", elems, id: this.nextId++, start: open.startOffset, end: endOf(close) };
     });
 
-    mapEntry: Rule = this.RULE("mapEntry", () => {
-      this.SUBRULE(this.expr);
+    mapLiteral: ParserMethod<[], Expr> = this.RULE("mapLiteral", (): Expr => {
+      const open = this.CONSUME(tk.LBrace);
+      const entries: { key: Expr; value: Expr }[] = [];
+      this.OPTION(() => {
+        entries.push(this.SUBRULE(this.mapEntry));
+        this.MANY(() => {
+          this.CONSUME(tk.Comma);
+          entries.push(this.SUBRULE2(this.mapEntry));
+        });
+        this.OPTION2(() => this.CONSUME2(tk.Comma));
+      });
+      const close = this.CONSUME(tk.RBrace);
+      if (this.RECORDING_PHASE) return RECORDING;
+      return { kind: "map", entries, id: this.nextId++, start: open.startOffset, end: endOf(close) };
+    });
+
+    mapEntry: ParserMethod<[], { key: Expr; value: Expr }> = this.RULE("mapEntry", () => {
+      const key = this.SUBRULE(this.expr);
       this.CONSUME(tk.Colon);
-      this.SUBRULE2(this.expr);
+      const value = this.SUBRULE2(this.expr);
+      return { key, value };
     });
+
+    private select(operand: Expr, nameTok: IToken): Expr {
+      const name = nameTok.tokenType === tk.QuotedIdent ? nameTok.image.slice(1, -1) : nameTok.image;
+      return {
+        kind: "select",
+        operand,
+        field: name,
+        fieldStart: nameTok.startOffset,
+        id: this.nextId++,
+        start: operand.start,
+        end: endOf(nameTok),
+      };
+    }
+
+    private method(operand: Expr, nameTok: IToken, args: Expr[]): Expr {
+      const quoted = nameTok.tokenType === tk.QuotedIdent;
+      const name = quoted ? nameTok.image.slice(1, -1) : nameTok.image;
+      const end = this.argsEnd;
+      if (quoted)
+        this.problem(
+          "expr-syntax",
+          "a quoted name cannot be called; remove the backticks",
+          nameTok.startOffset,
+          endOf(nameTok),
+        );
+      const macro = COMPREHENSIONS[name];
+      if (macro?.arities.includes(args.length)) return this.comprehension(macro.macro, operand, args, end);
+      return {
+        kind: "call",
+        fn: name,
+        target: operand,
+        args,
+        id: this.nextId++,
+        start: operand.start,
+        end,
+        fnStart: nameTok.startOffset,
+      };
+    }
+
+    private comprehension(macro: ComprehensionMacro, range: Expr, args: Expr[], end: number): Expr {
+      const two = args.length === 3 && macro !== "map";
+      const vars = two ? args.slice(0, 2) : args.slice(0, 1);
+      const names: string[] = [];
+      for (const v of vars) {
+        if (v.kind !== "ident" || v.absolute) {
+          this.problem(
+            "expr-syntax",
+            `the first argument of ${macro}() must be a variable name, e.g. x in ${macro}(x, ...)`,
+            v.start,
+            v.end,
+          );
+          names.push("_");
+        } else names.push(v.name);
+      }
+      const base = {
+        kind: "comprehension" as const,
+        macro,
+        range,
+        iterVar: names[0] as string,
+        id: this.nextId++,
+        start: range.start,
+        end,
+      };
+      if (two) return { ...base, iterVar2: names[1] as string, body: args[2] as Expr };
+      if (args.length === 3) return { ...base, filter: args[1] as Expr, body: args[2] as Expr };
+      return { ...base, body: args[1] as Expr };
+    }
+
+    private identOrCall(nameTok: IToken, dot: IToken | undefined, args: Expr[] | undefined): Expr {
+      const name = nameTok.image;
+      const start = dot ? dot.startOffset : nameTok.startOffset;
+      if (args === undefined)
+        return { kind: "ident", name, absolute: !!dot, id: this.nextId++, start, end: endOf(nameTok) };
+      const end = this.argsEnd;
+      if (name === "has" && !dot) {
+        const arg = args[0];
+        if (args.length !== 1 || arg?.kind !== "select") {
+          this.problem("expr-syntax", "has() takes one field selection, e.g. has(x.field)", start, end);
+          return { kind: "literal", value: false, id: this.nextId++, start, end };
+        }
+        return {
+          kind: "has",
+          operand: arg.operand,
+          field: arg.field,
+          fieldStart: arg.fieldStart,
+          id: this.nextId++,
+          start,
+          end,
+        };
+      }
+      const call: CallExpr = {
+        kind: "call",
+        fn: dot ? `.${name}` : name,
+        args,
+        id: this.nextId++,
+        start,
+        end,
+        fnStart: nameTok.startOffset,
+      };
+      return call;
+    }
+
+    private literal(tok: IToken, negated: boolean): Expr {
+      const start = tok.startOffset;
+      const end = endOf(tok);
+      const text = tok.image;
+      let value: LiteralValue;
+      switch (tok.tokenType) {
+        case tk.True:
+          value = true;
+          break;
+        case tk.False:
+          value = false;
+          break;
+        case tk.Null:
+          value = null;
+          break;
+        case tk.FloatLit:
+          value = negated ? -Number(text) : Number(text);
+          break;
+        default: {
+          const d =
+            tok.tokenType === tk.IntLit
+              ? decodeInt(text, negated)
+              : tok.tokenType === tk.UintLit
+                ? decodeUint(text)
+                : decodeQuoted(text);
+          if (!d.ok) {
+            this.problem("expr-syntax", d.message, start + d.at, start + d.at + d.length);
+            value = null;
+          } else value = d.value;
+        }
+      }
+      return { kind: "literal", value, id: this.nextId++, start, end };
+    }
   }
   return new Grammar();
 }

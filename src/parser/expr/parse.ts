@@ -1,10 +1,10 @@
-// `parseExpr(text)`: the chevrotain lexer + the one reused parser instance + visitor, with limits so no input can overflow the stack.
+// `parseExpr(text)`: the chevrotain lexer and the one reused parser instance, whose rules build the AST as they
+// parse; with limits so no input can overflow the stack.
 import type { IToken } from "chevrotain";
 import type { Expr, ExprProblem, ParseResult } from "./ast.js";
 import { chevrotain } from "./chevrotain.js";
 import { buildGrammar, type CelGrammar } from "./grammar.js";
 import { buildTokens, type Tokens } from "./tokens.js";
-import { buildVisitor } from "./visitor.js";
 
 /** Longest expression text accepted (a guard is a line; this is generous). */
 export const MAX_EXPR_LENGTH = 16_384;
@@ -20,20 +20,19 @@ interface Machinery {
   tokens: Tokens;
   scan: (text: string) => Scanned;
   parser: CelGrammar;
-  visitor: ReturnType<typeof buildVisitor>;
 }
 
 let machinery: Machinery | undefined;
 
 /**
- * Lexer, parser and visitor. chevrotain's definition checks (~10 ms of every cold start) run only when
- * `validate` is set: the definitions are fixed, and a test builds them with the checks on.
+ * Lexer and parser, built at the first parse (never at start-up: a command that parses no expression never loads
+ * chevrotain). chevrotain's definition checks run only when `validate` is set: the definitions are fixed, and a
+ * test builds them with the checks on.
  */
 function build(validate: boolean): Machinery {
   const chev = chevrotain();
   const tokens = buildTokens(chev);
   const parser = buildGrammar(chev, tokens, { validate });
-  const visitor = buildVisitor(parser, tokens);
   const lexer = new chev.Lexer(tokens.all, {
     positionTracking: "onlyOffset",
     ensureOptimizations: true,
@@ -44,7 +43,7 @@ function build(validate: boolean): Machinery {
     const e = r.errors[0];
     return e ? { tokens: r.tokens, error: { offset: e.offset, length: e.length } } : { tokens: r.tokens };
   };
-  return { tokens, scan, parser, visitor };
+  return { tokens, scan, parser };
 }
 
 function load(): Machinery {
@@ -52,7 +51,7 @@ function load(): Machinery {
   return machinery;
 }
 
-/** Build the lexer, the grammar and the visitor with all of chevrotain's definition checks; throws when one fails. */
+/** Build the lexer and the grammar with all of chevrotain's definition checks; throws when one fails. */
 export function validateGrammar(): void {
   build(true);
 }
@@ -124,21 +123,12 @@ function parseUncached(text: string): ParseResult {
       },
     ]);
   }
-  m.parser.input = lexed.tokens;
-  const cst = m.parser.expr();
-  if (m.parser.errors.length > 0) {
-    const e = m.parser.errors[0]!;
-    const tok = e.token;
-    const atEnd = tok.tokenType.name === "EOF" || Number.isNaN(tok.startOffset);
-    const start = atEnd ? text.length : tok.startOffset;
-    const end = atEnd ? text.length : (tok.endOffset ?? tok.startOffset) + 1;
-    const found = atEnd ? "end of the expression" : `'${tok.image}'`;
-    return fail([{ code: "expr-syntax", message: `unexpected ${found}; ${hint(e.message)}`, start, end }]);
-  }
-  m.visitor.reset();
+  const parser = m.parser;
+  parser.resetAst();
+  parser.input = lexed.tokens;
   let ast: Expr;
   try {
-    ast = m.visitor.visit(cst) as Expr;
+    ast = parser.expr();
   } catch (err) {
     return fail([
       {
@@ -149,8 +139,17 @@ function parseUncached(text: string): ParseResult {
       },
     ]);
   }
-  if (m.visitor.problems.length > 0) return fail(m.visitor.problems);
-  const nodeCount = m.visitor.nextId - 1;
+  if (parser.errors.length > 0) {
+    const e = parser.errors[0]!;
+    const tok = e.token;
+    const atEnd = tok.tokenType.name === "EOF" || Number.isNaN(tok.startOffset);
+    const start = atEnd ? text.length : tok.startOffset;
+    const end = atEnd ? text.length : (tok.endOffset ?? tok.startOffset) + 1;
+    const found = atEnd ? "end of the expression" : `'${tok.image}'`;
+    return fail([{ code: "expr-syntax", message: `unexpected ${found}; ${hint(e.message)}`, start, end }]);
+  }
+  if (parser.problems.length > 0) return fail(parser.problems);
+  const nodeCount = parser.nextId - 1;
   // A tree of n nodes is at most n deep: small ones need no walk.
   const depth = nodeCount <= MAX_AST_DEPTH ? nodeCount : astDepth(ast);
   if (depth > MAX_AST_DEPTH) {

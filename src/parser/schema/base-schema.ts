@@ -145,8 +145,9 @@ export const baseSchema: SchemaNode = {
   type: "object",
   required: ["apiVersion", "kind", "metadata"],
   additionalProperties: false,
-  // A CheckLibrary holds checks for runbooks to import; a Runbook needs phases (the properties restated so strict
-  // mode sees where the required names come from). What a library may not hold, the loader says.
+  // A CheckLibrary holds checks for runbooks to import; a Runbook needs phases. The branches name the required key
+  // with `true` (strict mode wants it named; its schema stays the root's, so an editor matches a node once, not twice).
+  // What a library may not hold, the loader says.
   allOf: [
     {
       if: {
@@ -155,8 +156,8 @@ export const baseSchema: SchemaNode = {
         required: ["kind"],
       },
       // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
-      then: { type: "object", properties: { checks: checksProperty }, required: ["checks"] },
-      else: { type: "object", properties: { phases: phasesProperty }, required: ["phases"] },
+      then: { type: "object", properties: { checks: true }, required: ["checks"] },
+      else: { type: "object", properties: { phases: true }, required: ["phases"] },
     },
   ],
   properties: {
@@ -224,6 +225,11 @@ export const baseSchema: SchemaNode = {
       ref("failurePolicy"),
       "What a failure does by default: `rollback` (unwind the boundaries entered, newest first) or `halt` (stop for the operator).",
       "halt",
+    ),
+    onUnreachable: doc(
+      { enum: ["halt", "rollback"] },
+      "When a step fails because its target cannot be reached (refused, DNS, TLS, no answer, rejected credentials) and the rollback would need that same target: `halt` (the default: resume or roll back once it answers again) or `rollback` anyway.",
+      "rollback",
     ),
   },
   $defs: {

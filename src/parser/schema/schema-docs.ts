@@ -176,7 +176,7 @@ export function documentProperties(schema: SchemaNode): SchemaNode {
   return documented;
 }
 
-/** Pointers of the properties that lack a description or a Markdown description with a YAML example. */
+/** Pointers of the properties that lack a description or a Markdown description with a YAML example (a `true` only names a key). */
 export function undocumentedProperties(schema: SchemaNode): string[] {
   const out: string[] = [];
   collectMissing(schema, "#", out);
@@ -226,6 +226,7 @@ function collectMissing(node: unknown, pointer: string, out: string[]): void {
     if (k === "properties" && isSchema(v)) {
       for (const [name, prop] of Object.entries(v)) {
         const p = `${pointer}/properties/${name}`;
+        if (prop === true) continue; // a branch naming a key it requires; the key's schema is documented where it is defined
         if (
           !isSchema(prop) ||
           typeof prop.description !== "string" ||

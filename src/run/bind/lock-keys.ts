@@ -15,22 +15,28 @@ function stable(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(",")}}`;
 }
 
-/** A connection's lock identity: kind plus a hash of its resolved fields (two names for one target collide). */
-export function connectionKey(conn: ResolvedConnection): LockKey {
-  const digest = createHash("sha256").update(stable(conn.fields)).digest("hex").slice(0, 16);
+/**
+ * A connection's lock identity: kind plus a hash of what the target *is* — `identity` when the caller resolved
+ * it (a cluster's API server URL, CA and namespace; a database's host, port and name), else the connection's
+ * resolved fields — so two names (or two kubeconfig files) for one target collide.
+ */
+export function connectionKey(
+  conn: ResolvedConnection,
+  identity?: Readonly<Record<string, unknown>>,
+): LockKey {
+  const digest = createHash("sha256")
+    .update(stable(identity ?? conn.fields))
+    .digest("hex")
+    .slice(0, 16);
   return { key: `${conn.kind}-${digest}`, label: `${conn.name} (${conn.kind})` };
 }
 
-/**
- * The locks a run takes: every connection a write step (main or rollback) may write to — the one named
- * in `with.connection`, else each connection of a kind the action uses. A runbook that writes to no
- * connection (e.g. only `exec`) locks its own name, so two runs of it never overlap.
- */
-export function lockKeysFor(
+/** The connections a run writes to (see lockKeysFor), and whether it writes at all. */
+export function lockedConnections(
   program: Program,
   connections: ReadonlyMap<string, ResolvedConnection>,
   catalog: ActionCatalog,
-): LockKey[] {
+): { connections: ResolvedConnection[]; writes: boolean } {
   const names = new Set<string>();
   let writes = false;
   for (const unit of program.units.values()) {
@@ -49,13 +55,31 @@ export function lockKeysFor(
     }
     for (const c of connections.values()) if (action.connectionKinds?.includes(c.kind)) names.add(c.name);
   }
-  const keys = new Map<string, LockKey>();
+  const out: ResolvedConnection[] = [];
   for (const name of names) {
     const conn = connections.get(name);
-    if (conn) {
-      const k = connectionKey(conn);
-      keys.set(k.key, k);
-    }
+    if (conn) out.push(conn);
+  }
+  return { connections: out, writes };
+}
+
+/**
+ * The locks a run takes: every connection a write step (main or rollback) may write to — the one named
+ * in `with.connection`, else each connection of a kind the action uses. A runbook that writes to no
+ * connection (e.g. only `exec`) locks its own name, so two runs of it never overlap. `identities` are the
+ * resolved identities of the targets by connection name (see connectionKey).
+ */
+export function lockKeysFor(
+  program: Program,
+  connections: ReadonlyMap<string, ResolvedConnection>,
+  catalog: ActionCatalog,
+  identities: ReadonlyMap<string, Readonly<Record<string, unknown>>> = new Map(),
+): LockKey[] {
+  const { connections: locked, writes } = lockedConnections(program, connections, catalog);
+  const keys = new Map<string, LockKey>();
+  for (const conn of locked) {
+    const k = connectionKey(conn, identities.get(conn.name));
+    keys.set(k.key, k);
   }
   if (keys.size === 0 && writes) return [runbookKey(program.runbook)];
   return [...keys.values()];

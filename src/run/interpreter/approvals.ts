@@ -1,7 +1,13 @@
 // Approvals for a run: from `--approve ID[=VALUE]` / `--approve-all`, else an interactive yes on a TTY, else wait.
 
 import { RE2JS } from "re2js";
-import type { ApprovalAnswer, ApprovalInput, ApprovalRequest, Approvals } from "../../contract/approval.js";
+import type {
+  Actor,
+  ApprovalAnswer,
+  ApprovalInput,
+  ApprovalRequest,
+  Approvals,
+} from "../../contract/approval.js";
 
 /** Asks a question on a terminal; resolves undefined when no answer came (timeout, abort, no TTY). */
 export type Ask = (question: string, signal: AbortSignal, timeoutMs?: number) => Promise<string | undefined>;
@@ -12,7 +18,7 @@ export interface ApprovalOptions {
   approve: ReadonlySet<string>;
   approveAll: boolean;
   /** Who is running rbx (recorded as the approver). */
-  user: string;
+  actor: Actor;
   /** Present when stdin and stderr are a terminal. */
   ask?: Ask;
 }
@@ -50,7 +56,8 @@ export class ApprovalBroker implements Approvals {
   async request(req: ApprovalRequest): Promise<ApprovalAnswer> {
     const at = new Date().toISOString();
     const pre = this.preApproved(req.step);
-    if (pre && !req.input) return { approved: true, by: this.options.user, via: pre, at };
+    const { actor } = this.options;
+    if (pre && !req.input) return { approved: true, by: actor.user, via: pre, at, actor };
     if (pre && req.input) {
       const value = this.flagValue(req.step) ?? req.input.default;
       if (value === undefined)
@@ -61,7 +68,7 @@ export class ApprovalBroker implements Approvals {
           reason: "pending",
           message: `--approve ${req.step}=${value} was refused: the value must match ${req.input.pattern}`,
         };
-      return { approved: true, by: this.options.user, via: pre, at, value };
+      return { approved: true, by: actor.user, via: pre, at, actor, value };
     }
     if (!this.options.ask) {
       return req.input
@@ -76,9 +83,9 @@ export class ApprovalBroker implements Approvals {
     );
     if (answer === undefined) return { approved: false, reason: "pending" };
     if (/^(y|yes)$/i.test(answer.trim())) {
-      return { approved: true, by: this.options.user, via: "tty", at: new Date().toISOString() };
+      return { approved: true, by: actor.user, via: "tty", at: new Date().toISOString(), actor };
     }
-    return { approved: false, reason: "denied", by: this.options.user };
+    return { approved: false, reason: "denied", by: actor.user };
   }
 
   // An approval with a value: the answer is the value itself (empty takes the default, or declines).
@@ -92,13 +99,14 @@ export class ApprovalBroker implements Approvals {
     );
     if (answer === undefined) return { approved: false, reason: "pending" };
     const value = answer.trim() === "" ? input.default : answer.trim();
-    if (value === undefined) return { approved: false, reason: "denied", by: this.options.user };
+    const { actor } = this.options;
+    if (value === undefined) return { approved: false, reason: "denied", by: actor.user };
     if (!valueFits(input, value))
       return {
         approved: false,
         reason: "pending",
         message: `"${value}" does not match ${input.pattern}`,
       };
-    return { approved: true, by: this.options.user, via: "tty", at: new Date().toISOString(), value };
+    return { approved: true, by: actor.user, via: "tty", at: new Date().toISOString(), actor, value };
   }
 }

@@ -1,9 +1,10 @@
 // The run loop's brain: from the state the journal reached, the next command. It never does I/O.
 
 import type { AnyAction } from "../../contract/action.js";
-import type { FailureRecord } from "../../contract/failure.js";
+import { boundDetails, type FailureRecord } from "../../contract/failure.js";
 import { type JsonValue, toJsonValue } from "../../contract/json.js";
 import type { EvalScope } from "../bind/evaluator.js";
+import { explainFalse } from "../bind/explain-condition.js";
 import type { FlowUnit, StepUnit } from "../bind/program.js";
 import { maxAttempts, retryDelay } from "../bind/retry-policy.js";
 import {
@@ -13,10 +14,13 @@ import {
   shownDuration,
 } from "../bind/step-durations.js";
 import type { EventBody } from "../model/events.js";
+import { approvalRefusal, approvalStanding, ONE_APPROVER, starterOf, stillNeeded } from "./approval-rule.js";
 import { decideChild, decideUnwind } from "./child-steps.js";
 import { type DecideContext, type DecideProgress, evalArgs } from "./decide-context.js";
 import { settleInDoubt } from "./in-doubt.js";
 import type { AttemptOutcome, Instruction } from "./instructions.js";
+import { lastOutputOf } from "./last-output.js";
+import { headline, unreachableHalt } from "./unreachable.js";
 
 const TERMINAL = new Set(["completed", "rolled-back", "failed", "halted", "interrupted"]);
 
@@ -138,6 +142,8 @@ const failure = (kind: FailureRecord["kind"], message: string, retryable = false
   retryable,
 });
 
+const clip = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 const stepFailed = (unit: StepUnit, attempt: number, error: FailureRecord): Instruction =>
   record({ type: "step.failed", step: unit.key, attempt, error });
 
@@ -159,7 +165,13 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
     for (const w of unit.whens) {
       const r = evaluator.condition(w, scope);
       if (!r.ok) return stepFailed(unit, 0, failure("expression", `when: ${r.message}`));
-      if (!r.value) return record({ type: "step.skipped", step: unit.key, reason: "when" });
+      if (!r.value)
+        return record({
+          type: "step.skipped",
+          step: unit.key,
+          reason: "when",
+          condition: explainFalse(w, state, ctx.program),
+        });
     }
     for (const [index, g] of unit.guards.entries()) {
       const r = evaluator.condition(g.that, scope);
@@ -184,8 +196,9 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
   if (!action) return stepFailed(unit, 0, failure("invalid-input", `unknown action "${unit.action}"`));
   const args = evalArgs(evaluator, unit.step.with, scope);
   if (!args.ok) return stepFailed(unit, attempt - 1, failure("expression", `with: ${args.message}`));
-  if ((action.requiresApproval || action.approvalRequest) && !state.approvals.has(unit.key)) {
-    return approvalGate(unit, action, args.value, attempt);
+  if (action.requiresApproval || action.approvalRequest) {
+    const gate = approvalGate(ctx, unit, action, args.value, attempt);
+    if (gate) return gate;
   }
   const durations = resolveDurations(unit.step, evaluator, scope);
   if (!durations.ok) return stepFailed(unit, attempt - 1, failure("expression", durations.message));
@@ -212,10 +225,18 @@ export function decideStep(ctx: DecideContext, unit: StepUnit): Instruction {
 }
 
 /**
- * A step that needs a person's approval waits at a gate before it runs: the driver asks (flags, terminal) and
- * the answer is recorded here; nothing else (a skip, a retry) ever lets the step run without one.
+ * A step that needs a person's approval waits at a gate before it runs until enough distinct people approved it
+ * (one by default; `approvers: { min, notStarter }` asks for more, or for someone other than the run's starter):
+ * the driver asks (flags, terminal) and the answer is recorded here; nothing else (a skip, a retry) ever lets the
+ * step run without them. Undefined: the step has its approvals.
  */
-function approvalGate(unit: StepUnit, action: AnyAction, args: JsonValue, attempt: number): Instruction {
+function approvalGate(
+  ctx: DecideContext,
+  unit: StepUnit,
+  action: AnyAction,
+  args: JsonValue,
+  attempt: number,
+): Instruction | undefined {
   let asked: ReturnType<NonNullable<AnyAction["approvalRequest"]>> | undefined;
   try {
     asked = action.approvalRequest?.(args);
@@ -229,6 +250,19 @@ function approvalGate(unit: StepUnit, action: AnyAction, args: JsonValue, attemp
     );
   }
   const ask = asked ?? { prompt: `${unit.key} runs ${unit.action}, which needs a person's approval.` };
+  const rule = ask.approvers ?? ONE_APPROVER;
+  const standing = approvalStanding(ctx.state, unit.key, rule);
+  if (standing.missing === 0) return undefined;
+  const waiting = (why: string, said?: string): EventBody[] => [
+    { type: "approval.requested", step: unit.key, prompt: ask.prompt },
+    {
+      type: "run.halted",
+      reason: "waiting-for-approval",
+      step: unit.key,
+      message: `waiting for approval of ${unit.key}${why}: ${said ? `${said}. ` : ""}${ask.prompt}`,
+    },
+  ];
+  const needed = () => ` (${stillNeeded(rule, standing, starterOf(ctx.state))})`;
   return {
     kind: "approve",
     unit,
@@ -236,30 +270,27 @@ function approvalGate(unit: StepUnit, action: AnyAction, args: JsonValue, attemp
     ...(ask.timeoutMs !== undefined ? { timeoutMs: ask.timeoutMs } : {}),
     ...(ask.input ? { input: ask.input } : {}),
     settle: (answer) => {
-      if (answer.approved)
+      if (answer.approved) {
+        const actor = answer.actor ?? { user: answer.by, host: "?" };
+        const refused = approvalRefusal(ctx.state, unit.key, rule, actor);
+        if (refused) return waiting(` — ${refused}`);
         return [
           {
             type: "approval.granted",
             step: unit.key,
             by: answer.by,
             via: answer.via,
+            ...(answer.actor ? { actor: answer.actor } : {}),
             ...(answer.value !== undefined ? { value: answer.value } : {}),
           },
         ];
+      }
       if (answer.reason === "denied") {
         const who = answer.by ?? "the operator";
         const error = failure("approval-denied", `${who} declined ${unit.key}: ${ask.prompt}`);
         return [{ type: "step.failed", step: unit.key, attempt, error }];
       }
-      return [
-        { type: "approval.requested", step: unit.key, prompt: ask.prompt },
-        {
-          type: "run.halted",
-          reason: "waiting-for-approval",
-          step: unit.key,
-          message: `waiting for approval of ${unit.key}: ${answer.message ? `${answer.message}. ` : ""}${ask.prompt}`,
-        },
-      ];
+      return waiting(rule.min > 1 || rule.notStarter ? needed() : "", answer.message);
     },
   };
 }
@@ -289,16 +320,17 @@ function settleAttempt(
   if (until) {
     const r = ctx.evaluator.condition(until, scope);
     if (!r.ok || !r.value) {
-      const why = r.ok ? "" : ` (${r.message})`;
-      return attemptFailed(
-        ctx,
-        unit,
-        attempt,
-        failure("until-not-met", `until \`${until.text}\` does not hold${why}`, true),
-        [],
-        now,
-        durations,
-      );
+      // The values the condition reads from the output (the pending migrations...), so a halt shows why.
+      const last = lastOutputOf(until.text, output);
+      const seen = Object.entries(last)
+        .map(([k, v]) => `${k} = ${clip(JSON.stringify(v))}`)
+        .join(", ");
+      const error = r.ok
+        ? failure("until-not-met", `until \`${until.text}\` does not hold${seen ? ` (${seen})` : ""}`, true)
+        : failure("expression", `until \`${until.text}\` cannot be evaluated: ${r.message}`, true);
+      const details = Object.keys(last).length > 0 ? boundDetails({ lastOutput: last }) : undefined;
+      if (details) error.details = details;
+      return attemptFailed(ctx, unit, attempt, error, [], now, durations);
     }
   }
   const events: EventBody[] = [];
@@ -306,11 +338,16 @@ function settleAttempt(
   for (const a of unit.step.expect) {
     const r = ctx.evaluator.condition(a.that, scope);
     if (r.ok && r.value) continue;
-    const message = !r.ok
-      ? `${a.that.text}: ${r.message}`
-      : a.message
-        ? ctx.evaluator.message(a.message, scope)
-        : `expected ${a.that.text}`;
+    // An expression that cannot be evaluated (a missing key...) is the runbook's error, not a failed assertion.
+    if (!r.ok) {
+      const error = failure(
+        "expression",
+        `expect \`${a.that.text}\` cannot be evaluated: ${r.message}`,
+        true,
+      );
+      return attemptFailed(ctx, unit, attempt, error, events, now, durations);
+    }
+    const message = a.message ? ctx.evaluator.message(a.message, scope) : `expected ${a.that.text}`;
     messages.push(message);
     events.push({ type: "assertion.failed", step: unit.key, attempt, expression: a.that.text, message });
   }
@@ -360,7 +397,7 @@ function afterFailure(ctx: DecideContext, unit: StepUnit, error: FailureRecord):
       type: "run.halted",
       reason: "rollback-failed",
       step: unit.key,
-      message: `rollback step ${unit.key} failed: ${error.message}`,
+      message: `rollback step ${unit.key} failed: ${headline(error.message)}`,
     });
   }
   if (unit.policy === "halt") {
@@ -368,7 +405,7 @@ function afterFailure(ctx: DecideContext, unit: StepUnit, error: FailureRecord):
       type: "run.halted",
       reason: "step-failed",
       step: unit.key,
-      message: `${unit.key} failed: ${error.message}`,
+      message: `${unit.key} failed: ${headline(error.message)}`,
     });
   }
   const boundaries = state.entered.filter((p) => program.rollbacks.has(p)).reverse();
@@ -376,9 +413,11 @@ function afterFailure(ctx: DecideContext, unit: StepUnit, error: FailureRecord):
     return record({
       type: "run.failed",
       reason: "step-failed",
-      message: `${unit.key} failed: ${error.message}; no rollback boundary was entered, so nothing was undone`,
+      message: `${unit.key} failed: ${headline(error.message)}; no rollback boundary was entered, so nothing was undone`,
     });
   }
+  const halt = unreachableHalt(ctx, unit, error, boundaries);
+  if (halt) return record(halt);
   return record({
     type: "rollback.started",
     reason: "failure",

@@ -8,18 +8,25 @@ import type {
   RunResources,
 } from "../../contract/action.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
-import { asFailure, fail, StepFailure } from "../../contract/failure.js";
+import {
+  asFailure,
+  boundDetails,
+  fail,
+  type StepFailure,
+  targetUnavailable,
+} from "../../contract/failure.js";
 import { type JsonValue, toJsonValue } from "../../contract/json.js";
 import { stepEffect } from "../../parser/step-effect.js";
 import type { Evaluator } from "../bind/evaluator.js";
 import type { Program, StepUnit } from "../bind/program.js";
 import type { TaintRedactor } from "../bind/taint-redactor.js";
-import type { EventBody, RunEvent } from "../model/events.js";
+import { type EventBody, formatActor, type RunEvent } from "../model/events.js";
 import { applyEvent, type RunState, type RunStatus } from "../model/state.js";
 import type { RunJournal } from "../store/run-store.js";
 import type { ApprovalBroker } from "./approvals.js";
 import { decide } from "./decide.js";
 import { type DecideProgress, START } from "./decide-context.js";
+import { diagnosisSource } from "./diagnosis-source.js";
 import type { AttemptOutcome, ChildOutcome, Instruction } from "./instructions.js";
 
 /** How an in-doubt step was settled by the operator up front (`--settle STEP=done|redo`). */
@@ -67,6 +74,11 @@ export interface DriverOptions {
   onEvent?: (event: RunEvent) => void;
   /** Where the interruption came from, recorded in the journal. */
   signalName?: () => string;
+  /**
+   * Called immediately before every write action starts: throws (StoreFencedError) when this process no longer
+   * holds the run's locks, so nothing more is changed. Its error ends `run()` with nothing recorded.
+   */
+  beforeWrite?: () => Promise<void>;
   /** Runs `run:` steps' child runbooks; without it such a step fails. */
   children?: ChildRuns;
 }
@@ -94,7 +106,10 @@ export class Driver {
     if (r) await r;
   }
 
-  /** Run the loop to a stop; every event is durable when it returns. */
+  /**
+   * Run the loop to a stop; every event is durable when it returns. Rejects (StoreFencedError,
+   * StoreUnavailableError) when the journal cannot be appended to or the locks were lost: nothing more ran.
+   */
   async run(): Promise<RunStatus> {
     const { state, signal } = this.o;
     for (;;) {
@@ -147,11 +162,14 @@ export class Driver {
         await this.flush();
         const action = this.o.catalog.find(cmd.unit.action);
         let events: EventBody[];
+        const { ctx, seal } = this.context(cmd.unit, this.o.signal);
         try {
-          const r = await action?.probe?.(this.context(cmd.unit, this.o.signal), cmd.args, cmd.before);
+          const r = await action?.probe?.(ctx, cmd.args, cmd.before);
           events = cmd.settle(r ?? { state: "unknown", reason: "no probe" });
         } catch (err) {
           events = cmd.settle({ state: "unknown", reason: this.o.redactor.redact(asFailure(err).message) });
+        } finally {
+          seal();
         }
         if (this.interrupted(cmd.unit)) return;
         this.record(events);
@@ -278,10 +296,10 @@ export class Driver {
   private async attempt(cmd: Extract<Instruction, { kind: "attempt" }>): Promise<void> {
     const { unit } = cmd;
     const action = this.o.catalog.find(unit.action) as AnyAction;
-    const ctx = this.context(unit, this.o.signal);
     let before: JsonValue | undefined;
     const effect = stepEffect(unit.step, action);
     if (effect === "write" && action.before) {
+      const { ctx, seal } = this.context(unit, this.o.signal);
       try {
         before = (await action.before(ctx, cmd.args)) ?? null;
       } catch (err) {
@@ -289,6 +307,8 @@ export class Driver {
         if (this.interrupted(unit)) return;
         this.record(cmd.settle({ ok: false, failure: f }, Date.now()));
         return;
+      } finally {
+        seal();
       }
     }
     // A credential written in the step itself (a header, a URL's password) is masked before its args are journaled.
@@ -300,6 +320,7 @@ export class Driver {
       this.record(cmd.settle({ ok: false, failure: redacted(f, this.o.redactor) }, Date.now()));
       return;
     }
+    if (effect === "write") await this.o.beforeWrite?.();
     this.record([
       {
         type: "step.started",
@@ -315,7 +336,51 @@ export class Driver {
     await this.flush();
     const outcome = await this.invoke(action, unit, cmd.args, cmd.timeoutMs);
     if (this.interrupted(unit)) return;
-    this.record(cmd.settle(outcome, Date.now()));
+    const events = cmd.settle(outcome, Date.now());
+    await this.diagnose(unit, cmd.args, events);
+    if (this.interrupted(unit)) return;
+    this.record(events);
+  }
+
+  /**
+   * A step that finally failed: add what its target looks like now (pods, restarts, waiting reasons, the failing
+   * containers' last log lines) to its error, from the step's own action or, for a step that waits on what an
+   * earlier one changed (a migration wait, a readiness check), from the nearest earlier step that can tell.
+   */
+  private async diagnose(unit: StepUnit, args: JsonValue, events: EventBody[]): Promise<void> {
+    const failed = events.find(
+      (e): e is Extract<EventBody, { type: "step.failed" }> =>
+        e.type === "step.failed" && e.step === unit.key,
+    );
+    if (!failed) return;
+    const source = diagnosisSource(
+      this.o.program,
+      this.o.state,
+      this.o.catalog,
+      unit,
+      this.o.evaluator,
+      args,
+    );
+    // The target itself did not answer: asking it again for its pods would only wait longer.
+    if (!source || (source.unit === unit && targetUnavailable(failed.error))) return;
+    const { ctx, seal } = this.context(unit, this.o.signal);
+    ctx.log.progress(`looking for the cause: reading the target of ${source.unit.key}`);
+    try {
+      const found = await abortable(
+        Promise.race([
+          source.action.diagnose?.(ctx, source.args) ?? Promise.resolve(undefined),
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), DIAGNOSE_MS).unref()),
+        ]),
+        this.o.signal,
+      );
+      if (!found || found.pods.every((p) => p.ready && p.restarts === 0)) return;
+      const details = boundDetails({ ...(failed.error.details ?? {}), diagnosis: found });
+      failed.error = { ...failed.error, ...(details ? { details } : {}) };
+    } catch {
+      // A diagnosis is best effort: the failure stands as it is.
+    } finally {
+      seal();
+    }
   }
 
   /** Run an action once with the run's signal and the attempt's timeout; never throws. */
@@ -336,22 +401,33 @@ export class Driver {
             timeoutMs,
           )
         : undefined;
+    const { ctx, seal } = this.context(unit, controller.signal);
     try {
-      const ctx = this.context(unit, controller.signal);
       const output = await abortable(action.run(ctx, args), controller.signal);
       return { ok: true, output: journalable(unit.action, output) };
     } catch (err) {
       return { ok: false, failure: redacted(asFailure(err, controller.signal), this.o.redactor) };
     } finally {
+      // An action cut off by a timeout or an interruption may still be running: nothing it says from now on
+      // reaches the view, so no line of a finished step prints after it ended.
+      seal();
       if (timer) clearTimeout(timer);
       this.o.signal.removeEventListener("abort", onAbort);
     }
   }
 
-  private context(unit: StepUnit, signal: AbortSignal): ActionContext {
+  /** The context of one call into an action; `seal` silences its logger once the call is over. */
+  private context(unit: StepUnit, signal: AbortSignal): { ctx: ActionContext; seal: () => void } {
+    let open = true;
+    const base = this.o.logFor?.(unit.key) ?? this.o.log ?? silentLogger;
+    const log: ActionLogger = {
+      info: (m) => open && base.info(m),
+      warn: (m) => open && base.warn(m),
+      progress: (m) => open && base.progress(m),
+    };
     const ctx: ActionContext = {
       signal,
-      log: this.o.logFor?.(unit.key) ?? this.o.log ?? silentLogger,
+      log,
       redactor: this.o.redactor,
       connections: this.o.connections,
       runId: this.o.state.runId,
@@ -359,19 +435,37 @@ export class Driver {
       workDir: this.o.workDir,
       env: this.o.env,
     };
-    const approval = this.o.state.approvals.get(unit.key);
-    if (approval) ctx.approval = approval;
+    const approvals = this.o.state.approvals.get(unit.key);
+    const last = approvals?.at(-1);
+    if (approvals && last) {
+      const names = approvals.map((r) => (r.actor ? formatActor(r.actor) : r.by));
+      const value = approvals.findLast((r) => r.value !== undefined)?.value;
+      ctx.approval = {
+        by: last.by,
+        via: last.via,
+        at: last.at,
+        approvers: [...new Set(names)],
+        ...(value !== undefined ? { value } : {}),
+      };
+    }
     if (this.o.resources) ctx.resources = this.o.resources;
-    return ctx;
+    return {
+      ctx,
+      seal: () => {
+        open = false;
+      },
+    };
   }
 }
 
 const silentLogger: ActionLogger = { info() {}, warn() {}, progress() {} };
 
+/** How long the cause of a failure may take to collect. */
+const DIAGNOSE_MS = 20_000;
+
 /** A failure whose message passes through the run's redactor (an action's own message may quote a secret). */
 function redacted(f: StepFailure, redactor: TaintRedactor): StepFailure {
-  const message = redactor.redact(f.message);
-  return message === f.message ? f : new StepFailure(f.kind, message, f.retryable);
+  return f.withMessage(redactor.redact(f.message));
 }
 
 /** An action's output as the journal keeps it; one that is not plain data (a cycle) fails the step. */
@@ -389,7 +483,11 @@ function isTerminal(status: RunStatus): boolean {
 
 /** Settle with the promise, or reject as soon as the signal aborts (an action that ignores it is cut off). */
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The action was cut off before it began: its own rejection (it saw the abort too) is expected.
+    p.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });

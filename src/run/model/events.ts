@@ -1,5 +1,6 @@
 // The journal's vocabulary: every event a run records, as plain JSON, in the order things happen.
 
+import type { Actor } from "../../contract/approval.js";
 import type { FailureRecord } from "../../contract/failure.js";
 import type { JsonValue } from "../../contract/json.js";
 
@@ -8,6 +9,8 @@ export interface LockKey {
   key: string;
   label: string;
 }
+
+export type { Actor };
 
 /** Who holds a run lock: enough to tell whether the holder is still alive. */
 export interface LockHolder {
@@ -18,6 +21,13 @@ export interface LockHolder {
   /** The lock key and a readable label, e.g. `postgres:3f2a… (db)`. */
   key: string;
   label: string;
+  /** Who took the lock (absent in locks written before identities were recorded). */
+  user?: string;
+  role?: string;
+  /** The fencing token of this acquisition (a store sequence: every acquisition gets a larger one). */
+  token?: number;
+  /** When the holder's lease runs out unless it is renewed (stores with leases). */
+  expiresAt?: string;
 }
 
 /** Why a run stopped and waits for the operator. */
@@ -27,7 +37,9 @@ export type HaltReason =
   | "waiting-for-approval"
   | "in-doubt"
   | "rollback-failed"
+  | "target-unreachable"
   | "integrity"
+  | "lock-taken-over"
   /** A child run (`run:`) stopped for the operator; resuming or rolling back the parent continues it. */
   | "child-stopped";
 
@@ -50,6 +62,8 @@ export type EventBody =
       user: string;
       host: string;
       pid: number;
+      /** The store's authenticated database role, when the store has one. */
+      role?: string;
       locks: { key: string; label: string }[];
       /** A child run: the run and the `run:` step that started it. */
       parent?: { runId: string; step: string };
@@ -65,10 +79,20 @@ export type EventBody =
         actions: string[];
       }[];
     }
-  | { type: "run.resumed"; user: string; host: string; pid: number; changes?: string[] }
+  | { type: "run.resumed"; user: string; host: string; pid: number; role?: string; changes?: string[] }
   | { type: "journal.repaired"; droppedBytes: number }
-  | { type: "lock.forced"; previous: LockHolder; by: string }
+  | { type: "lock.forced"; previous: LockHolder; by: string; actor?: Actor }
   | { type: "lock.reclaimed"; previous: LockHolder }
+  /** Recorded in the journal of the run that lost its locks to `--force-unlock` by another run. */
+  | {
+      type: "lock.taken-over";
+      by: string;
+      actor?: Actor;
+      to: string;
+      locks: { key: string; label: string }[];
+    }
+  /** This process found it no longer holds the run's locks and stopped before its next action. */
+  | { type: "run.fenced"; pid: number; host: string; reason: string; discarded: number }
   | { type: "guards.passed" }
   | { type: "guard.failed"; step?: string; index: number; expression: string; message: string }
   | { type: "phase.entered"; phase: string; boundary: boolean }
@@ -78,9 +102,12 @@ export type EventBody =
       step: string;
       reason: "when" | "operator";
       by?: string;
+      actor?: Actor;
       note?: string;
       /** The operator passed a safety check (`--override-check`): a read step, or a step whose guard was false. */
       overrode?: "check" | "guard";
+      /** For `when`: the condition that was false and what it read, e.g. `params.analyticsEnabled is false`. */
+      condition?: string;
     }
   | {
       type: "step.started";
@@ -107,13 +134,14 @@ export type EventBody =
   | { type: "step.probed"; step: string; result: "done" | "not-done" | "unknown"; reason?: string }
   | { type: "step.verified"; step: string; holds: boolean; reason?: string }
   | { type: "approval.requested"; step: string; prompt: string }
-  | { type: "approval.granted"; step: string; by: string; via: string; value?: string }
+  | { type: "approval.granted"; step: string; by: string; via: string; actor?: Actor; value?: string }
   | {
       type: "rollback.started";
       reason: "failure" | "operator";
       boundaries: string[];
       trigger?: { step: string; error: FailureRecord };
       by?: string;
+      actor?: Actor;
     }
   | { type: "rollback.completed"; boundaries: string[]; verified: boolean }
   | { type: "run.completed" }
@@ -124,3 +152,13 @@ export type EventBody =
 
 /** An event as stored: its body plus sequence number, time and the hash of the previous line. */
 export type RunEvent = EventBody & { seq: number; at: string; prev: string };
+
+/** An actor as people read it: `alice@host-a`, or `alice@host-a as rbx_alice` when the store role differs. */
+export function formatActor(a: Actor): string {
+  return a.role && a.role !== a.user ? `${a.user}@${a.host} as ${a.role}` : `${a.user}@${a.host}`;
+}
+
+/** The person an actor is, for comparing approvers: the store's role when it authenticates one, else the user. */
+export function personOf(a: Actor): string {
+  return a.role ? `role ${a.role}` : `user ${a.user}`;
+}

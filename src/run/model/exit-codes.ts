@@ -30,5 +30,6 @@ export const EXIT_STATUS_HELP = `Exit status — one code per outcome, whichever
        finishes that unwinding), no boundary was entered so nothing was undone, or a runbook guard is false
   2    refused: usage, a document or params that do not check, a lock held by another run, a plan hash
        that differs, a changed document, a finished run
-  3    halted for the operator: \`rbx status RUN\` says why and lists the choices
+  3    halted for the operator: \`rbx status RUN\` says why and lists the choices; also stopped before its
+       next action because the run store stopped answering or another run took its locks
   130  interrupted by SIGINT or SIGTERM (the lock is kept for resume or rollback)`;

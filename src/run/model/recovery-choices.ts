@@ -130,6 +130,11 @@ function haltedChoices(state: RunState, cmd: Cmd, andContinue: string): Recovery
           command: cmd(["resume", run, "--approve", step]),
           explains: `approve ${step} yourself (your name is recorded), then ${andContinue}`,
         },
+        {
+          verb: "approve",
+          command: cmd(["approve", run, step]),
+          explains: `record your approval of ${step} from any machine sharing the store (a step may need several people, or someone other than who started the run); then resume`,
+        },
       ];
     case "in-doubt":
       return [

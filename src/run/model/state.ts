@@ -2,7 +2,7 @@
 
 import type { FailureRecord } from "../../contract/failure.js";
 import type { JsonValue } from "../../contract/json.js";
-import type { EventBody, HaltReason, RunEvent } from "./events.js";
+import type { Actor, EventBody, HaltReason, RunEvent } from "./events.js";
 
 /** Where one step stands. `in-doubt`: started, never recorded as finished, before a resume. */
 export type StepStatus =
@@ -31,11 +31,28 @@ export interface StepState {
   output?: JsonValue;
   error?: FailureRecord;
   settledBy?: "probe" | "verify" | "operator";
-  skipped?: { reason: "when" | "operator"; by?: string; note?: string; overrode?: "check" | "guard" };
+  skipped?: {
+    reason: "when" | "operator";
+    by?: string;
+    note?: string;
+    overrode?: "check" | "guard";
+    condition?: string;
+  };
   probe?: "done" | "not-done" | "unknown";
   verified?: boolean;
   /** A `run:` step: the child run it started. */
   child?: string;
+}
+
+/** One approval a step was given, as the journal recorded it. */
+export interface ApprovalRecord {
+  by: string;
+  via: string;
+  at: string;
+  /** Who approved (absent in journals written before identities were recorded). */
+  actor?: Actor;
+  /** The value given with it (`--approve STEP=VALUE`), for an approval that asks for one. */
+  value?: string;
 }
 
 /** The overall state of a run. */
@@ -60,7 +77,10 @@ export interface RunState {
   boundaries: string[];
   completed: Set<string>;
   steps: Map<string, StepState>;
-  approvals: Map<string, { by: string; via: string; at: string; value?: string }>;
+  /** Every approval each step was given, in order (a step may need several distinct approvers). */
+  approvals: Map<string, ApprovalRecord[]>;
+  /** Set when another run took this run's locks over with `--force-unlock`. */
+  takenOver?: { by: string; to: string; at: string };
   rollback?: {
     reason: "failure" | "operator";
     /** Who asked for it, when the operator did. */
@@ -74,7 +94,7 @@ export interface RunState {
   failure?: { reason: string; message: string };
   interrupted?: { step?: string; signal: string; at: string };
   /** Who started or last resumed the run, from where and since when: who runs it, or ran it last. */
-  runner?: { user: string; host: string; pid: number; since: string };
+  runner?: { user: string; host: string; pid: number; since: string; role?: string };
   /** The step most recently started or finished, for "where it stands". */
   lastStep?: string;
   last?: RunEvent;
@@ -115,6 +135,14 @@ function step(state: RunState, key: string): StepState {
   return s;
 }
 
+/** Who drives the run from a run.started or run.resumed event: the person (with the store's role) and the process. */
+function runnerOf(
+  e: { user: string; host: string; pid: number; role?: string },
+  at: string,
+): NonNullable<RunState["runner"]> {
+  return { user: e.user, host: e.host, pid: e.pid, since: at, ...(e.role ? { role: e.role } : {}) };
+}
+
 /** Apply one event to the state (mutating it: folds run over thousands of events). */
 export function applyEvent(state: RunState, event: RunEvent): RunState {
   state.last = event;
@@ -123,17 +151,18 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
   switch (e.type) {
     case "run.started":
       state.started = event as Extract<RunEvent, { type: "run.started" }>;
-      state.runner = { user: e.user, host: e.host, pid: e.pid, since: event.at };
+      state.runner = runnerOf(e, event.at);
       state.segments++;
       break;
     case "run.resumed":
       state.segments++;
-      state.runner = { user: e.user, host: e.host, pid: e.pid, since: event.at };
+      state.runner = runnerOf(e, event.at);
       if (e.changes) state.changes.push(e.changes);
       resumeSteps(state);
       state.status = state.rollback && !state.rollback.done ? "rolling-back" : "running";
       state.halt = undefined;
       state.interrupted = undefined;
+      state.takenOver = undefined;
       break;
     case "guards.passed":
       state.guardsPassed = true;
@@ -155,6 +184,7 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
         ...(e.by ? { by: e.by } : {}),
         ...(e.note ? { note: e.note } : {}),
         ...(e.overrode ? { overrode: e.overrode } : {}),
+        ...(e.condition ? { condition: e.condition } : {}),
       };
       state.lastStep = e.step;
       break;
@@ -214,13 +244,40 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
     case "approval.requested":
       step(state, e.step).status = "waiting-approval";
       break;
-    case "approval.granted":
-      state.approvals.set(e.step, {
+    case "run.fenced":
+      // Nobody else drives the run (the fenced process records this only then): it waits for the operator.
+      if (state.status === "running" || state.status === "rolling-back") {
+        state.status = "halted";
+        state.halt = {
+          reason: "lock-taken-over",
+          ...(state.lastStep ? { step: state.lastStep } : {}),
+          message: `its process lost the run's locks and stopped: ${e.reason}`,
+          at: event.at,
+        };
+      }
+      break;
+    case "approval.granted": {
+      const list = state.approvals.get(e.step) ?? [];
+      list.push({
         by: e.by,
         via: e.via,
         at: event.at,
+        ...(e.actor ? { actor: e.actor } : {}),
         ...(e.value !== undefined ? { value: e.value } : {}),
       });
+      state.approvals.set(e.step, list);
+      break;
+    }
+    case "lock.taken-over":
+      // The target may now be changed by the other run: this one stops for the operator, its locks gone.
+      state.takenOver = { by: e.by, to: e.to, at: event.at };
+      state.status = "halted";
+      state.halt = {
+        reason: "lock-taken-over",
+        ...(state.lastStep ? { step: state.lastStep } : {}),
+        message: `run ${e.to} took over its locks (--force-unlock by ${e.by})`,
+        at: event.at,
+      };
       break;
     case "rollback.started":
       for (const key of [...state.steps.keys()]) {

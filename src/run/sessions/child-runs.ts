@@ -15,6 +15,8 @@ export interface ParentRun {
   file: string;
   keys: readonly LockKey[];
   scope: RunScope;
+  /** Throws when the parent no longer holds its locks (fenced, store lost): checked before the child's writes. */
+  check?: () => Promise<void>;
 }
 
 /** Why a run stopped where it did, in one line (its failure, halt, or the step whose failure rolled it back). */
@@ -35,6 +37,16 @@ export function childRunsFor(opts: SessionOptions, parent: ParentRun): ChildRuns
   if (!verbs) return undefined;
   const files = [...(opts.parent?.files ?? []), parent.file];
   const locks = new Set([...(opts.parent?.locks ?? []), ...parent.keys.map((k) => k.key)]);
+  // Every ancestor's locks are checked before a child's write, the nearest last.
+  const above = opts.parent?.check;
+  const own = parent.check;
+  const check =
+    above && own
+      ? async () => {
+          await above();
+          await own();
+        }
+      : (own ?? above);
 
   /** The child's journal folded, or undefined when it has none (it never started). */
   const stateOf = async (runId: string): Promise<RunState | undefined> => {
@@ -48,7 +60,7 @@ export function childRunsFor(opts: SessionOptions, parent: ParentRun): ChildRuns
     const said: string[] = [];
     const childOpts: SessionOptions = {
       ...opts,
-      parent: { runId: parent.runId, step, locks, files },
+      parent: { runId: parent.runId, step, locks, files, ...(check ? { check } : {}) },
       runId,
       say: (line) => {
         said.push(line);

@@ -1,71 +1,38 @@
 // Reading runs for `rbx status` and `rbx runs`: verify the journal, fold it, load its document if it can.
 import type { ActionCatalog } from "../../contract/action.js";
-import type { JsonValue } from "../../contract/json.js";
 import { bindDocument } from "../bind/bind-document.js";
-import { bindRun } from "../bind/bind-run.js";
-import { type Prepared, prepareRunbook } from "../bind/prepare.js";
-import { buildProgram } from "../bind/program.js";
+import type { Prepared } from "../bind/prepare.js";
+import { buildProgram, type Program } from "../bind/program.js";
+import type { RunEvent } from "../model/events.js";
 import type { Runner } from "../model/recovery-choices.js";
 import { foldEvents, type RunState } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import { standings } from "./lock-messages.js";
-import { previewRollback, type RollbackDecision } from "./rollback-preview.js";
+import { previewRollback, type RollbackPreview } from "./rollback-preview.js";
+import { runDocument } from "./run-document.js";
 import type { CatalogResolver } from "./session-options.js";
-import { runnerOf, type StatusReport, statusReport, unwindNow } from "./status-report.js";
+import { runSnapshots, snapshotDump, snapshotWhere } from "./snapshots.js";
+import { runnerOf, type StatusReport, statusReport } from "./status-report.js";
 
-/** `rbx status --preview-rollback`: run the rollback's reads now, with the run's secrets from `env`. */
+/** `rbx status --preview-rollback`: run the rollback's reads now, with the run's secrets from the environment. */
 export interface LivePreview {
-  env: Readonly<Record<string, string | undefined>>;
   signal: AbortSignal;
   /** Where binding problems (a missing secret) are said. */
   say: (line: string) => void;
 }
 
-// What a rollback of the run would do with each step: from the journal alone, or (live) after its reads.
-async function rollbackDecisions(
-  prepared: Prepared | undefined,
-  state: RunState,
-  store: RunStore,
-  catalog: ActionCatalog | undefined,
-  live: LivePreview | undefined,
-): Promise<Map<string, RollbackDecision> | undefined> {
-  const started = state.started;
-  if (!prepared?.ok || !started || !catalog) return undefined;
-  const units = unwindNow(state, buildProgram(prepared.runbook)).flatMap((b) => b.units);
-  if (units.length === 0) return undefined;
-  let bound: ReturnType<typeof bindRun> | undefined;
-  if (live) {
-    const b = bindDocument(
-      prepared,
-      { cli: new Map(), recorded: started.params },
-      { env: live.env, catalog, say: live.say },
-    );
-    if (!b) return undefined;
-    bound = b.bound;
-  } else {
-    // Conditions read params and outputs, never secrets: the journaled params (secrets masked) are enough.
-    const secrets = new Set(
-      prepared.runbook.params.filter((p) => p.type === "secret").map((p) => p.name.value),
-    );
-    bound = bindRun(prepared.runbook, started.params as Record<string, JsonValue>, secrets, {}, catalog);
-  }
-  const decisions = await previewRollback({
-    bound,
-    catalog,
-    state: foldEvents(state.runId, (await store.read(state.runId)).events),
-    units,
-    ...(live ? { live: { env: live.env, workDir: store.workDir(state.runId), signal: live.signal } } : {}),
-  });
-  return new Map(decisions.map((d) => [d.key, d]));
-}
-
-/** The status report of one run; `stateDir` is repeated in the commands it suggests, as the operator gave it. */
+/**
+ * The status report of one run; `stateDir` is repeated in the commands it suggests, as the operator gave it;
+ * `env` lets it evaluate the rollback's `when`s over the recorded params and tells where this machine looks for
+ * snapshot dumps (RBX_SNAPSHOTS_DIR).
+ */
 export async function inspectRun(
   store: RunStore,
   runId: string,
   cwd: string,
   catalogs: ActionCatalog | CatalogResolver,
   stateDir?: string,
+  env: Readonly<Record<string, string | undefined>> = {},
   live?: LivePreview,
 ): Promise<StatusReport> {
   const read = await store.read(runId);
@@ -75,18 +42,54 @@ export async function inspectRun(
   const found = file && typeof catalogs === "function" ? await catalogs(file) : undefined;
   const catalog =
     typeof catalogs !== "function" ? catalogs : found && "catalog" in found ? found.catalog : undefined;
-  const prepared = file && catalog ? prepareRunbook(file, cwd, catalog) : undefined;
+  const prepared =
+    state.started && catalog
+      ? (await runDocument(runId, state.started, undefined, { store, cwd, catalog })).prepared
+      : undefined;
   const program = prepared?.ok ? buildProgram(prepared.runbook) : undefined;
-  const decisions = await rollbackDecisions(prepared, state, store, catalog, live);
   const holders = state.started ? await store.holders(state.started.locks) : [];
   const journalPath = store.journalFile?.(runId);
+  const snapshots = runSnapshots(read.events).map((s) => ({
+    step: s.step,
+    id: s.id,
+    where: snapshotWhere(s),
+    readableHere: snapshotDump(s, env) !== undefined,
+  }));
+  const preview =
+    program && catalog && state.started
+      ? await rollbackPreview(store, read.events, state, program, catalog, prepared, env, live)
+      : undefined;
   return statusReport(state, read, {
     ...(program ? { program } : {}),
     holders,
     standings: await standings(store, holders, state),
     ...(stateDir ? { stateDir } : {}),
     ...(journalPath ? { journalPath } : {}),
-    ...(decisions ? { decisions } : {}),
+    snapshots,
+    ...(preview ? { preview } : {}),
+  });
+}
+
+// What a rollback would do now: over the journal, or (live) bound with the run's secrets from `env`, its reads
+// run into a fresh fold of the journal (nothing journaled). Undefined when a live binding fails (it says why).
+async function rollbackPreview(
+  store: RunStore,
+  events: readonly RunEvent[],
+  state: RunState,
+  program: Program,
+  catalog: ActionCatalog,
+  prepared: Prepared | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  live: LivePreview | undefined,
+): Promise<RollbackPreview | undefined> {
+  if (!live || !prepared || !state.started) return previewRollback(state, program, catalog, { env });
+  const paramSources = { cli: new Map<string, string>(), recorded: state.started.params };
+  const bound = bindDocument(prepared, paramSources, { env, catalog, say: live.say });
+  if (!bound) return undefined;
+  return previewRollback(foldEvents(state.runId, events), program, catalog, {
+    env,
+    bound: bound.bound,
+    live: { workDir: store.workDir(state.runId), signal: live.signal },
   });
 }
 

@@ -1,22 +1,32 @@
 // Reopening a stopped run for resume or rollback: its journal verified, its document checked, its lock retaken.
 
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { type Bound, bindDocument } from "../bind/bind-document.js";
+import { bindDocument } from "../bind/bind-document.js";
 import { documentChanges } from "../bind/document-diff.js";
-import { prepareRunbook, prepareText } from "../bind/prepare.js";
-import type { Driver } from "../interpreter/driver.js";
+import { prepareText } from "../bind/prepare.js";
 import type { EventBody } from "../model/events.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
-import { foldEvents, type RunState, type RunStatus } from "../model/state.js";
+import { foldEvents, type RunStatus } from "../model/state.js";
 import type { JournalRead } from "../store/journal-file.js";
 import { resolveRunId } from "../store/run-ids.js";
-import type { RunStore } from "../store/run-store.js";
-import { StoreWriteError } from "../store/store-error.js";
-import { driverFor, finish, journalFailed, scopeFor, takeLocks } from "./drive-session.js";
-import type { RunScope } from "./run-scope.js";
+import type { RunJournal } from "../store/run-store.js";
+import {
+  type Driving,
+  driverFields,
+  driverFor,
+  driveToEnd,
+  identifyTargets,
+  lockEvents,
+  recordTakeovers,
+  registerSecrets,
+  scopeFor,
+  sessionActor,
+  stoppedWords,
+  takeLocks,
+} from "./drive-session.js";
+import { runDocument } from "./run-document.js";
 import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
+import { snapshotsReadable } from "./snapshots.js";
 
 /**
  * Find a run by id or unique prefix and read its journal; a journal that does not verify is refused (its
@@ -43,14 +53,7 @@ export async function readRun(
 }
 
 /** What continuing an existing run needs, or the exit code it was refused with. */
-export interface Reopened {
-  runId: string;
-  b: Bound;
-  state: RunState;
-  driver: Driver;
-  scope: RunScope;
-  journal: Awaited<ReturnType<RunStore["reopen"]>>;
-}
+export type Reopened = Driving;
 
 /** Reopen a run for `mode`: refuse a finished run or a changed document (unless accepted), relock, journal it. */
 export async function reopenRun(
@@ -78,16 +81,12 @@ export async function reopenRun(
     opts.say(`error: run ${runId} is ${state.status}; there is nothing to ${mode}${hint}`);
     return { exit: EXIT_CODES.usage, runId, status: state.status };
   }
-  const copy = join(opts.store.workDir(runId), "runbook.rb.yaml");
-  const path = extra.file ?? started.runbook.file;
-  const catalog = await catalogFor(opts, path);
+  const catalog = await catalogFor(opts, extra.file ?? started.runbook.file);
   if (!catalog) return { exit: EXIT_CODES.usage, runId };
-  const prepared = prepareRunbook(path, opts.cwd, catalog);
+  const { prepared, path, kept } = await runDocument(runId, started, extra.file, { ...opts, catalog });
   let changes: string[] | undefined;
   if (prepared.ok && prepared.contentHash !== started.runbook.contentHash) {
-    const old = existsSync(copy)
-      ? prepareText(started.runbook.file, readFileSync(copy, "utf8"), catalog)
-      : undefined;
+    const old = kept !== undefined ? prepareText(started.runbook.file, kept, catalog) : undefined;
     changes = documentChanges(old?.ok ? old.runbook : undefined, prepared.runbook);
     if (!opts.acceptChanges) {
       opts.say(`error: ${path} changed since run ${runId} started:`);
@@ -104,52 +103,45 @@ export async function reopenRun(
     { ...opts, catalog },
   );
   if (!b) return { exit: EXIT_CODES.usage, runId };
+  registerSecrets(b, opts);
+  if (!snapshotsReadable(read.events, mode, opts)) return { exit: EXIT_CODES.usage, runId };
+  const targets = await identifyTargets(b, opts);
+  if (!targets) return { exit: EXIT_CODES.usage, runId };
   // A child run works under the locks its ancestors hold; it takes back only its own.
-  const keys = started.locks.filter((k) => !(started.inherited ?? []).includes(k.key));
-  b.keys = keys;
-  const taken = await takeLocks(keys, runId, opts);
-  if (!taken) return { exit: EXIT_CODES.usage, runId };
-  const { holder, locked } = taken;
-  const journal = await opts.store.reopen(runId, read);
+  b.keys = started.locks.filter((k) => !(started.inherited ?? []).includes(k.key));
+  const actor = await sessionActor(opts);
+  const held = await takeLocks(b.keys, targets.connections, runId, actor, opts);
+  if (!held) return { exit: EXIT_CODES.usage, runId };
+  let journal: RunJournal;
+  try {
+    journal = await opts.store.reopen(runId, read, held.fence);
+  } catch (err) {
+    await held.halt(stoppedWords(state)).catch(() => {});
+    throw err;
+  }
+  await recordTakeovers(held, runId, actor, opts);
   const scope = scopeFor(b, runId, read.events, opts);
-  const driver = driverFor(b, state, journal, opts, scope);
+  const driver = driverFor(b, state, journal, opts, scope, actor, held);
   const events: EventBody[] = [];
   if (read.tornBytes > 0) events.push({ type: "journal.repaired", droppedBytes: read.tornBytes });
-  events.push({
-    type: "run.resumed",
-    user: opts.user,
-    host: holder.host,
-    pid: holder.pid,
-    ...(changes ? { changes } : {}),
-  });
-  for (const previous of locked.reclaimed) events.push({ type: "lock.reclaimed", previous });
-  for (const previous of locked.forced) events.push({ type: "lock.forced", previous, by: opts.user });
+  events.push({ type: "run.resumed", ...driverFields(actor), ...(changes ? { changes } : {}) });
+  events.push(...lockEvents(held, actor));
   try {
     driver.record(events);
   } catch (err) {
     await scope.end();
     await journal.close();
+    await held.halt(stoppedWords(state)).catch(() => {});
     throw err;
   }
-  return { runId, b, state, driver, scope, journal };
+  return { runId, b, state, driver, scope, journal, held, actor };
 }
 
-/** Drive a reopened run to its end (after `before`, if any), then close its scope and journal. */
-export async function driveReopened(
+/** Drive a reopened run to its end (after `before`, if any); its locks, scope and journal end with it. */
+export function driveReopened(
   r: Reopened,
   opts: SessionOptions,
   before?: () => void,
 ): Promise<SessionResult> {
-  try {
-    before?.();
-    await r.driver.run();
-    return await finish(opts, r.b, r.scope, r.state);
-  } catch (err) {
-    if (!(err instanceof StoreWriteError)) throw err;
-    await r.scope.end(); // the live view gives the terminal back before the error is said
-    return await journalFailed(opts, r.b.keys, r.runId, r.journal, err);
-  } finally {
-    await r.scope.end();
-    await r.journal.close();
-  }
+  return driveToEnd(r, opts, before);
 }

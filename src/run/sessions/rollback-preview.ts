@@ -1,31 +1,85 @@
-// Before a rollback: which of its steps will run and which will be skipped, from each step's `when` over the
-// journal — and, with `live`, after running the read-only rollback steps those conditions read (a ledger, a
-// schema fingerprint) without journaling anything, so `rbx status` can say whether a restore will happen.
-
+// What a rollback would do now, evaluated rather than listed — the one place `rbx status`, `rbx report` and
+// `rbx status --preview-rollback` ask: each rollback step's `when` over the run's journal (will run / will skip,
+// and why; a step whose `when` reads a rollback step not run yet cannot be told), whether the database would be
+// restored, and (live) after running now the read-only rollback steps those conditions read, journaling nothing.
 import type { ActionCatalog, ActionContext, AnyAction } from "../../contract/action.js";
 import type { JsonValue } from "../../contract/json.js";
-import type { BoundRun } from "../bind/bind-run.js";
-import type { StepUnit } from "../bind/program.js";
+import { type BoundRun, bindRun } from "../bind/bind-run.js";
+import { explainFalse } from "../bind/explain-condition.js";
+import { prepareRunbook } from "../bind/prepare.js";
+import { buildProgram, type Program, type StepUnit } from "../bind/program.js";
 import { stepsReadBy, unitEffect } from "../bind/unit-reads.js";
 import type { EventBody, RunEvent } from "../model/events.js";
-import { applyEvent, type RunState } from "../model/state.js";
+import { boundariesToUnwind } from "../model/recovery-choices.js";
+import { applyEvent, foldEvents, type RunState } from "../model/state.js";
+import type { CatalogResolver } from "./session-options.js";
 
-/** What a rollback will do with one of its steps, as far as can be told now. */
-export interface RollbackDecision {
+/** One rollback step as it would go now. */
+export interface PreviewStep {
   key: string;
-  decision: "will run" | "will skip" | "decided when the rollback runs";
-  reason: string;
+  action: string;
+  /** The `when` as written, when it has one. */
+  when?: string;
+  /** "unknown": decided only when the rollback runs (it reads a step the rollback runs first, or cannot bind). */
+  will: "run" | "skip" | "unknown";
+  /** Why it skips (the false condition and what it read), or why it cannot be told now. */
+  why?: string;
+  /** It writes to a PostgreSQL connection: it restores (or otherwise changes) a database. */
+  database: boolean;
 }
 
-/** What the preview needs: the run bound to its params, the units to unwind in order, and (live) how to act. */
-export interface PreviewInputs {
-  bound: BoundRun;
-  catalog: ActionCatalog;
-  /** A copy of the run's folded journal; the preview adds the outputs of the reads it runs to it. */
-  state: RunState;
-  units: readonly StepUnit[];
-  /** Run the read-only rollback steps later conditions read (needs the run's secrets in the environment). */
-  live?: { env: Readonly<Record<string, string | undefined>>; workDir: string; signal: AbortSignal };
+/** A rollback as it would go now, boundary by boundary (newest first), and its word on the database. */
+export interface RollbackPreview {
+  boundaries: { boundary: string; steps: PreviewStep[] }[];
+  /**
+   * Said when the runbook talks to a database and no step that would run restores it, e.g. "This rollback will
+   * NOT restore the database: rollback:upgrade/0 (snapshot.restore) will skip — `params…` is false".
+   */
+  database?: string;
+}
+
+/** How the preview evaluates: over the recorded params, or a run bound with its secrets (live). */
+export interface PreviewOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  /** The run bound with its secrets from the environment; without it, bound over the journaled params. */
+  bound?: BoundRun;
+  /**
+   * Run now the read-only rollback steps a later `when` reads (a ledger, a schema fingerprint); their outputs are
+   * folded into the preview's `state` (give it a copy), never journaled.
+   */
+  live?: { workDir: string; signal: AbortSignal };
+}
+
+/** The boundaries a rollback unwinds now (newest first) and the units left in each. */
+export function unwindNow(
+  state: RunState,
+  program: Program | undefined,
+): { boundary: string; units: StepUnit[] }[] {
+  const open = state.rollback !== undefined && !state.rollback.done;
+  return boundariesToUnwind(state).map((b) => ({
+    boundary: b,
+    units: (program?.rollbacks.get(b) ?? []).filter((u) => {
+      const done = state.steps.get(u.key)?.status;
+      return !(open && (done === "succeeded" || done === "skipped"));
+    }),
+  }));
+}
+
+/** The run bound over its recorded params (secrets stay masked: a `when` never needs their value). */
+function recordedBound(
+  state: RunState,
+  program: Program,
+  catalog: ActionCatalog,
+  env: Readonly<Record<string, string | undefined>>,
+): BoundRun | undefined {
+  const params = state.started?.params as Record<string, JsonValue> | undefined;
+  if (!params) return undefined;
+  const secrets = new Set(program.runbook.params.filter((p) => p.type === "secret").map((p) => p.name.value));
+  try {
+    return bindRun(program.runbook, params, secrets, env, catalog);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fold an event into the preview's copy of the state (never journaled). */
@@ -33,31 +87,32 @@ function record(state: RunState, body: EventBody): void {
   applyEvent(state, { ...body, seq: 0, at: new Date().toISOString(), prev: "" } as RunEvent);
 }
 
+/** Run one read-only rollback step now; its output goes into `state`. Returns why it failed, if it did. */
 async function runRead(
   action: AnyAction,
   unit: StepUnit,
-  inputs: PreviewInputs,
+  state: RunState,
+  bound: BoundRun,
+  live: NonNullable<PreviewOptions["live"]>,
+  env: PreviewOptions["env"],
 ): Promise<string | undefined> {
-  const live = inputs.live;
-  if (!live) return undefined;
-  const scope = { state: inputs.state };
   const args = unit.step.with
-    ? inputs.bound.evaluator.value(unit.step.with, scope)
+    ? bound.evaluator.value(unit.step.with, { state })
     : { ok: true as const, value: {} };
   if (!args.ok) return `its input does not evaluate: ${args.message}`;
   const ctx: ActionContext = {
     signal: live.signal,
     log: { info() {}, warn() {}, progress() {} },
-    redactor: inputs.bound.redactor,
-    connections: inputs.bound.connections,
-    runId: inputs.state.runId,
+    redactor: bound.redactor,
+    connections: bound.connections,
+    runId: state.runId,
     stepId: unit.key,
     workDir: live.workDir,
-    env: live.env,
+    env,
   };
   try {
     const output = (await action.run(ctx, args.value)) as JsonValue;
-    record(inputs.state, {
+    record(state, {
       type: "step.started",
       step: unit.key,
       phase: unit.phase,
@@ -66,65 +121,119 @@ async function runRead(
       attempt: 1,
       args: args.value,
     });
-    record(inputs.state, { type: "step.succeeded", step: unit.key, attempt: 1, output });
+    record(state, { type: "step.succeeded", step: unit.key, attempt: 1, output });
     return undefined;
   } catch (error) {
-    return inputs.bound.redactor.redact(error instanceof Error ? error.message : String(error));
+    return bound.redactor.redact(error instanceof Error ? error.message : String(error));
   }
 }
 
-/** Decide each unit in order; with `live`, read-only steps a later condition reads are run first. */
-export async function previewRollback(inputs: PreviewInputs): Promise<RollbackDecision[]> {
+/** The rollback `rbx rollback` would run now, evaluated over the run's journal (and, live, its reads now). */
+export async function previewRollback(
+  state: RunState,
+  program: Program,
+  catalog: ActionCatalog,
+  options: PreviewOptions,
+): Promise<RollbackPreview> {
+  const bound = options.bound ?? recordedBound(state, program, catalog, options.env);
+  const unwind = unwindNow(state, program);
+  const units = unwind.flatMap((b) => b.units);
   // A rollback step's `steps.<id>` is its own id (main steps carry it as outputId).
   const idOf = (u: StepUnit) => u.outputId ?? u.step.id?.value;
-  const ids = new Map(inputs.units.flatMap((u) => (idOf(u) ? [[idOf(u) as string, u] as const] : [])));
-  const readLater = new Set(inputs.units.flatMap((u) => stepsReadBy(u)));
-  const out: RollbackDecision[] = [];
+  const ids = new Map(units.flatMap((u) => (idOf(u) ? [[idOf(u) as string, u] as const] : [])));
+  const readLater = new Set(units.flatMap((u) => stepsReadBy(u)));
   const failedReads = new Map<string, string>();
-  for (const unit of inputs.units) {
-    const pending = stepsReadBy(unit).filter((id) => {
-      const u = ids.get(id);
-      return u && !inputs.state.steps.get(u.key)?.output && !failedReads.has(id);
+  const decide = async (u: StepUnit): Promise<PreviewStep> => {
+    const action = catalog.find(u.action);
+    const step: PreviewStep = {
+      key: u.key,
+      action: u.suite ? `check ${u.suite}: ${u.action}` : u.action,
+      will: "run",
+      database: action?.effect === "write" && (action.connectionKinds ?? []).includes("postgres"),
+    };
+    if (u.whens.length > 0) step.when = u.whens.map((w) => w.text).join(" && ");
+    if (!bound) {
+      if (u.whens.length > 0) {
+        step.will = "unknown";
+        step.why = "the runbook could not be bound to evaluate its `when`";
+      }
+      return step;
+    }
+    const pending = stepsReadBy(u).filter((id) => {
+      const read = ids.get(id);
+      return read && !state.steps.get(read.key)?.output && !failedReads.has(id);
     });
     if (pending.length > 0) {
-      out.push({
-        key: unit.key,
-        decision: "decided when the rollback runs",
-        reason: `it reads ${[...new Set(pending)].join(", ")}, which the rollback runs first (rbx status RUN --preview-rollback runs it now)`,
-      });
-      continue;
+      step.will = "unknown";
+      step.why = `it reads ${[...new Set(pending)].join(", ")}, which the rollback runs first (rbx status RUN --preview-rollback runs it now)`;
+      return step;
     }
-    const scope = { state: inputs.state };
-    let holds = true;
-    let reason = unit.whens.length === 0 ? "no condition" : "its condition holds";
-    for (const w of unit.whens) {
-      const r = inputs.bound.evaluator.condition(w, scope);
+    for (const w of u.whens) {
+      const r = bound.evaluator.condition(w, { state });
       if (!r.ok) {
-        holds = false;
-        reason = `its condition cannot be decided now: ${inputs.bound.redactor.redact(r.message)}`;
+        step.will = "unknown";
+        step.why = `its \`when\` cannot be evaluated now: ${bound.redactor.redact(r.message)}`;
         break;
       }
       if (!r.value) {
-        holds = false;
-        reason = "its condition is false";
+        step.will = "skip";
+        step.why = explainFalse(w, state, program);
         break;
       }
     }
-    const failed = stepsReadBy(unit).find((id) => failedReads.has(id));
-    if (failed)
-      reason += ` (reading ${failed} failed now: ${failedReads.get(failed)}; the rollback reads it again)`;
-    const undecided = reason.startsWith("its condition cannot");
-    out.push({
-      key: unit.key,
-      decision: undecided ? "decided when the rollback runs" : holds ? "will run" : "will skip",
-      reason,
-    });
-    const action = inputs.catalog.find(unit.action);
-    const id = idOf(unit);
-    if (holds && action && id && readLater.has(id) && unitEffect(unit, action) === "read") {
-      const error = await runRead(action, unit, inputs);
+    const failed = stepsReadBy(u).find((id) => failedReads.has(id));
+    if (failed) {
+      const note = `reading ${failed} failed now: ${failedReads.get(failed)}; the rollback reads it again`;
+      step.why = step.why ? `${step.why} (${note})` : note;
+    }
+    const id = idOf(u);
+    if (
+      options.live &&
+      step.will === "run" &&
+      action &&
+      id &&
+      readLater.has(id) &&
+      unitEffect(u, action) === "read"
+    ) {
+      const error = await runRead(action, u, state, bound, options.live, options.env);
       if (error) failedReads.set(id, error);
     }
+    return step;
+  };
+  const boundaries: RollbackPreview["boundaries"] = [];
+  for (const { boundary, units: list } of unwind) {
+    const steps: PreviewStep[] = [];
+    for (const u of list) steps.push(await decide(u));
+    boundaries.push({ boundary, steps });
   }
-  return out;
+  const preview: RollbackPreview = { boundaries };
+  const usesDatabase = program.runbook.connections.some((c) => c.kind === "postgres");
+  const steps = boundaries.flatMap((b) => b.steps);
+  if (usesDatabase && steps.length > 0 && !steps.some((s) => s.database && s.will !== "skip")) {
+    const skipped = steps.filter((s) => s.database);
+    preview.database =
+      skipped.length > 0
+        ? `This rollback will NOT restore the database: ${skipped.map((s) => `${s.key} (${s.action}) will skip — ${s.why}`).join("; ")}.`
+        : "This rollback will NOT restore the database: none of its steps writes to it.";
+  }
+  return preview;
+}
+
+/** The preview for a journal read on its own (`rbx report`): undefined when its runbook cannot be read now. */
+export async function previewFromJournal(
+  runId: string,
+  events: readonly RunEvent[],
+  cwd: string,
+  catalogs: ActionCatalog | CatalogResolver,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<RollbackPreview | undefined> {
+  const state = foldEvents(runId, events);
+  const file = state.started?.runbook.file;
+  if (!file) return undefined;
+  const found = typeof catalogs === "function" ? await catalogs(file) : { catalog: catalogs };
+  if (!("catalog" in found)) return undefined;
+  const { catalog } = found;
+  const prepared = prepareRunbook(file, cwd, catalog);
+  if (!prepared.ok) return undefined;
+  return previewRollback(state, buildProgram(prepared.runbook), catalog, { env });
 }

@@ -14,7 +14,9 @@ export async function rollbackRun(
   return driveReopened(r, opts, () => {
     if (!state.rollback || state.rollback.done) {
       const boundaries = state.entered.filter((p) => b.bound.program.rollbacks.has(p)).reverse();
-      r.driver.record([{ type: "rollback.started", reason: "operator", boundaries, by: opts.user }]);
+      r.driver.record([
+        { type: "rollback.started", reason: "operator", boundaries, by: r.actor.user, actor: r.actor },
+      ]);
       if (!scope.observed)
         opts.say(
           `rolling back run ${r.runId}: ${boundaries.length > 0 ? boundaries.join(", ") : "no boundary was entered"}`,

@@ -1,5 +1,6 @@
 // What every operator verb (start, resume, rollback, skip) needs from its caller, and how it ended.
 import type { ActionCatalog, ActionLogger } from "../../contract/action.js";
+import type { TargetSupport } from "../../contract/target.js";
 import type { Ask } from "../interpreter/approvals.js";
 import type { SettleChoice } from "../interpreter/driver.js";
 import type { RunEvent } from "../model/events.js";
@@ -43,6 +44,11 @@ export interface ParentLink {
   locks: ReadonlySet<string>;
   /** The runbook files of every ancestor, so none is run again below itself. */
   files: readonly string[];
+  /**
+   * Throws when an ancestor no longer holds its locks (fenced, store lost): the child checks it before every
+   * write action, as it checks its own, since it works under those locks.
+   */
+  check?: () => Promise<void>;
 }
 
 /** What every verb needs from its caller (the CLI, or a test). */
@@ -50,7 +56,18 @@ export interface SessionOptions {
   store: RunStore;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** The OS user (or `RBX_USER`); with the host and the store's role it makes the actor of every event. */
   user: string;
+  /**
+   * What a connection's target is (its lock identity) and the Leases targets hold; the CLI passes the built-in
+   * support (Kubernetes clusters by server URL, CA and namespace). Without it, targets are identified by their
+   * connection fields and hold no Lease.
+   */
+  targets?: TargetSupport;
+  /** How long a target Lease lasts unless renewed (default: the store's lease, else 30 s). */
+  leaseMs?: number;
+  /** Values no journal, log or message of the run may show (the store URL's password): masked like secrets. */
+  secrets?: readonly string[];
   /** The actions runbooks may use: one catalog for every file (tests, library callers), or found per file. */
   catalog: ActionCatalog | CatalogResolver;
   approve?: ReadonlySet<string>;
@@ -75,13 +92,20 @@ export interface SessionOptions {
   children?: ChildVerbs;
   /** Set for a child run: its parent, inherited locks and ancestry. */
   parent?: ParentLink;
-  /** The id a new run takes (a parent journals its child's id before the child starts). */
+  /**
+   * The id of the run `startRun` starts (a parent journals its child's id before the child starts; a fleet or a
+   * Kubernetes Job names its runs, so a retried pod resumes the same one); default a new time-sorted id. An id
+   * whose journal exists is refused: resume it instead.
+   */
   runId?: string;
 }
 
-/** How a verb ended. */
+/**
+ * How a verb ended. `fenced`: this process lost the run's locks and stopped before its next action;
+ * `store-unreachable`: the store stopped answering and the run stopped before its next action.
+ */
 export interface SessionResult {
   exit: number;
   runId?: string;
-  status?: RunStatus;
+  status?: RunStatus | "fenced" | "store-unreachable";
 }

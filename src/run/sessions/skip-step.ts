@@ -1,14 +1,14 @@
 // `rbx skip`: mark a step of a stopped run done without running it; who and why are journaled.
 
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { ActionCatalog } from "../../contract/action.js";
-import { prepareRunbook, prepareText } from "../bind/prepare.js";
+import { prepareText } from "../bind/prepare.js";
 import { buildProgram, type Program } from "../bind/program.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
 import { rbxCommand, safetyCheck } from "../model/recovery-choices.js";
 import { foldEvents, type RunState } from "../model/state.js";
+import { sessionActor } from "./drive-session.js";
 import { readRun } from "./reopen-run.js";
+import { runDocument } from "./run-document.js";
 import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
@@ -39,13 +39,13 @@ export async function skipStep(
   );
   if (active && active.holder.pid !== process.pid) {
     opts.say(
-      `error: run ${runId} is running now (pid ${active.holder.pid}); interrupt it before skipping a step`,
+      `error: run ${runId} is running now (pid ${active.holder.pid} on ${active.holder.host}); interrupt it before skipping a step`,
     );
     return { exit: EXIT_CODES.usage, runId };
   }
   const catalog = await catalogFor(opts, state.started.runbook.file);
   if (!catalog) return { exit: EXIT_CODES.usage, runId };
-  const program = runProgram(state, opts, catalog);
+  const program = await runProgram(state, opts, catalog);
   if (typeof program === "string") {
     opts.say(
       `error: cannot check step ${step} against the runbook of run ${runId}: ${program}. ` +
@@ -71,7 +71,7 @@ export async function skipStep(
   if ((action?.requiresApproval || action?.approvalRequest) && !state.approvals.has(step)) {
     opts.say(
       `error: ${step} waits for a person's approval, and an approval is given only by approving — it cannot be skipped. ` +
-        `${cmd("resume", runId, "--approve", step)} approves it as you (recorded); ${cmd("rollback", runId)} declines and unwinds.`,
+        `${cmd("approve", runId, step)} or ${cmd("resume", runId, "--approve", step)} approves it as you (recorded); ${cmd("rollback", runId)} declines and unwinds.`,
     );
     return { exit: EXIT_CODES.usage, runId };
   }
@@ -88,34 +88,39 @@ export async function skipStep(
     );
     return { exit: EXIT_CODES.usage, runId };
   }
+  const actor = await sessionActor(opts);
   const journal = await opts.store.reopen(runId, read);
   if (read.tornBytes > 0) journal.append({ type: "journal.repaired", droppedBytes: read.tornBytes });
   journal.append({
     type: "step.skipped",
     step,
     reason: "operator",
-    by: opts.user,
+    by: actor.user,
+    actor,
     note: reason,
     ...(overrode ? { overrode } : {}),
   });
   await journal.flush();
   await journal.close();
   opts.say(
-    `step ${step} of run ${runId} marked done (skipped by ${opts.user}${overrode ? `, overriding a safety check` : ""}: ${reason}); ${cmd("resume", runId)} continues`,
+    `step ${step} of run ${runId} marked done (skipped by ${actor.user}${overrode ? `, overriding a safety check` : ""}: ${reason}); ${cmd("resume", runId)} continues`,
   );
   return { exit: 0, runId, status: state.status };
 }
 
-/** The run's document: the runbook file as it is now, else the copy kept when the run started. */
-function runProgram(state: RunState, opts: SessionOptions, catalog: ActionCatalog): Program | string {
+/** The run's document: the runbook file as it is now, else the copy the store kept when the run started. */
+async function runProgram(
+  state: RunState,
+  opts: SessionOptions,
+  catalog: ActionCatalog,
+): Promise<Program | string> {
   const started = state.started;
   if (!started) return "the journal has no start event";
-  const prepared = prepareRunbook(started.runbook.file, opts.cwd, catalog);
+  const { prepared, kept } = await runDocument(state.runId, started, undefined, { ...opts, catalog });
   if (prepared.ok) return buildProgram(prepared.runbook);
-  const copy = join(opts.store.workDir(state.runId), "runbook.rb.yaml");
-  if (existsSync(copy)) {
-    const kept = prepareText(started.runbook.file, readFileSync(copy, "utf8"), catalog);
-    if (kept.ok) return buildProgram(kept.runbook);
+  if (kept !== undefined) {
+    const copy = prepareText(started.runbook.file, kept, catalog);
+    if (copy.ok) return buildProgram(copy.runbook);
   }
   return prepared.message.trim();
 }

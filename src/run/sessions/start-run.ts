@@ -1,6 +1,4 @@
 // `rbx run`: check the runbook, lock its targets, journal and drive a new run.
-import { copyFileSync } from "node:fs";
-import { join } from "node:path";
 import { describeSystemError, isSystemError } from "../../diagnostics/system-error.js";
 import { bindDocument } from "../bind/bind-document.js";
 import { prepareRunbook } from "../bind/prepare.js";
@@ -10,7 +8,19 @@ import { foldEvents } from "../model/state.js";
 import { newRunId } from "../store/run-ids.js";
 import type { RunJournal } from "../store/run-store.js";
 import { StoreWriteError } from "../store/store-error.js";
-import { driverFor, finish, journalFailed, ownKeys, scopeFor, takeLocks } from "./drive-session.js";
+import {
+  driverFields,
+  driverFor,
+  driveToEnd,
+  identifyTargets,
+  lockEvents,
+  ownKeys,
+  recordTakeovers,
+  registerSecrets,
+  scopeFor,
+  sessionActor,
+  takeLocks,
+} from "./drive-session.js";
 import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 
@@ -25,6 +35,7 @@ export async function startRun(
   if (!catalog) return { exit: EXIT_CODES.usage };
   const b = bindDocument(prepareRunbook(file, opts.cwd, catalog), params, { ...opts, catalog });
   if (!b) return { exit: EXIT_CODES.usage };
+  registerSecrets(b, opts);
   if (planHash !== undefined && planHash !== b.plan.planHash) {
     opts.say(
       `error: the plan hash is ${b.plan.planHash}, not the reviewed ${planHash}: the document, params or resolved ` +
@@ -37,28 +48,46 @@ export async function startRun(
     opts.say(`interrupted by ${opts.signalName?.() ?? "a signal"} before the run started; nothing ran`);
     return { exit: EXIT_CODES.interrupted };
   }
-  const runId = opts.runId ?? newRunId();
-  const all = b.keys;
+  const targets = await identifyTargets(b, opts);
+  if (!targets) return { exit: EXIT_CODES.usage };
+  const all = targets.keys;
+  // A child run works under the locks its ancestors hold and takes only its own.
   const { own, inherited } = ownKeys(all, opts);
   b.keys = own;
-  const taken = await takeLocks(own, runId, opts);
-  if (!taken) return { exit: EXIT_CODES.usage };
-  const { holder, locked } = taken;
-  let journal: RunJournal;
+  const actor = await sessionActor(opts);
+  const runId = opts.runId ?? newRunId();
+  if (opts.runId !== undefined) {
+    if (!/^[A-Za-z0-9._-]+$/.test(runId)) {
+      opts.say(`error: "${runId}" is not a run id: use letters, digits, ".", "_" and "-"`);
+      return { exit: EXIT_CODES.usage };
+    }
+    const exists = opts.store.has ? await opts.store.has(runId) : (await opts.store.list()).includes(runId);
+    if (exists) {
+      opts.say(
+        `error: run ${runId} already exists in ${opts.store.location}; \`rbx resume ${runId}\` continues it`,
+      );
+      return { exit: EXIT_CODES.usage, runId };
+    }
+  }
+  const held = await takeLocks(b.keys, targets.connections, runId, actor, opts);
+  if (!held) return { exit: EXIT_CODES.usage };
+  let journal: RunJournal | undefined;
   try {
-    // The copy first: on a disk too full for it, no journal is left behind.
-    copyFileSync(b.prepared.file, join(opts.store.workDir(runId), "runbook.rb.yaml"));
-    journal = await opts.store.create(runId);
+    journal = await opts.store.create(runId, held.fence);
+    await opts.store.saveDocument(runId, b.prepared.text);
   } catch (err) {
-    await opts.store.unlock(runId, b.keys);
+    // No event is written yet: a run that could not keep its runbook leaves no journal behind.
+    await journal?.discard?.();
+    await held.release().catch(() => {});
     if (!(err instanceof StoreWriteError) && !isSystemError(err)) throw err;
     const why = err instanceof StoreWriteError ? err.message : describeSystemError(err);
     opts.say(`error: ${why}; nothing ran. Make room in ${opts.store.location}, then run the command again.`);
     return { exit: EXIT_CODES.usage };
   }
+  await recordTakeovers(held, runId, actor, opts);
   const state = foldEvents(runId, []);
   const scope = scopeFor(b, runId, [], opts);
-  const driver = driverFor(b, state, journal, opts, scope);
+  const driver = driverFor(b, state, journal, opts, scope, actor, held);
   const events: EventBody[] = [
     {
       type: "run.started",
@@ -68,29 +97,18 @@ export async function startRun(
       planHash: b.plan.planHash,
       ...(b.plan.modules ? { modules: b.plan.modules } : {}),
       ...(b.plan.imports ? { imports: b.plan.imports } : {}),
-      user: opts.user,
-      host: holder.host,
-      pid: holder.pid,
+      ...driverFields(actor),
       locks: all,
       ...(opts.parent ? { parent: { runId: opts.parent.runId, step: opts.parent.step }, inherited } : {}),
     },
-    ...locked.forced.map((previous): EventBody => ({ type: "lock.forced", previous, by: opts.user })),
+    ...lockEvents(held, actor),
   ];
-  try {
+  return driveToEnd({ runId, b, state, driver, scope, journal, held, actor }, opts, () => {
     driver.record(events);
     opts.say(
       scope.observed
         ? `journal in ${opts.store.location}`
         : `run ${runId} started (journal in ${opts.store.location})`,
     );
-    await driver.run();
-    return await finish(opts, b, scope, state);
-  } catch (err) {
-    if (!(err instanceof StoreWriteError)) throw err;
-    await scope.end(); // the live view gives the terminal back before the error is said
-    return await journalFailed(opts, b.keys, runId, journal, err);
-  } finally {
-    await scope.end();
-    await journal.close();
-  }
+  });
 }

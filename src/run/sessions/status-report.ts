@@ -1,6 +1,8 @@
 // `rbx status`: where a run stands, who runs it, what a rollback would run now, and each recovery choice.
 import type { JsonValue } from "../../contract/json.js";
-import type { Program, StepUnit } from "../bind/program.js";
+import type { Program } from "../bind/program.js";
+import { formatActor } from "../model/events.js";
+import { causeLines } from "../model/failure-cause.js";
 import {
   type RecoveryChoice,
   type Runner,
@@ -14,6 +16,7 @@ import type { RunState } from "../model/state.js";
 import type { JournalRead } from "../store/journal-file.js";
 import type { LockConflict } from "../store/run-store.js";
 import { describeLock, type HolderStanding, type LockDescription } from "./lock-messages.js";
+import { type RollbackPreview, unwindNow } from "./rollback-preview.js";
 
 export type { RecoveryChoice } from "../model/recovery-choices.js";
 
@@ -27,14 +30,15 @@ export interface StatusReport {
   startedAt?: string;
   startedBy?: string;
   /** Who runs it now (a process holds it), or ran it last: user, host, pid and since when. */
-  runner?: { user: string; host: string; pid: number; since: string; alive: Runner };
+  runner?: { user: string; host: string; pid: number; since: string; role?: string; alive: Runner };
   /** While a process runs it: commands to follow it, instead of recovery choices. */
   follow?: { command: string; explains: string }[];
   lastEvent?: { seq: number; type: string; at: string };
   integrity: { ok: boolean; events: number; problems: string[]; tornBytesIgnored: number };
   /** The phase reached; during an unwinding, the rollback and the boundaries it undoes. */
   phase?: string;
-  step?: { key: string; status: string; attempt: number; error?: string };
+  /** `cause`: what the failure's details say (the last output an until judged, the target's pods and logs). */
+  step?: { key: string; status: string; attempt: number; error?: string; cause?: string[] };
   lastBoundary?: string;
   /** The unwinding started, when there is one: why (a failed step, or who asked) and whether it finished. */
   rollback?: {
@@ -44,11 +48,16 @@ export interface StatusReport {
     boundaries: string[];
     done: boolean;
   };
+  /** Each step a rollback would run now: `will` says whether its `when` holds now, `why` when it skips. */
   rollbackNow: {
     boundary: string;
-    steps: { key: string; action: string; when?: string; decision?: string; reason?: string }[];
+    steps: { key: string; action: string; when?: string; will?: "run" | "skip" | "unknown"; why?: string }[];
   }[];
+  /** Said plainly when the rollback would not restore the database (see rollback-preview). */
+  database?: string;
   locks: LockDescription[];
+  /** The snapshots the run took: where each dump was written and whether this machine can read it. */
+  snapshots: { step: string; id: string; where: string; readableHere: boolean }[];
   choices: RecoveryChoice[];
   params?: Record<string, JsonValue>;
 }
@@ -61,24 +70,10 @@ export interface StatusInputs {
   stateDir?: string;
   /** Where the journal is kept, for `tail -f` while the run goes on. */
   journalPath?: string;
-  /** What the rollback will do with each of its steps (rollback-preview.ts), by unit key. */
-  decisions?: ReadonlyMap<string, { decision: string; reason: string }>;
-}
-
-/** The boundaries a rollback unwinds now (newest first) and the units left in each. */
-export function unwindNow(
-  state: RunState,
-  program: Program | undefined,
-): { boundary: string; units: StepUnit[] }[] {
-  const open = rollbackOpen(state);
-  if (state.status === "rolled-back" || state.rollback?.done) return [];
-  return (open ? (state.rollback?.boundaries ?? []) : [...state.boundaries].reverse()).map((b) => ({
-    boundary: b,
-    units: (program?.rollbacks.get(b) ?? []).filter((u) => {
-      const done = state.steps.get(u.key)?.status;
-      return !(open && (done === "succeeded" || done === "skipped"));
-    }),
-  }));
+  /** The run's snapshots, as `snapshots` reports them. */
+  snapshots?: StatusReport["snapshots"];
+  /** What a rollback would do now, evaluated (rollback-preview.ts); without it, the `when`s are only listed. */
+  preview?: RollbackPreview;
 }
 
 /** Whether a process runs the run, from its own locks: alive here, unknown on another host, else gone. */
@@ -112,18 +107,26 @@ export function statusReport(state: RunState, read: JournalRead, inputs: StatusI
   const stepKey = stoppedStep(state) ?? state.lastStep;
   const st = stepKey ? state.steps.get(stepKey) : undefined;
   const open = rollbackOpen(state);
-  const rollbackNow = unwindNow(state, program).map(({ boundary, units }) => ({
-    boundary,
-    steps: units.map((u) => {
-      const d = inputs.decisions?.get(u.key);
-      return {
-        key: u.key,
-        action: u.suite ? `check ${u.suite}: ${u.action}` : u.action,
-        ...(u.whens.length > 0 ? { when: u.whens.map((w) => w.text).join(" && ") } : {}),
-        ...(d ? { decision: d.decision, reason: d.reason } : {}),
-      };
-    }),
-  }));
+  const preview = inputs.preview;
+  const rollbackNow = preview
+    ? preview.boundaries.map((b) => ({
+        boundary: b.boundary,
+        steps: b.steps.map((p) => ({
+          key: p.key,
+          action: p.action,
+          ...(p.when ? { when: p.when } : {}),
+          will: p.will,
+          ...(p.why ? { why: p.why } : {}),
+        })),
+      }))
+    : unwindNow(state, program).map(({ boundary, units }) => ({
+        boundary,
+        steps: units.map((u) => ({
+          key: u.key,
+          action: u.suite ? `check ${u.suite}: ${u.action}` : u.action,
+          ...(u.whens.length > 0 ? { when: u.whens.map((w) => w.text).join(" && ") } : {}),
+        })),
+      }));
   const alive = going && runner === "alive";
   const report: StatusReport = {
     runId,
@@ -136,24 +139,26 @@ export function statusReport(state: RunState, read: JournalRead, inputs: StatusI
     },
     rollbackNow,
     locks: holders.map((h, i) => describeLock(h, inputs.standings[i] as HolderStanding, runId)),
+    snapshots: inputs.snapshots ?? [],
     // A run at work needs nothing from the operator: its own process refuses every verb meanwhile.
     choices: alive
       ? []
       : recoveryChoices(state, { runner, ...(inputs.stateDir ? { stateDir: inputs.stateDir } : {}) }),
   };
   if (detail) report.detail = detail;
+  if (preview?.database) report.database = preview.database;
   if (s) {
     report.runbook = { name: s.runbook.name, version: s.runbook.version, file: s.runbook.file };
     report.startedAt = s.at;
-    report.startedBy = `${s.user}@${s.host}`;
+    report.startedBy = formatActor(s);
     report.params = s.params;
   }
   if (state.runner) report.runner = { ...state.runner, alive: going ? runner : "gone" };
   if (going && runner !== "gone") {
     report.follow = [
       {
-        command: rbxCommand(["status", runId], inputs.stateDir),
-        explains: "where it stands now (run it again to follow)",
+        command: rbxCommand(["status", runId], inputs.stateDir, ["--follow"]),
+        explains: "its steps live, as they are journaled (from any machine sharing the store)",
       },
       ...(inputs.journalPath
         ? [{ command: `tail -f ${shellWord(inputs.journalPath)}`, explains: "each event as it is journaled" }]
@@ -184,6 +189,8 @@ export function statusReport(state: RunState, read: JournalRead, inputs: StatusI
       attempt: st.attempt,
       ...(st.error ? { error: st.error.message } : {}),
     };
+    const cause = causeLines(st.error, "");
+    if (cause.length > 0) report.step.cause = cause;
   }
   if (state.boundaries.length > 0) report.lastBoundary = state.boundaries.at(-1) as string;
   return report;
@@ -198,7 +205,7 @@ export function formatStatus(r: StatusReport): string {
   if (r.startedAt) lines.push(`  started:   ${r.startedAt} by ${r.startedBy}`);
   if (r.runner && r.follow)
     lines.push(
-      `  run by:    ${r.runner.user}@${r.runner.host} (pid ${r.runner.pid}) since ${r.runner.since}${r.runner.alive === "unknown" ? " (another host: rbx cannot see its process)" : ""}`,
+      `  run by:    ${formatActor(r.runner)} (pid ${r.runner.pid}) since ${r.runner.since}${r.runner.alive === "unknown" ? " (another host: rbx cannot see its process)" : ""}`,
     );
   if (r.lastEvent) lines.push(`  last:      #${r.lastEvent.seq} ${r.lastEvent.type} at ${r.lastEvent.at}`);
   const torn =
@@ -214,6 +221,10 @@ export function formatStatus(r: StatusReport): string {
   if (r.step) {
     const err = r.step.error ? ` — ${r.step.error}` : "";
     lines.push(`  step:      ${r.step.key} (${r.step.status}, attempt ${r.step.attempt})${err}`);
+    if (r.step.cause) {
+      lines.push("  cause:");
+      for (const l of r.step.cause) lines.push(`    ${l}`);
+    }
   }
   lines.push(`  boundary:  ${r.lastBoundary ?? "none entered"}`);
   if (r.rollback) {
@@ -235,13 +246,25 @@ export function formatStatus(r: StatusReport): string {
     for (const b of r.rollbackNow) {
       lines.push(`    ${b.boundary}:`);
       for (const s of b.steps) {
-        lines.push(`      ${s.key}  ${s.action}${s.when ? `  when ${s.when}` : ""}`);
-        if (s.decision) lines.push(`        → ${s.decision}: ${s.reason}`);
+        const will =
+          s.will === "skip"
+            ? `  — will skip: ${s.why ?? "its when is false"}`
+            : s.will === "run"
+              ? "  — will run"
+              : s.will === "unknown"
+                ? `  — cannot tell now: ${s.why ?? ""}`
+                : "";
+        lines.push(`      ${s.key}  ${s.action}${s.when ? `  when ${s.when}` : ""}${will}`);
       }
       if (b.steps.length === 0) lines.push("      (no steps left)");
     }
   }
+  if (r.database) lines.push(`  ${r.database}`);
   for (const l of r.locks) lines.push(`  lock:      ${l.label}: ${l.holder}, ${l.state}`);
+  for (const s of r.snapshots) {
+    const here = s.readableHere ? "" : " — NOT READABLE from this machine";
+    lines.push(`  snapshot:  ${s.id} (step ${s.step}) at ${s.where}${here}`);
+  }
   if (r.follow) {
     lines.push("  follow it (it is running; resume, skip and rollback are refused until it stops):");
     for (const c of r.follow) lines.push(`    ${c.command}`, `        ${c.explains}`);

@@ -12,6 +12,7 @@ import {
 } from "node:fs";
 import { dirname } from "node:path";
 import type { EventBody, RunEvent } from "../model/events.js";
+import { fsyncDir } from "./durable.js";
 import { StoreWriteError } from "./store-error.js";
 
 /** The `prev` of the first event: nothing precedes it. */
@@ -42,22 +43,41 @@ export interface JournalRead {
 
 const HEAD_WIDTH = 12;
 
-/** Parse and verify a journal's text; `head` is the sidecar's record of the last durable event. */
-export function verifyJournal(data: Buffer | string, head?: { seq: number; hash: string }): JournalRead {
+/** One event chained to the one before it: the event as stored, its exact line (no newline) and its hash. */
+export function chainEvent(
+  prev: { seq: number; hash: string },
+  body: EventBody,
+  at: Date = new Date(),
+): { event: RunEvent; line: string; hash: string } {
+  const event = { seq: prev.seq + 1, at: at.toISOString(), prev: prev.hash, ...body } as RunEvent;
+  const line = JSON.stringify(event);
+  return { event, line, hash: lineHash(line) };
+}
+
+/**
+ * Parse and verify a journal's text; `head` is the store's record of the last durable event (the file store's
+ * sidecar). `from` continues a verification: the text holds the events after `from.seq`, the first chaining to
+ * `from.hash` (a follower reading only new events).
+ */
+export function verifyJournal(
+  data: Buffer | string,
+  head?: { seq: number; hash: string },
+  from: { seq: number; hash: string } = { seq: 0, hash: GENESIS },
+): JournalRead {
   // Offsets are bytes: the writer appends at a byte position, and a newline byte never occurs inside a
   // multi-byte UTF-8 character, so lines are found in the bytes and decoded one by one.
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   const events: RunEvent[] = [];
   const problems: IntegrityProblem[] = [];
   let pos = 0;
-  let lastHash = GENESIS;
+  let lastHash = from.hash;
   const hashes: string[] = [];
   let broken = false;
   while (pos < bytes.length) {
     const nl = bytes.indexOf(0x0a, pos);
     if (nl < 0) break;
     const line = bytes.toString("utf8", pos, nl);
-    const seq = events.length + 1;
+    const seq = from.seq + events.length + 1;
     let event: RunEvent | undefined;
     try {
       event = JSON.parse(line) as RunEvent;
@@ -94,14 +114,15 @@ export function verifyJournal(data: Buffer | string, head?: { seq: number; hash:
     pos = nl + 1;
   }
   const tornBytes = broken ? 0 : bytes.length - pos;
-  if (!broken && head && head.seq > 0) {
-    if (head.seq > events.length) {
+  const last = from.seq + events.length;
+  if (!broken && head && head.seq > from.seq) {
+    if (head.seq > last) {
       problems.push({
         kind: "truncated",
-        seq: events.length,
-        message: `the journal ends at event ${events.length} but event ${head.seq} was written: it was truncated`,
+        seq: last,
+        message: `the journal ends at event ${last} but event ${head.seq} was written: it was truncated`,
       });
-    } else if (hashes[head.seq - 1] !== head.hash) {
+    } else if (hashes[head.seq - from.seq - 1] !== head.hash) {
       problems.push({
         kind: "tampered",
         seq: head.seq,
@@ -129,7 +150,7 @@ function readHead(path: string): { seq: number; hash: string } | undefined {
 }
 
 /** Test hooks that make a real process die at a chosen journal boundary (crash tests only). */
-function crashHooks(env: NodeJS.ProcessEnv): { after?: number; torn?: number } {
+export function crashHooks(env: NodeJS.ProcessEnv): { after?: number; torn?: number } {
   const after = env.RBX_TEST_CRASH_AFTER_EVENT ? Number(env.RBX_TEST_CRASH_AFTER_EVENT) : undefined;
   const torn = env.RBX_TEST_TORN_EVENT ? Number(env.RBX_TEST_TORN_EVENT) : undefined;
   return { ...(after ? { after } : {}), ...(torn ? { torn } : {}) };
@@ -158,10 +179,11 @@ export class JournalWriter {
     private lastHash: string,
   ) {}
 
-  /** Create a new journal (mode 0600); fails if the file exists. */
+  /** Create a new journal (mode 0600); fails if the file exists. Both names are on disk when it returns. */
   static create(path: string): JournalWriter {
     const fd = openSync(path, "wx", 0o600);
     const headFd = openSync(`${path}.head`, "w", 0o600);
+    fsyncDir(dirname(path));
     return new JournalWriter(path, fd, headFd, 0, GENESIS);
   }
 
@@ -175,6 +197,8 @@ export class JournalWriter {
     // Not truncated on open: rewritten in place, the sidecar needs no new space, so a full disk cannot
     // leave it empty (it would then no longer tell a journal cut short from one that ends).
     const headFd = openSync(`${path}.head`, constants.O_RDWR | constants.O_CREAT, 0o600);
+    // The head sidecar may have been created just now (a journal copied without it).
+    fsyncDir(dirname(path));
     const writer = new JournalWriter(path, fd, headFd, read.events.length, read.lastHash);
     writer.position = read.validBytes;
     writer.durable = { seq: read.events.length, hash: read.lastHash };
@@ -183,6 +207,11 @@ export class JournalWriter {
   }
 
   private position = 0;
+
+  /** Events appended but not yet written. */
+  unwritten(): readonly RunEvent[] {
+    return this.pending.map((line) => JSON.parse(line) as RunEvent);
+  }
 
   /** The sequence number of the last event appended (durable or not). */
   get lastSeq(): number {
@@ -198,10 +227,9 @@ export class JournalWriter {
   append(body: EventBody, at: Date = new Date()): RunEvent {
     if (this.closed) throw new Error("journal is closed");
     if (this.failed) throw this.failed;
-    const event = { seq: this.seq + 1, at: at.toISOString(), prev: this.lastHash, ...body } as RunEvent;
-    const line = JSON.stringify(event);
+    const { event, line, hash } = chainEvent({ seq: this.seq, hash: this.lastHash }, body, at);
     this.seq = event.seq;
-    this.lastHash = lineHash(line);
+    this.lastHash = hash;
     this.pending.push(`${line}\n`);
     this.pendingSeqs.push(event.seq);
     this.pendingHashes.push(this.lastHash);

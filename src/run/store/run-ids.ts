@@ -17,7 +17,10 @@ export async function resolveRunId(
   id: string | undefined,
 ): Promise<string | { error: string }> {
   const all = await store.list();
-  const elsewhere = "give --state-dir if they are kept elsewhere";
+  // A database store is chosen with --store (or RBX_STORE, `store:`); a state directory with --state-dir.
+  const elsewhere = /^postgres(ql)?:/.test(store.location)
+    ? "give --store (or RBX_STORE) if they are kept elsewhere"
+    : "give --state-dir if they are kept elsewhere";
   if (all.length === 0)
     return {
       error:

@@ -103,8 +103,13 @@ describe.each([
   });
 
   it("rolls back to a recorded revision, and the probe sees the new revision", async () => {
-    const before = await helmRollback.before?.(ctx(), { release: "shop", revision: 1 });
+    const recording = ctx();
+    const before = await helmRollback.before?.(recording, { release: "shop", revision: 1 });
     expect(before).toEqual({ revision: 2 });
+    // Never a silent wait: recording the revision (helm history, slow when the API is) says what it waits for.
+    expect(recording.lines).toContain(
+      "progress: recording the current revision of shop (helm history), for the probe",
+    );
     expect(await helmRollback.probe?.(ctx(), { release: "shop", revision: 1 }, before)).toEqual({
       state: "not-done",
     });
@@ -178,21 +183,24 @@ describe.each([
     return latest;
   }
 
-  it("stops helm when the step is interrupted (helm marks the revision failed)", async () => {
+  it("lets helm finish when the step is interrupted: the release is never left pending by rbx", async () => {
     const controller = new AbortController();
+    const c = lab.ctx(helm, { signal: controller.signal });
     const running = failure(
-      helmUpgrade.run(lab.ctx(helm, { signal: controller.signal }), {
+      helmUpgrade.run(c, {
         release: "shop",
         chart,
         set: { fault: "never-ready" },
         wait: true,
-        timeout: "60s",
+        timeout: "6s",
       }),
     );
     expect(await waitForStatus("pending-upgrade")).toBe("pending-upgrade");
     controller.abort(new Error("SIGINT"));
     const err = await running;
+    // The step is interrupted at once; helm is not killed midway: it ends by itself (here its own --timeout).
     expect(err.code).toBe("interrupted");
+    expect(c.lines.some((l) => l.includes("helm upgrade keeps running until it finishes"))).toBe(true);
     expect(await waitForStatus("failed")).toBe("failed");
   });
 

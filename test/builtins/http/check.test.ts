@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../lab/postgres.js";
 import { httpCheck } from "../../../src/builtins/http/check.js";
+import { classifyCode } from "../../../src/contract/failure.js";
 import { connections, failure, planContext, testContext } from "../context.js";
 
 const run = promisify(execFile);
@@ -75,11 +76,18 @@ describe("http.check against real servers on loopback", () => {
         res.end(
           `<html>\n  <body>\n    <h1>Internal error</h1>\n${"x".repeat(240)} token=s3cr3t-t0ken-value\n</body></html>\n`,
         );
+      } else if (req.url === "/private" || req.url === "/admin") {
+        res.writeHead(req.url === "/private" ? 401 : 403, { "content-type": "text/plain" });
+        res.end("go away");
       } else if (req.url === "/big") {
         res.writeHead(200);
         res.end("x".repeat(5000));
       } else if (req.url === "/slow") {
         setTimeout(() => res.end("late"), 3000);
+      } else if (req.url === "/dribble") {
+        res.writeHead(200);
+        res.write("first");
+        setTimeout(() => res.end(" late"), 3000);
       } else {
         res.writeHead(404);
         res.end("no such page");
@@ -130,6 +138,25 @@ describe("http.check against real servers on loopback", () => {
     expect(hits.get("/flaky")).toBe(2);
   });
 
+  it("names a 401 unauthenticated and a 403 forbidden (permanent: not retried), unless the step expects them", async () => {
+    const denied = await failure(httpCheck.run(testContext(none), { url: `http://${host}/private` }));
+    expect(denied.code).toBe("unauthenticated");
+    expect(denied.message).toBe(
+      `GET http://${host}/private answered 401, expected 2xx — the endpoint rejects the credentials the request carries: go away`,
+    );
+    expect(classifyCode(denied.code)).toEqual({ category: "unauthenticated", retryable: false });
+    const forbidden = await failure(httpCheck.run(testContext(none), { url: `http://${host}/admin` }));
+    expect(forbidden.code).toBe("forbidden");
+    expect(forbidden.details).toMatchObject({ status: 403 });
+    expect(classifyCode(forbidden.code)).toEqual({ category: "forbidden", retryable: false });
+    const expected = await httpCheck.run(testContext(none), {
+      url: `http://${host}/private`,
+      expect: { status: 401 },
+    });
+    expect(expected.status).toBe(401);
+    expect(classifyCode("unexpected-status")).toEqual({ category: "other", retryable: true });
+  });
+
   it("accepts a list of statuses and sends a JSON body with headers from the connection", async () => {
     const conns = connections({
       api: ["http", { baseUrl: `http://${host}/`, headers: { authorization: "Bearer tok-123" } }],
@@ -162,7 +189,7 @@ describe("http.check against real servers on loopback", () => {
     expect(err.message).not.toContain("no such page");
   });
 
-  it("distinguishes connection refused, DNS, TLS and timeout", async () => {
+  it("distinguishes connection refused, DNS, TLS, no answer and a slow answer", async () => {
     const port = await freePort();
     const refused = await failure(httpCheck.run(testContext(none), { url: `http://127.0.0.1:${port}/` }));
     expect(refused.code).toBe("connection-refused");
@@ -174,7 +201,13 @@ describe("http.check against real servers on loopback", () => {
     const slow = await failure(
       httpCheck.run(testContext(none), { url: `http://${host}/slow`, timeout: "300ms" }),
     );
-    expect(slow.code).toBe("timeout");
+    // Nothing came back at all: the endpoint did not answer (a hung server), a cause of its own.
+    expect(slow.code).toBe("no-answer");
+    expect(slow.message).toMatch(/\/slow did not answer within 0.3 s: the server did not answer in time/);
+    const dribble = await failure(
+      httpCheck.run(testContext(none), { url: `http://${host}/dribble`, timeout: "300ms" }),
+    );
+    expect(dribble.code).toBe("timeout");
   });
 
   it("trusts a CA file, or skips verification when insecure", async () => {

@@ -162,7 +162,7 @@ describe("sql.query and sql.exec against a real PostgreSQL", () => {
     expect(err.code).toBe("unknown-connection");
     const bad = connections({ db: ["postgres", { url: pg.url(db).replace(pg.password, "wrong-pass-123") }] });
     const auth = await failure(sqlQuery.run(testContext(bad), { sql: "select 1" }));
-    expect(auth.code).toBe("auth-failed");
+    expect(auth.code).toBe("unauthenticated");
     expect(auth.message).not.toContain("wrong-pass-123");
   });
 });

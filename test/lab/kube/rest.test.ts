@@ -48,7 +48,13 @@ describe("discovery and OpenAPI", () => {
     });
     expect((await call("GET", "/api")).body).toMatchObject({ kind: "APIVersions", versions: ["v1"] });
     const groups = (await call("GET", "/apis")).body.groups.map((g: { name: string }) => g.name);
-    expect(groups).toEqual(["apps", "batch", "kryton.io"]);
+    expect(groups).toEqual([
+      "apps",
+      "batch",
+      "coordination.k8s.io",
+      "rbac.authorization.k8s.io",
+      "kryton.io",
+    ]);
     const apps = (await call("GET", "/apis/apps/v1")).body.resources as {
       name: string;
       verbs: string[];

@@ -1,6 +1,7 @@
-// `rbx lab up|status|env|down` for real: a detached supervisor, a state file, stale detection, cleanup by PID.
+// `rbx lab up|status|env|down` for real: a detached supervisor, a state file, stale detection, cleanup by PID;
+// the faults `rbx lab api|postgres` inject, as status reports them, and `rbx lab kubeconfig --bad-token`.
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -77,9 +78,35 @@ describe("rbx lab", () => {
     const again = await rbx("lab", "up", "--dir", dir, "--products", "kryton");
     expect(again.err).toContain("already running");
 
+    // Faults to rehearse, and status saying which are injected.
+    const apiLine = async () =>
+      (await rbx("lab", "status", "--dir", dir)).out.split("\n").find((l) => l.includes("kubernetes API"));
+    expect((await rbx("lab", "api", "hang", "--dir", dir)).err).toContain(
+      "API hung (accepts, never answers)",
+    );
+    expect(await apiLine()).toMatch(/\(NOT reachable, hung by `rbx lab api hang`\)$/);
+    expect((await rbx("lab", "api", "stop", "--dir", dir)).code).toBe(0);
+    expect(await apiLine()).toMatch(/\(NOT reachable, stopped by `rbx lab api stop`\)$/);
+    expect((await rbx("lab", "api", "start", "--dir", dir)).code).toBe(0);
+    expect(await apiLine()).toMatch(/\(reachable\)$/);
+    const pgStop = await rbx("lab", "postgres", "stop", "--dir", dir);
+    expect(pgStop.err).toContain("PostgreSQL stopped (data kept)");
+    expect((await rbx("lab", "status", "--dir", dir)).out).toContain("— stopped by `rbx lab postgres stop`");
+    const pgStart = await rbx("lab", "postgres", "start", "--dir", dir);
+    expect(pgStart.err).toMatch(/PostgreSQL running \(pid \d+\)/);
+    const restartedPg = Number(/PostgreSQL running \(pid (\d+)\)/.exec(pgStart.err)?.[1]);
+    expect((await rbx("lab", "status", "--dir", dir)).out).not.toContain("stopped by");
+    const good = (await rbx("lab", "kubeconfig", "--dir", dir)).out.trim();
+    expect(good).toBe(`${dir}/kubeconfig`);
+    const bad = (await rbx("lab", "kubeconfig", "--bad-token", "--dir", dir)).out.trim();
+    expect(bad).not.toBe(good);
+    const tokenOf = (path: string) => /token: (\S+)/.exec(readFileSync(path, "utf8"))?.[1];
+    expect(tokenOf(bad)).toBeDefined();
+    expect(tokenOf(bad)).not.toBe(tokenOf(good));
+
     const down = await rbx("lab", "down", "--dir", dir);
     expect(down.code).toBe(0);
-    const pids = [state.supervisorPid, state.postgres.pid, ...Object.values(state.pods)];
+    const pids = [state.supervisorPid, state.postgres.pid, restartedPg, ...Object.values(state.pods)];
     expect(await until(() => pids.every((p) => !processAlive(p)), 10_000)).toBe(true);
     expect(readState(dir)).toBeUndefined();
   });

@@ -208,3 +208,31 @@ export function journalOf(lab: Lab, runId: string): { type: string; step?: strin
     .filter((l) => l.trim().startsWith("{"))
     .map((l) => JSON.parse(l) as { type: string; step?: string });
 }
+
+/** `rbx lab api stop|start|hang` or `rbx lab postgres stop|start` on the rehearsal's lab (a fault, or its end). */
+export async function labFault(lab: Lab, part: "api" | "postgres", action: string): Promise<void> {
+  const r = await rbx(["lab", part, action, "--dir", join(lab.dir, "lab")], {
+    env: lab.env,
+    timeoutMs: 60_000,
+  });
+  if (r.code !== 0) throw new Error(`rbx lab ${part} ${action} failed (${r.code}): ${r.stderr}`);
+}
+
+/** An `onStderr` that runs `action` once, the first time `marker` matches rbx's output so far. */
+export function onceSeen(
+  marker: RegExp,
+  action: () => Promise<void>,
+): { onStderr: NonNullable<RbxOptions["onStderr"]>; done: () => Promise<void> } {
+  let seen = "";
+  let started: Promise<void> | undefined;
+  return {
+    onStderr: (text) => {
+      seen += text;
+      if (!started && marker.test(seen)) started = action();
+    },
+    done: async () => {
+      if (!started) throw new Error(`never saw ${marker} in rbx's output:\n${seen}`);
+      await started;
+    },
+  };
+}

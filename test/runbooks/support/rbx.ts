@@ -24,6 +24,8 @@ export interface RbxOptions {
   timeoutMs?: number;
   /** Sees stderr as it arrives, e.g. to SIGKILL the process at the right moment. */
   onStderr?: (text: string, child: ChildProcess) => void;
+  /** Sees stdout as it arrives. */
+  onStdout?: (text: string, child: ChildProcess) => void;
 }
 
 const live = new Set<ChildProcess>();
@@ -39,7 +41,9 @@ export function rbx(args: string[], opts: RbxOptions): Promise<Ended> {
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (b: Buffer) => {
-    stdout += b.toString();
+    const text = b.toString();
+    stdout += text;
+    opts.onStdout?.(text, child);
   });
   child.stderr?.on("data", (b: Buffer) => {
     const text = b.toString();

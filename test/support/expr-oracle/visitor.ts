@@ -2,11 +2,17 @@
 // It reads each node's children by name directly and calls its own methods for known rules (the generic
 // `visit` dispatch by rule name is used only for the root).
 import type { CstNode, IToken } from "chevrotain";
-import type { CallExpr, ComprehensionMacro, Expr, ExprProblem, LiteralValue } from "./ast.js";
+import type {
+  CallExpr,
+  ComprehensionMacro,
+  Expr,
+  ExprProblem,
+  LiteralValue,
+} from "../../../src/parser/expr/ast.js";
+import { decodeInt, decodeQuoted, decodeUint } from "../../../src/parser/expr/literals.js";
+import { COMPREHENSIONS, PRECEDENCE, REL_FN, RESERVED } from "../../../src/parser/expr/syntax-tables.js";
+import type { Tokens } from "../../../src/parser/expr/tokens.js";
 import type { CelGrammar } from "./grammar.js";
-import { decodeInt, decodeQuoted, decodeUint } from "./literals.js";
-import { COMPREHENSIONS, PRECEDENCE, REL_FN, RESERVED } from "./syntax-tables.js";
-import type { Tokens } from "./tokens.js";
 
 /** The children of the grammar's nodes, by child name (see grammar.ts for the labels). */
 interface Children {

@@ -1,0 +1,410 @@
+// The fleet controller: rate control carried out. It starts targets through an executor as the one rule of
+// rate-control.ts allows, records every start before launching (so no target ever starts twice), learns each
+// outcome from the target's own run in the store, and picks up a fleet another controller left behind.
+import { foldEvents, type RunState } from "../run/model/state.js";
+import { runnerOfRun } from "../run/sessions/inspect.js";
+import type { RunStore } from "../run/store/run-store.js";
+import type { FleetExecutor, Launched } from "./executor.js";
+import {
+  FleetFencedError,
+  type FleetOptions,
+  type FleetStatus,
+  type FleetStore,
+  type TargetRow,
+  type TargetState,
+} from "./fleet-store.js";
+import { decide } from "./rate-control.js";
+
+/** What a controller needs to drive one fleet it holds. */
+export interface ControllerContext {
+  fleets: FleetStore;
+  runs: RunStore;
+  executor: FleetExecutor;
+  fleetId: string;
+  token: number;
+  leaseMs: number;
+  options: FleetOptions;
+  /** The runbook as an absolute path (new runs start from it). */
+  runbook: string;
+  storeUrl: string;
+  stateDir: string;
+  /** The controller's environment: where a target's `env` indirections are looked up. */
+  env: Readonly<Record<string, string | undefined>>;
+  say: (line: string) => void;
+  signal: AbortSignal;
+  /** How often runs the controller did not launch itself are looked at (default 1 s). */
+  pollMs?: number;
+}
+
+/** How a controller stopped driving its fleet. */
+export interface FleetOutcome {
+  status: FleetStatus;
+  message: string;
+  counts: Record<TargetState, number>;
+}
+
+/** The target state a run's journal puts it in, and whether that is an error of the fleet. */
+export function targetStateOf(
+  state: RunState,
+  processEnded: boolean,
+): { state: TargetState; message: string } {
+  switch (state.status) {
+    case "completed":
+      return { state: "succeeded", message: "completed" };
+    case "failed":
+      return { state: "failed", message: state.failure?.message ?? "failed" };
+    case "rolled-back":
+      return { state: "failed", message: "a step failed; the run rolled back" };
+    case "halted":
+      return state.halt?.reason === "waiting-for-approval"
+        ? { state: "waiting-approval", message: state.halt.message }
+        : { state: "halted", message: state.halt?.message ?? "halted" };
+    case "interrupted":
+      return { state: "interrupted", message: `interrupted by ${state.interrupted?.signal ?? "a signal"}` };
+    default:
+      return processEnded
+        ? {
+            state: "interrupted",
+            message: "its process ended mid-run (crashed); `rbx fleet resume` resumes it",
+          }
+        : { state: "running", message: "" };
+  }
+}
+
+/** Drive a held fleet until it completes, halts, is interrupted or another controller takes it. */
+export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> {
+  const { fleets, fleetId, token, options } = ctx;
+  const pollMs = ctx.pollMs ?? 1000;
+  const all = await fleets.targets(fleetId);
+  const byName = new Map(all.map((t) => [t.name, t]));
+  const counts = Object.fromEntries(
+    ["pending", "running", "succeeded", "failed", "halted", "waiting-approval", "interrupted"].map((s) => [
+      s,
+      0,
+    ]),
+  ) as Record<TargetState, number>;
+  for (const t of all) counts[t.state]++;
+  const pendingCanary = all.filter((t) => t.state === "pending" && t.canary);
+  const pendingRest = all.filter((t) => t.state === "pending" && !t.canary);
+  let canaryUnfinished = all.filter(
+    (t) => t.canary && (t.state === "pending" || t.state === "running"),
+  ).length;
+  const watched = new Set<string>();
+  let fenced: Error | undefined;
+  let wakeUp: (() => void) | undefined;
+  const wake = () => {
+    const w = wakeUp;
+    wakeUp = undefined;
+    w?.();
+  };
+  const errors = () => counts.failed + (options.haltsAreErrors ? counts.halted : 0);
+  const limits = { maxConcurrency: options.concurrency, maxErrors: options.errorsAllowed };
+
+  const setState = (t: TargetRow, next: TargetState) => {
+    counts[t.state]--;
+    counts[next]++;
+    if (t.canary && t.state === "running" && next !== "running" && next !== "pending") canaryUnfinished--;
+    t.state = next;
+  };
+
+  /** Record a running target's outcome, read from its run in the store. */
+  const settle = async (t: TargetRow, processEnded: boolean, launched?: Launched): Promise<boolean> => {
+    if (t.state !== "running" || !t.runId) return true;
+    let outcome: { state: TargetState; message: string };
+    if (await fleets.runExists(t.runId)) {
+      const read = await ctx.runs.read(t.runId);
+      outcome = targetStateOf(foldEvents(t.runId, read.events), processEnded);
+    } else if (processEnded) {
+      const tail = ctx.executor
+        .tail?.(t.handle ?? "", launched?.log)
+        .trim()
+        .split("\n")
+        .slice(-3)
+        .join(" | ");
+      outcome = { state: "failed", message: `the run did not start${tail ? `: ${tail}` : ""}` };
+    } else outcome = { state: "running", message: "" };
+    if (outcome.state === "running") return false;
+    const runStatus = outcome.state === "failed" && !(await fleets.runExists(t.runId)) ? null : outcome.state;
+    await fleets.moveTarget(
+      fleetId,
+      token,
+      t.name,
+      ["running"],
+      outcome.state,
+      { runStatus, message: outcome.message, finished: true },
+      {
+        type: `target.${outcome.state}`,
+        body: { runId: t.runId, message: outcome.message },
+      },
+    );
+    setState(t, outcome.state);
+    ctx.say(
+      `${t.name}: ${outcome.state}${outcome.state === "succeeded" ? "" : ` — ${outcome.message}`} (run ${t.runId})`,
+    );
+    return true;
+  };
+
+  const follow = (t: TargetRow, launched: Launched) => {
+    launched.exited
+      .then(() => settle(t, true, launched))
+      .catch((err: Error) => {
+        if (err instanceof FleetFencedError) fenced = err;
+        else ctx.say(`${t.name}: could not record its outcome (${err.message}); looking again`);
+        if (!fenced) watched.add(t.name);
+      })
+      .finally(wake);
+  };
+
+  const envFor = (t: TargetRow): Record<string, string> | string => {
+    const out: Record<string, string> = {};
+    for (const [name, from] of Object.entries(t.spec.env)) {
+      const v = ctx.env[from];
+      if (v === undefined) return `the controller's environment has no ${from} (target env ${name}: ${from})`;
+      out[name] = v;
+    }
+    return out;
+  };
+
+  /** Launch a target's run that is recorded as running: start it, or resume the run it has. */
+  const launch = async (t: TargetRow, mode: "start" | "resume") => {
+    const env = envFor(t);
+    if (typeof env === "string") {
+      await fleets.moveTarget(
+        fleetId,
+        token,
+        t.name,
+        ["running"],
+        "failed",
+        { message: env, finished: true },
+        {
+          type: "target.failed",
+          body: { message: env },
+        },
+      );
+      setState(t, "failed");
+      ctx.say(`${t.name}: failed — ${env}`);
+      return;
+    }
+    let launched: Launched;
+    try {
+      launched = await ctx.executor.launch({
+        fleetId,
+        target: t.name,
+        runId: t.runId as string,
+        mode,
+        runbook: ctx.runbook,
+        params: t.spec.params,
+        env,
+        approve: options.approve,
+        approveAll: options.approveAll,
+        storeUrl: ctx.storeUrl,
+        stateDir: ctx.stateDir,
+      });
+    } catch (err) {
+      const message = `the ${ctx.executor.name} executor could not launch it: ${(err as Error).message}`;
+      await fleets.moveTarget(
+        fleetId,
+        token,
+        t.name,
+        ["running"],
+        "failed",
+        { message, finished: true },
+        {
+          type: "target.failed",
+          body: { message },
+        },
+      );
+      setState(t, "failed");
+      ctx.say(`${t.name}: failed — ${message}`);
+      return;
+    }
+    t.handle = launched.handle;
+    await fleets.moveTarget(
+      fleetId,
+      token,
+      t.name,
+      ["running"],
+      "running",
+      { handle: launched.handle },
+      {
+        type: "target.launched",
+        body: { runId: t.runId, mode, handle: launched.handle },
+      },
+    );
+    follow(t, launched);
+  };
+
+  /** Start a pending target: its start is recorded (fenced) before anything launches. */
+  const start = async (t: TargetRow) => {
+    let mode: "start" | "resume" = "start";
+    let runId = t.runId;
+    let attempt = t.attempt;
+    if (runId && (await fleets.runExists(runId))) {
+      const state = foldEvents(runId, (await ctx.runs.read(runId)).events);
+      const terminal =
+        state.status === "completed" || state.status === "failed" || state.status === "rolled-back";
+      if (terminal) runId = null;
+      else mode = "resume";
+    }
+    if (!runId) {
+      attempt += 1;
+      runId = attempt === 1 ? `${fleetId}.${t.name}` : `${fleetId}.${t.name}.${attempt}`;
+    }
+    const moved = await fleets.moveTarget(
+      fleetId,
+      token,
+      t.name,
+      ["pending"],
+      "running",
+      { runId, attempt, handle: null, runStatus: null, message: null, started: true },
+      {
+        type: "target.started",
+        body: { runId, attempt, mode },
+      },
+    );
+    if (!moved) return;
+    t.runId = runId;
+    t.attempt = attempt;
+    setState(t, "running");
+    ctx.say(`${t.name}: ${mode === "resume" ? "resuming" : "starting"} run ${runId}`);
+    await launch(t, mode);
+  };
+
+  /** A running target this controller did not launch (a previous controller did): wait, resume or relaunch. */
+  const look = async (t: TargetRow) => {
+    if (t.state !== "running" || !t.runId) {
+      watched.delete(t.name);
+      return;
+    }
+    if (await fleets.runExists(t.runId)) {
+      const state = foldEvents(t.runId, (await ctx.runs.read(t.runId)).events);
+      const o = targetStateOf(state, false);
+      if (o.state !== "running") {
+        // A halted run whose process still lives is being resumed by it (the journal has not said so yet).
+        const resuming = ["halted", "interrupted", "waiting-approval"].includes(o.state) && t.handle;
+        if (resuming && (await ctx.executor.alive(t.handle as string)) === true) return;
+        watched.delete(t.name);
+        await settle(t, true);
+        return;
+      }
+      const runner = await runnerOfRun(ctx.runs, state);
+      if (runner === "gone") {
+        watched.delete(t.name);
+        ctx.say(`${t.name}: run ${t.runId} lost its process; resuming it`);
+        await launch(t, "resume");
+      }
+      return;
+    }
+    const alive = t.handle ? await ctx.executor.alive(t.handle) : false;
+    if (alive === false) {
+      watched.delete(t.name);
+      ctx.say(`${t.name}: run ${t.runId} was recorded but never began; starting it`);
+      await launch(t, "start");
+    }
+  };
+
+  for (const t of all) if (t.state === "running") watched.add(t.name);
+  const renewal = setInterval(
+    () => {
+      fleets
+        .renew(fleetId, token, ctx.leaseMs)
+        .then((held) => {
+          if (!held) fenced = new FleetFencedError(`fleet ${fleetId} was taken over by another controller`);
+        })
+        .catch(() => undefined)
+        .finally(wake);
+    },
+    Math.max(200, Math.floor(ctx.leaseMs / 3)),
+  );
+  const onAbort = () => wake();
+  ctx.signal.addEventListener("abort", onAbort);
+  try {
+    for (;;) {
+      if (fenced) throw fenced;
+      if (ctx.signal.aborted) {
+        const message = `interrupted: ${counts.running} target(s) still running carry on; \`rbx fleet resume ${fleetId}\` picks the fleet up`;
+        await fleets.setStatus(fleetId, token, "interrupted", message, true);
+        return { status: "interrupted", message, counts: { ...counts } };
+      }
+      for (const name of [...watched]) {
+        const t = byName.get(name);
+        if (t) await look(t);
+      }
+      const d = decide(
+        {
+          running: counts.running,
+          errors: errors(),
+          canaryUnfinished,
+          canaryPending: pendingCanary.length,
+          restPending: pendingRest.length,
+        },
+        limits,
+      );
+      if (d.kind === "start") {
+        // The slots' starts go out together: each records its own start (fenced) before its launch.
+        await Promise.all(
+          [...pendingCanary.splice(0, d.canary), ...pendingRest.splice(0, d.rest)].map(start),
+        );
+        continue;
+      }
+      if (d.kind === "wait") {
+        await new Promise<void>((resolve) => {
+          wakeUp = resolve;
+          setTimeout(wake, watched.size > 0 ? pollMs : pollMs * 5);
+        });
+        continue;
+      }
+      const outcome = finish(fleetId, d.kind, counts, errors(), limits.maxErrors, options);
+      await fleets.setStatus(fleetId, token, outcome.status, outcome.message, true);
+      return outcome;
+    }
+  } finally {
+    clearInterval(renewal);
+    ctx.signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/** How a fleet ends once nothing more starts, and what people are told. */
+function finish(
+  fleetId: string,
+  kind: "halt" | "done",
+  counts: Record<TargetState, number>,
+  errors: number,
+  maxErrors: number,
+  options: FleetOptions,
+): FleetOutcome {
+  const c = { ...counts };
+  if (kind === "halt") {
+    return {
+      status: "halted",
+      message:
+        `${errors} target(s) failed, more than --max-errors ${options.maxErrors} (${maxErrors}): no new target started, ` +
+        `${c.pending} left untouched. \`rbx fleet status ${fleetId}\` lists them; after the fix, \`rbx fleet resume ${fleetId}\` ` +
+        "resumes the halted runs (add --retry-failed to run failed targets again)",
+      counts: c,
+    };
+  }
+  const waiting = c["waiting-approval"] + c.interrupted + (options.haltsAreErrors ? 0 : c.halted);
+  if (waiting > 0) {
+    const parts = [
+      c["waiting-approval"]
+        ? `${c["waiting-approval"]} wait for approval (\`rbx fleet approve ${fleetId} STEP\`)`
+        : "",
+      c.interrupted ? `${c.interrupted} were interrupted` : "",
+      !options.haltsAreErrors && c.halted ? `${c.halted} halted` : "",
+    ].filter((p) => p !== "");
+    return {
+      status: "halted",
+      message: `${parts.join(", ")}; then \`rbx fleet resume ${fleetId}\``,
+      counts: c,
+    };
+  }
+  if (errors > 0) {
+    return {
+      status: "completed-with-errors",
+      message: `${c.succeeded} succeeded, ${errors} failed (within --max-errors ${options.maxErrors})`,
+      counts: c,
+    };
+  }
+  return { status: "completed", message: `all ${c.succeeded} target(s) succeeded`, counts: c };
+}

@@ -1,0 +1,62 @@
+// `rbx lint` of many files on worker threads prints exactly what linting them in one thread prints: the same
+// findings, for the same files, in the same order, whichever worker took which file.
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildOnce, rbx, repoRoot } from "./run-rbx.js";
+
+/** Runbooks with findings of every stage (YAML, schema, references, types, rules) and clean ones. */
+function sources(): string[] {
+  const err = join(repoRoot, "test", "fixtures", "err");
+  const files = readdirSync(err)
+    .filter((f) => f.endsWith(".rb.yaml"))
+    .map((f) => join(err, f));
+  const books = join(repoRoot, "runbooks");
+  files.push(
+    ...readdirSync(books)
+      .filter((f) => f.endsWith(".rb.yaml"))
+      .map((f) => join(books, f)),
+  );
+  return files;
+}
+
+describe("rbx lint on worker threads", () => {
+  let dir = "";
+  beforeAll(() => {
+    buildOnce();
+    dir = mkdtempSync(join(tmpdir(), "rbx-lint-workers-"));
+    const all = sources();
+    // 30 files in each half: together past the worker threshold (24 per worker), each half below it.
+    for (const half of ["a", "b"]) {
+      mkdirSync(join(dir, half));
+      for (let i = 0; i < 30; i++) {
+        const from = all[(i * 7 + (half === "b" ? 3 : 0)) % all.length] as string;
+        copyFileSync(from, join(dir, half, `f${String(i).padStart(2, "0")}-${half}.rb.yaml`));
+      }
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("starts workers for 60 files when there are two cores or more, and none for 30", async () => {
+    // The built module: its worker entry sits beside it there (the TypeScript source has none to start).
+    const built = pathToFileURL(join(repoRoot, "dist", "src", "cli", "lint-pool.js")).href;
+    const { workerCount } = (await import(built)) as typeof import("../../src/cli/lint-pool.js");
+    expect(workerCount(30, 8)).toBe(0);
+    expect(workerCount(60, 1)).toBe(0);
+    expect(workerCount(60, 8)).toBe(2);
+    expect(workerCount(1000, 2)).toBe(2);
+  });
+
+  it("prints the same JSON for the whole directory as for each half linted in one thread", async () => {
+    const lint = (target: string) => rbx(["lint", "--no-config", "--format", "json", target], { cwd: dir });
+    const whole = await lint(".");
+    const a = await lint("a");
+    const b = await lint("b");
+    expect(whole.code).toBe(a.code === 1 || b.code === 1 ? 1 : 0);
+    const files = (out: string) => (JSON.parse(out) as { files: unknown[] }).files;
+    expect(files(whole.stdout)).toHaveLength(60);
+    expect(files(whole.stdout)).toEqual([...files(a.stdout), ...files(b.stdout)]);
+  });
+});
