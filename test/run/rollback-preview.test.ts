@@ -106,6 +106,8 @@ function readsRunbook(): string {
     `apiVersion: rbx/v1
 kind: Runbook
 metadata: { name: preview, version: 1.0.0 }
+params:
+  mode: { type: enum, values: [restore, keep], default: keep }
 phases:
   - id: precheck
     steps:
@@ -121,6 +123,10 @@ phases:
         action: test.append
         when: steps.ledgerNow.output.count != steps.ledgerBefore.output.count
         with: { path: "${undo}", line: restore }
+      - id: onlyToRestore
+        action: test.append
+        when: params.mode == "restore" && steps.ledgerNow.output.count != steps.ledgerBefore.output.count
+        with: { path: "${undo}", line: mode }
       - id: neverNeeded
         action: test.append
         when: "!has(steps.ledgerBefore.output)"
@@ -148,10 +154,17 @@ describe("the rollback preview of rbx status", () => {
     expect(decisions(report)).toEqual({
       "rollback:upgrade/ledgerNow": "run",
       "rollback:upgrade/restore": "unknown",
+      "rollback:upgrade/onlyToRestore": "skip",
       "rollback:upgrade/neverNeeded": "skip",
     });
+    // A false part that reads no pending step decides the skip before the read.
+    const only = report.rollbackNow[0]?.steps.find((s) => s.key === "rollback:upgrade/onlyToRestore");
+    expect(only?.why).toBe('`params.mode == "restore"` is false (params.mode = "keep")');
     const restore = report.rollbackNow[0]?.steps.find((s) => s.key === "rollback:upgrade/restore");
     expect(restore?.why).toMatch(/it reads ledgerNow, which the rollback runs first/);
+    expect(formatStatus(report)).toMatch(
+      /rollback:upgrade\/restore {2}test\.append {2}when .* — cannot tell now: it reads ledgerNow, which the rollback runs first \(rbx status RUN --preview-rollback runs it now\)/,
+    );
   });
 
   it("live: runs the read now and decides the restore, journaling nothing and changing nothing", async () => {
