@@ -3,7 +3,7 @@
 // schema, and a first install with its rollback. Scenarios that leave the lab as they found it share one lab.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { alexandriaLab, run, schema, siteValues, version } from "./support/alexandria.js";
 import {
   getJson,
@@ -11,6 +11,7 @@ import {
   type Lab,
   labChart,
   orphanPendingUpgrade,
+  rollBackHalted,
   runIdOf,
   snapshotFiles,
   sql,
@@ -38,11 +39,13 @@ describe("alexandria: refused in precheck, before anything changed (one lab)", (
     lab = await alexandriaLab();
   }, 300_000);
   afterAll(async () => stopLab(lab));
-  // A halted run keeps its lock for resume or rollback: each scenario runs with a state directory of its own.
+  // A halted run keeps its lock for resume or rollback: each scenario runs with a state directory of its own,
+  // and its halted run is rolled back after it (nothing entered), releasing the target's lease for the next.
   let scenario = 0;
   beforeEach(() => {
     lab.stateDir = join(lab.dir, `state-${++scenario}`);
   });
+  afterEach(async () => rollBackHalted(lab), 300_000);
 
   it("a chart that is not the target release halts at chartIsTarget", async () => {
     const r = await run(lab, { chart: labChart(lab, "alexandria-ee-1.2.3.tgz") });

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   journalOf,
   type Lab,
@@ -16,6 +16,7 @@ import {
   labRbx,
   orphanPendingUpgrade,
   repoFile,
+  rollBackHalted,
   runIdOf,
   snapshotFiles,
   sql,
@@ -63,11 +64,13 @@ describe("scrydon: refused in precheck, before anything changed (one lab)", () =
     lab = await scrydonLab();
   }, 300_000);
   afterAll(async () => stopLab(lab));
-  // A halted run keeps its lock for resume or rollback: each scenario runs with a state directory of its own.
+  // A halted run keeps its lock for resume or rollback: each scenario runs with a state directory of its own,
+  // and its halted run is rolled back after it (nothing entered), releasing the target's lease for the next.
   let scenario = 0;
   beforeEach(() => {
     lab.stateDir = join(lab.dir, `state-${++scenario}`);
   });
+  afterEach(async () => rollBackHalted(lab), 300_000);
   async function refused(params: Record<string, string>, step: string, message: RegExp) {
     const r = await run(lab, params);
     expect(r.code, r.stderr).toBe(3);
@@ -400,7 +403,9 @@ describe("scrydon: a fresh install whose migrations never ran (001)", () => {
     expect(st.text).toMatch(
       /a failed first install .*recover with runbooks\/scrydon-rerun-migrations\.rb\.yaml/,
     );
-    lab.stateDir = join(lab.dir, "state-rerun");
+    // The refused upgrade is ended (nothing entered, nothing undone) so its locks — the target's lease too — free
+    // the release for the recovery runbook.
+    await rollBackHalted(lab);
     const args = [
       "run",
       "runbooks/scrydon-rerun-migrations.rb.yaml",

@@ -72,6 +72,20 @@ export function labRbx(
   });
 }
 
+/**
+ * End the newest run of the lab's state directory when it halted: a halted run keeps its locks — in the cluster
+ * too (a lease in the target's namespace) — so the next scenario on the same target could not start. Its rollback
+ * (nothing entered: nothing undone) releases them, as an operator would.
+ */
+export async function rollBackHalted(lab: Lab): Promise<void> {
+  const st = await labRbx(lab, ["status", "--json"]);
+  if (st.code !== 0) return;
+  const report = JSON.parse(st.stdout) as { runId: string; status: string };
+  if (report.status !== "halted") return;
+  const rb = await labRbx(lab, ["rollback", report.runId]);
+  if (rb.code !== 0) throw new Error(`rbx rollback ${report.runId} failed (${rb.code}): ${rb.stderr}`);
+}
+
 /** The id of the newest run in the lab's state directory (the one `rbx run` just started). */
 export function runIdOf(out: Ended): string {
   const m = /run (\d{8}-\d{6}-[0-9a-f]+)/.exec(`${out.stderr}\n${out.stdout}`);
