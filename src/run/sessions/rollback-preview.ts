@@ -3,17 +3,13 @@
 // and why; a step whose `when` reads a rollback step not run yet cannot be told), whether the database would be
 // restored, and (live) after running now the read-only rollback steps those conditions read, journaling nothing.
 
-import { stepRefs } from "../../check/run-order.js";
 import type { ActionCatalog, ActionContext, AnyAction } from "../../contract/action.js";
 import type { JsonValue } from "../../contract/json.js";
-import type { ExprText } from "../../parser/ast.js";
-import type { Expr } from "../../parser/expr/ast.js";
-import { parseExpr } from "../../parser/expr/parse.js";
 import { type BoundRun, bindRun } from "../bind/bind-run.js";
 import { explainFalse } from "../bind/explain-condition.js";
 import { prepareRunbook } from "../bind/prepare.js";
 import { buildProgram, type Program, type StepUnit } from "../bind/program.js";
-import { stepsReadBy, unitEffect } from "../bind/unit-reads.js";
+import { falseWithout, stepsReadBy, unitEffect } from "../bind/unit-reads.js";
 import type { EventBody, RunEvent } from "../model/events.js";
 import { boundariesToUnwind } from "../model/recovery-choices.js";
 import { applyEvent, foldEvents, type RunState } from "../model/state.js";
@@ -85,36 +81,6 @@ function recordedBound(
   } catch {
     return undefined;
   }
-}
-
-/** The top-level `&&` operands of an expression. */
-function conjuncts(e: Expr): Expr[] {
-  return e.kind === "and" ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
-}
-
-/**
- * A `when` part that is false whatever the pending steps return: a top-level `&&` operand that reads none of
- * them and is false now (`params.method == "compose" && <the ledger moved>` skips under helm, read or not).
- */
-function falseWithout(
-  w: ExprText,
-  pending: ReadonlySet<string>,
-  bound: BoundRun,
-  state: RunState,
-): ExprText | undefined {
-  const parsed = parseExpr(w.text);
-  if (!parsed.ok) return undefined;
-  for (const c of conjuncts(parsed.ast)) {
-    if (stepRefs(c).some((r) => pending.has(r.id))) continue;
-    const part: ExprText = {
-      ...w,
-      text: w.text.slice(c.start, c.end),
-      offsets: w.offsets.slice(c.start, c.end + 1),
-    };
-    const r = bound.evaluator.condition(part, { state });
-    if (r.ok && !r.value) return part;
-  }
-  return undefined;
 }
 
 /** Fold an event into the preview's copy of the state (never journaled). */
