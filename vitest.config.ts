@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -17,6 +18,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Most suites wait on real processes (helm, the lab, PostgreSQL) rather than compute: run more files than cores so
+    // their waits overlap (vitest's default, cores - 1, is one file at a time on a 2-core CI machine).
+    maxWorkers: Math.max(3, availableParallelism()),
     reporters: ["default"],
   },
 });

@@ -127,7 +127,9 @@ describe("kryton runbook: faults of what it depends on, rehearsed in the lab", (
   it("the API refused for 20 s mid-rollout: the wait rides it out and the run completes", async () => {
     lab = await startLab("kryton");
     const l = lab;
-    const outage = onceSeen(/… rollout kubectl\.rolloutStatus/, async () => {
+    // The outage starts as helm returns (without --wait it returns while the new pods are still starting), so the
+    // rollout step meets it: starting it at the rollout step's own line raced a rollout that may already be done.
+    const outage = onceSeen(/✓ helmUpgrade/, async () => {
       await labFault(l, "api", "stop");
       await sleep(20_000);
       await labFault(l, "api", "start");
@@ -149,7 +151,8 @@ describe("kryton runbook: faults of what it depends on, rehearsed in the lab", (
   it("the API hung past the rollout's timeout: no rollback into the outage; the run halts, and resume completes", async () => {
     lab = await startLab("kryton");
     const l = lab;
-    const hang = onceSeen(/… rollout kubectl\.rolloutStatus/, () => labFault(l, "api", "hang"));
+    // Hung as helm returns, so the rollout step starts into it (see the outage above).
+    const hang = onceSeen(/✓ helmUpgrade/, () => labFault(l, "api", "hang"));
     const r = await run(l, { rolloutTimeout: "20s" }, { onStderr: hang.onStderr });
     await hang.done();
     expect(r.code, r.stderr).toBe(3);
