@@ -153,10 +153,16 @@ export async function labCommand(argv: string[], io: LabIO): Promise<number> {
   const { envLines } = await import("./state-file.js");
   if (sub === "up") {
     const { pickSamples } = await import("./samples.js");
-    const { unknown } = pickSamples(flags.products);
+    const { unknown, conflicting } = pickSamples(flags.products);
     if (unknown.length > 0) {
       io.stderr.write(
-        `rbx lab: unknown product(s) ${unknown.join(", ")}; choose from kryton, scrydon, alexandria.\n`,
+        `rbx lab: unknown product(s) ${unknown.join(", ")}; choose from kryton, kryton-compose, scrydon, alexandria.\n`,
+      );
+      return 2;
+    }
+    if (conflicting.length > 0) {
+      io.stderr.write(
+        `rbx lab: ${conflicting.join(" and ")} are the same product deployed two ways and export the same variables; start one of them.\n`,
       );
       return 2;
     }

@@ -83,6 +83,8 @@ export function planPod(pod: PodSpecInput): { plan: ProcessPlan } | { pullError:
 /** The runtime the lab hands to the stand-in; also answers which pods back a Service. */
 export class ProductPodRuntime implements PodRuntime {
   private readonly pods = new Map<string, ProcessPod>();
+  /** ReplicaSets (namespace/pod-template-hash) that already have their one never-ready pod. */
+  private readonly oneNeverReady = new Set<string>();
   private readonly opts: ProcessPodOptions;
   private readonly fallback: PodRuntime;
 
@@ -103,7 +105,13 @@ export class ProductPodRuntime implements PodRuntime {
     if (decision === undefined) return this.fallback.start(pod);
     if ("pullError" in decision) return new PullErrorPod(decision.pullError);
     const key = `${pod.namespace}/${pod.name}`;
-    const running = new ProcessPod(pod, decision.plan, this.opts);
+    const plan = decision.plan;
+    if (plan.fault === "one-never-ready") {
+      const set = `${pod.namespace}/${pod.labels["pod-template-hash"] ?? pod.name}`;
+      plan.fault = this.oneNeverReady.has(set) ? undefined : "never-ready";
+      this.oneNeverReady.add(set);
+    }
+    const running = new ProcessPod(pod, plan, this.opts);
     this.pods.set(key, running);
     const stop = running.stop.bind(running);
     running.stop = async () => {

@@ -44,6 +44,8 @@ interface ServiceList {
 /** Watches Services on the stand-in (by polling its REST API) and keeps one proxy listening per Service. */
 export class ServiceProxies {
   private readonly entries = new Map<string, Entry>();
+  /** The port each Service last had: a Service deleted and created again (an uninstall, a reinstall) keeps its URL. */
+  private readonly lastPorts = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -89,9 +91,10 @@ export class ServiceProxies {
         svc.metadata.namespace,
         svc.metadata.name,
         selector,
-        this.opts.preferredPorts?.[key],
+        this.lastPorts.get(key) ?? this.opts.preferredPorts?.[key],
       );
       this.entries.set(key, entry);
+      this.lastPorts.set(key, entry.port);
       changed = true;
     }
     for (const [key, entry] of this.entries) {

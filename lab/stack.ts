@@ -1,6 +1,16 @@
 // The whole lab in one process: PostgreSQL, the Kubernetes stand-in with real pod processes, Service proxies, markers.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { labCustomResources } from "./custom-resources.js";
 import { type KubeStandIn, startKubeStandIn } from "./kube/server.js";
@@ -12,8 +22,9 @@ import { type ProductPodRuntime, type ProductRuntimeOptions, productRuntime } fr
 import { chartsDir } from "./products/common/paths.js";
 import { rbxPodRuntime } from "./rbx-pods.js";
 import { kubeconfigYaml, labToolEnv, mustRunTool } from "./run-tool.js";
-import type { LabSample } from "./samples.js";
+import type { ChartVersion, LabSample } from "./samples.js";
 import { ServiceProxies } from "./service-proxy.js";
+import { installStandIns } from "./stand-ins/install.js";
 import { type LabTools, type ToolPaths, toolPaths } from "./tool-binaries.js";
 
 /** Options of a lab stack. */
@@ -42,8 +53,10 @@ export interface LabStack<T extends LabTools = ToolPaths> {
   tools: T;
   /** Environment for helm/kubectl (KUBECONFIG, private HOME and HELM_* dirs). */
   toolEnv: Record<string, string>;
-  /** Directory with helm (helm 3 when there is one, else helm 4), helm4 and kubectl links, for PATH. */
+  /** Directory with helm (helm 3 when there is one, else helm 4), helm4 and kubectl links and the stand-ins (cosign, crane, docker), for PATH. */
   binDir: string;
+  /** The public key the cosign stand-in verifies the lab's artefacts with. */
+  cosignKey: string;
   stop(): Promise<void>;
 }
 
@@ -64,6 +77,7 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
   if (helm) link(helm, join(binDir, "helm"));
   if (tools.helm4) link(tools.helm4, join(binDir, "helm4"));
   link(tools.kubectl, join(binDir, "kubectl"));
+  const { cosignKey } = installStandIns(opts.dir, binDir);
   // Not under opts.dir: as root the server runs as the `postgres` user, which may not traverse it.
   const postgres = await startPostgres();
   log(`postgres listening on 127.0.0.1:${postgres.port} (pid ${postgres.pid})`);
@@ -117,6 +131,7 @@ export async function startLabStack(opts: LabStackOptions): Promise<LabStack<Lab
       tools,
       toolEnv,
       binDir,
+      cosignKey,
       stop,
     };
   } catch (error) {
@@ -137,33 +152,49 @@ export function labHelm(stack: LabStack<LabTools>, major?: "3" | "4"): string {
   return helm;
 }
 
+// A copy of the chart whose vendored subcharts (and the parent's dependency pins) carry this version's versions.
+function chartWithSubcharts(chartDir: string, subcharts: Record<string, string>): string {
+  const copy = mkdtempSync(join(tmpdir(), "rbx-lab-chart-"));
+  cpSync(chartDir, copy, { recursive: true });
+  const parent = join(copy, "Chart.yaml");
+  let text = readFileSync(parent, "utf8");
+  for (const [name, version] of Object.entries(subcharts)) {
+    const sub = join(copy, "charts", name, "Chart.yaml");
+    writeFileSync(sub, readFileSync(sub, "utf8").replace(/^version: .*$/m, `version: ${version}`));
+    text = text.replace(new RegExp(`(- name: ${name}\\n\\s+version: ).*`), `$1${version}`);
+  }
+  writeFileSync(parent, text);
+  return copy;
+}
+
 /** Package a sample's chart at one version into `<dir>/charts/<chart>-<version>.tgz`; returns the path. */
 export async function packageChart(
   stack: LabStack<LabTools>,
   sample: LabSample,
-  chart: string,
-  app: string,
+  v: ChartVersion,
 ): Promise<string> {
   const out = join(stack.dir, "charts");
   mkdirSync(out, { recursive: true });
-  const args = [
-    "package",
-    join(chartsDir, sample.chart),
-    "--version",
-    chart,
-    "--app-version",
-    app,
-    "-d",
-    out,
-  ];
-  await mustRunTool(labHelm(stack), args, stack.toolEnv);
-  return join(out, `${sample.chart}-${chart}.tgz`);
+  const source = v.subcharts
+    ? chartWithSubcharts(join(chartsDir, sample.chart), v.subcharts)
+    : join(chartsDir, sample.chart);
+  try {
+    const args = ["package", source, "--version", v.chart, "--app-version", v.app, "-d", out];
+    await mustRunTool(labHelm(stack), args, stack.toolEnv);
+  } finally {
+    if (source !== join(chartsDir, sample.chart)) rmSync(source, { recursive: true, force: true });
+  }
+  return join(out, `${sample.chart}-${v.chart}.tgz`);
 }
 
-/** Create a sample's namespace, databases and Secrets (kubectl apply on stdin, never argv). */
-export async function prepareSample(stack: LabStack<LabTools>, sample: LabSample): Promise<void> {
+/** Create a sample's namespace, databases and Secrets (kubectl apply on stdin, never argv); returns the Secrets. */
+export async function prepareSample(
+  stack: LabStack<LabTools>,
+  sample: LabSample,
+): Promise<Record<string, Record<string, string>>> {
   for (const db of sample.databases) await stack.postgres.createDatabase(db);
-  const secrets = Object.entries(sample.secrets(stack.postgres)).map(([name, data]) => ({
+  const created = sample.secrets(stack.postgres);
+  const secrets = Object.entries(created).map(([name, data]) => ({
     apiVersion: "v1",
     kind: "Secret",
     metadata: { name, namespace: sample.namespace },
@@ -173,6 +204,7 @@ export async function prepareSample(stack: LabStack<LabTools>, sample: LabSample
   const docs = [{ apiVersion: "v1", kind: "Namespace", metadata: { name: sample.namespace } }, ...secrets];
   const stream = docs.map((d) => JSON.stringify(d)).join("\n---\n");
   await mustRunTool(stack.tools.kubectl, ["apply", "-f", "-"], stack.toolEnv, stream);
+  return created;
 }
 
 /** Install (or upgrade to) a packaged chart with the given helm, then wait for the sample's Deployments. */
@@ -183,6 +215,7 @@ export async function installSample(
   helm: string,
 ): Promise<void> {
   const args = ["upgrade", "--install", sample.release, chartPath, "-n", sample.namespace, "--timeout", "5m"];
+  for (const [k, v] of Object.entries(sample.installSet?.(stack.dir) ?? {})) args.push("--set", `${k}=${v}`);
   await mustRunTool(helm, sample.hooksMigrate ? args : [...args, "--wait"], stack.toolEnv);
   for (const d of sample.deployments) {
     await mustRunTool(

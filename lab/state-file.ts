@@ -35,6 +35,8 @@ export interface LabState {
   markers?: { url: string; token: string };
   /** Process pods last seen: "namespace/pod" → pid */
   pods: Record<string, number>;
+  /** Further `rbx lab env` values the samples export (stand-ins, generated passwords, data directories). */
+  env?: Record<string, string>;
   /** `--instances N`: the samples installed as N instances (kryton-01 …), with their injected faults. */
   instances?: LabInstances[];
 }
@@ -111,7 +113,11 @@ export function redactedState(state: LabState): LabState {
 
 const quote = (v: string) => `'${v.replaceAll("'", `'\\''`)}'`;
 
-/** `export NAME='value'` lines for a POSIX shell: KUBECONFIG, PATH, helm homes, database and service URLs. */
+/**
+ * `export NAME='value'` lines for a POSIX shell: KUBECONFIG, PATH (helm, kubectl and the stand-ins), helm homes,
+ * database and service URLs, and what each sample exports. A service is found in whichever namespace it runs
+ * (a release may split its services across namespaces).
+ */
 export function envLines(state: LabState): string[] {
   const lines = [
     `export KUBECONFIG=${quote(state.kubeconfig)}`,
@@ -135,10 +141,13 @@ export function envLines(state: LabState): string[] {
       if (url) lines.push(`export ${name}=${quote(url)}`);
     }
     for (const [svc, name] of Object.entries(sample.serviceEnv)) {
-      const url = state.services[`${release.namespace}/${svc}`];
+      const url =
+        state.services[`${release.namespace}/${svc}`] ??
+        Object.entries(state.services).find(([key]) => key.endsWith(`/${svc}`))?.[1];
       if (url) lines.push(`export ${name}=${quote(url)}`);
     }
   }
+  for (const [name, value] of Object.entries(state.env ?? {})) lines.push(`export ${name}=${quote(value)}`);
   lines.push(...instanceEnvLines(state, labSamples, quote));
   return lines;
 }

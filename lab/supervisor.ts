@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import { serveFaults } from "./fault-control.js";
 import { injectFault, instanceSample, type LabInstances, parseFault } from "./fleet-instances.js";
+import { type SampleExtras, startSampleExtras, stopComposeHost } from "./sample-extras.js";
 import { pickSamples } from "./samples.js";
 import {
   installSample,
@@ -48,11 +49,14 @@ async function main(): Promise<void> {
   let state: LabState | undefined;
   let faults: Server | undefined;
   let stopping = false;
+  const extras: SampleExtras[] = [];
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log("stopping the lab");
     faults?.close();
+    for (const e of extras) await e.stop();
+    await stopComposeHost().catch((e: Error) => log(`compose host stop failed: ${e.message}`));
     await stack?.stop().catch((e: Error) => log(`stop failed: ${e.message}`));
     removeState(dir);
     log("lab stopped");
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
       }
       const charts: Record<string, string> = {};
       for (const v of [base.old, base.next, ...base.others])
-        charts[v.chart] = await packageChart(stack, base, v.chart, v.app);
+        charts[v.chart] = await packageChart(stack, base, v);
       for (let i = 1; i <= instances; i++) {
         const sample = instanceSample(base, i, instances);
         log(
@@ -109,13 +113,19 @@ async function main(): Promise<void> {
       }
       groups.push(group);
     }
+    const env: Record<string, string> = {};
     for (const sample of instances > 0 ? [] : samples) {
-      log(`installing ${sample.name} ${sample.old.chart} into namespace ${sample.namespace}`);
-      await prepareSample(stack, sample);
+      log(
+        `installing ${sample.name} ${sample.old.chart} ${sample.install === "compose" ? "with Docker Compose" : `into namespace ${sample.namespace}`}`,
+      );
+      const secrets = await prepareSample(stack, sample);
       const charts: Record<string, string> = {};
       for (const v of [sample.old, sample.next, ...sample.others])
-        charts[v.chart] = await packageChart(stack, sample, v.chart, v.app);
-      await installSample(stack, sample, charts[sample.old.chart]!, helm);
+        charts[v.chart] = await packageChart(stack, sample, v);
+      if (sample.install === "helm") await installSample(stack, sample, charts[sample.old.chart]!, helm);
+      const extra = await startSampleExtras(stack, sample, secrets);
+      extras.push(extra);
+      Object.assign(env, extra.env);
       releases.push({
         sample: sample.name,
         release: sample.release,
@@ -149,6 +159,7 @@ async function main(): Promise<void> {
       databases,
       releases,
       markers: { url: s.markers.url, token: s.markers.token },
+      env,
       services: Object.fromEntries(s.proxies.list().map((p) => [`${p.namespace}/${p.name}`, p.url])),
       pods: Object.fromEntries(
         s.runtime.all().flatMap((p) => (p.pid ? [[`${p.namespace}/${p.name}`, p.pid]] : [])),

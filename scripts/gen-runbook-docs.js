@@ -8,12 +8,34 @@ import { loadRunbookFile } from "../dist/src/parser/load.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The product runbooks and the page each one generates. */
-export const productRunbooks = ["scrydon", "kryton", "alexandria"].map((p) => ({
-  product: p,
-  file: join(root, "runbooks", `${p}.rb.yaml`),
-  page: join(root, "docs", "runbooks", `${p}.md`),
-  labParams: join(root, "runbooks", "lab", `${p}.params.yaml`),
+/**
+ * The product runbooks, the page each one generates, and the lab rehearsals its page gives: each block brings up a
+ * lab with `products`, runs the runbook with `runbooks/lab/<params>.params.yaml`, shows the run and takes the lab
+ * down (test/runbooks/docs-rehearsal.test.ts runs every block as written). `noLab` says why a page has none.
+ */
+export const productRunbooks = [
+  { product: "scrydon", rehearse: [{ products: "scrydon", params: "scrydon" }] },
+  {
+    product: "kryton",
+    rehearse: [
+      { products: "kryton", params: "kryton", title: "with Helm" },
+      { products: "kryton-compose", params: "kryton-compose", title: "with Docker Compose" },
+    ],
+  },
+  { product: "alexandria", rehearse: [{ products: "alexandria", params: "alexandria" }] },
+  {
+    product: "scrydon-rerun-migrations",
+    rehearse: [],
+    noLab:
+      "Its precondition is a first install that failed with empty databases, which the lab does not start in; " +
+      "test/runbooks/scrydon-paths.test.ts sets that state up (helm uninstall, the databases emptied, an install " +
+      "whose pods never become ready) and rehearses this runbook. With `rbx lab up --products scrydon` you can do " +
+      "the same by hand, then run it with `--params-file runbooks/lab/scrydon-rerun-migrations.params.yaml`.",
+  },
+].map((p) => ({
+  ...p,
+  file: join(root, "runbooks", `${p.product}.rb.yaml`),
+  page: join(root, "docs", "runbooks", `${p.product}.md`),
 }));
 
 const cell = (s) =>
@@ -182,7 +204,7 @@ function checksSection(rb) {
 }
 
 /** The whole Markdown page of one runbook. */
-export function renderRunbookPage(rb, text, { file, labParams } = {}) {
+export function renderRunbookPage(rb, text, { file, rehearse = [], noLab } = {}) {
   const m = rb.metadata;
   const rel = relative(root, file ?? rb.file);
   const required = rb.params.filter((p) => p.required).map((p) => `--param ${p.name.value}=…`);
@@ -205,18 +227,31 @@ export function renderRunbookPage(rb, text, { file, labParams } = {}) {
     "```",
     "",
   ];
-  if (labParams) {
-    const labRel = relative(root, labParams);
+  if (rehearse.length > 0) {
     out.push(
-      "Rehearse it in the lab (`docs/lab.md`) with the params in",
-      `[\`${labRel}\`](../../${labRel}):`,
+      "## Rehearse it in the lab",
       "",
-      "```sh",
-      'eval "$(rbx lab up)"',
-      `rbx run ${rel} --params-file ${labRel} --approve-all`,
-      "```",
+      "From a checkout after `npm ci && npm run build` (`rbx` is `node bin/rbx.js`), at the repository root. `rbx lab up`",
+      "starts the lab and prints its environment (`docs/lab.md`): the service URLs and DSNs, the lab's helm and kubectl",
+      "and the stand-ins the runbook calls (cosign, crane, docker), the admin password and the audit forwarder. The",
+      "params files under `runbooks/lab/` say what stands in for what.",
       "",
     );
+    for (const r of rehearse) {
+      const labRel = `runbooks/lab/${r.params}.params.yaml`;
+      if (r.title) out.push(`${r.title[0].toUpperCase()}${r.title.slice(1)}:`, "");
+      out.push(
+        "```sh",
+        `eval "$(rbx lab up --products ${r.products})"`,
+        `rbx run ${rel} --params-file ${labRel} --approve-all`,
+        "rbx status",
+        "rbx lab down",
+        "```",
+        "",
+      );
+    }
+  } else if (noLab) {
+    out.push("## Rehearse it in the lab", "", noLab, "");
   }
   out.push(paramsSection(rb), "");
   if (rb.guards.length) {
@@ -253,7 +288,11 @@ export async function renderAll() {
     const text = readFileSync(r.file, "utf8");
     pages.push({
       ...r,
-      markdown: renderRunbookPage(loaded.runbook, text, { file: r.file, labParams: r.labParams }),
+      markdown: renderRunbookPage(loaded.runbook, text, {
+        file: r.file,
+        rehearse: r.rehearse,
+        noLab: r.noLab,
+      }),
     });
   }
   return pages;

@@ -29,6 +29,8 @@ export interface CustomResourceConfig {
     deployment?: string;
     /** Container whose image tag follows spec.version. Default: the first container. */
     container?: string;
+    /** Put before spec.version to make the image tag (Kryton publishes `v4.6.4` for version 4.6.4). Default "". */
+    tagPrefix?: string;
   };
 }
 

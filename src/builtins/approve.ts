@@ -1,7 +1,7 @@
 // approve: a step only a person can do; an interactive yes, `--approve ID`, or the run halts and waits.
 
 import { defineAction } from "../contract/action.js";
-import type { ApproverRule } from "../contract/approval.js";
+import type { ApprovalInput, ApproverRule } from "../contract/approval.js";
 import { T } from "../contract/cel-types.js";
 import { fail } from "../contract/failure.js";
 import { durationOr, durationSchema } from "./shared/duration-field.js";
@@ -10,6 +10,7 @@ import { durationOr, durationSchema } from "./shared/duration-field.js";
 export interface ApproveArgs {
   prompt: string;
   timeout?: string | number;
+  input?: ApprovalInput;
   approvers?: { min?: number; notStarter?: boolean };
 }
 
@@ -18,6 +19,8 @@ export interface ApproveOutput {
   approvedBy: string;
   approvedAt: string;
   via: string;
+  /** The value given with the approval (`--approve STEP=VALUE`); "" when the step asks for none. */
+  value: string;
   /** Everyone whose approval counted, in order. */
   approvers: string[];
 }
@@ -45,6 +48,32 @@ export const approve = defineAction<ApproveArgs, ApproveOutput>({
         description: "What the approver must check before saying yes.",
       },
       timeout: durationSchema,
+      input: {
+        type: "object",
+        additionalProperties: false,
+        required: ["pattern"],
+        examples: [{ pattern: "^[0-9]{4}_[a-z0-9_]+$", description: "The migration to skip" }],
+        description:
+          "The approval carries a value (`--approve STEP=VALUE`, or typed at the prompt), e.g. which migration to skip; journaled in the clear, never a secret.",
+        properties: {
+          pattern: {
+            type: "string",
+            minLength: 1,
+            examples: ["^[0-9]{4}_[a-z0-9_]+$"],
+            description: "RE2 pattern the whole value must match.",
+          },
+          description: {
+            type: "string",
+            examples: ["The migration to mark applied without running it"],
+            description: "What the value is, shown when it is asked for.",
+          },
+          default: {
+            type: "string",
+            examples: ["none"],
+            description: "Used by `--approve STEP` or `--approve-all` without a value.",
+          },
+        },
+      },
       approvers: {
         type: "object",
         additionalProperties: false,
@@ -73,6 +102,7 @@ export const approve = defineAction<ApproveArgs, ApproveOutput>({
     approvedBy: T.string,
     approvedAt: T.timestamp,
     via: T.string,
+    value: T.string,
     approvers: T.list(T.string),
   }),
   plan(args, ctx) {
@@ -81,13 +111,15 @@ export const approve = defineAction<ApproveArgs, ApproveOutput>({
       rule.min > 1 || rule.notStarter
         ? ` (${rule.min} approver${rule.min > 1 ? "s" : ""}${rule.notStarter ? ", not the starter" : ""})`
         : "";
-    return [{ kind: "approval", text: ctx.redactor.redact(`${args.prompt}${who}`) }];
+    const value = args.input ? ` (with a value matching ${args.input.pattern}: --approve STEP=VALUE)` : "";
+    return [{ kind: "approval", text: ctx.redactor.redact(`${args.prompt}${who}`) + value }];
   },
   approvalRequest(args) {
     const timeoutMs = args.timeout === undefined ? undefined : durationOr(args.timeout, 0);
     return {
       prompt: args.prompt,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(args.input ? { input: args.input } : {}),
       ...(args.approvers ? { approvers: approverRule(args) } : {}),
     };
   },
@@ -95,7 +127,7 @@ export const approve = defineAction<ApproveArgs, ApproveOutput>({
     // The interpreter asked before this step ran; outside a run (a library call) there is nobody to ask.
     if (!ctx.approval)
       throw fail.approvalPending(`waiting for approval: ${ctx.redactor.redact(args.prompt)}`);
-    const { by, at, via, approvers } = ctx.approval;
-    return { approvedBy: by, approvedAt: at, via, approvers: approvers ?? [by] };
+    const { by, at, via, approvers, value } = ctx.approval;
+    return { approvedBy: by, approvedAt: at, via, value: value ?? "", approvers: approvers ?? [by] };
   },
 });

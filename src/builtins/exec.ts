@@ -53,6 +53,7 @@ function capped(chunks: Buffer[], max: number): string {
 export const exec = defineAction<ExecArgs, ExecOutput>({
   name: "exec",
   effect: "write",
+  effectOverridable: true,
   summary: "Run a program with an argument array (no shell); exit code, stdout and stderr are the output.",
   input: {
     type: "object",

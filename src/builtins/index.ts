@@ -1,6 +1,7 @@
 // The catalog of built-in actions. Definitions import nothing heavy at top level; `run` loads what it needs.
 import { type ActionCatalog, type AnyAction, catalogOf } from "../contract/action.js";
 import { approve } from "./approve.js";
+import { dotenvSet } from "./dotenv.js";
 import { exec } from "./exec.js";
 import { helmActions } from "./helm/index.js";
 import { httpActions } from "./http/index.js";
@@ -16,6 +17,7 @@ export const actions: readonly AnyAction[] = [
   ...helmActions,
   ...kubectlActions,
   exec,
+  dotenvSet,
   approve,
 ];
 

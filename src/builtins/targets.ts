@@ -95,6 +95,8 @@ async function kubeLease(
         return "created";
       } catch (err) {
         if (status(err) === 409) return "exists";
+        // The Lease's namespace does not exist: a run that never touches the cluster (Kryton on Compose).
+        if (status(err) === 404) return "no-namespace";
         throw fail(err, "cannot create");
       }
     },

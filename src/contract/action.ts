@@ -77,6 +77,11 @@ export interface ActionDefinition<Args = Record<string, unknown>, Output = unkno
   /** The contract version the definition was written for; `defineAction` sets it. */
   contract?: number;
   effect: Effect;
+  /**
+   * A step may declare `effect: read` (the action runs a program only its author knows, e.g. `exec`): it is then
+   * a read everywhere — journal, locks, lint, plan, in-doubt handling, check suites and `verify:`.
+   */
+  effectOverridable?: boolean;
   summary: string;
   /** JSON Schema of `with:`; contributed to schema/runbook.schema.json. */
   input: JsonSchema;

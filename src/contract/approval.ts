@@ -16,10 +16,24 @@ export interface ApproverRule {
   notStarter: boolean;
 }
 
+/**
+ * A value the approver gives with the approval (`--approve STEP=VALUE`), e.g. which migration to skip. It is
+ * journaled in the clear: never a secret.
+ */
+export interface ApprovalInput {
+  /** RE2 pattern the whole value must match. */
+  pattern: string;
+  description?: string;
+  /** Used by `--approve STEP` / `--approve-all` without a value; without it a value must be given. */
+  default?: string;
+}
+
 /** One request for a person's approval. */
 export interface ApprovalRequest {
   step: string;
   prompt: string;
+  /** The approval carries a value. */
+  input?: ApprovalInput;
   /** How long an interactive prompt waits before the run halts "waiting for approval". */
   timeoutMs?: number;
   signal: AbortSignal;
@@ -27,8 +41,8 @@ export interface ApprovalRequest {
 
 /** The answer: approved (by whom, how), declined, or nobody could answer now (the run halts and waits). */
 export type ApprovalAnswer =
-  | { approved: true; by: string; via: "tty" | "flag" | "all"; at: string; actor?: Actor }
-  | { approved: false; reason: "pending" | "denied"; by?: string };
+  | { approved: true; by: string; via: "tty" | "flag" | "all"; at: string; actor?: Actor; value?: string }
+  | { approved: false; reason: "pending" | "denied"; by?: string; message?: string };
 
 /** Where approvals come from: `--approve ID`, `--approve-all`, or an interactive prompt on a TTY. */
 export interface Approvals {
@@ -42,12 +56,15 @@ export interface GrantedApproval {
   at: string;
   /** Everyone whose approval counted, in order (one name unless the step needs several approvers). */
   approvers?: string[];
+  /** The value given with it, for an approval that asks for one. */
+  value?: string;
 }
 
 /** What the interpreter asks the approver before a step that needs approval, and how long a prompt waits. */
 export interface ApprovalAsk {
   prompt: string;
   timeoutMs?: number;
+  input?: ApprovalInput;
   /** Who must approve (default: one person, who may be the starter). */
   approvers?: ApproverRule;
 }

@@ -19,7 +19,8 @@ export interface TargetLeaseRecord {
 export type TargetLeaseSpec = Omit<TargetLeaseRecord, "resourceVersion">;
 
 /**
- * The mechanism of one Lease at a target, with no policy: create answers "exists" on 409 AlreadyExists, replace
+ * The mechanism of one Lease at a target, with no policy: create answers "exists" on 409 AlreadyExists and
+ * "no-namespace" when the target's namespace does not exist (nothing of it to change yet), replace
  * answers "conflict" on 409 Conflict (someone wrote since the read) — the optimistic concurrency client-go's
  * leader election relies on. Who may take a Lease is decided by the caller (run/sessions/target-leases.ts).
  */
@@ -27,7 +28,7 @@ export interface TargetLeaseApi {
   /** For people: the Lease's name, namespace and cluster, e.g. `lease rbx-kubernetes-3f2a… in kryton (https://…)`. */
   readonly where: string;
   read(): Promise<TargetLeaseRecord | undefined>;
-  create(spec: TargetLeaseSpec): Promise<"created" | "exists">;
+  create(spec: TargetLeaseSpec): Promise<"created" | "exists" | "no-namespace">;
   replace(spec: TargetLeaseSpec, resourceVersion: string): Promise<"replaced" | "conflict" | "gone">;
   /** Delete the Lease if it is still the version read (a newer holder's Lease is left alone). */
   remove(resourceVersion: string): Promise<void>;

@@ -1,6 +1,7 @@
 // One neutral graph of a runbook (nodes, clusters, edges) so Mermaid and dot render the same picture.
 import type { ActionCatalog } from "../contract/action.js";
 import type { FailurePolicy, Phase, Runbook, Step } from "../parser/ast.js";
+import { stepEffect } from "../parser/step-effect.js";
 import { stepLabel } from "./labels.js";
 
 /** What a node stands for; renderers pick a shape per kind. */
@@ -76,7 +77,7 @@ function stepNode(
   const def = action ? catalog.find(action) : undefined;
   const kind: GraphNodeKind = step.check ? "check" : action === "approve" ? "approval" : "step";
   const node: GraphNode = { id, kind, lines: stepLabel(step) };
-  if (def) node.effect = def.effect;
+  if (def) node.effect = stepEffect(step, def);
   else if (step.run) node.effect = "write";
   if (rollback) node.rollback = true;
   return node;

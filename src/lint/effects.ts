@@ -1,6 +1,7 @@
 // What a step does to the world, from the action catalog; unknown actions are assumed to write (see docs/rules).
 import type { ActionCatalog, AnyAction } from "../contract/action.js";
 import type { Step } from "../parser/ast.js";
+import { stepEffect } from "../parser/step-effect.js";
 
 /** `unknown` = the action is not in the catalog (a typo the checker reports, or a built-in not yet shipped). */
 export type StepEffect = "read" | "write" | "unknown";
@@ -20,7 +21,7 @@ export class StepEffects {
     if (step.check) return "read";
     if (!step.action) return "read";
     const def = this.catalog.find(step.action.value);
-    return def ? def.effect : "unknown";
+    return def ? stepEffect(step, def) : "unknown";
   }
 
   /**

@@ -169,6 +169,8 @@ export interface Step extends Node {
   onFailure?: { value: FailurePolicy; span: Span };
   /** A read-only postcondition: if it holds on resume, the write is already done. */
   verify?: Step;
+  /** `effect: read` — the author declares that this run of a program changes nothing (exec only). */
+  effect?: { value: "read"; span: Span };
   description?: string;
 }
 

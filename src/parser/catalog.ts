@@ -2,7 +2,10 @@
 import type { ActionDefinition } from "../contract/action.js";
 
 /** The part of an action definition that shapes documents (tests may pass their own list). */
-export type ActionShape = Pick<ActionDefinition, "name" | "effect" | "summary" | "input">;
+export type ActionShape = Pick<
+  ActionDefinition,
+  "name" | "effect" | "summary" | "input" | "effectOverridable"
+>;
 
 /** The catalog as the loader sees it (an ActionCatalog is one): the shapes, and whether the schema is committed. */
 export interface ShapeCatalog {

@@ -48,5 +48,7 @@ export const loaderCodes: Readonly<Record<string, string>> = {
   "unknown-import-check": "an import names a suite the library does not hold",
   "import-conflict": "an imported suite has the name of a suite the file already has",
   "import-param-conflict": "an imported suite reads a param the file declares with another type",
+  "effect-not-overridable":
+    "`effect: read` on a step whose action's effect is fixed (only exec may declare it)",
   "read-error": "the file cannot be read",
 };

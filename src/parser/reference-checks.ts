@@ -3,6 +3,7 @@ import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import type { Name, Runbook, Step } from "./ast.js";
 import type { ActionShape } from "./catalog.js";
+import { stepEffect } from "./step-effect.js";
 
 interface PlacedStep {
   step: Step;
@@ -109,13 +110,22 @@ function stepProblems(
           step.action.span,
         ),
       );
-    } else if (def.effect === "write" && (where === "check" || where === "verify")) {
+    } else if (step.effect && !def.effectOverridable) {
+      out.push(
+        diagnostic(
+          "effect-not-overridable",
+          "error",
+          `"${def.name}" is a ${def.effect} whatever the step says; \`effect: read\` is for exec, whose program only its author knows — remove it`,
+          step.effect.span,
+        ),
+      );
+    } else if (stepEffect(step, def) === "write" && (where === "check" || where === "verify")) {
       const place = where === "check" ? "Check suites are read-only" : "A verify step must be read-only";
       out.push(
         diagnostic(
           "write-in-read-only",
           "error",
-          `${place}, but "${def.name}" changes things; move it to a phase's steps`,
+          `${place}, but "${def.name}" changes things; move it to a phase's steps${def.effectOverridable ? ", or declare `effect: read` if this program changes nothing" : ""}`,
           step.action.span,
         ),
       );

@@ -14,6 +14,7 @@ const mine = [
   "sql.exec",
   "sql.migrations",
   "sql.repairTracking",
+  "sql.markApplied",
   "http.check",
   "snapshot.create",
   "snapshot.verify",
@@ -21,15 +22,18 @@ const mine = [
   "snapshot.list",
   "helm.upgrade",
   "helm.rollback",
+  "helm.uninstall",
   "helm.history",
   "helm.status",
   "helm.list",
   "helm.values",
+  "helm.preview",
   "kubectl.rolloutStatus",
   "kubectl.waitJob",
   "kubectl.get",
   "kubectl.patch",
   "kubectl.logs",
+  "dotenv.set",
 ];
 
 function filesUnder(dir: string): string[] {
@@ -81,7 +85,10 @@ describe("the built-in catalog (sql, http, snapshot, helm, kubectl)", () => {
       if (a?.effect === "write") expect(typeof a.probe, name).toBe("function");
     }
     expect(findAction("sql.repairTracking")?.requiresApproval).toBe(true);
-    expect(mine.filter((n) => findAction(n)?.requiresApproval)).toEqual(["sql.repairTracking"]);
+    expect(mine.filter((n) => findAction(n)?.requiresApproval)).toEqual([
+      "sql.repairTracking",
+      "sql.markApplied",
+    ]);
   });
 
   it("imports pg, execa and client-node only lazily, so `rbx validate` stays fast", () => {

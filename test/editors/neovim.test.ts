@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { positionOf, root, runbook } from "../lsp/client.js";
+import { fixtureRunbook, positionOf, root } from "../lsp/client.js";
 
 const nvim = spawnSync("nvim", ["--version"], { encoding: "utf8" });
 const version = nvim.status === 0 ? nvim.stdout.split("\n")[0] : "not installed: run scripts/system-deps.sh";
@@ -39,7 +39,7 @@ function headless(script: string): Record<string, unknown> {
 
 describe(`Neovim (${version})`, () => {
   it("starts rbx lsp for a runbook and shows diagnostics, completion, hover and the plan", () => {
-    const rb = runbook("scrydon.rb.yaml");
+    const rb = fixtureRunbook("scrydon.rb.yaml");
     const text = rb.text.replace("that: output.current.revision > 0", "that: output.current.revison > 0");
     const file = join(dir, "scrydon.rb.yaml");
     writeFileSync(file, text);

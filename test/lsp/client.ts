@@ -46,6 +46,15 @@ export function runbook(name: string): { uri: string; text: string; path: string
   return { uri: pathToFileURL(path).href, text: readFileSync(path, "utf8"), path };
 }
 
+/**
+ * A frozen copy of a product runbook (test/lsp/fixtures/), for the tests that point at its text: the product
+ * runbooks follow their seeds and change, and an editor feature's test should not move with them.
+ */
+export function fixtureRunbook(name: string): { uri: string; text: string; path: string } {
+  const path = join(root, "test", "lsp", "fixtures", name);
+  return { uri: pathToFileURL(path).href, text: readFileSync(path, "utf8"), path };
+}
+
 /** The LSP position of the `nth` occurrence of `needle` in `text`, `shift` characters into it. */
 export function positionOf(text: string, needle: string, shift = 0, nth = 0): Position {
   let at = -1;

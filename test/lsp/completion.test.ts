@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinCatalog } from "../../src/builtins/index.js";
 import { functionNames } from "../../src/check/overloads.js";
-import { editRange, LspClient, positionOf, runbook, textAt } from "./client.js";
+import { editRange, fixtureRunbook, LspClient, positionOf, textAt } from "./client.js";
 import { load, outputFields, ranBefore, stepById } from "./expected.js";
 
 let client: LspClient;
@@ -24,7 +24,7 @@ async function complete(uri: string, text: string, needle: string, shift = needl
 const labels = (items: { label: string }[]) => items.map((i) => i.label);
 
 describe("completion in expressions", () => {
-  const scrydon = runbook("scrydon.rb.yaml");
+  const scrydon = fixtureRunbook("scrydon.rb.yaml");
 
   it("offers after `params.` exactly the runbook's params, typed and described", async () => {
     const text = scrydon.text.replace("- that: params.minLicenceDays >= 90", "- that: params.");
@@ -180,7 +180,7 @@ function outputFieldsOfRow(): string[] {
 }
 
 describe("completion in the YAML", () => {
-  const scrydon = runbook("scrydon.rb.yaml");
+  const scrydon = fixtureRunbook("scrydon.rb.yaml");
 
   it("offers every action after `action:`, with its summary and docs", async () => {
     const text = scrydon.text.replace("action: helm.history", "action: hel");

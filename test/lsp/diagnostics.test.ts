@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinCatalog } from "../../src/builtins/index.js";
 import { lintSource } from "../../src/lint/linter.js";
-import { LspClient, runbook, textAt } from "./client.js";
+import { fixtureRunbook, LspClient, runbook, textAt } from "./client.js";
 
 let client: LspClient;
 beforeAll(async () => {
@@ -43,7 +43,8 @@ describe("diagnostics", () => {
   });
 
   it("reports an edit's problems exactly as rbx lint does, with codes and links to the docs", async () => {
-    const rb = runbook("scrydon.rb.yaml");
+    const rb = fixtureRunbook("scrydon.rb.yaml");
+    expect(await client.open(rb.uri, rb.text)).toEqual([]);
     const text = rb.text
       .replace("that: output.current.revision > 0", "that: output.current.revison > 0")
       .replace("retry: { every: 5s, timeout: 5m }", "retry: { every: 5s }")

@@ -2,12 +2,12 @@
 // including names written inside folded (>-) and quoted YAML strings.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtinCatalog } from "../../src/builtins/index.js";
-import { LspClient, positionOf, runbook, textAt } from "./client.js";
+import { fixtureRunbook, LspClient, positionOf, textAt } from "./client.js";
 import { load } from "./expected.js";
 
 let client: LspClient;
-const scrydon = runbook("scrydon.rb.yaml");
-const alexandria = runbook("alexandria.rb.yaml");
+const scrydon = fixtureRunbook("scrydon.rb.yaml");
+const alexandria = fixtureRunbook("alexandria.rb.yaml");
 beforeAll(async () => {
   client = await LspClient.start();
   await client.open(scrydon.uri, scrydon.text);

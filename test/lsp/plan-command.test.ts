@@ -15,6 +15,10 @@ const env = {
   SCRYDON_AUTH_DATABASE_URL: "postgres://rbx:auth-password-1@127.0.0.1/auth",
   SCRYDON_AGENTIC_DATABASE_URL: "postgres://rbx:agentic-password-1@127.0.0.1/agentic",
   SCRYDON_ANALYTICS_DATABASE_URL: "postgres://rbx:analytics-password-1@127.0.0.1/analytics",
+  SCRYDON_CORTEX_URL: "http://127.0.0.1:5",
+  SCRYDON_ONTOLOGY_URL: "http://127.0.0.1:6",
+  SCRYDON_CORTEX_DATABASE_URL: "postgres://rbx:cortex-password-1@127.0.0.1/cortex",
+  SCRYDON_ONTOLOGY_DATABASE_URL: "postgres://rbx:ontology-password-1@127.0.0.1/ontology",
 };
 const paramsFile = "runbooks/lab/scrydon.params.yaml";
 

@@ -1,7 +1,7 @@
 // Quick fixes over a real stdio connection, applied as an editor applies them: "did you mean" replacements
 // (inside folded and quoted scalars too) and suppression comments whose reason placeholder counts as none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LspClient, runbook } from "./client.js";
+import { fixtureRunbook, LspClient } from "./client.js";
 import { applyAction } from "./edits.js";
 
 let client: LspClient;
@@ -12,7 +12,7 @@ afterAll(async () => {
   await client?.stop();
 });
 
-const scrydon = runbook("scrydon.rb.yaml");
+const scrydon = fixtureRunbook("scrydon.rb.yaml");
 
 /** Open or change the document, then the fixes offered for the diagnostics of code `code`. */
 async function fixesFor(text: string, code: string) {

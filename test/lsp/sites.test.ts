@@ -7,7 +7,7 @@ import { stepRefs } from "../../src/check/run-order.js";
 import { Analysis } from "../../src/lsp/analysis.js";
 import { piecesOf } from "../../src/lsp/sites.js";
 import { sliceSource } from "../../src/parser/expr/positions.js";
-import { runbook } from "./client.js";
+import { fixtureRunbook, runbook } from "./client.js";
 
 describe("expression sites", () => {
   for (const name of [
@@ -39,7 +39,7 @@ describe("expression sites", () => {
   }
 
   it("gives a step's own id and output only where its output is judged", () => {
-    const rb = runbook("scrydon.rb.yaml");
+    const rb = fixtureRunbook("scrydon.rb.yaml");
     const a = new Analysis(rb.path, 1, rb.text, builtinCatalog);
     const history = a.sites.filter((s) => s.step?.step.id?.value === "history");
     expect(history.map((s) => s.role).sort()).toEqual(["expect", "message", "template"]);

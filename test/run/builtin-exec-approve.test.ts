@@ -109,7 +109,15 @@ describe("approve", () => {
   it("reports who approved, when and how: the approval the interpreter recorded before the step ran", async () => {
     const at = new Date().toISOString();
     const out = await approve.run(ctx({ approval: { by: "dana", via: "flag", at } }), { prompt: "ok?" });
-    expect(out).toEqual({ approvedBy: "dana", approvedAt: at, via: "flag", approvers: ["dana"] });
+    expect(out).toEqual({ approvedBy: "dana", approvedAt: at, via: "flag", value: "", approvers: ["dana"] });
+    const valued = await approve.run(
+      ctx({ approval: { by: "dana", via: "flag", at, value: "cortex:0001_fk" } }),
+      {
+        prompt: "which?",
+        input: { pattern: "^[a-z]+:[0-9]{4}_[a-z_]+$" },
+      },
+    );
+    expect(valued.value).toBe("cortex:0001_fk");
     await expect(approve.run(ctx(), { prompt: "ok?" })).rejects.toMatchObject({ kind: "approval-pending" });
     expect(approve.approvalRequest?.({ prompt: "ok?", timeout: "2s" })).toEqual({
       prompt: "ok?",
@@ -142,5 +150,43 @@ describe("approve", () => {
       reason: "pending",
     });
     expect(timeout).toBe(2000);
+  });
+
+  it("an approval that asks for a value takes it from --approve STEP=VALUE, checked against the pattern", async () => {
+    const input = { pattern: "(none|cortex):[0-9]{4}_[a-z_]+|none", description: "the migration to skip" };
+    const withValue = approvals({ approve: new Set(["s=cortex:0001_models_fk"]) });
+    expect(await withValue.request(ask({ input }))).toMatchObject({
+      approved: true,
+      via: "flag",
+      value: "cortex:0001_models_fk",
+    });
+    // A value that does not match is refused, not approved: the run waits for a right one.
+    const wrong = await approvals({ approve: new Set(["s=auth:drop everything"]) }).request(ask({ input }));
+    expect(wrong).toMatchObject({ approved: false, reason: "pending" });
+    expect(wrong.approved === false && wrong.message).toMatch(
+      /--approve s=auth:drop everything was refused: the value must match/,
+    );
+    // --approve-all (or --approve s) takes the default, and waits when there is none.
+    const noValue = await approvals({ approveAll: true }).request(ask({ input }));
+    expect(noValue.approved === false && noValue.message).toMatch(
+      /s needs a value \(the migration to skip, matching .*\): give it with --approve s=VALUE/,
+    );
+    expect(
+      await approvals({ approve: new Set(["s"]) }).request(ask({ input: { ...input, default: "none" } })),
+    ).toMatchObject({
+      approved: true,
+      value: "none",
+    });
+    // At a terminal the answer is the value; nothing declines.
+    expect(await approvals({ ask: async () => "cortex:0002_x" }).request(ask({ input }))).toMatchObject({
+      approved: true,
+      via: "tty",
+      value: "cortex:0002_x",
+    });
+    expect(await approvals({ ask: async () => "" }).request(ask({ input }))).toMatchObject({
+      approved: false,
+      reason: "denied",
+    });
+    expect(approve.approvalRequest?.({ prompt: "which?", input })).toEqual({ prompt: "which?", input });
   });
 });

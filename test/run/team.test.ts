@@ -158,6 +158,28 @@ phases:
     );
     expect(now).toMatchObject({ exit: 0, status: "completed" });
   });
+
+  it("runs when the target's namespace does not exist (the cluster unused on this path), with no Lease to hold", async () => {
+    const a = await workspace("file");
+    const file = a.write(
+      "nowhere.rb.yaml",
+      `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: compose-like, version: 1.0.0 }
+connections:
+  cluster: { kind: kubernetes, kubeconfig: "${kube.kubeconfig}", namespace: not-created }
+phases:
+  - id: upgrade
+    steps:
+      - id: change
+        action: test.cluster-append
+        with: { path: "${a.path("changes.txt")}", line: changed }
+`,
+    );
+    const r = await startRun(file, { cli: new Map() }, undefined, a.opts({ targets: builtinTargets }));
+    expect(r).toMatchObject({ exit: 0, status: "completed" });
+    expect(readFileSync(a.path("changes.txt"), "utf8")).toBe("changed\n");
+  });
 });
 
 describe.each(STORES)("%s store", (kind) => {

@@ -1,26 +1,20 @@
 // Rehearsals of runbooks/alexandria.rb.yaml in the lab: the happy path and the failure paths of 003/004.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { alexandriaLab, run, schema, siteValues, version } from "./support/alexandria.js";
 import {
-  getJson,
   killWhen,
   type Lab,
   labChart,
-  labParams,
   labRbx,
   releaseSettled,
   runIdOf,
   sql,
-  startLab,
   statusOf,
   stopLab,
 } from "./support/lab.js";
 import { killLiveRbx } from "./support/rbx.js";
-import { writeLabCrane } from "./support/stand-ins.js";
 
-const RUNBOOK = "runbooks/alexandria.rb.yaml";
 const BROKEN = "v1.3.1-broken-migration";
 
 let lab: Lab | undefined;
@@ -31,38 +25,6 @@ afterEach(async () => {
   lab = undefined;
 });
 afterAll(() => killLiveRbx());
-
-async function alexandriaLab(): Promise<Lab> {
-  const l = await startLab("alexandria");
-  const tools = join(l.dir, "tools");
-  mkdirSync(tools, { recursive: true });
-  l.env.LAB_CRANE = writeLabCrane(tools);
-  return l;
-}
-
-function run(l: Lab, params: Record<string, string>, extra: Parameters<typeof labRbx>[2] = {}) {
-  const all = {
-    chart: labChart(l, "alexandria-ee-1.3.0.tgz"),
-    imageCheck: l.env.LAB_CRANE ?? "",
-    rolloutTimeout: "40s",
-    ...params,
-  };
-  const args = ["run", RUNBOOK, "--params-file", labParams("alexandria"), "--approve-all"];
-  for (const [k, v] of Object.entries(all)) args.push("--param", `${k}=${v}`);
-  return labRbx(l, args, extra);
-}
-
-async function version(l: Lab) {
-  return (await getJson(`${l.env.ALEXANDRIA_URL}/version`)).body.version;
-}
-async function schema(l: Lab) {
-  return (
-    await sql<{ v: number }>(
-      l.env.ALEXANDRIA_DSN ?? "",
-      "select coalesce(max(version), 0)::int as v from schema_migrations",
-    )
-  )[0]?.v;
-}
 
 describe("alexandria runbook rehearsed in the lab", () => {
   it("happy path: v1.2.3 → v1.3.0, completed, new version serving, schema advanced", async () => {
@@ -86,7 +48,7 @@ describe("alexandria runbook rehearsed in the lab", () => {
 
   it("failing schema migration: --atomic rolls helm back, the run halts; resume after the fix completes", async () => {
     lab = await alexandriaLab();
-    const r = await run(lab, { targetTag: BROKEN });
+    const r = await run(lab, { targetTag: BROKEN, rolloutTimeout: "20s" });
     expect(r.code, r.stderr).toBe(3);
     const id = runIdOf(r);
     expect((await statusOf(lab, id)).json.step).toMatchObject({ key: "upgrade", status: "failed" });
@@ -101,7 +63,7 @@ describe("alexandria runbook rehearsed in the lab", () => {
 
   it("failing schema migration halts; skip after the upgrade was done by hand completes", async () => {
     lab = await alexandriaLab();
-    const r = await run(lab, { targetTag: BROKEN });
+    const r = await run(lab, { targetTag: BROKEN, rolloutTimeout: "20s" });
     expect(r.code, r.stderr).toBe(3);
     const id = runIdOf(r);
     await sql(
@@ -114,7 +76,7 @@ describe("alexandria runbook rehearsed in the lab", () => {
       [
         "upgrade",
         "alexandria-ee",
-        labChart(lab, "alexandria-ee-1.3.0.tgz"),
+        labChart(lab, "alexandria-ee-1.3.1-broken-migration.tgz"),
         "-n",
         "alexandria",
         ...tags,
@@ -143,7 +105,7 @@ describe("alexandria runbook rehearsed in the lab", () => {
 
   it("failing schema migration halts; rollback restores the snapshot, the old version serves, verified", async () => {
     lab = await alexandriaLab();
-    const r = await run(lab, { targetTag: BROKEN });
+    const r = await run(lab, { targetTag: BROKEN, rolloutTimeout: "20s" });
     expect(r.code, r.stderr).toBe(3);
     const id = runIdOf(r);
     expect(await schema(lab)).toBe(4); // ApplySchema applied 3 and 4 before 5 failed
@@ -156,7 +118,8 @@ describe("alexandria runbook rehearsed in the lab", () => {
 
   it("an api that never becomes ready: --atomic rolls back, the run halts, rollback restores and re-verifies", async () => {
     lab = await alexandriaLab();
-    const r = await run(lab, { targetTag: "v1.3.0-never-ready" });
+    const site = siteValues(lab, "v1.3.0", "api:\n  podAnnotations:\n    lab.rbx.dev/fault: never-ready\n");
+    const r = await run(lab, { siteValues: site, rolloutTimeout: "20s" });
     expect(r.code, r.stderr).toBe(3);
     const id = runIdOf(r);
     expect(await version(lab)).toBe("v1.2.3");
@@ -168,9 +131,10 @@ describe("alexandria runbook rehearsed in the lab", () => {
 
   it("verification failing after a successful rollout (wrong licence tier) rolls back to the recorded revision, verified", async () => {
     lab = await alexandriaLab();
-    const site = join(lab.dir, "tools", "site-values.yaml");
-    writeFileSync(site, "tier: starter\n");
-    const r = await run(lab, { tier: "professional", siteValues: site });
+    const r = await run(lab, {
+      tier: "professional",
+      siteValues: siteValues(lab, "v1.3.0", "tier: starter\n"),
+    });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/tier starter, expected professional/);
     const id = runIdOf(r);

@@ -13,7 +13,12 @@ interface Page {
 describe("docs/runbooks pages", () => {
   it("are up to date with the runbooks (regenerate: npm run build && node scripts/gen-runbook-docs.js)", async () => {
     const pages = (await renderAll()) as Page[];
-    expect(pages.map((p) => p.product)).toEqual(["scrydon", "kryton", "alexandria"]);
+    expect(pages.map((p) => p.product)).toEqual([
+      "scrydon",
+      "kryton",
+      "alexandria",
+      "scrydon-rerun-migrations",
+    ]);
     for (const p of pages) expect(readFileSync(p.page, "utf8"), p.page).toBe(p.markdown);
   });
 
@@ -21,6 +26,8 @@ describe("docs/runbooks pages", () => {
     const pages = (await renderAll()) as Page[];
     for (const p of pages) {
       expect(p.markdown).toContain("## Params");
+      expect(p.markdown).toContain("## Rehearse it in the lab");
+      if (p.product === "scrydon-rerun-migrations") continue;
       expect(p.markdown).toContain("rollback boundary");
       expect(p.markdown).toContain("`rbx resume RUN`");
       expect(p.markdown).toContain("`rbx skip RUN STEP --reason …`");

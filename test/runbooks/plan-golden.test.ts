@@ -30,6 +30,11 @@ const fixedEnv = {
   SCRYDON_AUTH_DATABASE_URL: "postgres://scrydon:not-a-real-password@pg.customer.example:5432/auth",
   SCRYDON_AGENTIC_DATABASE_URL: "postgres://scrydon:not-a-real-password@pg.customer.example:5432/agentic",
   SCRYDON_ANALYTICS_DATABASE_URL: "postgres://scrydon:not-a-real-password@pg.customer.example:5432/analytics",
+  SCRYDON_CORTEX_URL: "https://cortex.scrydon.customer.example",
+  SCRYDON_ONTOLOGY_URL: "https://ontology.scrydon.customer.example",
+  SCRYDON_CORTEX_DATABASE_URL: "postgres://scrydon:not-a-real-password@pg.customer.example:5432/cortex",
+  SCRYDON_ONTOLOGY_DATABASE_URL: "postgres://scrydon:not-a-real-password@pg.customer.example:5432/ontology",
+  SCRYDON_COSIGN_KEY: "/etc/scrydon/cosign.pub",
   ALEXANDRIA_URL: "https://alexandria.customer.example",
   ALEXANDRIA_DSN: "postgres://alexandria:not-a-real-password@pg.customer.example:5432/alexandria",
 };

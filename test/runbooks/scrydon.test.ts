@@ -1,117 +1,38 @@
-// Rehearsals of runbooks/scrydon.rb.yaml in the lab: the happy path and the failure paths of 000/001/004.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
-  getJson,
   killWhen,
   type Lab,
   labChart,
-  labParams,
   labRbx,
   releaseSettled,
   runIdOf,
   sql,
-  startLab,
   statusOf,
   stopLab,
 } from "./support/lab.js";
 import { killLiveRbx } from "./support/rbx.js";
-import { type AuditForwarder, startAuditForwarder, writeLabCosign } from "./support/stand-ins.js";
+import { ledgers, run, scrydonLab, valuesFile, versions } from "./support/scrydon.js";
 
-const RUNBOOK = "runbooks/scrydon.rb.yaml";
 const BROKEN = "2.5.1-broken-migration";
 
 let lab: Lab | undefined;
-let forwarder: AuditForwarder | undefined;
 
 afterEach(async () => {
   killLiveRbx();
-  await forwarder?.stop();
-  forwarder = undefined;
   await stopLab(lab);
   lab = undefined;
 });
 afterAll(() => killLiveRbx());
 
-/** A lab with Scrydon 2.4.0, the admin password, a cosign for the lab and a running audit forwarder. */
-async function scrydonLab(): Promise<Lab> {
-  const l = await startLab("scrydon");
-  const tools = join(l.dir, "tools");
-  mkdirSync(tools, { recursive: true });
-  const cosign = writeLabCosign(tools);
-  forwarder = await startAuditForwarder(l.env.SCRYDON_URL ?? "");
-  l.env.SCRYDON_AUDIT_FORWARDER_URL = forwarder.url;
-  l.env.SCRYDON_ADMIN_PASSWORD = await adminPassword(l);
-  l.env.LAB_COSIGN = cosign.program;
-  l.env.LAB_COSIGN_KEY = cosign.key;
-  return l;
-}
-
-// The scrydon-admin Secret's password, read with the lab's real kubectl.
-async function adminPassword(l: Lab): Promise<string> {
-  const { execFileSync } = await import("node:child_process");
-  const out = execFileSync(
-    "kubectl",
-    ["get", "secret", "scrydon-admin", "-n", "scrydon-platform", "-o", "jsonpath={.data.password}"],
-    {
-      env: l.env,
-      encoding: "utf8",
-    },
-  );
-  return Buffer.from(out, "base64").toString("utf8");
-}
-
-function run(l: Lab, params: Record<string, string>, extra: Parameters<typeof labRbx>[2] = {}) {
-  const version = params.targetVersion ?? "2.5.0";
-  const all = {
-    chart: labChart(l, `scrydon-${version}.tgz`),
-    cosign: l.env.LAB_COSIGN ?? "",
-    cosignKey: l.env.LAB_COSIGN_KEY ?? "",
-    upgradeTimeout: "40s",
-    ...params,
-  };
-  const args = ["run", RUNBOOK, "--params-file", labParams("scrydon"), "--approve-all"];
-  for (const [k, v] of Object.entries(all)) args.push("--param", `${k}=${v}`);
-  return labRbx(l, args, extra);
-}
-
-async function versions(l: Lab) {
-  const urls = [l.env.SCRYDON_URL, l.env.SCRYDON_AGENTIC_URL, l.env.SCRYDON_ANALYTICS_URL];
-  return Promise.all(urls.map(async (u) => (await getJson(`${u}/api/version`)).body.version));
-}
-
-async function ledgers(l: Lab) {
-  const dbs = [
-    l.env.SCRYDON_AUTH_DATABASE_URL,
-    l.env.SCRYDON_AGENTIC_DATABASE_URL,
-    l.env.SCRYDON_ANALYTICS_DATABASE_URL,
-  ];
-  return Promise.all(
-    dbs.map(
-      async (u) =>
-        (await sql<{ n: number }>(u ?? "", "select count(*)::int as n from drizzle.__drizzle_migrations"))[0]
-          ?.n,
-    ),
-  );
-}
-
-/** A values file of the test's own: the chart's values plus `extra` YAML. */
-function valuesFile(l: Lab, name: string, extra: string): string {
-  const path = join(l.dir, "tools", name);
-  writeFileSync(path, extra);
-  return path;
-}
-
 describe("scrydon runbook rehearsed in the lab", () => {
   it("happy path: 2.4.0 → 2.5.0, completed, every service on 2.5.0, every ledger advanced", async () => {
     lab = await scrydonLab();
-    expect(await ledgers(lab)).toEqual([1, 1, 1]);
+    expect(await ledgers(lab)).toEqual([1, 1, 1, 1, 1]);
     const r = await run(lab, {});
     expect(r.code, r.stderr).toBe(0);
     expect((await statusOf(lab, runIdOf(r))).json.status).toBe("completed");
-    expect(await versions(lab)).toEqual(["2.5.0", "2.5.0", "2.5.0"]);
-    expect(await ledgers(lab)).toEqual([2, 2, 2]);
+    expect(await versions(lab)).toEqual(["2.5.0", "2.5.0", "2.5.0", "2.5.0", "2.5.0"]);
+    expect(await ledgers(lab)).toEqual([2, 2, 2, 1, 2]);
   }, 600_000);
 
   it("failing migration hook halts; resume after the hot-patch completes on the new release", async () => {
@@ -126,17 +47,18 @@ describe("scrydon runbook rehearsed in the lab", () => {
     // The failing hook Job's logs are captured in the halt (Scrydon 000: watch the migration Jobs).
     expect(st.text).toMatch(/Failed hook job \S*agentic-migration/);
     expect(st.text).toMatch(/automations/);
-    expect(await versions(lab)).toEqual(["2.4.0", "2.4.0", "2.4.0"]);
+    expect(await versions(lab)).toEqual(["2.4.0", "2.4.0", "2.4.0", "2.4.0", "2.4.0"]);
     // Fix forward: the table 0002_automations_fk references.
     await sql(
       lab.env.SCRYDON_AGENTIC_DATABASE_URL ?? "",
       "create table public.automations (id serial primary key)",
     );
-    const resumed = await labRbx(lab, ["resume", id]);
+    // Approvals are given per session: the one of the verify phase (000: compare the dashboards) again.
+    const resumed = await labRbx(lab, ["resume", id, "--approve", "dashboardsCompared"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect((await statusOf(lab, id)).json.status).toBe("completed");
-    expect(await versions(lab)).toEqual([BROKEN, BROKEN, BROKEN]);
-    expect(await ledgers(lab)).toEqual([2, 3, 2]);
+    expect(await versions(lab)).toEqual([BROKEN, BROKEN, BROKEN, BROKEN, BROKEN]);
+    expect(await ledgers(lab)).toEqual([2, 3, 2, 1, 2]);
   }, 900_000);
 
   it("failing migration hook halts; skip after the upgrade was done by hand completes", async () => {
@@ -174,10 +96,18 @@ describe("scrydon runbook rehearsed in the lab", () => {
       "agentic hot-patched and helm upgrade run by hand (INC-1234)",
     ]);
     expect(skip.code, skip.stderr).toBe(0);
-    const resumed = await labRbx(lab, ["resume", id]);
+    // 001's skip asks which migration to mark applied: "none", the upgrade was done by hand.
+    const resumed = await labRbx(lab, [
+      "resume",
+      id,
+      "--approve",
+      "skipMigration=none",
+      "--approve",
+      "dashboardsCompared",
+    ]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect((await statusOf(lab, id)).json.status).toBe("completed");
-    expect(await versions(lab)).toEqual([BROKEN, BROKEN, BROKEN]);
+    expect(await versions(lab)).toEqual([BROKEN, BROKEN, BROKEN, BROKEN, BROKEN]);
   }, 900_000);
 
   it("failing migration hook halts; rollback returns to the recorded revision, restores the snapshots, verified", async () => {
@@ -189,8 +119,8 @@ describe("scrydon runbook rehearsed in the lab", () => {
     const rb = await labRbx(lab, ["rollback", id]);
     expect(rb.code, rb.stderr).toBe(0);
     expect((await statusOf(lab, id)).json.status).toBe("rolled-back");
-    expect(await versions(lab)).toEqual(["2.4.0", "2.4.0", "2.4.0"]);
-    expect(await ledgers(lab)).toEqual([1, 1, 1]);
+    expect(await versions(lab)).toEqual(["2.4.0", "2.4.0", "2.4.0", "2.4.0", "2.4.0"]);
+    expect(await ledgers(lab)).toEqual([1, 1, 1, 1, 1]);
   }, 900_000);
 
   it("pods that never become ready: helm's wait fails, the run halts, and rollback restores and verifies", async () => {
@@ -200,15 +130,16 @@ describe("scrydon runbook rehearsed in the lab", () => {
       "never-ready.yaml",
       "apiPlatform:\n  podAnnotations:\n    lab.rbx.dev/fault: never-ready\n",
     );
-    const r = await run(lab, { valuesFile: values });
+    // A short helm --timeout: the pods never become ready, so the wait only decides how long this takes.
+    const r = await run(lab, { valuesFile: values, upgradeTimeout: "20s" });
     expect(r.code, r.stderr).toBe(3);
     const id = runIdOf(r);
     expect((await statusOf(lab, id)).json.step).toMatchObject({ key: "upgrade", status: "failed" });
     const rb = await labRbx(lab, ["rollback", id]);
     expect(rb.code, rb.stderr).toBe(0);
     expect((await statusOf(lab, id)).json.status).toBe("rolled-back");
-    expect(await versions(lab)).toEqual(["2.4.0", "2.4.0", "2.4.0"]);
-    expect(await ledgers(lab)).toEqual([1, 1, 1]);
+    expect(await versions(lab)).toEqual(["2.4.0", "2.4.0", "2.4.0", "2.4.0", "2.4.0"]);
+    expect(await ledgers(lab)).toEqual([1, 1, 1, 1, 1]);
   }, 900_000);
 
   it("verification failing after a successful rollout (sign-in broken) rolls back automatically, verified", async () => {
@@ -219,8 +150,8 @@ describe("scrydon runbook rehearsed in the lab", () => {
     const id = runIdOf(r);
     expect((await statusOf(lab, id)).json.status).toBe("rolled-back");
     expect(r.stderr).toMatch(/signIn/);
-    expect(await versions(lab)).toEqual(["2.4.0", "2.4.0", "2.4.0"]);
-    expect(await ledgers(lab)).toEqual([1, 1, 1]);
+    expect(await versions(lab)).toEqual(["2.4.0", "2.4.0", "2.4.0", "2.4.0", "2.4.0"]);
+    expect(await ledgers(lab)).toEqual([1, 1, 1, 1, 1]);
   }, 900_000);
 
   it("SIGKILL of rbx run during the upgrade phase, then rbx resume, reaches the same end state", async () => {
@@ -231,10 +162,11 @@ describe("scrydon runbook rehearsed in the lab", () => {
     const id = runIdOf(r);
     // The helm rbx started keeps running without it: resume only once it has finished (as an operator would check).
     expect(await releaseSettled(lab, "scrydon", "scrydon-platform")).not.toMatch(/^pending-/);
-    const resumed = await labRbx(lab, ["resume", id]);
+    // Approvals are given per session: the one of the verify phase (000: compare the dashboards) again.
+    const resumed = await labRbx(lab, ["resume", id, "--approve", "dashboardsCompared"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect((await statusOf(lab, id)).json.status).toBe("completed");
-    expect(await versions(lab)).toEqual(["2.5.0", "2.5.0", "2.5.0"]);
-    expect(await ledgers(lab)).toEqual([2, 2, 2]);
+    expect(await versions(lab)).toEqual(["2.5.0", "2.5.0", "2.5.0", "2.5.0", "2.5.0"]);
+    expect(await ledgers(lab)).toEqual([2, 2, 2, 1, 2]);
   }, 900_000);
 });

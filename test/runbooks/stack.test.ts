@@ -2,7 +2,6 @@
 // after Kryton and Scrydon moved (it rolls itself back, the stack stops there and unwinds Scrydon, then Kryton:
 // every product back on its old version), then the whole stack upgraded in order; and the deploy-marker example
 // package's runbook against the lab's marker service. One lab for all three keeps CI lean.
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,53 +17,30 @@ import {
   statusOf,
   stopLab,
 } from "./support/lab.js";
-import { killLiveRbx, rbx } from "./support/rbx.js";
-import {
-  type AuditForwarder,
-  startAuditForwarder,
-  writeLabCosign,
-  writeLabCrane,
-} from "./support/stand-ins.js";
+import { killLiveRbx, REPO, rbx } from "./support/rbx.js";
 
 const RUNBOOK = "runbooks/stack.rb.yaml";
 
 let lab: Lab | undefined;
-let forwarder: AuditForwarder | undefined;
 
-/** The lab with the three products at their old versions, and the stand-ins Scrydon and Alexandria EE need. */
+/** The lab with the three products at their old versions; cosign, crane, the audit forwarder, the cosign key and
+ * Scrydon's admin password come from rbx lab env, as they do for an operator. */
 beforeAll(async () => {
   lab = await startLab(["kryton", "scrydon", "alexandria"]);
-  const tools = join(lab.dir, "tools");
-  mkdirSync(tools, { recursive: true });
-  const cosign = writeLabCosign(tools);
-  lab.env.LAB_COSIGN = cosign.program;
-  lab.env.LAB_COSIGN_KEY = cosign.key;
-  lab.env.LAB_CRANE = writeLabCrane(tools);
-  forwarder = await startAuditForwarder(lab.env.SCRYDON_URL ?? "");
-  lab.env.SCRYDON_AUDIT_FORWARDER_URL = forwarder.url;
-  const secret = execFileSync(
-    "kubectl",
-    ["get", "secret", "scrydon-admin", "-n", "scrydon-platform", "-o", "jsonpath={.data.password}"],
-    { env: lab.env, encoding: "utf8" },
-  );
-  lab.env.SCRYDON_ADMIN_PASSWORD = Buffer.from(secret, "base64").toString("utf8");
+  mkdirSync(join(lab.dir, "tools"), { recursive: true });
 }, 600_000);
 
 afterAll(async () => {
   killLiveRbx();
-  await forwarder?.stop();
   await stopLab(lab);
 }, 180_000);
 
-/** `rbx run` of the stack with the lab params, the lab's chart packages and stand-ins, plus overrides. */
+/** `rbx run` of the stack with the lab params and the lab's chart packages, plus overrides. */
 function runStack(l: Lab, params: Record<string, string> = {}) {
   const all: Record<string, string> = {
     krytonChart: labChart(l, "kryton-4.6.5.tgz"),
     scrydonChart: labChart(l, "scrydon-2.5.0.tgz"),
     alexandriaChart: labChart(l, "alexandria-ee-1.3.0.tgz"),
-    cosign: l.env.LAB_COSIGN ?? "",
-    cosignKey: l.env.LAB_COSIGN_KEY ?? "",
-    imageCheck: l.env.LAB_CRANE ?? "",
     rolloutTimeout: "40s",
     ...params,
   };
@@ -112,7 +88,10 @@ describe("the stack runbook rehearsed in the lab", () => {
     expect(await versions(l)).toEqual({ kryton: "4.6.4", scrydon: "2.4.0", alexandria: "v1.2.3" });
     // The licence tier the verification expects is not the one the site values give: Alexandria's own check fails.
     const site = join(l.dir, "tools", "site-values.yaml");
-    writeFileSync(site, "tier: starter\n");
+    writeFileSync(
+      site,
+      `${readFileSync(join(REPO, "runbooks/lab/alexandria-site-values.yaml"), "utf8")}\ntier: starter\n`,
+    );
     const r = await runStack(l, { alexandriaTier: "professional", alexandriaSiteValues: site });
     expect(r.code, r.stderr).toBe(1);
     const id = runIdOf(r);

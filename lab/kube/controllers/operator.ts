@@ -1,6 +1,7 @@
 // The custom-resource operator: spec.version sets its Deployment's image tag; status.observedVersion follows the rollout.
 import type { Objects } from "../objects.js";
 import type { CustomResourceConfig, ResourceType } from "../resources.js";
+import { fromLabelSelector, matchesLabels } from "../selectors.js";
 import { isMap, type JsonMap, type KObject } from "../types.js";
 import { type Kinds, num, specOf, statusOf, writeStatus } from "./common.js";
 
@@ -29,6 +30,36 @@ function deadlineExceeded(dep: KObject): boolean {
     Array.isArray(conds) &&
     conds.some((c) => isMap(c) && c.type === "Progressing" && c.reason === "ProgressDeadlineExceeded")
   );
+}
+
+/** Why a rollout of `image` cannot succeed, read from its pods as a helm-based operator reports it; or undefined. */
+function podFailure(objects: Objects, kinds: Kinds, dep: KObject, image: string): string | undefined {
+  const selector = fromLabelSelector(specOf(dep).selector);
+  for (const pod of objects.store.list(kinds.pod)) {
+    if (pod.metadata.namespace !== dep.metadata.namespace || !matchesLabels(selector, pod.metadata.labels))
+      continue;
+    const containers =
+      isMap(pod.spec) && Array.isArray(pod.spec.containers) ? (pod.spec.containers as JsonMap[]) : [];
+    if (!containers.some((c) => c.image === image)) continue;
+    const statuses = statusOf(pod).containerStatuses;
+    for (const cs of Array.isArray(statuses) ? (statuses as JsonMap[]) : []) {
+      const waiting = isMap(cs.state) && isMap(cs.state.waiting) ? cs.state.waiting : undefined;
+      const reason = String(waiting?.reason ?? "");
+      const pulling = reason === "ErrImagePull" || reason === "ImagePullBackOff";
+      if (pulling || (reason === "CrashLoopBackOff" && num(cs, "restartCount") >= 2))
+        return `pod ${pod.metadata.name}: ${reason}: ${String(waiting?.message ?? "")}`.trim();
+    }
+  }
+  return undefined;
+}
+
+function readyCondition(
+  status: "True" | "False" | "Unknown",
+  reason: string,
+  message: string,
+  gen: number,
+): JsonMap {
+  return { type: "Ready", status, reason, message, observedGeneration: gen };
 }
 
 /** Reconcile every instance of one configured custom resource. */
@@ -66,21 +97,29 @@ export function reconcileOperator(
       continue;
     }
     const [repo] = splitImage(String(container.image ?? ""));
-    const desired = `${repo}:${version}`;
+    const desired = `${repo}:${op.tagPrefix ?? ""}${version}`;
+    const gen = cr.metadata.generation ?? 1;
     if (container.image !== desired) {
       container.image = desired;
       dep = objects.update(kinds.deploy, dep.metadata.namespace, depName, dep);
     }
+    const failure = podFailure(objects, kinds, dep, desired);
     if (rolledOut(dep)) {
       status.observedVersion = version;
       status.phase = "Ready";
       status.message = `running ${desired}`;
-    } else if (deadlineExceeded(dep)) {
+      status.conditions = [readyCondition("True", "Reconciled", `running ${desired}`, gen)];
+    } else if (deadlineExceeded(dep) || failure) {
+      const message = failure
+        ? `upgrade to ${desired} failed: ${failure}`
+        : `rollout of ${desired} exceeded its progress deadline`;
       status.phase = "Failed";
-      status.message = `rollout of ${desired} exceeded its progress deadline`;
+      status.message = message;
+      status.conditions = [readyCondition("False", "UpgradeFailed", message, gen)];
     } else {
       status.phase = "Upgrading";
       status.message = `rolling out ${desired}`;
+      status.conditions = [readyCondition("Unknown", "Progressing", `rolling out ${desired}`, gen)];
     }
     writeStatus(objects, t, cr, status);
   }

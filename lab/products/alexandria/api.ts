@@ -10,6 +10,8 @@ import { applySchema } from "./schema.js";
 const env = serviceEnv("alexandria", "api");
 const bootedAt = Date.now();
 const pool = new pg.Pool({ connectionString: env.require("ALEXANDRIA_DSN"), max: 4 });
+// A session the database ended (a restore, a failover) is logged, not fatal: the pool opens a new one, as services do.
+pool.on("error", (error) => env.log("warn", "database connection lost", { error: error.message }));
 const adminCount = async () =>
   Number((await pool.query<{ n: string }>("SELECT count(*) AS n FROM admins")).rows[0]?.n ?? 0);
 

@@ -35,7 +35,8 @@ export function createdObjects(sql: string): SchemaObject[] {
   return out;
 }
 
-function droppedKeys(sql: string): Set<string> {
+/** Keys of the objects a migration's SQL drops (`table` or `table.column`). */
+export function droppedKeys(sql: string): Set<string> {
   const out = new Set<string>();
   for (const m of sql.matchAll(DROP_COLUMN)) out.add(`${m[1]}.${m[2]}`);
   for (const m of sql.matchAll(DROP_TABLE)) out.add(m[1]!);

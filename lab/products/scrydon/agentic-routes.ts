@@ -49,7 +49,17 @@ export function agenticRoutes(pool: pg.Pool, env: ServiceEnv): Route[] {
       body: { run_id: Number(inserted.rows[0]?.id), workflow_id: id, status: "succeeded", output },
     };
   };
+  // The integrations the workflow editor lists (000: "the integration list is correct"); 2.5.0 adds one.
+  const integrations = ["github", "jira", "slack", ...(atLeast(env.version, "2.5.0") ? ["servicenow"] : [])];
   return [
+    {
+      method: "GET",
+      path: "/api/integrations",
+      handle: () => ({
+        status: 200,
+        body: { integrations: integrations.map((name) => ({ name, enabled: true })) },
+      }),
+    },
     {
       method: "GET",
       path: "/api/workflows",

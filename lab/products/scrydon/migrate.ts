@@ -1,6 +1,6 @@
 // A Scrydon migration hook Job: verify the ledger against the schema, optionally repair, then migrate.
 import pg from "pg";
-import { applyMigrations, readJournal, readLedger } from "../common/drizzle-ledger.js";
+import { applyMigrations, readJournal, readLedger, readMigrationSql } from "../common/drizzle-ledger.js";
 import { migrationsFolder } from "../common/paths.js";
 import { exitWithParent, redactUrl, serviceEnv } from "../common/service-env.js";
 import { rewindTracking, verifyTracking } from "../common/tracking-desync.js";
@@ -22,6 +22,37 @@ const url = env.require("DATABASE_URL");
 const folder = migrationsFolder("scrydon", env.version, database);
 const repair = process.env.MIGRATE_REPAIR_TRACKING === "1" || process.env.MIGRATE_REPAIR_TRACKING === "true";
 env.log("info", "migration job starting", { database, target: redactUrl(url), repairTracking: repair });
+
+// 001 "Identify the migration version and the SQL statement that failed": drizzle runs every pending migration in
+// one transaction and reports only the error, so replay them one by one in a transaction that is rolled back.
+async function reportFailing(dsn: string, dir: string, tags: string[]): Promise<void> {
+  const probe = new pg.Client({ connectionString: dsn });
+  try {
+    await probe.connect();
+    await probe.query("BEGIN");
+    for (const tag of tags) {
+      for (const statement of readMigrationSql(dir, tag).split("--> statement-breakpoint")) {
+        if (statement.trim() === "") continue;
+        try {
+          await probe.query(statement);
+        } catch (error) {
+          env.log("error", "failing migration", {
+            database,
+            migration: tag,
+            statement: statement.trim(),
+            error: (error as Error).message,
+          });
+          return;
+        }
+      }
+    }
+  } catch {
+    // Diagnostics only: the migration error itself is reported by the caller.
+  } finally {
+    await probe.query("ROLLBACK").catch(() => undefined);
+    await probe.end().catch(() => undefined);
+  }
+}
 
 const client = new pg.Client({ connectionString: url });
 try {
@@ -58,7 +89,15 @@ try {
     env.log("info", "repairTracking set but the ledger is in sync; nothing to rewind", { database });
   }
   await client.end();
-  const applied = await applyMigrations(url, folder);
+  const pendingTags = journal.filter((e) => !ledger.some((r) => r.createdAt === e.when)).map((e) => e.tag);
+  env.log("info", pendingTags.length ? "migrations pending" : "no migration pending", {
+    database,
+    pending: pendingTags,
+  });
+  const applied = await applyMigrations(url, folder).catch(async (error: unknown) => {
+    await reportFailing(url, folder, pendingTags);
+    throw error;
+  });
   env.log("info", applied.length === 0 ? "migrations up to date" : "migrations applied", {
     database,
     applied,

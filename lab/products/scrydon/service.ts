@@ -1,9 +1,11 @@
-// A Scrydon service process (api-platform, agentic or analytics, chosen by the image): health, version, its API.
+// A Scrydon service process (api-platform, agentic, analytics, cortex or api-ontology, chosen by the image): health,
+// version, its API.
 import pg from "pg";
 import type { Route } from "../common/http-app.js";
 import { readinessRoute, runService } from "../common/lifecycle.js";
 import { serviceEnv } from "../common/service-env.js";
 import { agenticRoutes } from "./agentic-routes.js";
+import { startBackfills } from "./backfill.js";
 import { serviceDatabase } from "./databases.js";
 import { audit, platformRoutes } from "./platform-routes.js";
 
@@ -11,11 +13,15 @@ const service = process.env.SCRYDON_SERVICE ?? "api-platform";
 const env = serviceEnv("scrydon", service);
 const bootedAt = Date.now();
 const pool = new pg.Pool({ connectionString: env.require("DATABASE_URL"), max: 4 });
+// A session the database ended (a restore, a failover) is logged, not fatal: the pool opens a new one, as services do.
+pool.on("error", (error) => env.log("warn", "database connection lost", { error: error.message }));
 // The table whose absence means "migrations never ran" for this service's database.
 const marker: Record<string, string> = {
   auth: "audit_events",
   agentic: "workflows",
   analytics: "managed_tables",
+  cortex: "models",
+  ontology: "ontology_schemas",
 };
 const db = serviceDatabase[service] ?? "auth";
 
@@ -34,23 +40,22 @@ async function recordStart(): Promise<void> {
   }
 }
 
-const extra: Route[] =
-  service === "api-platform"
-    ? platformRoutes(pool, env, bootedAt)
-    : service === "agentic"
-      ? agenticRoutes(pool, env)
-      : [
-          {
-            method: "GET",
-            path: "/api/analytics/tables",
-            handle: async () => ({
-              status: 200,
-              body: {
-                tables: (await pool.query('SELECT "id", "name" FROM "managed_tables" ORDER BY "id"')).rows,
-              },
-            }),
-          },
-        ];
+const list = (path: string, key: string, table: string): Route => ({
+  method: "GET",
+  path,
+  handle: async () => ({
+    status: 200,
+    body: { [key]: (await pool.query(`SELECT "id", "name" FROM "${table}" ORDER BY "id"`)).rows },
+  }),
+});
+const routesOf: Record<string, () => Route[]> = {
+  "api-platform": () => platformRoutes(pool, env, bootedAt),
+  agentic: () => agenticRoutes(pool, env),
+  analytics: () => [list("/api/analytics/tables", "tables", "managed_tables")],
+  cortex: () => [list("/api/cortex/models", "models", "models")],
+  "api-ontology": () => [list("/api/ontology/schemas", "schemas", "ontology_schemas")],
+};
+const extra: Route[] = (routesOf[service] ?? (() => []))();
 
 await runService(env, {
   prepare: recordStart,
@@ -61,6 +66,7 @@ await runService(env, {
     readinessRoute(env, "/readyz", async () => {
       await pool.query(`SELECT 1 FROM "${marker[db]}" LIMIT 0`);
       if (!startRecorded) await recordStart();
+      if (service === "api-platform") startBackfills(pool, env);
     }),
     {
       method: "GET",

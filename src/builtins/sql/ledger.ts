@@ -26,6 +26,7 @@ export interface LedgerArgs extends LedgerConfig {
   connection?: string;
   migrationsDir?: string;
   verify?: VerifyQueries;
+  verifyFromFiles?: boolean;
   timeout?: string | number;
   lockTimeout?: string | number;
 }
@@ -81,6 +82,14 @@ export const ledgerFields: Record<string, SchemaFragment> = {
     additionalProperties: {
       anyOf: [{ type: "string" }, { type: "array", items: { type: "string" }, minItems: 1 }],
     },
+  },
+  verifyFromFiles: {
+    type: "boolean",
+    default: false,
+    examples: [true],
+    description:
+      "Derive the desync check of every applied migration from its file's SQL (tables, views, indexes and columns it " +
+      "creates, minus what a later applied migration drops); needs migrationsDir. A `verify` entry wins for its migration.",
   },
   timeout: {
     ...durationSchema,

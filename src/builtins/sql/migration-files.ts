@@ -11,6 +11,8 @@ export interface MigrationFile {
   rawHash: string;
   /** The journal's `when` (ms since epoch); Drizzle stores it as created_at. 0 without a journal. */
   when: number;
+  /** The file's SQL (what `verifyFromFiles` reads the created objects from). */
+  sql: string;
 }
 
 /** The folder's migrations and how they were ordered. */
@@ -77,7 +79,34 @@ export async function readMigrationFolder(dir: string): Promise<MigrationFolder>
         },
       );
     }
-    files.push({ name: entry.tag, hash: drizzleHash(text), rawHash: sha256(text), when: entry.when });
+    files.push({
+      name: entry.tag,
+      hash: drizzleHash(text),
+      rawHash: sha256(text),
+      when: entry.when,
+      sql: text,
+    });
   }
   return { ordering: hasJournal ? "journal" : "lexical", files };
+}
+
+/** The folder a ledger action compares with; `verifyFromFiles` without `migrationsDir` is refused. */
+export async function migrationFolderOf(args: {
+  migrationsDir?: string;
+  verifyFromFiles?: boolean;
+}): Promise<MigrationFolder | undefined> {
+  if (args.verifyFromFiles && !args.migrationsDir)
+    throw new ActionError(
+      "invalid-arguments",
+      "verifyFromFiles reads the objects from the migration files: give migrationsDir too",
+    );
+  return args.migrationsDir ? await readMigrationFolder(args.migrationsDir) : undefined;
+}
+
+/** The files whose SQL the desync check derives objects from (only with `verifyFromFiles`). */
+export function derivedFrom(
+  args: { verifyFromFiles?: boolean },
+  folder: MigrationFolder | undefined,
+): MigrationFile[] | undefined {
+  return args.verifyFromFiles ? folder?.files : undefined;
 }

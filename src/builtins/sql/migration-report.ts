@@ -84,10 +84,15 @@ export function compareLedger(rows: readonly LedgerRow[], files: readonly Migrat
   };
 }
 
-/** Combine verify results (per applied row id) into the desync verdict. */
+/**
+ * Combine verify results (per applied row id) into the desync verdict. With `skipUnjudged` (objects derived from
+ * the files) a row whose migration creates nothing checkable does not break the contiguous tail, as the
+ * migration job itself reads it; with hand-written `verify` lists every later row must be verified missing.
+ */
 export function desyncOf(
   applied: readonly AppliedMigration[],
   objects: ReadonlyMap<number, ObjectsState>,
+  skipUnjudged = false,
 ): Desync {
   const rows: DesyncRow[] = applied
     .filter((r) => objects.get(r.id) === "missing" || objects.get(r.id) === "partial")
@@ -98,7 +103,7 @@ export function desyncOf(
   const label = (r: DesyncRow) => r.name || `id ${r.id}`;
   const partial = rows.filter((r) => r.objects === "partial");
   const firstIndex = applied.findIndex((r) => r.id === rows[0]?.id);
-  const tail = applied.slice(firstIndex);
+  const tail = applied.slice(firstIndex).filter((r) => !skipUnjudged || objects.has(r.id));
   const contiguous = tail.every((r) => objects.get(r.id) === "missing");
   const repairable = partial.length === 0 && contiguous;
   const claim = `the migration tracking table claims ${rows.map(label).join(", ")} applied, but their objects do not exist`;

@@ -3,9 +3,10 @@
 import { defineAction } from "../../contract/action.js";
 import { T } from "../../contract/cel-types.js";
 import { type LedgerArgs, ledgerFields, ledgerSql, readLedger } from "./ledger.js";
-import { readMigrationFolder } from "./migration-files.js";
+import { derivedFrom, migrationFolderOf } from "./migration-files.js";
 import { type Comparison, compareLedger, type Desync, desyncOf } from "./migration-report.js";
 import { withPgSession } from "./pg-session.js";
+import { schemaFingerprint } from "./schema-fingerprint.js";
 import { limitsOf, onConnection } from "./sql-schema.js";
 import { verifyObjects } from "./verify-objects.js";
 
@@ -17,6 +18,8 @@ export interface SqlMigrationsOutput extends Comparison {
   desync: Desync;
   /** Nothing pending, unknown, modified or desynced. */
   upToDate: boolean;
+  /** md5 of the schema's relations, columns and constraints (not data): changes when a migration changed anything. */
+  fingerprint: string;
 }
 
 const ledgerRowType = T.object("sql.migrations.row", {
@@ -63,6 +66,7 @@ export const sqlMigrations = defineAction<LedgerArgs, SqlMigrationsOutput>({
       message: T.string,
     }),
     upToDate: T.bool,
+    fingerprint: T.string,
   }),
   plan(args, ctx) {
     const q = ledgerSql(args);
@@ -73,17 +77,30 @@ export const sqlMigrations = defineAction<LedgerArgs, SqlMigrationsOutput>({
       parts.push(`compare with ${ctx.redactor.redact(args.migrationsDir)} (Drizzle sha256 hashes)`);
     const verifies = Object.keys(args.verify ?? {}).length;
     if (verifies) parts.push(`run the verify queries of ${verifies} migration(s), read-only`);
+    if (args.verifyFromFiles)
+      parts.push(
+        "verify the objects each applied migration's SQL creates (tables, views, indexes, columns), read-only",
+      );
+    parts.push("fingerprint the schema");
     return [{ kind: "sql", text: parts.join("; ") }];
   },
   async run(ctx, args) {
-    const folder = args.migrationsDir ? await readMigrationFolder(args.migrationsDir) : undefined;
+    const folder = await migrationFolderOf(args);
     const table = args.table ?? "drizzle.__drizzle_migrations";
     return withPgSession(ctx, args.connection, limitsOf(args), async ({ client, fail }) => {
       await client.query("begin transaction read only");
       try {
         const rows = await readLedger(client, args);
         const cmp = compareLedger(rows ?? [], folder?.files ?? []);
-        const desync = desyncOf(cmp.applied, await verifyObjects(client, cmp.applied, args.verify, ctx.log));
+        const objects = await verifyObjects(
+          client,
+          cmp.applied,
+          args.verify,
+          ctx.log,
+          derivedFrom(args, folder),
+        );
+        const desync = desyncOf(cmp.applied, objects, args.verifyFromFiles === true);
+        const fingerprint = await schemaFingerprint(client);
         ctx.log.info(
           `${cmp.applied.length} applied, ${cmp.pending.length} pending, ${cmp.unknown.length} unknown, ${cmp.modified.length} modified`,
         );
@@ -97,6 +114,7 @@ export const sqlMigrations = defineAction<LedgerArgs, SqlMigrationsOutput>({
           ...cmp,
           desync,
           upToDate: !cmp.pending.length && !cmp.unknown.length && !cmp.modified.length && !desync.detected,
+          fingerprint,
         };
       } catch (error) {
         throw fail(error, "Reading the migration ledger");

@@ -5,7 +5,7 @@ import { T } from "../../contract/cel-types.js";
 import type { JsonValue } from "../../contract/json.js";
 import { ActionError } from "../shared/action-error.js";
 import { type LedgerArgs, ledgerFields, ledgerSql, readLedger } from "./ledger.js";
-import { readMigrationFolder } from "./migration-files.js";
+import { derivedFrom, migrationFolderOf } from "./migration-files.js";
 import { type AppliedMigration, compareLedger, desyncOf } from "./migration-report.js";
 import { migrationRowType } from "./migrations.js";
 import { type PgSession, withPgSession } from "./pg-session.js";
@@ -29,10 +29,17 @@ async function repairableRows(
   ctx: ActionContext,
   args: RepairTrackingArgs,
 ): Promise<AppliedMigration[]> {
-  const folder = args.migrationsDir ? await readMigrationFolder(args.migrationsDir) : undefined;
+  // What tells a ghost row from a real one: hand-written queries, or the objects derived from the files.
+  if (!args.verify && !args.verifyFromFiles)
+    throw new ActionError(
+      "invalid-arguments",
+      "Give `verify` queries or `verifyFromFiles: true` (with migrationsDir)",
+    );
+  const folder = await migrationFolderOf(args);
   const rows = (await readLedger(s.client, args)) ?? [];
   const cmp = compareLedger(rows, folder?.files ?? []);
-  const desync = desyncOf(cmp.applied, await verifyObjects(s.client, cmp.applied, args.verify, ctx.log));
+  const objects = await verifyObjects(s.client, cmp.applied, args.verify, ctx.log, derivedFrom(args, folder));
+  const desync = desyncOf(cmp.applied, objects, args.verifyFromFiles === true);
   if (!desync.detected)
     throw new ActionError("no-desync", "No tracking desync found; there is nothing to repair");
   if (!desync.repairable) throw new ActionError("desync-not-repairable", desync.message);
@@ -56,7 +63,6 @@ export const sqlRepairTracking = defineAction<RepairTrackingArgs, RepairTracking
   input: {
     type: "object",
     additionalProperties: false,
-    required: ["verify"],
     properties: {
       ...ledgerFields,
       ids: {

@@ -1,4 +1,4 @@
-// `rbx approve RUN STEP`: approve a halted run's step from any machine sharing the store; who is journaled.
+// `rbx approve RUN STEP[=VALUE]`: approve a halted run's step from any machine sharing the store; who is journaled.
 
 import { approveStep } from "../../run/sessions/approve-step.js";
 import { parseCommandLine, usageError } from "../command-line.js";
@@ -8,12 +8,14 @@ import { cliSession } from "../operator-session.js";
 import { storeOptions, withStore } from "../run-options.js";
 
 /** Shown by `rbx approve --help`. */
-export const usage = `Usage: rbx approve RUN STEP [--store URL | --state-dir DIR]
+export const usage = `Usage: rbx approve RUN STEP[=VALUE] [--store URL | --state-dir DIR]
 
 Record your approval of STEP, an \`approve\` step (or an action that needs approval) a run halted at waiting
 for approval. Who you are is journaled: your user name, this host and — with a PostgreSQL store — the
 database role you logged in as, which is what approvals compare. A step with \`approvers: { min: N }\` needs N
-different people; with \`notStarter: true\` the person who started the run cannot approve it. Then
+different people; with \`notStarter: true\` the person who started the run cannot approve it. An approval
+that asks for a value (\`input: { pattern }\`) is given as STEP=VALUE; the value must match the pattern and is
+journaled with the approval (without one, its \`default\`). Then
 \`rbx resume RUN\` continues the run, from this machine or any other that shares the store.
 
 Exit status: 0 recorded, 2 refused (no such run or approval step, the run is running or finished, or your

@@ -14,7 +14,7 @@ postcondition or its action's probe, or by you (--settle). A failed step runs ag
 The document must be unchanged since the run started, unless --accept-changes (the changes are recorded).
 
 Options:
-  --approve ID            approve the approval step ID (repeatable)
+  --approve ID[=VAL]      approve the approval step ID, with its value if it asks for one (repeatable)
   --approve-all           approve every approval step
   --settle STEP=done|redo settle an in-doubt step: it happened (done) or run it again (redo)
   --accept-changes        continue with a changed document (the change summary is journaled)

@@ -13,7 +13,7 @@ use \`when\` and \`check\`), then verify. Works on a halted, interrupted, crashe
 rollback that halted continues where it stopped. \`rbx status RUN\` shows what it would run.
 
 Options:
-  --approve ID            approve the approval step ID (repeatable)
+  --approve ID[=VAL]      approve the approval step ID, with its value if it asks for one (repeatable)
   --approve-all           approve every approval step
   --settle STEP=done|redo settle an in-doubt rollback step
   --accept-changes        continue with a changed document (the change summary is journaled)

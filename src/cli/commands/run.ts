@@ -22,7 +22,7 @@ Options:
   --plan-hash H        refuse to start unless \`rbx plan\` would print this hash now
   --run-id ID          the run's id (letters, digits, . _ -) instead of a new one; refused if it exists
                        (a fleet names its targets' runs this way, so a target never runs twice)
-  --approve ID         approve the approval step ID up front (repeatable)
+  --approve ID[=VAL]   approve the approval step ID up front, with its value if it asks for one (repeatable)
   --approve-all        approve every approval step
   --force-unlock       take over a lock held by another run (recorded in both runs' journals)
   --json               NDJSON events on stdout (one per line, secrets masked); the progress view on stderr

@@ -11,7 +11,7 @@ import { cliCatalogResolver } from "../project-catalog.js";
 import { storeOptions, withStore } from "../run-options.js";
 
 /** Shown by `rbx status --help`. */
-export const usage = `Usage: rbx status [RUN] [--follow] [--json] [--store URL | --state-dir DIR]
+export const usage = `Usage: rbx status [RUN] [--follow] [--json] [--preview-rollback] [--store URL | --state-dir DIR]
 
 Fold a run's journal (the newest run when RUN is omitted; a unique prefix is enough) and show: its state,
 the phase and step reached, the last rollback boundary entered, what a rollback would run now, its locks
@@ -21,10 +21,17 @@ rollback) with the exact commands — the same ones the live view and \`rbx repo
 still running gets no choices: who runs it and how to follow it. The journal's hash chain is verified; an
 edited or truncated journal is reported.
 
+For each step a rollback would run, it says whether the step will run or be skipped (and why), from its
+\`when\` over the journal, and says plainly when the rollback would not restore the database. A condition that
+reads a step the rollback runs first (a restore decided by reading the ledger and the schema now) cannot be told
+yet; --preview-rollback runs those read-only steps now, journaling nothing, and decides it (the run's secrets
+must be in the environment, as for rbx resume).
+
   --follow   then show the run's events live, as the run's own progress view does, until it ends (completed,
              rolled back, failed) — also a run driven from another machine (the PostgreSQL store announces new
              events with NOTIFY). A halted run is followed on: whoever resumes it, its steps appear here.
   --json     the report as JSON (with --follow: then one JSON event per line)
+  --preview-rollback  run the rollback's read-only steps now (nothing journaled) to decide its conditions
   --store URL     a PostgreSQL run store (also RBX_STORE, or \`store:\` in .rbx.yaml)
   --state-dir DIR the file store (default .rbx, or RBX_STATE_DIR)
 
@@ -34,7 +41,12 @@ read, 2 no such run.
 
 /** Run the command. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const options = { json: { type: "boolean" }, follow: { type: "boolean" }, ...storeOptions } as const;
+  const options = {
+    json: { type: "boolean" },
+    follow: { type: "boolean" },
+    "preview-rollback": { type: "boolean" },
+    ...storeOptions,
+  } as const;
   const parsed = parseCommandLine("status", argv, options, io, { positionals: true });
   if (!parsed) return 2;
   const { values, positionals } = parsed;
@@ -42,7 +54,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return withStore("status", io, values, 1, async (store, choice) => {
     const id = await findRun(store, positionals[0]);
     const env = { ...io.env, RBX_SNAPSHOTS_DIR: choice.snapshotsDir };
-    const report = await inspectRun(store, id, io.cwd, cliCatalogResolver(), values["state-dir"], env);
+    const live = values["preview-rollback"]
+      ? { signal: AbortSignal.timeout(300_000), say: (l: string) => io.stderr.write(`${l}\n`) }
+      : undefined;
+    const report = await inspectRun(store, id, io.cwd, cliCatalogResolver(), values["state-dir"], env, live);
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
     if (!values.follow) return 0;
     return follow(store, id, io, values.json ?? false, values["state-dir"]);

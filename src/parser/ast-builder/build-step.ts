@@ -67,6 +67,9 @@ export function buildStep(r: Reader, node: YamlNode): Step {
   if (onFailure) step.onFailure = onFailure;
   const verify = r.get(node, "verify");
   if (verify !== undefined) step.verify = buildStep(r, verify);
+  const effect = r.get(node, "effect");
+  if (effect !== undefined && r.string(effect) === "read")
+    step.effect = { value: "read", span: r.span(effect) };
   const description = r.string(r.get(node, "description"));
   if (description !== undefined) step.description = description;
   return step;

@@ -96,6 +96,11 @@ const stepProperties: Record<string, SchemaNode> = {
       expect: [{ that: "output.chart == 'kryton-4.6.5'" }],
     },
   ),
+  effect: doc(
+    { const: "read" },
+    "exec only: this program changes nothing (a signature check, a registry look-up); the step is then a read everywhere.",
+    "read",
+  ),
 };
 
 /** The document's check suites (a CheckLibrary's whole content). */

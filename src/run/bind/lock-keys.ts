@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { ActionCatalog } from "../../contract/action.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
 import type { Runbook } from "../../parser/ast.js";
+import { stepEffect } from "../../parser/step-effect.js";
 import type { LockKey } from "../model/events.js";
 import type { Program } from "./program.js";
 
@@ -45,7 +46,7 @@ export function lockedConnections(
       continue;
     }
     const action = catalog.find(unit.action);
-    if (action?.effect !== "write") continue;
+    if (!action || stepEffect(unit.step, action) !== "write") continue;
     writes = true;
     const named = unit.step.with?.entries.find((e) => e.key.value === "connection")?.value;
     if (named?.kind === "string" && !named.template) {

@@ -6,6 +6,7 @@ import type { ActionCatalog, PlannedEffect } from "../../contract/action.js";
 import { formatDuration } from "../../contract/duration.js";
 import type { JsonValue } from "../../contract/json.js";
 import type { DurationValue, ValueNode } from "../../parser/ast.js";
+import { stepEffect } from "../../parser/step-effect.js";
 import { emptyState } from "../model/state.js";
 import { type BoundRun, contentHash } from "./bind-run.js";
 import type { EvalScope } from "./evaluator.js";
@@ -115,7 +116,7 @@ function plannedStep(
   const out: PlannedStep = {
     key: unit.key,
     action: unit.action,
-    effect: unit.run || unit.unwind ? "write" : (action?.effect ?? "unknown"),
+    effect: unit.run || unit.unwind ? "write" : action ? stepEffect(step, action) : "unknown",
     guards: unit.guards.map((g) => g.that.text),
     expect: step.expect.map((a) => a.that.text),
     effects,

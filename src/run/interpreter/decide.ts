@@ -253,13 +253,13 @@ function approvalGate(
   const rule = ask.approvers ?? ONE_APPROVER;
   const standing = approvalStanding(ctx.state, unit.key, rule);
   if (standing.missing === 0) return undefined;
-  const waiting = (why: string): EventBody[] => [
+  const waiting = (why: string, said?: string): EventBody[] => [
     { type: "approval.requested", step: unit.key, prompt: ask.prompt },
     {
       type: "run.halted",
       reason: "waiting-for-approval",
       step: unit.key,
-      message: `waiting for approval of ${unit.key}${why}: ${ask.prompt}`,
+      message: `waiting for approval of ${unit.key}${why}: ${said ? `${said}. ` : ""}${ask.prompt}`,
     },
   ];
   const needed = () => ` (${stillNeeded(rule, standing, starterOf(ctx.state))})`;
@@ -268,6 +268,7 @@ function approvalGate(
     unit,
     prompt: ask.prompt,
     ...(ask.timeoutMs !== undefined ? { timeoutMs: ask.timeoutMs } : {}),
+    ...(ask.input ? { input: ask.input } : {}),
     settle: (answer) => {
       if (answer.approved) {
         const actor = answer.actor ?? { user: answer.by, host: "?" };
@@ -280,6 +281,7 @@ function approvalGate(
             by: answer.by,
             via: answer.via,
             ...(answer.actor ? { actor: answer.actor } : {}),
+            ...(answer.value !== undefined ? { value: answer.value } : {}),
           },
         ];
       }
@@ -288,7 +290,7 @@ function approvalGate(
         const error = failure("approval-denied", `${who} declined ${unit.key}: ${ask.prompt}`);
         return [{ type: "step.failed", step: unit.key, attempt, error }];
       }
-      return waiting(rule.min > 1 || rule.notStarter ? needed() : "");
+      return waiting(rule.min > 1 || rule.notStarter ? needed() : "", answer.message);
     },
   };
 }

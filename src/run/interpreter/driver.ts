@@ -16,6 +16,7 @@ import {
   targetUnavailable,
 } from "../../contract/failure.js";
 import { type JsonValue, toJsonValue } from "../../contract/json.js";
+import { stepEffect } from "../../parser/step-effect.js";
 import type { Evaluator } from "../bind/evaluator.js";
 import type { Program, StepUnit } from "../bind/program.js";
 import type { TaintRedactor } from "../bind/taint-redactor.js";
@@ -254,6 +255,7 @@ export class Driver {
       prompt: this.o.redactor.redact(cmd.prompt),
       signal: this.o.signal,
       ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
+      ...(cmd.input ? { input: cmd.input } : {}),
     });
     if (!answer.approved && answer.reason === "pending" && this.interrupted(cmd.unit)) return;
     this.record(cmd.settle(answer));
@@ -295,7 +297,8 @@ export class Driver {
     const { unit } = cmd;
     const action = this.o.catalog.find(unit.action) as AnyAction;
     let before: JsonValue | undefined;
-    if (action.effect === "write" && action.before) {
+    const effect = stepEffect(unit.step, action);
+    if (effect === "write" && action.before) {
       const { ctx, seal } = this.context(unit, this.o.signal);
       try {
         before = (await action.before(ctx, cmd.args)) ?? null;
@@ -317,14 +320,14 @@ export class Driver {
       this.record(cmd.settle({ ok: false, failure: redacted(f, this.o.redactor) }, Date.now()));
       return;
     }
-    if (action.effect === "write") await this.o.beforeWrite?.();
+    if (effect === "write") await this.o.beforeWrite?.();
     this.record([
       {
         type: "step.started",
         step: unit.key,
         phase: unit.phase,
         action: unit.action,
-        effect: action.effect,
+        effect,
         attempt: cmd.attempt,
         args: cmd.args,
         ...(before !== undefined ? { before } : {}),
@@ -436,7 +439,14 @@ export class Driver {
     const last = approvals?.at(-1);
     if (approvals && last) {
       const names = approvals.map((r) => (r.actor ? formatActor(r.actor) : r.by));
-      ctx.approval = { by: last.by, via: last.via, at: last.at, approvers: [...new Set(names)] };
+      const value = approvals.findLast((r) => r.value !== undefined)?.value;
+      ctx.approval = {
+        by: last.by,
+        via: last.via,
+        at: last.at,
+        approvers: [...new Set(names)],
+        ...(value !== undefined ? { value } : {}),
+      };
     }
     if (this.o.resources) ctx.resources = this.o.resources;
     return {

@@ -1,7 +1,7 @@
 // What the run loop asks the driver to do next: the only way the interpreter causes anything to happen.
 
 import type { ProbeResult } from "../../contract/action.js";
-import type { ApprovalAnswer } from "../../contract/approval.js";
+import type { ApprovalAnswer, ApprovalInput } from "../../contract/approval.js";
 import type { StepFailure } from "../../contract/failure.js";
 import type { JsonValue } from "../../contract/json.js";
 import type { StepUnit } from "../bind/program.js";
@@ -56,6 +56,7 @@ export type Instruction =
       unit: StepUnit;
       prompt: string;
       timeoutMs?: number;
+      input?: ApprovalInput;
       settle(answer: ApprovalAnswer): EventBody[];
     }
   /**

@@ -134,7 +134,7 @@ export type EventBody =
   | { type: "step.probed"; step: string; result: "done" | "not-done" | "unknown"; reason?: string }
   | { type: "step.verified"; step: string; holds: boolean; reason?: string }
   | { type: "approval.requested"; step: string; prompt: string }
-  | { type: "approval.granted"; step: string; by: string; via: string; actor?: Actor }
+  | { type: "approval.granted"; step: string; by: string; via: string; actor?: Actor; value?: string }
   | {
       type: "rollback.started";
       reason: "failure" | "operator";

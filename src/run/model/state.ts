@@ -51,6 +51,8 @@ export interface ApprovalRecord {
   at: string;
   /** Who approved (absent in journals written before identities were recorded). */
   actor?: Actor;
+  /** The value given with it (`--approve STEP=VALUE`), for an approval that asks for one. */
+  value?: string;
 }
 
 /** The overall state of a run. */
@@ -256,7 +258,13 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       break;
     case "approval.granted": {
       const list = state.approvals.get(e.step) ?? [];
-      list.push({ by: e.by, via: e.via, at: event.at, ...(e.actor ? { actor: e.actor } : {}) });
+      list.push({
+        by: e.by,
+        via: e.via,
+        at: event.at,
+        ...(e.actor ? { actor: e.actor } : {}),
+        ...(e.value !== undefined ? { value: e.value } : {}),
+      });
       state.approvals.set(e.step, list);
       break;
     }

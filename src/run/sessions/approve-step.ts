@@ -1,5 +1,5 @@
-// `rbx approve RUN STEP`: approve a step of a stopped run from any machine sharing the store; who is journaled.
-import type { ApproverRule } from "../../contract/approval.js";
+// `rbx approve RUN STEP[=VALUE]`: approve a step of a stopped run from any machine sharing the store; who is journaled.
+import type { ApprovalInput, ApproverRule } from "../../contract/approval.js";
 import { buildProgram, type StepUnit } from "../bind/program.js";
 import {
   approvalRefusal,
@@ -8,6 +8,7 @@ import {
   starterOf,
   stillNeeded,
 } from "../interpreter/approval-rule.js";
+import { valueFits } from "../interpreter/approvals.js";
 import { formatActor } from "../model/events.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
 import { foldEvents } from "../model/state.js";
@@ -30,8 +31,49 @@ function approverRule(unit: StepUnit): ApproverRule {
   };
 }
 
-/** `rbx approve RUN STEP`: record an approval of a halted run's step; `rbx resume RUN` then continues. */
-export async function approveStep(id: string, step: string, opts: SessionOptions): Promise<SessionResult> {
+/** The step's `with.input` when written literally: the approval then carries a value matching its pattern. */
+function approvalInput(unit: StepUnit): ApprovalInput | undefined {
+  const node = unit.step.with?.entries.find((e) => e.key.value === "input")?.value;
+  if (node?.kind !== "map") return undefined;
+  const text = (name: string) => {
+    const v = node.entries.find((e) => e.key.value === name)?.value;
+    return v?.kind === "string" ? v.value : undefined;
+  };
+  const pattern = text("pattern");
+  if (pattern === undefined) return undefined;
+  const description = text("description");
+  const fallback = text("default");
+  return {
+    pattern,
+    ...(description !== undefined ? { description } : {}),
+    ...(fallback !== undefined ? { default: fallback } : {}),
+  };
+}
+
+/** The value an approval of `unit` carries (`STEP=VALUE`, else the default), or why it cannot be given. */
+function approvalValue(unit: StepUnit, given: string | undefined): { value?: string } | { refused: string } {
+  const input = approvalInput(unit);
+  if (!input)
+    return given === undefined ? {} : { refused: `step ${unit.key} takes no value: give it as ${unit.key}` };
+  const value = given ?? input.default;
+  const what = input.description ? `${input.description}, ` : "";
+  if (value === undefined)
+    return {
+      refused: `${unit.key} needs a value (${what}matching ${input.pattern}): give it as ${unit.key}=VALUE`,
+    };
+  if (!valueFits(input, value))
+    return { refused: `${unit.key}=${value} was refused: the value must match ${input.pattern}` };
+  return { value };
+}
+
+/**
+ * `rbx approve RUN STEP[=VALUE]`: record an approval of a halted run's step (with its value, for an approval
+ * that asks for one); `rbx resume RUN` then continues.
+ */
+export async function approveStep(id: string, stepArg: string, opts: SessionOptions): Promise<SessionResult> {
+  const eq = stepArg.indexOf("=");
+  const step = eq >= 0 ? stepArg.slice(0, eq) : stepArg;
+  const given = eq >= 0 ? stepArg.slice(eq + 1) : undefined;
   const found = await readRun(id, opts, "error: refusing to approve in a journal that does not verify");
   if (!("read" in found)) return found;
   const { runId, read } = found;
@@ -80,6 +122,12 @@ export async function approveStep(id: string, step: string, opts: SessionOptions
     opts.say(`error: step ${step} is already ${current}`);
     return { exit: EXIT_CODES.usage, runId };
   }
+  const valued = approvalValue(unit, given);
+  if ("refused" in valued) {
+    opts.say(`error: ${valued.refused}`);
+    return { exit: EXIT_CODES.usage, runId, status: state.status };
+  }
+  const value = valued.value !== undefined ? { value: valued.value } : {};
   const rule = approverRule(unit);
   const actor = await sessionActor(opts);
   const refused = approvalRefusal(state, step, rule, actor);
@@ -89,12 +137,19 @@ export async function approveStep(id: string, step: string, opts: SessionOptions
   }
   const journal = await opts.store.reopen(runId, read);
   if (read.tornBytes > 0) journal.append({ type: "journal.repaired", droppedBytes: read.tornBytes });
-  const event = journal.append({ type: "approval.granted", step, by: actor.user, via: "approve", actor });
+  const event = journal.append({
+    type: "approval.granted",
+    step,
+    by: actor.user,
+    via: "approve",
+    actor,
+    ...value,
+  });
   await journal.flush();
   await journal.close();
   state.approvals.set(step, [
     ...(state.approvals.get(step) ?? []),
-    { by: actor.user, via: "approve", at: event.at, actor },
+    { by: actor.user, via: "approve", at: event.at, actor, ...value },
   ]);
   const standing = approvalStanding(state, step, rule);
   opts.say(

@@ -1,15 +1,25 @@
 // Reading runs for `rbx status` and `rbx runs`: verify the journal, fold it, load its document if it can.
 import type { ActionCatalog } from "../../contract/action.js";
-import { buildProgram } from "../bind/program.js";
+import { bindDocument } from "../bind/bind-document.js";
+import type { Prepared } from "../bind/prepare.js";
+import { buildProgram, type Program } from "../bind/program.js";
+import type { RunEvent } from "../model/events.js";
 import type { Runner } from "../model/recovery-choices.js";
 import { foldEvents, type RunState } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import { standings } from "./lock-messages.js";
-import { previewRollback } from "./rollback-preview.js";
+import { previewRollback, type RollbackPreview } from "./rollback-preview.js";
 import { runDocument } from "./run-document.js";
 import type { CatalogResolver } from "./session-options.js";
 import { runSnapshots, snapshotDump, snapshotWhere } from "./snapshots.js";
 import { runnerOf, type StatusReport, statusReport } from "./status-report.js";
+
+/** `rbx status --preview-rollback`: run the rollback's reads now, with the run's secrets from the environment. */
+export interface LivePreview {
+  signal: AbortSignal;
+  /** Where binding problems (a missing secret) are said. */
+  say: (line: string) => void;
+}
 
 /**
  * The status report of one run; `stateDir` is repeated in the commands it suggests, as the operator gave it;
@@ -23,6 +33,7 @@ export async function inspectRun(
   catalogs: ActionCatalog | CatalogResolver,
   stateDir?: string,
   env: Readonly<Record<string, string | undefined>> = {},
+  live?: LivePreview,
 ): Promise<StatusReport> {
   const read = await store.read(runId);
   const state = foldEvents(runId, read.events);
@@ -45,7 +56,9 @@ export async function inspectRun(
     readableHere: snapshotDump(s, env) !== undefined,
   }));
   const preview =
-    program && catalog && state.started ? previewRollback(state, program, catalog, env) : undefined;
+    program && catalog && state.started
+      ? await rollbackPreview(store, read.events, state, program, catalog, prepared, env, live)
+      : undefined;
   return statusReport(state, read, {
     ...(program ? { program } : {}),
     holders,
@@ -54,6 +67,29 @@ export async function inspectRun(
     ...(journalPath ? { journalPath } : {}),
     snapshots,
     ...(preview ? { preview } : {}),
+  });
+}
+
+// What a rollback would do now: over the journal, or (live) bound with the run's secrets from `env`, its reads
+// run into a fresh fold of the journal (nothing journaled). Undefined when a live binding fails (it says why).
+async function rollbackPreview(
+  store: RunStore,
+  events: readonly RunEvent[],
+  state: RunState,
+  program: Program,
+  catalog: ActionCatalog,
+  prepared: Prepared | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  live: LivePreview | undefined,
+): Promise<RollbackPreview | undefined> {
+  if (!live || !prepared || !state.started) return previewRollback(state, program, catalog, { env });
+  const paramSources = { cli: new Map<string, string>(), recorded: state.started.params };
+  const bound = bindDocument(prepared, paramSources, { env, catalog, say: live.say });
+  if (!bound) return undefined;
+  return previewRollback(foldEvents(state.runId, events), program, catalog, {
+    env,
+    bound: bound.bound,
+    live: { workDir: store.workDir(state.runId), signal: live.signal },
   });
 }
 

@@ -16,7 +16,7 @@ import type { RunState } from "../model/state.js";
 import type { JournalRead } from "../store/journal-file.js";
 import type { LockConflict } from "../store/run-store.js";
 import { describeLock, type HolderStanding, type LockDescription } from "./lock-messages.js";
-import type { RollbackPreview } from "./rollback-preview.js";
+import { type RollbackPreview, unwindNow } from "./rollback-preview.js";
 
 export type { RecoveryChoice } from "../model/recovery-choices.js";
 
@@ -119,21 +119,14 @@ export function statusReport(state: RunState, read: JournalRead, inputs: StatusI
           ...(p.why ? { why: p.why } : {}),
         })),
       }))
-    : state.status === "rolled-back" || state.rollback?.done
-      ? []
-      : (open ? (state.rollback?.boundaries ?? []) : [...state.boundaries].reverse()).map((b) => ({
-          boundary: b,
-          steps: (program?.rollbacks.get(b) ?? [])
-            .filter((u) => {
-              const done = state.steps.get(u.key)?.status;
-              return !(open && (done === "succeeded" || done === "skipped"));
-            })
-            .map((u) => ({
-              key: u.key,
-              action: u.suite ? `check ${u.suite}: ${u.action}` : u.action,
-              ...(u.whens.length > 0 ? { when: u.whens.map((w) => w.text).join(" && ") } : {}),
-            })),
-        }));
+    : unwindNow(state, program).map(({ boundary, units }) => ({
+        boundary,
+        steps: units.map((u) => ({
+          key: u.key,
+          action: u.suite ? `check ${u.suite}: ${u.action}` : u.action,
+          ...(u.whens.length > 0 ? { when: u.whens.map((w) => w.text).join(" && ") } : {}),
+        })),
+      }));
   const alive = going && runner === "alive";
   const report: StatusReport = {
     runId,

@@ -89,6 +89,11 @@ function holderAlive(rec: TargetLeaseRecord): boolean {
 /** One target Lease held (or to be held) for a run. */
 export class TargetLease {
   private durationSeconds: number;
+  /**
+   * The target's namespace did not exist when the run took its locks: there is no Lease to hold until it does
+   * (a run on Compose that never touches the cluster). Renewing tries to create it; the store's lock still holds.
+   */
+  private absent = false;
 
   constructor(
     readonly key: LockKey,
@@ -126,9 +131,9 @@ export class TargetLease {
     for (let attempt = 0; attempt < 5; attempt++) {
       const rec = await this.api.read();
       if (!rec) {
-        if ((await this.api.create(this.spec(undefined, "running"))) === "created") {
-          return { ok: true, reclaimed: false };
-        }
+        const created = await this.api.create(this.spec(undefined, "running"));
+        this.absent = created === "no-namespace";
+        if (created !== "exists") return { ok: true, reclaimed: false };
         continue;
       }
       const mine = rec.holder === holderIdentity(this.me.runId);
@@ -149,6 +154,12 @@ export class TargetLease {
 
   /** Renew while running, or mark it held by a halted run; "lost" when another holder wrote it since. */
   async renew(halted?: string): Promise<"renewed" | "lost"> {
+    if (this.absent) {
+      const created = await this.api.create(this.spec(undefined, halted ? "halted" : "running", halted));
+      if (created === "exists") return "lost";
+      this.absent = created === "no-namespace";
+      return "renewed";
+    }
     for (let attempt = 0; attempt < 3; attempt++) {
       const rec = await this.api.read();
       if (!rec || rec.holder !== holderIdentity(this.me.runId)) return "lost";
@@ -164,12 +175,14 @@ export class TargetLease {
 
   /** Whether this run still holds the Lease (checked before every write action). */
   async held(): Promise<boolean> {
+    if (this.absent) return (await this.renew()) === "renewed";
     const rec = await this.api.read();
     return rec?.holder === holderIdentity(this.me.runId);
   }
 
   /** Give the Lease up (the run ended); a Lease another run holds now is left alone. */
   async release(): Promise<void> {
+    if (this.absent) return;
     const rec = await this.api.read();
     if (rec?.holder === holderIdentity(this.me.runId)) await this.api.remove(rec.resourceVersion);
   }

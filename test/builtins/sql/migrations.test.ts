@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresServer } from "../../../lab/postgres.js";
 import { sqlExec } from "../../../src/builtins/sql/exec.js";
+import { sqlMarkApplied } from "../../../src/builtins/sql/mark-applied.js";
 import { drizzleHash } from "../../../src/builtins/sql/migration-files.js";
 import { sqlMigrations } from "../../../src/builtins/sql/migrations.js";
 import { sqlRepairTracking } from "../../../src/builtins/sql/repair-tracking.js";
@@ -200,10 +201,143 @@ describe("sql.migrations and sql.repairTracking against Drizzle's ledger", () =>
       { id: 2, hash: "def", createdAt: 20, name: "" },
     ]);
     expect(sqlMigrations.plan(args, planContext(conns))[0]?.text).toBe(
-      '[postgres] select id, hash, created_at from "platform_migrations" order by id',
+      '[postgres] select id, hash, created_at from "platform_migrations" order by id; fingerprint the schema',
     );
     expect(sqlRepairTracking.requiresApproval).toBe(true);
     const bad = await failure(sqlMigrations.run(ctx, { table: "x; drop table y" }));
     expect(bad.code).toBe("invalid-identifier");
+  });
+
+  it("verifyFromFiles derives the check from each file's SQL: a ghost nobody listed is found, a later drop excused", async () => {
+    const entries: [string, number, string][] = [
+      [
+        "0000_users",
+        1_700_000_000_000,
+        'CREATE TABLE IF NOT EXISTS "users" (id serial PRIMARY KEY, legacy text);',
+      ],
+      [
+        "0001_orders",
+        1_700_000_100_000,
+        'CREATE TABLE "orders" (id serial);\nCREATE INDEX "orders_id_idx" ON "orders" (id);',
+      ],
+      [
+        "0002_drop_legacy",
+        1_700_000_200_000,
+        'ALTER TABLE "users" DROP COLUMN "legacy";\nALTER TABLE "users" ADD CONSTRAINT "u" UNIQUE (id);',
+      ],
+      [
+        "0003_audit",
+        1_700_000_300_000,
+        'ALTER TABLE "users" ADD COLUMN "audited" boolean;\nCREATE OR REPLACE VIEW "v_users" AS SELECT id FROM users;',
+      ],
+    ];
+    const { db, dir, conns, ctx } = await fresh(entries);
+    await drizzleMigrate(pg.url(db), dir);
+    const clean = await sqlMigrations.run(ctx, { migrationsDir: dir, verifyFromFiles: true });
+    expect(clean.desync.detected).toBe(false);
+    expect(clean.upToDate).toBe(true);
+    // 0003's objects vanish (a ghost row) although no hand-written `verify` names 0003.
+    await sqlExec.run(testContext(conns), {
+      statements: ['drop view "v_users"', 'alter table "users" drop column "audited"'],
+    });
+    const listed = await sqlMigrations.run(testContext(conns), {
+      migrationsDir: dir,
+      verify: { "0000_users": "select true" },
+    });
+    expect(listed.desync.detected).toBe(false);
+    const derived = await sqlMigrations.run(testContext(conns), {
+      migrationsDir: dir,
+      verifyFromFiles: true,
+    });
+    expect(derived.desync).toMatchObject({ detected: true, repairable: true });
+    expect(derived.desync.rows.map((r) => [r.name, r.objects])).toEqual([["0003_audit", "missing"]]);
+    expect(
+      sqlMigrations.plan({ migrationsDir: dir, verifyFromFiles: true }, planContext(conns))[0]?.text,
+    ).toMatch(/verify the objects each applied migration's SQL creates .*; fingerprint the schema$/);
+    // The repair accepts the derived check instead of a `verify` list; Drizzle then re-applies 0003.
+    const repaired = await sqlRepairTracking.run(testContext(conns), {
+      migrationsDir: dir,
+      verifyFromFiles: true,
+    });
+    expect(repaired.removed.map((r) => r.name)).toEqual(["0003_audit"]);
+    await drizzleMigrate(pg.url(db), dir);
+    expect(
+      (await sqlMigrations.run(testContext(conns), { migrationsDir: dir, verifyFromFiles: true })).upToDate,
+    ).toBe(true);
+    const noDir = await failure(sqlMigrations.run(testContext(conns), { verifyFromFiles: true }));
+    expect(noDir.code).toBe("invalid-arguments");
+  });
+
+  it("fingerprints the schema: stable across reads and data changes, moved by a column or a constraint", async () => {
+    const { db, dir, conns, ctx } = await fresh();
+    await drizzleMigrate(pg.url(db), dir);
+    const first = (await sqlMigrations.run(ctx, {})).fingerprint;
+    expect(first).toMatch(/^[0-9a-f]{32}$/);
+    await sqlExec.run(testContext(conns), { statements: ["insert into users (email) values ('a@b.c')"] });
+    expect((await sqlMigrations.run(testContext(conns), {})).fingerprint).toBe(first);
+    await sqlExec.run(testContext(conns), { statements: ["alter table users add column nick text"] });
+    const withColumn = (await sqlMigrations.run(testContext(conns), {})).fingerprint;
+    expect(withColumn).not.toBe(first);
+    await sqlExec.run(testContext(conns), {
+      statements: ["alter table users add constraint nick_unique unique (nick)"],
+    });
+    expect((await sqlMigrations.run(testContext(conns), {})).fingerprint).not.toBe(withColumn);
+  });
+
+  it("markApplied skips a failing migration the way Drizzle honours it, and refuses to skip an earlier one", async () => {
+    const entries: [string, number, string][] = [
+      ...MIGRATIONS.slice(0, 1),
+      ["0001_orders", 1_700_000_100_000, "CREATE TABLE orders (id serial PRIMARY KEY, user_id int);"],
+      [
+        "0002_fk",
+        1_700_000_200_000,
+        "ALTER TABLE orders ADD CONSTRAINT orders_owner_fk FOREIGN KEY (user_id) REFERENCES owners(id);",
+      ],
+    ];
+    const { db, dir, conns, ctx } = await fresh(entries);
+    const first = join(dir, "..", `${dir.split("/").at(-1)}-first`);
+    writeFolder(first, entries.slice(0, 1));
+    await drizzleMigrate(pg.url(db), first);
+    // 0002 fails (no owners table): Drizzle runs the pending ones in one transaction, so 0001 is not applied either.
+    await expect(drizzleMigrate(pg.url(db), dir)).rejects.toThrow();
+    const pending = await sqlMigrations.run(ctx, { migrationsDir: dir });
+    expect(pending.pending.map((p) => p.name)).toEqual(["0001_orders", "0002_fk"]);
+
+    const earlier = await failure(
+      sqlMarkApplied.run(testContext(conns), { migrationsDir: dir, tags: ["0002_fk"] }),
+    );
+    expect(earlier.code).toBe("earlier-pending");
+    expect(earlier.message).toMatch(/0001_orders is pending before 0002_fk/);
+    const unknown = await failure(
+      sqlMarkApplied.run(testContext(conns), { migrationsDir: dir, tags: ["0009_x"] }),
+    );
+    expect(unknown.code).toBe("unknown-migration");
+
+    // Fix forward the first by hand, then skip the failing one: the ledger holds Drizzle's hash and `when`.
+    await sqlExec.run(testContext(conns), {
+      statements: ["CREATE TABLE orders (id serial PRIMARY KEY, user_id int)"],
+    });
+    const already = await failure(
+      sqlMarkApplied.run(testContext(conns), { migrationsDir: dir, tags: ["0000_users"] }),
+    );
+    expect(already.code).toBe("already-applied");
+    const args = { migrationsDir: dir, tags: ["0001_orders", "0002_fk"] };
+    const before = await sqlMarkApplied.before?.(testContext(conns), args);
+    expect(await sqlMarkApplied.probe?.(testContext(conns), args, before)).toEqual({ state: "not-done" });
+    const out = await sqlMarkApplied.run(testContext(conns), args);
+    expect(out.marked.map((r) => [r.name, r.createdAt])).toEqual([
+      ["0001_orders", 1_700_000_100_000],
+      ["0002_fk", 1_700_000_200_000],
+    ]);
+    expect(await sqlMarkApplied.probe?.(testContext(conns), args, before)).toMatchObject({ state: "done" });
+    // Drizzle's own migrator now finds nothing to do, and the constraint was never created.
+    await drizzleMigrate(pg.url(db), dir);
+    const after = await sqlMigrations.run(testContext(conns), { migrationsDir: dir });
+    expect(after.pending).toEqual([]);
+    expect(after.applied.map((r) => r.name)).toEqual(["0000_users", "0001_orders", "0002_fk"]);
+    expect(sqlMarkApplied.requiresApproval).toBe(true);
+    expect(sqlMarkApplied.plan(args, planContext(conns))[0]?.text).toMatch(
+      /LOCK TABLE "drizzle"."__drizzle_migrations" IN EXCLUSIVE MODE; INSERT INTO .* -- 0001_orders, 0002_fk from .*, not run; COMMIT;/,
+    );
   });
 });

@@ -9,13 +9,22 @@ import { createdObjects } from "../../../lab/products/common/tracking-desync.js"
 
 describe("catalog", () => {
   it("resolves known tags, fault suffixes, unknown tags and foreign images", () => {
-    expect(resolveImage("registry.example/kryton:4.6.5")).toMatchObject({
+    expect(resolveImage("registry.example/kryton:v4.6.5")).toMatchObject({
       kind: "product",
       version: "4.6.5",
     });
-    expect(resolveImage("registry.example/kryton:4.6.5-slow")).toMatchObject({
+    expect(resolveImage("registry.example/kryton:v4.6.5-slow")).toMatchObject({
       version: "4.6.5",
       fault: "slow",
+    });
+    // Kryton publishes v-prefixed tags (002: kryton:v4.6.4); the bare version was never pushed.
+    expect(resolveImage("registry.example/kryton:4.6.5")).toMatchObject({
+      kind: "unknown-tag",
+      tag: "4.6.5",
+    });
+    expect(resolveImage("registry.example/scrydon/cortex:2.5.2-broken-cortex")).toMatchObject({
+      kind: "product",
+      version: "2.5.2-broken-cortex",
     });
     expect(resolveImage("registry.example/scrydon/agentic:2.5.1-broken-migration")).toMatchObject({
       kind: "product",
@@ -35,7 +44,7 @@ describe("catalog", () => {
         if (image.product === "kryton")
           expect(existsSync(join(migrationsFolder("kryton", version), "meta", "_journal.json"))).toBe(true);
         if (image.product === "scrydon") {
-          for (const db of ["auth", "agentic", "analytics"]) {
+          for (const db of ["auth", "agentic", "analytics", "cortex", "ontology"]) {
             expect(existsSync(join(migrationsFolder("scrydon", version, db), "meta", "_journal.json"))).toBe(
               true,
             );
@@ -69,7 +78,7 @@ describe("catalog", () => {
     });
     const server = planPod({
       ...base,
-      containers: [{ name: "c", image: "registry.example/kryton:4.7.0", env: [] }],
+      containers: [{ name: "c", image: "registry.example/kryton:v4.7.0", env: [] }],
     });
     expect(server).toMatchObject({ plan: { module: "kryton/server", serves: true } });
     expect(

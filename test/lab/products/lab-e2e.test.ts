@@ -56,8 +56,8 @@ describe("lab end to end", () => {
   it("helm 3 installs Kryton 4.6.4, the Service serves /api/version, and helm upgrade moves it to 4.6.5", async () => {
     const kryton = sample("kryton");
     await prepareSample(stack, kryton);
-    const old = await packageChart(stack, kryton, kryton.old.chart, kryton.old.app);
-    const next = await packageChart(stack, kryton, kryton.next.chart, kryton.next.app);
+    const old = await packageChart(stack, kryton, kryton.old);
+    const next = await packageChart(stack, kryton, kryton.next);
     await installSample(stack, kryton, old, stack.tools.helm3);
     expect(await versionVia("kryton/kryton", "/api/version", "4.6.4")).toMatchObject({ major: 4 });
     expect(await ledgerSize(stack.postgres.url("kryton"))).toBe(2);
@@ -80,8 +80,8 @@ describe("lab end to end", () => {
   it("helm 4 installs Scrydon 2.4.0 with its hook Jobs, and upgrades to 2.5.0 through pre-upgrade migrations", async () => {
     const scrydon = sample("scrydon");
     await prepareSample(stack, scrydon);
-    const old = await packageChart(stack, scrydon, scrydon.old.chart, scrydon.old.app);
-    const next = await packageChart(stack, scrydon, scrydon.next.chart, scrydon.next.app);
+    const old = await packageChart(stack, scrydon, scrydon.old);
+    const next = await packageChart(stack, scrydon, scrydon.next);
     await installSample(stack, scrydon, old, stack.tools.helm4);
     await versionVia("scrydon-platform/api-platform", "/api/version", "2.4.0");
     const platform = stack.proxies.list().find((p) => p.name === "api-platform")!;
@@ -112,7 +112,7 @@ describe("lab end to end", () => {
       secrets: () => ({ "kryton-postgres": { url: stack.postgres.url(db) } }),
     };
     await prepareSample(stack, kryton);
-    const chart = await packageChart(stack, kryton, kryton.old.chart, kryton.old.app);
+    const chart = await packageChart(stack, kryton, kryton.old);
     await mustRunTool(
       stack.tools.helm3,
       [

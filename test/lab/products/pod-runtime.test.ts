@@ -58,7 +58,7 @@ const alive = (pid: number) => {
 describe("product pod runtime", () => {
   it("runs the image's version, reports readiness and logs, and stops the process by PID", async () => {
     const db = await server.createDatabase();
-    const spec = pod("registry.example/kryton:4.6.5", { POSTGRES_URL: server.url(db) });
+    const spec = pod("registry.example/kryton:v4.6.5", { POSTGRES_URL: server.url(db) });
     const running = runtime.start(spec);
     let changes = 0;
     running.onChange(() => changes++);
@@ -82,10 +82,10 @@ describe("product pod runtime", () => {
     const db = await server.createDatabase();
     const env = { POSTGRES_URL: server.url(db) };
     const job = runtime.start(
-      pod("registry.example/kryton:4.6.5", env, {
+      pod("registry.example/kryton:v4.6.5", env, {
         restartPolicy: "Never",
         ownerKind: "Job",
-        containers: [{ name: "main", image: "registry.example/kryton:4.6.5", env: [], args: ["migrate"] }],
+        containers: [{ name: "main", image: "registry.example/kryton:v4.6.5", env: [], args: ["migrate"] }],
       }),
     );
     await until("succeeded", job, () => job.status().phase === "Succeeded");
@@ -96,7 +96,7 @@ describe("product pod runtime", () => {
         containers: [
           {
             name: "main",
-            image: "registry.example/kryton:4.6.6-broken-migration",
+            image: "registry.example/kryton:v4.6.6-broken-migration",
             env: [],
             args: ["migrate"],
           },
@@ -112,7 +112,7 @@ describe("product pod runtime", () => {
   it("restarts a crashing container with back-off (CrashLoopBackOff)", async () => {
     const db = await server.createDatabase();
     const running = runtime.start(
-      pod("registry.example/kryton:4.6.6-broken-migration", { POSTGRES_URL: server.url(db) }),
+      pod("registry.example/kryton:v4.6.6-broken-migration", { POSTGRES_URL: server.url(db) }),
     );
     await until("two restarts", running, () => running.status().restartCount >= 2);
     expect(running.status()).toMatchObject({ phase: "Running", ready: false });
@@ -124,9 +124,9 @@ describe("product pod runtime", () => {
     const db = await server.createDatabase();
     const env = { POSTGRES_URL: server.url(db) };
     const never = runtime.start(
-      pod("registry.example/kryton:4.6.4", env, { annotations: { "lab.rbx.dev/fault": "never-ready" } }),
+      pod("registry.example/kryton:v4.6.4", env, { annotations: { "lab.rbx.dev/fault": "never-ready" } }),
     );
-    const slow = runtime.start(pod("registry.example/kryton:4.6.4-slow", env));
+    const slow = runtime.start(pod("registry.example/kryton:v4.6.4-slow", env));
     await until("never-ready listening", never, () => never.logs().includes('"msg":"listening"'));
     await until("slow ready", slow, () => slow.status().ready);
     expect(slow.logs()).toContain("slow start (injected fault)");

@@ -141,7 +141,25 @@ describe("scrydon services", () => {
       });
       expect(good.status).toBe(200);
       const events = (await platform.waitFor("/api/audit/events")) as { events: { type: string }[] };
-      expect(events.events.map((e) => e.type)).toEqual(["SIGN_IN", "SIGN_IN_FAILED", "SERVICE_STARTED"]);
+      // 2.5.0 also starts its background backfill (001), whose events arrive on their own clock.
+      const backfill = (t: string) => t.startsWith("MIGRATION_BACKFILL_");
+      expect(events.events.map((e) => e.type).filter((t) => !backfill(t))).toEqual([
+        "SIGN_IN",
+        "SIGN_IN_FAILED",
+        "SERVICE_STARTED",
+      ]);
+      // The backfill reports its progress in the audit log and ends COMPLETED (in about 3 s).
+      let backfillEvents: string[] = [];
+      for (let i = 0; i < 100 && !backfillEvents.includes("MIGRATION_BACKFILL_COMPLETED"); i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 200));
+        const now = (await platform.waitFor("/api/audit/events")) as { events: { type: string }[] };
+        backfillEvents = now.events.map((e) => e.type).filter(backfill);
+      }
+      expect([...backfillEvents].reverse()).toEqual([
+        "MIGRATION_BACKFILL_STARTED",
+        "MIGRATION_BACKFILL_PROGRESS",
+        "MIGRATION_BACKFILL_COMPLETED",
+      ]);
       expect(platform.output()).not.toContain("correct horse");
 
       await agentic.waitFor("/readyz");

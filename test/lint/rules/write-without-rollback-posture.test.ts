@@ -11,6 +11,18 @@ describe("write-without-rollback-posture", () => {
   ruleTester(writeWithoutRollbackPosture, {
     valid: [
       {
+        name: "an exec declared effect: read outside any boundary (a signature check)",
+        code: doc(`
+phases:
+  - id: verify
+    steps:
+      - id: cosign
+        action: exec
+        effect: read
+        with: { program: cosign, args: [verify, image] }
+`),
+      },
+      {
         name: "a write inside a rollback boundary",
         code: doc(`${conn}
 phases:
@@ -61,6 +73,20 @@ phases:
       },
     ],
     invalid: [
+      {
+        name: "an exec that does not declare effect: read counts as a write",
+        code: doc(`
+phases:
+  - id: verify
+    steps:
+      - id: cosign
+        action: exec
+        with: { program: cosign, args: [verify, image] }
+`),
+        errors: [
+          { line: 10, column: 17, at: "exec", message: "step cosign writes outside any rollback boundary" },
+        ],
+      },
       {
         name: "a write in a plain phase under the implicit policy",
         code: doc(`${conn}

@@ -24,14 +24,15 @@ function parseEnvLines(text: string, basePath: string): Record<string, string> {
   return env;
 }
 
-/** The sample products a lab can hold. */
-export type LabProduct = "kryton" | "scrydon" | "alexandria";
+/** The sample products a lab can hold (kryton-compose: Kryton on a Compose host instead of the cluster). */
+export type LabProduct = "kryton" | "kryton-compose" | "scrydon" | "alexandria";
 
 /** Start a lab holding one sample product (or several: a stack), installed at its old version. */
 export async function startLab(product: LabProduct | readonly LabProduct[]): Promise<Lab> {
   const products = typeof product === "string" ? [product] : product;
   const dir = mkdtempSync(join(tmpdir(), `rbx-rehearsal-${products.join("-")}-`));
-  const basePath = dirname(process.execPath);
+  // Node, then the system's programs an operator has (tar, find); the lab's bin comes first on the lab PATH.
+  const basePath = `${dirname(process.execPath)}:/usr/bin:/bin`;
   const home = join(dir, "home");
   const up = await rbx(["lab", "up", "--dir", join(dir, "lab"), "--products", products.join(",")], {
     env: { PATH: basePath, HOME: home },
@@ -69,6 +70,20 @@ export function labRbx(
     ...extra,
     env: { ...lab.env, ...(extra.env ?? {}) },
   });
+}
+
+/**
+ * End the newest run of the lab's state directory when it halted: a halted run keeps its locks — in the cluster
+ * too (a lease in the target's namespace) — so the next scenario on the same target could not start. Its rollback
+ * (nothing entered: nothing undone) releases them, as an operator would.
+ */
+export async function rollBackHalted(lab: Lab): Promise<void> {
+  const st = await labRbx(lab, ["status", "--json"]);
+  if (st.code !== 0) return;
+  const report = JSON.parse(st.stdout) as { runId: string; status: string };
+  if (report.status !== "halted") return;
+  const rb = await labRbx(lab, ["rollback", report.runId]);
+  if (rb.code !== 0) throw new Error(`rbx rollback ${report.runId} failed (${rb.code}): ${rb.stderr}`);
 }
 
 /** The id of the newest run in the lab's state directory (the one `rbx run` just started). */
@@ -158,6 +173,54 @@ export async function releaseSettled(
     await new Promise((r) => setTimeout(r, 1_000));
   }
   return status;
+}
+
+/**
+ * Leave `release` stuck in pending-upgrade, as a helm killed mid-upgrade does: start `helm upgrade … --wait` of a
+ * rollout that never becomes ready, SIGKILL that helm (by its PID) once its revision is pending, and return.
+ */
+export async function orphanPendingUpgrade(
+  lab: Lab,
+  release: string,
+  namespace: string,
+  chart: string,
+  setArgs: string[],
+): Promise<void> {
+  const { spawn, execFileSync } = await import("node:child_process");
+  const helm = spawn(
+    "helm",
+    ["upgrade", release, chart, "-n", namespace, "--reuse-values", ...setArgs, "--wait", "--timeout", "2m"],
+    { env: lab.env, stdio: "ignore" },
+  );
+  try {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const out = execFileSync("helm", ["history", release, "-n", namespace, "-o", "json", "--max", "1"], {
+        env: lab.env,
+        encoding: "utf8",
+      });
+      if ((JSON.parse(out) as { status: string }[]).at(-1)?.status === "pending-upgrade") return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${release} never became pending-upgrade`);
+  } finally {
+    if (helm.pid && helm.exitCode === null) process.kill(helm.pid, "SIGKILL");
+  }
+}
+
+/** The files under the lab's snapshots directory (RBX_SNAPSHOTS_DIR). */
+export async function snapshotFiles(lab: Lab): Promise<string[]> {
+  const { existsSync, readdirSync } = await import("node:fs");
+  const dir = lab.env.RBX_SNAPSHOTS_DIR ?? "";
+  return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String) : [];
+}
+
+/** The journal of a run as parsed events (`<state>/runs/<id>.jsonl`). */
+export function journalOf(lab: Lab, runId: string): { type: string; step?: string; [k: string]: unknown }[] {
+  return readFileSync(join(lab.stateDir, "runs", `${runId}.jsonl`), "utf8")
+    .split("\n")
+    .filter((l) => l.trim().startsWith("{"))
+    .map((l) => JSON.parse(l) as { type: string; step?: string });
 }
 
 /** `rbx lab api stop|start|hang` or `rbx lab postgres stop|start` on the rehearsal's lab (a fault, or its end). */

@@ -1,0 +1,4 @@
+CREATE TABLE IF NOT EXISTS "managed_tables" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"name" text NOT NULL
+);
