@@ -300,7 +300,9 @@ describe("kryton runbook: faults of what it depends on, rehearsed in the lab", (
     const error = journalOf(l, id).find((e) => e.type === "step.failed")?.error;
     expect(error?.code).toBe("helm-failed");
     expect(error?.message).toMatch(/^helm upgrade failed: Error: path ".*no-such-chart\.tgz" not found/);
-    expect((await verified(l, id)).step).toMatchObject({ key: "helmUpgrade", status: "failed" });
+    // The runbook renders the target first (helm.preview, a dry run): the failing helm stops it before any change.
+    expect((await verified(l, id)).step).toMatchObject({ key: "targetRender", status: "failed" });
+    expect(starts(l, id, "helmUpgrade")).toBe(0);
     expect(revisions(l)).toHaveLength(2);
   }, 600_000);
 
