@@ -56,6 +56,10 @@ export const ACTION_RIGHTS: Readonly<Record<string, readonly PolicyRule[]>> = {
     { apiGroups: [""], resources: ["events"], verbs: ["list"] },
   ],
   "helm.rollback": [...CHART_KINDS, { apiGroups: [""], resources: ["events"], verbs: ["list"] }],
+  // helm upgrade --dry-run=client: reads the release from its Secrets and changes nothing.
+  "helm.preview": HELM_READ,
+  // Deletes what the release holds and its release Secrets.
+  "helm.uninstall": [...CHART_KINDS, { apiGroups: [""], resources: ["events"], verbs: ["list"] }],
   "kubectl.get": [
     {
       apiGroups: ["", "apps", "batch"],
