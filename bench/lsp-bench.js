@@ -106,8 +106,8 @@ export async function measure({ quick = false, log = () => {} } = {}) {
       text
         .replace("params.minLicenceDays >= 90", `params.minLicenceDays >= ${90 + (i % 50)}`)
         .replace(
-          "when: has(steps.upgrade.output)",
-          "when: has(steps.upgrade.output) && steps.history.output.",
+          "when: has(steps.history.output)",
+          "when: has(steps.history.output) && steps.history.output.",
         );
     const position = endOf(edited(0), "&& steps.history.output.");
     const change = async (i) => {
