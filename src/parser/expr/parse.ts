@@ -166,7 +166,7 @@ function parseUncached(text: string): ParseResult {
 }
 
 /** Turn chevrotain's expectation message into a short hint about what was expected. */
-function hint(message: string): string {
+export function hint(message: string): string {
   const m = /Expecting token of type --> (\w+) <--/.exec(message);
   const words: Record<string, string> = {
     RParen: "')'",
@@ -183,7 +183,7 @@ function hint(message: string): string {
   return "expected an operand (a name, a literal or a parenthesised expression)";
 }
 
-function nestingProblem(tokens: IToken[], tk: Tokens): ExprProblem | undefined {
+export function nestingProblem(tokens: IToken[], tk: Tokens): ExprProblem | undefined {
   let depth = 0;
   let questions = 0;
   for (const t of tokens) {
@@ -204,7 +204,7 @@ function nestingProblem(tokens: IToken[], tk: Tokens): ExprProblem | undefined {
 }
 
 /** Depth of the AST, computed without recursion (two parallel stacks, no tuple or array per node). */
-function astDepth(root: Expr): number {
+export function astDepth(root: Expr): number {
   let max = 0;
   const nodes: Expr[] = [root];
   const depths: number[] = [1];

@@ -4,7 +4,14 @@
 import type { IToken } from "chevrotain";
 import type { Expr, ExprProblem, ParseResult } from "../../../src/parser/expr/ast.js";
 import { chevrotain } from "../../../src/parser/expr/chevrotain.js";
-import { MAX_AST_DEPTH, MAX_EXPR_LENGTH, MAX_NESTING } from "../../../src/parser/expr/parse.js";
+// The wrapper around the grammar (hints, nesting and depth limits) is src's own: only the grammar is the reference.
+import {
+  astDepth,
+  hint,
+  MAX_AST_DEPTH,
+  MAX_EXPR_LENGTH,
+  nestingProblem,
+} from "../../../src/parser/expr/parse.js";
 import { buildTokens, type Tokens } from "../../../src/parser/expr/tokens.js";
 import { buildGrammar, type CelGrammar } from "./grammar.js";
 import { buildVisitor } from "./visitor.js";
@@ -134,102 +141,4 @@ export function oracleParse(text: string): ParseResult {
     ]);
   }
   return { ok: true, ast, nodeCount };
-}
-
-/** Turn chevrotain's expectation message into a short hint about what was expected. */
-function hint(message: string): string {
-  const m = /Expecting token of type --> (\w+) <--/.exec(message);
-  const words: Record<string, string> = {
-    RParen: "')'",
-    RBracket: "']'",
-    RBrace: "'}'",
-    Colon: "':'",
-    Comma: "','",
-    Identifier: "a name",
-    EOF: "an operator or the end",
-  };
-  if (m && words[m[1] as string]) return `expected ${words[m[1] as string]}`;
-  if (/EOF/.test(message) && /Expecting: expecting/.test(message))
-    return "expected an operator or the end of the expression";
-  return "expected an operand (a name, a literal or a parenthesised expression)";
-}
-
-function nestingProblem(tokens: IToken[], tk: Tokens): ExprProblem | undefined {
-  let depth = 0;
-  let questions = 0;
-  for (const t of tokens) {
-    const type = t.tokenType;
-    if (type === tk.LParen || type === tk.LBracket || type === tk.LBrace) depth++;
-    else if (type === tk.RParen || type === tk.RBracket || type === tk.RBrace) depth--;
-    else if (type === tk.Question) questions++;
-    if (depth + questions > MAX_NESTING) {
-      return {
-        code: "expr-syntax",
-        message: `the expression nests deeper than ${MAX_NESTING} levels; split it`,
-        start: t.startOffset,
-        end: t.startOffset + 1,
-      };
-    }
-  }
-  return undefined;
-}
-
-/** Depth of the AST, computed without recursion (two parallel stacks, no tuple or array per node). */
-function astDepth(root: Expr): number {
-  let max = 0;
-  const nodes: Expr[] = [root];
-  const depths: number[] = [1];
-  const push = (e: Expr, d: number) => {
-    nodes.push(e);
-    depths.push(d);
-  };
-  while (nodes.length > 0) {
-    const e = nodes.pop() as Expr;
-    const d = depths.pop() as number;
-    if (d > max) max = d;
-    if (d > MAX_AST_DEPTH) return d;
-    const c = d + 1;
-    switch (e.kind) {
-      case "literal":
-      case "ident":
-        break;
-      case "select":
-      case "has":
-        push(e.operand, c);
-        break;
-      case "index":
-        push(e.operand, c);
-        push(e.index, c);
-        break;
-      case "call":
-        if (e.target) push(e.target, c);
-        for (const a of e.args) push(a, c);
-        break;
-      case "list":
-        for (const x of e.elems) push(x, c);
-        break;
-      case "map":
-        for (const x of e.entries) {
-          push(x.key, c);
-          push(x.value, c);
-        }
-        break;
-      case "and":
-      case "or":
-        push(e.left, c);
-        push(e.right, c);
-        break;
-      case "cond":
-        push(e.test, c);
-        push(e.then, c);
-        push(e.otherwise, c);
-        break;
-      case "comprehension":
-        push(e.range, c);
-        if (e.filter) push(e.filter, c);
-        push(e.body, c);
-        break;
-    }
-  }
-  return max;
 }
