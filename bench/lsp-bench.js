@@ -175,7 +175,7 @@ export async function measure({ quick = false, log = () => {} } = {}) {
         ratio: median(completion) / 20,
         spread: quartiles(completion).map((x) => x / 20),
         unit: "ms",
-        note: `${spread(completion)}${cpuNote(cpuCompletion, "edit, completion and the edit's lint")}; each request loads the just-edited text first`,
+        note: `${spread(completion)}${cpuNote(cpuCompletion, "edit, completion and the edit's lint")}; each request follows its edit at once: the edit stays inside one guard, so the server answers from its last analysis rebased onto the new text (src/lsp/quick-cursor.ts), the edit's full load and lint follow`,
       },
     ];
   } finally {

@@ -158,6 +158,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         `unix_socket_directories=${base}`,
         "-c",
         `fsync=${options.durable ? "on" : "off"}`,
+        // The default 100 is too few when a fleet's rbx processes and parallel test files share one server.
+        "-c",
+        "max_connections=500",
       ],
       { ...asOwner, stdio: ["ignore", "pipe", "pipe"] },
     );

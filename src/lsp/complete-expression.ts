@@ -7,6 +7,7 @@ import { signatureText } from "../check/messages.js";
 import { functionNames, type Overload, overloads, overloadsOf } from "../check/overloads.js";
 import { unify } from "../check/type-utils.js";
 import { type CelType, T } from "../contract/cel-types.js";
+import type { SourceFile } from "../diagnostics/source-file.js";
 import type { Analysis } from "./analysis.js";
 import { describeParam, describeStep } from "./describe.js";
 import type { ExprCursor } from "./expr-cursor.js";
@@ -51,12 +52,16 @@ function signatures(sigs: readonly Overload[]): string {
   return ["```", ...sigs.map(signatureText), "```"].join("\n");
 }
 
-/** The items for the cursor in an expression. */
-export function completeExpression(a: Analysis, c: ExprCursor): CompletionItem[] {
+/** The items for the cursor in an expression; `source` is the text the cursor is in (an edit newer than `a`). */
+export function completeExpression(
+  a: Analysis,
+  c: ExprCursor,
+  source: SourceFile = a.source,
+): CompletionItem[] {
   const typing = typingAt(c.before, c.site.env);
   if (!typing) return [];
   const range = rangeOf(
-    a.source,
+    source,
     fileOffset(c.site.text, c.index - typing.prefix.length),
     fileOffset(c.site.text, c.index),
   );

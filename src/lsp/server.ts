@@ -26,6 +26,7 @@ import { DEFAULT_OPTIONS, readOptions, type ServerOptions } from "./options.js";
 import { outline } from "./outline.js";
 import { PLAN_COMMAND, planArgs, planDocument } from "./plan-command.js";
 import { offsetAt } from "./positions.js";
+import { rebasedCursor } from "./quick-cursor.js";
 import { fileOf, Workspace } from "./workspace.js";
 import { yamlSpotAt } from "./yaml-cursor.js";
 
@@ -109,6 +110,12 @@ export function startServer(connection: Connection, catalog: ActionCatalog): voi
 
   connection.onCompletion((p) =>
     guard("completion", [], () => {
+      const doc = documents.get(p.textDocument.uri);
+      const last = workspace.last(p.textDocument.uri);
+      if (doc && last && last.version !== doc.version && doc.getText().length <= options.maxBytes) {
+        const quick = rebasedCursor(last, doc.getText(), (s) => offsetAt(s, p.position));
+        if (quick) return completeExpression(last, quick.cursor, quick.source);
+      }
       const h = at(p.textDocument.uri, p.position);
       if (!h) return [];
       const c = exprCursorAt(h.a.sites, h.offset);

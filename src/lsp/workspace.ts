@@ -44,6 +44,11 @@ export class Workspace {
     return a;
   }
 
+  /** The analysis made last for a document, of whichever version; nothing is loaded. */
+  last(uri: string): Analysis | undefined {
+    return this.analyses.get(uri);
+  }
+
   forget(uri: string): void {
     this.analyses.delete(uri);
   }

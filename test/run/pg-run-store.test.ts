@@ -112,6 +112,23 @@ describe("journals", () => {
     expect((await s.read("20250101-000000-aaaa")).problems[0]?.kind).toBe("truncated");
   });
 
+  it("writes flushes called while one is in flight once each, in order (a read's start written as it runs)", async () => {
+    const s = open();
+    const j = await s.create("20250101-000000-bbbb");
+    const flushes: Promise<void>[] = [];
+    for (let i = 0; i < 20; i++) {
+      j.append({ type: "phase.entered", phase: `p${i}`, boundary: false });
+      flushes.push(j.flush());
+      if (i % 3 === 0) j.append({ type: "phase.completed", phase: `p${i}` });
+    }
+    await Promise.all(flushes);
+    expect(j.unwritten()).toEqual([]);
+    await j.close();
+    const read = await s.read("20250101-000000-bbbb");
+    expect(read.problems).toEqual([]);
+    expect(read.events.map((e) => e.seq)).toEqual(Array.from({ length: 27 }, (_, i) => i + 1));
+  });
+
   it("fences a second writer of the same event, and a writer whose token is no longer the lock's", async () => {
     const s = open();
     const locked = await s.lock(keys, holder("run-1"), false);

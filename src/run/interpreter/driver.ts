@@ -333,8 +333,13 @@ export class Driver {
         ...(before !== undefined ? { before } : {}),
       },
     ]);
-    await this.flush();
+    // A write starts only once its start is durable (a crash leaves it in doubt, to be probed). A read is safe
+    // to repeat, so its start is written while it runs; it still lands before the read's outcome.
+    const started = this.flush();
+    started.catch(() => {});
+    if (effect === "write") await started;
     const outcome = await this.invoke(action, unit, cmd.args, cmd.timeoutMs);
+    await started;
     if (this.interrupted(unit)) return;
     const events = cmd.settle(outcome, Date.now());
     await this.diagnose(unit, cmd.args, events);

@@ -22,6 +22,7 @@ export class PgJournal implements RunJournal {
   private last: { seq: number; hash: string };
   private broken: Error | undefined;
   private closed = false;
+  private writing: Promise<void> = Promise.resolve();
   private readonly hooks = crashHooks(process.env);
 
   constructor(
@@ -41,10 +42,17 @@ export class PgJournal implements RunJournal {
     return event;
   }
 
-  async flush(): Promise<void> {
+  /** Batches are written one after another: a flush called while one is in flight writes what came after it. */
+  flush(): Promise<void> {
+    const next = this.writing.then(() => this.writePending());
+    this.writing = next.catch(() => {});
+    return next;
+  }
+
+  private async writePending(): Promise<void> {
     if (this.broken) throw this.broken;
     if (this.pending.length === 0) return;
-    let batch = this.pending;
+    let batch = this.pending.slice();
     const { after } = this.hooks;
     const crash = after !== undefined && batch.some((b) => b.event.seq === after);
     if (crash) batch = batch.filter((b) => b.event.seq <= (after as number));
@@ -55,7 +63,7 @@ export class PgJournal implements RunJournal {
       throw err;
     }
     if (crash) process.kill(process.pid, "SIGKILL");
-    this.pending = [];
+    this.pending = this.pending.slice(batch.length);
   }
 
   unwritten(): readonly RunEvent[] {

@@ -11,7 +11,8 @@ import type { JournalRead } from "./journal-file.js";
 export interface RunJournal {
   append(body: EventBody, at?: Date): RunEvent;
   /**
-   * Durable before it returns (or resolves); the driver calls it before every action. Rejects with
+   * Durable before it returns (or resolves); the driver calls it before every write, and alongside every read
+   * (awaited before the read's outcome is recorded), so a call may come while one is in flight. Rejects with
    * `StoreFencedError` when the run lost its locks (or another writer appended first) and with
    * `StoreUnavailableError` when the store cannot be reached: either way nothing more may run.
    */
