@@ -118,7 +118,7 @@ describe("journals", () => {
     const flushes: Promise<void>[] = [];
     for (let i = 0; i < 20; i++) {
       j.append({ type: "phase.entered", phase: `p${i}`, boundary: false });
-      flushes.push(j.flush());
+      flushes.push(Promise.resolve(j.flush()));
       if (i % 3 === 0) j.append({ type: "phase.completed", phase: `p${i}` });
     }
     await Promise.all(flushes);

@@ -5,7 +5,7 @@ import { prepareRunbook } from "../bind/prepare.js";
 import type { EventBody } from "../model/events.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
 import { foldEvents } from "../model/state.js";
-import { newRunId } from "../store/run-ids.js";
+import { isRunId, newRunId } from "../store/run-ids.js";
 import type { RunJournal } from "../store/run-store.js";
 import { StoreWriteError } from "../store/store-error.js";
 import {
@@ -57,7 +57,7 @@ export async function startRun(
   const actor = await sessionActor(opts);
   const runId = opts.runId ?? newRunId();
   if (opts.runId !== undefined) {
-    if (!/^[A-Za-z0-9._-]+$/.test(runId)) {
+    if (!isRunId(runId)) {
       opts.say(`error: "${runId}" is not a run id: use letters, digits, ".", "_" and "-"`);
       return { exit: EXIT_CODES.usage };
     }

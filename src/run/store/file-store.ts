@@ -19,6 +19,7 @@ import type { LockHolder, LockKey } from "../model/events.js";
 import { fsyncDir, fsyncNewDir } from "./durable.js";
 import { type JournalRead, JournalWriter, readJournalFile } from "./journal-file.js";
 import { holderAlive } from "./liveness.js";
+import { checkRunId } from "./run-ids.js";
 import type { LockConflict, LockOutcome, LockRequest, RunJournal, RunStore } from "./run-store.js";
 import { StoreWriteError } from "./store-error.js";
 
@@ -47,7 +48,7 @@ export class FileRunStore implements RunStore {
   }
 
   private journalPath(runId: string): string {
-    if (!/^[A-Za-z0-9._-]+$/.test(runId)) throw new Error(`invalid run id "${runId}"`);
+    checkRunId(runId);
     return join(this.runsDir, `${runId}.jsonl`);
   }
 

@@ -9,6 +9,7 @@ import { GENESIS, type JournalRead, lineHash, verifyJournal } from "./journal-fi
 import { PgJournal } from "./pg-journal.js";
 import { PgLocks } from "./pg-locks.js";
 import { EVENTS_CHANNEL, LATEST_VERSION, migrate, schemaVersion } from "./pg-schema.js";
+import { checkRunId } from "./run-ids.js";
 import { type Fence, type RunJournal, type RunStore, StoreUnavailableError } from "./run-store.js";
 
 export { DEFAULT_LEASE_MS, type PgStoreOptions } from "./pg-connection.js";
@@ -314,8 +315,4 @@ export class PgRunStore extends PgLocks implements RunStore {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     return dir;
   }
-}
-
-function checkRunId(runId: string): void {
-  if (!/^[A-Za-z0-9._-]+$/.test(runId)) throw new Error(`invalid run id "${runId}"`);
 }

@@ -1,6 +1,19 @@
 // Run ids: new ones sortable by time, and finding a run by id, unique prefix or "latest" in a store.
 import type { RunStore } from "./run-store.js";
 
+/**
+ * Whether a name can be a run (or fleet) id: letters, digits, ".", "_" and "-" — safe as a file name, in a URL and
+ * as a Kubernetes label value; the PostgreSQL schema checks the same pattern.
+ */
+export function isRunId(id: string): boolean {
+  return /^[A-Za-z0-9._-]+$/.test(id);
+}
+
+/** A run id a store refuses: thrown by the stores' own check, a bug when it reaches one. */
+export function checkRunId(runId: string): void {
+  if (!isRunId(runId)) throw new Error(`invalid run id "${runId}"`);
+}
+
 /** A sortable, typeable run id: UTC date and time plus a random suffix. */
 export function newRunId(now = new Date()): string {
   const iso = now.toISOString();

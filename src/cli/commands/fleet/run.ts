@@ -5,6 +5,7 @@ import { EXECUTORS } from "../../../fleet/executor.js";
 import { planFleet } from "../../../fleet/fleet-plan.js";
 import type { FleetOptions } from "../../../fleet/fleet-store.js";
 import { prepareRunbook } from "../../../run/bind/prepare.js";
+import { isRunId } from "../../../run/store/run-ids.js";
 import { parseCommandLine } from "../../command-line.js";
 import type { CliIO } from "../../io.js";
 import { currentUser } from "../../operator.js";
@@ -78,7 +79,7 @@ export async function runFleet(io: CliIO, argv: string[]): Promise<number> {
     return 2;
   }
   const fleetId = values["fleet-id"] ?? newFleetId(fleet.name);
-  if (!/^[A-Za-z0-9._-]+$/.test(fleetId)) {
+  if (!isRunId(fleetId)) {
     io.stderr.write(`rbx fleet run: "${fleetId}" is not a fleet id: use letters, digits, ".", "_" and "-"\n`);
     return 2;
   }
