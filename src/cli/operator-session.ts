@@ -46,7 +46,7 @@ export function cliSession(
     targets: builtinTargets,
     ...(choice.leaseMs ? { leaseMs: choice.leaseMs } : {}),
     cwd: io.cwd,
-    // Snapshot dumps go where `.rbx.yaml` (`snapshots:`) or RBX_SNAPSHOTS_DIR say, else beside the state. The
+    // Snapshot dumps go where RBX_SNAPSHOTS_DIR or `.rbx.yaml` (`snapshots:`) say, else beside the state. The
     // store URL is rbx's own: no step sees it, and its password is masked in whatever a step prints.
     env: { ...io.env, RBX_STORE: undefined, RBX_SNAPSHOTS_DIR: choice.snapshotsDir },
     ...(choice.secrets.length > 0 ? { secrets: choice.secrets } : {}),

@@ -77,7 +77,7 @@ export interface StoreChoice {
   /** A PostgreSQL URL, or undefined for the file store in `stateDir`. */
   url?: string;
   stateDir: string;
-  /** Where snapshot dumps go: `snapshots:` in .rbx.yaml, else RBX_SNAPSHOTS_DIR, else `<state dir>/snapshots`. */
+  /** Where snapshot dumps go: RBX_SNAPSHOTS_DIR, else `snapshots:` in .rbx.yaml, else `<state dir>/snapshots`. */
   snapshotsDir: string;
   /** Lock lease in ms (RBX_LEASE_SECONDS, default 30 s). */
   leaseMs?: number;
@@ -100,8 +100,12 @@ export function storeChoice(
       error: `${from} must be a postgres:// URL (the file store is the default: leave it out, or use --state-dir)`,
     };
   }
+  // The environment beats the project file, as it does for the store: a machine says where its share is mounted.
+  const fromEnv = io.env.RBX_SNAPSHOTS_DIR;
   const snapshotsDir =
-    config.snapshots ?? resolve(io.cwd, io.env.RBX_SNAPSHOTS_DIR ?? resolve(dir, "snapshots"));
+    fromEnv !== undefined && fromEnv !== ""
+      ? resolve(io.cwd, fromEnv)
+      : (config.snapshots ?? resolve(dir, "snapshots"));
   let leaseMs: number | undefined;
   if (io.env.RBX_LEASE_SECONDS !== undefined) {
     const seconds = Number(io.env.RBX_LEASE_SECONDS);

@@ -287,8 +287,12 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
         await settle(t, true);
         return;
       }
-      const runner = await runnerOfRun(ctx.runs, state);
-      if (runner === "gone") {
+      // Gone only when neither its locks nor the process that was launched for it say it lives: between the
+      // journal's creation and its first event no lock row names the run yet, and a launched process that
+      // still runs will take it up (a second one would be refused and read as a crash).
+      const runner = state.started ? await runnerOfRun(ctx.runs, state) : "gone";
+      const launched = t.handle ? await ctx.executor.alive(t.handle) : false;
+      if (runner === "gone" && launched !== true) {
         watched.delete(t.name);
         ctx.say(`${t.name}: run ${t.runId} lost its process; resuming it`);
         await launch(t, "resume");

@@ -1,6 +1,8 @@
 // An approval that carries a value: given with --approve STEP=VALUE, journaled, and read by later steps.
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { recoveryChoices } from "../../src/run/model/recovery-choices.js";
+import { foldEvents } from "../../src/run/model/state.js";
 import { approveStep } from "../../src/run/sessions/approve-step.js";
 import { resumeRun } from "../../src/run/sessions/resume-run.js";
 import { startRun } from "../../src/run/sessions/start-run.js";
@@ -39,6 +41,12 @@ describe("approve with an input value", () => {
     expect(halted && "message" in halted ? halted.message : "").toMatch(
       /pick needs a value \(DATABASE:TAG, matching .*\): give it with --approve pick=VALUE/,
     );
+    // Every hint of the halted run shows the form the value is given in.
+    const choices = recoveryChoices(foldEvents(first.runId as string, h.events), {});
+    expect(choices.filter((c) => c.verb === "approve").map((c) => c.command)).toEqual([
+      expect.stringContaining("--approve pick=VALUE"),
+      `rbx approve ${first.runId} pick=VALUE`,
+    ]);
     const refused = await resumeRun(
       first.runId as string,
       {},

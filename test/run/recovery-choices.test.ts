@@ -62,6 +62,25 @@ describe("recoveryChoices", () => {
     expect(gone[0]?.explains).not.toContain("re-run");
   });
 
+  it("shows STEP=VALUE for an approval that asks for a value, and STEP alone when the value has a default", () => {
+    const asking = (input: { pattern: string; default?: string }) =>
+      recoveryChoices(
+        fold(
+          enter("upgrade", true),
+          { type: "approval.requested", step: "pick", prompt: "which tag?", input },
+          { type: "run.halted", reason: "waiting-for-approval", step: "pick", message: "waiting" },
+        ),
+        {},
+      );
+    const needs = asking({ pattern: "^v[0-9]+$" });
+    expect(needs.slice(0, 2).map((c) => c.command)).toEqual([
+      "rbx resume r1 --approve pick=VALUE",
+      "rbx approve r1 pick=VALUE",
+    ]);
+    expect(needs[0]?.explains).toContain("with its VALUE (matching ^v[0-9]+$)");
+    expect(asking({ pattern: "^v[0-9]+$", default: "v1" })[0]?.command).toBe("rbx resume r1 --approve pick");
+  });
+
   it("never offers to skip an approval, a false guard or a pre-check", () => {
     const approval = fold(enter("upgrade", true), {
       type: "run.halted",
@@ -70,6 +89,7 @@ describe("recoveryChoices", () => {
       message: "waiting",
     });
     expect(verbs(approval)).toEqual(["approve", "approve", "rollback"]);
+    expect(recoveryChoices(approval, {})[0]?.command).toBe("rbx resume r1 --approve gate");
     const guard = fold(enter("upgrade", true), {
       type: "run.halted",
       reason: "guard-failed",

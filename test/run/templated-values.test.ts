@@ -104,7 +104,7 @@ ${params}`;
         'error: param "targetVersion" (semver) is required: give it with --param targetVersion=VALUE',
       );
       expect(h.said).toContain(
-        'error: param "chartVersion" has no value: its default reads params.targetVersion, which has no value; give it with --param chartVersion=VALUE',
+        'error: param "chartVersion" has no value: its default reads params.targetVersion, which has no value; giving targetVersion gives it one (or give it with --param chartVersion=VALUE)',
       );
     });
   });

@@ -8,7 +8,10 @@ import type { Param, Runbook } from "../../parser/ast.js";
 import { defaultOrder, defaultReads, templateDefault } from "../../parser/param-defaults.js";
 
 /** What evaluating one template default gave: the raw value to coerce to the param's type, or why not. */
-export type DefaultOutcome = { ok: true; raw: unknown } | { ok: false; message: string };
+export type DefaultOutcome =
+  | { ok: true; raw: unknown }
+  /** `after`: the param without a value the default reads, whose own problem is the one to fix. */
+  | { ok: false; message: string; after?: string };
 
 /**
  * Evaluate the template defaults of the params in `wanted` (those no other source gave), each after the
@@ -44,7 +47,7 @@ export function evaluateTemplateDefaults(
       values,
     );
     if (why) {
-      coerce(p, { ok: false, message: why });
+      coerce(p, { ok: false, ...why });
       continue;
     }
     const compiled = compileTemplate(d.source, env);
@@ -69,12 +72,15 @@ function unreadable(
   reads: readonly string[],
   declared: ReadonlyMap<string, Param>,
   values: Readonly<Record<string, JsonValue>>,
-): string | undefined {
+): { message: string; after?: string } | undefined {
   for (const name of reads) {
     const q = declared.get(name);
     if (q?.type === "secret")
-      return `its default reads the secret param "${name}", which a default may not (defaults are planned and journaled)`;
-    if (q && values[name] === undefined) return `its default reads params.${name}, which has no value`;
+      return {
+        message: `its default reads the secret param "${name}", which a default may not (defaults are planned and journaled)`,
+      };
+    if (q && values[name] === undefined)
+      return { message: `its default reads params.${name}, which has no value`, after: name };
   }
   return undefined;
 }

@@ -149,7 +149,11 @@ export function resolveParams(runbook: Runbook, src: ParamSources): ResolvedPara
     const name = p.name.value;
     const shown = `its default \`${templateDefault(p)?.source.text}\``;
     if (!outcome.ok) {
-      problems.push(`param "${name}" has no value: ${outcome.message}; give it with --param ${name}=VALUE`);
+      // A default waiting on another param points at that param: giving it fixes both.
+      const fix = outcome.after
+        ? `giving ${outcome.after} gives it one (or give it with --param ${name}=VALUE)`
+        : `give it with --param ${name}=VALUE`;
+      problems.push(`param "${name}" has no value: ${outcome.message}; ${fix}`);
       return;
     }
     const r = coerceParam(p, outcome.raw);

@@ -254,7 +254,12 @@ function approvalGate(
   const standing = approvalStanding(ctx.state, unit.key, rule);
   if (standing.missing === 0) return undefined;
   const waiting = (why: string, said?: string): EventBody[] => [
-    { type: "approval.requested", step: unit.key, prompt: ask.prompt },
+    {
+      type: "approval.requested",
+      step: unit.key,
+      prompt: ask.prompt,
+      ...(ask.input ? { input: ask.input } : {}),
+    },
     {
       type: "run.halted",
       reason: "waiting-for-approval",

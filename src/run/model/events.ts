@@ -1,6 +1,6 @@
 // The journal's vocabulary: every event a run records, as plain JSON, in the order things happen.
 
-import type { Actor } from "../../contract/approval.js";
+import type { Actor, ApprovalInput } from "../../contract/approval.js";
 import type { FailureRecord } from "../../contract/failure.js";
 import type { JsonValue } from "../../contract/json.js";
 
@@ -133,7 +133,13 @@ export type EventBody =
   | { type: "child.started"; step: string; runId: string; file: string }
   | { type: "step.probed"; step: string; result: "done" | "not-done" | "unknown"; reason?: string }
   | { type: "step.verified"; step: string; holds: boolean; reason?: string }
-  | { type: "approval.requested"; step: string; prompt: string }
+  | {
+      type: "approval.requested";
+      step: string;
+      prompt: string;
+      /** The value the approval asks for (`input:`), so every hint shows STEP=VALUE where one is needed. */
+      input?: ApprovalInput;
+    }
   | { type: "approval.granted"; step: string; by: string; via: string; actor?: Actor; value?: string }
   | {
       type: "rollback.started";

@@ -122,20 +122,24 @@ function haltedChoices(state: RunState, cmd: Cmd, andContinue: string): Recovery
   const step = halt?.step;
   if (!halt || !step) return [{ verb: "resume", command: cmd(["resume", run]), explains: andContinue }];
   switch (halt.reason) {
-    case "waiting-for-approval":
+    case "waiting-for-approval": {
       // An approval is given only by approving: never a skip past the person it asks.
+      const asks = state.steps.get(step)?.asks;
+      const given = asks && asks.default === undefined ? `${step}=VALUE` : step;
+      const value = given === step ? "" : ` with its VALUE (matching ${asks?.pattern})`;
       return [
         {
           verb: "approve",
-          command: cmd(["resume", run, "--approve", step]),
-          explains: `approve ${step} yourself (your name is recorded), then ${andContinue}`,
+          command: cmd(["resume", run, "--approve", given]),
+          explains: `approve ${step}${value} yourself (your name is recorded), then ${andContinue}`,
         },
         {
           verb: "approve",
-          command: cmd(["approve", run, step]),
-          explains: `record your approval of ${step} from any machine sharing the store (a step may need several people, or someone other than who started the run); then resume`,
+          command: cmd(["approve", run, given]),
+          explains: `record your approval of ${step}${value} from any machine sharing the store (a step may need several people, or someone other than who started the run); then resume`,
         },
       ];
+    }
     case "in-doubt":
       return [
         {

@@ -1,5 +1,6 @@
 // Folding the journal into the state a run has reached; the interpreter and `rbx status` both read it.
 
+import type { ApprovalInput } from "../../contract/approval.js";
 import type { FailureRecord } from "../../contract/failure.js";
 import type { JsonValue } from "../../contract/json.js";
 import type { Actor, EventBody, HaltReason, RunEvent } from "./events.js";
@@ -40,6 +41,8 @@ export interface StepState {
   };
   probe?: "done" | "not-done" | "unknown";
   verified?: boolean;
+  /** The value its pending approval asks for (`input:`). */
+  asks?: ApprovalInput;
   /** A `run:` step: the child run it started. */
   child?: string;
 }
@@ -241,9 +244,13 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       if (!e.holds) restart(s);
       break;
     }
-    case "approval.requested":
-      step(state, e.step).status = "waiting-approval";
+    case "approval.requested": {
+      const s = step(state, e.step);
+      s.status = "waiting-approval";
+      if (e.input) s.asks = e.input;
+      else delete s.asks;
       break;
+    }
     case "run.fenced":
       // Nobody else drives the run (the fenced process records this only then): it waits for the operator.
       if (state.status === "running" || state.status === "rolling-back") {
