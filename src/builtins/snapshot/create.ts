@@ -124,8 +124,12 @@ export const snapshotCreate = defineAction<SnapshotCreateArgs, SnapshotCreateOut
           if (m) ctx.log.progress(`${++tables} table(s) dumped, last ${m[1]}`);
         },
       );
-      const { sha256, size } = await digest(join(staging, file));
-      const entries = (await archiveList(ctx, d, binDir, join(staging, file))).length;
+      // Hashing the dump and listing its archive both only read it: side by side.
+      const [{ sha256, size }, list] = await Promise.all([
+        digest(join(staging, file)),
+        archiveList(ctx, d, binDir, join(staging, file)),
+      ]);
+      const entries = list.length;
       const manifest: SnapshotManifest = {
         id,
         database: target.database,
