@@ -1,6 +1,6 @@
 // `parseExpr(text)`: the chevrotain lexer and the one reused parser instance, whose rules build the AST as they
 // parse; with limits so no input can overflow the stack.
-import type { IToken } from "chevrotain";
+import type { IRecognitionException, IToken } from "chevrotain";
 import type { Expr, ExprProblem, ParseResult } from "./ast.js";
 import { chevrotain } from "./chevrotain.js";
 import { buildGrammar, type CelGrammar } from "./grammar.js";
@@ -14,7 +14,7 @@ export const MAX_NESTING = 96;
 export const MAX_AST_DEPTH = 480;
 
 /** Tokens of one expression, or where the first character no token matches is. */
-type Scanned = { tokens: IToken[]; error?: { offset: number; length: number } };
+export type Scanned = { tokens: IToken[]; error?: { offset: number; length: number } };
 
 interface Machinery {
   tokens: Tokens;
@@ -33,17 +33,25 @@ function build(validate: boolean): Machinery {
   const chev = chevrotain();
   const tokens = buildTokens(chev);
   const parser = buildGrammar(chev, tokens, { validate });
+  return { tokens, scan: buildScanner(chev, tokens, validate), parser };
+}
+
+/** rbx's lexer over its token types (offsets only, start-character hints, checks only when `validate`). */
+export function buildScanner(
+  chev: ReturnType<typeof chevrotain>,
+  tokens: Tokens,
+  validate: boolean,
+): (text: string) => Scanned {
   const lexer = new chev.Lexer(tokens.all, {
     positionTracking: "onlyOffset",
     ensureOptimizations: true,
     skipValidations: !validate,
   });
-  const scan = (text: string): Scanned => {
+  return (text: string): Scanned => {
     const r = lexer.tokenize(text);
     const e = r.errors[0];
     return e ? { tokens: r.tokens, error: { offset: e.offset, length: e.length } } : { tokens: r.tokens };
   };
-  return { tokens, scan, parser };
 }
 
 function load(): Machinery {
@@ -88,42 +96,9 @@ export function parseExpr(text: string): ParseResult {
 }
 
 function parseUncached(text: string): ParseResult {
-  if (text.length > MAX_EXPR_LENGTH) {
-    return fail([
-      {
-        code: "expr-syntax",
-        message: `the expression is longer than ${MAX_EXPR_LENGTH} characters; split it`,
-        start: 0,
-        end: 0,
-      },
-    ]);
-  }
-  const m = load();
-  const lexed = m.scan(text);
-  if (lexed.error) {
-    const e = lexed.error;
-    const ch = text[e.offset] ?? "";
-    const message =
-      ch === "'" || ch === '"' || /[rRbB]/.test(ch)
-        ? "this string literal is not closed; add the closing quote on the same line (or use ''' for several lines)"
-        : ch === "`"
-          ? "this quoted name is not closed; add the closing backtick"
-          : `unexpected character '${ch}'`;
-    return fail([{ code: "expr-syntax", message, start: e.offset, end: e.offset + Math.max(1, e.length) }]);
-  }
-  const tooDeep = nestingProblem(lexed.tokens, m.tokens);
-  if (tooDeep) return fail([tooDeep]);
-  if (lexed.tokens.length === 0) {
-    return fail([
-      {
-        code: "expr-syntax",
-        message: "the expression is empty; write a condition such as x > 0",
-        start: 0,
-        end: text.length,
-      },
-    ]);
-  }
-  const parser = m.parser;
+  const lexed = lexExpression(text, load);
+  if (!("tokens" in lexed)) return lexed;
+  const parser = load().parser;
   parser.resetAst();
   parser.input = lexed.tokens;
   let ast: Expr;
@@ -139,17 +114,70 @@ function parseUncached(text: string): ParseResult {
       },
     ]);
   }
-  if (parser.errors.length > 0) {
-    const e = parser.errors[0]!;
-    const tok = e.token;
-    const atEnd = tok.tokenType.name === "EOF" || Number.isNaN(tok.startOffset);
-    const start = atEnd ? text.length : tok.startOffset;
-    const end = atEnd ? text.length : (tok.endOffset ?? tok.startOffset) + 1;
-    const found = atEnd ? "end of the expression" : `'${tok.image}'`;
-    return fail([{ code: "expr-syntax", message: `unexpected ${found}; ${hint(e.message)}`, start, end }]);
-  }
+  const first = parser.errors[0];
+  if (first) return fail([syntaxProblem(first, text)]);
   if (parser.problems.length > 0) return fail(parser.problems);
-  const nodeCount = parser.nextId - 1;
+  return finished(ast, parser.nextId - 1, text);
+}
+
+/**
+ * The checks before the grammar runs: the length, what the lexer could not read, nesting, emptiness. The tokens,
+ * or the failed result. `lexer` is asked for only when the text is short enough to lex.
+ */
+export function lexExpression(
+  text: string,
+  lexer: () => { scan: (text: string) => Scanned; tokens: Tokens },
+): { tokens: IToken[] } | ParseResult {
+  if (text.length > MAX_EXPR_LENGTH) {
+    return fail([
+      {
+        code: "expr-syntax",
+        message: `the expression is longer than ${MAX_EXPR_LENGTH} characters; split it`,
+        start: 0,
+        end: 0,
+      },
+    ]);
+  }
+  const { scan, tokens } = lexer();
+  const lexed = scan(text);
+  if (lexed.error) {
+    const e = lexed.error;
+    const ch = text[e.offset] ?? "";
+    const message =
+      ch === "'" || ch === '"' || /[rRbB]/.test(ch)
+        ? "this string literal is not closed; add the closing quote on the same line (or use ''' for several lines)"
+        : ch === "`"
+          ? "this quoted name is not closed; add the closing backtick"
+          : `unexpected character '${ch}'`;
+    return fail([{ code: "expr-syntax", message, start: e.offset, end: e.offset + Math.max(1, e.length) }]);
+  }
+  const tooDeep = nestingProblem(lexed.tokens, tokens);
+  if (tooDeep) return fail([tooDeep]);
+  if (lexed.tokens.length === 0) {
+    return fail([
+      {
+        code: "expr-syntax",
+        message: "the expression is empty; write a condition such as x > 0",
+        start: 0,
+        end: text.length,
+      },
+    ]);
+  }
+  return { tokens: lexed.tokens };
+}
+
+/** The first error chevrotain's parser recorded, said as rbx says it. */
+export function syntaxProblem(e: IRecognitionException, text: string): ExprProblem {
+  const tok = e.token;
+  const atEnd = tok.tokenType.name === "EOF" || Number.isNaN(tok.startOffset);
+  const start = atEnd ? text.length : tok.startOffset;
+  const end = atEnd ? text.length : (tok.endOffset ?? tok.startOffset) + 1;
+  const found = atEnd ? "end of the expression" : `'${tok.image}'`;
+  return { code: "expr-syntax", message: `unexpected ${found}; ${hint(e.message)}`, start, end };
+}
+
+/** A parsed tree, unless it nests deeper than checking and evaluation may recurse. */
+export function finished(ast: Expr, nodeCount: number, text: string): ParseResult {
   // A tree of n nodes is at most n deep: small ones need no walk.
   const depth = nodeCount <= MAX_AST_DEPTH ? nodeCount : astDepth(ast);
   if (depth > MAX_AST_DEPTH) {
@@ -166,7 +194,7 @@ function parseUncached(text: string): ParseResult {
 }
 
 /** Turn chevrotain's expectation message into a short hint about what was expected. */
-export function hint(message: string): string {
+function hint(message: string): string {
   const m = /Expecting token of type --> (\w+) <--/.exec(message);
   const words: Record<string, string> = {
     RParen: "')'",
@@ -183,7 +211,7 @@ export function hint(message: string): string {
   return "expected an operand (a name, a literal or a parenthesised expression)";
 }
 
-export function nestingProblem(tokens: IToken[], tk: Tokens): ExprProblem | undefined {
+function nestingProblem(tokens: IToken[], tk: Tokens): ExprProblem | undefined {
   let depth = 0;
   let questions = 0;
   for (const t of tokens) {
@@ -204,7 +232,7 @@ export function nestingProblem(tokens: IToken[], tk: Tokens): ExprProblem | unde
 }
 
 /** Depth of the AST, computed without recursion (two parallel stacks, no tuple or array per node). */
-export function astDepth(root: Expr): number {
+function astDepth(root: Expr): number {
   let max = 0;
   const nodes: Expr[] = [root];
   const depths: number[] = [1];
