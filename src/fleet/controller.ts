@@ -291,12 +291,11 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       // journal's creation and its first event no lock row names the run yet, and a launched process that
       // still runs will take it up (a second one would be refused and read as a crash).
       const runner = state.started ? await runnerOfRun(ctx.runs, state) : "gone";
-      const launched = t.handle ? await ctx.executor.alive(t.handle) : false;
-      if (runner === "gone" && launched !== true) {
-        watched.delete(t.name);
-        ctx.say(`${t.name}: run ${t.runId} lost its process; resuming it`);
-        await launch(t, "resume");
-      }
+      if (runner !== "gone") return;
+      if (t.handle && (await ctx.executor.alive(t.handle)) === true) return;
+      watched.delete(t.name);
+      ctx.say(`${t.name}: run ${t.runId} lost its process; resuming it`);
+      await launch(t, "resume");
       return;
     }
     const alive = t.handle ? await ctx.executor.alive(t.handle) : false;
