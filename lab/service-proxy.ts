@@ -48,6 +48,7 @@ export class ServiceProxies {
   private readonly lastPorts = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly watchers: ((services: ProxiedService[]) => void)[] = [];
 
   constructor(private readonly opts: ServiceProxyOptions) {}
 
@@ -61,6 +62,11 @@ export class ServiceProxies {
       }, this.opts.pollMs ?? 500);
     };
     loop();
+  }
+
+  /** Call `fn` whenever a proxy opens or closes, besides the `onChange` given at construction. */
+  watch(fn: (services: ProxiedService[]) => void): void {
+    this.watchers.push(fn);
   }
 
   /** The proxied Services, sorted by namespace/name. */
@@ -104,7 +110,10 @@ export class ServiceProxies {
       entry.server.closeAllConnections();
       changed = true;
     }
-    if (changed) this.opts.onChange?.(this.list());
+    if (!changed) return;
+    const now = this.list();
+    this.opts.onChange?.(now);
+    for (const fn of this.watchers) fn(now);
   }
 
   private async open(

@@ -175,6 +175,11 @@ async function main(): Promise<void> {
         writeState(state);
       }
     };
+    // A Service that moved (a chart put it in another namespace) is in the state file as soon as its proxy is:
+    // `rbx lab env` right after the upgrade gives the new URL, not the closed one.
+    s.proxies.watch(() => {
+      if (!stopping) refresh();
+    });
     faults = await serveFaults(dir, stack, refresh, log);
     log(`lab ready: ${stack.apiUrl}`);
     send({ type: "ready", state });

@@ -185,8 +185,14 @@ describe("scrydon: the customer's layout", () => {
       "1m",
     ]);
     // The agentic Service moved: read its URL again from the lab, as an operator re-runs `rbx lab env`.
-    const env = await rbx(["lab", "env", "--dir", join(lab.dir, "lab")], { env: lab.env });
-    lab.env.SCRYDON_AGENTIC_URL = /export SCRYDON_AGENTIC_URL='([^']+)'/.exec(env.stdout)?.[1] ?? "";
+    // The lab notices the moved Service within its poll: ask again (bounded) until it gives the new URL.
+    const before = lab.env.SCRYDON_AGENTIC_URL;
+    for (let i = 0; i < 40; i++) {
+      const env = await rbx(["lab", "env", "--dir", join(lab.dir, "lab")], { env: lab.env });
+      lab.env.SCRYDON_AGENTIC_URL = /export SCRYDON_AGENTIC_URL='([^']+)'/.exec(env.stdout)?.[1] ?? "";
+      if (lab.env.SCRYDON_AGENTIC_URL !== before) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     const r = await run(lab, { valuesFile: customer });
     expect(r.code, r.stderr).toBe(0);
     const id = runIdOf(r);

@@ -36,7 +36,8 @@ export async function startLab(product: LabProduct | readonly LabProduct[]): Pro
   const home = join(dir, "home");
   const up = await rbx(["lab", "up", "--dir", join(dir, "lab"), "--products", products.join(",")], {
     env: { PATH: basePath, HOME: home },
-    timeoutMs: 240_000,
+    // Three products on two cores beside other test files took over 240 s once.
+    timeoutMs: 480_000,
   });
   if (up.code !== 0) throw new Error(`rbx lab up failed (${up.code}): ${up.stderr}`);
   const env = {
