@@ -112,8 +112,15 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
     if (t.state !== "running" || !t.runId) return true;
     let outcome: { state: TargetState; message: string };
     if (await fleets.runExists(t.runId)) {
-      const read = await ctx.runs.read(t.runId);
-      outcome = targetStateOf(foldEvents(t.runId, read.events), processEnded);
+      const state = foldEvents(t.runId, (await ctx.runs.read(t.runId)).events);
+      // A process that ended while another still drives the run (its start or resume was refused: a process a
+      // killed controller launched had taken the run up) is not the run's end: watch it as a run of another.
+      const going = targetStateOf(state, false).state === "running";
+      if (processEnded && going && state.started && (await runnerOfRun(ctx.runs, state)) !== "gone") {
+        watched.add(t.name);
+        return false;
+      }
+      outcome = targetStateOf(state, processEnded);
     } else if (processEnded) {
       const tail = ctx.executor
         .tail?.(t.handle ?? "", launched?.log)
