@@ -34,10 +34,15 @@ export function cliSession(
   signal: AbortSignal,
   signalName: () => string,
 ): SessionOptions {
-  const say = (line: string) => io.stderr.write(`${line}\n`);
-  const interactive = process.stdin.isTTY === true && io.stderr.isTTY === true;
   // The live view of the run being watched: it must not redraw over a question the terminal asks.
   let watching: RunObserver | undefined;
+  // Every open view (a child run's beside its parent's): the lines they hold back go out before anything is said.
+  const views = new Set<RunObserver>();
+  const say = (line: string) => {
+    for (const v of views) v.flush?.();
+    io.stderr.write(`${line}\n`);
+  };
+  const interactive = process.stdin.isTTY === true && io.stderr.isTTY === true;
   const ask = interactive ? pausing(terminalAsk(process.stdin, io.stderr), () => watching) : undefined;
   return {
     store,
@@ -69,8 +74,10 @@ export function cliSession(
     signal,
     signalName,
     observe: (run) => {
-      watching = watchRun(io, run, flags);
-      return watching;
+      const view = watchRun(io, run, flags, () => views.delete(view));
+      views.add(view);
+      watching = view;
+      return view;
     },
     say,
   };
@@ -90,7 +97,12 @@ function pausing(ask: Ask, view: () => RunObserver | undefined): Ask {
 }
 
 /** The live view (or plain lines) on stderr and, with --json, NDJSON on stdout; also tidied on a forced exit. */
-function watchRun(io: CliIO, run: ObservedRun, flags: { stateDir?: string; json?: boolean }): RunObserver {
+function watchRun(
+  io: CliIO,
+  run: ObservedRun,
+  flags: { stateDir?: string; json?: boolean },
+  closed: () => void,
+): RunObserver {
   const observer = createProgress({
     stdout: io.stdout,
     stderr: io.stderr,
@@ -99,6 +111,8 @@ function watchRun(io: CliIO, run: ObservedRun, flags: { stateDir?: string; json?
     redactor: run.redactor,
     history: run.history,
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+    // Only this session writes to its stderr while the run goes, and `say` flushes the view first.
+    coalesce: true,
     maxAttempts: (step) => {
       const retry = run.program.units.get(step)?.step.retry;
       const n = retry ? maxAttempts(retry) : undefined;
@@ -114,8 +128,10 @@ function watchRun(io: CliIO, run: ObservedRun, flags: { stateDir?: string; json?
     onLog: (step, level, message) => observer.onLog(step, level, message),
     pause: () => observer.pause?.(),
     resume: () => observer.resume?.(),
+    flush: () => observer.flush?.(),
     close: () => {
       process.off("exit", onExit);
+      closed();
       observer.close();
     },
   };

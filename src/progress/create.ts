@@ -26,6 +26,8 @@ export interface ProgressOptions {
   tickMs?: number;
   /** Off a terminal: silence before a heartbeat line (default 30 s; 0: none). */
   heartbeatMs?: number;
+  /** Off a terminal: write each turn's lines at once (LineOptions.coalesce); the caller flushes before it writes. */
+  coalesce?: boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ export function createProgress(options: ProgressOptions): RunObserver {
           ...shared,
           ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
           ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+          ...(options.coalesce ? { coalesce: true } : {}),
         }),
       );
     }

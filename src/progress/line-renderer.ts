@@ -24,6 +24,12 @@ export interface LineOptions {
   /** Silence after which a heartbeat line lists the running steps (default HEARTBEAT_MS; 0: none). */
   heartbeatMs?: number;
   maxAttempts?: (step: string) => number | undefined;
+  /**
+   * Hold the lines of one turn of the event loop and write them together, once the turn's work is done (a
+   * step's log line, its end and the next step's start: one write instead of three). Only for a stream no one
+   * else writes to unless they call `flush` first (rbx run's own view; `say` flushes it).
+   */
+  coalesce?: boolean;
 }
 
 /** A non-TTY observer: `2025-05-01T10:00:00.000Z  ✓ step 1.2s` lines, never cursor movement. */
@@ -35,7 +41,12 @@ export class LineRenderer implements RunObserver {
   private readonly hint: RecoveryHint;
   private readonly repeats: RepeatedAttempts;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** When the log last printed a line (ms since epoch): the heartbeat counts its silence from here. */
+  private lastLine = 0;
   private closed = false;
+  /** Lines held for one write (`coalesce`), and the turn's end that writes them. */
+  private pending = "";
+  private flushing: NodeJS.Immediate | undefined;
 
   constructor(private readonly options: LineOptions) {
     this.now = options.now ?? (() => new Date());
@@ -75,14 +86,36 @@ export class LineRenderer implements RunObserver {
     );
   }
 
+  /** Write the lines held back (`coalesce`) now. */
+  flush(): void {
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = undefined;
+    if (this.pending === "") return;
+    const text = this.pending;
+    this.pending = "";
+    this.options.out.write(text);
+  }
+
+  /** Something else is about to write to the terminal (a question): every line so far goes first. */
+  pause(): void {
+    this.flush();
+  }
+
+  resume(): void {}
+
   close(): void {
     this.closed = true;
     if (this.heartbeat) clearTimeout(this.heartbeat);
     this.heartbeat = undefined;
+    this.flush();
   }
 
   private write(at: string, line: string): void {
-    this.options.out.write(`${at}  ${line}\n`);
+    const text = `${at}  ${line}\n`;
+    if (this.options.coalesce) {
+      this.pending += text;
+      this.flushing ??= setImmediate(() => this.flush());
+    } else this.options.out.write(text);
     this.armHeartbeat();
   }
 
@@ -93,17 +126,30 @@ export class LineRenderer implements RunObserver {
    */
   private armHeartbeat(): void {
     const ms = this.options.heartbeatMs ?? HEARTBEAT_MS;
-    if (this.heartbeat) clearTimeout(this.heartbeat);
-    this.heartbeat = undefined;
-    if (ms <= 0 || this.closed || this.live.running.size === 0) return;
+    if (ms <= 0 || this.closed || this.live.running.size === 0) {
+      if (this.heartbeat) clearTimeout(this.heartbeat);
+      this.heartbeat = undefined;
+      return;
+    }
+    this.lastLine = Date.now();
+    // One timer while steps run, not one per line: when it fires early (a line came since), it waits out the rest.
+    if (!this.heartbeat) this.beatAfter(ms, ms);
+  }
+
+  private beatAfter(delay: number, ms: number): void {
     this.heartbeat = setTimeout(() => {
       this.heartbeat = undefined;
+      const silent = Date.now() - this.lastLine;
+      if (silent < ms) {
+        this.beatAfter(ms - silent, ms);
+        return;
+      }
       const now = this.now();
       for (const s of this.live.running.values()) {
         const parts = runningParts(s, now.getTime(), this.options.paint, this.options.maxAttempts?.(s.key));
         this.write(now.toISOString(), `… still running: ${s.key}  ${parts.join("  ")}`);
       }
-    }, ms);
+    }, delay);
     this.heartbeat.unref();
   }
 }

@@ -249,7 +249,8 @@ export const httpCheck = defineAction<HttpCheckArgs, HttpCheckOutput>({
     const redact = (s: string) => ctx.redactor.redact(s);
     try {
       const res = await sendRequest(req, d, redact);
-      const where = redact(`${req.method} ${req.url.toString()}`);
+      const url = req.url.toString();
+      const where = redact(`${req.method} ${url}`);
       ctx.log.info(`${where} → ${res.status} in ${res.timeMs} ms`);
       if (!statusOk(args, res.status)) {
         // Redacted whole before it is cut: a secret across the cut would otherwise leave its first half.
@@ -267,7 +268,7 @@ export const httpCheck = defineAction<HttpCheckArgs, HttpCheckOutput>({
         text: res.text,
         json: decodeJson(res.text, res.headers["content-type"]),
         timeMs: res.timeMs,
-        url: req.url.toString(),
+        url,
       };
     } finally {
       d.clear();

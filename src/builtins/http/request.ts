@@ -1,6 +1,8 @@
 // One HTTP(S) request with node:http — bounded body, CA/insecure TLS, and failures sorted into distinct kinds.
 import { readFile } from "node:fs/promises";
+import type * as Http from "node:http";
 import type { IncomingHttpHeaders } from "node:http";
+import type * as Https from "node:https";
 import { ActionError, messageOf } from "../shared/action-error.js";
 import { abortError, type Deadline } from "../shared/deadline.js";
 import { networkCode } from "../shared/network-errors.js";
@@ -37,6 +39,21 @@ const ADVICE: Record<string, string> = {
   "no-answer": "the server did not answer in time",
 };
 
+/**
+ * node:http and node:https, taken when the first request needs them (commands that send none never load them)
+ * and kept: a step pays for its request, not for looking the module up again.
+ */
+let httpModule: typeof Http | undefined;
+let httpsModule: typeof Https | undefined;
+function clientFor(isHttps: boolean): typeof Http | typeof Https {
+  if (isHttps) {
+    httpsModule ??= process.getBuiltinModule("node:https");
+    return httpsModule;
+  }
+  httpModule ??= process.getBuiltinModule("node:http");
+  return httpModule;
+}
+
 function flatHeaders(h: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
@@ -50,7 +67,7 @@ export async function sendRequest(
   redact: (s: string) => string,
 ): Promise<HttpResponse> {
   const isHttps = req.url.protocol === "https:";
-  const mod = isHttps ? await import("node:https") : await import("node:http");
+  const mod = clientFor(isHttps);
   let ca: Buffer | undefined;
   if (req.caFile) {
     try {
@@ -61,7 +78,8 @@ export async function sendRequest(
       });
     }
   }
-  const target = redact(`${req.method} ${req.url.origin}${req.url.pathname}`);
+  // Named only in an error: built when one happens.
+  const target = () => redact(`${req.method} ${req.url.origin}${req.url.pathname}`);
   const started = performance.now();
   let answered = false;
   return new Promise<HttpResponse>((resolve, reject) => {
@@ -84,7 +102,7 @@ export async function sendRequest(
             reject(
               new ActionError(
                 "body-too-large",
-                `${target}: the response body exceeds maxBodyBytes=${req.maxBodyBytes}`,
+                `${target()}: the response body exceeds maxBodyBytes=${req.maxBodyBytes}`,
                 {
                   details: { status: res.statusCode ?? 0 },
                 },
@@ -110,14 +128,14 @@ export async function sendRequest(
       if (d.signal.aborted && d.timedOut() && !answered)
         return new ActionError(
           "no-answer",
-          `${target} did not answer within ${d.timeoutMs / 1000} s: ${ADVICE["no-answer"]}`,
+          `${target()} did not answer within ${d.timeoutMs / 1000} s: ${ADVICE["no-answer"]}`,
           { cause: error },
         );
-      if (d.signal.aborted) return abortError(target, d, error);
+      if (d.signal.aborted) return abortError(target(), d, error);
       const kind = requestErrorKind(error);
       const code = (error as { code?: string }).code;
       const advice = ADVICE[kind] ? `: ${ADVICE[kind]}` : "";
-      return new ActionError(kind, redact(`${target} failed (${code ?? messageOf(error)})${advice}`), {
+      return new ActionError(kind, redact(`${target()} failed (${code ?? messageOf(error)})${advice}`), {
         cause: error,
         details: code ? { errno: code } : {},
       });

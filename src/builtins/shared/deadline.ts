@@ -16,22 +16,28 @@ export interface Deadline {
 /** A signal that aborts when `parent` does or after `timeoutMs`. */
 export function deadline(parent: AbortSignal, timeoutMs: number): Deadline {
   const controller = new AbortController();
-  const timeUp = new AbortController();
-  let expired = false;
+  // `expired` is made only when asked for (few actions tell the time limit from an interruption this way).
+  let timeUp: AbortController | undefined;
+  let timeout: ActionError | undefined;
   const timer = setTimeout(() => {
-    expired = true;
-    const reason = new ActionError("timeout", `timed out after ${timeoutMs} ms`);
-    timeUp.abort(reason);
-    controller.abort(reason);
+    timeout = new ActionError("timeout", `timed out after ${timeoutMs} ms`);
+    timeUp?.abort(timeout);
+    controller.abort(timeout);
   }, timeoutMs);
   const onAbort = () => controller.abort(parent.reason);
   if (parent.aborted) onAbort();
   else parent.addEventListener("abort", onAbort, { once: true });
   return {
     signal: controller.signal,
-    expired: timeUp.signal,
+    get expired() {
+      if (!timeUp) {
+        timeUp = new AbortController();
+        if (timeout) timeUp.abort(timeout);
+      }
+      return timeUp.signal;
+    },
     timeoutMs,
-    timedOut: () => expired,
+    timedOut: () => timeout !== undefined,
     clear() {
       clearTimeout(timer);
       parent.removeEventListener("abort", onAbort);

@@ -66,7 +66,7 @@ export class TaintRedactor implements Redactor {
     return text.replace(this.pattern, MASK);
   }
 
-  /** Mask every string inside a JSON value (keys included). */
+  /** Mask every string inside a JSON value (keys included); the value itself when it holds no secret. */
   redactJson<T extends JsonValue>(value: T): T {
     if (!this.pattern) return value;
     return mapJson(value, (s) => this.redact(s)) as T;
@@ -97,13 +97,34 @@ function walkStrings(value: unknown, fn: (s: string) => void): void {
   else if (value && typeof value === "object") for (const v of Object.values(value)) walkStrings(v, fn);
 }
 
+/** `value` with `fn` applied to every string (keys included); the same object where nothing changed. */
 function mapJson(value: JsonValue, fn: (s: string) => string): JsonValue {
   if (typeof value === "string") return fn(value);
-  if (Array.isArray(value)) return value.map((v) => mapJson(v, fn));
+  if (Array.isArray(value)) {
+    let out: JsonValue[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as JsonValue;
+      const m = mapJson(v, fn);
+      if (m !== v) out ??= value.slice(0, i);
+      out?.push(m);
+    }
+    return out ?? value;
+  }
   if (value && typeof value === "object") {
-    const out: { [key: string]: JsonValue } = {};
-    for (const [k, v] of Object.entries(value)) out[fn(k)] = mapJson(v, fn);
-    return out;
+    const keys = Object.keys(value);
+    let out: { [key: string]: JsonValue } | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      const v = value[k] as JsonValue;
+      const mk = fn(k);
+      const mv = mapJson(v, fn);
+      if (!out && (mk !== k || mv !== v)) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j] as string] = value[keys[j] as string] as JsonValue;
+      }
+      if (out) out[mk] = mv;
+    }
+    return out ?? value;
   }
   return value;
 }

@@ -2,7 +2,7 @@
 
 import type { AnyAction } from "../../contract/action.js";
 import { boundDetails, type FailureRecord } from "../../contract/failure.js";
-import { type JsonValue, toJsonValue } from "../../contract/json.js";
+import type { JsonValue } from "../../contract/json.js";
 import type { EvalScope } from "../bind/evaluator.js";
 import { explainFalse } from "../bind/explain-condition.js";
 import type { FlowUnit, StepUnit } from "../bind/program.js";
@@ -319,7 +319,8 @@ function settleAttempt(
     }
     return attemptFailed(ctx, unit, attempt, f.toRecord(), [], now, durations);
   }
-  const output = toJsonValue(outcome.output);
+  // Already plain data: the driver made it so (and failed the step when it could not be).
+  const output = outcome.output;
   const scope: EvalScope = { state: ctx.state, output: { value: output, action: unit.action } };
   const until = unit.step.retry?.until;
   if (until) {

@@ -94,8 +94,11 @@ export class Driver {
   record(events: readonly EventBody[]): void {
     const { journal, redactor, state, onEvent } = this.o;
     for (const e of events) {
-      const stored = journal.append(redactor.redactJson(e as unknown as JsonValue) as unknown as EventBody);
-      const live = { ...e, seq: stored.seq, at: stored.at, prev: stored.prev } as RunEvent;
+      const masked = redactor.redactJson(e as unknown as JsonValue) as unknown as EventBody;
+      const stored = journal.append(masked);
+      // Nothing was masked: the stored event is the live one (no copy per event).
+      const live =
+        masked === e ? stored : ({ ...e, seq: stored.seq, at: stored.at, prev: stored.prev } as RunEvent);
       applyEvent(state, live);
       onEvent?.(stored);
     }

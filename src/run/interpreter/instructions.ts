@@ -8,7 +8,7 @@ import type { StepUnit } from "../bind/program.js";
 import type { EventBody } from "../model/events.js";
 
 /** The result of running an action once: its output or how it failed. */
-export type AttemptOutcome = { ok: true; output: unknown } | { ok: false; failure: StepFailure };
+export type AttemptOutcome = { ok: true; output: JsonValue } | { ok: false; failure: StepFailure };
 
 /**
  * How a child run ended (or stopped) when its `run:` step or its unwinding gave control back: its final status,

@@ -16,6 +16,8 @@ export interface RunObserver {
   pause?(): void;
   /** Draw again after the question was answered. */
   resume?(): void;
+  /** Write out what the view holds back, before something else writes to the same terminal. */
+  flush?(): void;
   close(): void;
 }
 
@@ -36,6 +38,7 @@ export function fanOut(...observers: RunObserver[]): RunObserver {
     onLog: (s, l, m) => each((o) => o.onLog(s, l, m)),
     pause: () => each((o) => o.pause?.()),
     resume: () => each((o) => o.resume?.()),
+    flush: () => each((o) => o.flush?.()),
     close: () => each((o) => o.close()),
   };
 }
