@@ -33,7 +33,11 @@ export function toJsonValue(value: unknown): JsonValue {
     return out;
   }
   const out: { [key: string]: JsonValue } = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+  const record = value as Record<string, unknown>;
+  // Own enumerable keys, as Object.entries gives them, without an array of pairs per object.
+  for (const k in record) {
+    if (!Object.hasOwn(record, k)) continue;
+    const v = record[k];
     if (v !== undefined) out[k] = toJsonValue(v);
   }
   return out;

@@ -347,6 +347,63 @@ describe("plain lines in a CI log: one line per event, repeats counted, a heartb
     for (const l of lines) expect(l.length).toBeLessThan(300);
   });
 
+  it("with `coalesce`, writes one turn's lines at once, in order, and flushes them before anything else is said", async () => {
+    const out = capture(false);
+    const writes: string[] = [];
+    const write = out.write.bind(out);
+    out.write = ((chunk: string) => {
+      writes.push(String(chunk));
+      return write(chunk);
+    }) as typeof out.write;
+    const r = new LineRenderer({ out, paint: paint(false), heartbeatMs: 0, coalesce: true });
+    const [s1, ok1, s2, ok2] = writeJournal(dir, "turns", [
+      start(1),
+      [1100, { type: "step.succeeded", step: "health", attempt: 1, output: null }],
+      [
+        1200,
+        {
+          type: "step.started",
+          step: "ready",
+          phase: "verify",
+          action: "http.check",
+          effect: "read",
+          attempt: 1,
+          args: {},
+        },
+      ],
+      [1300, { type: "step.succeeded", step: "ready", attempt: 1, output: null }],
+    ]) as RunEvent[];
+    r.onEvent(s1 as RunEvent);
+    await new Promise((res) => setImmediate(res));
+    expect(writes).toHaveLength(1);
+    // A step's log line, its end and the next step's start, in one turn: one write.
+    r.onLog("health", "info", "GET http://127.0.0.1/health → 200 in 1 ms");
+    r.onEvent(ok1 as RunEvent);
+    r.onEvent(s2 as RunEvent);
+    expect(writes).toHaveLength(1);
+    await new Promise((res) => setImmediate(res));
+    expect(writes).toHaveLength(2);
+    expect(writes[1]?.split("\n").filter((l) => l !== "")).toHaveLength(3);
+    // Someone else is about to write (the session's `say` flushes the view first): the held lines go first.
+    r.onEvent(ok2 as RunEvent);
+    r.flush();
+    write("said\n");
+    r.close();
+    const lines = out
+      .text()
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => l.replace(/^\S+Z {2}/, ""));
+    expect(lines).toEqual([
+      "… health http.check",
+      "  health GET http://127.0.0.1/health → 200 in 1 ms",
+      "✓ health 100ms",
+      "… ready http.check",
+      "✓ ready 100ms",
+      "said",
+    ]);
+  });
+
   it("prints a heartbeat while a step runs and the log is silent, and stops with the step", async () => {
     const out = capture(false);
     const r = new LineRenderer({ out, paint: paint(false), heartbeatMs: 60 });

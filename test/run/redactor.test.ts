@@ -14,6 +14,24 @@ describe("TaintRedactor", () => {
     });
   });
 
+  it("copies only what it masks: a value without a secret comes back as it is, untouched parts are shared", () => {
+    const r = new TaintRedactor();
+    r.addSecret("hunter2-secret");
+    const clean = { step: "s1", output: { headers: { a: "b" }, list: [1, "two"] } };
+    expect(r.redactJson(clean)).toBe(clean);
+    const headers = { "content-type": "text/plain" };
+    const dirty = { output: { headers, text: "token hunter2-secret" }, args: ["x", "hunter2-secret"] };
+    const masked = r.redactJson(dirty);
+    expect(masked).toEqual({
+      output: { headers, text: "token ***" },
+      args: ["x", "***"],
+    });
+    expect(masked).not.toBe(dirty);
+    expect(masked.output.headers).toBe(headers);
+    expect(dirty.output.text).toBe("token hunter2-secret");
+    expect(dirty.args[1]).toBe("hunter2-secret");
+  });
+
   it("masks the URL-encoded and base64 forms of a secret", () => {
     const r = new TaintRedactor();
     r.addSecret("p@ss word");

@@ -61,6 +61,19 @@ function credentialsOf(req: HttpRequest): string[] {
   return req.url.password ? [...found, decodeURIComponent(req.url.password), req.url.password] : found;
 }
 
+/**
+ * The request of one step's args, built once: the driver asks for its credentials (to mask them before the args
+ * are journaled) and then runs it with the same args object and connections.
+ */
+const built = new WeakMap<HttpCheckArgs, { conns: ReadonlyMap<string, ResolvedConnection>; req: HttpRequest }>();
+function requestFor(conns: ReadonlyMap<string, ResolvedConnection>, args: HttpCheckArgs): HttpRequest {
+  const hit = built.get(args);
+  if (hit?.conns === conns) return hit.req;
+  const req = buildRequest(conns, args);
+  built.set(args, { conns, req });
+  return req;
+}
+
 /** Everything needed to send (or plan) the request. */
 export function buildRequest(
   conns: ReadonlyMap<string, ResolvedConnection>,
@@ -237,13 +250,13 @@ export const httpCheck = defineAction<HttpCheckArgs, HttpCheckOutput>({
   },
   credentials(args, connections) {
     try {
-      return credentialsOf(buildRequest(connections, args));
+      return credentialsOf(requestFor(connections, args));
     } catch {
       return []; // a request that cannot be built fails in run, with its own message
     }
   },
   async run(ctx, args) {
-    const req = buildRequest(ctx.connections, args);
+    const req = requestFor(ctx.connections, args);
     for (const v of credentialsOf(req)) ctx.redactor.addSecret(v);
     const d = deadline(ctx.signal, durationOr(args.timeout, 30_000));
     const redact = (s: string) => ctx.redactor.redact(s);

@@ -82,13 +82,23 @@ export async function sendRequest(
   const target = () => redact(`${req.method} ${req.url.origin}${req.url.pathname}`);
   const started = performance.now();
   let answered = false;
-  return new Promise<HttpResponse>((resolve, reject) => {
+  return new Promise<HttpResponse>((settle, fault) => {
+    // The deadline ends the request (its `signal` option would do so too, but watch the request's end with
+    // several more listeners per request); the listener goes once the request is over.
+    const onAbort = () => request.destroy(new Error("aborted", { cause: d.signal.reason }));
+    const resolve = (r: HttpResponse) => {
+      d.signal.removeEventListener("abort", onAbort);
+      settle(r);
+    };
+    const reject = (e: ActionError) => {
+      d.signal.removeEventListener("abort", onAbort);
+      fault(e);
+    };
     const request = mod.request(
       req.url,
       {
         method: req.method,
         headers: req.headers,
-        signal: d.signal,
         ...(isHttps ? { ca, rejectUnauthorized: !req.insecure } : {}),
       },
       (res) => {
@@ -141,6 +151,11 @@ export async function sendRequest(
       });
     };
     request.on("error", (error) => reject(fail(error)));
+    if (d.signal.aborted) {
+      onAbort();
+      return;
+    }
+    d.signal.addEventListener("abort", onAbort, { once: true });
     if (req.body !== undefined) request.write(req.body);
     request.end();
   });

@@ -30,6 +30,8 @@ export function resolveDurations(
   evaluator: Evaluator,
   scope: EvalScope,
 ): Evaluated<StepDurations> {
+  // Most steps give none: nothing to evaluate.
+  if (!step.timeout && !step.retry) return { ok: true, value: {} };
   const fields: [keyof StepDurations, string, DurationValue | undefined][] = [
     ["timeout", "timeout", step.timeout],
     ["retryTimeout", "retry.timeout", step.retry?.timeout],

@@ -109,6 +109,15 @@ export class Driver {
     if (r) await r;
   }
 
+  /** Start a flush: undefined once it is done (a store that writes synchronously), else its promise. */
+  private flushing(): Promise<void> | undefined {
+    try {
+      return this.o.journal.flush() ?? undefined;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   /**
    * Run the loop to a stop; every event is durable when it returns. Rejects (StoreFencedError,
    * StoreUnavailableError) when the journal cannot be appended to or the locks were lost: nothing more ran.
@@ -338,11 +347,11 @@ export class Driver {
     ]);
     // A write starts only once its start is durable (a crash leaves it in doubt, to be probed). A read is safe
     // to repeat, so its start is written while it runs; it still lands before the read's outcome.
-    const started = this.flush();
-    started.catch(() => {});
-    if (effect === "write") await started;
+    const started = this.flushing();
+    started?.catch(() => {});
+    if (effect === "write" && started) await started;
     const outcome = await this.invoke(action, unit, cmd.args, cmd.timeoutMs);
-    await started;
+    if (started) await started;
     if (this.interrupted(unit)) return;
     const events = cmd.settle(outcome, Date.now());
     await this.diagnose(unit, cmd.args, events);
