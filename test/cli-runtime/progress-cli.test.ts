@@ -144,6 +144,12 @@ describe("rbx run without a terminal", () => {
     expect(r.stderr).toMatch(/^\S+Z {4}slow waiting for: statement 1\/2$/m);
     expect(r.stderr).toMatch(/^\S+Z {4}slow waiting for: statement 2\/2$/m);
     expect(r.stderr).toMatch(/^\S+Z {4}first 1 row\(s\)$/m);
+    // The view writes a turn's lines at once; what the session says comes after the lines before it.
+    const all = r.stderr.trimEnd().split("\n");
+    const started = all.findIndex((l) => /Z {2}run \S+: /.test(l));
+    expect(started).toBeGreaterThanOrEqual(0);
+    expect(all[started + 1]).toMatch(/^journal in /);
+    expect(all[started + 2]).toMatch(/Z {2}✓ guards passed$/);
     for (const line of r.stderr
       .trimEnd()
       .split("\n")
