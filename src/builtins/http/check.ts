@@ -65,7 +65,10 @@ function credentialsOf(req: HttpRequest): string[] {
  * The request of one step's args, built once: the driver asks for its credentials (to mask them before the args
  * are journaled) and then runs it with the same args object and connections.
  */
-const built = new WeakMap<HttpCheckArgs, { conns: ReadonlyMap<string, ResolvedConnection>; req: HttpRequest }>();
+const built = new WeakMap<
+  HttpCheckArgs,
+  { conns: ReadonlyMap<string, ResolvedConnection>; req: HttpRequest }
+>();
 function requestFor(conns: ReadonlyMap<string, ResolvedConnection>, args: HttpCheckArgs): HttpRequest {
   const hit = built.get(args);
   if (hit?.conns === conns) return hit.req;
