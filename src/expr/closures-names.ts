@@ -56,7 +56,7 @@ function identOrChain(
 ): Node | undefined {
   const checked = g.checked;
   if (checked) {
-    const name = checked.names.get(e.id);
+    const name = checked.names[e.id];
     return name === undefined ? undefined : variable(name);
   }
   // Not checked: try the dotted names of the chain against the bindings at run time, longest first.
