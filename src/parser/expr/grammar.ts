@@ -145,11 +145,11 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
       if (this.problems.length > 0) this.problems = [];
       this.nextId = 1;
       this.negated = false;
-      // A parse that failed may have left its rows and lists behind.
-      this.prefixes.length = 0;
-      this.operands.length = 0;
-      this.operators.length = 0;
-      this.items.length = 0;
+      // A parse that failed may have left its rows and lists behind (one that succeeded took everything off).
+      if (this.prefixes.length > 0) this.prefixes.length = 0;
+      if (this.operands.length > 0) this.operands.length = 0;
+      if (this.operators.length > 0) this.operators.length = 0;
+      if (this.items.length > 0) this.items.length = 0;
       this.opBase = 0;
     }
 
