@@ -158,7 +158,12 @@ export function buildTokens(chev: ChevrotainModule, { hints = true } = {}) {
     RBrace: t({ name: "RBrace", pattern: "}" }),
   };
   const all: TokenType[] = [...Object.values(tokens), BinOp, PrefixOp, Literal, Name];
-  return { ...tokens, BinOp, PrefixOp, Literal, Name, all };
+  // What each token type does to the nesting depth, by token type index: 1 opens, -1 closes, 2 is a `?`.
+  const nesting = new Int8Array(Math.max(...all.map((x) => x.tokenTypeIdx as number)) + 1);
+  for (const x of [tokens.LParen, tokens.LBracket, tokens.LBrace]) nesting[x.tokenTypeIdx as number] = 1;
+  for (const x of [tokens.RParen, tokens.RBracket, tokens.RBrace]) nesting[x.tokenTypeIdx as number] = -1;
+  nesting[tokens.Question.tokenTypeIdx as number] = 2;
+  return { ...tokens, BinOp, PrefixOp, Literal, Name, all, nesting };
 }
 
 /** The token set the grammar and visitor share. */
