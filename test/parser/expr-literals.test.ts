@@ -23,7 +23,8 @@ function tokens(): string[] {
   out.push("9223372036854775808", "9223372036854775809", "0x7fffffffffffffff", "0x8000000000000000");
   // Every length from 1 to 20 digits, each digit value, and hex up to 18 digits, around the 15-character edge.
   for (let n = 1; n <= 20; n++) for (const d of "0123456789") out.push(d.repeat(n), `1${"0".repeat(n - 1)}`);
-  for (let n = 1; n <= 18; n++) for (const d of "09afAF") out.push(`0x${d.repeat(n)}`, `0X1${"0".repeat(n - 1)}`);
+  for (let n = 1; n <= 18; n++)
+    for (const d of "09afAF") out.push(`0x${d.repeat(n)}`, `0X1${"0".repeat(n - 1)}`);
   return out;
 }
 
