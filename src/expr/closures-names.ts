@@ -107,15 +107,37 @@ export function compileNames(
     case "select": {
       const named = identOrChain(g, e, scope);
       if (named) return named;
-      const operand = g.compile(e.operand, scope);
-      const field = e.field;
+      // A row of selects (`steps.health.output.status`) is one closure over its field names: the same results
+      // as one closure per select (an error stops the row and is what it gives), fewer closures to build and call.
+      const fields = [e.field];
+      let base: Expr = e.operand;
+      while (base.kind === "select" && g.checked !== undefined && g.checked.names[base.id] === undefined) {
+        fields.push(base.field);
+        base = base.operand;
+      }
+      const operand = g.compile(base, scope);
+      if (fields.length === 1) {
+        const field = e.field;
+        return (c) => {
+          const o = operand(c);
+          if (o instanceof Map) {
+            const v = (o as ReadonlyMap<CelKey, CelValue>).get(field);
+            return v === undefined ? errors.noSuchKey(field) : v;
+          }
+          return selectField(o, field);
+        };
+      }
+      fields.reverse();
       return (c) => {
-        const o = operand(c);
-        if (o instanceof Map) {
+        let o = operand(c);
+        for (let i = 0; i < fields.length; i++) {
+          const field = fields[i] as string;
+          if (!(o instanceof Map)) return selectField(o, field);
           const v = (o as ReadonlyMap<CelKey, CelValue>).get(field);
-          return v === undefined ? errors.noSuchKey(field) : v;
+          if (v === undefined) return errors.noSuchKey(field);
+          o = v;
         }
-        return selectField(o, field);
+        return o;
       };
     }
     case "has": {
