@@ -35,8 +35,12 @@ function variable(name: string): Node {
   // The error is built when it happens, so compiling a reference allocates only the closure.
   return (c) => {
     const v = c.vars[name];
-    return v === undefined ? new CelError(`no value was given for '${name}'`) : v;
+    return v === undefined ? unset(name) : v;
   };
+}
+
+function unset(name: string): CelError {
+  return new CelError(`no value was given for '${name}'`);
 }
 
 /** Select a field from a map (or an object held as a map). */
@@ -115,6 +119,23 @@ export function compileNames(
         fields.push(base.field);
         base = base.operand;
       }
+      fields.reverse();
+      // The row starts at a declared variable (the usual case): it is read here, not through a closure of its own.
+      const name = g.checked?.names[base.id];
+      if (name !== undefined) {
+        return (c) => {
+          let o: CelResult | undefined = c.vars[name];
+          if (o === undefined) return unset(name);
+          for (let i = 0; i < fields.length; i++) {
+            const field = fields[i] as string;
+            if (!(o instanceof Map)) return selectField(o, field);
+            const v = (o as ReadonlyMap<CelKey, CelValue>).get(field);
+            if (v === undefined) return errors.noSuchKey(field);
+            o = v;
+          }
+          return o;
+        };
+      }
       const operand = g.compile(base, scope);
       if (fields.length === 1) {
         const field = e.field;
@@ -127,7 +148,6 @@ export function compileNames(
           return selectField(o, field);
         };
       }
-      fields.reverse();
       return (c) => {
         let o = operand(c);
         for (let i = 0; i < fields.length; i++) {

@@ -113,9 +113,15 @@ function call(g: Gen, e: CallExpr, scope: ReadonlyMap<string, number>): Node {
   // The arguments are the receiver (when there is one) and then the written arguments; no array joins them.
   const receiver = !!e.target && !namespaced;
   const count = e.args.length + (receiver ? 1 : 0);
+  // A literal second argument (`x > 0`, `s.startsWith("4.")`) is read as a value, not through a closure of its own.
+  const lit = count === 2 ? literalOf(g, callArg(e, receiver, 1)) : NOT_LITERAL;
   const args: Node[] = new Array(count);
-  for (let i = 0; i < count; i++) args[i] = g.compile(callArg(e, receiver, i), scope);
-  if (fn === "_==_" || fn === "_!=_") return equality(fn === "_!=_", args[0] as Node, args[1] as Node);
+  for (let i = 0; i < count; i++)
+    if (i !== 1 || lit === NOT_LITERAL) args[i] = g.compile(callArg(e, receiver, i), scope);
+  if (fn === "_==_" || fn === "_!=_") {
+    if (lit !== NOT_LITERAL) return equalityTo(fn === "_!=_", args[0] as Node, lit);
+    return equality(fn === "_!=_", args[0] as Node, args[1] as Node);
+  }
   let candidates: ResolvedOverload[] | undefined = checked?.calls[e.id];
   if (!candidates) {
     const all = declaredOverloads(fn, g.env).filter((o) => o.params.length === args.length);
@@ -135,7 +141,7 @@ function call(g: Gen, e: CallExpr, scope: ReadonlyMap<string, number>): Node {
       (only as ResolvedOverload).params[i] as SigType,
     );
   const invoke = exact ? implOf(only as ResolvedOverload) : undefined;
-  if (invoke === undefined) return dispatched(args, dispatcher(fn, candidates));
+  if (invoke === undefined) return dispatched(args, dispatcher(fn, candidates), lit);
   if (args.length === 1) {
     const a = args[0] as Node;
     return (c) => {
@@ -145,6 +151,12 @@ function call(g: Gen, e: CallExpr, scope: ReadonlyMap<string, number>): Node {
   }
   if (args.length === 2) {
     const a = args[0] as Node;
+    if (lit !== NOT_LITERAL) {
+      return (c) => {
+        const x = a(c);
+        return isErr(x) ? x : invoke(x, lit);
+      };
+    }
     const b = args[1] as Node;
     return (c) => {
       const x = a(c);
@@ -153,7 +165,17 @@ function call(g: Gen, e: CallExpr, scope: ReadonlyMap<string, number>): Node {
       return isErr(y) ? y : invoke(x, y);
     };
   }
-  return dispatched(args, (xs) => invoke(...xs));
+  return dispatched(args, (xs) => invoke(...xs), NOT_LITERAL);
+}
+
+/** Marks an argument that is not a literal read as a value. */
+const NOT_LITERAL: unique symbol = Symbol("not a literal");
+
+/** The value of a literal argument (one no conversion applies to), or NOT_LITERAL. */
+function literalOf(g: Gen, a: Expr): CelValue | typeof NOT_LITERAL {
+  if (a.kind !== "literal") return NOT_LITERAL;
+  const coerce = g.checked?.coerce;
+  return coerce && coerce.size > 0 && coerce.has(a.id) ? NOT_LITERAL : (a.value as CelValue);
 }
 
 /** The i-th argument of a call: the receiver first when it has one. */
@@ -161,8 +183,15 @@ function callArg(e: CallExpr, receiver: boolean, i: number): Expr {
   return (receiver ? (i === 0 ? e.target : e.args[i - 1]) : e.args[i]) as Expr;
 }
 
-/** A call whose overload is chosen (or whose arguments are spread) at run time. */
-function dispatched(args: Node[], run: (xs: CelValue[]) => CelResult): Node {
+/**
+ * A call whose overload is chosen (or whose arguments are spread) at run time; `lit` is the second of two
+ * arguments when it is a literal (then `args[1]` is not compiled).
+ */
+function dispatched(
+  args: Node[],
+  run: (xs: CelValue[]) => CelResult,
+  lit: CelValue | typeof NOT_LITERAL,
+): Node {
   if (args.length === 1) {
     const a = args[0] as Node;
     return (c) => {
@@ -172,6 +201,12 @@ function dispatched(args: Node[], run: (xs: CelValue[]) => CelResult): Node {
   }
   if (args.length === 2) {
     const a = args[0] as Node;
+    if (lit !== NOT_LITERAL) {
+      return (c) => {
+        const x = a(c);
+        return isErr(x) ? x : run([x, lit]);
+      };
+    }
     const b = args[1] as Node;
     return (c) => {
       const x = a(c);
@@ -199,6 +234,14 @@ function staticallyFits(checked: Checked, arg: Expr, param: SigType): boolean {
   if (param.kind === "param" || param.kind === "dyn") return true;
   if (param.kind === "map") return t.kind === "map" || t.kind === "object";
   return t.kind === param.kind;
+}
+
+/** `x == v` and `x != v` with a literal `v`. */
+function equalityTo(negate: boolean, a: Node, v: CelValue): Node {
+  return (c) => {
+    const x = a(c);
+    return isErr(x) ? x : celEquals(x, v) !== negate;
+  };
 }
 
 function equality(negate: boolean, a: Node, b: Node): Node {
