@@ -72,6 +72,8 @@ export interface DriverOptions {
   askInDoubt?: (step: string, why: string) => Promise<SettleChoice | undefined>;
   /** Called after every event is applied (progress output). */
   onEvent?: (event: RunEvent) => void;
+  /** Called before the journal is flushed: the view writes the lines it holds before the store waits. */
+  beforeFlush?: () => void;
   /** Where the interruption came from, recorded in the journal. */
   signalName?: () => string;
   /**
@@ -105,12 +107,14 @@ export class Driver {
   }
 
   private async flush(): Promise<void> {
+    this.o.beforeFlush?.();
     const r = this.o.journal.flush();
     if (r) await r;
   }
 
   /** Start a flush: undefined once it is done (a store that writes synchronously), else its promise. */
   private flushing(): Promise<void> | undefined {
+    this.o.beforeFlush?.();
     try {
       return this.o.journal.flush() ?? undefined;
     } catch (err) {

@@ -35,7 +35,7 @@ export interface RunScope {
   /** True when an observer shows the run (it then prints the recovery commands after a halt). */
   readonly observed: boolean;
   /** Driver options the scope provides: shared resources, per-step loggers, the event hook. */
-  readonly driver: Pick<DriverOptions, "resources" | "logFor" | "log" | "onEvent">;
+  readonly driver: Pick<DriverOptions, "resources" | "logFor" | "log" | "onEvent" | "beforeFlush">;
   /** Close the view and release the shared resources; never throws, so the run's result is kept. */
   end(): Promise<void>;
   /** Stop drawing while a child run shows its own view, and draw again after. */
@@ -60,6 +60,8 @@ export function openRunScope(run: ObservedRun, hooks: ScopeHooks): RunScope {
       resources,
       onEvent,
       ...(observer ? { logFor: (step: string) => stepLogger(observer, step, run.redactor) } : {}),
+      // Lines a view holds back go out before the journal waits on its store, not after the next action starts.
+      ...(observer?.flush ? { beforeFlush: () => observer.flush?.() } : {}),
       ...(hooks.log ? { log: hooks.log } : {}),
     },
     async end() {
