@@ -30,7 +30,10 @@ export interface LintAnswer {
 }
 
 /** The texts the diagnostics point into, from the files the lint read. */
-function textsFor(diagnostics: readonly Diagnostic[], texts: ReadonlyMap<string, string>): [string, string][] {
+function textsFor(
+  diagnostics: readonly Diagnostic[],
+  texts: ReadonlyMap<string, string>,
+): [string, string][] {
   const out: [string, string][] = [];
   for (const name of new Set(diagnostics.map((d) => d.span.file))) {
     const text = texts.get(name);
