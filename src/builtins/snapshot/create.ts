@@ -88,23 +88,19 @@ export const snapshotCreate = defineAction<SnapshotCreateArgs, SnapshotCreateOut
     }
     const conn = pickConnection(ctx.connections, "postgres", args.connection);
     const target = resolvePg(ctx, args.connection);
-    const d = deadline(ctx.signal, durationOr(args.timeout, 3_600_000));
+    // Ends the tools this step started when a sibling task fails (the server's answer, or pg_dump --version).
+    const stop = new AbortController();
+    const d = deadline(AbortSignal.any([ctx.signal, stop.signal]), durationOr(args.timeout, 3_600_000));
     try {
       const env = libpqEnv(target, ctx.env);
-      const dumpVersion = async (binDir: string) =>
-        (await runPgTool(ctx, d, toolPath(binDir, "pg_dump"), ["--version"], env)).trim();
-      // The server's version and pg_dump's are asked side by side, unless the server's version picks the binary
-      // (no `binDir`, no RBX_PG_BIN_DIR): then only loading the process runner overlaps the server's answer.
-      // Either way a failure of the server's comes first, as when they ran one after the other.
+      // The server's version picks the binary only when none is given (no `binDir`, no RBX_PG_BIN_DIR): then the
+      // dump waits for it, and the process runner loads meanwhile. A given binary starts dumping at once, and the
+      // server's answer (for the manifest) and pg_dump --version come while it runs. A failure of the server's
+      // is still the one reported, as when they ran one after the other.
       const given = givenStoreBinDir(ctx, args, conn);
       if (given === undefined) void toolRunner().catch(() => {});
-      const [asked, early] = await Promise.allSettled([
-        serverVersionOf(ctx, args.connection),
-        given === undefined ? "" : dumpVersion(given),
-      ]);
-      const server = settled(asked);
-      const binDir = given ?? storeBinDir(ctx, args, conn, server.major);
-      const pgDumpVersion = given === undefined ? await dumpVersion(binDir) : settled(early);
+      const first = given === undefined ? await serverVersionOf(ctx, args.connection) : undefined;
+      const binDir = given ?? storeBinDir(ctx, args, conn, first?.major);
       const dir = storeDir(ctx, args, conn);
       const id = newSnapshotId(target.database);
       const staging = join(dir, `.${id}.partial`);
@@ -114,11 +110,11 @@ export const snapshotCreate = defineAction<SnapshotCreateArgs, SnapshotCreateOut
         await mkdir(staging, { recursive: true });
         let tables = 0;
         const flags = [`--format=${format}`, ...(args.jobs ? [`--jobs=${args.jobs}`] : []), "--verbose"];
-        ctx.log.info(`pg_dump ${target.database} (${server.version}) → ${id}`);
-        await runPgTool(
+        const pgDump = toolPath(binDir, "pg_dump");
+        const dumping = runPgTool(
           ctx,
           d,
-          toolPath(binDir, "pg_dump"),
+          pgDump,
           [...flags, "--file", dump, ...connectionArgs(target)],
           env,
           (line) => {
@@ -126,6 +122,12 @@ export const snapshotCreate = defineAction<SnapshotCreateArgs, SnapshotCreateOut
             if (m) ctx.log.progress(`${++tables} table(s) dumped, last ${m[1]}`);
           },
         );
+        const versioning = runPgTool(ctx, d, pgDump, ["--version"], env);
+        const tools = [dumping, versioning];
+        const server = first ?? (await whileRunning(serverVersionOf(ctx, args.connection), tools, stop));
+        ctx.log.info(`pg_dump ${target.database} (${server.version}) → ${id}`);
+        const [, version] = await whileRunning(Promise.all([dumping, versioning]), tools, stop);
+        const pgDumpVersion = version.trim();
         // Hashing the dump and listing its archive both only read it: side by side.
         const [{ sha256, size }, list] = await Promise.all([digest(dump), archiveList(ctx, d, binDir, dump)]);
         const entries = list.length;
@@ -173,8 +175,21 @@ function serverVersionOf(ctx: ActionContext, connection: string | undefined) {
   });
 }
 
-/** The value of a settled promise, or its rejection thrown. */
-function settled<T>(r: PromiseSettledResult<T>): T {
-  if (r.status === "rejected") throw r.reason;
-  return r.value;
+/**
+ * The value of `task`; when it fails, `stop` ends the `running` tools and the failure is thrown once they have
+ * ended (no tool outlives its step). A failure of `running` is left to whoever awaits them.
+ */
+async function whileRunning<T>(
+  task: Promise<T>,
+  running: Promise<unknown>[],
+  stop: AbortController,
+): Promise<T> {
+  for (const p of running) p.catch(() => {});
+  try {
+    return await task;
+  } catch (error) {
+    stop.abort();
+    await Promise.allSettled(running);
+    throw error;
+  }
 }
