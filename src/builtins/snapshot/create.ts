@@ -94,12 +94,15 @@ export const snapshotCreate = defineAction<SnapshotCreateArgs, SnapshotCreateOut
     try {
       const env = libpqEnv(target, ctx.env);
       // The server's version picks the binary only when none is given (no `binDir`, no RBX_PG_BIN_DIR): then the
-      // dump waits for it, and the process runner loads meanwhile. A given binary starts dumping at once, and the
-      // server's answer (for the manifest) and pg_dump --version come while it runs. A failure of the server's
-      // is still the one reported, as when they ran one after the other.
+      // dump waits for it, and the process runner loads meanwhile. A given binary starts dumping as soon as the
+      // runner is loaded (before the database client, which loads while pg_dump runs), and the server's answer
+      // (for the manifest) and pg_dump --version come while it dumps. A failure of the server's is still the one
+      // reported, as when they ran one after the other.
       const given = givenStoreBinDir(ctx, args, conn);
-      if (given === undefined) void toolRunner().catch(() => {});
+      const runner = toolRunner();
+      runner.catch(() => {}); // a runner that cannot load fails where a tool starts
       const first = given === undefined ? await serverVersionOf(ctx, args.connection) : undefined;
+      await runner.catch(() => {});
       const binDir = given ?? storeBinDir(ctx, args, conn, first?.major);
       const dir = storeDir(ctx, args, conn);
       const id = newSnapshotId(target.database);
