@@ -13,6 +13,7 @@ import {
   type TargetRow,
   type TargetState,
 } from "./fleet-store.js";
+import { MoveWriter } from "./fleet-writer.js";
 import { decide } from "./rate-control.js";
 
 /** What a controller needs to drive one fleet it holds. */
@@ -75,6 +76,7 @@ export function targetStateOf(
 export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> {
   const { fleets, fleetId, token, options } = ctx;
   const pollMs = ctx.pollMs ?? 1000;
+  const writer = new MoveWriter(fleets, fleetId, token);
   const all = await fleets.targets(fleetId);
   const byName = new Map(all.map((t) => [t.name, t]));
   const counts = Object.fromEntries(
@@ -132,18 +134,13 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
     } else outcome = { state: "running", message: "" };
     if (outcome.state === "running") return false;
     const runStatus = outcome.state === "failed" && !(await fleets.runExists(t.runId)) ? null : outcome.state;
-    await fleets.moveTarget(
-      fleetId,
-      token,
-      t.name,
-      ["running"],
-      outcome.state,
-      { runStatus, message: outcome.message, finished: true },
-      {
-        type: `target.${outcome.state}`,
-        body: { runId: t.runId, message: outcome.message },
-      },
-    );
+    await writer.move({
+      name: t.name,
+      from: ["running"],
+      to: outcome.state,
+      fields: { runStatus, message: outcome.message, finished: true },
+      event: { type: `target.${outcome.state}`, body: { runId: t.runId, message: outcome.message } },
+    });
     setState(t, outcome.state);
     ctx.say(
       `${t.name}: ${outcome.state}${outcome.state === "succeeded" ? "" : ` — ${outcome.message}`} (run ${t.runId})`,
@@ -176,18 +173,13 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   const launch = async (t: TargetRow, mode: "start" | "resume") => {
     const env = envFor(t);
     if (typeof env === "string") {
-      await fleets.moveTarget(
-        fleetId,
-        token,
-        t.name,
-        ["running"],
-        "failed",
-        { message: env, finished: true },
-        {
-          type: "target.failed",
-          body: { message: env },
-        },
-      );
+      await writer.move({
+        name: t.name,
+        from: ["running"],
+        to: "failed",
+        fields: { message: env, finished: true },
+        event: { type: "target.failed", body: { message: env } },
+      });
       setState(t, "failed");
       ctx.say(`${t.name}: failed — ${env}`);
       return;
@@ -209,35 +201,25 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       });
     } catch (err) {
       const message = `the ${ctx.executor.name} executor could not launch it: ${(err as Error).message}`;
-      await fleets.moveTarget(
-        fleetId,
-        token,
-        t.name,
-        ["running"],
-        "failed",
-        { message, finished: true },
-        {
-          type: "target.failed",
-          body: { message },
-        },
-      );
+      await writer.move({
+        name: t.name,
+        from: ["running"],
+        to: "failed",
+        fields: { message, finished: true },
+        event: { type: "target.failed", body: { message } },
+      });
       setState(t, "failed");
       ctx.say(`${t.name}: failed — ${message}`);
       return;
     }
     t.handle = launched.handle;
-    await fleets.moveTarget(
-      fleetId,
-      token,
-      t.name,
-      ["running"],
-      "running",
-      { handle: launched.handle },
-      {
-        type: "target.launched",
-        body: { runId: t.runId, mode, handle: launched.handle },
-      },
-    );
+    await writer.move({
+      name: t.name,
+      from: ["running"],
+      to: "running",
+      fields: { handle: launched.handle },
+      event: { type: "target.launched", body: { runId: t.runId, mode, handle: launched.handle } },
+    });
     follow(t, launched);
   };
 
@@ -257,18 +239,13 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       attempt += 1;
       runId = attempt === 1 ? `${fleetId}.${t.name}` : `${fleetId}.${t.name}.${attempt}`;
     }
-    const moved = await fleets.moveTarget(
-      fleetId,
-      token,
-      t.name,
-      ["pending"],
-      "running",
-      { runId, attempt, handle: null, runStatus: null, message: null, started: true },
-      {
-        type: "target.started",
-        body: { runId, attempt, mode },
-      },
-    );
+    const moved = await writer.move({
+      name: t.name,
+      from: ["pending"],
+      to: "running",
+      fields: { runId, attempt, handle: null, runStatus: null, message: null, started: true },
+      event: { type: "target.started", body: { runId, attempt, mode } },
+    });
     if (!moved) return;
     t.runId = runId;
     t.attempt = attempt;
