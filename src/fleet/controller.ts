@@ -10,10 +10,11 @@ import {
   type FleetOptions,
   type FleetStatus,
   type FleetStore,
+  type TargetMove,
   type TargetRow,
   type TargetState,
 } from "./fleet-store.js";
-import { MoveWriter } from "./fleet-writer.js";
+import { GroupBatch } from "./group-batch.js";
 import { decide } from "./rate-control.js";
 
 /** What a controller needs to drive one fleet it holds. */
@@ -76,7 +77,20 @@ export function targetStateOf(
 export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> {
   const { fleets, fleetId, token, options } = ctx;
   const pollMs = ctx.pollMs ?? 1000;
-  const writer = new MoveWriter(fleets, fleetId, token);
+  // Targets that move (or finish) close together share one fenced commit (or one read of their runs).
+  const writer = new GroupBatch<TargetMove, boolean>(
+    (moves) => fleets.moveTargets(fleetId, token, moves),
+    (m) => m.name,
+  );
+  const journals = new GroupBatch(
+    (ids: string[]) => fleets.runJournals(ids),
+    (id) => id,
+  );
+  /** A target's run as the store has it now: its state, or undefined when the store has no such run. */
+  const runState = async (runId: string): Promise<RunState | undefined> => {
+    const read = await journals.ask(runId);
+    return read && foldEvents(runId, read.events);
+  };
   const all = await fleets.targets(fleetId);
   const byName = new Map(all.map((t) => [t.name, t]));
   const counts = Object.fromEntries(
@@ -113,8 +127,8 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   const settle = async (t: TargetRow, processEnded: boolean, launched?: Launched): Promise<boolean> => {
     if (t.state !== "running" || !t.runId) return true;
     let outcome: { state: TargetState; message: string };
-    if (await fleets.runExists(t.runId)) {
-      const state = foldEvents(t.runId, (await ctx.runs.read(t.runId)).events);
+    const state = await runState(t.runId);
+    if (state) {
       // A process that ended while another still drives the run (its start or resume was refused: a process a
       // killed controller launched had taken the run up) is not the run's end: watch it as a run of another.
       const going = targetStateOf(state, false).state === "running";
@@ -133,8 +147,8 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       outcome = { state: "failed", message: `the run did not start${tail ? `: ${tail}` : ""}` };
     } else outcome = { state: "running", message: "" };
     if (outcome.state === "running") return false;
-    const runStatus = outcome.state === "failed" && !(await fleets.runExists(t.runId)) ? null : outcome.state;
-    await writer.move({
+    const runStatus = outcome.state === "failed" && !state ? null : outcome.state;
+    await writer.ask({
       name: t.name,
       from: ["running"],
       to: outcome.state,
@@ -173,7 +187,7 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   const launch = async (t: TargetRow, mode: "start" | "resume") => {
     const env = envFor(t);
     if (typeof env === "string") {
-      await writer.move({
+      await writer.ask({
         name: t.name,
         from: ["running"],
         to: "failed",
@@ -201,7 +215,7 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       });
     } catch (err) {
       const message = `the ${ctx.executor.name} executor could not launch it: ${(err as Error).message}`;
-      await writer.move({
+      await writer.ask({
         name: t.name,
         from: ["running"],
         to: "failed",
@@ -213,7 +227,7 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       return;
     }
     t.handle = launched.handle;
-    await writer.move({
+    await writer.ask({
       name: t.name,
       from: ["running"],
       to: "running",
@@ -228,8 +242,8 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
     let mode: "start" | "resume" = "start";
     let runId = t.runId;
     let attempt = t.attempt;
-    if (runId && (await fleets.runExists(runId))) {
-      const state = foldEvents(runId, (await ctx.runs.read(runId)).events);
+    const state = runId ? await runState(runId) : undefined;
+    if (state) {
       const terminal =
         state.status === "completed" || state.status === "failed" || state.status === "rolled-back";
       if (terminal) runId = null;
@@ -239,7 +253,7 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       attempt += 1;
       runId = attempt === 1 ? `${fleetId}.${t.name}` : `${fleetId}.${t.name}.${attempt}`;
     }
-    const moved = await writer.move({
+    const moved = await writer.ask({
       name: t.name,
       from: ["pending"],
       to: "running",
@@ -260,8 +274,8 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       watched.delete(t.name);
       return;
     }
-    if (await fleets.runExists(t.runId)) {
-      const state = foldEvents(t.runId, (await ctx.runs.read(t.runId)).events);
+    const state = await runState(t.runId);
+    if (state) {
       const o = targetStateOf(state, false);
       if (o.state !== "running") {
         // A halted run whose process still lives is being resumed by it (the journal has not said so yet).
