@@ -107,19 +107,37 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   ).length;
   const watched = new Set<string>();
   let fenced: Error | undefined;
+  /** A launch that could not be recorded (the store failed): the controller stops with it, as for a start. */
+  let failure: Error | undefined;
   let wakeUp: (() => void) | undefined;
+  let poll: NodeJS.Timeout | undefined;
   const wake = () => {
     const w = wakeUp;
     wakeUp = undefined;
+    clearTimeout(poll);
     w?.();
+  };
+  /** Launches and outcome records under way: each is committed (or has failed) before the fleet ends. */
+  const pending = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    pending.add(p);
+    p.then(
+      () => pending.delete(p),
+      () => pending.delete(p),
+    );
+    return p;
+  };
+  const drain = async () => {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
   };
   const errors = () => counts.failed + (options.haltsAreErrors ? counts.halted : 0);
   const limits = { maxConcurrency: options.concurrency, maxErrors: options.errorsAllowed };
 
+  const ended = (s: TargetState) => s !== "running" && s !== "pending";
   const setState = (t: TargetRow, next: TargetState) => {
     counts[t.state]--;
     counts[next]++;
-    if (t.canary && t.state === "running" && next !== "running" && next !== "pending") canaryUnfinished--;
+    if (t.canary && ended(next) !== ended(t.state)) canaryUnfinished += ended(next) ? -1 : 1;
     t.state = next;
   };
 
@@ -148,14 +166,26 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
     } else outcome = { state: "running", message: "" };
     if (outcome.state === "running") return false;
     const runStatus = outcome.state === "failed" && !state ? null : outcome.state;
-    await writer.ask({
-      name: t.name,
-      from: ["running"],
-      to: outcome.state,
-      fields: { runStatus, message: outcome.message, finished: true },
-      event: { type: `target.${outcome.state}`, body: { runId: t.runId, message: outcome.message } },
-    });
+    // The run's journal says it ended (or that it never began): decisions see that now — a failure counts
+    // before any further start — while its record commits, with the next target's start when one follows.
+    // Until it commits the store still has the target running, and a controller taking over reads this same
+    // outcome from the run's journal (look → settle).
     setState(t, outcome.state);
+    wake();
+    try {
+      await track(
+        writer.ask({
+          name: t.name,
+          from: ["running"],
+          to: outcome.state,
+          fields: { runStatus, message: outcome.message, finished: true },
+          event: { type: `target.${outcome.state}`, body: { runId: t.runId, message: outcome.message } },
+        }),
+      );
+    } catch (err) {
+      setState(t, "running");
+      throw err;
+    }
     ctx.say(
       `${t.name}: ${outcome.state}${outcome.state === "succeeded" ? "" : ` — ${outcome.message}`} (run ${t.runId})`,
     );
@@ -265,7 +295,12 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
     t.attempt = attempt;
     setState(t, "running");
     ctx.say(`${t.name}: ${mode === "resume" ? "resuming" : "starting"} run ${runId}`);
-    await launch(t, mode);
+    // Its start is committed: the launch goes on while the loop starts the next targets.
+    void track(launch(t, mode)).catch((err: Error) => {
+      if (err instanceof FleetFencedError) fenced = err;
+      else failure ??= err;
+      wake();
+    });
   };
 
   /** A running target this controller did not launch (a previous controller did): wait, resume or relaunch. */
@@ -322,7 +357,10 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   try {
     for (;;) {
       if (fenced) throw fenced;
+      if (failure) throw failure;
       if (ctx.signal.aborted) {
+        await drain();
+        if (fenced) throw fenced;
         const message = `interrupted: ${counts.running} target(s) still running carry on; \`rbx fleet resume ${fleetId}\` picks the fleet up`;
         await fleets.setStatus(fleetId, token, "interrupted", message, true);
         return { status: "interrupted", message, counts: { ...counts } };
@@ -342,7 +380,7 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
         limits,
       );
       if (d.kind === "start") {
-        // The slots' starts go out together: each records its own start (fenced) before its launch.
+        // The slots' starts go out together (one commit): each is recorded (fenced) before its launch.
         await Promise.all(
           [...pendingCanary.splice(0, d.canary), ...pendingRest.splice(0, d.rest)].map(start),
         );
@@ -351,8 +389,13 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       if (d.kind === "wait") {
         await new Promise<void>((resolve) => {
           wakeUp = resolve;
-          setTimeout(wake, watched.size > 0 ? pollMs : pollMs * 5);
+          poll = setTimeout(wake, watched.size > 0 ? pollMs : pollMs * 5);
         });
+        continue;
+      }
+      // The fleet's end is recorded only after every outcome and launch is (one that failed is looked at again).
+      if (pending.size > 0) {
+        await drain();
         continue;
       }
       const outcome = finish(fleetId, d.kind, counts, errors(), limits.maxErrors, options);
@@ -361,6 +404,7 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
     }
   } finally {
     clearInterval(renewal);
+    clearTimeout(poll);
     ctx.signal.removeEventListener("abort", onAbort);
   }
 }

@@ -1,6 +1,6 @@
 // Group batching for a controller's round trips to the store: what is asked for while a batch is in flight
-// goes in the next batch; what is asked for when none is in flight goes at once (no timer, no waiting for
-// company). Each request's promise settles only once its batch answered, so a caller never acts on a write that
+// goes in the next batch; what is asked for when none is in flight goes at the end of the event loop's turn
+// (no timer, no waiting for company). Each request's promise settles only once its batch answered, so a caller never acts on a write that
 // is not committed: a batch delays a request by at most the one batch ahead of it.
 
 /** The most requests one batch carries (a statement's arrays stay small; the next batch follows at once). */
@@ -31,8 +31,9 @@ export class GroupBatch<I, O> {
       this.queue.push({ item, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
-        // What is asked for in the same turn (the slots' starts) goes together.
-        queueMicrotask(() => void this.flush());
+        // What is asked for in the same turn of the event loop goes together: a target's outcome and the
+        // start it frees a slot for; the slots' starts. No timer: the batch goes once this turn's work is done.
+        setImmediate(() => void this.flush());
       }
     });
   }
