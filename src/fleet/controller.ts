@@ -356,8 +356,11 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   ctx.signal.addEventListener("abort", onAbort);
   try {
     for (;;) {
-      if (fenced) throw fenced;
-      if (failure) throw failure;
+      if (fenced || failure) {
+        // Writes under way end first (refused, when fenced): nothing of this controller outlives its return.
+        await drain();
+        throw fenced ?? failure;
+      }
       if (ctx.signal.aborted) {
         await drain();
         if (fenced) throw fenced;
