@@ -1,7 +1,7 @@
 // Group batching for a controller's round trips to the store: what is asked for while a batch is in flight
 // goes in the next batch; what is asked for when none is in flight goes at the end of the event loop's turn
-// (no timer, no waiting for company). Each request's promise settles only once its batch answered, so a caller never acts on a write that
-// is not committed: a batch delays a request by at most the one batch ahead of it.
+// (no timer, no waiting for company). Each request's promise settles only once its batch answered, so a
+// caller never acts on a write that is not committed: a batch delays a request by at most the one batch ahead.
 
 /** The most requests one batch carries (a statement's arrays stay small; the next batch follows at once). */
 export const MAX_BATCH = 256;
