@@ -171,17 +171,20 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
     // Until it commits the store still has the target running, and a controller taking over reads this same
     // outcome from the run's journal (look → settle).
     setState(t, outcome.state);
+    // Asked before the loop wakes: the queue is first come, first committed, so this record commits no later
+    // than the start of the target the loop puts in its slot.
+    const recorded = track(
+      writer.ask({
+        name: t.name,
+        from: ["running"],
+        to: outcome.state,
+        fields: { runStatus, message: outcome.message, finished: true },
+        event: { type: `target.${outcome.state}`, body: { runId: t.runId, message: outcome.message } },
+      }),
+    );
     wake();
     try {
-      await track(
-        writer.ask({
-          name: t.name,
-          from: ["running"],
-          to: outcome.state,
-          fields: { runStatus, message: outcome.message, finished: true },
-          event: { type: `target.${outcome.state}`, body: { runId: t.runId, message: outcome.message } },
-        }),
-      );
+      await recorded;
     } catch (err) {
       setState(t, "running");
       throw err;

@@ -232,6 +232,34 @@ describe("the fleet controller's batched writes", () => {
     await runs.close();
   }, 60_000);
 
+  it("commits a finished target's record with the start of the target that takes its slot", async () => {
+    const runs = new PgRunStore(url, { stateDir: join(dir, ".rbx") });
+    await runs.role();
+    const fleets = new FleetStore(url);
+    const names = ["s1", "s2", "s3", "s4"];
+    const options = optionsFor(4, 1, 0);
+    const token = await newFleet(fleets, "slots", names, options);
+    const outcome = await drive(fleets, runs, new InProcessExecutor(), "slots", token, options);
+    expect(outcome.status).toBe("completed");
+    const done = (
+      await db.query<{ name: string; started_at: Date; finished_at: Date }>(
+        "SELECT name, started_at, finished_at FROM rbx.fleet_targets WHERE fleet_id = 'slots' ORDER BY position",
+      )
+    ).rows;
+    // One at a time: each target's outcome and the next one's start are one transaction (they share its time).
+    for (let i = 1; i < done.length; i++)
+      expect(done[i]?.started_at.toISOString()).toBe(done[i - 1]?.finished_at.toISOString());
+    expect((await events("slots")).filter((e) => e.target).map((e) => [e.type, e.target])).toEqual(
+      names.flatMap((n) => [
+        ["target.started", n],
+        ["target.launched", n],
+        ["target.succeeded", n],
+      ]),
+    );
+    await fleets.close();
+    await runs.close();
+  }, 60_000);
+
   it("stops new starts at a failure whose record has not committed, and the next controller reads that outcome from the run's journal", async () => {
     const runs = new PgRunStore(url, { stateDir: join(dir, ".rbx") });
     await runs.role();
