@@ -155,10 +155,11 @@ export class FleetReads extends FleetDb {
    * the run store verifies them; undefined for a run the store does not have (its launch died before it began).
    */
   async runJournals(runIds: readonly string[]): Promise<(JournalRead | undefined)[]> {
-    const rows = await this.q<{ run_id: string; head_seq: number; head_hash: string; lines: string[] }>(
+    // Each journal as one text (its lines, each ending in a newline): no array for the driver to parse.
+    const rows = await this.q<{ run_id: string; head_seq: number; head_hash: string; text: string | null }>(
       "reading the targets' runs",
       `SELECT r.run_id, r.head_seq, r.head_hash,
-         ARRAY(SELECT e.line FROM rbx.events e WHERE e.run_id = r.run_id ORDER BY e.seq) AS lines
+         (SELECT string_agg(e.line || E'\\n', '' ORDER BY e.seq) FROM rbx.events e WHERE e.run_id = r.run_id) AS text
        FROM rbx.runs r WHERE r.run_id = ANY($1::text[])`,
       [[...runIds]],
       "rbx-fleet-run-journals",
@@ -167,8 +168,7 @@ export class FleetReads extends FleetDb {
     return runIds.map((id) => {
       const r = byId.get(id);
       if (!r) return undefined;
-      const text = r.lines.map((line) => `${line}\n`).join("");
-      return verifyJournal(text, { seq: r.head_seq, hash: r.head_hash });
+      return verifyJournal(r.text ?? "", { seq: r.head_seq, hash: r.head_hash });
     });
   }
 
