@@ -107,8 +107,6 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   ).length;
   const watched = new Set<string>();
   let fenced: Error | undefined;
-  /** A launch that could not be recorded (the store failed): the controller stops with it, as for a start. */
-  let failure: Error | undefined;
   let wakeUp: (() => void) | undefined;
   let poll: NodeJS.Timeout | undefined;
   const wake = () => {
@@ -117,7 +115,7 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
     clearTimeout(poll);
     w?.();
   };
-  /** Launches and outcome records under way: each is committed (or has failed) before the fleet ends. */
+  /** Outcome records under way: each is committed (or has failed) before the fleet's end is. */
   const pending = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>): Promise<T> => {
     pending.add(p);
@@ -298,12 +296,9 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
     t.attempt = attempt;
     setState(t, "running");
     ctx.say(`${t.name}: ${mode === "resume" ? "resuming" : "starting"} run ${runId}`);
-    // Its start is committed: the launch goes on while the loop starts the next targets.
-    void track(launch(t, mode)).catch((err: Error) => {
-      if (err instanceof FleetFencedError) fenced = err;
-      else failure ??= err;
-      wake();
-    });
+    // Launched and its handle recorded before the loop goes on, as a controller taking over needs the handle to
+    // tell a process that has not created its run yet from a launch that died.
+    await launch(t, mode);
   };
 
   /** A running target this controller did not launch (a previous controller did): wait, resume or relaunch. */
@@ -359,10 +354,10 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   ctx.signal.addEventListener("abort", onAbort);
   try {
     for (;;) {
-      if (fenced || failure) {
-        // Writes under way end first (refused, when fenced): nothing of this controller outlives its return.
+      if (fenced) {
+        // Writes under way end first (refused): nothing of this controller outlives its return.
         await drain();
-        throw fenced ?? failure;
+        throw fenced;
       }
       if (ctx.signal.aborted) {
         await drain();
@@ -399,7 +394,7 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
         });
         continue;
       }
-      // The fleet's end is recorded only after every outcome and launch is (one that failed is looked at again).
+      // The fleet's end is recorded only after every outcome is (one that failed is looked at again).
       if (pending.size > 0) {
         await drain();
         continue;
