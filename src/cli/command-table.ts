@@ -12,7 +12,7 @@ export interface CommandEntry {
   name: string;
   summary: string;
   load: () => Promise<CommandModule>;
-  /** The command holds a whole run (runbook, journal, state): it keeps V8's young generation small (heap-policy.ts). */
+  /** The command holds a whole run (runbook, journal, state): its heap is kept close to what is live (heap-policy.ts). */
   holdsRun?: true;
 }
 
