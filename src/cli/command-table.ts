@@ -14,6 +14,8 @@ export interface CommandEntry {
   load: () => Promise<CommandModule>;
   /** The command holds a whole run (runbook, journal, state): its heap is kept close to what is live (heap-policy.ts). */
   holdsRun?: true;
+  /** It only reads that run (one pass, no steps run): V8's optimizing compilers stay off too (heap-policy.ts). */
+  readsOnly?: true;
 }
 
 /** Every command rbx has, in the order `rbx --help` lists them. */
@@ -45,6 +47,7 @@ export const commands: readonly CommandEntry[] = [
     summary: "where a run stands, what a rollback would run, the recovery choices (--follow: live)",
     load: () => import("./commands/status.js"),
     holdsRun: true,
+    readsOnly: true,
   },
   {
     name: "runs",
@@ -95,6 +98,7 @@ export const commands: readonly CommandEntry[] = [
     summary: "a run's report (md, html with a timeline, json): steps, outputs, rollback, recovery",
     load: () => import("./commands/report.js"),
     holdsRun: true,
+    readsOnly: true,
   },
   {
     name: "eval",
