@@ -26,16 +26,23 @@ export function analyze(
 ):
   | { ok: true; ast: Expr; checked?: Checked; diagnostics: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] } {
-  const origin: ExprOrigin = options.file ? { source, file: options.file } : { source };
   const text = typeof source === "string" ? source : source.text;
   const parsed = parseExpr(text);
-  const toDiag = (p: { code: string; message: string; start: number; end: number }) =>
-    diagnostic(p.code, "error", p.message, spanIn(origin, p.start, p.end));
-  if (!parsed.ok) return { ok: false, diagnostics: parsed.problems.map(toDiag) };
+  if (!parsed.ok) return { ok: false, diagnostics: toDiagnostics(parsed.problems, source, options) };
   if (options.unchecked) return { ok: true, ast: parsed.ast, diagnostics: [] };
   const checked = check(parsed.ast, env);
-  const diagnostics = checked.problems.map(toDiag);
-  return diagnostics.length > 0
-    ? { ok: false, diagnostics }
-    : { ok: true, ast: parsed.ast, checked, diagnostics };
+  // A clean check (the usual case) builds no origin and no diagnostics.
+  return checked.problems.length > 0
+    ? { ok: false, diagnostics: toDiagnostics(checked.problems, source, options) }
+    : { ok: true, ast: parsed.ast, checked, diagnostics: [] };
+}
+
+/** Problems at offsets of the expression text as diagnostics at positions of the file. */
+function toDiagnostics(
+  problems: readonly { code: string; message: string; start: number; end: number }[],
+  source: SourceText | string,
+  options: CompileOptions,
+): Diagnostic[] {
+  const origin: ExprOrigin = options.file ? { source, file: options.file } : { source };
+  return problems.map((p) => diagnostic(p.code, "error", p.message, spanIn(origin, p.start, p.end)));
 }

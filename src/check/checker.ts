@@ -24,9 +24,10 @@ export interface Checked {
   type: CelType;
   /** The type of each node, indexed by node id. */
   types: CelType[];
-  calls: Map<number, ResolvedOverload[]>;
-  /** Ident/select nodes that name a declared variable (`a.b.c` may be one dotted name). */
-  names: Map<number, string>;
+  /** The candidate overloads of each call node, indexed by node id. */
+  calls: (ResolvedOverload[] | undefined)[];
+  /** The declared variable an ident/select node names, indexed by node id (`a.b.c` may be one dotted name). */
+  names: (string | undefined)[];
   /** Call nodes written `ns.fn(x)` that call the global function `ns.fn`. */
   namespaced: ReadonlySet<number>;
   /** Argument nodes to convert semver → string (a semver used where a string is expected). */
@@ -95,16 +96,7 @@ function listOf(elem: CelType): CelType {
 }
 
 class Checker {
-  readonly out: Checked = {
-    type: T.dyn,
-    types: [],
-    calls: new Map(),
-    names: new Map(),
-    namespaced: NONE,
-    coerce: NONE,
-    problems: [],
-    readsSecret: false,
-  };
+  readonly out: Checked;
   /**
    * Nodes whose value is only read through a field select: `params` in `params.release` is not the
    * secret `params.databaseUrl`; the select decides. A node read whole (`string(params)`) may carry one.
@@ -114,7 +106,22 @@ class Checker {
   private readonly dottedNames: boolean;
   private readonly vars: TypeEnv["variables"];
 
-  constructor(private readonly env: TypeEnv) {
+  /** `size`: how many node ids to expect (the root's id + 1: ids are given as nodes complete). */
+  constructor(
+    private readonly env: TypeEnv,
+    size: number,
+  ) {
+    // Sized once, not grown node by node; an AST whose root is not the last id still works (the arrays grow).
+    this.out = {
+      type: T.dyn,
+      types: new Array(size),
+      calls: new Array(size),
+      names: new Array(size),
+      namespaced: NONE,
+      coerce: NONE,
+      problems: [],
+      readsSecret: false,
+    };
     this.selected = env.secrets ? new Set() : undefined;
     this.dottedNames = hasDottedName(env.variables);
     this.vars = env.variables;
@@ -171,7 +178,7 @@ class Checker {
       const name = qualifiedName(node) as string;
       const found = this.lookupVar((rootAbsolute(e) ? "." : "") + name);
       if (found) {
-        this.out.names.set(node.id, found);
+        this.out.names[node.id] = found;
         this.markSecret(found);
         let t = this.vars[found] as CelType;
         this.out.types[node.id] = t;
@@ -234,7 +241,7 @@ class Checker {
         if (local) return local;
         const found = this.lookupVar(e.absolute ? `.${e.name}` : e.name);
         if (found) {
-          this.out.names.set(e.id, found);
+          this.out.names[e.id] = found;
           this.markSecret(found, e);
           return this.vars[found] as CelType;
         }
@@ -355,7 +362,6 @@ class Checker {
   call(e: CallExpr, scope: Scope): CelType {
     let fn = e.fn;
     const target = e.target;
-    let args = e.args;
     let receiver = false;
     if (target) {
       // `ns.fn(x)`: a namespaced global function, when `ns` names no variable.
@@ -365,18 +371,20 @@ class Checker {
       if (q !== undefined && this.isFunction(`${q}.${fn}`)) {
         fn = `${q}.${fn}`;
         this.addNamespaced(e.id);
-      } else {
-        args = [target, ...e.args];
-        receiver = true;
-      }
+      } else receiver = true;
     } else if (fn.charCodeAt(0) === 46) fn = fn.slice(1);
-    const argTypes: CelType[] = new Array(args.length);
-    for (let i = 0; i < args.length; i++) argTypes[i] = this.visit(args[i] as Expr, scope);
-    if (fn === "_==_" || fn === "_!=_") return this.equality(e, args, argTypes);
+    // The arguments are the receiver (when there is one) and then the written arguments; no array joins them.
+    const written = e.args;
+    const first = receiver ? 1 : 0;
+    const argTypes: CelType[] = new Array(written.length + first);
+    if (receiver) argTypes[0] = this.visit(target as Expr, scope);
+    for (let i = 0; i < written.length; i++) argTypes[i + first] = this.visit(written[i] as Expr, scope);
+    if (fn === "_==_" || fn === "_!=_")
+      return this.equality(e, callArg(e, receiver, 0), callArg(e, receiver, 1), argTypes);
     const res = resolveCall(fn, receiver, argTypes, this.env);
     if (res.kind === "ok") {
-      this.out.calls.set(e.id, res.candidates);
-      for (const i of res.coerce) this.addCoerce((args[i] as Expr).id);
+      this.out.calls[e.id] = res.candidates;
+      for (const i of res.coerce) this.addCoerce(callArg(e, receiver, i).id);
       return res.result;
     }
     const at: [number, number] = [e.fnStart, e.end];
@@ -388,11 +396,11 @@ class Checker {
     return this.problem("no-matching-overload", msg.noOverload(fn, argTypes, res.signatures), ...at);
   }
 
-  equality(e: CallExpr, args: Expr[], types: CelType[]): CelType {
+  equality(e: CallExpr, left: Expr, right: Expr, types: CelType[]): CelType {
     const x = types[0] as CelType;
     const y = types[1] as CelType;
-    if (x.kind === "semver" && y.kind === "string") this.addCoerce((args[0] as Expr).id);
-    else if (y.kind === "semver" && x.kind === "string") this.addCoerce((args[1] as Expr).id);
+    if (x.kind === "semver" && y.kind === "string") this.addCoerce(left.id);
+    else if (y.kind === "semver" && x.kind === "string") this.addCoerce(right.id);
     else if (!compatible(x, y) && x.kind !== "null_type" && y.kind !== "null_type") {
       return this.problem("type-mismatch", msg.compare(e.fn === "_==_" ? "==" : "!=", x, y), e.start, e.end);
     }
@@ -407,6 +415,11 @@ class Checker {
   }
 }
 
+/** The i-th argument of a call: the receiver first when it has one. */
+function callArg(e: CallExpr, receiver: boolean, i: number): Expr {
+  return (receiver ? (i === 0 ? e.target : e.args[i - 1]) : e.args[i]) as Expr;
+}
+
 const PREDICATE: Record<ComprehensionExpr["macro"], string> = {
   all: "the predicate of all()",
   exists: "the predicate of exists()",
@@ -417,7 +430,7 @@ const PREDICATE: Record<ComprehensionExpr["macro"], string> = {
 
 /** Type-check an expression against an environment. */
 export function check(ast: Expr, env: TypeEnv): Checked {
-  const c = new Checker(env);
+  const c = new Checker(env, ast.id + 1);
   c.out.type = c.visit(ast, NO_SCOPE);
   return c.out;
 }

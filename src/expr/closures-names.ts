@@ -35,8 +35,12 @@ function variable(name: string): Node {
   // The error is built when it happens, so compiling a reference allocates only the closure.
   return (c) => {
     const v = c.vars[name];
-    return v === undefined ? new CelError(`no value was given for '${name}'`) : v;
+    return v === undefined ? unset(name) : v;
   };
+}
+
+function unset(name: string): CelError {
+  return new CelError(`no value was given for '${name}'`);
 }
 
 /** Select a field from a map (or an object held as a map). */
@@ -56,7 +60,7 @@ function identOrChain(
 ): Node | undefined {
   const checked = g.checked;
   if (checked) {
-    const name = checked.names.get(e.id);
+    const name = checked.names[e.id];
     return name === undefined ? undefined : variable(name);
   }
   // Not checked: try the dotted names of the chain against the bindings at run time, longest first.
@@ -107,15 +111,53 @@ export function compileNames(
     case "select": {
       const named = identOrChain(g, e, scope);
       if (named) return named;
-      const operand = g.compile(e.operand, scope);
-      const field = e.field;
+      // A row of selects (`steps.health.output.status`) is one closure over its field names: the same results
+      // as one closure per select (an error stops the row and is what it gives), fewer closures to build and call.
+      const fields = [e.field];
+      let base: Expr = e.operand;
+      while (base.kind === "select" && g.checked !== undefined && g.checked.names[base.id] === undefined) {
+        fields.push(base.field);
+        base = base.operand;
+      }
+      fields.reverse();
+      // The row starts at a declared variable (the usual case): it is read here, not through a closure of its own.
+      const name = g.checked?.names[base.id];
+      if (name !== undefined) {
+        return (c) => {
+          let o: CelResult | undefined = c.vars[name];
+          if (o === undefined) return unset(name);
+          for (let i = 0; i < fields.length; i++) {
+            const field = fields[i] as string;
+            if (!(o instanceof Map)) return selectField(o, field);
+            const v = (o as ReadonlyMap<CelKey, CelValue>).get(field);
+            if (v === undefined) return errors.noSuchKey(field);
+            o = v;
+          }
+          return o;
+        };
+      }
+      const operand = g.compile(base, scope);
+      if (fields.length === 1) {
+        const field = e.field;
+        return (c) => {
+          const o = operand(c);
+          if (o instanceof Map) {
+            const v = (o as ReadonlyMap<CelKey, CelValue>).get(field);
+            return v === undefined ? errors.noSuchKey(field) : v;
+          }
+          return selectField(o, field);
+        };
+      }
       return (c) => {
-        const o = operand(c);
-        if (o instanceof Map) {
+        let o = operand(c);
+        for (let i = 0; i < fields.length; i++) {
+          const field = fields[i] as string;
+          if (!(o instanceof Map)) return selectField(o, field);
           const v = (o as ReadonlyMap<CelKey, CelValue>).get(field);
-          return v === undefined ? errors.noSuchKey(field) : v;
+          if (v === undefined) return errors.noSuchKey(field);
+          o = v;
         }
-        return selectField(o, field);
+        return o;
       };
     }
     case "has": {

@@ -20,18 +20,29 @@ export function generate(
   checked: Checked | undefined,
   env: TypeEnv,
 ): { root: Node; slots: number } {
-  let slots = 0;
-  const gen: Gen = {
-    checked,
-    env,
-    newSlot: () => slots++,
-    compile: (e, scope) => {
-      const n = compileNode(gen, e, scope);
-      return checked?.coerce.has(e.id) ? coerceToString(n) : n;
-    },
-  };
-  const root = gen.compile(ast, new Map());
-  return { root, slots };
+  const gen = new Generator(checked, env);
+  const root = gen.compile(ast, NO_SLOTS);
+  return { root, slots: gen.slots };
+}
+
+/** The scope outside every comprehension (never written: a comprehension copies the scope it extends). */
+const NO_SLOTS: ReadonlyMap<string, number> = new Map();
+
+/** One compilation's state: one object, no closures of its own. */
+class Generator implements Gen {
+  slots = 0;
+  constructor(
+    readonly checked: Checked | undefined,
+    readonly env: TypeEnv,
+  ) {}
+  newSlot(): number {
+    return this.slots++;
+  }
+  compile(e: Expr, scope: ReadonlyMap<string, number>): Node {
+    const n = compileNode(this, e, scope);
+    const checked = this.checked;
+    return checked && checked.coerce.size > 0 && checked.coerce.has(e.id) ? coerceToString(n) : n;
+  }
 }
 
 function coerceToString(n: Node): Node {
@@ -93,31 +104,44 @@ function logic(kind: "and" | "or", l: Node, r: Node): Node {
 }
 
 function call(g: Gen, e: CallExpr, scope: ReadonlyMap<string, number>): Node {
-  const namespaced = g.checked ? g.checked.namespaced.has(e.id) : isNamespacedCall(g, e, scope);
-  let fn = e.fn.startsWith(".") ? e.fn.slice(1) : e.fn;
-  let argExprs = e.args;
+  const checked = g.checked;
+  const namespaced = checked
+    ? checked.namespaced.size > 0 && checked.namespaced.has(e.id)
+    : isNamespacedCall(g, e, scope);
+  let fn = e.fn.charCodeAt(0) === 46 ? e.fn.slice(1) : e.fn;
   if (e.target && namespaced) fn = `${qualified(e.target)}.${fn}`;
-  else if (e.target) argExprs = [e.target, ...e.args];
-  const args = argExprs.map((a) => g.compile(a, scope));
-  if (fn === "_==_" || fn === "_!=_") return equality(fn === "_!=_", args[0] as Node, args[1] as Node);
+  // The arguments are the receiver (when there is one) and then the written arguments; no array joins them.
   const receiver = !!e.target && !namespaced;
-  let candidates: ResolvedOverload[] | undefined = g.checked?.calls.get(e.id);
+  const count = e.args.length + (receiver ? 1 : 0);
+  // A literal second argument (`x > 0`, `s.startsWith("4.")`) is read as a value, not through a closure of its own.
+  const lit = count === 2 ? literalOf(g, callArg(e, receiver, 1)) : NOT_LITERAL;
+  const args: Node[] = new Array(count);
+  for (let i = 0; i < count; i++)
+    if (i !== 1 || lit === NOT_LITERAL) args[i] = g.compile(callArg(e, receiver, i), scope);
+  if (fn === "_==_" || fn === "_!=_") {
+    if (lit !== NOT_LITERAL) return equalityTo(fn === "_!=_", args[0] as Node, lit);
+    return equality(fn === "_!=_", args[0] as Node, args[1] as Node);
+  }
+  let candidates: ResolvedOverload[] | undefined = checked?.calls[e.id];
   if (!candidates) {
     const all = declaredOverloads(fn, g.env).filter((o) => o.params.length === args.length);
     const styled = all.filter((o) => o.receiver === receiver);
     candidates = styled.length > 0 ? styled : all;
   }
   if (candidates.length === 0) {
-    const err = new CelError(`no function '${fn}' with ${argExprs.length} argument(s)`);
+    const err = new CelError(`no function '${fn}' with ${count} argument(s)`);
     return () => err;
   }
   const only = candidates.length === 1 ? candidates[0] : undefined;
-  const exact =
-    only &&
-    g.checked &&
-    argExprs.every((a, i) => staticallyFits(g.checked as Checked, a, only.params[i] as SigType));
-  const invoke = exact ? implOf(only) : undefined;
-  if (invoke === undefined) return dispatched(args, dispatcher(fn, candidates));
+  let exact = only !== undefined && checked !== undefined;
+  for (let i = 0; exact && i < count; i++)
+    exact = staticallyFits(
+      checked as Checked,
+      callArg(e, receiver, i),
+      (only as ResolvedOverload).params[i] as SigType,
+    );
+  const invoke = exact ? implOf(only as ResolvedOverload) : undefined;
+  if (invoke === undefined) return dispatched(args, dispatcher(fn, candidates), lit);
   if (args.length === 1) {
     const a = args[0] as Node;
     return (c) => {
@@ -127,6 +151,12 @@ function call(g: Gen, e: CallExpr, scope: ReadonlyMap<string, number>): Node {
   }
   if (args.length === 2) {
     const a = args[0] as Node;
+    if (lit !== NOT_LITERAL) {
+      return (c) => {
+        const x = a(c);
+        return isErr(x) ? x : invoke(x, lit);
+      };
+    }
     const b = args[1] as Node;
     return (c) => {
       const x = a(c);
@@ -135,11 +165,33 @@ function call(g: Gen, e: CallExpr, scope: ReadonlyMap<string, number>): Node {
       return isErr(y) ? y : invoke(x, y);
     };
   }
-  return dispatched(args, (xs) => invoke(...xs));
+  return dispatched(args, (xs) => invoke(...xs), NOT_LITERAL);
 }
 
-/** A call whose overload is chosen (or whose arguments are spread) at run time. */
-function dispatched(args: Node[], run: (xs: CelValue[]) => CelResult): Node {
+/** Marks an argument that is not a literal read as a value. */
+const NOT_LITERAL: unique symbol = Symbol("not a literal");
+
+/** The value of a literal argument (one no conversion applies to), or NOT_LITERAL. */
+function literalOf(g: Gen, a: Expr): CelValue | typeof NOT_LITERAL {
+  if (a.kind !== "literal") return NOT_LITERAL;
+  const coerce = g.checked?.coerce;
+  return coerce && coerce.size > 0 && coerce.has(a.id) ? NOT_LITERAL : (a.value as CelValue);
+}
+
+/** The i-th argument of a call: the receiver first when it has one. */
+function callArg(e: CallExpr, receiver: boolean, i: number): Expr {
+  return (receiver ? (i === 0 ? e.target : e.args[i - 1]) : e.args[i]) as Expr;
+}
+
+/**
+ * A call whose overload is chosen (or whose arguments are spread) at run time; `lit` is the second of two
+ * arguments when it is a literal (then `args[1]` is not compiled).
+ */
+function dispatched(
+  args: Node[],
+  run: (xs: CelValue[]) => CelResult,
+  lit: CelValue | typeof NOT_LITERAL,
+): Node {
   if (args.length === 1) {
     const a = args[0] as Node;
     return (c) => {
@@ -149,6 +201,12 @@ function dispatched(args: Node[], run: (xs: CelValue[]) => CelResult): Node {
   }
   if (args.length === 2) {
     const a = args[0] as Node;
+    if (lit !== NOT_LITERAL) {
+      return (c) => {
+        const x = a(c);
+        return isErr(x) ? x : run([x, lit]);
+      };
+    }
     const b = args[1] as Node;
     return (c) => {
       const x = a(c);
@@ -171,10 +229,19 @@ function dispatched(args: Node[], run: (xs: CelValue[]) => CelResult): Node {
 /** True when the checker proved the argument has exactly the parameter's kind (no run-time test needed). */
 function staticallyFits(checked: Checked, arg: Expr, param: SigType): boolean {
   const t = checked.types[arg.id];
-  if (!t || isDynLike(t) || checked.coerce.has(arg.id)) return param.kind === "param" || param.kind === "dyn";
+  if (!t || isDynLike(t) || (checked.coerce.size > 0 && checked.coerce.has(arg.id)))
+    return param.kind === "param" || param.kind === "dyn";
   if (param.kind === "param" || param.kind === "dyn") return true;
   if (param.kind === "map") return t.kind === "map" || t.kind === "object";
   return t.kind === param.kind;
+}
+
+/** `x == v` and `x != v` with a literal `v`. */
+function equalityTo(negate: boolean, a: Node, v: CelValue): Node {
+  return (c) => {
+    const x = a(c);
+    return isErr(x) ? x : celEquals(x, v) !== negate;
+  };
 }
 
 function equality(negate: boolean, a: Node, b: Node): Node {

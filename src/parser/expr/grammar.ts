@@ -31,6 +31,15 @@ export interface CelGrammar extends EmbeddedActionsParser {
 /** A node-shaped value returned while chevrotain records the grammar; never part of a real AST. */
 const RECORDING: Expr = { kind: "literal", value: null, id: 0, start: -1, end: -1 };
 
+// The options given to CONSUME and SUBRULE, made once (an object literal in a rule would be garbage per call).
+const ABS_DOT = { LABEL: "absDot" };
+const LITERAL = { LABEL: "literal" };
+const MEMBER = { LABEL: "member" };
+const MEMBER_ARGS = { LABEL: "memberArgs" };
+const INDEX_OPEN = { LABEL: "indexOpen" };
+const INDEX = { LABEL: "index" };
+const INDEX_CLOSE = { LABEL: "indexClose" };
+
 function endOf(tok: IToken): number {
   return tok.startOffset + tok.image.length;
 }
@@ -60,11 +69,69 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
     private argsEnd = 0;
     /** The prefix operators of the operands being parsed, innermost last (each operand takes its own off). */
     private prefixes: IToken[] = [];
-    // The bodies of the operand's two loops, made once (a closure per operand would be garbage at once).
+    /** Operands and operators of the rows being folded, innermost row on top (each row takes its own off). */
+    private operands: Expr[] = [];
+    private operators: IToken[] = [];
+    /** Where the innermost row's operators start in `operators`. */
+    private opBase = 0;
+    /** Elements of the argument lists and list literals being parsed, innermost on top. */
+    private items: Expr[] = [];
+    /** The test of the conditional whose `? :` is being parsed (read before anything nested sets it again). */
+    private condTest: Expr = RECORDING;
+    // The bodies of the rules' options and loops, made once (a closure per rule call would be garbage at once);
+    // what they build goes through the fields above or their return value.
     private prefix = (): void => {
       this.prefixes.push(this.CONSUME(tk.PrefixOp));
     };
     private suffix = (): void => this.OR2(this.suffixAlts as IOrAlt<void>[]);
+    private ternary = (): Expr | undefined => {
+      const test = this.condTest;
+      this.CONSUME(tk.Question);
+      const then = this.SUBRULE(this.binary);
+      this.CONSUME(tk.Colon);
+      const otherwise = this.SUBRULE(this.expr);
+      if (this.RECORDING_PHASE) return undefined;
+      return {
+        kind: "cond",
+        test,
+        then,
+        otherwise,
+        id: this.nextId++,
+        start: test.start,
+        end: otherwise.end,
+      };
+    };
+    private chainStep = (): void => {
+      const op = this.CONSUME(tk.BinOp);
+      const recording = this.RECORDING_PHASE;
+      if (!recording) {
+        const out = this.operands;
+        const ops = this.operators;
+        const base = this.opBase;
+        const p = prec(op);
+        while (ops.length > base && prec(ops[ops.length - 1] as IToken) >= p) this.apply(out, ops);
+        ops.push(op);
+      }
+      const right = this.SUBRULE2(this.operand);
+      if (!recording) this.operands.push(right);
+    };
+    private absDot = (): IToken => this.CONSUME(tk.Dot, ABS_DOT);
+    private identArgs = (): Expr[] => this.SUBRULE(this.callArgs);
+    private memberArgs = (): Expr[] => this.SUBRULE2(this.callArgs, MEMBER_ARGS);
+    private firstItem = (): void => {
+      this.items.push(this.SUBRULE(this.expr));
+      this.MANY(this.nextItem);
+    };
+    private nextItem = (): void => {
+      this.CONSUME(tk.Comma);
+      this.items.push(this.SUBRULE2(this.expr));
+    };
+    private listItems = (): void => {
+      this.items.push(this.SUBRULE(this.expr));
+      this.MANY(this.nextItem);
+      this.OPTION2(this.trailingComma);
+    };
+    private trailingComma = (): IToken => this.CONSUME2(tk.Comma);
     // Alternatives of each OR, built on first use and reused (chevrotain's "caching arrays of alternatives").
     private primaryAlts: IOrAlt<Expr>[] | undefined = undefined;
     private suffixAlts: IOrAlt<void>[] | undefined = undefined;
@@ -78,7 +145,21 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
       if (this.problems.length > 0) this.problems = [];
       this.nextId = 1;
       this.negated = false;
-      this.prefixes.length = 0;
+      // A parse that failed may have left its rows and lists behind (one that succeeded took everything off).
+      if (this.prefixes.length > 0) this.prefixes.length = 0;
+      if (this.operands.length > 0) this.operands.length = 0;
+      if (this.operators.length > 0) this.operators.length = 0;
+      if (this.items.length > 0) this.items.length = 0;
+      this.opBase = 0;
+    }
+
+    /** The items pushed since `base`, taken off the stack. */
+    private takeItems(base: number): Expr[] {
+      const items = this.items;
+      if (items.length === base) return [];
+      const taken = items.slice(base);
+      items.length = base;
+      return taken;
     }
 
     private problem(code: ExprProblem["code"], message: string, start: number, end: number): void {
@@ -87,24 +168,8 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
 
     expr: ParserMethod<[], Expr> = this.RULE("expr", (): Expr => {
       const test = this.chain();
-      let cond: Expr | undefined;
-      this.OPTION(() => {
-        this.CONSUME(tk.Question);
-        const then = this.SUBRULE(this.binary);
-        this.CONSUME(tk.Colon);
-        const otherwise = this.SUBRULE(this.expr);
-        if (this.RECORDING_PHASE) return;
-        cond = {
-          kind: "cond",
-          test,
-          then,
-          otherwise,
-          id: this.nextId++,
-          start: test.start,
-          end: otherwise.end,
-        };
-      });
-      return cond ?? test;
+      this.condTest = test;
+      return this.OPTION(this.ternary) ?? test;
     });
 
     binary: ParserMethod<[], Expr> = this.RULE("binary", (): Expr => this.chain());
@@ -115,23 +180,20 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
      */
     private chain(): Expr {
       const first = this.SUBRULE(this.operand);
-      let out: Expr[] | undefined;
-      let ops: IToken[] | undefined;
-      this.MANY(() => {
-        const op = this.CONSUME(tk.BinOp);
-        if (!this.RECORDING_PHASE) {
-          out ??= [first];
-          ops ??= [];
-          const p = prec(op);
-          while (ops.length > 0 && prec(ops[ops.length - 1] as IToken) >= p) this.apply(out, ops);
-          ops.push(op);
-        }
-        const right = this.SUBRULE2(this.operand);
-        out?.push(right);
-      });
-      if (out === undefined || ops === undefined) return first;
-      while (ops.length > 0) this.apply(out, ops);
-      return out[0] as Expr;
+      if (this.RECORDING_PHASE) {
+        this.MANY(this.chainStep);
+        return first;
+      }
+      const out = this.operands;
+      const ops = this.operators;
+      const outer = this.opBase;
+      const base = ops.length;
+      this.opBase = base;
+      out.push(first);
+      this.MANY(this.chainStep);
+      while (ops.length > base) this.apply(out, ops);
+      this.opBase = outer;
+      return out.pop() as Expr;
     }
 
     /** Apply the last pending operator to the last two operands. */
@@ -212,7 +274,7 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
       return [
         {
           ALT: () => {
-            const dot = this.OPTION(() => this.CONSUME(tk.Dot, { LABEL: "absDot" }));
+            const dot = this.OPTION(this.absDot);
             const name = this.CONSUME(tk.Identifier);
             if (!this.RECORDING_PHASE && RESERVED.has(name.image))
               this.problem(
@@ -221,7 +283,7 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
                 name.startOffset,
                 endOf(name),
               );
-            const args = this.OPTION2(() => this.SUBRULE(this.callArgs));
+            const args = this.OPTION2(this.identArgs);
             return this.RECORDING_PHASE ? RECORDING : this.identOrCall(name, dot, args);
           },
         },
@@ -237,7 +299,7 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
         { ALT: () => this.SUBRULE(this.mapLiteral) },
         {
           ALT: () => {
-            const tok = this.CONSUME(tk.Literal, { LABEL: "literal" });
+            const tok = this.CONSUME(tk.Literal, LITERAL);
             if (this.RECORDING_PHASE) return RECORDING;
             // The operand's innermost minus belongs to a number literal that no suffix follows (`-1`, not `-1[0]`).
             const type = tok.tokenType;
@@ -260,19 +322,19 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
         {
           ALT: () => {
             this.CONSUME2(tk.Dot);
-            const name = this.CONSUME(tk.Name, { LABEL: "member" });
+            const name = this.CONSUME(tk.Name, MEMBER);
             const operand = this.acc;
-            const args = this.OPTION3(() => this.SUBRULE2(this.callArgs, { LABEL: "memberArgs" }));
+            const args = this.OPTION3(this.memberArgs);
             if (this.RECORDING_PHASE) return;
             this.acc = args === undefined ? this.select(operand, name) : this.method(operand, name, args);
           },
         },
         {
           ALT: () => {
-            this.CONSUME(tk.LBracket, { LABEL: "indexOpen" });
+            this.CONSUME(tk.LBracket, INDEX_OPEN);
             const operand = this.acc;
-            const index = this.SUBRULE2(this.expr, { LABEL: "index" });
-            const close = this.CONSUME(tk.RBracket, { LABEL: "indexClose" });
+            const index = this.SUBRULE2(this.expr, INDEX);
+            const close = this.CONSUME(tk.RBracket, INDEX_CLOSE);
             if (this.RECORDING_PHASE) return;
             this.acc = {
               kind: "index",
@@ -290,31 +352,19 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
     /** The arguments; where the ")" ends is left in `argsEnd`. */
     callArgs: ParserMethod<[], Expr[]> = this.RULE("callArgs", (): Expr[] => {
       this.CONSUME(tk.LParen);
-      const args: Expr[] = [];
-      this.OPTION(() => {
-        args.push(this.SUBRULE(this.expr));
-        this.MANY(() => {
-          this.CONSUME(tk.Comma);
-          args.push(this.SUBRULE2(this.expr));
-        });
-      });
+      const base = this.items.length;
+      this.OPTION(this.firstItem);
       const close = this.CONSUME(tk.RParen);
       this.argsEnd = endOf(close);
-      return args;
+      return this.takeItems(base);
     });
 
     listLiteral: ParserMethod<[], Expr> = this.RULE("listLiteral", (): Expr => {
       const open = this.CONSUME(tk.LBracket);
-      const elems: Expr[] = [];
-      this.OPTION(() => {
-        elems.push(this.SUBRULE(this.expr));
-        this.MANY(() => {
-          this.CONSUME(tk.Comma);
-          elems.push(this.SUBRULE2(this.expr));
-        });
-        this.OPTION2(() => this.CONSUME2(tk.Comma));
-      });
+      const base = this.items.length;
+      this.OPTION(this.listItems);
       const close = this.CONSUME(tk.RBracket);
+      const elems = this.takeItems(base);
       if (this.RECORDING_PHASE) return RECORDING;
       return { kind: "list", elems, id: this.nextId++, start: open.startOffset, end: endOf(close) };
     });

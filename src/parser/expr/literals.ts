@@ -99,8 +99,20 @@ export function decodeQuoted(token: string): Decoded<string | Uint8Array> {
   return { ok: true, value: s };
 }
 
+/** The small ints, made once (each literal of one would otherwise allocate its own). */
+const SMALL_INTS: readonly bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
+
 /** Decode an int literal (decimal or hex); `negated` lets -9223372036854775808 through. */
 export function decodeInt(token: string, negated: boolean): Decoded<bigint> {
+  // Up to 15 characters (15 decimal digits, or 0x and 13 hex digits) the value is below 2^53: Number reads it
+  // exactly (both spellings) and faster than BigInt reads text, and it is within range.
+  if (token.length <= 15) {
+    const n = Number(token);
+    return {
+      ok: true,
+      value: negated ? BigInt(-n) : n < SMALL_INTS.length ? (SMALL_INTS[n] as bigint) : BigInt(n),
+    };
+  }
   const v = BigInt(token);
   const limit = negated ? INT64_MAX + 1n : INT64_MAX;
   if (v > limit)

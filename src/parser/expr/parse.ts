@@ -212,13 +212,15 @@ function hint(message: string): string {
 }
 
 function nestingProblem(tokens: IToken[], tk: Tokens): ExprProblem | undefined {
+  const nesting = tk.nesting;
   let depth = 0;
   let questions = 0;
-  for (const t of tokens) {
-    const type = t.tokenType;
-    if (type === tk.LParen || type === tk.LBracket || type === tk.LBrace) depth++;
-    else if (type === tk.RParen || type === tk.RBracket || type === tk.RBrace) depth--;
-    else if (type === tk.Question) questions++;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as IToken;
+    const n = nesting[t.tokenTypeIdx] as number;
+    if (n === 0) continue;
+    if (n === 2) questions++;
+    else depth += n;
     if (depth + questions > MAX_NESTING) {
       return {
         code: "expr-syntax",
