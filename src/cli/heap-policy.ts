@@ -9,20 +9,28 @@
  *   factor over what was live at the last full collection, and is compacted, instead of growing up to 4× while
  *   the parse's garbage waits: 5,000 steps, rbx status 156 → ~125 MB, rbx run 170 → ~126 MB. It limits nothing:
  *   a 20,000-step runbook still loads and runs.
- * - With `readsOnly` (status, report: one pass over the journal and the runbook, no steps run), also
- *   `--no-turbofan --no-maglev`: the optimizing compilers' work on the YAML parser and the schema validator
- *   (their compile zones, run beside the parse's peak, and the code they make) costs more memory than it saves
- *   time on one pass: 5,000 steps, rbx status ~124 → ~106 MB for ~20% more CPU (1.35 → 1.65 s). Commands that
- *   run steps keep them: their per-step cost is what the optimized code is for.
+ * - With `compilersOff` (status, report: one pass over the journal and the runbook, no steps run; resume and
+ *   rollback until their runbook is loaded and bound), also `--no-turbofan --no-maglev`: the optimizing
+ *   compilers' work on the YAML parser and the schema validator (their compile zones, beside the parse's peak,
+ *   and the code they make) costs more memory than it saves time on one pass: 5,000 steps, rbx status ~124 →
+ *   ~106 MB for ~20% more CPU (1.35 → 1.65 s). Steps need them: `optimizingCompilersOn` turns them back on.
+ *   `rbx run` keeps them throughout: its load grows with the steps, and the per-step figure would pay.
  * V8 reads these each time it sizes a space or decides to optimize, so setting them once at start-up holds.
  * Validate and lint keep V8's defaults: their throughput over many files paid ~11% with the small young generation.
  */
-export function keepHeapSmall(readsOnly: boolean): void {
+export function keepHeapSmall(compilersOff: boolean): void {
   // node:v8 is taken here, not imported: every other command starts without it.
   const v8 = process.getBuiltinModule("node:v8");
   v8.setFlagsFromString("--semi-space-growth-factor=1");
   v8.setFlagsFromString("--memory-saver-mode");
-  if (!readsOnly) return;
+  if (!compilersOff) return;
   v8.setFlagsFromString("--no-turbofan");
   v8.setFlagsFromString("--no-maglev");
+}
+
+/** V8's optimizing compilers on again (after keepHeapSmall(true)), for the steps a command then runs. */
+export function optimizingCompilersOn(): void {
+  const v8 = process.getBuiltinModule("node:v8");
+  v8.setFlagsFromString("--turbofan");
+  v8.setFlagsFromString("--maglev");
 }

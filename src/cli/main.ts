@@ -55,7 +55,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.stdout.write(mod.usage);
     return EXIT.ok;
   }
-  if (entry.holdsRun) keepHeapSmall(entry.readsOnly === true);
+  if (entry.holdsRun) keepHeapSmall(entry.compilersOff !== undefined);
   try {
     return await mod.run(rest, io);
   } catch (err) {
