@@ -60,7 +60,7 @@ export const figures = [
     title: "reference: yaml floor peak RSS growth per step, 100 → 5,000 steps, vs 5 KB",
     note:
       "reference, no target: a process that only imports the pinned yaml package and parses the same runbooks " +
-      "(rbx's options, the young-generation policy of rbx run): what any YAML-based rbx run pays before its own work",
+      "(rbx's options, the heap policy of rbx run): what any YAML-based rbx run pays before its own work",
   },
   {
     id: "yaml-memory-5000",
@@ -70,11 +70,13 @@ export const figures = [
 
 /**
  * Node arguments of the memory floor: import the pinned yaml package and parse the file as rbx does, under the
- * young-generation policy rbx run, status and resume use (src/cli/heap-policy.ts), and nothing more.
+ * heap policy rbx run uses (src/cli/heap-policy.ts: young generation kept small, memory-saver mode), and nothing more.
  */
 function yamlFloor(file) {
   const code = [
-    'process.getBuiltinModule("node:v8").setFlagsFromString("--semi-space-growth-factor=1");',
+    'const v8 = process.getBuiltinModule("node:v8");',
+    'v8.setFlagsFromString("--semi-space-growth-factor=1");',
+    'v8.setFlagsFromString("--memory-saver-mode");',
     `const { parseDocument } = await import(${JSON.stringify(import.meta.resolve("yaml"))});`,
     'const text = process.getBuiltinModule("node:fs").readFileSync(process.argv[1], "utf8");',
     "parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });",

@@ -11,17 +11,19 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const outDir = `${root}dist/bundle`;
 
 /**
- * Packages copied into the bundle; every other one stays external and loads from node_modules when imported:
- * the heavy ones (@kubernetes/client-node, pg, execa, drizzle-orm, playwright-core) only where a command needs
- * them, ajv's compiler only for custom catalogs and lint configs. Measured on a cold `rbx validate` of the
- * 50-step bench runbook: inlining yaml saves ~10 ms (one chunk instead of 72 files). chevrotain stays external: src/parser/expr/chevrotain.ts
+ * Packages copied into the bundle, each with the packages it imports; every other one stays external and loads
+ * from node_modules when imported: the heavy ones (@kubernetes/client-node, pg, drizzle-orm, playwright-core) only
+ * where a command needs them, ajv's compiler only for custom catalogs and lint configs. Measured on a cold
+ * `rbx validate` of the 50-step bench runbook: inlining yaml saves ~10 ms (one chunk instead of 72 files). execa
+ * (loaded lazily, before a step's first tool: helm, pg_dump) takes ~20 ms of CPU from a few chunks against
+ * ~75 ms from its ~100 files in node_modules, time every such step waited before its tool started. chevrotain stays external: src/parser/expr/chevrotain.ts
  * requires its single-file build on first use, and a bundled or minified copy loaded no faster (its ~8 ms is
  * evaluation, not parsing). The precompiled validator's one ajv runtime helper costs ~0.3 ms as a file.
  */
 // An inlined package must not use its own `#name` subpath imports (package.json "imports"): outside its
 // package they resolve against rbx's package.json and fail (chalk did, on every terminal; rbx now colours
 // with src/diagnostics/color.ts). The check after the build refuses such a chunk.
-const inline = new Set(["yaml"]);
+const inline = new Set(["yaml", "execa"]);
 
 /** The package a bare import specifier names (`@scope/name/sub` → `@scope/name`); undefined for paths. */
 const packageOf = (id) => /^(@[^/]+\/[^/]+|[^./][^/]*)/.exec(id)?.[1];
@@ -70,9 +72,11 @@ await build({
   platform: "node",
   logLevel: "warn",
   plugins: [builtinImports],
-  external: (id) => {
-    if (id.startsWith("node:")) return true;
+  external: (id, importer) => {
+    if (id.startsWith("node:") || isBuiltin(id)) return true;
     if (isAbsolute(id)) return false;
+    // What an inlined package imports comes with it (only inlined packages' files are bundled from node_modules).
+    if (importer !== undefined && /[\\/]node_modules[\\/]/.test(importer)) return false;
     const pkg = packageOf(id);
     return pkg !== undefined && !inline.has(pkg);
   },

@@ -12,8 +12,13 @@ export interface CommandEntry {
   name: string;
   summary: string;
   load: () => Promise<CommandModule>;
-  /** The command holds a whole run (runbook, journal, state): it keeps V8's young generation small (heap-policy.ts). */
+  /** The command holds a whole run (runbook, journal, state): its heap is kept close to what is live (heap-policy.ts). */
   holdsRun?: true;
+  /**
+   * V8's optimizing compilers start off (heap-policy.ts): "always" for a command that only reads the run (one
+   * pass, no steps run), "until-bound" for one that loads the runbook, then runs steps (continue-run.ts).
+   */
+  compilersOff?: "always" | "until-bound";
 }
 
 /** Every command rbx has, in the order `rbx --help` lists them. */
@@ -45,6 +50,7 @@ export const commands: readonly CommandEntry[] = [
     summary: "where a run stands, what a rollback would run, the recovery choices (--follow: live)",
     load: () => import("./commands/status.js"),
     holdsRun: true,
+    compilersOff: "always",
   },
   {
     name: "runs",
@@ -56,6 +62,7 @@ export const commands: readonly CommandEntry[] = [
     summary: "continue a halted, interrupted or crashed run from its journal",
     load: () => import("./commands/resume.js"),
     holdsRun: true,
+    compilersOff: "until-bound",
   },
   {
     name: "approve",
@@ -73,6 +80,7 @@ export const commands: readonly CommandEntry[] = [
     summary: "unwind a run's rollback boundaries, newest first (also after it completed)",
     load: () => import("./commands/rollback.js"),
     holdsRun: true,
+    compilersOff: "until-bound",
   },
   {
     name: "fleet",
@@ -95,6 +103,7 @@ export const commands: readonly CommandEntry[] = [
     summary: "a run's report (md, html with a timeline, json): steps, outputs, rollback, recovery",
     load: () => import("./commands/report.js"),
     holdsRun: true,
+    compilersOff: "always",
   },
   {
     name: "eval",

@@ -19,23 +19,41 @@ export interface LintJob {
   configFile?: string;
 }
 
-/** A linted file: its text (the main thread rebuilds its SourceFile) and its diagnostics. */
+/**
+ * A linted file: its diagnostics, and the text of each file they point into (the file itself, a check library
+ * it imports) by name, for the main thread to show their lines; a clean file sends no text.
+ */
 export interface LintAnswer {
   index: number;
-  text: string;
   diagnostics: Diagnostic[];
+  sources?: [name: string, text: string][];
+}
+
+/** The texts the diagnostics point into, from the files the lint read. */
+function textsFor(
+  diagnostics: readonly Diagnostic[],
+  texts: ReadonlyMap<string, string>,
+): [string, string][] {
+  const out: [string, string][] = [];
+  for (const name of new Set(diagnostics.map((d) => d.span.file))) {
+    const text = texts.get(name);
+    if (text !== undefined) out.push([name, text]);
+  }
+  return out;
 }
 
 /** Lint one job: its file read as every verb reads a runbook (regular, bounded), or why it could not be. */
 export async function lintJob(job: LintJob, catalog: ActionCatalog): Promise<LintAnswer> {
   const read = readSourceText(job.path);
-  if (!read.ok)
-    return { index: job.index, text: "", diagnostics: unreadable(job.file, read.reason).diagnostics };
+  if (!read.ok) return { index: job.index, diagnostics: unreadable(job.file, read.reason).diagnostics };
   // A kind: Fleet document is checked by its own schema and rules (duplicate targets, the same params twice).
   if (isFleetText(read.text)) {
     const fleet = await loadFleetText(read.text, job.file);
-    return { index: job.index, text: read.text, diagnostics: fleet.diagnostics };
+    const texts = new Map([[job.file, read.text]]);
+    return { index: job.index, diagnostics: fleet.diagnostics, sources: textsFor(fleet.diagnostics, texts) };
   }
   const result = await lintSource(job.file, read.text, { catalog, config: job.config });
-  return { index: job.index, text: read.text, diagnostics: result.diagnostics };
+  const texts = new Map([[job.file, read.text]]);
+  for (const [name, s] of result.sources ?? []) if (!texts.has(name)) texts.set(name, s.text);
+  return { index: job.index, diagnostics: result.diagnostics, sources: textsFor(result.diagnostics, texts) };
 }

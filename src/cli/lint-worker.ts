@@ -1,21 +1,8 @@
-// A worker thread of `rbx lint`: lints the batches of files the main thread sends, one answer per file.
-import { parentPort } from "node:worker_threads";
-import { builtinCatalog } from "../builtins/index.js";
-import type { ActionCatalog } from "../contract/action.js";
-import { projectCatalog } from "../project/project-catalog.js";
-import { type LintAnswer, type LintJob, lintJob } from "./lint-jobs.js";
-
-/** The catalog the main thread used for this file, built again here (the main thread checked it has no errors). */
-async function catalogFor(job: LintJob): Promise<ActionCatalog> {
-  if (job.configFile === undefined) return builtinCatalog;
-  return (await projectCatalog({ near: job.path, configFile: job.configFile })).catalog;
+// The entry of a `rbx lint` worker thread: Node's compile cache first, as bin/rbx.js turns it on for the main
+// thread (a worker starts without it; NODE_DISABLE_COMPILE_CACHE=1 turns it off), then the linter loads.
+try {
+  process.getBuiltinModule("node:module").enableCompileCache?.();
+} catch {
+  // no cache: a slower start, the same lint
 }
-
-const port = parentPort;
-if (port) {
-  port.on("message", async (batch: LintJob[]) => {
-    const answers: LintAnswer[] = [];
-    for (const job of batch) answers.push(await lintJob(job, await catalogFor(job)));
-    port.postMessage(answers);
-  });
-}
+await import("./lint-worker-loop.js");

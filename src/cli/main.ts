@@ -4,7 +4,7 @@ import { didYouMean } from "../diagnostics/did-you-mean.js";
 import { rbxPackage } from "../package-root.js";
 import { reportThrown } from "./cli-error.js";
 import { commands } from "./command-table.js";
-import { keepYoungGenerationSmall } from "./heap-policy.js";
+import { keepHeapSmall } from "./heap-policy.js";
 import { type CliIO, processIO } from "./io.js";
 
 /** Exit codes shared by every command. */
@@ -55,7 +55,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.stdout.write(mod.usage);
     return EXIT.ok;
   }
-  if (entry.holdsRun) keepYoungGenerationSmall();
+  if (entry.holdsRun) keepHeapSmall(entry.compilersOff !== undefined);
   try {
     return await mod.run(rest, io);
   } catch (err) {

@@ -10,9 +10,11 @@ import {
   type FleetOptions,
   type FleetStatus,
   type FleetStore,
+  type TargetMove,
   type TargetRow,
   type TargetState,
 } from "./fleet-store.js";
+import { GroupBatch } from "./group-batch.js";
 import { decide } from "./rate-control.js";
 
 /** What a controller needs to drive one fleet it holds. */
@@ -75,6 +77,20 @@ export function targetStateOf(
 export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> {
   const { fleets, fleetId, token, options } = ctx;
   const pollMs = ctx.pollMs ?? 1000;
+  // Targets that move (or finish) close together share one fenced commit (or one read of their runs).
+  const writer = new GroupBatch<TargetMove, boolean>(
+    (moves) => fleets.moveTargets(fleetId, token, moves),
+    (m) => m.name,
+  );
+  const journals = new GroupBatch(
+    (ids: string[]) => fleets.runJournals(ids),
+    (id) => id,
+  );
+  /** A target's run as the store has it now: its state, or undefined when the store has no such run. */
+  const runState = async (runId: string): Promise<RunState | undefined> => {
+    const read = await journals.ask(runId);
+    return read && foldEvents(runId, read.events);
+  };
   const all = await fleets.targets(fleetId);
   const byName = new Map(all.map((t) => [t.name, t]));
   const counts = Object.fromEntries(
@@ -92,18 +108,34 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   const watched = new Set<string>();
   let fenced: Error | undefined;
   let wakeUp: (() => void) | undefined;
+  let poll: NodeJS.Timeout | undefined;
   const wake = () => {
     const w = wakeUp;
     wakeUp = undefined;
+    clearTimeout(poll);
     w?.();
+  };
+  /** Outcome records under way: each is committed (or has failed) before the fleet's end is. */
+  const pending = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    pending.add(p);
+    p.then(
+      () => pending.delete(p),
+      () => pending.delete(p),
+    );
+    return p;
+  };
+  const drain = async () => {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
   };
   const errors = () => counts.failed + (options.haltsAreErrors ? counts.halted : 0);
   const limits = { maxConcurrency: options.concurrency, maxErrors: options.errorsAllowed };
 
+  const ended = (s: TargetState) => s !== "running" && s !== "pending";
   const setState = (t: TargetRow, next: TargetState) => {
     counts[t.state]--;
     counts[next]++;
-    if (t.canary && t.state === "running" && next !== "running" && next !== "pending") canaryUnfinished--;
+    if (t.canary && ended(next) !== ended(t.state)) canaryUnfinished += ended(next) ? -1 : 1;
     t.state = next;
   };
 
@@ -111,8 +143,8 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   const settle = async (t: TargetRow, processEnded: boolean, launched?: Launched): Promise<boolean> => {
     if (t.state !== "running" || !t.runId) return true;
     let outcome: { state: TargetState; message: string };
-    if (await fleets.runExists(t.runId)) {
-      const state = foldEvents(t.runId, (await ctx.runs.read(t.runId)).events);
+    const state = await runState(t.runId);
+    if (state) {
       // A process that ended while another still drives the run (its start or resume was refused: a process a
       // killed controller launched had taken the run up) is not the run's end: watch it as a run of another.
       const going = targetStateOf(state, false).state === "running";
@@ -131,20 +163,30 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       outcome = { state: "failed", message: `the run did not start${tail ? `: ${tail}` : ""}` };
     } else outcome = { state: "running", message: "" };
     if (outcome.state === "running") return false;
-    const runStatus = outcome.state === "failed" && !(await fleets.runExists(t.runId)) ? null : outcome.state;
-    await fleets.moveTarget(
-      fleetId,
-      token,
-      t.name,
-      ["running"],
-      outcome.state,
-      { runStatus, message: outcome.message, finished: true },
-      {
-        type: `target.${outcome.state}`,
-        body: { runId: t.runId, message: outcome.message },
-      },
-    );
+    const runStatus = outcome.state === "failed" && !state ? null : outcome.state;
+    // The run's journal says it ended (or that it never began): decisions see that now — a failure counts
+    // before any further start — while its record commits, with the next target's start when one follows.
+    // Until it commits the store still has the target running, and a controller taking over reads this same
+    // outcome from the run's journal (look → settle).
     setState(t, outcome.state);
+    // Asked before the loop wakes: the queue is first come, first committed, so this record commits no later
+    // than the start of the target the loop puts in its slot.
+    const recorded = track(
+      writer.ask({
+        name: t.name,
+        from: ["running"],
+        to: outcome.state,
+        fields: { runStatus, message: outcome.message, finished: true },
+        event: { type: `target.${outcome.state}`, body: { runId: t.runId, message: outcome.message } },
+      }),
+    );
+    wake();
+    try {
+      await recorded;
+    } catch (err) {
+      setState(t, "running");
+      throw err;
+    }
     ctx.say(
       `${t.name}: ${outcome.state}${outcome.state === "succeeded" ? "" : ` — ${outcome.message}`} (run ${t.runId})`,
     );
@@ -176,18 +218,13 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   const launch = async (t: TargetRow, mode: "start" | "resume") => {
     const env = envFor(t);
     if (typeof env === "string") {
-      await fleets.moveTarget(
-        fleetId,
-        token,
-        t.name,
-        ["running"],
-        "failed",
-        { message: env, finished: true },
-        {
-          type: "target.failed",
-          body: { message: env },
-        },
-      );
+      await writer.ask({
+        name: t.name,
+        from: ["running"],
+        to: "failed",
+        fields: { message: env, finished: true },
+        event: { type: "target.failed", body: { message: env } },
+      });
       setState(t, "failed");
       ctx.say(`${t.name}: failed — ${env}`);
       return;
@@ -209,35 +246,25 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       });
     } catch (err) {
       const message = `the ${ctx.executor.name} executor could not launch it: ${(err as Error).message}`;
-      await fleets.moveTarget(
-        fleetId,
-        token,
-        t.name,
-        ["running"],
-        "failed",
-        { message, finished: true },
-        {
-          type: "target.failed",
-          body: { message },
-        },
-      );
+      await writer.ask({
+        name: t.name,
+        from: ["running"],
+        to: "failed",
+        fields: { message, finished: true },
+        event: { type: "target.failed", body: { message } },
+      });
       setState(t, "failed");
       ctx.say(`${t.name}: failed — ${message}`);
       return;
     }
     t.handle = launched.handle;
-    await fleets.moveTarget(
-      fleetId,
-      token,
-      t.name,
-      ["running"],
-      "running",
-      { handle: launched.handle },
-      {
-        type: "target.launched",
-        body: { runId: t.runId, mode, handle: launched.handle },
-      },
-    );
+    await writer.ask({
+      name: t.name,
+      from: ["running"],
+      to: "running",
+      fields: { handle: launched.handle },
+      event: { type: "target.launched", body: { runId: t.runId, mode, handle: launched.handle } },
+    });
     follow(t, launched);
   };
 
@@ -246,8 +273,8 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
     let mode: "start" | "resume" = "start";
     let runId = t.runId;
     let attempt = t.attempt;
-    if (runId && (await fleets.runExists(runId))) {
-      const state = foldEvents(runId, (await ctx.runs.read(runId)).events);
+    const state = runId ? await runState(runId) : undefined;
+    if (state) {
       const terminal =
         state.status === "completed" || state.status === "failed" || state.status === "rolled-back";
       if (terminal) runId = null;
@@ -257,23 +284,20 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       attempt += 1;
       runId = attempt === 1 ? `${fleetId}.${t.name}` : `${fleetId}.${t.name}.${attempt}`;
     }
-    const moved = await fleets.moveTarget(
-      fleetId,
-      token,
-      t.name,
-      ["pending"],
-      "running",
-      { runId, attempt, handle: null, runStatus: null, message: null, started: true },
-      {
-        type: "target.started",
-        body: { runId, attempt, mode },
-      },
-    );
+    const moved = await writer.ask({
+      name: t.name,
+      from: ["pending"],
+      to: "running",
+      fields: { runId, attempt, handle: null, runStatus: null, message: null, started: true },
+      event: { type: "target.started", body: { runId, attempt, mode } },
+    });
     if (!moved) return;
     t.runId = runId;
     t.attempt = attempt;
     setState(t, "running");
     ctx.say(`${t.name}: ${mode === "resume" ? "resuming" : "starting"} run ${runId}`);
+    // Launched and its handle recorded before the loop goes on, as a controller taking over needs the handle to
+    // tell a process that has not created its run yet from a launch that died.
     await launch(t, mode);
   };
 
@@ -283,8 +307,8 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       watched.delete(t.name);
       return;
     }
-    if (await fleets.runExists(t.runId)) {
-      const state = foldEvents(t.runId, (await ctx.runs.read(t.runId)).events);
+    const state = await runState(t.runId);
+    if (state) {
       const o = targetStateOf(state, false);
       if (o.state !== "running") {
         // A halted run whose process still lives is being resumed by it (the journal has not said so yet).
@@ -330,8 +354,14 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
   ctx.signal.addEventListener("abort", onAbort);
   try {
     for (;;) {
-      if (fenced) throw fenced;
+      if (fenced) {
+        // Writes under way end first (refused): nothing of this controller outlives its return.
+        await drain();
+        throw fenced;
+      }
       if (ctx.signal.aborted) {
+        await drain();
+        if (fenced) throw fenced;
         const message = `interrupted: ${counts.running} target(s) still running carry on; \`rbx fleet resume ${fleetId}\` picks the fleet up`;
         await fleets.setStatus(fleetId, token, "interrupted", message, true);
         return { status: "interrupted", message, counts: { ...counts } };
@@ -351,7 +381,7 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
         limits,
       );
       if (d.kind === "start") {
-        // The slots' starts go out together: each records its own start (fenced) before its launch.
+        // The slots' starts go out together (one commit): each is recorded (fenced) before its launch.
         await Promise.all(
           [...pendingCanary.splice(0, d.canary), ...pendingRest.splice(0, d.rest)].map(start),
         );
@@ -360,8 +390,13 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
       if (d.kind === "wait") {
         await new Promise<void>((resolve) => {
           wakeUp = resolve;
-          setTimeout(wake, watched.size > 0 ? pollMs : pollMs * 5);
+          poll = setTimeout(wake, watched.size > 0 ? pollMs : pollMs * 5);
         });
+        continue;
+      }
+      // The fleet's end is recorded only after every outcome is (one that failed is looked at again).
+      if (pending.size > 0) {
+        await drain();
         continue;
       }
       const outcome = finish(fleetId, d.kind, counts, errors(), limits.maxErrors, options);
@@ -370,6 +405,7 @@ export async function driveFleet(ctx: ControllerContext): Promise<FleetOutcome> 
     }
   } finally {
     clearInterval(renewal);
+    clearTimeout(poll);
     ctx.signal.removeEventListener("abort", onAbort);
   }
 }

@@ -30,10 +30,16 @@ export class FleetDb {
     return this.pool;
   }
 
-  protected async q<R extends object>(what: string, sql: string, values: unknown[] = []): Promise<R[]> {
+  /** One statement; `name` prepares it once per connection (for the statements a controller repeats per target). */
+  protected async q<R extends object>(
+    what: string,
+    sql: string,
+    values: unknown[] = [],
+    name?: string,
+  ): Promise<R[]> {
     try {
       const pool = await this.getPool();
-      return (await pool.query<R>(sql, values)).rows;
+      return (await pool.query<R>(name ? { name, text: sql, values } : { text: sql, values })).rows;
     } catch (err) {
       let message = (err as Error).message;
       for (const s of this.secrets) message = message.split(s).join("***");

@@ -1,5 +1,6 @@
 // Reading fleets back (a fleet, its targets, counts, journal, the list): what status, report and list show;
 // no lease is needed to read.
+import { type JournalRead, verifyJournal } from "../run/store/journal-file.js";
 import { FleetDb } from "./fleet-db.js";
 import { TARGET_COLUMNS, type TargetDbRow, targetRow } from "./fleet-target-rows.js";
 import {
@@ -147,6 +148,28 @@ export class FleetReads extends FleetDb {
   async runExists(runId: string): Promise<boolean> {
     const rows = await this.q("looking a run up", "SELECT 1 FROM rbx.runs WHERE run_id = $1", [runId]);
     return rows.length > 0;
+  }
+
+  /**
+   * The journals of many runs in one statement (one snapshot: each run's head and lines agree), verified as
+   * the run store verifies them; undefined for a run the store does not have (its launch died before it began).
+   */
+  async runJournals(runIds: readonly string[]): Promise<(JournalRead | undefined)[]> {
+    // Each journal as one text (its lines, each ending in a newline): no array for the driver to parse.
+    const rows = await this.q<{ run_id: string; head_seq: number; head_hash: string; text: string | null }>(
+      "reading the targets' runs",
+      `SELECT r.run_id, r.head_seq, r.head_hash,
+         (SELECT string_agg(e.line || E'\\n', '' ORDER BY e.seq) FROM rbx.events e WHERE e.run_id = r.run_id) AS text
+       FROM rbx.runs r WHERE r.run_id = ANY($1::text[])`,
+      [[...runIds]],
+      "rbx-fleet-run-journals",
+    );
+    const byId = new Map(rows.map((r) => [r.run_id, r]));
+    return runIds.map((id) => {
+      const r = byId.get(id);
+      if (!r) return undefined;
+      return verifyJournal(r.text ?? "", { seq: r.head_seq, hash: r.head_hash });
+    });
   }
 
   /** Bytes the fleet tables and the runs' tables take (the bench's store size). */

@@ -27,6 +27,55 @@ export {
   type TargetState,
 } from "./fleet-types.js";
 
+/** One target's move: from one of `from` to `to`, the fields it sets, and the fleet journal's event for it. */
+export interface TargetMove {
+  name: string;
+  from: readonly TargetState[];
+  to: TargetState;
+  fields: {
+    runId?: string;
+    attempt?: number;
+    handle?: string | null;
+    runStatus?: string | null;
+    message?: string | null;
+    started?: boolean;
+    finished?: boolean;
+  };
+  event: { type: string; body: Record<string, unknown> };
+}
+
+/**
+ * The moves of many targets as one statement (prepared once per connection): the token checked FOR SHARE, each
+ * target updated only from one of its `from` states (a comma-separated list), one event per moved target, in
+ * the order given. Returns whether the token held and the 1-based positions of the moves that took place.
+ */
+const MOVE_TARGETS = `WITH f AS (SELECT 1 FROM rbx.fleets WHERE fleet_id = $1 AND controller_token = $2 FOR SHARE),
+  m AS (
+    SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::int[],
+      $10::boolean[], $11::text[], $12::boolean[], $13::text[], $14::boolean[], $15::text[], $16::boolean[],
+      $17::boolean[], $18::text[], $19::text[]) WITH ORDINALITY
+      AS m(name, from_states, to_state, set_run, run_id, set_attempt, attempt, set_handle, handle, set_run_status,
+        run_status, set_message, message, started, finished, type, body, ord)
+  ),
+  u AS (
+    UPDATE rbx.fleet_targets t SET state = m.to_state,
+      run_id = CASE WHEN m.set_run THEN m.run_id ELSE t.run_id END,
+      attempt = CASE WHEN m.set_attempt THEN m.attempt ELSE t.attempt END,
+      handle = CASE WHEN m.set_handle THEN m.handle ELSE t.handle END,
+      run_status = CASE WHEN m.set_run_status THEN m.run_status ELSE t.run_status END,
+      message = CASE WHEN m.set_message THEN m.message ELSE t.message END,
+      started_at = CASE WHEN m.started THEN now() ELSE t.started_at END,
+      finished_at = CASE WHEN m.finished THEN now() WHEN m.started THEN NULL ELSE t.finished_at END
+    FROM f, m
+    WHERE t.fleet_id = $1 AND t.name = m.name AND t.state = ANY(string_to_array(m.from_states, ','))
+    RETURNING t.name, m.ord, m.type, m.body
+  ),
+  e AS (
+    INSERT INTO rbx.fleet_events (fleet_id, type, target, body)
+    SELECT $1, u.type, u.name, u.body::jsonb FROM u ORDER BY u.ord
+  )
+  SELECT (SELECT count(*) FROM f) AS fenced_ok, array(SELECT u.ord FROM u ORDER BY u.ord) AS moved`;
+
 /** The fleet tables of one PostgreSQL store (migrated by the run store, which the caller opens first). */
 export class FleetStore extends FleetReads {
   /** Record a new fleet with its targets (pending), held by the creating controller; returns its token. */
@@ -149,63 +198,52 @@ export class FleetStore extends FleetReads {
     name: string,
     from: readonly TargetState[],
     to: TargetState,
-    fields: {
-      runId?: string;
-      attempt?: number;
-      handle?: string | null;
-      runStatus?: string | null;
-      message?: string | null;
-      started?: boolean;
-      finished?: boolean;
-    },
-    event: { type: string; body: Record<string, unknown> },
+    fields: TargetMove["fields"],
+    event: TargetMove["event"],
   ): Promise<boolean> {
-    const rows = await this.q<{ fenced_ok: string; moved: string }>(
-      "recording a target",
-      `WITH f AS (SELECT 1 FROM rbx.fleets WHERE fleet_id = $1 AND controller_token = $2 FOR SHARE),
-       u AS (
-         UPDATE rbx.fleet_targets t SET state = $5,
-           run_id = CASE WHEN $6::boolean THEN $7 ELSE t.run_id END,
-           attempt = CASE WHEN $8::boolean THEN $9 ELSE t.attempt END,
-           handle = CASE WHEN $10::boolean THEN $11 ELSE t.handle END,
-           run_status = CASE WHEN $12::boolean THEN $13 ELSE t.run_status END,
-           message = CASE WHEN $14::boolean THEN $15 ELSE t.message END,
-           started_at = CASE WHEN $16::boolean THEN now() ELSE t.started_at END,
-           finished_at = CASE WHEN $17::boolean THEN now() WHEN $16::boolean THEN NULL ELSE t.finished_at END
-         FROM f WHERE t.fleet_id = $1 AND t.name = $3 AND t.state = ANY($4::text[])
-         RETURNING t.name
-       ),
-       e AS (
-         INSERT INTO rbx.fleet_events (fleet_id, type, target, body)
-         SELECT $1, $18, u.name, $19::jsonb FROM u
-       )
-       SELECT (SELECT count(*) FROM f) AS fenced_ok, (SELECT count(*) FROM u) AS moved`,
+    const [moved] = await this.moveTargets(fleetId, token, [{ name, from, to, fields, event }]);
+    return moved === true;
+  }
+
+  /**
+   * Move many targets in one statement, one commit: each as moveTarget moves one, all or none, only while
+   * `token` holds the fleet. The fleet journal gets their events in the order given. Each target at most once.
+   * Returns, in order, whether each target moved (false: it was not in its `from`).
+   */
+  async moveTargets(fleetId: string, token: number, moves: readonly TargetMove[]): Promise<boolean[]> {
+    if (moves.length === 0) return [];
+    const col = <T>(f: (m: TargetMove) => T): T[] => moves.map(f);
+    const rows = await this.q<{ fenced_ok: string; moved: number[] }>(
+      "recording targets",
+      MOVE_TARGETS,
       [
         fleetId,
         token,
-        name,
-        [...from],
-        to,
-        fields.runId !== undefined,
-        fields.runId ?? null,
-        fields.attempt !== undefined,
-        fields.attempt ?? 0,
-        fields.handle !== undefined,
-        fields.handle ?? null,
-        fields.runStatus !== undefined,
-        fields.runStatus ?? null,
-        fields.message !== undefined,
-        fields.message ?? null,
-        fields.started === true,
-        fields.finished === true,
-        event.type,
-        JSON.stringify(event.body),
+        col((m) => m.name),
+        col((m) => m.from.join(",")),
+        col((m) => m.to),
+        col((m) => m.fields.runId !== undefined),
+        col((m) => m.fields.runId ?? null),
+        col((m) => m.fields.attempt !== undefined),
+        col((m) => m.fields.attempt ?? 0),
+        col((m) => m.fields.handle !== undefined),
+        col((m) => m.fields.handle ?? null),
+        col((m) => m.fields.runStatus !== undefined),
+        col((m) => m.fields.runStatus ?? null),
+        col((m) => m.fields.message !== undefined),
+        col((m) => m.fields.message ?? null),
+        col((m) => m.fields.started === true),
+        col((m) => m.fields.finished === true),
+        col((m) => m.event.type),
+        col((m) => JSON.stringify(m.event.body)),
       ],
+      "rbx-fleet-move-targets",
     );
     const r = rows[0];
     if (!r || Number(r.fenced_ok) === 0)
       throw new FleetFencedError(`fleet ${fleetId} is driven by another controller now`);
-    return Number(r.moved) > 0;
+    const moved = new Set(r.moved.map(Number));
+    return moves.map((_, i) => moved.has(i + 1));
   }
 
   /** Set the fleet's status (and let go of the lease when the controller stops), journaled. */

@@ -4,11 +4,12 @@ import {
   isAlias,
   isCollection,
   isMap,
+  isNode,
+  isPair,
   isScalar,
   type Pair,
   parseDocument,
   type Scalar,
-  visit,
   type YAMLError,
   type Node as YamlNode,
 } from "yaml";
@@ -125,60 +126,77 @@ function propertySpan(
   return at >= 0 ? [at, at + marker.length] : [start, fallbackEnd];
 }
 
+/**
+ * Every node of a document in document order (a collection before its items, a key before its value), with the
+ * number of collections above it; `visitNode` returns false to stop. A direct walk: yaml's `visit` copies the path
+ * to each collection and pair, a tenth of the parse's time on a runbook.
+ */
+function eachNode(
+  node: unknown,
+  collections: number,
+  visitNode: (node: YamlNode, collections: number) => boolean,
+): boolean {
+  if (isPair(node))
+    return eachNode(node.key, collections, visitNode) && eachNode(node.value, collections, visitNode);
+  if (!isNode(node)) return true;
+  if (!visitNode(node, collections)) return false;
+  if (isCollection(node))
+    for (const item of node.items) if (!eachNode(item, collections + 1, visitNode)) return false;
+  return true;
+}
+
 /** Anchors, aliases, merge keys, tags and duplicate keys: legal YAML that rbx refuses. */
 function refusedConstructs(doc: Document.Parsed, src: SourceFile, scalars: [number, number][]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  visit(doc, {
-    Node(_key, node, path) {
-      const range = node.range ?? [0, 0, 0];
-      // The path holds the document, each collection and each pair above the node: count the collections.
-      if (path.length > MAX_NESTING && path.filter((p) => isCollection(p)).length > MAX_NESTING) {
-        out.push(diagnostic("too-deeply-nested", "error", TOO_DEEP, src.span(range[0], range[0] + 1)));
-        return visit.BREAK;
-      }
-      if (isScalar(node)) scalars.push([range[0], range[1]]);
-      if (isAlias(node)) {
-        out.push(
-          diagnostic(
-            "yaml-anchor",
-            "error",
-            `Aliases (*${node.source}) are not allowed: write the value out here so each step reads on its own`,
-            src.span(range[0], range[1]),
-          ),
-        );
-        return;
-      }
-      if (node.anchor) {
-        const [s, e] = propertySpan(src, node, `&${node.anchor}`, range[1]);
-        out.push(
-          diagnostic(
-            "yaml-anchor",
-            "error",
-            `Anchors (&${node.anchor}) are not allowed: remove it and write shared values out where they are used`,
-            src.span(s, e),
-          ),
-        );
-      }
-      if (node.tag) {
-        const tag =
-          src.text
-            .slice(0, range[0])
-            .match(/!\S*\s*$/)?.[0]
-            ?.trim() ?? node.tag;
-        const [s, e] = propertySpan(src, node, tag, range[1]);
-        out.push(
-          diagnostic(
-            "yaml-tag",
-            "error",
-            /^![A-Za-z_(]/.test(tag)
-              ? `YAML reads ${tag} as a tag, not as a negation: put the whole expression in quotes`
-              : `Tags (${tag}) are not allowed: remove the tag; quote the value if it must be a string`,
-            src.span(s, e),
-          ),
-        );
-      }
-      if (isMap(node)) out.push(...mapKeyProblems(node.items as Pair<YamlNode, YamlNode>[], src));
-    },
+  eachNode(doc.contents, 0, (node, collections) => {
+    const range = node.range ?? [0, 0, 0];
+    if (collections > MAX_NESTING) {
+      out.push(diagnostic("too-deeply-nested", "error", TOO_DEEP, src.span(range[0], range[0] + 1)));
+      return false;
+    }
+    if (isScalar(node)) scalars.push([range[0], range[1]]);
+    if (isAlias(node)) {
+      out.push(
+        diagnostic(
+          "yaml-anchor",
+          "error",
+          `Aliases (*${node.source}) are not allowed: write the value out here so each step reads on its own`,
+          src.span(range[0], range[1]),
+        ),
+      );
+      return true;
+    }
+    if (node.anchor) {
+      const [s, e] = propertySpan(src, node, `&${node.anchor}`, range[1]);
+      out.push(
+        diagnostic(
+          "yaml-anchor",
+          "error",
+          `Anchors (&${node.anchor}) are not allowed: remove it and write shared values out where they are used`,
+          src.span(s, e),
+        ),
+      );
+    }
+    if (node.tag) {
+      const tag =
+        src.text
+          .slice(0, range[0])
+          .match(/!\S*\s*$/)?.[0]
+          ?.trim() ?? node.tag;
+      const [s, e] = propertySpan(src, node, tag, range[1]);
+      out.push(
+        diagnostic(
+          "yaml-tag",
+          "error",
+          /^![A-Za-z_(]/.test(tag)
+            ? `YAML reads ${tag} as a tag, not as a negation: put the whole expression in quotes`
+            : `Tags (${tag}) are not allowed: remove the tag; quote the value if it must be a string`,
+          src.span(s, e),
+        ),
+      );
+    }
+    if (isMap(node)) out.push(...mapKeyProblems(node.items as Pair<YamlNode, YamlNode>[], src));
+    return true;
   });
   return out;
 }

@@ -1,6 +1,6 @@
 // The bundle `npm run build` writes to dist/bundle/ is what bin/rbx.js runs, and it prints exactly what the tsc
 // output in dist/src/cli/ prints: fixtures validated and linted both ways, schema, help, eval, graph and --version.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildOnce, type RbxResult, rbx, repoRoot, runNode } from "./run-rbx.js";
@@ -43,6 +43,20 @@ describe("the bundled CLI", () => {
     // yaml comes from the bundle's own chunk, not from node_modules' 70-odd files.
     expect(urls.some((u) => /\/dist\/bundle\/yaml-[^/]+\.js$/.test(u))).toBe(true);
     expect(urls.filter((u) => u.includes("/node_modules/yaml/"))).toEqual([]);
+  });
+
+  it("runs tools through its own chunks of execa (a few files, not ~100 from node_modules), loaded only when a step runs one", async () => {
+    const dir = join(repoRoot, "dist", "bundle");
+    const chunks = readdirSync(dir).filter((f) => f.endsWith(".js"));
+    expect(chunks.some((f) => /^execa-[^/]+\.js$/.test(f))).toBe(true);
+    for (const chunk of chunks) {
+      const code = readFileSync(join(dir, chunk), "utf8");
+      expect(code, chunk).not.toMatch(
+        /\bfrom\s*["'](?:execa|cross-spawn)["']|\bimport\(\s*["']execa["']\s*\)/,
+      );
+    }
+    const urls = await importsOf(["validate", "--quiet", "runbooks"]);
+    expect(urls.filter((u) => /\/dist\/bundle\/execa-|\/node_modules\/execa\//.test(u))).toEqual([]);
   });
 
   it("prints package.json's version for --version and -V, through bin/rbx.js and through the bundle's main", async () => {

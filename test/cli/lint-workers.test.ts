@@ -1,6 +1,6 @@
 // `rbx lint` of many files on worker threads prints exactly what linting them in one thread prints: the same
 // findings, for the same files, in the same order, whichever worker took which file.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -39,14 +39,67 @@ describe("rbx lint on worker threads", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("starts workers for 60 files when there are two cores or more, and none for 30", async () => {
+  it("lints 60 files on two cores or more (this thread and workers, one per core), and 30 in this thread alone", async () => {
     // The built module: its worker entry sits beside it there (the TypeScript source has none to start).
     const built = pathToFileURL(join(repoRoot, "dist", "src", "cli", "lint-pool.js")).href;
     const { workerCount } = (await import(built)) as typeof import("../../src/cli/lint-pool.js");
     expect(workerCount(30, 8)).toBe(0);
     expect(workerCount(60, 1)).toBe(0);
-    expect(workerCount(60, 8)).toBe(2);
-    expect(workerCount(1000, 2)).toBe(2);
+    // This thread lints as well: one worker for two threads, never a worker for a core that is already busy.
+    expect(workerCount(60, 8)).toBe(1);
+    expect(workerCount(1000, 2)).toBe(1);
+    expect(workerCount(1000, 8)).toBe(7);
+  });
+
+  it("shows the line of a problem inside an imported check library, in this thread and on workers", async () => {
+    // Its own directory: the halves above stay as they are for the next test.
+    const lib = mkdtempSync(join(tmpdir(), "rbx-lint-library-"));
+    mkdirSync(join(lib, "books"));
+    writeFileSync(
+      join(lib, "checks.rb.yaml"),
+      `apiVersion: rbx/v1
+kind: CheckLibrary
+metadata: { name: web-checks, version: 1.0.0, summary: Checks every product repeats }
+params:
+  baseUrl: { type: url }
+checks:
+  ready:
+    - id: readyz
+      action: http.check
+      with: { url: "\${{ params.baseUrl }}/readyz" }
+      expect:
+        - that: output.status == "two hundred"
+`,
+    );
+    for (let i = 0; i < 60; i++)
+      writeFileSync(
+        join(lib, "books", `p${String(i).padStart(2, "0")}.rb.yaml`),
+        `apiVersion: rbx/v1
+kind: Runbook
+metadata: { name: product${i}, version: 1.0.0 }
+params:
+  baseUrl: { type: url }
+imports:
+  - from: ../checks.rb.yaml
+    version: 1.0.0
+    checks: [ready]
+phases:
+  - id: verify
+    steps:
+      - check: ready
+`,
+      );
+    const line = '12 |         - that: output.status == "two hundred"';
+    try {
+      for (const target of [join("books", "p00.rb.yaml"), "books"]) {
+        const r = await rbx(["lint", "--no-config", target], { cwd: lib });
+        expect(r.code).toBe(1);
+        const shown = r.stdout.split("\n").filter((l) => l === line);
+        expect(shown, r.stdout).toHaveLength(target === "books" ? 60 : 1);
+      }
+    } finally {
+      rmSync(lib, { recursive: true, force: true });
+    }
   });
 
   it("prints the same JSON for the whole directory as for each half linted in one thread", async () => {

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { foldReport } from "../../src/report/fold.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
+import { foldEvents } from "../../src/run/model/state.js";
 import { inspectRun } from "../../src/run/sessions/inspect.js";
 import { previewFromJournal } from "../../src/run/sessions/rollback-preview.js";
 import { startRun } from "../../src/run/sessions/start-run.js";
@@ -87,7 +88,8 @@ describe("rollback preview", () => {
     );
     const read = await h.store.read(r.runId as string);
     const report = foldReport(read.events);
-    const preview = await previewFromJournal(report.runId, read.events, h.dir, h.opts().catalog, {});
+    const state = foldEvents(report.runId, read.events);
+    const preview = await previewFromJournal(state, h.dir, h.opts().catalog, {});
     expect(preview?.database).toBeUndefined();
     expect(preview?.boundaries[0]?.steps.map((s) => s.will)).toEqual(["run", "run"]);
     if (preview) report.rollbackPreview = preview;

@@ -44,6 +44,14 @@ export const SILENCE_MS = 10_000;
 const MESSAGE_LINES = 3;
 const LINE_CHARS = 400;
 
+/**
+ * The process runner, loaded on first use (validate and lint never run a tool). An action may call it early so
+ * the load overlaps a wait (a server round trip) instead of delaying its first tool.
+ */
+export function toolRunner(): Promise<typeof import("execa")> {
+  return import("execa");
+}
+
 /** stdout of a successful run; stderr lines feed `onLine` as they come; a failure leads with its decisive line. */
 export async function runTool(
   ctx: ActionContext,
@@ -53,7 +61,7 @@ export async function runTool(
 ): Promise<string> {
   // Interrupted before it started: a write that has not begun is not begun now.
   if (d.signal.aborted) throw abortError(tool.label, d);
-  const { execa } = await import("execa");
+  const { execa } = await toolRunner();
   const started = Date.now();
   const shield = tool.finishOnInterrupt === true;
   const child = execa(tool.command, tool.args, {

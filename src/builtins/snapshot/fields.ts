@@ -4,7 +4,7 @@ import type { ActionContext } from "../../contract/action.js";
 import type { ResolvedConnection } from "../../contract/connection.js";
 import { pickConnection, stringField } from "../shared/connection.js";
 import type { SchemaFragment } from "../shared/schema-fragment.js";
-import { pgBinDir } from "./pg-tools.js";
+import { givenPgBinDir, pgBinDir } from "./pg-tools.js";
 import { snapshotsDir } from "./store.js";
 
 /** Where snapshots live and which PostgreSQL client binaries to use. */
@@ -51,7 +51,21 @@ export function storeBinDir(
   conn: ResolvedConnection | undefined,
   serverMajor?: number,
 ): string {
-  return pgBinDir(args.binDir ?? (conn ? stringField(conn, "binDir") : undefined), ctx.env, serverMajor);
+  return pgBinDir(namedBinDir(args, conn), ctx.env, serverMajor);
+}
+
+/** storeBinDir when it does not depend on the server's version (a `binDir` or RBX_PG_BIN_DIR), else undefined. */
+export function givenStoreBinDir(
+  ctx: Pick<ActionContext, "env">,
+  args: StoreArgs,
+  conn: ResolvedConnection | undefined,
+): string | undefined {
+  return givenPgBinDir(namedBinDir(args, conn), ctx.env);
+}
+
+/** The step's `binDir`, else the connection's. */
+function namedBinDir(args: StoreArgs, conn: ResolvedConnection | undefined): string | undefined {
+  return args.binDir ?? (conn ? stringField(conn, "binDir") : undefined);
 }
 
 /** The snapshots directory for these arguments. */

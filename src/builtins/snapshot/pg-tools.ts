@@ -17,8 +17,8 @@ export function pgBinDir(
   env: Record<string, string | undefined>,
   serverMajor?: number,
 ): string {
-  if (binDir) return binDir;
-  if (env.RBX_PG_BIN_DIR) return env.RBX_PG_BIN_DIR;
+  const given = givenPgBinDir(binDir, env);
+  if (given !== undefined) return given;
   if (!existsSync(DEBIAN_ROOT)) return "";
   const majors = readdirSync(DEBIAN_ROOT)
     .map(Number)
@@ -27,6 +27,16 @@ export function pgBinDir(
   const pick =
     serverMajor === undefined ? majors.at(-1) : (majors.find((v) => v >= serverMajor) ?? majors.at(-1));
   return pick === undefined ? "" : join(DEBIAN_ROOT, String(pick), "bin");
+}
+
+/** The directory pgBinDir picks when it does not depend on the server's version (`binDir`, RBX_PG_BIN_DIR). */
+export function givenPgBinDir(
+  binDir: string | undefined,
+  env: Record<string, string | undefined>,
+): string | undefined {
+  if (binDir) return binDir;
+  if (env.RBX_PG_BIN_DIR) return env.RBX_PG_BIN_DIR;
+  return undefined;
 }
 
 /** The path of `tool` in `binDir` ("" = find it on PATH). */

@@ -1,6 +1,6 @@
 // The snapshot store: one directory per snapshot id holding the dump and its manifest.json.
-import { createReadStream, existsSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { T } from "../../contract/cel-types.js";
 import { ActionError } from "../shared/action-error.js";
@@ -76,9 +76,22 @@ export function snapshotPath(dir: string, id: string): string {
 /** crypto loads on first use, not with the catalog (`rbx validate` never hashes). */
 const crypto = () => process.getBuiltinModule("node:crypto");
 
+/** Bytes read per call while hashing: few calls, and one reused buffer, so a big dump leaves no garbage. */
+const HASH_CHUNK = 4 << 20;
+
 async function fileSha(path: string): Promise<string> {
   const hash = crypto().createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const file = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(HASH_CHUNK);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, HASH_CHUNK, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
   return hash.digest("hex");
 }
 

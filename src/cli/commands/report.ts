@@ -124,17 +124,23 @@ async function write(args: Args, io: CliIO, store: RunStore | undefined): Promis
     return 1;
   }
   const { read } = found;
-  if (read.events.length === 0 || read.events[0]?.type !== "run.started") {
+  const first = read.events[0];
+  if (first?.type !== "run.started") {
     io.stderr.write("rbx report: the journal holds no verified run.started event; nothing to report\n");
     return 1;
   }
+  // The rollback preview loads the runbook, whose YAML parse is this command's peak of memory: it comes before
+  // the report is folded, so the journal's events are all that is held beside it (a folded report of 5,000
+  // steps is larger than their events).
+  const { previewFromJournal } = await import("../../run/sessions/rollback-preview.js");
+  const { foldEvents } = await import("../../run/model/state.js");
+  const { cliCatalogResolver } = await import("../project-catalog.js");
+  const state = foldEvents(first.runId, read.events);
+  const preview = await previewFromJournal(state, io.cwd, cliCatalogResolver(), io.env);
   const report = foldReport(read.events, {
     ...(args.stateDir ? { stateDir: args.stateDir } : {}),
     ...(found.runner ? { runner: found.runner } : {}),
   });
-  const { previewFromJournal } = await import("../../run/sessions/rollback-preview.js");
-  const { cliCatalogResolver } = await import("../project-catalog.js");
-  const preview = await previewFromJournal(report.runId, read.events, io.cwd, cliCatalogResolver(), io.env);
   if (preview) report.rollbackPreview = preview;
   for (const p of read.problems) {
     report.notes.push(

@@ -18,9 +18,12 @@ export interface SqlToken {
   text: string;
 }
 
-/** The outcome of parsing one SQL string. */
+/**
+ * The outcome of parsing one SQL string. Its tokens are scanned on first use: a rule asks for them only to place a
+ * finding, and scanning costs as much again as parsing.
+ */
 export type SqlParse =
-  | { ok: true; statements: ParsedStatement[]; tokens: SqlToken[]; offset: (byte: number) => number }
+  | { ok: true; statements: ParsedStatement[]; tokens: () => SqlToken[]; offset: (byte: number) => number }
   | { ok: false; message: string };
 
 interface LibPgQuery {
@@ -59,11 +62,10 @@ function byteToChar(text: string): (byte: number) => number {
 /** Parse one SQL string into statements and tokens (positions in UTF-16 offsets of `text`). */
 export function parseSql(text: string): SqlParse {
   if (!parser) throw new Error("the SQL parser is not loaded: await loadSqlParser() before linting SQL");
+  const pg = parser;
   let stmts: { stmt?: unknown; stmt_location?: number; stmt_len?: number }[];
-  let scanned: { start: number; end: number }[];
   try {
-    stmts = parser.parseSync(text).stmts ?? [];
-    scanned = parser.scanSync(text).tokens;
+    stmts = pg.parseSync(text).stmts ?? [];
   } catch (e) {
     return { ok: false, message: e instanceof Error ? e.message : String(e) };
   }
@@ -74,10 +76,21 @@ export function parseSql(text: string): SqlParse {
     const to = s.stmt_len ? from + s.stmt_len : byteLength;
     return { node: (s.stmt ?? {}) as Record<string, unknown>, start: offset(from), end: offset(to) };
   });
-  const tokens = scanned.map((t) => {
-    const start = offset(t.start);
-    const end = offset(t.end);
-    return { start, end, text: text.slice(start, end) };
-  });
-  return { ok: true, statements, tokens, offset };
+  let tokens: SqlToken[] | undefined;
+  const scan = (): SqlToken[] => {
+    if (tokens) return tokens;
+    let scanned: { start: number; end: number }[] = [];
+    try {
+      scanned = pg.scanSync(text).tokens;
+    } catch {
+      // The scanner reads what the parser accepted: a failure here leaves the finding at the statement's start.
+    }
+    tokens = scanned.map((t) => {
+      const start = offset(t.start);
+      const end = offset(t.end);
+      return { start, end, text: text.slice(start, end) };
+    });
+    return tokens;
+  };
+  return { ok: true, statements, tokens: scan, offset };
 }

@@ -18,7 +18,7 @@ export interface SqlStatement {
   source: SourceText;
   start: number;
   end: number;
-  /** The tokens of the statement. */
+  /** The tokens of the statement (scanned when first read). */
   tokens: SqlToken[];
   /** A parse-tree `location` (bytes of the string) as an offset of the string's text. */
   at(location: number): number;
@@ -36,13 +36,42 @@ export interface SqlStep {
   created: ReadonlySet<string>;
 }
 
-/** True when any step of the runbook runs SQL text the rules read. */
+/**
+ * Every kind of statement a sql-* rule reads holds one of these words: CREATE (INDEX, TABLE, DATABASE,
+ * TABLESPACE), ALTER (TABLE, SYSTEM, a rename), DROP, REINDEX, VACUUM, TRUNCATE, LOCK and `SET lock_timeout`. A
+ * string with none of them (UPDATE, INSERT, DELETE, SELECT, …) is not parsed: no rule reads its statements, and a
+ * runbook whose SQL has none never starts PostgreSQL's parser. A rule that reads another kind of statement adds
+ * its word here (until it does, its tests fail: the statement is never parsed).
+ */
+const READ_WORDS = /create|alter|drop|reindex|vacuum|truncate|lock/i;
+
+/** True when the rules read the statements of this string (see READ_WORDS). */
+function readsStatements(text: string): boolean {
+  return READ_WORDS.test(text);
+}
+
+/** Every step the rules visit: check suites, phases, rollbacks, and the verify step of each. */
+function allSteps(runbook: Runbook): Step[] {
+  const out: Step[] = [];
+  const add = (s: Step) => {
+    out.push(s);
+    if (s.verify) add(s.verify);
+  };
+  for (const c of runbook.checks) c.steps.forEach(add);
+  for (const p of runbook.phases) {
+    p.steps.forEach(add);
+    p.rollback?.forEach(add);
+  }
+  return out;
+}
+
+/** True when a step of the runbook runs SQL text the rules read: PostgreSQL's parser must be loaded first. */
 export function hasSql(runbook: Runbook): boolean {
-  const all = [
-    ...runbook.checks.flatMap((c) => c.steps),
-    ...runbook.phases.flatMap((p) => [...p.steps, ...(p.rollback ?? [])]),
-  ];
-  return all.some((s) => s.action?.value === "sql.exec");
+  return allSteps(runbook).some(
+    (s) =>
+      s.action?.value === "sql.exec" &&
+      sqlStrings(withValue(s, "statements")).some((t) => readsStatements(t.text)),
+  );
 }
 
 /** `${{ }}` parts replaced by underscores of the same length, so positions stay and the SQL still parses. */
@@ -81,7 +110,10 @@ export function bareName(name: string): string {
 
 const cache = new WeakMap<Step, SqlStep>();
 
-/** The parsed SQL of a sql.exec step (statements that do not parse are left out: PostgreSQL reports them). */
+/**
+ * The parsed SQL of a sql.exec step: the statements of each string the rules read (see READ_WORDS); statements
+ * that do not parse are left out (PostgreSQL reports them).
+ */
 export function sqlOf(step: Step): SqlStep | undefined {
   if (step.action?.value !== "sql.exec") return undefined;
   const hit = cache.get(step);
@@ -89,6 +121,7 @@ export function sqlOf(step: Step): SqlStep | undefined {
   const statements: SqlStatement[] = [];
   const created = new Set<string>();
   for (const source of sqlStrings(withValue(step, "statements"))) {
+    if (!readsStatements(source.text)) continue;
     const parsed = parseSql(maskTemplates(source.text));
     if (!parsed.ok) continue;
     for (const s of parsed.statements) {
@@ -101,13 +134,17 @@ export function sqlOf(step: Step): SqlStep | undefined {
         const name = relationName(body.into?.rel);
         if (name) created.add(bareName(name));
       }
+      let tokens: SqlToken[] | undefined;
       statements.push({
         kind,
         body,
         source,
         start: s.start,
         end: s.end,
-        tokens: parsed.tokens.filter((t) => t.start >= s.start && t.end <= s.end),
+        get tokens() {
+          tokens ??= parsed.tokens().filter((t) => t.start >= s.start && t.end <= s.end);
+          return tokens;
+        },
         at: parsed.offset,
         siblings: parsed.statements.length,
       });

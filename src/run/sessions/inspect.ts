@@ -12,7 +12,14 @@ import { previewRollback, type RollbackPreview } from "./rollback-preview.js";
 import { runDocument } from "./run-document.js";
 import type { CatalogResolver } from "./session-options.js";
 import { runSnapshots, snapshotDump, snapshotWhere } from "./snapshots.js";
-import { runnerOf, type StatusReport, statusReport } from "./status-report.js";
+import {
+  type JournalIntegrity,
+  journalIntegrity,
+  runnerOf,
+  type StatusInputs,
+  type StatusReport,
+  statusReport,
+} from "./status-report.js";
 
 /** `rbx status --preview-rollback`: run the rollback's reads now, with the run's secrets from the environment. */
 export interface LivePreview {
@@ -35,8 +42,8 @@ export async function inspectRun(
   env: Readonly<Record<string, string | undefined>> = {},
   live?: LivePreview,
 ): Promise<StatusReport> {
-  const read = await store.read(runId);
-  const state = foldEvents(runId, read.events);
+  const journal = await readForStatus(store, runId, env, live !== undefined);
+  const { state } = journal;
   const file = state.started?.runbook.file;
   // Status shows the journal even when the runbook's actions cannot be loaded; only "rollback now" needs them.
   const found = file && typeof catalogs === "function" ? await catalogs(file) : undefined;
@@ -49,25 +56,50 @@ export async function inspectRun(
   const program = prepared?.ok ? buildProgram(prepared.runbook) : undefined;
   const holders = state.started ? await store.holders(state.started.locks) : [];
   const journalPath = store.journalFile?.(runId);
+  const preview =
+    program && catalog && state.started
+      ? await rollbackPreview(store, journal.events, state, program, catalog, prepared, env, live)
+      : undefined;
+  return statusReport(state, journal.integrity, {
+    ...(program ? { program } : {}),
+    holders,
+    standings: await standings(store, holders, state),
+    ...(stateDir ? { stateDir } : {}),
+    ...(journalPath ? { journalPath } : {}),
+    snapshots: journal.snapshots,
+    ...(preview ? { preview } : {}),
+  });
+}
+
+/**
+ * The journal as status uses it: folded, its snapshots and its integrity, and the events themselves only when
+ * a live preview folds them again. The events are let go before the runbook loads: its YAML parse is the
+ * command's peak of memory, and a long journal's events would add to it (5,000 steps: ~10,000 events).
+ */
+async function readForStatus(
+  store: RunStore,
+  runId: string,
+  env: Readonly<Record<string, string | undefined>>,
+  keepEvents: boolean,
+): Promise<{
+  state: RunState;
+  integrity: JournalIntegrity;
+  snapshots: NonNullable<StatusInputs["snapshots"]>;
+  events: readonly RunEvent[];
+}> {
+  const read = await store.read(runId);
   const snapshots = runSnapshots(read.events).map((s) => ({
     step: s.step,
     id: s.id,
     where: snapshotWhere(s),
     readableHere: snapshotDump(s, env) !== undefined,
   }));
-  const preview =
-    program && catalog && state.started
-      ? await rollbackPreview(store, read.events, state, program, catalog, prepared, env, live)
-      : undefined;
-  return statusReport(state, read, {
-    ...(program ? { program } : {}),
-    holders,
-    standings: await standings(store, holders, state),
-    ...(stateDir ? { stateDir } : {}),
-    ...(journalPath ? { journalPath } : {}),
+  return {
+    state: foldEvents(runId, read.events),
+    integrity: journalIntegrity(read),
     snapshots,
-    ...(preview ? { preview } : {}),
-  });
+    events: keepEvents ? read.events : [],
+  };
 }
 
 // What a rollback would do now: over the journal, or (live) bound with the run's secrets from `env`, its reads

@@ -12,7 +12,7 @@ import { buildProgram, type Program, type StepUnit } from "../bind/program.js";
 import { falseWithout, stepsReadBy, unitEffect } from "../bind/unit-reads.js";
 import type { EventBody, RunEvent } from "../model/events.js";
 import { boundariesToUnwind } from "../model/recovery-choices.js";
-import { applyEvent, foldEvents, type RunState } from "../model/state.js";
+import { applyEvent, type RunState } from "../model/state.js";
 import type { CatalogResolver } from "./session-options.js";
 
 /** One rollback step as it would go now. */
@@ -226,15 +226,16 @@ export async function previewRollback(
   return preview;
 }
 
-/** The preview for a journal read on its own (`rbx report`): undefined when its runbook cannot be read now. */
+/**
+ * The preview for a journal read on its own (`rbx report`), from its folded state (the events themselves can be
+ * let go before the runbook loads): undefined when its runbook cannot be read now.
+ */
 export async function previewFromJournal(
-  runId: string,
-  events: readonly RunEvent[],
+  state: RunState,
   cwd: string,
   catalogs: ActionCatalog | CatalogResolver,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<RollbackPreview | undefined> {
-  const state = foldEvents(runId, events);
   const file = state.started?.runbook.file;
   if (!file) return undefined;
   const found = typeof catalogs === "function" ? await catalogs(file) : { catalog: catalogs };

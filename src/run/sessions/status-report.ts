@@ -13,7 +13,7 @@ import {
   stoppedStep,
 } from "../model/recovery-choices.js";
 import type { RunState } from "../model/state.js";
-import type { JournalRead } from "../store/journal-file.js";
+import type { IntegrityProblem, JournalRead } from "../store/journal-file.js";
 import type { LockConflict } from "../store/run-store.js";
 import { describeLock, type HolderStanding, type LockDescription } from "./lock-messages.js";
 import { type RollbackPreview, unwindNow } from "./rollback-preview.js";
@@ -76,6 +76,18 @@ export interface StatusInputs {
   preview?: RollbackPreview;
 }
 
+/** What status says of a journal's integrity: how many events verify, what was wrong, a torn tail ignored. */
+export interface JournalIntegrity {
+  events: number;
+  problems: readonly IntegrityProblem[];
+  tornBytes: number;
+}
+
+/** The integrity of a journal as read: the events themselves are not kept. */
+export function journalIntegrity(read: JournalRead): JournalIntegrity {
+  return { events: read.events.length, problems: read.problems, tornBytes: read.tornBytes };
+}
+
 /** Whether a process runs the run, from its own locks: alive here, unknown on another host, else gone. */
 export function runnerOf(runId: string, holders: readonly LockConflict[]): Runner {
   const own = holders.filter((h) => h.holder.runId === runId);
@@ -85,7 +97,7 @@ export function runnerOf(runId: string, holders: readonly LockConflict[]): Runne
 }
 
 /** Build the report from the folded journal, the document (when it loads) and the lock holders. */
-export function statusReport(state: RunState, read: JournalRead, inputs: StatusInputs): StatusReport {
+export function statusReport(state: RunState, journal: JournalIntegrity, inputs: StatusInputs): StatusReport {
   const { program, holders } = inputs;
   const runId = state.runId;
   const s = state.started;
@@ -132,10 +144,10 @@ export function statusReport(state: RunState, read: JournalRead, inputs: StatusI
     runId,
     status,
     integrity: {
-      ok: read.problems.length === 0,
-      events: read.events.length,
-      problems: read.problems.map((p) => p.message),
-      tornBytesIgnored: read.tornBytes,
+      ok: journal.problems.length === 0,
+      events: journal.events,
+      problems: journal.problems.map((p) => p.message),
+      tornBytesIgnored: journal.tornBytes,
     },
     rollbackNow,
     locks: holders.map((h, i) => describeLock(h, inputs.standings[i] as HolderStanding, runId)),
