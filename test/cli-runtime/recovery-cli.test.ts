@@ -526,3 +526,26 @@ describe.each(CLI_STORES)("one exit code per outcome, whichever verb reaches it 
     expect(byRollback.stderr).toContain("failed and was rolled back");
   }, 60_000);
 });
+
+describe("a run whose journal holds no start event yet", () => {
+  it("reads as not started, offers no resume that would be refused, and lists as not started", async () => {
+    // The moment between `rbx run` making the journal and recording the run's start, or a process killed there.
+    mkdirSync(join(dir, "ns", "runs"), { recursive: true });
+    writeFileSync(join(dir, "ns", "runs", "r-empty.jsonl"), "");
+    const status = await rbx("status", "r-empty", "--state-dir", "ns");
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain("state:     not started — its journal holds no start event");
+    expect(status.stdout).not.toContain("crashed");
+    expect(commandsIn(status.stdout)).toEqual([]);
+    const json = JSON.parse(
+      (await rbx("status", "r-empty", "--json", "--state-dir", "ns")).stdout,
+    ) as StatusJson;
+    expect(json.status).toBe("not started");
+    expect(json.choices).toEqual([]);
+    const runs = await rbx("runs", "--state-dir", "ns");
+    expect(runs.stdout).toMatch(/^r-empty +not started /m);
+    const resume = await rbx("resume", "r-empty", "--state-dir", "ns");
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toContain("has no start event");
+  });
+});

@@ -136,3 +136,11 @@ describe("recoveryChoices", () => {
     expect(verbs(fold({ type: "run.failed", reason: "guards", message: "no" }))).toEqual([]);
   });
 });
+
+describe("a run without its start event", () => {
+  it("has no choices: resume would have no runbook or params to continue from", () => {
+    const state = foldEvents("r1", []);
+    expect(recoveryChoices(state, { runner: "gone" })).toEqual([]);
+    expect(recoveryChoices(state, { runner: "unknown" })).toEqual([]);
+  });
+});

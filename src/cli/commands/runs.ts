@@ -13,8 +13,8 @@ export const usage = `Usage: rbx runs [--watch] [--json] [--store URL | --state-
 
 List the runs in the store (a PostgreSQL store with --store, RBX_STORE or \`store:\` in .rbx.yaml; else the
 state directory, default .rbx or RBX_STATE_DIR), oldest first: run id, runbook and version, state
-(completed, rolled-back, failed, halted, interrupted, crashed, running), start time, and whether the journal
-verifies (its hash chain is intact), under a header line.
+(completed, rolled-back, failed, halted, interrupted, crashed, running, or not started: no start event
+yet), start time, and whether the journal verifies (its hash chain is intact), under a header line.
 
   --watch   then print every run's events as they are committed — runs driven on any machine that shares
             the store — one line each, prefixed by the run id, as the run's own progress view words them

@@ -64,6 +64,8 @@ export function stoppedStep(state: RunState): string | undefined {
 
 /** The recovery choices for the run as its journal stands; empty when it needs nothing from the operator. */
 export function recoveryChoices(state: RunState, options: RecoveryOptions = {}): RecoveryChoice[] {
+  // Without its start event a run has no runbook or params to continue from: `rbx resume` refuses it.
+  if (!state.started) return [];
   const cmd = (words: string[], tail: string[] = []) => rbxCommand(words, options.stateDir, tail);
   const run = state.runId;
   const unwind = boundariesToUnwind(state);

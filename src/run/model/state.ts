@@ -366,6 +366,13 @@ function resumeSteps(state: RunState): void {
 }
 
 /** Fold a whole journal. */
+/** A run's word before its first event: its journal exists, its start is not recorded (status, runs). */
+export const NOT_STARTED = "not started";
+
+/** Why a run reads as not started: nothing ran, and nothing can be resumed. */
+export const NOT_STARTED_DETAIL =
+  "its journal holds no start event: the process that made it is starting now, or ended before recording the run's start (no step ran; there is nothing to resume: rbx run starts the runbook anew)";
+
 export function foldEvents(runId: string, events: readonly RunEvent[]): RunState {
   const state = emptyState(runId);
   for (const e of events) applyEvent(state, e);

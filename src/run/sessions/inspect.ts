@@ -5,7 +5,7 @@ import type { Prepared } from "../bind/prepare.js";
 import { buildProgram, type Program } from "../bind/program.js";
 import type { RunEvent } from "../model/events.js";
 import type { Runner } from "../model/recovery-choices.js";
-import { foldEvents, type RunState } from "../model/state.js";
+import { foldEvents, NOT_STARTED, type RunState } from "../model/state.js";
 import type { RunStore } from "../store/run-store.js";
 import { standings } from "./lock-messages.js";
 import { previewRollback, type RollbackPreview } from "./rollback-preview.js";
@@ -147,7 +147,7 @@ export async function listRuns(store: RunStore): Promise<RunListing[]> {
   for (const runId of await store.list()) {
     const read = await store.read(runId);
     const state = foldEvents(runId, read.events);
-    let status: string = state.status;
+    let status: string = state.started ? state.status : NOT_STARTED;
     if ((status === "running" || status === "rolling-back") && (await runnerOfRun(store, state)) === "gone")
       status = "crashed";
     out.push({

@@ -12,7 +12,7 @@ import {
   shellWord,
   stoppedStep,
 } from "../model/recovery-choices.js";
-import type { RunState } from "../model/state.js";
+import { NOT_STARTED, NOT_STARTED_DETAIL, type RunState } from "../model/state.js";
 import type { IntegrityProblem, JournalRead } from "../store/journal-file.js";
 import type { LockConflict } from "../store/run-store.js";
 import { describeLock, type HolderStanding, type LockDescription } from "./lock-messages.js";
@@ -25,7 +25,7 @@ export interface StatusReport {
   runId: string;
   runbook?: { name: string; version: string; file: string };
   status: string;
-  /** "crashed": the journal stops mid-run and no process holds the run. */
+  /** "crashed": the journal stops mid-run and no process holds the run; "not started": no start event yet. */
   detail?: string;
   startedAt?: string;
   startedBy?: string;
@@ -105,7 +105,10 @@ export function statusReport(state: RunState, journal: JournalIntegrity, inputs:
   const going = state.status === "running" || state.status === "rolling-back";
   let status: string = state.status;
   let detail: string | undefined;
-  if (going && runner === "gone") {
+  if (!state.started) {
+    status = NOT_STARTED;
+    detail = NOT_STARTED_DETAIL;
+  } else if (going && runner === "gone") {
     detail = `the journal stops mid-${state.status === "running" ? "run" : "rollback"} and no process holds the run: it crashed or was killed`;
     status = "crashed";
   } else if (going && runner === "unknown") {

@@ -11,6 +11,9 @@ import { openFleetStore, storeFailure } from "./open-store.js";
 import { rates, resolved } from "./rates.js";
 import { usage } from "./usage.js";
 
+/** How many stopped targets one fenced commit requeues. */
+const REQUEUE_BATCH = 1000;
+
 export async function resumeFleet(io: CliIO, argv: string[]): Promise<number> {
   const parsed = parseCommandLine("fleet resume", argv, { ...storeFlags, ...rateFlags, ...driveFlags }, io, {
     positionals: true,
@@ -89,18 +92,19 @@ export async function resumeFleet(io: CliIO, argv: string[]): Promise<number> {
       "waiting-approval",
       ...(values["retry-failed"] ? (["failed"] as const) : []),
     ];
-    for (const t of await opened.fleets.targets(fleetId, again)) {
-      await opened.fleets.moveTarget(
+    // Requeued a thousand to a fenced commit, not one commit each: a fleet of 10,000 halted at a bad release.
+    const stopped = await opened.fleets.targets(fleetId, again);
+    for (let i = 0; i < stopped.length; i += REQUEUE_BATCH) {
+      await opened.fleets.moveTargets(
         fleetId,
         token,
-        t.name,
-        [t.state],
-        "pending",
-        { message: null },
-        {
-          type: "target.requeued",
-          body: { from: t.state, runId: t.runId },
-        },
+        stopped.slice(i, i + REQUEUE_BATCH).map((t) => ({
+          name: t.name,
+          from: [t.state],
+          to: "pending" as const,
+          fields: { message: null },
+          event: { type: "target.requeued" as const, body: { from: t.state, runId: t.runId } },
+        })),
       );
     }
     await opened.fleets.note(fleetId, "fleet.options", null, { options });
