@@ -99,9 +99,11 @@ export function generateRunbook(steps = 60, n = 0) {
 /**
  * A runbook of `steps` steps of the cheapest real built-in a user has: `http.check` of `base`/s<i> (a local
  * server that answers 200 at once), one phase, no `when`, no timeout; with `approval`, a last `approve` step
- * that halts the run for the operator (so status, report and resume have a stopped run to read).
+ * that halts the run for the operator (so status, report and resume have a stopped run to read). With
+ * `approveAt: k`, that step stands after the first k steps instead: the run executes k of them and halts, while
+ * loading and checking all of them (two such runbooks of one size differ only in the steps they execute).
  */
-export function httpRunbook(steps, base, { approval = false } = {}) {
+export function httpRunbook(steps, base, { approval = false, approveAt = undefined } = {}) {
   const lines = [
     "apiVersion: rbx/v1",
     "kind: Runbook",
@@ -110,9 +112,12 @@ export function httpRunbook(steps, base, { approval = false } = {}) {
     "  - id: all",
     "    steps:",
   ];
-  for (let i = 0; i < steps; i++)
+  const gate = '      - { id: last, action: approve, with: { prompt: "Go on?" } }';
+  for (let i = 0; i < steps; i++) {
+    if (i === approveAt) lines.push(gate);
     lines.push(`      - { id: s${i}, action: http.check, with: { url: "${base}/s${i}" } }`);
-  if (approval) lines.push('      - { id: last, action: approve, with: { prompt: "Go on?" } }');
+  }
+  if (approval || approveAt === steps) lines.push(gate);
   return `${lines.join("\n")}\n`;
 }
 

@@ -66,6 +66,10 @@ export const figures = [
     id: "yaml-memory-5000",
     title: "reference: yaml floor peak RSS parsing the 5,000-step runbook vs 120 MB",
   },
+  {
+    id: "step-load",
+    title: "reference: rbx run loading a step it does not run vs one fsync'd append",
+  },
 ];
 
 /**
@@ -113,30 +117,36 @@ function peakRssOf(nodeArgs, cwd, expect = 0) {
 }
 
 /**
- * Per-step overhead: each round runs `rbx run` of a small and a large runbook (whole processes, progress lines
- * on stderr, a fresh state dir each) and the floor process, in rotated order. rbx's cost per step is the
- * difference of the two runs over the difference in steps (start-up, loading and checking cancel out), less
- * the request itself as the floor process measures it; the baseline is one fsync'd append of as many bytes as
- * the journal wrote per step in that round.
+ * Per-step overhead: each round runs `rbx run` of two runbooks of the same `large` http.check steps and one
+ * approval step — `few` halts at the approval after `small` steps, `all` after every step — and the floor
+ * process, in rotated order (whole processes, progress lines on stderr, a fresh state dir each). The two
+ * runbooks are the same size, so start-up, loading, checking and halting cancel out, and the difference of
+ * the two runs over the difference in steps executed, less the request itself as the floor process measures
+ * it, is what a step costs to run; the baseline is one fsync'd append of as many bytes as the journal wrote per
+ * step in that round. A third run, `short` (a runbook of only `small` steps, halting at the same place), gives
+ * the load's own cost per step beside it (a reference: `rbx validate`'s figures are the load's targets).
  */
 function stepOverhead(root, base, { quick, log }) {
   const small = quick ? 50 : 100;
   const large = quick ? 350 : 1100;
   const rounds = quick ? 5 : 11;
-  const files = Object.fromEntries(
-    [small, large].map((n) => {
-      const f = join(root, `steps-${n}.rb.yaml`);
-      writeFileSync(f, httpRunbook(n, base));
-      return [n, f];
-    }),
-  );
+  const files = {
+    few: httpRunbook(large, base, { approveAt: small }),
+    all: httpRunbook(large, base, { approveAt: large }),
+    short: httpRunbook(small, base, { approveAt: small }),
+  };
+  for (const [k, text] of Object.entries(files)) {
+    files[k] = join(root, `steps-${k}.rb.yaml`);
+    writeFileSync(files[k], text);
+  }
   const steps = large - small;
   let bytesPerStep = 700;
-  const samples = { perStep: [], get: [], append: [], overhead: [], bytes: [] };
-  const runOnce = (n, tag) => {
+  const samples = { perStep: [], get: [], append: [], overhead: [], bytes: [], load: [] };
+  const runOnce = (kind, tag) => {
     const state = join(root, `state-${tag}`);
     rmSync(state, { recursive: true, force: true });
-    const ms = timeProcess([rbx, "run", files[n], "--state-dir", state], { cwd: root });
+    // exit 3: halted at the approval step, as every one of these runs ends.
+    const ms = timeProcess([rbx, "run", files[kind], "--state-dir", state], { cwd: root }, { expect: 3 });
     const bytes = statSync(join(state, "runs", `${onlyRun(state)}.jsonl`)).size;
     return { ms, bytes };
   };
@@ -154,31 +164,36 @@ function stepOverhead(root, base, { quick, log }) {
     if (r.status !== 0) throw new Error(`step-floor.js failed: ${r.stderr}`);
     return JSON.parse(r.stdout);
   };
-  runOnce(small, "warm");
+  runOnce("few", "warm");
   floorOnce();
   for (let r = -1; r < rounds; r++) {
     const got = {};
     const order = [
-      () => (got.small = runOnce(small, "s")),
-      () => (got.large = runOnce(large, "l")),
+      () => (got.few = runOnce("few", "f")),
+      () => (got.all = runOnce("all", "a")),
+      () => (got.short = runOnce("short", "s")),
       () => (got.floor = floorOnce()),
     ];
-    for (let j = 0; j < order.length; j++) order[(r + 3 + j) % order.length]();
-    bytesPerStep = (got.large.bytes - got.small.bytes) / steps;
+    for (let j = 0; j < order.length; j++) order[(r + 4 + j) % order.length]();
+    bytesPerStep = (got.all.bytes - got.few.bytes) / steps;
     if (r < 0) continue; // the first round only learns the journal's bytes per step
-    const perStepUs = ((got.large.ms - got.small.ms) * 1000) / steps;
+    const perStepUs = ((got.all.ms - got.few.ms) * 1000) / steps;
     samples.perStep.push(perStepUs);
     samples.get.push(got.floor.getUs);
     samples.append.push(got.floor.appendUs);
     samples.overhead.push(perStepUs - got.floor.getUs);
     samples.bytes.push(got.floor.lineBytes);
+    samples.load.push(((got.few.ms - got.short.ms) * 1000) / steps);
   }
   const p = pairedRatio(samples.overhead, samples.append);
   const iq = (xs) =>
     spread(xs)
       .map((x) => x.toFixed(0))
       .join("–");
-  log(`rbx run: ${rounds} rounds of ${small} and ${large} http.check steps, rotated with the floor process`);
+  log(
+    `rbx run: ${rounds} rounds of ${large}-step runbooks halting after ${small} and ${large} http.check steps ` +
+      `(and a ${small}-step one), rotated with the floor process`,
+  );
   log(
     `  per step through rbx run   median ${median(samples.perStep).toFixed(0)} µs (IQR ${iq(samples.perStep)})`,
   );
@@ -187,16 +202,33 @@ function stepOverhead(root, base, { quick, log }) {
   log(
     `  one fsync'd append         median ${p.baseline.toFixed(0)} µs (IQR ${iq(samples.append)}), ${samples.bytes.at(-1)} bytes`,
   );
-  return {
-    ...figures[0],
-    ...p,
-    unit: "µs",
-    note:
-      `${rounds} rounds of \`rbx run\` with ${small} and ${large} http.check steps against a local server (whole ` +
-      `processes, progress lines on stderr); per step = the difference over ${steps} steps, less one GET as node:http ` +
-      `sends it (${median(samples.get).toFixed(0)} µs); the floor appends ${samples.bytes.at(-1)}-byte lines, one ` +
-      "fsync each, as the journal does per step",
-  };
+  log(`  loading, per step loaded   median ${median(samples.load).toFixed(0)} µs (IQR ${iq(samples.load)})`);
+  const loadRatios = samples.load.map((x, i) => x / samples.append[i]);
+  return [
+    {
+      ...figures[0],
+      ...p,
+      unit: "µs",
+      note:
+        `${rounds} rounds of \`rbx run\` of two ${large}-step http.check runbooks against a local server, one halting ` +
+        `at an approval after ${small} steps, the other after all ${large} (whole processes, progress lines on ` +
+        `stderr; the same size, so start-up and the runbook's load cancel); per step = the difference over ${steps} ` +
+        `steps run, less one GET as node:http sends it (${median(samples.get).toFixed(0)} µs); the floor appends ` +
+        `${samples.bytes.at(-1)}-byte lines, one fsync each, as the journal does per step`,
+    },
+    {
+      ...figures.find((f) => f.id === "step-load"),
+      ours: median(samples.load),
+      baseline: p.baseline,
+      ratio: median(loadRatios),
+      spread: spread(loadRatios),
+      unit: "µs",
+      note:
+        `reference, no target: \`rbx run\` of the ${large}-step runbook halting after ${small} steps vs a ${small}-step ` +
+        "one halting at the same place, per step loaded (read, parse, schema, check, plan): what a step costs " +
+        "before it runs, included in the per-step figure until it was measured apart",
+    },
+  ];
 }
 
 /** Peak RSS of rbx run at 100 and 5,000 steps, then of status, report and resume of a halted 5,000-step run. */
@@ -265,7 +297,7 @@ export async function measure({ quick = false, log = () => {} } = {}) {
   const root = mkdtempSync(join(tmpdir(), "rbx-bench-"));
   const stub = await startHttpStub();
   try {
-    return [stepOverhead(root, stub.base, { quick, log }), ...memory(root, stub.base, { quick, log })];
+    return [...stepOverhead(root, stub.base, { quick, log }), ...memory(root, stub.base, { quick, log })];
   } finally {
     stub.stop();
     rmSync(root, { recursive: true, force: true });

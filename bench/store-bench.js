@@ -51,10 +51,12 @@ async function insertFloor(client, round, n, size) {
 }
 
 /**
- * Each round runs `rbx run --store` of a small and a large runbook of http.check steps (whole processes, progress
- * on stderr, a fresh state dir each), the GET floor process and the INSERT floor, in rotated order. rbx's cost per
- * step is the difference of the two runs over the difference in steps (start-up, loading, checking, the lock and
- * the schema check cancel out), less one GET as the floor process measures it; the baseline is one committed
+ * Each round runs `rbx run --store` of two runbooks of the same `large` http.check steps and an approval step,
+ * one halting at the approval after `small` steps and the other after all of them (whole processes, progress
+ * on stderr, a fresh state dir each), the GET floor process and the INSERT floor, in rotated order. rbx's cost
+ * per step is the difference of the two runs over the difference in steps run (the runbooks are the same size,
+ * so start-up, loading, checking, the lock, the schema check and halting cancel out), less one GET as the floor
+ * process measures it; the baseline is one committed
  * INSERT of as many bytes as the store's journal took per step in that round. The figure is the median of the
  * per-round ratios, with their spread.
  */
@@ -73,10 +75,11 @@ export async function measure({ quick = false, log = () => {} } = {}) {
     await client.query(
       "CREATE TABLE floor (run_id text NOT NULL, seq integer NOT NULL, line text NOT NULL, PRIMARY KEY (run_id, seq))",
     );
+    // Both of `large` steps: one halts at its approval after `small` of them, the other after all.
     const files = Object.fromEntries(
       [small, large].map((n) => {
-        const f = join(root, `steps-${n}.rb.yaml`);
-        writeFileSync(f, httpRunbook(n, stub.base));
+        const f = join(root, `steps-halt-${n}.rb.yaml`);
+        writeFileSync(f, httpRunbook(large, stub.base, { approveAt: n }));
         return [n, f];
       }),
     );
@@ -89,12 +92,13 @@ export async function measure({ quick = false, log = () => {} } = {}) {
       const ms = timeProcess(
         [rbx, "run", files[n], "--store", server.url(), "--state-dir", state, "--run-id", runId],
         { cwd: root },
+        { expect: 3 },
       );
       const run = await runById(client, runId);
-      // run.started, guards.passed, phase.entered, two events a step, phase.completed, run.completed.
-      if (run.events !== 2 * n + 5 || run.last !== "run.completed")
+      // run.started, guards.passed, phase.entered, two events a step run, approval.requested, run.halted.
+      if (run.events !== 2 * n + 5 || run.last !== "run.halted")
         throw new Error(
-          `run ${run.runId} holds ${run.events} events, ending ${run.last}; expected a completed run`,
+          `run ${run.runId} holds ${run.events} events, ending ${run.last}; expected ${2 * n + 5} ending run.halted`,
         );
       return { ms, bytes: run.bytes };
     };
@@ -138,7 +142,7 @@ export async function measure({ quick = false, log = () => {} } = {}) {
         .map((x) => x.toFixed(0))
         .join("–");
     log(
-      `store: ${rounds} rounds of rbx run --store with ${small} and ${large} http.check steps, rotated with the floors`,
+      `store: ${rounds} rounds of rbx run --store of ${large}-step runbooks halting after ${small} and ${large} http.check steps, rotated with the floors`,
     );
     log(
       `  per step through rbx run   median ${median(samples.perStep).toFixed(0)} µs (IQR ${iq(samples.perStep)})`,
@@ -154,9 +158,10 @@ export async function measure({ quick = false, log = () => {} } = {}) {
         ...p,
         unit: "µs",
         note:
-          `${rounds} rounds of \`rbx run --store\` with ${small} and ${large} http.check steps against a local server ` +
-          `(whole processes, a private PostgreSQL with fsync and synchronous_commit on); per step = the difference ` +
-          `over ${steps} steps, less one GET (${median(samples.get).toFixed(0)} µs); the floor commits one ` +
+          `${rounds} rounds of \`rbx run --store\` of two ${large}-step http.check runbooks against a local server, ` +
+          `halting at an approval after ${small} and after ${large} steps (whole processes, a private PostgreSQL ` +
+          `with fsync and synchronous_commit on; the same size, so the load cancels); per step = the difference ` +
+          `over ${steps} steps run, less one GET (${median(samples.get).toFixed(0)} µs); the floor commits one ` +
           `${samples.bytes.at(-1)}-byte row per INSERT on the same server, as the store commits one append per step`,
       },
     ];
