@@ -72,7 +72,7 @@ export function startServer(connection: Connection, catalog: ActionCatalog): voi
     }
     if (diagnostics && current()) await connection.sendDiagnostics({ uri, version, diagnostics });
   };
-  const debouncer = new Debouncer((uri) => void publish(uri));
+  const debouncer = new Debouncer((uri) => publish(uri));
 
   /** The analysis and offset a position request is about. */
   const at = (uri: string, position: { line: number; character: number }) => {
