@@ -22,7 +22,8 @@ export function keepHeapSmall(compilersOff: boolean): void {
   // node:v8 is taken here, not imported: every other command starts without it.
   const v8 = process.getBuiltinModule("node:v8");
   v8.setFlagsFromString("--semi-space-growth-factor=1");
-  v8.setFlagsFromString("--memory-saver-mode");
+  // Node 22's V8 (12.4) has no such flag and would print "unrecognized flag" on stderr: Node 24's (13.6) has it.
+  if (v8MajorVersion() >= 13) v8.setFlagsFromString("--memory-saver-mode");
   if (!compilersOff) return;
   v8.setFlagsFromString("--no-turbofan");
   v8.setFlagsFromString("--no-maglev");
@@ -33,4 +34,9 @@ export function optimizingCompilersOn(): void {
   const v8 = process.getBuiltinModule("node:v8");
   v8.setFlagsFromString("--turbofan");
   v8.setFlagsFromString("--maglev");
+}
+
+/** The major version of the V8 this Node runs on. */
+function v8MajorVersion(): number {
+  return Number.parseInt(process.versions.v8, 10);
 }
