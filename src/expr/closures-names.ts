@@ -124,16 +124,8 @@ export function compileNames(
       const name = g.checked?.names[base.id];
       if (name !== undefined) {
         return (c) => {
-          let o: CelResult | undefined = c.vars[name];
-          if (o === undefined) return unset(name);
-          for (let i = 0; i < fields.length; i++) {
-            const field = fields[i] as string;
-            if (!(o instanceof Map)) return selectField(o, field);
-            const v = (o as ReadonlyMap<CelKey, CelValue>).get(field);
-            if (v === undefined) return errors.noSuchKey(field);
-            o = v;
-          }
-          return o;
+          const o: CelResult | undefined = c.vars[name];
+          return o === undefined ? unset(name) : selectRow(o, fields);
         };
       }
       const operand = g.compile(base, scope);
@@ -148,17 +140,7 @@ export function compileNames(
           return selectField(o, field);
         };
       }
-      return (c) => {
-        let o = operand(c);
-        for (let i = 0; i < fields.length; i++) {
-          const field = fields[i] as string;
-          if (!(o instanceof Map)) return selectField(o, field);
-          const v = (o as ReadonlyMap<CelKey, CelValue>).get(field);
-          if (v === undefined) return errors.noSuchKey(field);
-          o = v;
-        }
-        return o;
-      };
+      return (c) => selectRow(operand(c), fields);
     }
     case "has": {
       const operand = g.compile(e.operand, scope);
@@ -208,3 +190,16 @@ export function indexValue(o: CelValue, i: CelValue): CelResult {
 
 /** Exported for the collection closures. */
 export type { Ctx };
+
+/** `o.f1.f2…`: each field of a map in turn, the first miss or non-map answered as a lone select answers it. */
+function selectRow(from: CelResult, fields: readonly string[]): CelResult {
+  let o = from;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as string;
+    if (!(o instanceof Map)) return selectField(o, field);
+    const v = (o as ReadonlyMap<CelKey, CelValue>).get(field);
+    if (v === undefined) return errors.noSuchKey(field);
+    o = v;
+  }
+  return o;
+}
