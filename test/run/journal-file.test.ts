@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { JournalWriter, readJournalFile } from "../../src/run/store/journal-file.js";
+import { JournalWriter, readFirstEvent, readJournalFile } from "../../src/run/store/journal-file.js";
 
 let dir: string;
 beforeEach(() => {
@@ -42,6 +42,26 @@ describe("journal file", () => {
     ]);
     expect(read.events[0]?.prev).toMatch(/^0{64}$/);
     expect(read.events[1]?.prev).not.toBe(read.events[0]?.prev);
+  });
+
+  it("reads the first event alone, over chunk boundaries, and nothing from a file without a whole first line", () => {
+    const path = join(dir, "r.jsonl");
+    const w = JournalWriter.create(path);
+    // A first line longer than one 64 KB read, with a multi-byte character across the boundary.
+    w.append({ type: "phase.entered", phase: `${"p".repeat(65_535)}é`, boundary: false });
+    w.append({ type: "guards.passed" });
+    w.close();
+    const first = readFirstEvent(path);
+    expect(first?.seq).toBe(1);
+    expect(first?.type === "phase.entered" && first.phase).toBe(`${"p".repeat(65_535)}é`);
+    expect(first).toEqual(readJournalFile(path).events[0]);
+    expect(readFirstEvent(path, 1000)).toBeUndefined();
+    expect(readFirstEvent(join(dir, "missing.jsonl"))).toBeUndefined();
+    const torn = join(dir, "torn.jsonl");
+    writeFileSync(torn, '{"seq":1,"type":"run.sta');
+    expect(readFirstEvent(torn)).toBeUndefined();
+    writeFileSync(torn, "not json\n");
+    expect(readFirstEvent(torn)).toBeUndefined();
   });
 
   it("detects an edited line", () => {

@@ -98,6 +98,8 @@ describe("journals", () => {
     const read = await s.read("20250101-000000-aaaa");
     expect(read.problems).toEqual([]);
     expect(read.events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(await s.firstEvent("20250101-000000-aaaa")).toEqual(read.events[0]);
+    expect(await s.firstEvent("20250101-000000-bbbb")).toBeUndefined();
     const again = await s.reopen("20250101-000000-aaaa", read);
     again.append({ type: "phase.completed", phase: "one" });
     await again.close();

@@ -7,7 +7,7 @@ import { foldReport } from "../../src/report/fold.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { foldEvents } from "../../src/run/model/state.js";
 import { inspectRun } from "../../src/run/sessions/inspect.js";
-import { previewFromJournal } from "../../src/run/sessions/rollback-preview.js";
+import { previewRollback, previewSource } from "../../src/run/sessions/rollback-preview.js";
 import { startRun } from "../../src/run/sessions/start-run.js";
 import { formatStatus } from "../../src/run/sessions/status-report.js";
 import { Harness } from "./harness.js";
@@ -79,6 +79,29 @@ describe("rollback preview", () => {
     expect(text).toContain("  This rollback will NOT restore the database:");
   });
 
+  it("status loads the runbook from the journal's first event before it reads the journal, with the same preview", async () => {
+    const r = await startRun(runbook(), { cli: new Map() }, undefined, h.opts());
+    const before = await inspectRun(h.store, r.runId as string, h.dir, h.opts().catalog, undefined, {});
+    // The store's calls in order: the runbook's YAML parse is status's peak of memory, so nothing of the
+    // journal (its events, their folded state) may be held beside it.
+    const calls: string[] = [];
+    const store = new Proxy(h.store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const after = await inspectRun(store, r.runId as string, h.dir, h.opts().catalog, undefined, {});
+    expect(calls.slice(0, 2)).toEqual(["firstEvent", "document"]);
+    expect(calls.indexOf("read")).toBeGreaterThan(calls.indexOf("document"));
+    expect(after).toEqual(before);
+    expect(after.rollbackNow?.[0]?.steps.map((s) => s.will)).toEqual(["skip", "run"]);
+  });
+
   it("the report says the same, from the journal and the runbook", async () => {
     const r = await startRun(
       runbook(),
@@ -89,7 +112,10 @@ describe("rollback preview", () => {
     const read = await h.store.read(r.runId as string);
     const report = foldReport(read.events);
     const state = foldEvents(report.runId, read.events);
-    const preview = await previewFromJournal(state, h.dir, h.opts().catalog, {});
+    const started = read.events[0];
+    if (started?.type !== "run.started") throw new Error("the journal starts with run.started");
+    const source = await previewSource(started, h.dir, h.opts().catalog);
+    const preview = source && (await previewRollback(state, source.program, source.catalog, { env: {} }));
     expect(preview?.database).toBeUndefined();
     expect(preview?.boundaries[0]?.steps.map((s) => s.will)).toEqual(["run", "run"]);
     if (preview) report.rollbackPreview = preview;

@@ -6,7 +6,9 @@ import { resolve } from "node:path";
 import { systemReason } from "../../diagnostics/system-error.js";
 import { foldReport } from "../../report/fold.js";
 import { type ReportFormat, renderReport, reportFormats } from "../../report/render.js";
+import type { RunEvent } from "../../run/model/events.js";
 import type { Runner } from "../../run/model/recovery-choices.js";
+import type { PreviewSource } from "../../run/sessions/rollback-preview.js";
 import type { JournalRead } from "../../run/store/journal-file.js";
 import type { RunStore } from "../../run/store/run-store.js";
 import { CliError } from "../cli-error.js";
@@ -81,24 +83,34 @@ function formatFor(args: Args): ReportFormat {
   return "md";
 }
 
-/** Find and read the journal: a path, or a run (id, unique prefix, "last") in the state directory. */
-async function readRun(
-  args: Args,
-  io: CliIO,
-  store: RunStore | undefined,
-): Promise<{ read: JournalRead; runner?: Runner }> {
-  if (!store) {
-    const path = resolve(io.cwd, args.run);
-    if (!existsSync(path)) throw new CliError(`no run journal at ${path}`);
+/** Where the journal is: a run of the store (id, unique prefix, "last"), or a journal file when there is none. */
+type JournalAt = { store: RunStore; runId: string } | { path: string };
+
+async function locate(args: Args, io: CliIO, store: RunStore | undefined): Promise<JournalAt> {
+  if (store) return { store, runId: await findRun(store, args.run) };
+  const path = resolve(io.cwd, args.run);
+  if (!existsSync(path)) throw new CliError(`no run journal at ${path}`);
+  return { path };
+}
+
+/** The journal's first event, read alone (unverified: the whole journal is verified when it is read). */
+async function firstEvent(at: JournalAt): Promise<RunEvent | undefined> {
+  if ("store" in at) return at.store.firstEvent(at.runId);
+  const { readFirstEvent } = await import("../../run/store/journal-file.js");
+  return readFirstEvent(at.path);
+}
+
+/** Read the journal, and whether a process still runs it (from a store). */
+async function readRun(at: JournalAt): Promise<{ read: JournalRead; runner?: Runner }> {
+  if (!("store" in at)) {
     const { readJournalFile } = await import("../../run/store/journal-file.js");
-    return { read: readJournalFile(path) };
+    return { read: readJournalFile(at.path) };
   }
-  const runId = await findRun(store, args.run);
-  const read = await store.read(runId);
+  const read = await at.store.read(at.runId);
   const { foldEvents } = await import("../../run/model/state.js");
   const { runnerOfRun } = await import("../../run/sessions/inspect.js");
   // Whether a process still runs it, so a live run gets no recovery choices (as in `rbx status`).
-  return { read, runner: await runnerOfRun(store, foldEvents(runId, read.events)) };
+  return { read, runner: await runnerOfRun(at.store, foldEvents(at.runId, read.events)) };
 }
 
 /** Write the report; returns the exit code. */
@@ -115,9 +127,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
 /** Read the run (from the store, or a journal file when there is none) and write its report; the exit code. */
 async function write(args: Args, io: CliIO, store: RunStore | undefined): Promise<number> {
+  const { previewRollback, previewSource } = await import("../../run/sessions/rollback-preview.js");
+  const { cliCatalogResolver } = await import("../project-catalog.js");
+  const catalogs = cliCatalogResolver();
   let found: Awaited<ReturnType<typeof readRun>>;
+  let source: PreviewSource | undefined;
+  let alone: RunEvent | undefined;
   try {
-    found = await readRun(args, io, store);
+    const at = await locate(args, io, store);
+    // The rollback preview's runbook loads first, from the journal's first event: its YAML parse is this
+    // command's peak of memory, and nothing of the journal is held beside it then (a 5,000-step run: ~10,000
+    // events, their folded state, then the folded report, larger than the events).
+    alone = await firstEvent(at);
+    if (alone?.type === "run.started") source = await previewSource(alone, io.cwd, catalogs);
+    found = await readRun(at);
   } catch (err) {
     if (err instanceof CliError) throw err;
     io.stderr.write(`rbx report: cannot read the journal: ${systemReason(err)}\n`);
@@ -129,14 +152,13 @@ async function write(args: Args, io: CliIO, store: RunStore | undefined): Promis
     io.stderr.write("rbx report: the journal holds no verified run.started event; nothing to report\n");
     return 1;
   }
-  // The rollback preview loads the runbook, whose YAML parse is this command's peak of memory: it comes before
-  // the report is folded, so the journal's events are all that is held beside it (a folded report of 5,000
-  // steps is larger than their events).
-  const { previewFromJournal } = await import("../../run/sessions/rollback-preview.js");
+  // A first line that could not be read alone (longer than the limit): the verified journal names the runbook.
+  if (alone?.type !== "run.started") source = await previewSource(first, io.cwd, catalogs);
   const { foldEvents } = await import("../../run/model/state.js");
-  const { cliCatalogResolver } = await import("../project-catalog.js");
   const state = foldEvents(first.runId, read.events);
-  const preview = await previewFromJournal(state, io.cwd, cliCatalogResolver(), io.env);
+  const preview = source
+    ? await previewRollback(state, source.program, source.catalog, { env: io.env })
+    : undefined;
   const report = foldReport(read.events, {
     ...(args.stateDir ? { stateDir: args.stateDir } : {}),
     ...(found.runner ? { runner: found.runner } : {}),

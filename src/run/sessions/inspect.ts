@@ -42,17 +42,16 @@ export async function inspectRun(
   env: Readonly<Record<string, string | undefined>> = {},
   live?: LivePreview,
 ): Promise<StatusReport> {
+  // The runbook loads before the journal is read, from the journal's first event: its YAML parse is this
+  // command's peak of memory, and nothing of the journal is held beside it then (5,000 steps: ~10,000 events,
+  // folded into a state of several MB). When the first event cannot be read alone, the folded journal says.
+  const first = await store.firstEvent(runId);
+  const early =
+    first?.type === "run.started" ? await runbookOf(store, runId, first, cwd, catalogs) : undefined;
   const journal = await readForStatus(store, runId, env, live !== undefined);
   const { state } = journal;
-  const file = state.started?.runbook.file;
-  // Status shows the journal even when the runbook's actions cannot be loaded; only "rollback now" needs them.
-  const found = file && typeof catalogs === "function" ? await catalogs(file) : undefined;
-  const catalog =
-    typeof catalogs !== "function" ? catalogs : found && "catalog" in found ? found.catalog : undefined;
-  const prepared =
-    state.started && catalog
-      ? (await runDocument(runId, state.started, undefined, { store, cwd, catalog })).prepared
-      : undefined;
+  const { catalog, prepared } =
+    early ?? (state.started ? await runbookOf(store, runId, state.started, cwd, catalogs) : {});
   const program = prepared?.ok ? buildProgram(prepared.runbook) : undefined;
   const holders = state.started ? await store.holders(state.started.locks) : [];
   const journalPath = store.journalFile?.(runId);
@@ -72,9 +71,36 @@ export async function inspectRun(
 }
 
 /**
+ * The catalog and the prepared runbook of a run that started; status shows the journal even when the runbook's
+ * actions cannot be loaded (no catalog): only "rollback now" needs them.
+ */
+async function runbookOf(
+  store: RunStore,
+  runId: string,
+  started: Extract<RunEvent, { type: "run.started" }>,
+  cwd: string,
+  catalogs: ActionCatalog | CatalogResolver,
+): Promise<{ catalog?: ActionCatalog; prepared?: Prepared }> {
+  if (typeof catalogs !== "function") return runbookWith(store, runId, started, cwd, catalogs);
+  if (!started.runbook.file) return {};
+  const found = await catalogs(started.runbook.file);
+  return "catalog" in found ? runbookWith(store, runId, started, cwd, found.catalog) : {};
+}
+
+async function runbookWith(
+  store: RunStore,
+  runId: string,
+  started: Extract<RunEvent, { type: "run.started" }>,
+  cwd: string,
+  catalog: ActionCatalog,
+): Promise<{ catalog: ActionCatalog; prepared: Prepared }> {
+  const { prepared } = await runDocument(runId, started, undefined, { store, cwd, catalog });
+  return { catalog, prepared };
+}
+
+/**
  * The journal as status uses it: folded, its snapshots and its integrity, and the events themselves only when
- * a live preview folds them again. The events are let go before the runbook loads: its YAML parse is the
- * command's peak of memory, and a long journal's events would add to it (5,000 steps: ~10,000 events).
+ * a live preview folds them again.
  */
 async function readForStatus(
   store: RunStore,

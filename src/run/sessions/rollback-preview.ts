@@ -226,22 +226,28 @@ export async function previewRollback(
   return preview;
 }
 
+/** What a rollback preview needs of a run's runbook: its program and the catalog it was checked against. */
+export interface PreviewSource {
+  program: Program;
+  catalog: ActionCatalog;
+}
+
 /**
- * The preview for a journal read on its own (`rbx report`), from its folded state (the events themselves can be
- * let go before the runbook loads): undefined when its runbook cannot be read now.
+ * The runbook a run started with, read now for a preview over a journal read on its own (`rbx report`): loaded
+ * from the run.started event before the journal is read and folded, as its YAML parse is the command's peak of
+ * memory. Undefined when the runbook cannot be read or checked now.
  */
-export async function previewFromJournal(
-  state: RunState,
+export async function previewSource(
+  started: Extract<RunEvent, { type: "run.started" }>,
   cwd: string,
   catalogs: ActionCatalog | CatalogResolver,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<RollbackPreview | undefined> {
-  const file = state.started?.runbook.file;
+): Promise<PreviewSource | undefined> {
+  const file = started.runbook.file;
   if (!file) return undefined;
   const found = typeof catalogs === "function" ? await catalogs(file) : { catalog: catalogs };
   if (!("catalog" in found)) return undefined;
   const { catalog } = found;
   const prepared = prepareRunbook(file, cwd, catalog);
   if (!prepared.ok) return undefined;
-  return previewRollback(state, buildProgram(prepared.runbook), catalog, { env });
+  return { program: buildProgram(prepared.runbook), catalog };
 }

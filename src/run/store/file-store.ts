@@ -15,9 +15,9 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { isSystemError } from "../../diagnostics/system-error.js";
-import type { LockHolder, LockKey } from "../model/events.js";
+import type { LockHolder, LockKey, RunEvent } from "../model/events.js";
 import { fsyncDir, fsyncNewDir } from "./durable.js";
-import { type JournalRead, JournalWriter, readJournalFile } from "./journal-file.js";
+import { type JournalRead, JournalWriter, readFirstEvent, readJournalFile } from "./journal-file.js";
 import { holderAlive } from "./liveness.js";
 import { checkRunId } from "./run-ids.js";
 import type { LockConflict, LockOutcome, LockRequest, RunJournal, RunStore } from "./run-store.js";
@@ -80,6 +80,10 @@ export class FileRunStore implements RunStore {
 
   async read(runId: string): Promise<JournalRead> {
     return readJournalFile(this.journalPath(runId));
+  }
+
+  async firstEvent(runId: string): Promise<RunEvent | undefined> {
+    return readFirstEvent(this.journalPath(runId));
   }
 
   async readSince(runId: string, after: { seq: number; hash: string }): Promise<JournalRead> {

@@ -7,6 +7,7 @@ import {
   ftruncateSync,
   openSync,
   readFileSync,
+  readSync,
   rmSync,
   writeSync,
 } from "node:fs";
@@ -137,6 +138,54 @@ export function verifyJournal(
 /** Read a journal file and its head sidecar and verify both. */
 export function readJournalFile(path: string): JournalRead {
   return verifyJournal(readFileSync(path), readHead(`${path}.head`));
+}
+
+/** The most of a journal's first line `readFirstEvent` reads: a run.started event with its params and locks. */
+const FIRST_LINE_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * The first event of a journal file, read alone: what a command needs to load the run's runbook before it reads
+ * the whole journal (the runbook's YAML parse is its peak of memory, and the journal need not be held beside
+ * it). Not verified: the whole journal is, when it is read. Undefined when the file cannot be opened, has no
+ * whole first line within `limit` bytes, or the line is not a JSON object.
+ */
+export function readFirstEvent(path: string, limit = FIRST_LINE_LIMIT): RunEvent | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    while (size < limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, limit - size));
+      const n = readSync(fd, chunk, 0, chunk.length, size);
+      if (n === 0) return undefined;
+      const nl = chunk.subarray(0, n).indexOf(0x0a);
+      chunks.push(chunk.subarray(0, nl < 0 ? n : nl));
+      if (nl >= 0) return parseEventLine(Buffer.concat(chunks).toString("utf8"));
+      size += n;
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One journal line as an event, or undefined when it is not a JSON object with a type. */
+export function parseEventLine(line: string): RunEvent | undefined {
+  try {
+    const event = JSON.parse(line) as unknown;
+    return typeof event === "object" &&
+      event !== null &&
+      typeof (event as { type?: unknown }).type === "string"
+      ? (event as RunEvent)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readHead(path: string): { seq: number; hash: string } | undefined {

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "pg";
 import type { LockHolder, RunEvent } from "../model/events.js";
-import { GENESIS, type JournalRead, lineHash, verifyJournal } from "./journal-file.js";
+import { GENESIS, type JournalRead, lineHash, parseEventLine, verifyJournal } from "./journal-file.js";
 import { PgJournal } from "./pg-journal.js";
 import { PgLocks } from "./pg-locks.js";
 import { EVENTS_CHANNEL, LATEST_VERSION, migrate, schemaVersion } from "./pg-schema.js";
@@ -118,6 +118,18 @@ export class PgRunStore extends PgLocks implements RunStore {
       );
       const text = lines.rows.map((r) => `${r.line}\n`).join("");
       return verifyJournal(text, { seq: row.head_seq, hash: row.head_hash });
+    });
+  }
+
+  async firstEvent(runId: string): Promise<RunEvent | undefined> {
+    checkRunId(runId);
+    return this.withClient(`reading run ${runId}`, async (c) => {
+      const first = await c.query<{ line: string }>(
+        "SELECT line FROM rbx.events WHERE run_id = $1 AND seq = 1",
+        [runId],
+      );
+      const line = first.rows[0]?.line;
+      return line === undefined ? undefined : parseEventLine(line);
     });
   }
 

@@ -75,6 +75,11 @@ export interface RunStore {
   create(runId: string, fence?: Fence): Promise<RunJournal>;
   /** Read and verify a run's journal. */
   read(runId: string): Promise<JournalRead>;
+  /**
+   * The journal's first event alone (a run's run.started), unverified — `read` verifies the whole journal: what
+   * a command needs to load the run's runbook before it reads the journal. Undefined when there is none.
+   */
+  firstEvent(runId: string): Promise<RunEvent | undefined>;
   /** The events after `after` (a follower's next read), verified as continuing the chain it holds. */
   readSince(runId: string, after: { seq: number; hash: string }): Promise<JournalRead>;
   /** Reopen a verified journal to continue it (a torn tail is cut off), fenced by `fence` when given. */
