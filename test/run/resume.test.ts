@@ -55,6 +55,52 @@ metadata: { name: resumable, version: 1.0.0 }
       expect(await h.journal(r.runId as string)).toMatchSnapshot();
     });
 
+    it("loads the runbook from the journal's first event before it reads the journal, and says the catalog's problem only after the journal's checks", async () => {
+      const log = h.path("log.txt");
+      const file = h.write(
+        "a.rb.yaml",
+        `${head}phases:
+  - id: one
+    steps:
+      - id: notes
+        action: approve
+        with: { prompt: "Go on?" }
+      - id: after
+        action: test.append
+        with: { path: "${log}", line: "done" }
+`,
+      );
+      const r = await startRun(file, { cli: new Map() }, undefined, h.opts());
+      const runId = r.runId as string;
+      // The store's calls in order: the runbook's YAML parse is resume's peak of memory, so nothing of the
+      // journal (its events, their folded state) may be held beside it.
+      const calls: string[] = [];
+      const store = new Proxy(h.store, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver);
+          if (typeof value !== "function") return value;
+          return (...args: unknown[]) => {
+            calls.push(String(name));
+            return value.apply(target, args);
+          };
+        },
+      });
+      const broken = await resumeRun(
+        runId,
+        {},
+        h.opts({ store, catalog: async () => ({ problem: "the project's actions do not load" }) }),
+      );
+      expect(broken.exit).toBe(2);
+      expect(calls.indexOf("firstEvent")).toBeGreaterThanOrEqual(0);
+      expect(calls.indexOf("read")).toBeGreaterThan(calls.indexOf("firstEvent"));
+      expect(h.said.at(-1)).toBe("the project's actions do not load");
+      calls.length = 0;
+      const ok = await resumeRun(runId, {}, h.opts({ store, approve: new Set(["notes"]) }));
+      expect(ok.exit).toBe(0);
+      expect(calls.indexOf("document")).toBeLessThan(calls.indexOf("read"));
+      expect(readFileSync(log, "utf8")).toBe("done\n");
+    });
+
     it("asks on a terminal and records a decline as a failure", async () => {
       const file = h.write(
         "a.rb.yaml",

@@ -1,9 +1,10 @@
 // Reopening a stopped run for resume or rollback: its journal verified, its document checked, its lock retaken.
 
+import type { ActionCatalog } from "../../contract/action.js";
 import { bindDocument } from "../bind/bind-document.js";
 import { documentChanges } from "../bind/document-diff.js";
 import { prepareText } from "../bind/prepare.js";
-import type { EventBody } from "../model/events.js";
+import type { EventBody, RunEvent } from "../model/events.js";
 import { EXIT_CODES } from "../model/exit-codes.js";
 import { foldEvents, type RunStatus } from "../model/state.js";
 import type { JournalRead } from "../store/journal-file.js";
@@ -23,7 +24,7 @@ import {
   stoppedWords,
   takeLocks,
 } from "./drive-session.js";
-import { runDocument } from "./run-document.js";
+import { type RunDocument, runDocument } from "./run-document.js";
 import { catalogFor } from "./session-catalog.js";
 import type { SessionOptions, SessionResult } from "./session-options.js";
 import { snapshotsReadable } from "./snapshots.js";
@@ -52,6 +53,42 @@ export async function readRun(
   return { runId, read };
 }
 
+/** A run's catalog and prepared document, and what finding them said (to be said when it is the verb's turn). */
+interface LoadedDocument {
+  runId: string;
+  started: RunStarted;
+  catalog?: ActionCatalog;
+  document?: RunDocument;
+  said: string[];
+}
+
+type RunStarted = Extract<RunEvent, { type: "run.started" }>;
+
+/** Find the catalog and prepare the runbook of a run that started; nothing is said yet. */
+async function loadDocument(
+  runId: string,
+  started: RunStarted,
+  file: string | undefined,
+  opts: SessionOptions,
+): Promise<LoadedDocument> {
+  const said: string[] = [];
+  const catalog = await catalogFor({ ...opts, say: (line) => said.push(line) }, file ?? started.runbook.file);
+  if (!catalog) return { runId, started, said };
+  const document = await runDocument(runId, started, file, { ...opts, catalog });
+  return { runId, started, catalog, document, said };
+}
+
+/** Whether the first event read alone is the verified journal's run.started (the same runbook, the same start). */
+function sameStart(a: RunStarted, b: RunStarted): boolean {
+  return (
+    a.seq === b.seq &&
+    a.prev === b.prev &&
+    a.at === b.at &&
+    a.runbook.file === b.runbook.file &&
+    a.runbook.contentHash === b.runbook.contentHash
+  );
+}
+
 /** What continuing an existing run needs, or the exit code it was refused with. */
 export type Reopened = Driving;
 
@@ -62,6 +99,15 @@ export async function reopenRun(
   extra: { paramsFile?: Record<string, unknown>; file?: string },
   opts: SessionOptions,
 ): Promise<Reopened | SessionResult> {
+  // The runbook loads before the journal is read, from the journal's first event: its YAML parse is the peak
+  // of memory, and nothing of the journal (its events, their folded state) is held beside it then. What loading
+  // says is said where it always was: after the journal is verified and the run found open.
+  const resolved = await resolveRunId(opts.store, id);
+  const first = typeof resolved === "string" ? await opts.store.firstEvent(resolved) : undefined;
+  const early =
+    typeof resolved === "string" && first?.type === "run.started"
+      ? await loadDocument(resolved, first, extra.file, opts)
+      : undefined;
   const found = await readRun(
     id,
     opts,
@@ -81,9 +127,14 @@ export async function reopenRun(
     opts.say(`error: run ${runId} is ${state.status}; there is nothing to ${mode}${hint}`);
     return { exit: EXIT_CODES.usage, runId, status: state.status };
   }
-  const catalog = await catalogFor(opts, extra.file ?? started.runbook.file);
-  if (!catalog) return { exit: EXIT_CODES.usage, runId };
-  const { prepared, path, kept } = await runDocument(runId, started, extra.file, { ...opts, catalog });
+  const loaded =
+    early && early.runId === runId && sameStart(early.started, started)
+      ? early
+      : await loadDocument(runId, started, extra.file, opts);
+  for (const line of loaded.said) opts.say(line);
+  if (!loaded.catalog || !loaded.document) return { exit: EXIT_CODES.usage, runId };
+  const { catalog } = loaded;
+  const { prepared, path, kept } = loaded.document;
   let changes: string[] | undefined;
   if (prepared.ok && prepared.contentHash !== started.runbook.contentHash) {
     const old = kept !== undefined ? prepareText(started.runbook.file, kept, catalog) : undefined;
