@@ -18,7 +18,9 @@ const headSeq = (journal: string): number =>
 /** The seq of the last `step.started` written to the journal file (synced or not). */
 function lastStarted(journal: string): number {
   const lines = readFileSync(journal, "utf8").split("\n").filter(Boolean);
-  const started = lines.map((l) => JSON.parse(l) as { seq: number; type: string }).filter((e) => e.type === "step.started");
+  const started = lines
+    .map((l) => JSON.parse(l) as { seq: number; type: string })
+    .filter((e) => e.type === "step.started");
   return started.at(-1)?.seq ?? 0;
 }
 
