@@ -421,8 +421,17 @@ export class JournalWriter {
       closeSync(this.fd);
       closeSync(this.headFd);
     };
-    if (this.syncing) this.syncing.then(close, close);
-    else close();
+    if (!this.syncing) {
+      close();
+      return;
+    }
+    // Closed later, after everything was synced here: an error then has no one left to tell.
+    const later = () => {
+      try {
+        close();
+      } catch {}
+    };
+    this.syncing.then(later, later);
   }
 
   /** Remove a journal that holds no durable event (a run that could not record its start). */
