@@ -169,9 +169,9 @@ interface Mark {
  * Appends events to one run's journal. `append` buffers; `flush` writes the batch at once and fsyncs it on
  * libuv's thread pool, resolving when it is on disk: the driver awaits that before any write action starts, and
  * runs a read alongside it (awaited before the read's outcome is recorded), so the disk's wait and the read's
- * overlap. A batch that cannot be written or synced (a full disk)
- * is cut off again, so the file ends at the last durable event and verifies; the flush throws (or rejects with)
- * a StoreWriteError and the writer accepts nothing more.
+ * overlap. A batch that cannot be written or synced (a full disk) is cut off again, so the file ends at the last
+ * durable event and verifies; the flush throws (or rejects with) a StoreWriteError and the writer accepts nothing
+ * more.
  */
 export class JournalWriter {
   private pending: string[] = [];
