@@ -23,8 +23,8 @@ const quickChecks = new Map<string, ValidateFunction | undefined>();
 /**
  * The schema's quick check, built once per schema and process, or undefined when it has none. A document it
  * passes is valid; for one it fails, the full validator (`validatorFor`) gives the errors. The built-in schema's
- * check is precompiled beside its validator and is what a valid runbook loads: the full validator's code, twice
- * the size, loads only for a document with a problem in its shape.
+ * check is precompiled beside its validator and is what a valid runbook loads: the full validator's larger code
+ * (every error, each with its failing schema) loads only for a document with a problem in its shape.
  */
 export function quickCheckFor(schema: ShapeSchema): ValidateFunction | undefined {
   if (schema.quick === undefined) return undefined;
