@@ -18,6 +18,8 @@ import type { EmbeddedActionsParser, IOrAlt, IToken, ParserMethod, TokenType } f
 import type { CallExpr, ComprehensionMacro, Expr, ExprProblem, LiteralValue } from "./ast.js";
 import type { ChevrotainModule } from "./chevrotain.js";
 import { decodeInt, decodeQuoted, decodeUint } from "./literals.js";
+import { tableLookahead } from "./lookahead.js";
+import { LOOKAHEAD_TABLE } from "./lookahead-table.js";
 import { COMPREHENSIONS, PRECEDENCE, REL_FN, RESERVED } from "./syntax-tables.js";
 import type { Tokens } from "./tokens.js";
 
@@ -91,8 +93,19 @@ function buildDecisions(chev: ChevrotainModule, tk: Tokens): Decisions {
   return { prefix, binOp: table([tk.BinOp]), primary, exprStart };
 }
 
-/** Build the one parser instance (called once, after chevrotain is loaded); `validate` runs the grammar checks. */
-export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = true } = {}): CelGrammar {
+/** How far the parser looks ahead: trailing commas in list and map literals need a second token. */
+export const MAX_LOOKAHEAD = 2;
+
+/**
+ * Build the one parser instance (called once, after chevrotain is loaded); `validate` runs the grammar checks.
+ * Its lookahead comes from the committed table (lookahead-table.ts); `lookahead: "computed"` has chevrotain
+ * analyse the grammar instead, which is how that table is made and checked.
+ */
+export function buildGrammar(
+  chev: ChevrotainModule,
+  tk: Tokens,
+  { validate = true, lookahead = "table" }: { validate?: boolean; lookahead?: "table" | "computed" } = {},
+): CelGrammar {
   // Binding strength and CEL function by token type index, so folding an operator row reads arrays.
   const precedence: number[] = [];
   const fnOf: string[] = [];
@@ -195,7 +208,13 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
     private suffixAlts: IOrAlt<void>[] | undefined = undefined;
 
     constructor() {
-      super(tk.all, { maxLookahead: 2, skipValidations: !validate });
+      super(tk.all, {
+        maxLookahead: MAX_LOOKAHEAD,
+        skipValidations: !validate,
+        ...(lookahead === "table"
+          ? { lookaheadStrategy: tableLookahead(chev, tk.all, MAX_LOOKAHEAD, LOOKAHEAD_TABLE) }
+          : {}),
+      });
       this.performSelfAnalysis();
     }
 
