@@ -130,21 +130,29 @@ async function write(args: Args, io: CliIO, store: RunStore | undefined): Promis
   const { previewRollback, previewSource } = await import("../../run/sessions/rollback-preview.js");
   const { cliCatalogResolver } = await import("../project-catalog.js");
   const catalogs = cliCatalogResolver();
-  let found: Awaited<ReturnType<typeof readRun>>;
-  let source: PreviewSource | undefined;
-  let alone: RunEvent | undefined;
-  try {
-    const at = await locate(args, io, store);
-    // The rollback preview's runbook loads first, from the journal's first event: its YAML parse is this
-    // command's peak of memory, and nothing of the journal is held beside it then (a 5,000-step run: ~10,000
-    // events, their folded state, then the folded report, larger than the events).
-    alone = await firstEvent(at);
-    if (alone?.type === "run.started") source = await previewSource(alone, io.cwd, catalogs);
-    found = await readRun(at);
-  } catch (err) {
+  const unreadable = (err: unknown): number => {
     if (err instanceof CliError) throw err;
     io.stderr.write(`rbx report: cannot read the journal: ${systemReason(err)}\n`);
     return 1;
+  };
+  let at: JournalAt;
+  let alone: RunEvent | undefined;
+  try {
+    at = await locate(args, io, store);
+    alone = await firstEvent(at);
+  } catch (err) {
+    return unreadable(err);
+  }
+  // The rollback preview's runbook loads first, from the journal's first event: its YAML parse is this
+  // command's peak of memory, and nothing of the journal is held beside it then (a 5,000-step run: ~10,000
+  // events, their folded state, then the folded report, larger than the events).
+  let source: PreviewSource | undefined;
+  if (alone?.type === "run.started") source = await previewSource(alone, io.cwd, catalogs);
+  let found: Awaited<ReturnType<typeof readRun>>;
+  try {
+    found = await readRun(at);
+  } catch (err) {
+    return unreadable(err);
   }
   const { read } = found;
   const first = read.events[0];
