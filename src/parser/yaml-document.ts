@@ -146,7 +146,11 @@ function eachNode(
 }
 
 /** Anchors, aliases, merge keys, tags and duplicate keys: legal YAML that rbx refuses. */
-function refusedConstructs(doc: Document.Parsed, src: SourceFile, scalars: [number, number][]): Diagnostic[] {
+function refusedConstructs(
+  doc: Document.Parsed,
+  src: SourceFile,
+  scalars: [number, number][] | undefined,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   eachNode(doc.contents, 0, (node, collections) => {
     const range = node.range ?? [0, 0, 0];
@@ -154,7 +158,7 @@ function refusedConstructs(doc: Document.Parsed, src: SourceFile, scalars: [numb
       out.push(diagnostic("too-deeply-nested", "error", TOO_DEEP, src.span(range[0], range[0] + 1)));
       return false;
     }
-    if (isScalar(node)) scalars.push([range[0], range[1]]);
+    if (scalars && isScalar(node)) scalars.push([range[0], range[1]]);
     if (isAlias(node)) {
       out.push(
         diagnostic(
@@ -195,15 +199,18 @@ function refusedConstructs(doc: Document.Parsed, src: SourceFile, scalars: [numb
         ),
       );
     }
-    if (isMap(node)) out.push(...mapKeyProblems(node.items as Pair<YamlNode, YamlNode>[], src));
+    if (isMap(node)) mapKeyProblems(node.items as Pair<YamlNode, YamlNode>[], src, out);
     return true;
   });
   return out;
 }
 
-function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const seen = new Map<string, Scalar>();
+/** The keys of one mapping rbx refuses (collections, `<<`, the same key twice), onto `out`. */
+function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile, out: Diagnostic[]): void {
+  // Most mappings hold a handful of keys: looking back over them costs less than a Map per mapping.
+  const seen = items.length > 8 ? new Map<string, Scalar>() : undefined;
+  const names: string[] = [];
+  const keys: Scalar[] = [];
   for (const pair of items) {
     const key = pair.key;
     if (isCollection(key)) {
@@ -232,7 +239,7 @@ function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Dia
       );
       continue;
     }
-    const first = seen.get(name);
+    const first = seen ? seen.get(name) : keys[names.indexOf(name)];
     if (first) {
       const [fs, fe] = first.range ?? [0, 0];
       out.push(
@@ -244,9 +251,12 @@ function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Dia
           [{ span: src.span(fs, fe), message: `"${name}" is first given here` }],
         ),
       );
-    } else seen.set(name, key);
+    } else if (seen) seen.set(name, key);
+    else {
+      names.push(name);
+      keys.push(key);
+    }
   }
-  return out;
 }
 
 /**
@@ -267,9 +277,10 @@ export function parseYaml(src: SourceFile): ParsedYaml {
     prettyErrors: false,
     logLevel: "error",
   });
-  const scalars: [number, number][] = [];
+  // Scalars' ranges only matter where a tab may sit inside one; most files hold no tab.
+  const scalars: [number, number][] | undefined = src.text.includes("\t") ? [] : undefined;
   const refused = refusedConstructs(doc, src, scalars);
-  const tabs = tabDiagnostics(src, scalars);
+  const tabs = scalars ? tabDiagnostics(src, scalars) : [];
   const tabLines = new Set(tabs.map((d) => d.span.start.line));
   const diagnostics: Diagnostic[] = [...tabs];
   // One YAML mistake, one error: after the first the parser is lost, and what it reports further down (often
