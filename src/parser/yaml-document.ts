@@ -15,6 +15,7 @@ import {
 } from "yaml";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
+import { withYamlEnv } from "./yaml-env.js";
 
 /** A parsed document and what is wrong with it as YAML; `fatal` means the tree cannot be trusted. */
 export interface ParsedYaml {
@@ -271,12 +272,14 @@ export function parseYaml(src: SourceFile): ParsedYaml {
   const keepSourceTokens = BLOCK_HEADER.test(src.text);
   // logLevel "error": the yaml package's warnings (a collection used as a key, …) would go to the process's
   // stderr raw; every problem is a diagnostic here instead.
-  const doc = parseDocument(src.text, {
-    keepSourceTokens,
-    uniqueKeys: false,
-    prettyErrors: false,
-    logLevel: "error",
-  });
+  const doc = withYamlEnv(() =>
+    parseDocument(src.text, {
+      keepSourceTokens,
+      uniqueKeys: false,
+      prettyErrors: false,
+      logLevel: "error",
+    }),
+  );
   // Scalars' ranges only matter where a tab may sit inside one; most files hold no tab.
   const scalars: [number, number][] | undefined = src.text.includes("\t") ? [] : undefined;
   const refused = refusedConstructs(doc, src, scalars);
