@@ -52,8 +52,14 @@ const builtinImports = {
           .split(",")
           .map((n) => n.trim())
           .filter((n) => n.length > 0)
-          .map((n) => n.replace(/\s+as\s+/, ": "));
-        return `const { ${fields.join(", ")} } = process.getBuiltinModule(${JSON.stringify(spec)});`;
+          .map((n) => n.split(/\s+as\s+/));
+        const lazy = fields.filter(([name]) => isLazyFunction(spec, name));
+        const eager = fields.filter((f) => !lazy.includes(f)).map((f) => f.join(": "));
+        const get = `process.getBuiltinModule(${JSON.stringify(spec)})`;
+        return [
+          ...(eager.length > 0 ? [`const { ${eager.join(", ")} } = ${get};`] : []),
+          ...lazy.map(([name, local = name]) => `const ${local} = (...args) => ${get}.${name}(...args);`),
+        ].join(" ");
       })
       .replace(/\brequire\((["'])((?:node:)?[a-z_]+)\1\)/g, (all, _q, spec) => {
         if (!id.includes("node_modules") || !isBuiltin(spec)) return all;
@@ -63,6 +69,22 @@ const builtinImports = {
     return changed ? { code: out, map: null } : null;
   },
 };
+
+/**
+ * Built-in modules that cost a cold start milliseconds to load, whatever of them is used: node:fs/promises loads
+ * readline, file watchers and directory streams (~3 ms), node:crypto its whole key, cipher and hash machinery
+ * (~4 ms). A chunk that imports one (the built-in actions' code, which `rbx validate` loads for their
+ * definitions; the loader's library check) would pay that on every run. Their functions are imported as
+ * wrappers that take the module at the first call instead: `const readFile = (...args) =>
+ * process.getBuiltinModule("node:fs/promises").readFile(...args)`, so a command that never calls one never loads
+ * it. Only plain functions (a lowercase name whose value is a function; never a class, which `new` needs as it is).
+ */
+const lazyBuiltins = new Set(["node:fs/promises", "node:crypto"]);
+
+function isLazyFunction(spec, name) {
+  if (!lazyBuiltins.has(spec) || !/^[a-z]/.test(name)) return false;
+  return typeof process.getBuiltinModule(spec)[name] === "function";
+}
 
 rmSync(outDir, { recursive: true, force: true });
 const started = process.hrtime.bigint();

@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// Build step after tsc: writes the built-in schema's ajv standalone validator next to the compiled loader in dist/.
+// Build step after tsc: writes the built-in schema's ajv standalone validators (the full one and the quick check that
+// runs first) next to the compiled loader in dist/.
 import { writeFileSync } from "node:fs";
 import { parseAst } from "rolldown/parseAst";
-import { precompiledPath, precompiledSource } from "../dist/src/parser/schema/precompiled.js";
+import {
+  precompiledPath,
+  precompiledSource,
+  quickPrecompiledPath,
+} from "../dist/src/parser/schema/precompiled.js";
 import { readSchemaText } from "../dist/src/parser/schema/runbook-schema.js";
+import { quickAjvOptions } from "../dist/src/parser/schema/schema-validator.js";
 
 /**
  * The same CommonJS module with each top-level function declaration turned into a parenthesized function
@@ -27,4 +33,6 @@ export function eagerFunctions(source) {
   ].join("\n");
 }
 
-writeFileSync(precompiledPath, eagerFunctions(precompiledSource(readSchemaText())));
+const schemaText = readSchemaText();
+writeFileSync(precompiledPath, eagerFunctions(precompiledSource(schemaText)));
+writeFileSync(quickPrecompiledPath, eagerFunctions(precompiledSource(schemaText, quickAjvOptions)));

@@ -19,6 +19,8 @@ export interface CommandEntry {
    * pass, no steps run), "until-bound" for one that loads the runbook, then runs steps (continue-run.ts).
    */
   compilersOff?: "always" | "until-bound";
+  /** The command reads its files in one go and ends: V8's young generation grows at once (heap-policy.ts). */
+  readsAtOnce?: true;
 }
 
 /** Every command rbx has, in the order `rbx --help` lists them. */
@@ -27,6 +29,7 @@ export const commands: readonly CommandEntry[] = [
     name: "validate",
     summary: "check runbooks against the rbx/v1 schema and types",
     load: () => import("./commands/validate.js"),
+    readsAtOnce: true,
   },
   { name: "schema", summary: "print the runbook JSON Schema", load: () => import("./commands/schema.js") },
   {

@@ -1,5 +1,5 @@
-// The memory policy of commands that hold a whole run: V8's young generation stays at its starting size, and V8
-// collects garbage as it does under memory pressure.
+// The memory policy of commands: those that hold a whole run keep V8's young generation at its starting size and
+// collect garbage as under memory pressure; those that read their files in one go and end let it grow at once.
 /**
  * Keep V8's heap close to what is live. Loading a large runbook and folding a long journal allocate in bursts:
  * the YAML parse builds its whole syntax tree and then its document, garbage a moment later.
@@ -16,7 +16,8 @@
  *   ~106 MB for ~20% more CPU (1.35 → 1.65 s). Steps need them: `optimizingCompilersOn` turns them back on.
  *   `rbx run` keeps them throughout: its load grows with the steps, and the per-step figure would pay.
  * V8 reads these each time it sizes a space or decides to optimize, so setting them once at start-up holds.
- * Validate and lint keep V8's defaults: their throughput over many files paid ~11% with the small young generation.
+ * Validate and lint do not keep it small: their throughput over many files paid ~11% with the small young
+ * generation (validate grows it at once: `growYoungGenerationAtOnce`).
  */
 export function keepHeapSmall(compilersOff: boolean): void {
   // node:v8 is taken here, not imported: every other command starts without it.
@@ -27,6 +28,17 @@ export function keepHeapSmall(compilersOff: boolean): void {
   if (!compilersOff) return;
   v8.setFlagsFromString("--no-turbofan");
   v8.setFlagsFromString("--no-maglev");
+}
+
+/**
+ * Let V8's young generation grow to its ceiling (V8's own, unchanged) in one step instead of doubling from 1 MB:
+ * `--semi-space-growth-factor=8`. A command that reads its files and ends (validate) allocates its parse trees
+ * at once: from the default size V8 scavenged ~9 times in a cold validate of 50 steps, copying the same
+ * survivors again each time; now ~3 times, ~7% less CPU for ~5 MB more peak memory. Set when the command
+ * starts, read by V8 each time it sizes the space.
+ */
+export function growYoungGenerationAtOnce(): void {
+  process.getBuiltinModule("node:v8").setFlagsFromString("--semi-space-growth-factor=8");
 }
 
 /** V8's optimizing compilers on again (after keepHeapSmall(true)), for the steps a command then runs. */

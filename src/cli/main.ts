@@ -4,7 +4,7 @@ import { didYouMean } from "../diagnostics/did-you-mean.js";
 import { rbxPackage } from "../package-root.js";
 import { reportThrown } from "./cli-error.js";
 import { commands } from "./command-table.js";
-import { keepHeapSmall } from "./heap-policy.js";
+import { growYoungGenerationAtOnce, keepHeapSmall } from "./heap-policy.js";
 import { type CliIO, processIO } from "./io.js";
 
 /** Exit codes shared by every command. */
@@ -56,6 +56,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return EXIT.ok;
   }
   if (entry.holdsRun) keepHeapSmall(entry.compilersOff !== undefined);
+  else if (entry.readsAtOnce) growYoungGenerationAtOnce();
   try {
     return await mod.run(rest, io);
   } catch (err) {

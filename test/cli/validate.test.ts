@@ -138,6 +138,56 @@ describe("rbx schema, --version, --help", () => {
     }
   });
 
+  it("checks a valid runbook with the quick schema check alone; one that fails it gets the full validator's messages", async () => {
+    const trace = async (file: string) => {
+      const r = await rbx(["validate", file], {
+        nodeArgs: ["--import", join(repoRoot, "test", "cli", "trace-imports.mjs")],
+      });
+      const urls = JSON.parse(/IMPORTS (.*)\n$/.exec(r.stderr)?.[1] ?? "null") as string[];
+      const builtins = JSON.parse(/BUILTINS (.*)\n/.exec(r.stderr)?.[1] ?? "null") as string[];
+      const loaded = (name: string) => urls.some((u) => u.endsWith(`/dist/src/parser/schema/${name}`));
+      return {
+        r,
+        quick: loaded("runbook-check.generated.cjs"),
+        full: loaded("runbook-validator.generated.cjs"),
+        builtins,
+      };
+    };
+    const good = await trace(join(dir, "good.rb.yaml"));
+    expect(good.r.code, good.r.stderr).toBe(0);
+    expect(good.r.stdout).toBe("1 runbook valid\n");
+    expect([good.quick, good.full]).toEqual([true, false]);
+    // Nor the built-ins that cost a cold start milliseconds each: the built-in actions' code imports them, and
+    // only a run calls it.
+    expect(good.builtins).not.toContain("node:crypto");
+    expect(good.builtins).not.toContain("node:fs/promises");
+
+    const bad = join(dir, "bad-shape.rb.yaml");
+    writeFileSync(
+      bad,
+      valid.replace("version: 1.0.0 }", "version: 1.0.0, bogus: 1 }").replace("url:", "ur:"),
+    );
+    const failed = await trace(bad);
+    expect(failed.r.code).toBe(1);
+    expect([failed.quick, failed.full]).toEqual([true, true]);
+    // Every error, as the full validator words it (the quick check stops at the first and keeps no message).
+    expect(failed.r.stdout).toBe(
+      [
+        `${bad}:3:41: error: Unknown field "bogus" in metadata. Remove it; allowed here: name, version, product, summary, owners. [unknown-field]`,
+        "3 | metadata: { name: demo, version: 1.0.0, bogus: 1 }",
+        "  |                                         ^~~~~",
+        `${bad}:9:9: error: The \`with:\` of http.check needs the field "url"; add it [missing-field]`,
+        '9 |         with: { ur: "http://127.0.0.1:8080/healthz" }',
+        "  |         ^~~~",
+        `${bad}:9:17: error: Unknown field "ur" in the \`with:\` of http.check. Did you mean "url"? [unknown-field]`,
+        '9 |         with: { ur: "http://127.0.0.1:8080/healthz" }',
+        "  |                 ^~",
+        "3 errors, 0 warnings in 1 of 1 runbook",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("loads chevrotain and builds its parser only when a command parses an expression", async () => {
     // The same trace sees chevrotain when validate meets the runbooks' expressions, so its absence above counts.
     const r = await rbx(["validate", "--quiet", "runbooks"], {

@@ -1,13 +1,13 @@
 // `rbx validate FILE|DIR...`: load each runbook, check its shape, references and expressions, print the problems.
 
-import { readFile } from "node:fs/promises";
 import { checkRunbook } from "../../check/check-runbook.js";
 import { useColor } from "../../diagnostics/color.js";
 import { compareDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
+import { readSourceText } from "../../diagnostics/read-source.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
 import { isFleetText, loadFleetText } from "../../fleet/fleet-document.js";
-import { loadRunbookFile } from "../../parser/load.js";
+import { loadRunbook, unreadable } from "../../parser/load.js";
 import { findRunbookFiles } from "../../parser/runbook-files.js";
 import { projectCatalog } from "../../project/project-catalog.js";
 import { parseCommandLine, usageError } from "../command-line.js";
@@ -28,13 +28,15 @@ Exit status: 0 no errors, 1 errors found, 2 usage error (unknown option, missing
 
 /**
  * Everything `rbx validate` reports for one file: the problems of the `.rbx.yaml` above it (its action modules,
- * once per config), loader problems, then the semantic checks on a sound AST.
+ * once per config), loader problems, then the semantic checks on a sound AST. The file is read once (bounded,
+ * regular files only), then loaded as a fleet or a runbook.
  */
 export async function validateFile(
   path: string,
   seenConfigs: Set<string> = new Set(),
 ): Promise<{ diagnostics: Diagnostic[]; sources: ReadonlyMap<string, SourceFile> }> {
-  const text = await readFile(path, "utf8").catch(() => "");
+  const read = readSourceText(path);
+  const text = read.ok ? read.text : "";
   if (isFleetText(text)) {
     const fleet = await loadFleetText(text, path);
     return { diagnostics: fleet.diagnostics, sources: new Map([[path, fleet.source]]) };
@@ -48,7 +50,7 @@ export async function validateFile(
     diagnostics.push(...project.diagnostics);
   }
   const { catalog } = project;
-  const loaded = await loadRunbookFile(path, { catalog });
+  const loaded = read.ok ? loadRunbook(path, text, { catalog }) : unreadable(path, read.reason);
   for (const [name, source] of loaded.sources) sources.set(name, source);
   diagnostics.push(
     ...loaded.diagnostics,

@@ -9,11 +9,17 @@
 //   mapLiteral = "{" [mapEntry {"," mapEntry} [","]] "}"      mapEntry = expr ":" expr
 // Node ids are given as nodes complete (children first) and problems are listed in the order nodes complete.
 // While chevrotain records the grammar (once, at the first parse) every DSL call returns a placeholder, so each
-// action is skipped when RECORDING_PHASE is set.
+// action is skipped when RECORDING_PHASE is set. On the hot path (prefixes, the primary, suffixes, operator rows,
+// `? :`, call arguments) the choice between a production's alternatives, taken by chevrotain's OR/MANY/OPTION
+// from its LL(1) lookahead, is read from a table by the next token's type instead (`Decisions`): the recorded
+// grammar is the same (the DSL calls run while recording), every token is still CONSUMEd and every rule still
+// entered through chevrotain, and a token no table admits goes to the DSL call, which raises chevrotain's error.
 import type { EmbeddedActionsParser, IOrAlt, IToken, ParserMethod, TokenType } from "chevrotain";
 import type { CallExpr, ComprehensionMacro, Expr, ExprProblem, LiteralValue } from "./ast.js";
 import type { ChevrotainModule } from "./chevrotain.js";
 import { decodeInt, decodeQuoted, decodeUint } from "./literals.js";
+import { tableLookahead } from "./lookahead.js";
+import { LOOKAHEAD_TABLE } from "./lookahead-table.js";
 import { COMPREHENSIONS, PRECEDENCE, REL_FN, RESERVED } from "./syntax-tables.js";
 import type { Tokens } from "./tokens.js";
 
@@ -44,8 +50,62 @@ function endOf(tok: IToken): number {
   return tok.startOffset + tok.image.length;
 }
 
-/** Build the one parser instance (called once, after chevrotain is loaded); `validate` runs the grammar checks. */
-export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = true } = {}): CelGrammar {
+/** Which token types start each hot-path production, by token type index (categories expanded by chevrotain). */
+interface Decisions {
+  /** `!` or `-` before an operand. */
+  prefix: Uint8Array;
+  /** An operator of a row (the BinOp category). */
+  binOp: Uint8Array;
+  /** The primary alternative a token starts, plus one (0: none; the OR then reports the error). */
+  primary: Uint8Array;
+  /** A token that can start an expression (an argument list that is not empty). */
+  exprStart: Uint8Array;
+}
+
+/** The lookahead tables, from the token types' own category matching (chevrotain's tokenMatcher). */
+function buildDecisions(chev: ChevrotainModule, tk: Tokens): Decisions {
+  const types = [...tk.all, chev.EOF];
+  const size = Math.max(...types.map((t) => t.tokenTypeIdx as number)) + 1;
+  const table = (of: TokenType[], value = 1): Uint8Array => {
+    const out = new Uint8Array(size);
+    for (const t of types) {
+      const token = { tokenTypeIdx: t.tokenTypeIdx, tokenType: t } as IToken;
+      if (of.some((c) => chev.tokenMatcher(token, c))) out[t.tokenTypeIdx as number] = value;
+    }
+    return out;
+  };
+  // The primary alternatives in the order of primaryAlternatives().
+  const primary = new Uint8Array(size);
+  const firsts: TokenType[][] = [
+    [tk.Dot, tk.Identifier],
+    [tk.LParen],
+    [tk.LBracket],
+    [tk.LBrace],
+    [tk.Literal],
+  ];
+  firsts.forEach((of, i) => {
+    const t = table(of, i + 1);
+    for (let k = 0; k < size; k++) if (t[k] && !primary[k]) primary[k] = t[k] as number;
+  });
+  const prefix = table([tk.PrefixOp]);
+  const exprStart = new Uint8Array(size);
+  for (let k = 0; k < size; k++) exprStart[k] = primary[k] || prefix[k] ? 1 : 0;
+  return { prefix, binOp: table([tk.BinOp]), primary, exprStart };
+}
+
+/** How far the parser looks ahead: trailing commas in list and map literals need a second token. */
+export const MAX_LOOKAHEAD = 2;
+
+/**
+ * Build the one parser instance (called once, after chevrotain is loaded); `validate` runs the grammar checks.
+ * Its lookahead comes from the committed table (lookahead-table.ts); `lookahead: "computed"` has chevrotain
+ * analyse the grammar instead, which is how that table is made and checked.
+ */
+export function buildGrammar(
+  chev: ChevrotainModule,
+  tk: Tokens,
+  { validate = true, lookahead = "table" }: { validate?: boolean; lookahead?: "table" | "computed" } = {},
+): CelGrammar {
   // Binding strength and CEL function by token type index, so folding an operator row reads arrays.
   const precedence: number[] = [];
   const fnOf: string[] = [];
@@ -53,6 +113,12 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
   for (const [name, p] of Object.entries(PRECEDENCE)) precedence[byName[name]?.tokenTypeIdx as number] = p;
   for (const [name, fn] of Object.entries(REL_FN)) fnOf[byName[name]?.tokenTypeIdx as number] = fn;
   const prec = (op: IToken) => precedence[op.tokenTypeIdx] as number;
+  const { prefix: isPrefix, binOp: isBinOp, primary: primaryOf, exprStart } = buildDecisions(chev, tk);
+  const DOT = tk.Dot.tokenTypeIdx as number;
+  const LBRACKET = tk.LBracket.tokenTypeIdx as number;
+  const LPAREN = tk.LParen.tokenTypeIdx as number;
+  const QUESTION = tk.Question.tokenTypeIdx as number;
+  const COMMA = tk.Comma.tokenTypeIdx as number;
 
   class Grammar extends chev.EmbeddedActionsParser implements CelGrammar {
     problems: ExprProblem[] = [];
@@ -84,6 +150,10 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
       this.prefixes.push(this.CONSUME(tk.PrefixOp));
     };
     private suffix = (): void => this.OR2(this.suffixAlts as IOrAlt<void>[]);
+    /** The next token's type index (chevrotain's EOF past the end). */
+    private next(): number {
+      return this.LA(1).tokenTypeIdx;
+    }
     private ternary = (): Expr | undefined => {
       const test = this.condTest;
       this.CONSUME(tk.Question);
@@ -120,7 +190,8 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
     private memberArgs = (): Expr[] => this.SUBRULE2(this.callArgs, MEMBER_ARGS);
     private firstItem = (): void => {
       this.items.push(this.SUBRULE(this.expr));
-      this.MANY(this.nextItem);
+      if (this.RECORDING_PHASE) this.MANY(this.nextItem);
+      else while (this.next() === COMMA) this.nextItem();
     };
     private nextItem = (): void => {
       this.CONSUME(tk.Comma);
@@ -137,7 +208,13 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
     private suffixAlts: IOrAlt<void>[] | undefined = undefined;
 
     constructor() {
-      super(tk.all, { maxLookahead: 2, skipValidations: !validate });
+      super(tk.all, {
+        maxLookahead: MAX_LOOKAHEAD,
+        skipValidations: !validate,
+        ...(lookahead === "table"
+          ? { lookaheadStrategy: tableLookahead(chev, tk.all, MAX_LOOKAHEAD, LOOKAHEAD_TABLE) }
+          : {}),
+      });
       this.performSelfAnalysis();
     }
 
@@ -169,7 +246,8 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
     expr: ParserMethod<[], Expr> = this.RULE("expr", (): Expr => {
       const test = this.chain();
       this.condTest = test;
-      return this.OPTION(this.ternary) ?? test;
+      if (this.RECORDING_PHASE) return this.OPTION(this.ternary) ?? test;
+      return this.next() === QUESTION ? (this.ternary() as Expr) : test;
     });
 
     binary: ParserMethod<[], Expr> = this.RULE("binary", (): Expr => this.chain());
@@ -190,7 +268,7 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
       const base = ops.length;
       this.opBase = base;
       out.push(first);
-      this.MANY(this.chainStep);
+      while (isBinOp[this.next()]) this.chainStep();
       while (ops.length > base) this.apply(out, ops);
       this.opBase = outer;
       return out.pop() as Expr;
@@ -222,9 +300,10 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
     operand: ParserMethod<[], Expr> = this.RULE("operand", (): Expr => {
       const stack = this.prefixes;
       const base = stack.length;
-      this.MANY(this.prefix);
-      const count = stack.length - base;
       const recording = this.RECORDING_PHASE;
+      if (recording) this.MANY(this.prefix);
+      else while (isPrefix[this.next()]) this.prefix();
+      const count = stack.length - base;
       const bang = count > 0 && !recording && (stack[base] as IToken).tokenType === tk.Bang;
       if (count > 1 && !recording) {
         for (let i = base + 1; i < stack.length; i++) {
@@ -241,13 +320,20 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
       }
       this.negatable = count > 0 && !bang;
       this.primaryAlts ??= this.primaryAlternatives();
-      const primary = this.OR(this.primaryAlts);
+      const alt = recording ? 0 : (primaryOf[this.next()] as number);
+      // No alternative fits: the OR raises chevrotain's error.
+      const primary =
+        alt === 0 ? this.OR(this.primaryAlts) : (this.primaryAlts[alt - 1] as IOrAlt<Expr>).ALT();
       const negated = this.negated;
       this.negated = false;
       this.acc = primary;
       this.suffixAlts ??= this.suffixAlternatives();
-      this.MANY2(this.suffix);
-      if (recording) return RECORDING;
+      if (recording) {
+        this.MANY2(this.suffix);
+        return RECORDING;
+      }
+      for (let t = this.next(); t === DOT || t === LBRACKET; t = this.next())
+        (this.suffixAlts[t === DOT ? 0 : 1] as IOrAlt<void>).ALT();
       let operand = this.acc;
       if (count === 0) return operand;
       // Nested operands have taken their own prefixes off the stack: this operand's are on top again.
@@ -274,7 +360,12 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
       return [
         {
           ALT: () => {
-            const dot = this.OPTION(this.absDot);
+            const recording = this.RECORDING_PHASE;
+            const dot = recording
+              ? this.OPTION(this.absDot)
+              : this.next() === DOT
+                ? this.absDot()
+                : undefined;
             const name = this.CONSUME(tk.Identifier);
             if (!this.RECORDING_PHASE && RESERVED.has(name.image))
               this.problem(
@@ -283,8 +374,12 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
                 name.startOffset,
                 endOf(name),
               );
-            const args = this.OPTION2(this.identArgs);
-            return this.RECORDING_PHASE ? RECORDING : this.identOrCall(name, dot, args);
+            if (recording) {
+              this.OPTION2(this.identArgs);
+              return RECORDING;
+            }
+            const args = this.next() === LPAREN ? this.identArgs() : undefined;
+            return this.identOrCall(name, dot, args);
           },
         },
         {
@@ -324,8 +419,11 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
             this.CONSUME2(tk.Dot);
             const name = this.CONSUME(tk.Name, MEMBER);
             const operand = this.acc;
-            const args = this.OPTION3(this.memberArgs);
-            if (this.RECORDING_PHASE) return;
+            if (this.RECORDING_PHASE) {
+              this.OPTION3(this.memberArgs);
+              return;
+            }
+            const args = this.next() === LPAREN ? this.memberArgs() : undefined;
             this.acc = args === undefined ? this.select(operand, name) : this.method(operand, name, args);
           },
         },
@@ -353,7 +451,8 @@ export function buildGrammar(chev: ChevrotainModule, tk: Tokens, { validate = tr
     callArgs: ParserMethod<[], Expr[]> = this.RULE("callArgs", (): Expr[] => {
       this.CONSUME(tk.LParen);
       const base = this.items.length;
-      this.OPTION(this.firstItem);
+      if (this.RECORDING_PHASE) this.OPTION(this.firstItem);
+      else if (exprStart[this.next()]) this.firstItem();
       const close = this.CONSUME(tk.RParen);
       this.argsEnd = endOf(close);
       return this.takeItems(base);

@@ -26,13 +26,14 @@ export function decodeQuoted(token: string): Decoded<string | Uint8Array> {
   let i = 0;
   let raw = false;
   let bytes = false;
-  while (token[i] !== "'" && token[i] !== '"') {
-    if (token[i] === "r" || token[i] === "R") raw = true;
+  // The prefixes (r, b in either case) by character code: no one-character strings, no quote string built.
+  let q = token.charCodeAt(0);
+  while (q !== 39 && q !== 34) {
+    if (q === 114 || q === 82) raw = true;
     else bytes = true;
-    i++;
+    q = token.charCodeAt(++i);
   }
-  const q = token[i] as string;
-  const triple = token.startsWith(q.repeat(3), i);
+  const triple = token.charCodeAt(i + 1) === q && token.charCodeAt(i + 2) === q;
   const qlen = triple ? 3 : 1;
   const bodyStart = i + qlen;
   const body = token.slice(bodyStart, token.length - qlen);

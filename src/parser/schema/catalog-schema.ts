@@ -3,17 +3,34 @@
 import type { ValidateFunction } from "ajv";
 import type { ShapeCatalog } from "../catalog.js";
 import { runbookSchemaFor } from "./build-schema.js";
-import { builtinValidator } from "./precompiled.js";
+import { builtinQuickCheck, builtinValidator } from "./precompiled.js";
 import { readSchemaText } from "./runbook-schema.js";
 import { compileValidator } from "./schema-validator.js";
 
-/** Which schema to validate with: `key` names it for the cache; `validator` builds its function once. */
+/**
+ * Which schema to validate with: `key` names it for the cache; `validator` builds its function once; `quick`,
+ * when given, builds a check of the same schema that only says whether a document passes (see `quickCheckFor`).
+ */
 export interface ShapeSchema {
   key: string;
   validator: () => ValidateFunction;
+  quick?: () => ValidateFunction | undefined;
 }
 
 const compiled = new Map<string, ValidateFunction>();
+const quickChecks = new Map<string, ValidateFunction | undefined>();
+
+/**
+ * The schema's quick check, built once per schema and process, or undefined when it has none. A document it
+ * passes is valid; for one it fails, the full validator (`validatorFor`) gives the errors. The built-in schema's
+ * check is precompiled beside its validator and is what a valid runbook loads: the full validator's larger code
+ * (every error, each with its failing schema) loads only for a document with a problem in its shape.
+ */
+export function quickCheckFor(schema: ShapeSchema): ValidateFunction | undefined {
+  if (schema.quick === undefined) return undefined;
+  if (!quickChecks.has(schema.key)) quickChecks.set(schema.key, schema.quick());
+  return quickChecks.get(schema.key);
+}
 
 /** Build once per schema and process; validation runs many times (every file of `rbx validate DIR`). */
 export function validatorFor(schema: ShapeSchema): ValidateFunction {
@@ -33,7 +50,11 @@ const catalogKeys = new WeakMap<ShapeCatalog, string>();
  */
 export function schemaFor(catalog: ShapeCatalog): ShapeSchema {
   if (catalog.committedSchema) {
-    return { key: "builtin", validator: () => builtinValidator(readSchemaText()) };
+    return {
+      key: "builtin",
+      validator: () => builtinValidator(readSchemaText()),
+      quick: () => builtinQuickCheck(readSchemaText()),
+    };
   }
   let key = catalogKeys.get(catalog);
   if (key === undefined) {

@@ -5,7 +5,7 @@ import { type Diagnostic, diagnostic } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../diagnostics/did-you-mean.js";
 import type { SourceFile } from "../../diagnostics/source-file.js";
 import { keyNode, locate, pointerSegments } from "../yaml-path.js";
-import { type ShapeSchema, validatorFor } from "./catalog-schema.js";
+import { quickCheckFor, type ShapeSchema, validatorFor } from "./catalog-schema.js";
 import { schemaErrorMessage } from "./schema-messages.js";
 import { POINTER_KEYWORD } from "./schema-validator.js";
 
@@ -20,13 +20,18 @@ function isNoise(e: ErrorObject): boolean {
   return e.schemaPath.endsWith("/properties/action/enum");
 }
 
-/** Validate `data` (the document as plain JSON) and map every error onto the YAML node it is about. */
+/**
+ * Validate `data` (the document as plain JSON) and map every error onto the YAML node it is about. The schema's
+ * quick check, when it has one, decides a valid document alone; the full validator (every error, each with its
+ * failing schema) runs only when it fails, so every message is the full validator's.
+ */
 export function validateShape(
   doc: Document.Parsed,
   data: unknown,
   src: SourceFile,
   schema: ShapeSchema,
 ): Diagnostic[] {
+  if (quickCheckFor(schema)?.(data) === true) return [];
   const validate = validatorFor(schema);
   if (validate(data)) return [];
   const out: Diagnostic[] = [];
