@@ -53,7 +53,24 @@ interface Trace {
 }
 
 function traceOf(text: string): Trace {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  // A call that another thread's call interrupted is printed in two pieces, `PID call(… <unfinished ...>` and later
+  // `PID <... call resumed>) = 0`: joined into one line where the call began (the journal's fsync runs on libuv's
+  // thread pool, and may overlap the main thread's). strace's padding before ` = ` is collapsed to one space.
+  const lines: string[] = [];
+  const open = new Map<string, number>();
+  for (const l of text.split("\n")) {
+    if (l.trim() === "") continue;
+    const cut = /^(\d+)\s+(.*) <unfinished \.\.\.>$/.exec(l);
+    const resumed = /^(\d+)\s+<\.\.\. \w+ resumed>(.*)$/.exec(l);
+    if (cut) {
+      open.set(cut[1] as string, lines.length);
+      lines.push(`${cut[1]} ${cut[2]}`);
+    } else if (resumed && open.has(resumed[1] as string)) {
+      const at = open.get(resumed[1] as string) as number;
+      lines[at] = `${lines[at]}${resumed[2]}`.replace(/\)\s+= /, ") = ");
+      open.delete(resumed[1] as string);
+    } else lines.push(l.replace(/\)\s+= /, ") = "));
+  }
   return {
     lines,
     first: (re) => lines.findIndex((l) => re.test(l)),

@@ -1,8 +1,9 @@
-// The append-only journal on disk: JSON lines, hash-chained, fsync'd in batches before any action runs.
+// The append-only journal on disk: JSON lines, hash-chained, fsync'd in batches before any write action runs.
 import { hash } from "node:crypto";
 import {
   closeSync,
   constants,
+  fsync,
   fsyncSync,
   ftruncateSync,
   openSync,
@@ -157,17 +158,28 @@ export function crashHooks(env: NodeJS.ProcessEnv): { after?: number; torn?: num
   return { ...(after ? { after } : {}), ...(torn ? { torn } : {}) };
 }
 
+/** Where the journal stands after a batch: its last event and the bytes up to it. */
+interface Mark {
+  seq: number;
+  hash: string;
+  bytes: number;
+}
+
 /**
- * Appends events to one run's journal. `append` buffers; `flush` writes the batch and fsyncs it, and
- * the driver flushes before every action starts, so each event is durable before the next action runs.
- * A batch that cannot be written (a full disk) is cut off again, so the file ends at the last durable
- * event and verifies; the flush throws a StoreWriteError and the writer accepts nothing more.
+ * Appends events to one run's journal. `append` buffers; `flush` writes the batch at once and fsyncs it on
+ * libuv's thread pool, resolving when it is on disk: the driver awaits that before any write action starts, and
+ * runs a read alongside it (awaited before the read's outcome is recorded), so the disk's wait and the read's
+ * overlap. A batch that cannot be written or synced (a full disk) is cut off again, so the file ends at the last
+ * durable event and verifies; the flush throws (or rejects with) a StoreWriteError and the writer accepts nothing
+ * more.
  */
 export class JournalWriter {
   private pending: string[] = [];
   private pendingSeqs: number[] = [];
   private pendingHashes: string[] = [];
-  private durable = { seq: 0, hash: GENESIS };
+  private durable: Mark = { seq: 0, hash: GENESIS, bytes: 0 };
+  /** The sync in flight, if any: the batches written before it are durable once it settles. */
+  private syncing: Promise<void> | undefined;
   private closed = false;
   private failed: StoreWriteError | undefined;
   private readonly hooks = crashHooks(process.env);
@@ -202,11 +214,13 @@ export class JournalWriter {
     fsyncDir(dirname(path));
     const writer = new JournalWriter(path, fd, headFd, read.events.length, read.lastHash);
     writer.position = read.validBytes;
-    writer.durable = { seq: read.events.length, hash: read.lastHash };
+    writer.durable = { seq: read.events.length, hash: read.lastHash, bytes: read.validBytes };
+    writer.written = writer.durable;
     writer.writeHead();
     return writer;
   }
 
+  /** Bytes written, durable or not: where the next batch goes. */
   private position = 0;
 
   /** Events appended but not yet written. */
@@ -237,14 +251,74 @@ export class JournalWriter {
     return event;
   }
 
-  /** Write the batch and fsync it; returns once every appended event is on disk. */
-  flush(): void {
+  /**
+   * Write the batch now and fsync it on libuv's thread pool: resolves once every event written so far is on disk
+   * (undefined: nothing was waiting to be written or synced). The event loop goes on meanwhile: a read the driver
+   * starts alongside sends its request and takes its answer while the disk syncs. A flush called while a sync is
+   * in flight writes its batch at once and syncs it after that one.
+   */
+  flush(): Promise<void> | undefined {
     if (this.failed) throw this.failed;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0) return this.syncing;
+    if (this.crashHook()) return undefined;
+    this.writeBatch();
+    const mark = this.written;
+    const before = this.syncing;
+    this.syncing = before ? before.then(() => this.syncTo(mark)) : this.syncTo(mark);
+    return this.syncing;
+  }
+
+  /** fsync on the thread pool; then the journal is durable up to `mark`, and the head sidecar says so. */
+  private syncTo(mark: Mark): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      // Closed meanwhile: close() synced the journal itself (or discarded it).
+      if (this.closed) return resolve();
+      fsync(this.fd, (err) => {
+        // Nothing written since: no sync is due any more.
+        if (this.written === mark) this.syncing = undefined;
+        if (this.closed) return resolve();
+        if (this.failed) return reject(this.failed);
+        try {
+          if (err) this.fail(err);
+          if (mark.seq > this.durable.seq) {
+            this.durable = mark;
+            this.writeHead();
+          }
+          resolve();
+        } catch (failure) {
+          reject(failure);
+        }
+      });
+    });
+  }
+
+  /** Write the batch and fsync it here, then return: what `close` does. */
+  private flushSync(): void {
+    if (this.failed) throw this.failed;
+    if (this.crashHook()) return;
+    if (this.pending.length > 0) this.writeBatch();
+    this.sync();
+  }
+
+  /** fsync what was written, here; the head sidecar then says how far the journal is durable. */
+  private sync(): void {
+    if (this.written.seq <= this.durable.seq) return;
+    const mark = this.written;
+    try {
+      fsyncSync(this.fd);
+    } catch (err) {
+      this.fail(err);
+    }
+    this.durable = mark;
+    this.writeHead();
+  }
+
+  /** The test hooks that kill the process at a chosen event (crash tests only); true when one applies. */
+  private crashHook(): boolean {
     const { after, torn } = this.hooks;
     if (torn !== undefined && this.pendingSeqs.includes(torn)) {
       this.crashTorn(torn);
-      return;
+      return true;
     }
     if (after !== undefined && this.pendingSeqs.includes(after)) {
       const keep = this.pendingSeqs.indexOf(after) + 1;
@@ -252,11 +326,16 @@ export class JournalWriter {
       this.pendingSeqs = this.pendingSeqs.slice(0, keep);
       this.pendingHashes = this.pendingHashes.slice(0, keep);
       this.writeBatch();
+      fsyncSync(this.fd);
       process.kill(process.pid, "SIGKILL");
     }
-    this.writeBatch();
+    return false;
   }
 
+  /** The last batch written (durable or not). */
+  private written: Mark = { seq: 0, hash: GENESIS, bytes: 0 };
+
+  /** Write the pending lines at the end of the journal (not yet synced). */
   private writeBatch(): void {
     const data = this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join("");
     const buf = Buffer.from(data, "utf8");
@@ -265,16 +344,18 @@ export class JournalWriter {
       while (off < buf.length) {
         off += writeSync(this.fd, buf, off, buf.length - off, this.position + off);
       }
-      fsyncSync(this.fd);
     } catch (err) {
       this.fail(err);
     }
     this.position += buf.length;
-    this.durable = { seq: this.pendingSeqs.at(-1) as number, hash: this.pendingHashes.at(-1) as string };
+    this.written = {
+      seq: this.pendingSeqs.at(-1) as number,
+      hash: this.pendingHashes.at(-1) as string,
+      bytes: this.position,
+    };
     this.pending = [];
     this.pendingSeqs = [];
     this.pendingHashes = [];
-    this.writeHead();
   }
 
   private crashTorn(seq: number): void {
@@ -293,10 +374,12 @@ export class JournalWriter {
    */
   private fail(err: unknown): never {
     try {
-      ftruncateSync(this.fd, this.position);
+      ftruncateSync(this.fd, this.durable.bytes);
     } catch {
       // Left as a torn last line, which readers ignore and the next resume cuts off.
     }
+    this.position = this.durable.bytes;
+    this.written = this.durable;
     this.pending = [];
     this.pendingSeqs = [];
     this.pendingHashes = [];
@@ -321,21 +404,41 @@ export class JournalWriter {
     }
   }
 
-  /** Flush and close the files; after a failed write only closes them (the error was thrown then). */
+  /**
+   * Write and fsync what is left, then close the files: every event is on disk when it returns. After a failed
+   * write only closes them (the error was thrown then).
+   */
   close(): void {
     if (this.closed) return;
-    if (!this.failed) this.flush();
+    if (!this.failed) this.flushSync();
     this.closed = true;
-    closeSync(this.fd);
-    closeSync(this.headFd);
+    this.closeFiles();
+  }
+
+  /** Close the files, once no sync in flight uses them any more. */
+  private closeFiles(): void {
+    const close = () => {
+      closeSync(this.fd);
+      closeSync(this.headFd);
+    };
+    if (!this.syncing) {
+      close();
+      return;
+    }
+    // Closed later, after everything was synced here: an error then has no one left to tell.
+    const later = () => {
+      try {
+        close();
+      } catch {}
+    };
+    this.syncing.then(later, later);
   }
 
   /** Remove a journal that holds no durable event (a run that could not record its start). */
   discard(): void {
     if (this.durable.seq > 0) return;
     this.closed = true;
-    closeSync(this.fd);
-    closeSync(this.headFd);
+    this.closeFiles();
     rmSync(this.path, { force: true });
     rmSync(`${this.path}.head`, { force: true });
   }
