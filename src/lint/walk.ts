@@ -38,8 +38,9 @@ function mergeVisitors(visitors: readonly Visitor[]): Hooks {
 /** Walk a runbook once in document order, calling every visitor's hooks. */
 export function walkRunbook(runbook: Runbook, visitors: readonly Visitor[]): void {
   const h = mergeVisitors(visitors);
-  const call = <A extends unknown[]>(fns: ((...a: A) => void)[], ...args: A) => {
-    for (const fn of fns) fn(...args);
+  // One argument and no spread: a hook is called for every value of every step.
+  const call = <A>(fns: ((a: A) => void)[], arg: A) => {
+    for (let i = 0; i < fns.length; i++) (fns[i] as (a: A) => void)(arg);
   };
 
   const visitValue = (
@@ -146,7 +147,7 @@ export function walkRunbook(runbook: Runbook, visitors: readonly Visitor[]): voi
     for (const s of suite.steps) visitStep(s, "check", { suite });
   }
   runbook.phases.forEach((phase, i) => {
-    call(h.phase, phase, i);
+    for (const fn of h.phase) fn(phase, i);
     for (const s of phase.steps) visitStep(s, "phase", { phase });
     for (const s of phase.rollback ?? []) visitStep(s, "rollback", { phase });
   });

@@ -14,6 +14,7 @@ import { defaultCycleProblems } from "./param-defaults.js";
 import { referenceProblems } from "./reference-checks.js";
 import { schemaFor } from "./schema/catalog-schema.js";
 import { validateShape } from "./schema/validate-shape.js";
+import { documentData } from "./yaml-data.js";
 import { parseYaml } from "./yaml-document.js";
 
 /** What loading one file gives: the AST when the shape is sound, every problem found, and the text. */
@@ -105,7 +106,7 @@ function loadDocument(file: string, text: string, options: LoadOptions): Shaped 
   if (parsed.fatal) return done();
   let data: unknown;
   try {
-    data = parsed.doc.toJS({ maxAliasCount: -1 });
+    data = documentData(parsed.doc);
   } catch {
     return done();
   }

@@ -74,10 +74,31 @@ const simpleEscapes: Record<string, string> = {
 const hexEscapes: Record<string, number> = { x: 2, u: 4, U: 8 };
 
 /**
+ * Whether a flow scalar's value is its source text as written: on one line (no line break, no carriage return to
+ * be one), with no escape in "double" and no doubled quote in 'single'. Most scalars of a runbook are.
+ */
+function isVerbatim(text: string, start: number, end: number, style: Style): boolean {
+  const special = style === "double" ? 92 /* \\ */ : style === "single" ? 39 /* ' */ : 10; /* \n */
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 || c === special) return false;
+  }
+  return true;
+}
+
+/** A scalar whose value is `text[start, end)` unchanged: each unit at its own offset. */
+function verbatim(text: string, start: number, end: number): DecodedScalar {
+  const offsets = new Array<number>(end - start + 1);
+  for (let i = start; i <= end; i++) offsets[i - start] = i;
+  return { text: text.slice(start, end), offsets };
+}
+
+/**
  * Flow scalars (plain, 'single', "double") between `start` and `end` (quotes excluded): line folding
  * turns one break into a space and n empty lines into n newlines; whitespace around breaks is dropped.
  */
 function decodeFlow(text: string, start: number, end: number, style: Style): DecodedScalar {
+  if (isVerbatim(text, start, end, style)) return verbatim(text, start, end);
   const out = new Out();
   let i = start;
   while (i < end) {

@@ -15,6 +15,7 @@ import {
 } from "yaml";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source-file.js";
+import { withYamlEnv } from "./yaml-env.js";
 
 /** A parsed document and what is wrong with it as YAML; `fatal` means the tree cannot be trusted. */
 export interface ParsedYaml {
@@ -146,7 +147,11 @@ function eachNode(
 }
 
 /** Anchors, aliases, merge keys, tags and duplicate keys: legal YAML that rbx refuses. */
-function refusedConstructs(doc: Document.Parsed, src: SourceFile, scalars: [number, number][]): Diagnostic[] {
+function refusedConstructs(
+  doc: Document.Parsed,
+  src: SourceFile,
+  scalars: [number, number][] | undefined,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   eachNode(doc.contents, 0, (node, collections) => {
     const range = node.range ?? [0, 0, 0];
@@ -154,7 +159,7 @@ function refusedConstructs(doc: Document.Parsed, src: SourceFile, scalars: [numb
       out.push(diagnostic("too-deeply-nested", "error", TOO_DEEP, src.span(range[0], range[0] + 1)));
       return false;
     }
-    if (isScalar(node)) scalars.push([range[0], range[1]]);
+    if (scalars && isScalar(node)) scalars.push([range[0], range[1]]);
     if (isAlias(node)) {
       out.push(
         diagnostic(
@@ -195,15 +200,18 @@ function refusedConstructs(doc: Document.Parsed, src: SourceFile, scalars: [numb
         ),
       );
     }
-    if (isMap(node)) out.push(...mapKeyProblems(node.items as Pair<YamlNode, YamlNode>[], src));
+    if (isMap(node)) mapKeyProblems(node.items as Pair<YamlNode, YamlNode>[], src, out);
     return true;
   });
   return out;
 }
 
-function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const seen = new Map<string, Scalar>();
+/** The keys of one mapping rbx refuses (collections, `<<`, the same key twice), onto `out`. */
+function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile, out: Diagnostic[]): void {
+  // Most mappings hold a handful of keys: looking back over them costs less than a Map per mapping.
+  const seen = items.length > 8 ? new Map<string, Scalar>() : undefined;
+  const names: string[] = [];
+  const keys: Scalar[] = [];
   for (const pair of items) {
     const key = pair.key;
     if (isCollection(key)) {
@@ -232,7 +240,7 @@ function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Dia
       );
       continue;
     }
-    const first = seen.get(name);
+    const first = seen ? seen.get(name) : keys[names.indexOf(name)];
     if (first) {
       const [fs, fe] = first.range ?? [0, 0];
       out.push(
@@ -244,9 +252,12 @@ function mapKeyProblems(items: Pair<YamlNode, YamlNode>[], src: SourceFile): Dia
           [{ span: src.span(fs, fe), message: `"${name}" is first given here` }],
         ),
       );
-    } else seen.set(name, key);
+    } else if (seen) seen.set(name, key);
+    else {
+      names.push(name);
+      keys.push(key);
+    }
   }
-  return out;
 }
 
 /**
@@ -261,15 +272,18 @@ export function parseYaml(src: SourceFile): ParsedYaml {
   const keepSourceTokens = BLOCK_HEADER.test(src.text);
   // logLevel "error": the yaml package's warnings (a collection used as a key, …) would go to the process's
   // stderr raw; every problem is a diagnostic here instead.
-  const doc = parseDocument(src.text, {
-    keepSourceTokens,
-    uniqueKeys: false,
-    prettyErrors: false,
-    logLevel: "error",
-  });
-  const scalars: [number, number][] = [];
+  const doc = withYamlEnv(() =>
+    parseDocument(src.text, {
+      keepSourceTokens,
+      uniqueKeys: false,
+      prettyErrors: false,
+      logLevel: "error",
+    }),
+  );
+  // Scalars' ranges only matter where a tab may sit inside one; most files hold no tab.
+  const scalars: [number, number][] | undefined = src.text.includes("\t") ? [] : undefined;
   const refused = refusedConstructs(doc, src, scalars);
-  const tabs = tabDiagnostics(src, scalars);
+  const tabs = scalars ? tabDiagnostics(src, scalars) : [];
   const tabLines = new Set(tabs.map((d) => d.span.start.line));
   const diagnostics: Diagnostic[] = [...tabs];
   // One YAML mistake, one error: after the first the parser is lost, and what it reports further down (often

@@ -47,7 +47,12 @@ export class Reader {
 
   /** The value node of `name` in a mapping. */
   get(node: YamlNode | null | undefined, name: string): YamlNode | undefined {
-    return this.fields(node).find((f) => String(f.key.value) === name)?.value ?? undefined;
+    if (!isMap(node)) return undefined;
+    for (const p of (node as YAMLMap).items) {
+      if (isPair(p) && isScalar(p.key) && String(p.key.value) === name)
+        return (p.value as YamlNode) ?? undefined;
+    }
+    return undefined;
   }
 
   items(node: YamlNode | null | undefined): YamlNode[] {
