@@ -5,7 +5,6 @@ import { parseCommandLine, usageError } from "./command-line.js";
 import { findRun } from "./find-run.js";
 import { optimizingCompilersOn } from "./heap-policy.js";
 import type { CliIO } from "./io.js";
-import { onceBound } from "./once-bound.js";
 import { continueOptions, driveRun, readParams, readSettle, sessionOptions } from "./run-options.js";
 
 /** What resume and rollback call: the run id, the secrets file and a moved runbook, and the session. */
@@ -37,6 +36,25 @@ export async function continueRunCommand(
     ...(values.file ? { file: values.file } : {}),
   };
   return driveRun(command, io, values, settle, async (opts) =>
-    verb(await findRun(opts.store, positionals[0]), extra, onceBound(opts, optimizingCompilersOn)),
+    verb(await findRun(opts.store, positionals[0]), extra, compilersOnceBound(opts)),
   );
+}
+
+/**
+ * The session with V8's optimizing compilers turned back on once the runbook is loaded and bound (the view is
+ * made then, before the first step): the load ran without them (heap-policy.ts), the steps need them.
+ */
+function compilersOnceBound(opts: SessionOptions): SessionOptions {
+  const { observe } = opts;
+  if (!observe) {
+    optimizingCompilersOn();
+    return opts;
+  }
+  return {
+    ...opts,
+    observe: (run) => {
+      optimizingCompilersOn();
+      return observe(run);
+    },
+  };
 }

@@ -15,10 +15,6 @@
  *   and the code they make) costs more memory than it saves time on one pass: 5,000 steps, rbx status ~124 →
  *   ~106 MB for ~20% more CPU (1.35 → 1.65 s). Steps need them: `optimizingCompilersOn` turns them back on.
  *   `rbx run` keeps them throughout: its load grows with the steps, and the per-step figure would pay.
- * - Once `rbx run` has bound its runbook (the load's peak is behind it), its young generation may grow at once
- *   (`growYoungGenerationAtOnce`): each step's short-lived garbage (a request, a response, journal lines) is
- *   scavenged less often, ~10% less CPU per http.check step, for a constant few MB (1,100 steps: 630 → 570 µs
- *   of CPU per step; peak RSS growth per step from 100 to 5,000 steps unchanged, ~7 KB, interleaved A/B).
  * V8 reads these each time it sizes a space or decides to optimize, so setting them once at start-up holds.
  * Validate and lint do not keep it small: their throughput over many files paid ~11% with the small young
  * generation (validate grows it at once: `growYoungGenerationAtOnce`).
@@ -39,7 +35,7 @@ export function keepHeapSmall(compilersOff: boolean): void {
  * `--semi-space-growth-factor=8`. A command that reads its files and ends (validate) allocates its parse trees
  * at once: from the default size V8 scavenged ~9 times in a cold validate of 50 steps, copying the same
  * survivors again each time; now ~3 times, ~7% less CPU for ~5 MB more peak memory. Set when the command
- * starts (validate) or once the runbook is bound (run), read by V8 each time it sizes the space.
+ * starts, read by V8 each time it sizes the space.
  */
 export function growYoungGenerationAtOnce(): void {
   process.getBuiltinModule("node:v8").setFlagsFromString("--semi-space-growth-factor=8");

@@ -1,7 +1,7 @@
 // Each command's memory policy as main() sets it: commands that hold a run keep V8's young generation small, a
 // command that reads its files in one go and ends (validate) lets it grow at once, and the others leave V8 be.
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -50,41 +50,6 @@ describe("the heap policy main() sets for a command", () => {
     expect(set[0]).toBe("--semi-space-growth-factor=1");
     expect(set).toContain("--no-turbofan");
     expect(set).not.toContain("--semi-space-growth-factor=8");
-  });
-
-  it("run: the young generation stays small while the runbook loads, and grows at once when the steps start", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "rbx-heap-"));
-    const file = join(dir, "one.rb.yaml");
-    writeFileSync(
-      file,
-      [
-        "apiVersion: rbx/v1",
-        "kind: Runbook",
-        "metadata: { name: one, version: 1.0.0 }",
-        "phases:",
-        "  - id: main",
-        "    steps:",
-        '      - { id: t, action: exec, effect: read, with: { program: "true" } }',
-        "",
-      ].join("\n"),
-    );
-    const state = join(dir, "state");
-    try {
-      const flags = vi.spyOn(v8, "setFlagsFromString").mockImplementation(() => {});
-      const cli = io();
-      expect(await main(["run", file, "--state-dir", state], cli), cli.out()).toBe(0);
-      expect(flags.mock.calls.map((c) => c[0]).filter((f) => f.startsWith("--semi-space"))).toEqual([
-        "--semi-space-growth-factor=1",
-        "--semi-space-growth-factor=8",
-      ]);
-      // A runbook that never loads runs no step: the young generation stays small.
-      flags.mockClear();
-      const missing = io();
-      expect(await main(["run", join(dir, "missing.rb.yaml"), "--state-dir", state], missing)).not.toBe(0);
-      expect(flags.mock.calls.map((c) => c[0])).not.toContain("--semi-space-growth-factor=8");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   it("schema and --help: none", async () => {

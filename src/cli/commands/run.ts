@@ -3,9 +3,7 @@
 import { EXIT_STATUS_HELP } from "../../run/model/exit-codes.js";
 import { startRun } from "../../run/sessions/start-run.js";
 import { parseCommandLine, usageError } from "../command-line.js";
-import { growYoungGenerationAtOnce } from "../heap-policy.js";
 import type { CliIO } from "../io.js";
-import { onceBound } from "../once-bound.js";
 import { driveRun, paramOptions, readParams, sessionOptions } from "../run-options.js";
 
 /** Shown by `rbx run --help`. */
@@ -51,7 +49,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!params) return 2;
   return driveRun("run", io, values, undefined, (opts) =>
     startRun(positionals[0] as string, params, values["plan-hash"], {
-      ...onceBound(opts, growYoungGenerationAtOnce),
+      ...opts,
       ...(values["run-id"] !== undefined ? { runId: values["run-id"] } : {}),
     }),
   );
