@@ -8,6 +8,7 @@ import { approveStep } from "../../src/run/sessions/approve-step.js";
 import { inspectRun } from "../../src/run/sessions/inspect.js";
 import { resumeRun } from "../../src/run/sessions/resume-run.js";
 import { startRun } from "../../src/run/sessions/start-run.js";
+import { recordingStore } from "../support/recording-store.js";
 import { Harness, STORES } from "./harness.js";
 
 // Every test runs against both stores: the file store and a fresh database on the test run's PostgreSQL.
@@ -75,16 +76,7 @@ metadata: { name: resumable, version: 1.0.0 }
       // The store's calls in order: the runbook's YAML parse is resume's peak of memory, so nothing of the
       // journal (its events, their folded state) may be held beside it.
       const calls: string[] = [];
-      const store = new Proxy(h.store, {
-        get(target, name, receiver) {
-          const value = Reflect.get(target, name, receiver);
-          if (typeof value !== "function") return value;
-          return (...args: unknown[]) => {
-            calls.push(String(name));
-            return value.apply(target, args);
-          };
-        },
-      });
+      const store = recordingStore(h.store, calls);
       const broken = await resumeRun(
         runId,
         {},

@@ -10,6 +10,7 @@ import { inspectRun } from "../../src/run/sessions/inspect.js";
 import { previewRollback, previewSource } from "../../src/run/sessions/rollback-preview.js";
 import { startRun } from "../../src/run/sessions/start-run.js";
 import { formatStatus } from "../../src/run/sessions/status-report.js";
+import { recordingStore } from "../support/recording-store.js";
 import { Harness } from "./harness.js";
 
 let h: Harness;
@@ -85,16 +86,7 @@ describe("rollback preview", () => {
     // The store's calls in order: the runbook's YAML parse is status's peak of memory, so nothing of the
     // journal (its events, their folded state) may be held beside it.
     const calls: string[] = [];
-    const store = new Proxy(h.store, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver);
-        if (typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          calls.push(String(name));
-          return value.apply(target, args);
-        };
-      },
-    });
+    const store = recordingStore(h.store, calls);
     const after = await inspectRun(store, r.runId as string, h.dir, h.opts().catalog, undefined, {});
     expect(calls.slice(0, 2)).toEqual(["firstEvent", "document"]);
     expect(calls.indexOf("read")).toBeGreaterThan(calls.indexOf("document"));
